@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+import { StrataError, fmtShape } from '../core/errors.js';
+import { shapesEqual } from '../core/shape.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { enableGrad, noGrad } from './mode.js';
+
+/**
+ * One recorded operation on the tape. `inputs` and `out` are the saved tensors; they are dropped
+ * after `backward()` unless the graph is retained, so the intermediate memory can be reclaimed.
+ */
+export interface GradNode {
+  readonly name: string;
+  inputs: Tensor[] | null;
+  out: Tensor | null;
+  readonly vjp: (g: Tensor, inputs: readonly Tensor[], out: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
+}
+
+export interface BackwardOptions {
+  /** Keep saved tensors so backward can run through this graph again. */
+  retainGraph?: boolean;
+  /** Record the backward computation itself, for higher-order derivatives. */
+  createGraph?: boolean;
+}
+
+/** Tensors reachable from `roots` through recorded nodes, each after all of its consumers (no recursion). */
+function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null): Tensor[] {
+  const order: Tensor[] = [];
+  const visited = new Set<Tensor>();
+  const stack: [Tensor, boolean][] = roots.map((r) => [r, false]);
+  while (stack.length) {
+    const [t, done] = stack.pop()!;
+    if (done) {
+      order.push(t);
+      continue;
+    }
+    if (visited.has(t)) continue;
+    visited.add(t);
+    stack.push([t, true]);
+    const node = t._node;
+    if (!node || stopAt?.has(t)) continue;
+    if (node.inputs === null) {
+      throw new StrataError('backward', `the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`);
+    }
+    for (const x of node.inputs) if (x.requiresGrad && !visited.has(x)) stack.push([x, false]);
+  }
+  return order.reverse();
+}
+
+/**
+ * The reverse sweep. With `targets`, returns their gradients and touches no `.grad`; otherwise
+ * accumulates into the `.grad` of every leaf that requires it (PyTorch's `backward`).
+ */
+export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], opts: BackwardOptions, targets?: readonly Tensor[]): Map<Tensor, Tensor> {
+  const targetSet = targets ? new Set(targets) : null;
+  const order = topoOrder(roots, targetSet);
+  // With targets, only propagate into tensors that lead to one of them.
+  let leads: Set<Tensor> | null = null;
+  if (targetSet) {
+    leads = new Set();
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      if (targetSet.has(t) || t._node?.inputs?.some((x) => leads!.has(x))) leads.add(t);
+    }
+  }
+  const grads = new Map<Tensor, Tensor>();
+  const result = new Map<Tensor, Tensor>();
+  roots.forEach((r, i) => accumulate(grads, r, seeds[i]));
+  const sweep = (): void => {
+    for (const t of order) {
+      const g = grads.get(t);
+      if (!g) continue;
+      if (targetSet?.has(t)) {
+        result.set(t, g);
+        continue;
+      }
+      grads.delete(t);
+      const node = t._node;
+      if (!node) {
+        if (!targetSet) t.grad = t.grad ? t.grad.add(g) : g;
+        continue;
+      }
+      const inputs = node.inputs!;
+      const needs = inputs.map((x) => x.requiresGrad && (leads === null || leads.has(x)));
+      if (needs.some(Boolean)) {
+        const gs = node.vjp(g, inputs, node.out ?? t, needs);
+        inputs.forEach((x, i) => {
+          const gi = gs[i];
+          if (!needs[i] || !gi) return;
+          if (!shapesEqual(gi.shape, x.shape)) {
+            throw new StrataError('backward', `internal: gradient of '${node.name}' input ${i} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
+          }
+          accumulate(grads, x, gi);
+        });
+      }
+      if (!opts.retainGraph) {
+        node.inputs = null;
+        node.out = null;
+      }
+    }
+  };
+  if (opts.createGraph) enableGrad(sweep);
+  else noGrad(sweep);
+  return result;
+}
+
+function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
+  const prev = grads.get(t);
+  grads.set(t, prev ? prev.add(g) : g);
+}

@@ -1,0 +1,160 @@
+// SPDX-License-Identifier: MIT
+// One derivative rule (VJP) and one tangent rule (JVP) per primitive. Rules are written with
+// differentiable tensor ops, so gradients of gradients (and forward-over-reverse) work.
+import { isFloat } from '../core/dtype.js';
+import { shapesEqual } from '../core/shape.js';
+import type { Prim, PrimAttrs } from '../ir/prims.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+type Grads = (Tensor | null)[];
+export type VjpRule<P extends Prim> = (g: Tensor, ins: readonly Tensor[], out: Tensor, attrs: PrimAttrs[P], needs: readonly boolean[]) => Grads;
+export type JvpRule<P extends Prim> = (ts: readonly (Tensor | null)[], ins: readonly Tensor[], out: Tensor, attrs: PrimAttrs[P]) => Tensor | null;
+
+/** Sums a broadcast gradient back down to `shape` (the adjoint of broadcasting). */
+export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
+  if (shapesEqual(g.shape, shape)) return g;
+  const lead = g.shape.length - shape.length;
+  const axes: number[] = [];
+  for (let i = 0; i < g.shape.length; i++) {
+    if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
+  }
+  const s = axes.length ? g._p('sum', [], { axes }) : g;
+  return s._p('reshape', [], { shape: [...shape] });
+}
+
+const none = (ins: readonly Tensor[]): Grads => ins.map(() => null);
+const u = (f: (g: Tensor, x: Tensor, out: Tensor) => Tensor): VjpRule<Prim> => (g, [x], out) => [f(g, x, out)];
+const tu = (f: (t: Tensor, x: Tensor, out: Tensor) => Tensor): JvpRule<Prim> => ([t], [x], out) => (t ? f(t, x, out) : null);
+/** 1 where a > b, 0.5 at ties, 0 elsewhere: the share of maximum's gradient that goes to `a`. */
+const share = (a: Tensor, b: Tensor): Tensor => a.gt(b).add(a.eq(b).mul(0.5)).to(a.dtype);
+const extremumMask = (x: Tensor, out: Tensor): Tensor => {
+  const mask = x.eq(out).to(x.dtype);
+  return mask.div(mask._p('sum', [], { axes: out.shape.flatMap((d, i) => (d === 1 && x.shape[i] !== 1 ? [i] : [])) }));
+};
+const powDb = (g: Tensor, a: Tensor, out: Tensor): Tensor => {
+  // NOTE: d(a^b)/db = a^b·log a is undefined for a <= 0; where a == 0 we use 0 (PyTorch does too).
+  const safeLog = a.onesLike().where(a.eq(0), a).log();
+  return g.mul(out).mul(safeLog);
+};
+
+export const VJP: { [P in Prim]: VjpRule<P> } = {
+  neg: u((g) => g.neg()),
+  exp: u((g, _x, out) => g.mul(out)),
+  log: u((g, x) => g.div(x)),
+  sqrt: u((g, _x, out) => g.div(out.mul(2))),
+  sin: u((g, x) => g.mul(x.cos())),
+  cos: u((g, x) => g.mul(x.sin()).neg()),
+  tanh: u((g, _x, out) => g.mul(out.mul(out).neg().add(1))),
+  sigmoid: u((g, _x, out) => g.mul(out.mul(out.neg().add(1)))),
+  relu: u((g, x) => g.mul(x.gt(0).to(g.dtype))),
+  abs: u((g, x) => g.mul(x.sign())),
+  sign: (_g, ins) => none(ins),
+  add: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g, a.shape) : null, n[1] ? sumTo(g, b.shape) : null],
+  sub: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g, a.shape) : null, n[1] ? sumTo(g.neg(), b.shape) : null],
+  mul: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g.mul(b), a.shape) : null, n[1] ? sumTo(g.mul(a), b.shape) : null],
+  div: (g, [a, b], out, _at, n) => [n[0] ? sumTo(g.div(b), a.shape) : null, n[1] ? sumTo(g.mul(out).div(b).neg(), b.shape) : null],
+  pow: (g, [a, b], out, _at, n) => [
+    n[0] ? sumTo(g.mul(b).mul(a.pow(b.sub(1))), a.shape) : null,
+    n[1] ? sumTo(powDb(g, a, out), b.shape) : null,
+  ],
+  maximum: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g.mul(share(a, b)), a.shape) : null, n[1] ? sumTo(g.mul(share(b, a)), b.shape) : null],
+  minimum: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g.mul(share(b, a)), a.shape) : null, n[1] ? sumTo(g.mul(share(a, b)), b.shape) : null],
+  eq: (_g, ins) => none(ins), ne: (_g, ins) => none(ins), lt: (_g, ins) => none(ins),
+  le: (_g, ins) => none(ins), gt: (_g, ins) => none(ins), ge: (_g, ins) => none(ins),
+  where: (g, [c, a, b], _o, _at, n) => {
+    const z = g.zerosLike();
+    return [null, n[1] ? sumTo(g.where(c, z), a.shape) : null, n[2] ? sumTo(z.where(c, g), b.shape) : null];
+  },
+  cast: (g, [x]) => [isFloat(x.dtype) ? g.to(x.dtype) : null],
+  sum: (g, [x]) => [g._p('expand', [], { shape: [...x.shape] })],
+  max: (g, [x], out) => [g._p('expand', [], { shape: [...x.shape] }).mul(extremumMask(x, out))],
+  min: (g, [x], out) => [g._p('expand', [], { shape: [...x.shape] }).mul(extremumMask(x, out))],
+  argmax: (_g, ins) => none(ins), argmin: (_g, ins) => none(ins),
+  reshape: (g, [x]) => [g._p('reshape', [], { shape: [...x.shape] })],
+  permute: (g, _i, _o, { perm }) => {
+    const inv = new Array<number>(perm.length);
+    perm.forEach((p, i) => { inv[p] = i; });
+    return [g._p('permute', [], { perm: inv })];
+  },
+  expand: (g, [x]) => [sumTo(g, x.shape)],
+  slice: (g, [x], _o, { starts, ends }) => [g._p('pad', [], { before: [...starts], after: ends.map((e, i) => x.shape[i] - e), value: 0 })],
+  pad: (g, [x], _o, { before }) => [g._p('slice', [], { starts: [...before], ends: before.map((b, i) => b + x.shape[i]) })],
+  flip: (g, _i, _o, { axes }) => [g._p('flip', [], { axes })],
+  concat: (g, ins, _o, { axis }, n) => {
+    let start = 0;
+    return ins.map((x, i) => {
+      const s = start;
+      start += x.shape[axis];
+      if (!n[i]) return null;
+      const starts = g.shape.map((_, d) => (d === axis ? s : 0));
+      const ends = g.shape.map((dim, d) => (d === axis ? s + x.shape[axis] : dim));
+      return g._p('slice', [], { starts, ends }).to(x.dtype);
+    });
+  },
+  gather: (g, [x, idx], _o, { axis }) => [x.zerosLike()._p('scatterAdd', [idx, g], { axis }), null],
+  scatterAdd: (g, [x, idx, src], _o, { axis }, n) => {
+    let gs: Tensor | null = null;
+    if (n[2]) {
+      gs = g._p('gather', [idx], { axis });
+      if (!shapesEqual(gs.shape, src.shape)) gs = gs._p('pad', [], { before: src.shape.map(() => 0), after: src.shape.map((d, i) => d - idx.shape[i]), value: 0 });
+    }
+    return [n[0] ? g : null, null, gs];
+  },
+  matmul: (g, [a, b], _o, { transA, transB }, n) => {
+    const ga = !n[0] ? null : transA
+      ? b._p('matmul', [g], { transA: transB, transB: true })
+      : g._p('matmul', [b], { transA: false, transB: !transB });
+    const gb = !n[1] ? null : transB
+      ? g._p('matmul', [a], { transA: true, transB: transA })
+      : a._p('matmul', [g], { transA: !transA, transB: false });
+    return [ga && sumTo(ga, a.shape), gb && sumTo(gb, b.shape)];
+  },
+};
+
+/** Adds tangent terms, treating null as zero. */
+function plus(...terms: (Tensor | null)[]): Tensor | null {
+  let acc: Tensor | null = null;
+  for (const t of terms) if (t) acc = acc ? acc.add(t) : t;
+  return acc;
+}
+const tb = (f: (ta: Tensor | null, tb: Tensor | null, a: Tensor, b: Tensor, out: Tensor) => Tensor | null): JvpRule<Prim> =>
+  ([ta, tbb], [a, b], out) => f(ta, tbb, a, b, out);
+const same = <P extends Prim>(prim: P): JvpRule<P> => ([t], _ins, _out, attrs) => (t ? t._p(prim, [], attrs) : null);
+
+export const JVP: { [P in Prim]: JvpRule<P> } = {
+  neg: tu((t) => t.neg()),
+  exp: tu((t, _x, out) => t.mul(out)),
+  log: tu((t, x) => t.div(x)),
+  sqrt: tu((t, _x, out) => t.div(out.mul(2))),
+  sin: tu((t, x) => t.mul(x.cos())),
+  cos: tu((t, x) => t.mul(x.sin()).neg()),
+  tanh: tu((t, _x, out) => t.mul(out.mul(out).neg().add(1))),
+  sigmoid: tu((t, _x, out) => t.mul(out.mul(out.neg().add(1)))),
+  relu: tu((t, x) => t.mul(x.gt(0).to(t.dtype))),
+  abs: tu((t, x) => t.mul(x.sign())),
+  sign: () => null,
+  add: tb((ta, tbb) => plus(ta, tbb)),
+  sub: tb((ta, tbb) => plus(ta, tbb && tbb.neg())),
+  mul: tb((ta, tbb, a, b) => plus(ta && ta.mul(b), tbb && tbb.mul(a))),
+  div: tb((ta, tbb, _a, b, out) => plus(ta && ta.div(b), tbb && tbb.mul(out).div(b).neg())),
+  pow: tb((ta, tbb, a, b, out) => plus(ta && ta.mul(b).mul(a.pow(b.sub(1))), tbb && powDb(tbb, a, out))),
+  maximum: tb((ta, tbb, a, b) => plus(ta && ta.mul(share(a, b)), tbb && tbb.mul(share(b, a)))),
+  minimum: tb((ta, tbb, a, b) => plus(ta && ta.mul(share(b, a)), tbb && tbb.mul(share(a, b)))),
+  eq: () => null, ne: () => null, lt: () => null, le: () => null, gt: () => null, ge: () => null,
+  where: ([, ta, tbb], [c, a, b]) => (ta || tbb ? (ta ?? a.zerosLike()).where(c, tbb ?? b.zerosLike()) : null),
+  cast: ([t], _i, out) => (t && isFloat(out.dtype) ? t.to(out.dtype) : null),
+  sum: same('sum'),
+  max: ([t], [x], out) => (t ? t.mul(extremumMask(x, out))._p('sum', [], { axes: out.shape.flatMap((d, i) => (d === 1 && x.shape[i] !== 1 ? [i] : [])) }).reshape(out.shape) : null),
+  min: ([t], [x], out) => (t ? t.mul(extremumMask(x, out))._p('sum', [], { axes: out.shape.flatMap((d, i) => (d === 1 && x.shape[i] !== 1 ? [i] : [])) }).reshape(out.shape) : null),
+  argmax: () => null, argmin: () => null,
+  reshape: same('reshape'), permute: same('permute'), expand: same('expand'), slice: same('slice'), flip: same('flip'),
+  pad: ([t], _i, _o, attrs) => (t ? t._p('pad', [], { ...attrs, value: 0 }) : null),
+  concat: (ts, ins, _o, attrs) => {
+    const all = ts.map((t, i) => t ?? ins[i].zerosLike());
+    return all[0]._p('concat', all.slice(1), attrs);
+  },
+  gather: ([t], [, idx], _o, attrs) => (t ? t._p('gather', [idx], attrs) : null),
+  scatterAdd: ([tx, , ts], [x, idx, src], _o, attrs) =>
+    (tx || ts ? (tx ?? x.zerosLike())._p('scatterAdd', [idx, ts ?? src.zerosLike()], attrs) : null),
+  matmul: ([ta, tbb], [a, b], _o, attrs) => plus(ta && ta._p('matmul', [b], attrs), tbb && a._p('matmul', [tbb], attrs)),
+};

@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+import type { DType, TypedArray } from '../core/dtype.js';
+import type { Shape } from '../core/shape.js';
+import type { Prim, PrimAttrs } from '../ir/prims.js';
+
+/** Backend storage: opaque to everything above the backend. */
+export interface Buf {
+  readonly dtype: DType;
+  readonly size: number;
+}
+
+/** A buffer with the shape it is read as (always row-major contiguous). */
+export interface View {
+  readonly buf: Buf;
+  readonly shape: Shape;
+  readonly dtype: DType;
+}
+
+/**
+ * A kernel writes the result of one primitive into `out` (already allocated with the inferred
+ * shape and dtype). Inputs are contiguous; broadcasting is the kernel's job.
+ */
+export type Kernel<P extends Prim> = (out: View, ins: readonly View[], attrs: PrimAttrs[P]) => void;
+
+/** `reshape` is a view (storage is shared), so it has no kernel. */
+export type KernelPrim = Exclude<Prim, 'reshape'>;
+export type Kernels = { [P in KernelPrim]: Kernel<P> };
+
+/**
+ * The one narrow interface every backend implements: memory plus a kernel per primitive.
+ * Completeness is checked by the compiler through `Kernels`.
+ */
+export interface Backend {
+  readonly name: string;
+  /** False when the garbage collector reclaims buffers by itself (the `js` backend). */
+  readonly needsFree: boolean;
+  /** A zero-filled buffer. */
+  alloc(dtype: DType, size: number): Buf;
+  free(buf: Buf): void;
+  /** Copies values in (converted to the buffer's dtype). */
+  write(buf: Buf, data: ArrayLike<number>): void;
+  /** A fresh CPU copy of the buffer. */
+  read(buf: Buf): TypedArray;
+  readonly kernels: Kernels;
+}

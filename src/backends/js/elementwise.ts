@@ -1,0 +1,93 @@
+// SPDX-License-Identifier: MIT
+import { broadcastStrides, shapesEqual, sizeOf } from '../../core/shape.js';
+import type { Kernel, View } from '../../backend/backend.js';
+import type { BinaryPrim, ComparePrim, UnaryPrim } from '../../ir/prims.js';
+import { arr } from './buf.js';
+import { forEachOffset } from './iter.js';
+
+type F1 = (x: number) => number;
+type F2 = (a: number, b: number) => number;
+
+const sigmoid: F1 = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
+
+export const UNARY_FNS: Record<UnaryPrim, F1> = {
+  neg: (x) => -x,
+  exp: Math.exp,
+  log: Math.log,
+  sqrt: Math.sqrt,
+  sin: Math.sin,
+  cos: Math.cos,
+  tanh: Math.tanh,
+  sigmoid,
+  relu: (x) => (x > 0 ? x : 0),
+  abs: Math.abs,
+  sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+};
+
+export const BINARY_FNS: Record<BinaryPrim | ComparePrim, F2> = {
+  add: (a, b) => a + b,
+  sub: (a, b) => a - b,
+  mul: (a, b) => a * b,
+  div: (a, b) => a / b,
+  pow: Math.pow,
+  // NOTE: NaN propagates through maximum/minimum as in PyTorch (Math.max does so too).
+  maximum: Math.max,
+  minimum: Math.min,
+  eq: (a, b) => +(a === b),
+  ne: (a, b) => +(a !== b),
+  lt: (a, b) => +(a < b),
+  le: (a, b) => +(a <= b),
+  gt: (a, b) => +(a > b),
+  ge: (a, b) => +(a >= b),
+};
+
+export function unaryKernel<P extends UnaryPrim>(op: P): Kernel<P> {
+  const f = UNARY_FNS[op];
+  return (out, [x]) => {
+    const o = arr(out);
+    const a = arr(x);
+    for (let i = 0; i < o.length; i++) o[i] = f(a[i]);
+  };
+}
+
+export function binaryKernel<P extends BinaryPrim | ComparePrim>(op: P): Kernel<P> {
+  const f = BINARY_FNS[op];
+  return (out, [x, y]) => binaryInto(out, x, y, f);
+}
+
+function binaryInto(out: View, x: View, y: View, f: F2): void {
+  const o = arr(out);
+  const a = arr(x);
+  const b = arr(y);
+  const n = o.length;
+  if (shapesEqual(x.shape, out.shape) && shapesEqual(y.shape, out.shape)) {
+    for (let i = 0; i < n; i++) o[i] = f(a[i], b[i]);
+  } else if (sizeOf(y.shape) === 1 && shapesEqual(x.shape, out.shape)) {
+    const s = b[0];
+    for (let i = 0; i < n; i++) o[i] = f(a[i], s);
+  } else if (sizeOf(x.shape) === 1 && shapesEqual(y.shape, out.shape)) {
+    const s = a[0];
+    for (let i = 0; i < n; i++) o[i] = f(s, b[i]);
+  } else {
+    const sa = broadcastStrides(x.shape, out.shape);
+    const sb = broadcastStrides(y.shape, out.shape);
+    forEachOffset(out.shape, [sa, sb], (i, [pa, pb]) => { o[i] = f(a[pa], b[pb]); });
+  }
+}
+
+export const whereKernel: Kernel<'where'> = (out, [c, x, y]) => {
+  const o = arr(out);
+  const cc = arr(c);
+  const a = arr(x);
+  const b = arr(y);
+  const strides = [c, x, y].map((v) => broadcastStrides(v.shape, out.shape));
+  forEachOffset(out.shape, strides, (i, [pc, pa, pb]) => { o[i] = cc[pc] ? a[pa] : b[pb]; });
+};
+
+export const castKernel: Kernel<'cast'> = (out, [x], { dtype }) => {
+  const o = arr(out);
+  const a = arr(x);
+  if (dtype === 'bool') for (let i = 0; i < o.length; i++) o[i] = a[i] !== 0 ? 1 : 0;
+  else if (dtype === 'int32') for (let i = 0; i < o.length; i++) o[i] = Math.trunc(a[i]);
+  else o.set(a);
+};

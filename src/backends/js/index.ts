@@ -1,0 +1,45 @@
+// SPDX-License-Identifier: MIT
+import type { DType, TypedArray } from '../../core/dtype.js';
+import { makeArray } from '../../core/dtype.js';
+import type { Backend, Buf, Kernels } from '../../backend/backend.js';
+import { JsBuf, arr } from './buf.js';
+import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { matmulKernel } from './matmul.js';
+import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
+import { argmaxKernel, argminKernel, maxKernel, minKernel, sumKernel } from './reduce.js';
+
+const kernels: Kernels = {
+  neg: unaryKernel('neg'), exp: unaryKernel('exp'), log: unaryKernel('log'), sqrt: unaryKernel('sqrt'),
+  sin: unaryKernel('sin'), cos: unaryKernel('cos'), tanh: unaryKernel('tanh'), sigmoid: unaryKernel('sigmoid'),
+  relu: unaryKernel('relu'), abs: unaryKernel('abs'), sign: unaryKernel('sign'),
+  add: binaryKernel('add'), sub: binaryKernel('sub'), mul: binaryKernel('mul'), div: binaryKernel('div'),
+  pow: binaryKernel('pow'), maximum: binaryKernel('maximum'), minimum: binaryKernel('minimum'),
+  eq: binaryKernel('eq'), ne: binaryKernel('ne'), lt: binaryKernel('lt'), le: binaryKernel('le'),
+  gt: binaryKernel('gt'), ge: binaryKernel('ge'),
+  where: whereKernel, cast: castKernel,
+  sum: sumKernel, max: maxKernel, min: minKernel, argmax: argmaxKernel, argmin: argminKernel,
+  permute: permuteKernel, expand: expandKernel, slice: sliceKernel, pad: padKernel, flip: flipKernel,
+  concat: concatKernel, gather: gatherKernel, scatterAdd: scatterAddKernel,
+  matmul: matmulKernel,
+};
+
+/** Creates the reference backend: plain typed-array loops for every primitive and every dtype. */
+export function createJsBackend(): Backend {
+  return {
+    name: 'js',
+    needsFree: false,
+    alloc: (dtype: DType, size: number): Buf => new JsBuf(dtype, size),
+    free: () => { /* garbage-collected */ },
+    write: (buf: Buf, data: ArrayLike<number>) => {
+      const a = arr(buf);
+      if (buf.dtype === 'bool') for (let i = 0; i < a.length; i++) a[i] = data[i] ? 1 : 0;
+      else a.set(data);
+    },
+    read: (buf: Buf): TypedArray => {
+      const out = makeArray(buf.dtype, buf.size);
+      out.set(arr(buf));
+      return out;
+    },
+    kernels,
+  };
+}

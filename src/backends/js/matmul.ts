@@ -1,0 +1,41 @@
+// SPDX-License-Identifier: MIT
+import { broadcastStrides } from '../../core/shape.js';
+import type { Kernel } from '../../backend/backend.js';
+import { arr } from './buf.js';
+import { forEachOffset } from './iter.js';
+
+/** Batched C = op(A)·op(B) with NumPy batch broadcasting; accumulates each row in float64. */
+export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB }) => {
+  const c = arr(out);
+  const a = arr(x);
+  const b = arr(y);
+  const r = out.shape.length;
+  const m = out.shape[r - 2];
+  const n = out.shape[r - 1];
+  const ra = x.shape.length;
+  const k = transA ? x.shape[ra - 2] : x.shape[ra - 1];
+  const batch = out.shape.slice(0, -2);
+  const matA = m * k;
+  const matB = k * n;
+  const sa = broadcastStrides(x.shape.slice(0, -2), batch).map((s) => s * matA);
+  const sb = broadcastStrides(y.shape.slice(0, -2), batch).map((s) => s * matB);
+  // A(i,p) and B(p,j) element strides for each transpose case.
+  const ai = transA ? 1 : k;
+  const ap = transA ? m : 1;
+  const bp = transB ? 1 : n;
+  const bj = transB ? k : 1;
+  const row = new Float64Array(n);
+  forEachOffset(batch, [sa, sb], (bi, [oa, ob]) => {
+    const oc = bi * m * n;
+    for (let i = 0; i < m; i++) {
+      row.fill(0);
+      for (let p = 0; p < k; p++) {
+        const av = a[oa + i * ai + p * ap];
+        if (av === 0) continue;
+        const base = ob + p * bp;
+        for (let j = 0; j < n; j++) row[j] += av * b[base + j * bj];
+      }
+      for (let j = 0; j < n; j++) c[oc + i * n + j] = row[j];
+    }
+  });
+};

@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Strata: deep learning in TypeScript.
+ *
+ * @example
+ * import * as st from 'strata';
+ * const x = st.tensor([1, 2, 3], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * console.log(x.grad!.toString()); // tensor([2., 4., 6.])
+ */
+import { registerBackend } from './backend/registry.js';
+import { createJsBackend } from './backends/js/index.js';
+
+// The package entry is the one place that registers backends (explicitly, here).
+registerBackend(createJsBackend());
+
+export type { DType, TypedArray } from './core/dtype.js';
+export { StrataError } from './core/errors.js';
+export { Generator, manualSeed, defaultGenerator } from './core/rng.js';
+export type { Backend, Buf, View, Kernels } from './backend/backend.js';
+export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
+export { createJsBackend } from './backends/js/index.js';
+export type { Prim, PrimAttrs } from './ir/prims.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
+export type { BackwardOptions } from './autograd/engine.js';
+export { Tensor } from './tensor/tensor.js';
+export type { TensorLike } from './tensor/tensor.js';
+export type { IndexSpec, Nested } from './tensor/composite.js';
+export { cat, stack, where } from './tensor/composite.js';
+export { memory } from './tensor/storage.js';
+export {
+  tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, zerosLike, onesLike, fullLike, isTensor, asTensor,
+} from './tensor/creation.js';
+export type { CreateOptions, RandomOptions } from './tensor/creation.js';
+export * from './tensor/functions.js';
+export { grad, valueAndGrad, vjp, jvp, hvp, customOp } from './tensor/transforms.js';
+export type { GradOptions, CustomOpSpec, Arg } from './tensor/transforms.js';
+export { gradcheck, gradgradcheck, jvpcheck } from './testing/gradcheck.js';
+export type { GradcheckOptions, GradcheckReport } from './testing/gradcheck.js';

@@ -1,0 +1,146 @@
+// SPDX-License-Identifier: MIT
+import { type DType, isFloat, promote } from '../core/dtype.js';
+import { StrataError, fmtShape } from '../core/errors.js';
+import { type Shape, broadcastShapes, sizeOf } from '../core/shape.js';
+import { BINARY, COMPARE, UNARY, type Prim, type PrimAttrs } from './prims.js';
+
+export interface Meta { readonly shape: Shape; readonly dtype: DType }
+export interface OutMeta { shape: number[]; dtype: DType }
+
+const unarySet: ReadonlySet<string> = new Set(UNARY);
+const binarySet: ReadonlySet<string> = new Set(BINARY);
+const compareSet: ReadonlySet<string> = new Set(COMPARE);
+const INT_OK: ReadonlySet<string> = new Set(['neg', 'abs', 'sign', 'relu']);
+
+/** Output shape and dtype of a primitive; validates its inputs and throws errors that name the op. */
+export function infer<P extends Prim>(prim: P, ins: readonly Meta[], attrs: PrimAttrs[P]): OutMeta {
+  if (unarySet.has(prim)) {
+    const x = ins[0];
+    if (!isFloat(x.dtype) && !(INT_OK.has(prim) && x.dtype === 'int32')) {
+      throw new StrataError(prim, `expects a floating-point tensor, got ${x.dtype} ${fmtShape(x.shape)}`);
+    }
+    return { shape: [...x.shape], dtype: x.dtype };
+  }
+  if (binarySet.has(prim)) {
+    const shape = broadcastShapes(prim, ins[0].shape, ins[1].shape);
+    const dtype = promote(ins[0].dtype, ins[1].dtype);
+    if (dtype === 'bool') throw new StrataError(prim, 'arithmetic on two bool tensors; cast one to int32 or float32 first');
+    return { shape, dtype };
+  }
+  if (compareSet.has(prim)) return { shape: broadcastShapes(prim, ins[0].shape, ins[1].shape), dtype: 'bool' };
+  const a = attrs as PrimAttrs[Prim];
+  switch (prim) {
+    case 'where': {
+      if (ins[0].dtype !== 'bool') throw new StrataError('where', `condition must be bool, got ${ins[0].dtype}`);
+      return { shape: broadcastShapes('where', ins[0].shape, ins[1].shape, ins[2].shape), dtype: promote(ins[1].dtype, ins[2].dtype) };
+    }
+    case 'cast': return { shape: [...ins[0].shape], dtype: (a as PrimAttrs['cast']).dtype };
+    case 'sum': case 'max': case 'min': {
+      const { axes } = a as PrimAttrs['sum'];
+      const x = ins[0];
+      if (prim !== 'sum' && axes.some((ax) => x.shape[ax] === 0)) {
+        throw new StrataError(prim, `cannot reduce an empty dimension of ${fmtShape(x.shape)}`);
+      }
+      const dtype = prim === 'sum' && x.dtype === 'bool' ? 'int32' : x.dtype;
+      return { shape: x.shape.map((d, i) => (axes.includes(i) ? 1 : d)), dtype };
+    }
+    case 'argmax': case 'argmin': {
+      const { axis } = a as PrimAttrs['argmax'];
+      if (ins[0].shape[axis] === 0) throw new StrataError(prim, `cannot reduce an empty dimension of ${fmtShape(ins[0].shape)}`);
+      return { shape: ins[0].shape.map((d, i) => (i === axis ? 1 : d)), dtype: 'int32' };
+    }
+    case 'reshape': {
+      const { shape } = a as PrimAttrs['reshape'];
+      if (sizeOf(shape) !== sizeOf(ins[0].shape)) {
+        throw new StrataError('reshape', `cannot reshape ${fmtShape(ins[0].shape)} (${sizeOf(ins[0].shape)} elements) to ${fmtShape(shape)}`);
+      }
+      return { shape: [...shape], dtype: ins[0].dtype };
+    }
+    case 'permute': {
+      const { perm } = a as PrimAttrs['permute'];
+      const r = ins[0].shape.length;
+      const ok = perm.length === r && [...perm].sort((p, q) => p - q).every((p, i) => p === i);
+      if (!ok) throw new StrataError('permute', `[${perm.join(',')}] is not a permutation of the ${r} axes of ${fmtShape(ins[0].shape)}`);
+      return { shape: perm.map((p) => ins[0].shape[p]), dtype: ins[0].dtype };
+    }
+    case 'expand': {
+      const { shape } = a as PrimAttrs['expand'];
+      const x = ins[0].shape;
+      const off = shape.length - x.length;
+      const ok = off >= 0 && x.every((d, i) => d === shape[off + i] || d === 1);
+      if (!ok) throw new StrataError('expand', `cannot expand ${fmtShape(x)} to ${fmtShape(shape)}`);
+      return { shape: [...shape], dtype: ins[0].dtype };
+    }
+    case 'slice': {
+      const { starts, ends } = a as PrimAttrs['slice'];
+      const x = ins[0].shape;
+      x.forEach((d, i) => {
+        if (!(starts[i] >= 0 && starts[i] <= ends[i] && ends[i] <= d)) {
+          throw new StrataError('slice', `range [${starts[i]}, ${ends[i]}) is out of bounds for dimension ${i} of ${fmtShape(x)}`);
+        }
+      });
+      return { shape: x.map((_, i) => ends[i] - starts[i]), dtype: ins[0].dtype };
+    }
+    case 'pad': {
+      const { before, after } = a as PrimAttrs['pad'];
+      if ([...before, ...after].some((p) => p < 0 || !Number.isInteger(p))) throw new StrataError('pad', 'padding amounts must be non-negative integers');
+      return { shape: ins[0].shape.map((d, i) => d + before[i] + after[i]), dtype: ins[0].dtype };
+    }
+    case 'flip': return { shape: [...ins[0].shape], dtype: ins[0].dtype };
+    case 'concat': {
+      const { axis } = a as PrimAttrs['concat'];
+      const first = ins[0].shape;
+      let total = 0;
+      let dtype = ins[0].dtype;
+      for (const t of ins) {
+        const ok = t.shape.length === first.length && t.shape.every((d, i) => i === axis || d === first[i]);
+        if (!ok) throw new StrataError('cat', `tensors ${ins.map((m) => fmtShape(m.shape)).join(', ')} differ outside dimension ${axis}`);
+        total += t.shape[axis];
+        dtype = promote(dtype, t.dtype);
+      }
+      return { shape: first.map((d, i) => (i === axis ? total : d)), dtype };
+    }
+    case 'gather': {
+      const { axis } = a as PrimAttrs['gather'];
+      const [x, idx] = ins;
+      checkIndex('gather', idx);
+      const ok = idx.shape.length === x.shape.length && idx.shape.every((d, i) => i === axis || d <= x.shape[i]);
+      if (!ok) throw new StrataError('gather', `index ${fmtShape(idx.shape)} does not fit input ${fmtShape(x.shape)} along dimension ${axis}`);
+      return { shape: [...idx.shape], dtype: x.dtype };
+    }
+    case 'scatterAdd': {
+      const { axis } = a as PrimAttrs['scatterAdd'];
+      const [x, idx, src] = ins;
+      checkIndex('scatterAdd', idx);
+      const ok = idx.shape.length === x.shape.length && src.shape.length === x.shape.length &&
+        idx.shape.every((d, i) => d <= src.shape[i] && (i === axis || d <= x.shape[i]));
+      if (!ok) throw new StrataError('scatterAdd', `index ${fmtShape(idx.shape)} and src ${fmtShape(src.shape)} do not fit input ${fmtShape(x.shape)} along dimension ${axis}`);
+      return { shape: [...x.shape], dtype: promote(x.dtype, src.dtype) };
+    }
+    case 'matmul': return inferMatmul(ins[0], ins[1], a as PrimAttrs['matmul']);
+    default: throw new StrataError(prim, 'unknown primitive');
+  }
+}
+
+function checkIndex(op: string, idx: Meta): void {
+  if (idx.dtype !== 'int32') throw new StrataError(op, `index must be int32, got ${idx.dtype}`);
+}
+
+function inferMatmul(a: Meta, b: Meta, { transA, transB }: PrimAttrs['matmul']): OutMeta {
+  if (a.shape.length < 2 || b.shape.length < 2) {
+    throw new StrataError('matmul', `operands must have rank >= 2 here, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
+  }
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const m = transA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const ka = transA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (ka !== kb) {
+    throw new StrataError('matmul', `a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}: inner dimensions ${ka} != ${kb}`);
+  }
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const dtype = promote(a.dtype, b.dtype);
+  if (!isFloat(dtype)) throw new StrataError('matmul', `expects floating-point operands, got ${a.dtype} and ${b.dtype}`);
+  return { shape: [...batch, m, n], dtype };
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+import type { DType } from '../core/dtype.js';
+
+/**
+ * The closed set of primitive operations. Each has exactly one shape rule (infer.ts), one derivative
+ * rule and one tangent rule (autograd/rules.ts), and one kernel per backend. Everything else in Strata
+ * is composed from these, so it is differentiable in both modes and runs on every backend for free.
+ *
+ * Attributes are plain data; the map below gives each primitive its attribute type, so the rule
+ * tables and kernel tables are checked for completeness by the compiler.
+ */
+export interface PrimAttrs {
+  // elementwise unary (float in, same dtype out; neg/abs/sign also on int32)
+  neg: Empty; exp: Empty; log: Empty; sqrt: Empty; sin: Empty; cos: Empty;
+  tanh: Empty; sigmoid: Empty; relu: Empty; abs: Empty; sign: Empty;
+  // elementwise binary with broadcasting
+  add: Empty; sub: Empty; mul: Empty; div: Empty; pow: Empty; maximum: Empty; minimum: Empty;
+  // comparisons (bool out) and selection
+  eq: Empty; ne: Empty; lt: Empty; le: Empty; gt: Empty; ge: Empty;
+  where: Empty;
+  cast: { dtype: DType };
+  // reductions: the output keeps the reduced axes with size 1 (keepdim is a reshape on top)
+  sum: { axes: number[] }; max: { axes: number[] }; min: { axes: number[] };
+  argmax: { axis: number }; argmin: { axis: number };
+  // movement
+  reshape: { shape: number[] };
+  permute: { perm: number[] };
+  expand: { shape: number[] };
+  slice: { starts: number[]; ends: number[] };
+  pad: { before: number[]; after: number[]; value: number };
+  flip: { axes: number[] };
+  concat: { axis: number };
+  gather: { axis: number };
+  scatterAdd: { axis: number };
+  // linear algebra: batched, broadcasting over leading dims, with transposed operands
+  matmul: { transA: boolean; transB: boolean };
+}
+
+export type Empty = Record<string, never>;
+export type Prim = keyof PrimAttrs;
+
+export const UNARY = ['neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'abs', 'sign'] as const;
+export const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
+export const COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
+
+export type UnaryPrim = (typeof UNARY)[number];
+export type BinaryPrim = (typeof BINARY)[number];
+export type ComparePrim = (typeof COMPARE)[number];
+
+/** Primitives whose outputs carry no gradient (integer or boolean results). */
+export const NON_DIFFERENTIABLE: ReadonlySet<Prim> = new Set<Prim>([...COMPARE, 'argmax', 'argmin', 'sign']);

@@ -1,0 +1,46 @@
+// SPDX-License-Identifier: MIT
+import { bytesPerElement } from '../core/dtype.js';
+import type { Backend, Buf } from '../backend/backend.js';
+
+let liveTensors = 0;
+let liveBytes = 0;
+
+/**
+ * Backend memory shared by a tensor and its views (reshape shares storage). Reference-counted so the
+ * buffer goes back to the backend exactly when the last tensor using it is disposed or collected.
+ */
+export class Storage {
+  private refs = 1;
+  constructor(readonly backend: Backend, readonly buf: Buf) {
+    if (backend.needsFree) {
+      liveTensors++;
+      liveBytes += buf.size * bytesPerElement(buf.dtype);
+    }
+  }
+
+  get freed(): boolean {
+    return this.refs <= 0;
+  }
+
+  share(): this {
+    this.refs++;
+    return this;
+  }
+
+  release(): void {
+    if (this.refs <= 0) return;
+    if (--this.refs === 0 && this.backend.needsFree) {
+      liveTensors--;
+      liveBytes -= this.buf.size * bytesPerElement(this.buf.dtype);
+      this.backend.free(this.buf);
+    }
+  }
+}
+
+/** Returns storage of tensors the user dropped without `dispose()`. */
+export const finalizer = new FinalizationRegistry<Storage>((s) => s.release());
+
+/** Live backend memory held by tensors on backends that manage their own memory (not the GC'd `js`). */
+export function memory(): { tensors: number; bytes: number } {
+  return { tensors: liveTensors, bytes: liveBytes };
+}

@@ -1,0 +1,367 @@
+// SPDX-License-Identifier: MIT
+import { type DType, type TypedArray, isFloat } from '../core/dtype.js';
+import { StrataError, fmtShape } from '../core/errors.js';
+import { type Shape, normAxes, normAxis, sizeOf, stridesOf } from '../core/shape.js';
+import type { Backend, Kernel, KernelPrim, View } from '../backend/backend.js';
+import { NON_DIFFERENTIABLE, type Prim, type PrimAttrs } from '../ir/prims.js';
+import { infer } from '../ir/infer.js';
+import { type BackwardOptions, type GradNode, runBackward } from '../autograd/engine.js';
+import { activeLevels, belowLevel, isGradEnabled } from '../autograd/mode.js';
+import { JVP, VJP } from '../autograd/rules.js';
+import { Storage, finalizer } from './storage.js';
+import { formatTensor } from './format.js';
+import * as C from './composite.js';
+import type { IndexSpec } from './composite.js';
+
+/** A tensor or a plain number (numbers take the tensor's dtype where it is floating point). */
+export type TensorLike = Tensor | number;
+
+/**
+ * An n-dimensional array on a backend, with reverse- and forward-mode autodiff.
+ * Methods follow PyTorch in camelCase; every method is also a function exported from the package root.
+ *
+ * @example
+ * const x = tensor([[1, 2], [3, 4]], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * x.grad!.toArray(); // [[2, 4], [6, 8]]
+ */
+export class Tensor {
+  /** @internal */ readonly _storage: Storage;
+  readonly shape: readonly number[];
+  readonly dtype: DType;
+  /** Accumulated gradient after `backward()` (leaves only, as in PyTorch). */
+  grad: Tensor | null = null;
+  /** @internal the recorded operation that produced this tensor */ _node: GradNode | null = null;
+  /** @internal forward-mode tangents by JVP level */ _tangents: Map<number, Tensor> | null = null;
+  private _requiresGrad = false;
+
+  /** @internal Tensors are made by ops and creation functions, not by `new`. */
+  constructor(storage: Storage, shape: Shape, dtype: DType) {
+    this._storage = storage;
+    this.shape = Object.freeze([...shape]);
+    this.dtype = dtype;
+    if (storage.backend.needsFree) finalizer.register(this, storage, this);
+  }
+
+  /** @internal Applies a primitive: shape inference, kernel, tape and tangents. */
+  static _apply<P extends Prim>(prim: P, ins: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
+    const backend = ins[0].backend;
+    for (const t of ins) {
+      if (t._storage.freed) throw new StrataError(prim, `input ${fmtShape(t.shape)} was disposed`);
+      if (t.backend !== backend) throw new StrataError(prim, `inputs live on different backends ('${backend.name}' and '${t.backend.name}'); move one with .toBackend()`);
+    }
+    const meta = infer(prim, ins, attrs);
+    let storage: Storage;
+    if (prim === 'reshape') storage = ins[0]._storage.share();
+    else {
+      storage = new Storage(backend, backend.alloc(meta.dtype, sizeOf(meta.shape)));
+      const kernel = backend.kernels[prim as KernelPrim] as Kernel<P>;
+      kernel({ buf: storage.buf, shape: meta.shape, dtype: meta.dtype }, ins.map((t) => t._view()), attrs);
+    }
+    const out = new Tensor(storage, meta.shape, meta.dtype);
+    const differentiable = isFloat(meta.dtype) && !NON_DIFFERENTIABLE.has(prim);
+    if (differentiable && isGradEnabled() && ins.some((t) => t._requiresGrad)) {
+      const rule = VJP[prim];
+      out._node = { name: prim, inputs: [...ins], out, vjp: (g, xs, o, needs) => rule(g, xs, o, attrs, needs) };
+      out._requiresGrad = true;
+    }
+    if (differentiable) {
+      // Outermost level first, so inner levels' rules see the outer tangents of `out`.
+      for (const level of activeLevels()) {
+        const ts = ins.map((t) => t._tangents?.get(level) ?? null);
+        if (ts.every((t) => t === null)) continue;
+        const tan = belowLevel(level, () => JVP[prim](ts, ins, out, attrs));
+        if (tan) out._setTangent(level, tan);
+      }
+    }
+    return out;
+  }
+
+  /** @internal Applies a primitive with this tensor as the first input. */
+  _p<P extends Prim>(prim: P, rest: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
+    return Tensor._apply(prim, [this, ...rest], attrs);
+  }
+
+  /** @internal Makes this tensor the output of a recorded node (custom ops). */
+  _attachNode(node: GradNode): void {
+    this._node = node;
+    this._requiresGrad = true;
+  }
+
+  /** @internal */
+  _view(): View {
+    return { buf: this._storage.buf, shape: this.shape, dtype: this.dtype };
+  }
+
+  /** @internal */
+  _setTangent(level: number, t: Tensor): void {
+    const fitted = belowLevel(level, () => {
+      let v = t.dtype === this.dtype ? t : t.to(this.dtype);
+      if (v.shape.length !== this.shape.length || v.shape.some((d, i) => d !== this.shape[i])) v = v.expand(this.shape);
+      return v;
+    });
+    (this._tangents ??= new Map()).set(level, fitted);
+  }
+
+  /** @internal Wraps a number or checks a tensor, as the second operand of a binary op. */
+  _lift(v: TensorLike): Tensor {
+    if (v instanceof Tensor) return v;
+    const dtype: DType = isFloat(this.dtype) ? this.dtype : Number.isInteger(v) && this.dtype === 'int32' ? 'int32' : 'float32';
+    return Tensor._scalar(this.backend, v, dtype);
+  }
+
+  /** @internal A 0-d tensor on a backend. */
+  static _scalar(backend: Backend, v: number, dtype: DType): Tensor {
+    return Tensor._fromValues(backend, [v], [], dtype);
+  }
+
+  /** @internal A new tensor holding `values` (row-major) on a backend. */
+  static _fromValues(backend: Backend, values: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
+    const buf = backend.alloc(dtype, sizeOf(shape));
+    backend.write(buf, values);
+    return new Tensor(new Storage(backend, buf), shape, dtype);
+  }
+
+  /** @internal A new tensor on this tensor's backend. */
+  _make(values: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
+    return Tensor._fromValues(this.backend, values, shape, dtype);
+  }
+
+  // ---- properties ----------------------------------------------------------------------------
+  get backend(): Backend { return this._storage.backend; }
+  /** Number of dimensions. */
+  get ndim(): number { return this.shape.length; }
+  /** Number of elements. */
+  get size(): number { return sizeOf(this.shape); }
+  numel(): number { return this.size; }
+  /** Row-major strides in elements (storage is always contiguous). */
+  get strides(): number[] { return stridesOf(this.shape); }
+  /** Whether gradients flow to this tensor. Only floating-point tensors can require them. */
+  get requiresGrad(): boolean { return this._requiresGrad; }
+  set requiresGrad(v: boolean) {
+    if (v && !isFloat(this.dtype)) throw new StrataError('requiresGrad', `only floating-point tensors can require gradients, got ${this.dtype}`);
+    if (!v && this._node) throw new StrataError('requiresGrad', 'cannot turn off gradients of a non-leaf tensor; use detach()');
+    this._requiresGrad = v;
+  }
+  /** Sets `requiresGrad` and returns this tensor (PyTorch's `requires_grad_`). */
+  requiresGrad_(v = true): this { this.requiresGrad = v; return this; }
+  /** True for tensors made by the user rather than by a recorded op. */
+  get isLeaf(): boolean { return this._node === null; }
+  /** Name of the op that produced this tensor, or null for leaves. */
+  get gradFn(): string | null { return this._node?.name ?? null; }
+
+  // ---- autograd ------------------------------------------------------------------------------
+  /**
+   * Reverse-mode sweep from this tensor, accumulating into `.grad` of every leaf that requires it.
+   * Saved tensors are released afterwards unless `retainGraph` is set.
+   */
+  backward(gradient?: Tensor, opts: BackwardOptions = {}): void {
+    if (!this._requiresGrad) throw new StrataError('backward', 'tensor does not require grad and has no grad_fn');
+    let seed = gradient;
+    if (!seed) {
+      if (this.size !== 1) throw new StrataError('backward', `gradient can be implicitly created only for scalar outputs, got ${fmtShape(this.shape)}`);
+      seed = this.onesLike();
+    } else if (seed.size !== this.size || seed.ndim !== this.ndim) {
+      throw new StrataError('backward', `gradient ${fmtShape(seed.shape)} does not match output ${fmtShape(this.shape)}`);
+    }
+    runBackward([this], [seed], opts);
+  }
+  /** A tensor sharing this one's data but cut from the graph (no gradient, no tangent). */
+  detach(): Tensor {
+    return new Tensor(this._storage.share(), this.shape, this.dtype);
+  }
+  /** Frees the backend memory now. Optional: dropped tensors are reclaimed anyway. */
+  dispose(): void {
+    finalizer.unregister(this);
+    this._storage.release();
+  }
+  get isDisposed(): boolean { return this._storage.freed; }
+
+  // ---- elementwise ---------------------------------------------------------------------------
+  add(o: TensorLike): Tensor { return this._p('add', [this._lift(o)], {}); }
+  sub(o: TensorLike): Tensor { return this._p('sub', [this._lift(o)], {}); }
+  mul(o: TensorLike): Tensor { return this._p('mul', [this._lift(o)], {}); }
+  /** True division: integer operands give float32, as in PyTorch. */
+  div(o: TensorLike): Tensor {
+    const b = this._lift(o);
+    const a = !isFloat(this.dtype) && !isFloat(b.dtype) ? this.to('float32') : this;
+    return a._p('div', [b], {});
+  }
+  pow(o: TensorLike): Tensor { return this._p('pow', [this._lift(o)], {}); }
+  maximum(o: TensorLike): Tensor { return this._p('maximum', [this._lift(o)], {}); }
+  minimum(o: TensorLike): Tensor { return this._p('minimum', [this._lift(o)], {}); }
+  neg(): Tensor { return this._p('neg', [], {}); }
+  abs(): Tensor { return this._p('abs', [], {}); }
+  sign(): Tensor { return this._p('sign', [], {}); }
+  exp(): Tensor { return this._p('exp', [], {}); }
+  log(): Tensor { return this._p('log', [], {}); }
+  sqrt(): Tensor { return this._p('sqrt', [], {}); }
+  sin(): Tensor { return this._p('sin', [], {}); }
+  cos(): Tensor { return this._p('cos', [], {}); }
+  tanh(): Tensor { return this._p('tanh', [], {}); }
+  sigmoid(): Tensor { return this._p('sigmoid', [], {}); }
+  relu(): Tensor { return this._p('relu', [], {}); }
+  /** Heaviside step: 1 where x > 0, else 0 (the perceptron's activation; its gradient is 0). */
+  step(): Tensor { return this.gt(0).to(isFloat(this.dtype) ? this.dtype : 'float32'); }
+  square(): Tensor { return this.mul(this); }
+  reciprocal(): Tensor { return this._lift(1).div(this); }
+  /** Limits values to [min, max]; either bound may be omitted. */
+  clamp(min?: number | null, max?: number | null): Tensor {
+    let r: Tensor = this;
+    if (min !== undefined && min !== null) r = r.maximum(min);
+    if (max !== undefined && max !== null) r = r.minimum(max);
+    return r;
+  }
+
+  // ---- comparisons and selection -------------------------------------------------------------
+  eq(o: TensorLike): Tensor { return this._p('eq', [this._lift(o)], {}); }
+  ne(o: TensorLike): Tensor { return this._p('ne', [this._lift(o)], {}); }
+  lt(o: TensorLike): Tensor { return this._p('lt', [this._lift(o)], {}); }
+  le(o: TensorLike): Tensor { return this._p('le', [this._lift(o)], {}); }
+  gt(o: TensorLike): Tensor { return this._p('gt', [this._lift(o)], {}); }
+  ge(o: TensorLike): Tensor { return this._p('ge', [this._lift(o)], {}); }
+  /** `this` where `condition` holds, else `other` (PyTorch's `Tensor.where`). */
+  where(condition: Tensor, other: TensorLike): Tensor {
+    return Tensor._apply('where', [condition, this, this._lift(other)], {});
+  }
+
+  // ---- dtype ---------------------------------------------------------------------------------
+  /** Casts to a dtype (a no-op when it already has it). */
+  to(dtype: DType): Tensor { return dtype === this.dtype ? this : this._p('cast', [], { dtype }); }
+  float(): Tensor { return this.to('float32'); }
+  double(): Tensor { return this.to('float64'); }
+  int(): Tensor { return this.to('int32'); }
+  bool(): Tensor { return this.to('bool'); }
+
+  // ---- reductions ----------------------------------------------------------------------------
+  /** Sum over `axis` (one, several, or all when omitted). */
+  sum(axis?: number | number[], keepdim = false): Tensor { return this._reduce('sum', axis, keepdim); }
+  mean(axis?: number | number[], keepdim = false): Tensor {
+    const axes = normAxes('mean', axis, this.ndim);
+    const n = axes.reduce((acc, a) => acc * this.shape[a], 1);
+    return this.to(isFloat(this.dtype) ? this.dtype : 'float32').sum(axes, keepdim).div(n);
+  }
+  /** Maximum values over `axis` (PyTorch's `amax`; use `argmax` for positions). */
+  max(axis?: number | number[], keepdim = false): Tensor { return this._reduce('max', axis, keepdim); }
+  min(axis?: number | number[], keepdim = false): Tensor { return this._reduce('min', axis, keepdim); }
+  /** Index of the maximum along `axis`, or into the flattened tensor when omitted. */
+  argmax(axis?: number, keepdim = false): Tensor { return this._arg('argmax', axis, keepdim); }
+  argmin(axis?: number, keepdim = false): Tensor { return this._arg('argmin', axis, keepdim); }
+  /** Variance; `correction` 1 (default) is the unbiased estimator, as in PyTorch. */
+  var(axis?: number | number[], opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return C.variance(this, axis, opts); }
+  std(axis?: number | number[], opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return this.var(axis, opts).sqrt(); }
+  /** log(sum(exp(x))) over `axis`, computed stably. */
+  logsumexp(axis?: number | number[], keepdim = false): Tensor { return C.logsumexp(this, axis, keepdim); }
+  softmax(axis = -1): Tensor { return C.softmax(this, axis); }
+  logSoftmax(axis = -1): Tensor { return C.logSoftmax(this, axis); }
+
+  private _reduce(prim: 'sum' | 'max' | 'min', axis: number | number[] | undefined, keepdim: boolean): Tensor {
+    const axes = normAxes(prim, axis, this.ndim);
+    const r = axes.length ? this._p(prim, [], { axes }) : this._p('reshape', [], { shape: [...this.shape] });
+    return keepdim ? r : r.reshape(this.shape.filter((_, i) => !axes.includes(i)));
+  }
+  private _arg(prim: 'argmax' | 'argmin', axis: number | undefined, keepdim: boolean): Tensor {
+    if (axis === undefined) {
+      const r = this.reshape([-1])._p(prim, [], { axis: 0 });
+      return keepdim ? r.reshape(this.shape.map(() => 1)) : r.reshape([]);
+    }
+    const ax = normAxis(prim, axis, this.ndim);
+    const r = this._p(prim, [], { axis: ax });
+    return keepdim ? r : r.reshape(this.shape.filter((_, i) => i !== ax));
+  }
+
+  // ---- linear algebra ------------------------------------------------------------------------
+  /** Matrix product with NumPy semantics: 1-D operands are promoted, leading dims broadcast. */
+  matmul(o: Tensor): Tensor { return C.matmul(this, o); }
+  /** Transpose of a 2-D tensor (the last two dims for higher ranks). */
+  get T(): Tensor { return this.ndim < 2 ? this : this.transpose(-2, -1); }
+  t(): Tensor { return this.T; }
+
+  // ---- movement ------------------------------------------------------------------------------
+  /** A tensor with the same data and a new shape; one dimension may be -1. Shares storage. */
+  reshape(...shape: (number | readonly number[])[]): Tensor {
+    return this._p('reshape', [], { shape: C.resolveShape('reshape', this.size, shape) });
+  }
+  /** Same as `reshape` (storage is always contiguous, so every view is valid). */
+  view(...shape: (number | readonly number[])[]): Tensor { return this.reshape(...shape); }
+  flatten(startDim = 0, endDim = -1): Tensor { return C.flatten(this, startDim, endDim); }
+  permute(...dims: (number | readonly number[])[]): Tensor {
+    const perm = dims.flat().map((d) => normAxis('permute', d, this.ndim));
+    return this._p('permute', [], { perm });
+  }
+  transpose(dim0: number, dim1: number): Tensor {
+    const a = normAxis('transpose', dim0, this.ndim);
+    const b = normAxis('transpose', dim1, this.ndim);
+    const perm = this.shape.map((_, i) => (i === a ? b : i === b ? a : i));
+    return this._p('permute', [], { perm });
+  }
+  /** Removes dimensions of size 1 (all of them, or the given ones). */
+  squeeze(dim?: number | number[]): Tensor {
+    const dims = dim === undefined ? this.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes('squeeze', dim, this.ndim).filter((i) => this.shape[i] === 1);
+    return this.reshape(this.shape.filter((_, i) => !dims.includes(i)));
+  }
+  unsqueeze(dim: number): Tensor {
+    const d = normAxis('unsqueeze', dim, this.ndim + 1);
+    const s = [...this.shape];
+    s.splice(d, 0, 1);
+    return this.reshape(s);
+  }
+  /** Broadcasts to `shape` (-1 keeps a dimension). */
+  expand(...shape: (number | readonly number[])[]): Tensor {
+    const s = shape.flat();
+    const off = s.length - this.ndim;
+    const full = s.map((d, i) => (d === -1 ? this.shape[i - off] : d));
+    return this._p('expand', [], { shape: full });
+  }
+  broadcastTo(shape: readonly number[]): Tensor { return this.expand(shape); }
+  /** Elements `start` (inclusive) to `end` (exclusive) along `dim`; negative indices count from the end. */
+  slice(dim: number, start = 0, end?: number): Tensor { return C.slice(this, dim, start, end); }
+  /** `length` elements along `dim` from `start` (PyTorch's `narrow`). */
+  narrow(dim: number, start: number, length: number): Tensor {
+    const d = normAxis('narrow', dim, this.ndim);
+    const s = start < 0 ? start + this.shape[d] : start;
+    return C.slice(this, d, s, s + length);
+  }
+  /**
+   * Basic and integer indexing, one spec per leading dimension: a number selects (and drops the
+   * dimension), `null` keeps it whole, `[start, end]` slices, an int array or int32 tensor picks.
+   */
+  index(...specs: IndexSpec[]): Tensor { return C.index(this, specs); }
+  /** Picks entries along `dim` at the positions in `index` (PyTorch's `index_select`). */
+  indexSelect(dim: number, index: Tensor | readonly number[]): Tensor { return C.indexSelect(this, dim, index); }
+  gather(dim: number, index: Tensor): Tensor { return this._p('gather', [index], { axis: normAxis('gather', dim, this.ndim) }); }
+  /** Adds `src` into a copy of this tensor at the positions `index` gives along `dim`. */
+  scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
+    return this._p('scatterAdd', [index, src], { axis: normAxis('scatterAdd', dim, this.ndim) });
+  }
+  /** Splits into pieces of `size` (or of the listed sizes) along `dim`. */
+  split(size: number | readonly number[], dim = 0): Tensor[] { return C.split(this, size, dim); }
+  chunk(chunks: number, dim = 0): Tensor[] { return C.split(this, Math.ceil(this.shape[normAxis('chunk', dim, this.ndim)] / chunks), dim); }
+  /** Pads with a constant, PyTorch order: `[left, right]` for the last dim, then the one before... */
+  pad(pads: readonly number[], value = 0): Tensor { return C.pad(this, pads, value); }
+  flip(dims: number | readonly number[]): Tensor { return this._p('flip', [], { axes: normAxes('flip', dims, this.ndim) }); }
+
+  // ---- creation from this tensor's backend and dtype -----------------------------------------
+  zerosLike(): Tensor { return this.fullLike(0); }
+  onesLike(): Tensor { return this.fullLike(1); }
+  fullLike(value: number): Tensor { return Tensor._scalar(this.backend, value, this.dtype).expand(this.shape); }
+  /** A copy that does not share storage (gradients flow through it). */
+  clone(): Tensor { return this.ndim === 0 ? this.add(0) : this._p('slice', [], { starts: this.shape.map(() => 0), ends: [...this.shape] }); }
+
+  // ---- readback ------------------------------------------------------------------------------
+  /** A copy of the values, row-major. */
+  dataSync(): TypedArray {
+    if (this._storage.freed) throw new StrataError('dataSync', `tensor ${fmtShape(this.shape)} was disposed`);
+    return this.backend.read(this._storage.buf);
+  }
+  /** Asynchronous readback (the same on CPU backends; GPU backends will need it). */
+  async data(): Promise<TypedArray> { return this.dataSync(); }
+  /** The value of a one-element tensor. */
+  item(): number {
+    if (this.size !== 1) throw new StrataError('item', `only one-element tensors can be converted to a number, got ${fmtShape(this.shape)}`);
+    return this.dataSync()[0];
+  }
+  /** Nested arrays (booleans for bool tensors), like PyTorch's `tolist`. */
+  toArray(): C.Nested { return C.nest(this.dataSync(), this.shape, this.dtype); }
+  toString(): string { return formatTensor(this.dataSync(), this.shape, this.dtype, this._node?.name, this._requiresGrad); }
+}

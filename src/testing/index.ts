@@ -1,0 +1,3 @@
+// SPDX-License-Identifier: MIT
+export { gradcheck, gradgradcheck, jvpcheck, toFloat64 } from './gradcheck.js';
+export type { GradcheckOptions, GradcheckReport } from './gradcheck.js';
