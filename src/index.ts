@@ -20,7 +20,7 @@ export { Generator, manualSeed, defaultGenerator } from './core/rng.js';
 export type { Backend, Buf, View, Kernels } from './backend/backend.js';
 export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
 export { createJsBackend } from './backends/js/index.js';
-export type { Prim, PrimAttrs } from './ir/prims.js';
+export type { Prim, PrimAttrs, WindowAttrs } from './ir/prims.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
 export type { BackwardOptions } from './autograd/engine.js';
 export { Tensor } from './tensor/tensor.js';
@@ -28,6 +28,7 @@ export type { TensorLike } from './tensor/tensor.js';
 export type { IndexSpec, Nested } from './tensor/composite.js';
 export { cat, stack, where } from './tensor/composite.js';
 export { memory } from './tensor/storage.js';
+export { scoped } from './tensor/scope.js';
 export {
   tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, zerosLike, onesLike, fullLike, isTensor, asTensor,
 } from './tensor/creation.js';

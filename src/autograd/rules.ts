@@ -109,6 +109,8 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
       : a._p('matmul', [g], { transA: !transA, transB: false });
     return [ga && sumTo(ga, a.shape), gb && sumTo(gb, b.shape)];
   },
+  unfold: (g, [x], _o, attrs) => [g._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] })],
+  fold: (g, _i, _o, { kernel, stride, padding, dilation }) => [g._p('unfold', [], { kernel, stride, padding, dilation })],
 };
 
 /** Adds tangent terms, treating null as zero. */
@@ -157,4 +159,6 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   scatterAdd: ([tx, , ts], [x, idx, src], _o, attrs) =>
     (tx || ts ? (tx ?? x.zerosLike())._p('scatterAdd', [idx, ts ?? src.zerosLike()], attrs) : null),
   matmul: ([ta, tbb], [a, b], _o, attrs) => plus(ta && ta._p('matmul', [b], attrs), tbb && a._p('matmul', [tbb], attrs)),
+  unfold: same('unfold'),
+  fold: same('fold'),
 };

@@ -2,7 +2,7 @@
 import { type DType, isFloat, promote } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { type Shape, broadcastShapes, sizeOf } from '../core/shape.js';
-import { BINARY, COMPARE, UNARY, type Prim, type PrimAttrs } from './prims.js';
+import { BINARY, COMPARE, UNARY, type Prim, type PrimAttrs, type WindowAttrs } from './prims.js';
 
 export interface Meta { readonly shape: Shape; readonly dtype: DType }
 export interface OutMeta { shape: number[]; dtype: DType }
@@ -118,6 +118,23 @@ export function infer<P extends Prim>(prim: P, ins: readonly Meta[], attrs: Prim
       return { shape: [...x.shape], dtype: promote(x.dtype, src.dtype) };
     }
     case 'matmul': return inferMatmul(ins[0], ins[1], a as PrimAttrs['matmul']);
+    case 'unfold': {
+      const x = ins[0];
+      if (x.shape.length !== 4) throw new StrataError('unfold', `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
+      const w = a as WindowAttrs;
+      const [oh, ow] = windowCounts('unfold', [x.shape[2], x.shape[3]], w);
+      return { shape: [x.shape[0], x.shape[1] * w.kernel[0] * w.kernel[1], oh * ow], dtype: x.dtype };
+    }
+    case 'fold': {
+      const x = ins[0];
+      const w = a as PrimAttrs['fold'];
+      const kk = w.kernel[0] * w.kernel[1];
+      const [oh, ow] = windowCounts('fold', w.outputSize, w);
+      if (x.shape.length !== 3 || x.shape[1] % kk !== 0 || x.shape[2] !== oh * ow) {
+        throw new StrataError('fold', `input ${fmtShape(x.shape)} does not hold ${kk}-element windows at ${oh * ow} positions of a ${w.outputSize.join('x')} output`);
+      }
+      return { shape: [x.shape[0], x.shape[1] / kk, ...w.outputSize], dtype: x.dtype };
+    }
     default: throw new StrataError(prim, 'unknown primitive');
   }
 }
@@ -143,4 +160,18 @@ function inferMatmul(a: Meta, b: Meta, { transA, transB }: PrimAttrs['matmul']):
   const dtype = promote(a.dtype, b.dtype);
   if (!isFloat(dtype)) throw new StrataError('matmul', `expects floating-point operands, got ${a.dtype} and ${b.dtype}`);
   return { shape: [...batch, m, n], dtype };
+}
+
+/** Number of window positions along H and W; throws when the window does not fit. */
+export function windowCounts(op: string, [h, w]: readonly number[], a: WindowAttrs): [number, number] {
+  const [kh, kw] = a.kernel;
+  const [sh, sw] = a.stride;
+  const [dh, dw] = a.dilation;
+  const [pt, pb, pl, pr] = a.padding;
+  const oh = Math.floor((h + pt + pb - dh * (kh - 1) - 1) / sh) + 1;
+  const ow = Math.floor((w + pl + pr - dw * (kw - 1) - 1) / sw) + 1;
+  if (!(oh > 0 && ow > 0) || [kh, kw, sh, sw, dh, dw].some((v) => !(Number.isInteger(v) && v > 0))) {
+    throw new StrataError(op, `a ${kh}x${kw} window (stride ${sh}x${sw}, dilation ${dh}x${dw}, padding [${a.padding.join(',')}]) does not fit a ${h}x${w} input`);
+  }
+  return [oh, ow];
 }

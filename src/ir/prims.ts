@@ -34,6 +34,21 @@ export interface PrimAttrs {
   scatterAdd: { axis: number };
   // linear algebra: batched, broadcasting over leading dims, with transposed operands
   matmul: { transA: boolean; transB: boolean };
+  // sliding windows (im2col) and its adjoint (col2im): convolution and pooling compose from these
+  unfold: WindowAttrs;
+  fold: WindowAttrs & { outputSize: [number, number] };
+}
+
+/**
+ * Sliding 2-D windows over [N, C, H, W]: `unfold` gives [N, C·kh·kw, OH·OW] (rows ordered c, ki, kj
+ * as PyTorch's F.unfold); `fold` sums such columns back into [N, C, H, W]. Padding is zeros,
+ * given as [top, bottom, left, right] so that asymmetric 'same' padding needs no copy.
+ */
+export interface WindowAttrs {
+  kernel: [number, number];
+  stride: [number, number];
+  padding: [number, number, number, number];
+  dilation: [number, number];
 }
 
 export type Empty = Record<string, never>;

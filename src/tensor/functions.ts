@@ -2,6 +2,7 @@
 // Every Tensor method as a root-level function (`st.add(a, b)` ≡ `a.add(b)`); numbers are accepted
 // wherever a tensor is, and become float32 tensors.
 import type { DType } from '../core/dtype.js';
+import type { WindowAttrs } from '../ir/prims.js';
 import type { IndexSpec } from './composite.js';
 import { tensor } from './creation.js';
 import { Tensor, type TensorLike } from './tensor.js';
@@ -71,3 +72,8 @@ export const chunk = (x: Tensor, chunks: number, dim = 0): Tensor[] => x.chunk(c
 export const pad = (x: Tensor, pads: readonly number[], value = 0): Tensor => x.pad(pads, value);
 export const flip = (x: Tensor, dims: Axis): Tensor => x.flip(dims);
 export const detach = (x: Tensor): Tensor => x.detach();
+
+/** Sliding windows (im2col): [N, C, H, W] → [N, C·kh·kw, OH·OW], like PyTorch's `F.unfold`. */
+export const unfold = (x: Tensor, attrs: WindowAttrs): Tensor => x._p('unfold', [], attrs);
+/** The adjoint of `unfold` (col2im): sums window columns back into [N, C, H, W]. */
+export const fold = (x: Tensor, attrs: WindowAttrs & { outputSize: [number, number] }): Tensor => x._p('fold', [], attrs);

@@ -9,6 +9,7 @@ import { type BackwardOptions, type GradNode, runBackward } from '../autograd/en
 import { activeLevels, belowLevel, isGradEnabled } from '../autograd/mode.js';
 import { JVP, VJP } from '../autograd/rules.js';
 import { Storage, finalizer } from './storage.js';
+import { track } from './scope.js';
 import { formatTensor } from './format.js';
 import * as C from './composite.js';
 import type { IndexSpec } from './composite.js';
@@ -26,11 +27,11 @@ export type TensorLike = Tensor | number;
  * x.grad!.toArray(); // [[2, 4], [6, 8]]
  */
 export class Tensor {
-  /** @internal */ readonly _storage: Storage;
+  /** @internal */ _storage: Storage;
   readonly shape: readonly number[];
   readonly dtype: DType;
-  /** Accumulated gradient after `backward()` (leaves only, as in PyTorch). */
-  grad: Tensor | null = null;
+  private _grad: Tensor | null = null;
+  /** @internal survives the end of a `scoped` block */ _kept = false;
   /** @internal the recorded operation that produced this tensor */ _node: GradNode | null = null;
   /** @internal forward-mode tangents by JVP level */ _tangents: Map<number, Tensor> | null = null;
   private _requiresGrad = false;
@@ -41,6 +42,37 @@ export class Tensor {
     this.shape = Object.freeze([...shape]);
     this.dtype = dtype;
     if (storage.backend.needsFree) finalizer.register(this, storage, this);
+    track(this);
+  }
+
+  /** Accumulated gradient after `backward()` (leaves only, as in PyTorch). Outlives `scoped` blocks. */
+  get grad(): Tensor | null { return this._grad; }
+  set grad(g: Tensor | null) {
+    if (g) g._kept = true;
+    if (this._grad && this._grad !== g) this._grad._kept = false;
+    this._grad = g;
+  }
+
+  /** Marks this tensor to survive the `scoped` block it was made in (returns it). */
+  keep(): this {
+    this._kept = true;
+    return this;
+  }
+
+  /**
+   * @internal Replaces this tensor's data with `value`'s (same shape and dtype), keeping its identity:
+   * how optimizers update parameters in place without recording the tape.
+   */
+  _assign(value: Tensor): void {
+    if (value.shape.join() !== this.shape.join()) throw new StrataError('assign', `value ${fmtShape(value.shape)} does not match ${fmtShape(this.shape)}`);
+    const v = value.to(this.dtype);
+    const old = this._storage;
+    this._storage = v._storage.share();
+    if (old.backend.needsFree) {
+      finalizer.unregister(this);
+      finalizer.register(this, this._storage, this);
+    }
+    old.release();
   }
 
   /** @internal Applies a primitive: shape inference, kernel, tape and tangents. */
