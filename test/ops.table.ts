@@ -1,0 +1,243 @@
+// SPDX-License-Identifier: MIT
+// One entry per op: inputs (as plain data), the function, and an independent reference for the
+// forward value. ops.test.ts turns every entry into forward, gradcheck, JVP and backend tests.
+import type * as st from 'strata';
+import { type Spec, bools, distinct, fixed, ints, rnd } from './helpers.js';
+
+type Prim = st.Prim;
+type Arr = number[];
+
+export interface OpCase {
+  name: string;
+  /** The primitives this case exercises (the table must cover every primitive). */
+  prims: Prim[];
+  inputs: Spec[];
+  f: (...xs: st.Tensor[]) => st.Tensor;
+  /** Reference forward value from the input values: flat values and shape. */
+  ref: (...xs: Spec[]) => { values: Arr; shape: number[] };
+  /** Differentiable (default true when the output is floating point). */
+  grad?: boolean;
+  /** Check second derivatives too. */
+  second?: boolean;
+  /** Gradcheck options for ops whose float32 round trip limits precision. */
+  gradOpts?: { eps?: number; atol?: number; rtol?: number };
+}
+
+// ---- independent naive references -------------------------------------------------------------
+const size = (s: number[]): number => s.reduce((a, b) => a * b, 1);
+function unravel(i: number, shape: number[]): number[] {
+  const idx = new Array<number>(shape.length);
+  for (let d = shape.length - 1; d >= 0; d--) {
+    idx[d] = i % shape[d];
+    i = Math.floor(i / shape[d]);
+  }
+  return idx;
+}
+function ravel(idx: number[], shape: number[]): number {
+  let o = 0;
+  for (let d = 0; d < shape.length; d++) o = o * shape[d] + idx[d];
+  return o;
+}
+export function bshape(...shapes: number[][]): number[] {
+  const r = Math.max(...shapes.map((s) => s.length));
+  return Array.from({ length: r }, (_, i) => Math.max(...shapes.map((s) => s[s.length - r + i] ?? 1)));
+}
+/** Value of `s` at output index `idx` under broadcasting. */
+function at(s: Spec, idx: number[]): number {
+  const off = idx.length - s.shape.length;
+  return s.values[ravel(s.shape.map((d, i) => (d === 1 ? 0 : idx[off + i])), s.shape)];
+}
+export function mapN(specs: Spec[], f: (...v: number[]) => number): { values: Arr; shape: number[] } {
+  const shape = bshape(...specs.map((s) => s.shape));
+  const values = Array.from({ length: size(shape) }, (_, i) => {
+    const idx = unravel(i, shape);
+    return f(...specs.map((s) => at(s, idx)));
+  });
+  return { values, shape };
+}
+export function reduceRef(x: Spec, axes: number[], keep: boolean, init: number, f: (acc: number, v: number) => number): { values: Arr; shape: number[] } {
+  const kshape = x.shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  const values = new Array<number>(size(kshape)).fill(init);
+  x.values.forEach((v, i) => {
+    const idx = unravel(i, x.shape).map((d, k) => (axes.includes(k) ? 0 : d));
+    const o = ravel(idx, kshape);
+    values[o] = f(values[o], v);
+  });
+  return { values, shape: keep ? kshape : x.shape.filter((_, i) => !axes.includes(i)) };
+}
+function permuteRef(x: Spec, perm: number[]): { values: Arr; shape: number[] } {
+  const shape = perm.map((p) => x.shape[p]);
+  const values = Array.from({ length: size(shape) }, (_, i) => {
+    const idx = unravel(i, shape);
+    const src = new Array<number>(perm.length);
+    perm.forEach((p, k) => { src[p] = idx[k]; });
+    return x.values[ravel(src, x.shape)];
+  });
+  return { values, shape };
+}
+function matmulRef(a: Spec, b: Spec): { values: Arr; shape: number[] } {
+  const [m, k] = a.shape.slice(-2);
+  const n = b.shape[b.shape.length - 1];
+  const batch = bshape(a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const shape = [...batch, m, n];
+  const values = Array.from({ length: size(shape) }, (_, o) => {
+    const idx = unravel(o, shape);
+    const bi = idx.slice(0, -2);
+    const [i, j] = idx.slice(-2);
+    let acc = 0;
+    for (let p = 0; p < k; p++) {
+      acc += at({ ...a, shape: a.shape }, [...bi, i, p]) * at(b, [...bi, p, j]);
+    }
+    return acc;
+  });
+  return { values, shape };
+}
+const id = (x: Spec): { values: Arr; shape: number[] } => ({ values: [...x.values], shape: [...x.shape] });
+const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
+
+const unary = (name: string, f: (x: st.Tensor) => st.Tensor, m: (v: number) => number, input: Spec, second = false, prims = [name as Prim]): OpCase => ({
+  name, prims, inputs: [input], f, ref: (x) => mapN([x], m), second,
+});
+const binary = (name: Prim, f: (a: st.Tensor, b: st.Tensor) => st.Tensor, m: (a: number, b: number) => number, a: Spec, b: Spec, second = false): OpCase => ({
+  name: `${name} ${JSON.stringify(a.shape)}·${JSON.stringify(b.shape)}`, prims: [name], inputs: [a, b], f, ref: (x, y) => mapN([x, y], m), second,
+});
+
+const W = { kernel: [2, 2] as [number, number], stride: [1, 1] as [number, number], padding: [0, 0, 0, 0] as [number, number, number, number], dilation: [1, 1] as [number, number] };
+const W2 = { kernel: [3, 2] as [number, number], stride: [2, 1] as [number, number], padding: [1, 0, 1, 2] as [number, number, number, number], dilation: [1, 2] as [number, number] };
+
+function unfoldRef(x: Spec, a: typeof W): { values: Arr; shape: number[] } {
+  const [n, c, h, w] = x.shape;
+  const [kh, kw] = a.kernel;
+  const oh = Math.floor((h + a.padding[0] + a.padding[1] - a.dilation[0] * (kh - 1) - 1) / a.stride[0]) + 1;
+  const ow = Math.floor((w + a.padding[2] + a.padding[3] - a.dilation[1] * (kw - 1) - 1) / a.stride[1]) + 1;
+  const shape = [n, c * kh * kw, oh * ow];
+  const values = Array.from({ length: size(shape) }, (_, o) => {
+    const [b, row, l] = unravel(o, shape);
+    const [ch, ki, kj] = unravel(row, [c, kh, kw]);
+    const [y, xx] = unravel(l, [oh, ow]);
+    const iy = y * a.stride[0] - a.padding[0] + ki * a.dilation[0];
+    const ix = xx * a.stride[1] - a.padding[2] + kj * a.dilation[1];
+    return iy < 0 || iy >= h || ix < 0 || ix >= w ? 0 : x.values[ravel([b, ch, iy, ix], x.shape)];
+  });
+  return { values, shape };
+}
+
+export const CASES: OpCase[] = [
+  // elementwise unary
+  unary('neg', (x) => x.neg(), (v) => -v, rnd([2, 3])),
+  unary('exp', (x) => x.exp(), Math.exp, rnd([2, 3]), true),
+  unary('log', (x) => x.log(), Math.log, rnd([2, 3], 0.2, 3), true),
+  unary('sqrt', (x) => x.sqrt(), Math.sqrt, rnd([2, 3], 0.2, 3), true),
+  unary('sin', (x) => x.sin(), Math.sin, rnd([2, 3]), true),
+  unary('cos', (x) => x.cos(), Math.cos, rnd([2, 3]), true),
+  unary('tanh', (x) => x.tanh(), Math.tanh, rnd([2, 3]), true),
+  unary('sigmoid', (x) => x.sigmoid(), sigmoid, rnd([2, 3], -5, 5), true),
+  unary('relu', (x) => x.relu(), (v) => Math.max(v, 0), rnd([2, 3], -2, 2, [0])),
+  unary('abs', (x) => x.abs(), Math.abs, rnd([2, 3], -2, 2, [0])),
+  { name: 'sign', prims: ['sign'], inputs: [fixed([-2, 0, 3.5, -0.1])], f: (x) => x.sign(), ref: () => ({ values: [-1, 0, 1, -1], shape: [4] }), grad: false },
+  { name: 'step', prims: ['gt', 'cast'], inputs: [fixed([-2, 0, 3.5, 0.1])], f: (x) => x.step(), ref: () => ({ values: [0, 0, 1, 1], shape: [4] }), grad: false },
+  unary('clamp', (x) => x.clamp(-1, 0.5), (v) => Math.min(Math.max(v, -1), 0.5), rnd([3, 4], -2, 2, [-1, 0.5]), false, ['maximum', 'minimum']),
+  unary('square', (x) => x.square(), (v) => v * v, rnd([5]), true, ['mul']),
+  // elementwise binary with broadcasting
+  binary('add', (a, b) => a.add(b), (a, b) => a + b, rnd([2, 3]), rnd([3])),
+  binary('add', (a, b) => a.add(b), (a, b) => a + b, rnd([2, 1, 3]), rnd([4, 1])),
+  binary('sub', (a, b) => a.sub(b), (a, b) => a - b, rnd([4, 1]), rnd([2, 1, 3])),
+  binary('mul', (a, b) => a.mul(b), (a, b) => a * b, rnd([2, 3]), rnd([2, 1]), true),
+  binary('mul', (a, b) => a.mul(b), (a, b) => a * b, rnd([3]), rnd([])),
+  binary('div', (a, b) => a.div(b), (a, b) => a / b, rnd([2, 3]), rnd([3], 0.5, 2), true),
+  binary('pow', (a, b) => a.pow(b), Math.pow, rnd([2, 3], 0.5, 2), rnd([3], -1.5, 1.5), true),
+  binary('maximum', (a, b) => a.maximum(b), Math.max, distinct([2, 3]), distinct([3])),
+  binary('minimum', (a, b) => a.minimum(b), Math.min, distinct([2, 3]), distinct([2, 1])),
+  { name: 'maximum ties split the gradient', prims: ['maximum'], inputs: [fixed([1, 2, 3])], f: (x) => x.maximum(x.flip(0)).mul(fixedWeights(x)),
+    ref: () => ({ values: [3, 4, 9], shape: [3] }) },
+  // comparisons and selection
+  ...(['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const).map((op): OpCase => ({
+    name: op, prims: [op], inputs: [fixed([1, 2, 3, 2, 5, 0], [2, 3]), fixed([2, 2, 0])],
+    f: (a, b) => a[op](b),
+    ref: (a, b) => mapN([a, b], (x, y) => +({ eq: x === y, ne: x !== y, lt: x < y, le: x <= y, gt: x > y, ge: x >= y }[op])),
+    grad: false,
+  })),
+  { name: 'where', prims: ['where'], inputs: [bools([1, 0, 1], [3]), rnd([2, 3]), rnd([2, 1])], f: (c, a, b) => a.where(c, b),
+    ref: (c, a, b) => mapN([c, a, b], (cc, x, y) => (cc ? x : y)) },
+  { name: 'cast float→int32 truncates', prims: ['cast'], inputs: [fixed([-1.7, -0.2, 0.5, 2.9])], f: (x) => x.to('int32'),
+    ref: () => ({ values: [-1, 0, 0, 2], shape: [4] }), grad: false },
+  { name: 'cast float→bool', prims: ['cast'], inputs: [fixed([-1.7, 0, 0.5])], f: (x) => x.to('bool'), ref: () => ({ values: [1, 0, 1], shape: [3] }), grad: false },
+  { name: 'cast int32→float', prims: ['cast'], inputs: [ints([-3, 0, 7])], f: (x) => x.to('float32'), ref: () => ({ values: [-3, 0, 7], shape: [3] }), grad: false },
+  { name: 'cast round trip float64→float32→float64', prims: ['cast'], inputs: [rnd([4])], f: (x) => x.to(x.dtype === 'float64' ? 'float32' : 'float64').to(x.dtype).mul(3),
+    ref: (x) => mapN([x], (v) => 3 * Math.fround(v)), gradOpts: { eps: 1e-2, atol: 1e-4, rtol: 1e-4 } },
+  // reductions
+  { name: 'sum all', prims: ['sum'], inputs: [rnd([2, 3, 4])], f: (x) => x.sum(), ref: (x) => reduceRef(x, [0, 1, 2], false, 0, (a, v) => a + v) },
+  { name: 'sum axes [0,2] keepdim', prims: ['sum'], inputs: [rnd([2, 3, 4])], f: (x) => x.sum([0, 2], true), ref: (x) => reduceRef(x, [0, 2], true, 0, (a, v) => a + v) },
+  { name: 'sum axis -1', prims: ['sum'], inputs: [rnd([3, 5])], f: (x) => x.sum(-1), ref: (x) => reduceRef(x, [1], false, 0, (a, v) => a + v) },
+  { name: 'mean axis 1', prims: ['sum', 'div'], inputs: [rnd([3, 4])], f: (x) => x.mean(1), ref: (x) => { const r = reduceRef(x, [1], false, 0, (a, v) => a + v); return { ...r, values: r.values.map((v) => v / 4) }; } },
+  { name: 'max axis 1', prims: ['max'], inputs: [distinct([3, 4])], f: (x) => x.max(1), ref: (x) => reduceRef(x, [1], false, -Infinity, Math.max) },
+  { name: 'max all', prims: ['max'], inputs: [distinct([2, 3, 2])], f: (x) => x.max(), ref: (x) => reduceRef(x, [0, 1, 2], false, -Infinity, Math.max) },
+  { name: 'min axes [0,1] keepdim', prims: ['min'], inputs: [distinct([2, 3, 2])], f: (x) => x.min([0, 1], true), ref: (x) => reduceRef(x, [0, 1], true, Infinity, Math.min) },
+  { name: 'max with ties shares the gradient', prims: ['max'], inputs: [fixed([1, 3, 3, 2])], f: (x) => x.max(), ref: () => ({ values: [3], shape: [] }) },
+  { name: 'argmax axis 1', prims: ['argmax'], inputs: [fixed([1, 5, 2, 9, 0, 9], [2, 3])], f: (x) => x.argmax(1), ref: () => ({ values: [1, 0], shape: [2] }), grad: false },
+  { name: 'argmin flat', prims: ['argmin'], inputs: [fixed([4, 1, 2, 1], [2, 2])], f: (x) => x.argmin(), ref: () => ({ values: [1], shape: [] }), grad: false },
+  { name: 'var (unbiased) axis 0', prims: ['sum', 'mul'], inputs: [fixed([1, 2, 3, 4, 6, 8], [3, 2])], f: (x) => x.var(0), ref: () => ({ values: [19 / 3, 28 / 3], shape: [2] }) },
+  { name: 'std all, correction 0', prims: ['sqrt'], inputs: [fixed([2, 4, 4, 4, 5, 5, 7, 9])], f: (x) => x.std(undefined, { correction: 0 }), ref: () => ({ values: [2], shape: [] }) },
+  { name: 'logsumexp axis 1', prims: ['max', 'exp', 'log'], inputs: [rnd([2, 4], -3, 3)], f: (x) => x.logsumexp(1),
+    ref: (x) => { const r = reduceRef({ ...x, values: x.values.map(Math.exp) }, [1], false, 0, (a, v) => a + v); return { ...r, values: r.values.map(Math.log) }; } },
+  { name: 'softmax', prims: ['exp', 'sum'], inputs: [rnd([2, 4], -3, 3)], f: (x) => x.softmax(-1), second: true,
+    ref: (x) => { const e = x.values.map(Math.exp); const values = e.map((v, i) => v / e.slice(i - (i % 4), i - (i % 4) + 4).reduce((a, b) => a + b)); return { values, shape: x.shape }; } },
+  { name: 'logSoftmax axis 0', prims: ['exp', 'sum', 'log'], inputs: [rnd([3, 2], -3, 3)], f: (x) => x.logSoftmax(0), second: true,
+    ref: (x) => { const values = x.values.map((v, i) => { const col = i % 2; const z = [0, 1, 2].reduce((a, r) => a + Math.exp(x.values[r * 2 + col]), 0); return v - Math.log(z); }); return { values, shape: x.shape }; } },
+  { name: 'softmax of huge logits stays finite', prims: ['exp'], inputs: [fixed([1000, 0, -1000])], f: (x) => x.softmax(), ref: () => ({ values: [1, 0, 0], shape: [3] }), grad: false },
+  // movement
+  { name: 'reshape', prims: ['reshape'], inputs: [rnd([2, 6])], f: (x) => x.reshape(3, -1).mul(1), ref: (x) => ({ values: x.values, shape: [3, 4] }) },
+  { name: 'permute', prims: ['permute'], inputs: [rnd([2, 3, 4])], f: (x) => x.permute(2, 0, 1), ref: (x) => permuteRef(x, [2, 0, 1]) },
+  { name: 'transpose', prims: ['permute'], inputs: [rnd([3, 5])], f: (x) => x.T, ref: (x) => permuteRef(x, [1, 0]) },
+  { name: 'expand', prims: ['expand'], inputs: [rnd([3, 1])], f: (x) => x.expand(2, 3, 4), ref: (x) => mapN([x, { values: new Array(24).fill(0), shape: [2, 3, 4], kind: 'float' }], (v) => v) },
+  { name: 'slice', prims: ['slice'], inputs: [rnd([4, 5])], f: (x) => x.slice(1, 1, -1), ref: (x) => ({ values: x.values.filter((_, i) => i % 5 >= 1 && i % 5 < 4), shape: [4, 3] }) },
+  { name: 'narrow + index', prims: ['slice', 'reshape'], inputs: [rnd([3, 4])], f: (x) => x.narrow(0, 1, 2).index(null, 2), ref: (x) => ({ values: [x.values[6], x.values[10]], shape: [2] }) },
+  { name: 'pad', prims: ['pad'], inputs: [fixed([1, 2, 3, 4], [2, 2])], f: (x) => x.pad([1, 0, 0, 1], -1),
+    ref: () => ({ values: [-1, 1, 2, -1, 3, 4, -1, -1, -1], shape: [3, 3] }) },
+  { name: 'flip', prims: ['flip'], inputs: [fixed([1, 2, 3, 4, 5, 6], [2, 3])], f: (x) => x.flip([0, 1]), ref: () => ({ values: [6, 5, 4, 3, 2, 1], shape: [2, 3] }) },
+  { name: 'cat dim 1', prims: ['concat'], inputs: [rnd([2, 2]), rnd([2, 3])], f: (a, b) => catOf([a, b], 1),
+    ref: (a, b) => ({ values: [...a.values.slice(0, 2), ...b.values.slice(0, 3), ...a.values.slice(2), ...b.values.slice(3)], shape: [2, 5] }) },
+  { name: 'stack dim 0', prims: ['concat', 'reshape'], inputs: [rnd([3]), rnd([3])], f: (a, b) => stackOf([a, b], 0), ref: (a, b) => ({ values: [...a.values, ...b.values], shape: [2, 3] }) },
+  { name: 'split', prims: ['slice', 'concat'], inputs: [rnd([5, 2])], f: (x) => catOf(x.split([2, 3]).reverse(), 0), ref: (x) => ({ values: [...x.values.slice(4), ...x.values.slice(0, 4)], shape: [5, 2] }) },
+  { name: 'gather dim 1', prims: ['gather'], inputs: [rnd([2, 3]), ints([2, 0, 1, 1], [2, 2])], f: (x, i) => x.gather(1, i),
+    ref: (x) => ({ values: [x.values[2], x.values[0], x.values[4], x.values[4]], shape: [2, 2] }) },
+  { name: 'indexSelect dim 0 with repeats', prims: ['gather', 'expand'], inputs: [rnd([3, 2]), ints([2, 0, 2])], f: (x, i) => x.indexSelect(0, i),
+    ref: (x) => ({ values: [x.values[4], x.values[5], x.values[0], x.values[1], x.values[4], x.values[5]], shape: [3, 2] }) },
+  { name: 'scatterAdd dim 0', prims: ['scatterAdd'], inputs: [rnd([3, 2]), ints([0, 2, 0, 0], [2, 2]), rnd([2, 2])], f: (x, i, s) => x.scatterAdd(0, i, s),
+    ref: (x, _i, s) => { const v = [...x.values]; v[0] += s.values[0]; v[5] += s.values[1]; v[0] += s.values[2]; v[1] += s.values[3]; return { values: v, shape: [3, 2] }; } },
+  { name: 'squeeze/unsqueeze/flatten', prims: ['reshape'], inputs: [rnd([2, 1, 3])], f: (x) => x.squeeze().unsqueeze(0).flatten(1).mul(2), ref: (x) => ({ values: x.values.map((v) => 2 * v), shape: [1, 6] }) },
+  // linear algebra
+  { name: 'matmul 2-D', prims: ['matmul'], inputs: [rnd([3, 4]), rnd([4, 2])], f: (a, b) => a.matmul(b), ref: matmulRef, second: true },
+  { name: 'matmul batched broadcast', prims: ['matmul'], inputs: [rnd([2, 1, 3, 4]), rnd([5, 4, 2])], f: (a, b) => a.matmul(b), ref: matmulRef },
+  { name: 'matmul vector·matrix', prims: ['matmul'], inputs: [rnd([4]), rnd([4, 3])], f: (a, b) => a.matmul(b),
+    ref: (a, b) => { const r = matmulRef({ ...a, shape: [1, 4] }, b); return { values: r.values, shape: [3] }; } },
+  { name: 'matmul transA transB', prims: ['matmul'], inputs: [rnd([4, 3]), rnd([2, 4])], f: (a, b) => a._p('matmul', [b], { transA: true, transB: true }),
+    ref: (a, b) => matmulRef(permuteRef(a, [1, 0]) as Spec, permuteRef(b, [1, 0]) as Spec), second: true },
+  { name: 'matmul transB batched', prims: ['matmul'], inputs: [rnd([2, 3, 4]), rnd([2, 5, 4])], f: (a, b) => a._p('matmul', [b], { transA: false, transB: true }),
+    ref: (a, b) => { const bt = { kind: 'float' as const, ...permuteRef(b, [0, 2, 1]) }; return matmulRef(a, bt); } },
+  // sliding windows
+  { name: 'unfold 2x2', prims: ['unfold'], inputs: [rnd([2, 2, 3, 4])], f: (x) => unfoldOf(x, W), ref: (x) => unfoldRef(x, W) },
+  { name: 'unfold strided, padded, dilated', prims: ['unfold'], inputs: [rnd([1, 2, 5, 4])], f: (x) => unfoldOf(x, W2), ref: (x) => unfoldRef(x, W2) },
+  { name: 'fold is the adjoint of unfold', prims: ['fold'], inputs: [rnd([1, 8, 6])], f: (c) => foldOf(c, { ...W, outputSize: [3, 4] }),
+    ref: (c) => {
+      // Unfold the positions 0..23 themselves: each column entry names the input element it came from.
+      const out = new Array<number>(24).fill(0);
+      const probe = unfoldRef({ values: out.map((_, i) => i), shape: [1, 2, 3, 4], kind: 'float' }, W);
+      probe.values.forEach((src, k) => { out[src] += c.values[k]; });
+      return { values: out, shape: [1, 2, 3, 4] };
+    } },
+];
+
+// Free functions are passed in by ops.test.ts so that this table imports no runtime code.
+let catOf: (ts: st.Tensor[], dim: number) => st.Tensor;
+let stackOf: (ts: st.Tensor[], dim: number) => st.Tensor;
+let unfoldOf: (x: st.Tensor, a: st.WindowAttrs) => st.Tensor;
+let foldOf: (x: st.Tensor, a: st.WindowAttrs & { outputSize: [number, number] }) => st.Tensor;
+let fixedWeights: (x: st.Tensor) => st.Tensor;
+export function bindFunctions(lib: typeof st): void {
+  catOf = lib.cat;
+  stackOf = lib.stack;
+  unfoldOf = lib.unfold;
+  foldOf = lib.fold;
+  fixedWeights = (x) => lib.tensor([1, 2, 3], { dtype: x.dtype, backend: x.backend.name });
+}
