@@ -7,7 +7,7 @@ import type { Tensor } from './tensor.js';
 
 export type Nested = number | boolean | Nested[];
 /** One index per dimension: see `Tensor.index`. */
-export type IndexSpec = number | null | readonly [number, number] | readonly number[] | Tensor;
+export type IndexSpec = number | null | string | readonly number[] | Tensor;
 
 export function variance(x: Tensor, axis: number | number[] | undefined, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean }): Tensor {
   const axes = normAxes('var', axis, x.ndim);
@@ -107,8 +107,8 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
       const i = s < 0 ? s + n : s;
       if (i < 0 || i >= n) throw new StrataError('index', `index ${s} is out of range for dimension ${dim} of size ${n}`);
       r = slice(r, dim, i, i + 1).squeeze(dim);
-    } else if (Array.isArray(s) && s.length === 2 && !isTensorLike(s)) {
-      r = slice(r, dim, s[0], s[1]);
+    } else if (typeof s === 'string') {
+      r = sliceSpec(r, dim, s);
       dim++;
     } else {
       r = indexSelect(r, dim, s as Tensor | readonly number[]);
@@ -118,8 +118,24 @@ export function index(x: Tensor, specs: readonly IndexSpec[]): Tensor {
   return r;
 }
 
-function isTensorLike(s: unknown): boolean {
-  return typeof s === 'object' && s !== null && 'shape' in s;
+/** Python-style `'start:end:step'` along one dimension (any part may be empty; negative counts from the end). */
+function sliceSpec(x: Tensor, dim: number, spec: string): Tensor {
+  const parts = spec.split(':');
+  const num = (p: string | undefined): number | undefined => (p === undefined || p.trim() === '' ? undefined : Number(p));
+  const [a, b, c] = [num(parts[0]), num(parts[1]), num(parts[2])];
+  if (parts.length < 2 || parts.length > 3 || [a, b, c].some((v) => v !== undefined && !Number.isInteger(v)) || c === 0) {
+    throw new StrataError('index', `'${spec}' is not a slice like '1:3', ':', '::2' or '::-1'`);
+  }
+  const n = x.shape[dim];
+  const step = c ?? 1;
+  if (step === 1) return slice(x, dim, a ?? 0, b ?? n);
+  // Python semantics for the bounds of a stepped slice.
+  const norm = (v: number | undefined, dflt: number, lo: number, hi: number): number => (v === undefined ? dflt : Math.min(Math.max(v < 0 ? v + n : v, lo), hi));
+  const start = step > 0 ? norm(a, 0, 0, n) : norm(a, n - 1, -1, n - 1);
+  const end = step > 0 ? norm(b, n, 0, n) : norm(b, -1, -1, n - 1);
+  const picks: number[] = [];
+  for (let i = start; step > 0 ? i < end : i > end; i += step) picks.push(i);
+  return indexSelect(x, dim, picks);
 }
 
 export function split(x: Tensor, size: number | readonly number[], dim: number): Tensor[] {

@@ -356,7 +356,11 @@ export class Tensor {
   }
   /**
    * Basic and integer indexing, one spec per leading dimension: a number selects (and drops the
-   * dimension), `null` keeps it whole, `[start, end]` slices, an int array or int32 tensor picks.
+   * dimension), `null` keeps it whole, a string slices Python-style (`'1:3'`, `'::2'`, `'::-1'`),
+   * an int array or int32 tensor picks entries.
+   *
+   * @example
+   * arange(12).reshape(3, 4).index(-1, '1:3'); // tensor([9, 10], dtype=int32)
    */
   index(...specs: IndexSpec[]): Tensor { return C.index(this, specs); }
   /** Picks entries along `dim` at the positions in `index` (PyTorch's `index_select`). */
