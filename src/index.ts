@@ -37,4 +37,8 @@ export * from './tensor/functions.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, customOp } from './tensor/transforms.js';
 export type { GradOptions, CustomOpSpec, Arg } from './tensor/transforms.js';
 export { gradcheck, gradgradcheck, jvpcheck } from './testing/gradcheck.js';
+export * as data from './data/index.js';
 export type { GradcheckOptions, GradcheckReport } from './testing/gradcheck.js';
+
+// ---- Layers, optimizers, serialization and training (issue 4; owned by the nn/optim/io/train engineer) ----
+export * as nn from './nn/index.js';

@@ -1,0 +1,37 @@
+// SPDX-License-Identifier: MIT
+// Activation layers (no parameters). Each forwards to a Tensor method or nn/functional.
+import type { Tensor } from '../tensor/tensor.js';
+import { elu, gelu, leakyRelu, softplus } from './functional/activation.js';
+import { Module } from './module.js';
+
+/** Heaviside step, 1 for x > 0 else 0: Rosenblatt's perceptron activation (zero gradient). */
+export class Step extends Module { forward(x: Tensor): Tensor { return x.step(); } }
+/** σ(x) = 1 / (1 + e^−x). */
+export class Sigmoid extends Module { forward(x: Tensor): Tensor { return x.sigmoid(); } }
+export class Tanh extends Module { forward(x: Tensor): Tensor { return x.tanh(); } }
+/** max(0, x). @example new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2)) */
+export class ReLU extends Module { forward(x: Tensor): Tensor { return x.relu(); } }
+export class LeakyReLU extends Module {
+  constructor(readonly negativeSlope = 0.01) { super(); }
+  forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }
+}
+export class ELU extends Module {
+  constructor(readonly alpha = 1) { super(); }
+  forward(x: Tensor): Tensor { return elu(x, this.alpha); }
+}
+export class GELU extends Module {
+  constructor(readonly approximate: 'none' | 'tanh' = 'none') { super(); }
+  forward(x: Tensor): Tensor { return gelu(x, this.approximate); }
+}
+export class Softplus extends Module { forward(x: Tensor): Tensor { return softplus(x); } }
+/** Softmax along `dim` (default the last). */
+export class Softmax extends Module {
+  constructor(readonly dim = -1) { super(); }
+  forward(x: Tensor): Tensor { return x.softmax(this.dim); }
+}
+export class LogSoftmax extends Module {
+  constructor(readonly dim = -1) { super(); }
+  forward(x: Tensor): Tensor { return x.logSoftmax(this.dim); }
+}
+/** Passes its input through (a placeholder that keeps state-dict keys aligned). */
+export class Identity extends Module { forward(x: Tensor): Tensor { return x; } }

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: MIT
+import { StrataError } from '../core/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { conv1d, conv2d, convTranspose2d } from './functional/conv.js';
+import { type IntPair, type Padding1d, type Padding2d, pair } from './functional/padding.js';
+import { defaultBias, defaultWeight } from './init.js';
+import { Module } from './module.js';
+import type { LayerOptions } from './options.js';
+import { Parameter } from './parameter.js';
+
+function checkChannels(op: string, inC: number, outC: number, groups: number): void {
+  if (!(Number.isInteger(groups) && groups > 0 && inC % groups === 0 && outC % groups === 0)) {
+    throw new StrataError(op, `groups ${groups} must divide both ${inC} input and ${outC} output channels`);
+  }
+}
+
+export interface Conv2dLayerOptions extends LayerOptions {
+  stride?: IntPair;
+  padding?: Padding2d;
+  dilation?: IntPair;
+  groups?: number;
+  bias?: boolean;
+}
+
+/**
+ * 2-D convolution over [N, C, H, W] with `outChannels` filters of `kernelSize` (a number or
+ * [kh, kw]); weight [out, in/groups, kh, kw]. Parameters: out·(in/groups·kh·kw) + out.
+ *
+ * @example
+ * const conv = new Conv2d(3, 96, 11, { stride: 4 }); // AlexNet's first layer: 34,944 parameters
+ * conv.forward(zeros([1, 3, 227, 227])).shape;      // [1, 96, 55, 55]
+ */
+export class Conv2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  readonly stride: IntPair;
+  readonly padding: Padding2d;
+  readonly dilation: IntPair;
+  readonly groups: number;
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: IntPair, opts: Conv2dLayerOptions = {}) {
+    super();
+    const { stride = 1, padding = 0, dilation = 1, groups = 1 } = opts;
+    checkChannels('Conv2d', inChannels, outChannels, groups);
+    this.kernelSize = pair('Conv2d', 'kernel size', kernelSize);
+    this.stride = stride;
+    this.padding = padding;
+    this.dilation = dilation;
+    this.groups = groups;
+    const shape = [outChannels, inChannels / groups, ...this.kernelSize];
+    this.weight = new Parameter(defaultWeight(shape, opts));
+    this.bias = opts.bias === false ? null : new Parameter(defaultBias(outChannels, shape[1] * shape[2] * shape[3], opts));
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+export interface Conv1dLayerOptions extends LayerOptions {
+  stride?: number;
+  padding?: Padding1d;
+  dilation?: number;
+  groups?: number;
+  bias?: boolean;
+}
+
+/** 1-D convolution over [N, C, L]; weight [out, in/groups, k]. */
+export class Conv1d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly stride: number;
+  readonly padding: Padding1d;
+  readonly dilation: number;
+  readonly groups: number;
+
+  constructor(readonly inChannels: number, readonly outChannels: number, readonly kernelSize: number, opts: Conv1dLayerOptions = {}) {
+    super();
+    const { stride = 1, padding = 0, dilation = 1, groups = 1 } = opts;
+    checkChannels('Conv1d', inChannels, outChannels, groups);
+    this.stride = stride;
+    this.padding = padding;
+    this.dilation = dilation;
+    this.groups = groups;
+    const shape = [outChannels, inChannels / groups, kernelSize];
+    this.weight = new Parameter(defaultWeight(shape, opts));
+    this.bias = opts.bias === false ? null : new Parameter(defaultBias(outChannels, shape[1] * kernelSize, opts));
+  }
+
+  forward(x: Tensor): Tensor {
+    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+  }
+}
+
+export interface ConvTranspose2dLayerOptions extends LayerOptions {
+  stride?: IntPair;
+  padding?: IntPair | 'valid' | 'same';
+  outputPadding?: IntPair;
+  dilation?: IntPair;
+  groups?: number;
+  bias?: boolean;
+}
+
+/**
+ * Transposed 2-D convolution (learned upsampling); weight [in, out/groups, kh, kw] as in PyTorch.
+ *
+ * @example new ConvTranspose2d(16, 8, 2, { stride: 2 }).forward(zeros([1, 16, 7, 7])).shape; // [1, 8, 14, 14]
+ */
+export class ConvTranspose2d extends Module {
+  readonly weight: Parameter;
+  readonly bias: Parameter | null;
+  readonly kernelSize: [number, number];
+  readonly stride: IntPair;
+  readonly padding: IntPair | 'valid' | 'same';
+  readonly outputPadding: IntPair;
+  readonly dilation: IntPair;
+  readonly groups: number;
+
+  constructor(readonly inChannels: number, readonly outChannels: number, kernelSize: IntPair, opts: ConvTranspose2dLayerOptions = {}) {
+    super();
+    const { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1 } = opts;
+    checkChannels('ConvTranspose2d', inChannels, outChannels, groups);
+    this.kernelSize = pair('ConvTranspose2d', 'kernel size', kernelSize);
+    this.stride = stride;
+    this.padding = padding;
+    this.outputPadding = outputPadding;
+    this.dilation = dilation;
+    this.groups = groups;
+    const shape = [inChannels, outChannels / groups, ...this.kernelSize];
+    // PyTorch computes fan-in from dimension 1 of this layout, i.e. out/groups·kh·kw.
+    this.weight = new Parameter(defaultWeight(shape, opts));
+    this.bias = opts.bias === false ? null : new Parameter(defaultBias(outChannels, shape[1] * shape[2] * shape[3], opts));
+  }
+
+  forward(x: Tensor): Tensor {
+    return convTranspose2d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, outputPadding: this.outputPadding, dilation: this.dilation, groups: this.groups });
+  }
+}

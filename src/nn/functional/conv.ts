@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: MIT
+// Convolutions composed from the unfold/fold primitives and matmul: conv = W·im2col(x), and the
+// transposed convolution is its adjoint, col2im(Wᵀ·x). Gradients come from those primitives' rules.
+import { StrataError, fmtShape } from '../../core/errors.js';
+import { fold, unfold } from '../../tensor/functions.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
+
+export interface Conv2dOptions {
+  stride?: IntPair;
+  padding?: Padding2d;
+  dilation?: IntPair;
+  /** Channels are split into this many groups, each convolved with its own filters. */
+  groups?: number;
+}
+export interface Conv1dOptions {
+  stride?: number;
+  padding?: Padding1d;
+  dilation?: number;
+  groups?: number;
+}
+
+/**
+ * 2-D cross-correlation (what deep learning calls convolution) of `x` [N, C, H, W] with `weight`
+ * [O, C/groups, kh, kw], plus `bias` [O].
+ *
+ * @example
+ * const x = arange(9).float().reshape([1, 1, 3, 3]);
+ * conv2d(x, tensor([[[[0, 1], [2, 3]]]])); // [[[[19, 25], [37, 43]]]]
+ */
+export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = opts;
+  if (x.ndim !== 4) throw new StrataError('conv2d', `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
+  if (weight.ndim !== 4) throw new StrataError('conv2d', `weight must be [out, in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
+  const [n, c, h, w] = x.shape;
+  const [o, cg, kh, kw] = weight.shape;
+  if (!Number.isInteger(groups) || groups < 1 || o % groups !== 0) throw new StrataError('conv2d', `groups ${groups} must divide the ${o} output channels`);
+  if (c !== cg * groups) throw new StrataError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels, weight ${fmtShape(weight.shape)} expects ${cg * groups}`);
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new StrataError('conv2d', `bias ${fmtShape(bias.shape)} must be [${o}]`);
+  const s = pair('conv2d', 'stride', stride);
+  const d = pair('conv2d', 'dilation', dilation);
+  const p = resolvePadding2d('conv2d', padding, [h, w], [kh, kw], s, d);
+  const oh = outSize(h, p[0], p[1], kh, s[0], d[0]);
+  const ow = outSize(w, p[2], p[3], kw, s[1], d[1]);
+  if (oh < 1 || ow < 1) throw new StrataError('conv2d', `a ${kh}x${kw} kernel (dilation ${d.join('x')}, padding [${p.join(',')}]) does not fit input ${fmtShape(x.shape)}`);
+  const cols = unfold(x, { kernel: [kh, kw], stride: s, padding: p, dilation: d }); // [N, C·kh·kw, L]
+  const k = cg * kh * kw;
+  const y = groups === 1
+    ? weight.reshape([o, k]).matmul(cols)
+    : weight.reshape([groups, o / groups, k]).matmul(cols.reshape([n, groups, k, oh * ow])).reshape([n, o, oh * ow]);
+  const out = y.reshape([n, o, oh, ow]);
+  return bias ? out.add(bias.reshape([1, o, 1, 1])) : out;
+}
+
+/** 1-D convolution of `x` [N, C, L] with `weight` [O, C/groups, k]: a 2-D one of height 1. */
+export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = opts;
+  if (x.ndim !== 3) throw new StrataError('conv1d', `input must be [N, C, L], got ${fmtShape(x.shape)}`);
+  if (weight.ndim !== 3) throw new StrataError('conv1d', `weight must be [out, in/groups, k], got ${fmtShape(weight.shape)}`);
+  const y = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, { stride: [1, stride], dilation: [1, dilation], groups, padding: padding1dAs2d(padding) });
+  return y.squeeze(2);
+}
+
+export interface ConvTranspose2dOptions {
+  stride?: IntPair;
+  /** Zero-padding removed from each side of the output (PyTorch), or 'valid' (none) / 'same' (output = input·stride). */
+  padding?: IntPair | 'valid' | 'same';
+  /** Extra rows/columns added to one side of the output, to pick among the sizes a stride allows. */
+  outputPadding?: IntPair;
+  dilation?: IntPair;
+  groups?: number;
+}
+
+/**
+ * Transposed convolution (the gradient of conv2d with respect to its input) of `x` [N, Cin, H, W]
+ * with `weight` [Cin, Cout/groups, kh, kw] (PyTorch's layout). Output size per dimension:
+ * (H − 1)·stride − 2·padding + dilation·(k − 1) + outputPadding + 1.
+ */
+export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: ConvTranspose2dOptions = {}): Tensor {
+  const { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1 } = opts;
+  if (x.ndim !== 4) throw new StrataError('convTranspose2d', `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
+  if (weight.ndim !== 4) throw new StrataError('convTranspose2d', `weight must be [in, out/groups, kh, kw], got ${fmtShape(weight.shape)}`);
+  const [n, cin, h, w] = x.shape;
+  const [wc, og, kh, kw] = weight.shape;
+  if (wc !== cin) throw new StrataError('convTranspose2d', `input ${fmtShape(x.shape)} has ${cin} channels, weight ${fmtShape(weight.shape)} expects ${wc}`);
+  if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0) throw new StrataError('convTranspose2d', `groups ${groups} must divide the ${cin} input channels`);
+  const o = og * groups;
+  if (bias && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new StrataError('convTranspose2d', `bias ${fmtShape(bias.shape)} must be [${o}]`);
+  const s = pair('convTranspose2d', 'stride', stride);
+  const d = pair('convTranspose2d', 'dilation', dilation);
+  let pads: [number, number, number, number];
+  let size: [number, number];
+  if (padding === 'same') {
+    // The adjoint of a 'same' convolution from the output size input·stride back to the input size.
+    size = [h * s[0], w * s[1]];
+    pads = resolvePadding2d('convTranspose2d', 'same', size, [kh, kw], s, d);
+  } else {
+    const p = padding === 'valid' ? [0, 0] : pair('convTranspose2d', 'padding', padding);
+    const op = pair('convTranspose2d', 'outputPadding', outputPadding);
+    if (op[0] >= Math.max(s[0], d[0]) || op[1] >= Math.max(s[1], d[1])) throw new StrataError('convTranspose2d', `outputPadding [${op.join(',')}] must be smaller than the stride or the dilation`);
+    size = [(h - 1) * s[0] - 2 * p[0] + d[0] * (kh - 1) + op[0] + 1, (w - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op[1] + 1];
+    pads = [p[0], p[0], p[1], p[1]];
+  }
+  if (size[0] < 1 || size[1] < 1) throw new StrataError('convTranspose2d', `output size ${size.join('x')} is empty for input ${fmtShape(x.shape)}`);
+  const k = og * kh * kw;
+  const wt = weight.reshape([groups, cin / groups, k]).transpose(1, 2); // [g, K, Cin/g]
+  const cols = wt.matmul(x.reshape([n, groups, cin / groups, h * w])).reshape([n, o * kh * kw, h * w]);
+  const y = fold(cols, { kernel: [kh, kw], stride: s, padding: pads, dilation: d, outputSize: size });
+  return bias ? y.add(bias.reshape([1, o, 1, 1])) : y;
+}

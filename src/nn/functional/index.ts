@@ -1,0 +1,13 @@
+// SPDX-License-Identifier: MIT
+// Layers, losses and regularizers as free functions (PyTorch's torch.nn.functional).
+export * from './activation.js';
+export * from './classification-loss.js';
+export * from './conv.js';
+export * from './dropout.js';
+export * from './linear.js';
+export * from './normalization.js';
+export * from './padding.js';
+export * from './pool.js';
+export type { LossOptions, Reduction } from './reduction.js';
+export * from './regression-loss.js';
+export * from './regularization.js';

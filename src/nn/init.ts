@@ -1,0 +1,122 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Weight initializers, PyTorch's `nn.init` in camelCase. Each comes twice: `kaimingUniform(shape, …)`
+ * returns a new tensor; `kaimingUniform_(tensor, …)` overwrites a parameter in place. Randomness
+ * comes from `opts.generator`, or the global one that `manualSeed` sets.
+ *
+ * @example
+ * const w = init.xavierUniform([128, 784], { generator: new Generator(0) });
+ * init.zeros_(layer.bias!);
+ */
+import type { DType } from '../core/dtype.js';
+import { StrataError, fmtShape } from '../core/errors.js';
+import { type Generator, defaultGenerator } from '../core/rng.js';
+import { noGrad } from '../autograd/mode.js';
+import { full, tensor } from '../tensor/creation.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+export interface InitOptions {
+  generator?: Generator;
+  dtype?: DType;
+  backend?: string;
+}
+export type Nonlinearity = 'linear' | 'conv' | 'sigmoid' | 'tanh' | 'relu' | 'leakyRelu' | 'selu';
+export interface KaimingOptions extends InitOptions {
+  /** Negative slope of the leaky ReLU that follows (0 for ReLU). */
+  a?: number;
+  mode?: 'fanIn' | 'fanOut';
+  nonlinearity?: Nonlinearity;
+}
+
+/** (fan in, fan out) of a weight: [out, in, ...kernel] as in PyTorch. */
+export function fans(shape: readonly number[]): [number, number] {
+  if (shape.length < 2) throw new StrataError('init', `fan in and fan out need at least 2 dimensions, got ${fmtShape(shape)}`);
+  const receptive = shape.slice(2).reduce((a, b) => a * b, 1);
+  return [shape[1] * receptive, shape[0] * receptive];
+}
+
+/** The recommended gain for a nonlinearity (PyTorch's `calculate_gain`). */
+export function calculateGain(nonlinearity: Nonlinearity, param?: number): number {
+  switch (nonlinearity) {
+    case 'linear': case 'conv': case 'sigmoid': return 1;
+    case 'tanh': return 5 / 3;
+    case 'relu': return Math.SQRT2;
+    case 'leakyRelu': return Math.sqrt(2 / (1 + (param ?? 0.01) ** 2));
+    case 'selu': return 3 / 4;
+  }
+}
+
+function draw(shape: readonly number[], opts: InitOptions, f: (g: Generator) => number): Tensor {
+  const g = opts.generator ?? defaultGenerator();
+  const n = shape.reduce((a, b) => a * b, 1);
+  const values = new Float64Array(n);
+  for (let i = 0; i < n; i++) values[i] = f(g);
+  return tensor(values, { shape, dtype: opts.dtype ?? 'float32', backend: opts.backend });
+}
+
+/** Uniform on [a, b). */
+export function uniform(shape: readonly number[], a = 0, b = 1, opts: InitOptions = {}): Tensor {
+  return draw(shape, opts, (g) => a + (b - a) * g.random());
+}
+export function normal(shape: readonly number[], mean = 0, std = 1, opts: InitOptions = {}): Tensor {
+  return draw(shape, opts, (g) => mean + std * g.normal());
+}
+export function constant(shape: readonly number[], value: number, opts: InitOptions = {}): Tensor {
+  return full(shape, value, { dtype: opts.dtype ?? 'float32', backend: opts.backend });
+}
+export function zeros(shape: readonly number[], opts: InitOptions = {}): Tensor { return constant(shape, 0, opts); }
+export function ones(shape: readonly number[], opts: InitOptions = {}): Tensor { return constant(shape, 1, opts); }
+
+/** Glorot/Xavier uniform: U(±gain·√(6 / (fanIn + fanOut))). */
+export function xavierUniform(shape: readonly number[], opts: InitOptions & { gain?: number } = {}): Tensor {
+  const [fi, fo] = fans(shape);
+  const bound = (opts.gain ?? 1) * Math.sqrt(6 / (fi + fo));
+  return uniform(shape, -bound, bound, opts);
+}
+/** Glorot/Xavier normal: N(0, gain²·2 / (fanIn + fanOut)). */
+export function xavierNormal(shape: readonly number[], opts: InitOptions & { gain?: number } = {}): Tensor {
+  const [fi, fo] = fans(shape);
+  return normal(shape, 0, (opts.gain ?? 1) * Math.sqrt(2 / (fi + fo)), opts);
+}
+
+function kaimingStd(shape: readonly number[], opts: KaimingOptions): number {
+  const { a = 0, mode = 'fanIn', nonlinearity = 'leakyRelu' } = opts;
+  const [fi, fo] = fans(shape);
+  return calculateGain(nonlinearity, a) / Math.sqrt(mode === 'fanIn' ? fi : fo);
+}
+/** He/Kaiming uniform: U(±gain·√(3 / fan)). Defaults as PyTorch (leaky ReLU gain, fan in). */
+export function kaimingUniform(shape: readonly number[], opts: KaimingOptions = {}): Tensor {
+  const bound = Math.sqrt(3) * kaimingStd(shape, opts);
+  return uniform(shape, -bound, bound, opts);
+}
+/** He/Kaiming normal: N(0, gain² / fan). */
+export function kaimingNormal(shape: readonly number[], opts: KaimingOptions = {}): Tensor {
+  return normal(shape, 0, kaimingStd(shape, opts), opts);
+}
+
+/**
+ * PyTorch's default for Linear and Conv layers: Kaiming uniform with a = √5 for the weight, which is
+ * U(±1/√fanIn), and U(±1/√fanIn) for the bias.
+ */
+export function defaultWeight(shape: readonly number[], opts: InitOptions = {}): Tensor {
+  return kaimingUniform(shape, { ...opts, a: Math.sqrt(5) });
+}
+export function defaultBias(size: number, fanIn: number, opts: InitOptions = {}): Tensor {
+  const bound = fanIn > 0 ? 1 / Math.sqrt(fanIn) : 0;
+  return uniform([size], -bound, bound, opts);
+}
+
+/** Overwrites `t` in place with `make(t.shape)`, in t's dtype and on its backend. */
+function inPlace(t: Tensor, make: (shape: readonly number[], o: InitOptions) => Tensor, opts: InitOptions): Tensor {
+  noGrad(() => t._assign(make(t.shape, { ...opts, dtype: t.dtype, backend: t.backend.name })));
+  return t;
+}
+export const uniform_ = (t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor => inPlace(t, (s, o) => uniform(s, a, b, o), opts);
+export const normal_ = (t: Tensor, mean = 0, std = 1, opts: InitOptions = {}): Tensor => inPlace(t, (s, o) => normal(s, mean, std, o), opts);
+export const constant_ = (t: Tensor, value: number): Tensor => inPlace(t, (s, o) => constant(s, value, o), {});
+export const zeros_ = (t: Tensor): Tensor => constant_(t, 0);
+export const ones_ = (t: Tensor): Tensor => constant_(t, 1);
+export const xavierUniform_ = (t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor => inPlace(t, (s, o) => xavierUniform(s, { ...opts, ...o }), opts);
+export const xavierNormal_ = (t: Tensor, opts: InitOptions & { gain?: number } = {}): Tensor => inPlace(t, (s, o) => xavierNormal(s, { ...opts, ...o }), opts);
+export const kaimingUniform_ = (t: Tensor, opts: KaimingOptions = {}): Tensor => inPlace(t, (s, o) => kaimingUniform(s, { ...opts, ...o }), opts);
+export const kaimingNormal_ = (t: Tensor, opts: KaimingOptions = {}): Tensor => inPlace(t, (s, o) => kaimingNormal(s, { ...opts, ...o }), opts);

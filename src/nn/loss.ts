@@ -1,0 +1,64 @@
+// SPDX-License-Identifier: MIT
+// Loss modules: `forward(input, target)` over the functional losses, with options fixed at construction.
+import type { Tensor } from '../tensor/tensor.js';
+import * as C from './functional/classification-loss.js';
+import type { Reduction } from './functional/reduction.js';
+import * as R from './functional/regression-loss.js';
+import { Module } from './module.js';
+
+abstract class Loss<O> extends Module {
+  constructor(readonly options: O) { super(); }
+  abstract override forward(input: Tensor, target: Tensor): Tensor;
+}
+type Base = { reduction?: Reduction };
+
+/** @example new MSELoss().forward(pred, y) */
+export class MSELoss extends Loss<Base> {
+  constructor(opts: Base = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return R.mseLoss(input, target, this.options); }
+}
+export class L1Loss extends Loss<Base> {
+  constructor(opts: Base = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return R.l1Loss(input, target, this.options); }
+}
+export class HuberLoss extends Loss<Base & { delta?: number }> {
+  constructor(opts: Base & { delta?: number } = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return R.huberLoss(input, target, this.options); }
+}
+export class SmoothL1Loss extends Loss<Base & { beta?: number }> {
+  constructor(opts: Base & { beta?: number } = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return R.smoothL1Loss(input, target, this.options); }
+}
+/** Binary cross-entropy of probabilities (after a sigmoid). */
+export class BCELoss extends Loss<Base & { weight?: Tensor }> {
+  constructor(opts: Base & { weight?: Tensor } = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return C.binaryCrossEntropy(input, target, this.options); }
+}
+/** Binary cross-entropy of logits: the sigmoid is folded in for numerical stability. */
+export class BCEWithLogitsLoss extends Loss<Base & { posWeight?: Tensor | number }> {
+  constructor(opts: Base & { posWeight?: Tensor | number } = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return C.binaryCrossEntropyWithLogits(input, target, this.options); }
+}
+/** Softmax cross-entropy of logits against class indices or probabilities, with optional label smoothing. */
+export class CrossEntropyLoss extends Loss<Base & { labelSmoothing?: number }> {
+  constructor(opts: Base & { labelSmoothing?: number } = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return C.crossEntropy(input, target, this.options); }
+}
+export class NLLLoss extends Loss<Base> {
+  constructor(opts: Base = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return C.nllLoss(input, target, this.options); }
+}
+/** CS231n's multiclass SVM loss. */
+export class MulticlassHingeLoss extends Loss<Base & { margin?: number }> {
+  constructor(opts: Base & { margin?: number } = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return C.multiclassHingeLoss(input, target, this.options); }
+}
+/** PyTorch's MultiMarginLoss (the hinge divided by the class count). */
+export class MultiMarginLoss extends Loss<Base & { margin?: number }> {
+  constructor(opts: Base & { margin?: number } = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return C.multiMarginLoss(input, target, this.options); }
+}
+export class KLDivLoss extends Loss<{ reduction?: Reduction | 'batchmean'; logTarget?: boolean }> {
+  constructor(opts: { reduction?: Reduction | 'batchmean'; logTarget?: boolean } = {}) { super(opts); }
+  forward(input: Tensor, target: Tensor): Tensor { return C.klDiv(input, target, this.options); }
+}

@@ -1,0 +1,204 @@
+// SPDX-License-Identifier: MIT
+import { StrataError, fmtShape } from '../core/errors.js';
+import { noGrad } from '../autograd/mode.js';
+import { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
+import { Parameter } from './parameter.js';
+import { snakeCase } from './naming.js';
+import { type ModelSummary, type SummaryOptions, summarize } from './summary.js';
+
+/** Named tensors: parameters and buffers, keyed like PyTorch (`layers.0.weight`). */
+export type StateDict = Record<string, Tensor>;
+
+/** What `loadStateDict` could not match. */
+export interface LoadResult {
+  missing: string[];
+  unexpected: string[];
+}
+
+type Entry = Module | Tensor;
+
+/**
+ * Base class of every layer and model. Parameters, buffers and sub-modules are found by walking the
+ * object's own fields (no registration calls, no `Proxy`): a `Parameter` field is a parameter, any
+ * other `Tensor` field is a buffer (state that is saved but not learned, such as batch norm's running
+ * mean), a `Module` field is a child, and arrays of these are walked element by element. Fields whose
+ * name starts with `_` are private and skipped. State-dict keys are the field names in snake_case,
+ * so PyTorch weights of the same structure load unchanged.
+ *
+ * @example
+ * class Mlp extends Module {
+ *   fc1 = new Linear(3, 4);
+ *   fc2 = new Linear(4, 2);
+ *   forward(x: Tensor): Tensor { return this.fc2.forward(this.fc1.forward(x).relu()); }
+ * }
+ * new Mlp().numParameters(); // 26
+ */
+export abstract class Module {
+  /** Training mode (dropout active, batch norm uses batch statistics); see `train()` and `eval()`. */
+  training = true;
+
+  /** The computation; sub-classes choose their arity (most take one tensor). */
+  abstract forward(...inputs: Tensor[]): Tensor;
+
+  /**
+   * The direct entries of this module: sub-modules, parameters and buffers, with their key.
+   * Containers override this to name children by position (`0`, `1`, ...).
+   */
+  protected entries(): [string, Entry][] {
+    const out: [string, Entry][] = [];
+    for (const field of Object.keys(this)) {
+      if (field.startsWith('_') || field === 'training') continue;
+      const v: unknown = Reflect.get(this, field);
+      const key = snakeCase(field);
+      if (v instanceof Module || v instanceof Tensor) out.push([key, v]);
+      else if (Array.isArray(v)) {
+        v.forEach((e: unknown, i) => {
+          if (e instanceof Module || e instanceof Tensor) out.push([`${key}.${i}`, e]);
+        });
+      }
+    }
+    return out;
+  }
+
+  /** Direct sub-modules with their names. */
+  namedChildren(): [string, Module][] {
+    return this.entries().flatMap(([k, v]): [string, Module][] => (v instanceof Module ? [[k, v]] : []));
+  }
+
+  children(): Module[] {
+    return this.namedChildren().map(([, m]) => m);
+  }
+
+  /** This module (named `''`, or `prefix`) and every descendant, depth first, each once. */
+  namedModules(prefix = '', seen = new Set<Module>()): [string, Module][] {
+    if (seen.has(this)) return [];
+    seen.add(this);
+    const out: [string, Module][] = [[prefix, this]];
+    for (const [k, m] of this.namedChildren()) out.push(...m.namedModules(join(prefix, k), seen));
+    return out;
+  }
+
+  modules(): Module[] {
+    return this.namedModules().map(([, m]) => m);
+  }
+
+  /** Every parameter with its state-dict key; a parameter shared by two layers appears once. */
+  namedParameters(): [string, Parameter][] {
+    return this.namedTensors().flatMap(([k, t]): [string, Parameter][] => (t instanceof Parameter ? [[k, t]] : []));
+  }
+
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /** Tensor state that is not learned (running statistics, counters). */
+  namedBuffers(): [string, Tensor][] {
+    return this.namedTensors().filter(([, t]) => !(t instanceof Parameter));
+  }
+
+  private namedTensors(): [string, Tensor][] {
+    const out: [string, Tensor][] = [];
+    const seen = new Set<Tensor>();
+    for (const [prefix, m] of this.namedModules()) {
+      for (const [k, v] of m.entries()) {
+        if (v instanceof Tensor && !seen.has(v)) {
+          seen.add(v);
+          out.push([join(prefix, k), v]);
+        }
+      }
+    }
+    return out;
+  }
+
+  /** Number of parameter elements (only those that require gradients with `trainable`). */
+  numParameters(opts: { trainable?: boolean } = {}): number {
+    return this.parameters().filter((p) => !opts.trainable || p.requiresGrad).reduce((n, p) => n + p.size, 0);
+  }
+
+  /** Sets training mode on this module and every descendant. */
+  train(mode = true): this {
+    for (const m of this.modules()) m.training = mode;
+    return this;
+  }
+
+  /** Evaluation mode: dropout off, batch norm uses its running statistics. */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Stops gradients to every parameter (for transfer learning: a frozen feature extractor). */
+  freeze(): this {
+    for (const p of this.parameters()) p.requiresGrad = false;
+    return this;
+  }
+
+  unfreeze(): this {
+    for (const p of this.parameters()) p.requiresGrad = true;
+    return this;
+  }
+
+  /** Clears `.grad` of every parameter. */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.grad = null;
+  }
+
+  /**
+   * Parameters and buffers by key. The tensors are detached views of the current values; copy them
+   * (`clone()`) to keep a snapshot that later training steps do not change.
+   */
+  stateDict(): StateDict {
+    const out: StateDict = {};
+    for (const [k, t] of this.namedTensors()) out[k] = t.detach();
+    return out;
+  }
+
+  /**
+   * Copies values into the parameters and buffers, in place (optimizers holding them stay valid).
+   * Keys may be snake_case (PyTorch) or camelCase. With `strict` (default), missing or unexpected
+   * keys are an error; otherwise they are returned.
+   */
+  loadStateDict(dict: StateDict, opts: { strict?: boolean } = {}): LoadResult {
+    const { strict = true } = opts;
+    const byKey = new Map<string, Tensor>();
+    for (const [k, v] of Object.entries(dict)) byKey.set(k.split('.').map(snakeCase).join('.'), v);
+    const own = this.namedTensors();
+    const missing = own.filter(([k]) => !byKey.has(k)).map(([k]) => k);
+    const ownKeys = new Set(own.map(([k]) => k));
+    const unexpected = [...byKey.keys()].filter((k) => !ownKeys.has(k));
+    if (strict && (missing.length || unexpected.length)) {
+      throw new StrataError('loadStateDict', `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
+    }
+    noGrad(() => {
+      for (const [k, t] of own) {
+        const v = byKey.get(k);
+        if (!v) continue;
+        if (v.shape.join() !== t.shape.join()) {
+          throw new StrataError('loadStateDict', `'${k}' has shape ${fmtShape(v.shape)} in the state dict, but the module expects ${fmtShape(t.shape)}`);
+        }
+        t._assign(v.backend === t.backend ? v : tensor(v.dataSync(), { shape: v.shape, dtype: v.dtype, backend: t.backend.name }));
+      }
+    });
+    return { missing, unexpected };
+  }
+
+  /**
+   * Runs one forward pass on zeros of `[1, ...inputShape]` and reports each layer's output shape
+   * and parameter count (printed unless `print` is null), like Keras' `summary()`.
+   *
+   * @example
+   * new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2)).summary([3]).totalParams; // 26
+   */
+  summary(inputShape: readonly number[], opts: SummaryOptions = {}): ModelSummary {
+    return summarize(this, inputShape, opts);
+  }
+
+  /** The class name, used by `summary` and error messages. */
+  get typeName(): string {
+    return this.constructor.name;
+  }
+}
+
+function join(prefix: string, key: string): string {
+  return prefix ? `${prefix}.${key}` : key;
+}
