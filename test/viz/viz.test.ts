@@ -2,7 +2,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as st from 'strata';
-import { confusionMatrix, decodePng, encodePng, renderReport, tileGrid } from '../../src/viz/index.js';
+import { confidentMistakes, confusionMatrix, decodePng, encodePng, featureMaps, firstLayerFilters, renderReport, tileGrid } from '../../src/viz/index.js';
+import { cnn } from '../../src/models/index.js';
 
 describe('viz', () => {
   test('tileGrid lays tiles out with padding and scales each to its range', () => {
@@ -47,5 +48,16 @@ describe('viz', () => {
     assert.ok(html.includes('Run &lt;1&gt;'));
     assert.ok(!/src="https?:/.test(html), 'no external resources');
     assert.ok(html.includes('new Chart('));
+  });
+  test('insights of a CNN: first-layer filters, one picture per conv layer, mistakes by confidence', () => {
+    st.manualSeed(0);
+    const model = cnn();
+    const f = firstLayerFilters(model);
+    assert.ok(f && f.caption.startsWith('0: 32 filters 3×3') && f.src.startsWith('data:image/png;base64,'));
+    const maps = featureMaps(model, st.rand([1, 1, 28, 28]));
+    assert.deepEqual(maps.map((m) => m.caption), ['layer 0: 32 maps 26×26', 'layer 2: 64 maps 24×24']);
+    const probs = Float32Array.from([0.9, 0.1, 0.2, 0.8, 0.4, 0.6, 0.7, 0.3]);
+    const wrong = confidentMistakes(st.rand([4, 1, 2, 2]), st.tensor([1, 1, 0, 0], { dtype: 'int32' }), probs, 2);
+    assert.deepEqual(wrong.map((w) => [w.label, w.predicted, w.confidence.toFixed(2)]), [['1', '0', '0.90'], ['0', '1', '0.60']]);
   });
 });
