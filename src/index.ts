@@ -42,3 +42,5 @@ export type { GradcheckOptions, GradcheckReport } from './testing/gradcheck.js';
 
 // ---- Layers, optimizers, serialization and training (issue 4; owned by the nn/optim/io/train engineer) ----
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as io from './io/index.js';

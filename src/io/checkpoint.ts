@@ -1,0 +1,75 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Checkpoints: named tensors plus JSON metadata in one safetensors file, written atomically (a
+ * temporary file, then a rename) so a crash mid-write never leaves a truncated checkpoint. The file
+ * system is injected (`FileSystem`), so this module runs unchanged in browsers and workers; Node's is
+ * in `node-fs.ts`.
+ *
+ * @example
+ * await saveCheckpoint('run/ckpt.safetensors', { tensors: model.stateDict(), metadata: { epoch: 3 } }, nodeFileSystem);
+ */
+import { StrataError } from '../core/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+export interface Checkpoint {
+  tensors: Record<string, Tensor>;
+  metadata: { [key: string]: Json };
+}
+
+/** The few file operations checkpoints need. */
+export interface FileSystem {
+  writeFile(path: string, data: Uint8Array): Promise<void>;
+  readFile(path: string): Promise<Uint8Array>;
+  rename(from: string, to: string): Promise<void>;
+}
+
+const FORMAT = 'strata-checkpoint';
+
+/** Non-finite numbers (a best loss of Infinity) survive JSON as tagged strings. */
+function encodeJson(v: Json): string {
+  return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'number' && !Number.isFinite(x) ? `__number__:${x}` : x));
+}
+function decodeJson(s: string): Json {
+  return JSON.parse(s, (_k, x: unknown) => (typeof x === 'string' && x.startsWith('__number__:') ? Number(x.slice(11)) : x)) as Json;
+}
+
+export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
+  return encodeSafetensors(ckpt.tensors, { format: FORMAT, version: '1', metadata: encodeJson(ckpt.metadata) });
+}
+
+export function decodeCheckpoint(bytes: Uint8Array, opts: { backend?: string } = {}): Checkpoint {
+  const { tensors, metadata } = decodeSafetensors(bytes, opts);
+  if (metadata.format !== FORMAT) throw new StrataError('decodeCheckpoint', `not a Strata checkpoint (format '${metadata.format ?? 'none'}'); use decodeSafetensors for plain weights`);
+  const meta = decodeJson(metadata.metadata ?? '{}');
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new StrataError('decodeCheckpoint', 'metadata is not a JSON object');
+  return { tensors, metadata: meta };
+}
+
+let counter = 0;
+
+/** Writes `bytes` to `path` atomically: readers see the old file or the whole new one. */
+export async function writeAtomic(fs: FileSystem, path: string, bytes: Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${Date.now().toString(36)}-${(counter++).toString(36)}`;
+  await fs.writeFile(tmp, bytes);
+  await fs.rename(tmp, path);
+}
+
+export async function saveCheckpoint(path: string, ckpt: Checkpoint, fs: FileSystem): Promise<void> {
+  await writeAtomic(fs, path, encodeCheckpoint(ckpt));
+}
+
+export async function loadCheckpoint(path: string, fs: FileSystem, opts: { backend?: string } = {}): Promise<Checkpoint> {
+  return decodeCheckpoint(await fs.readFile(path), opts);
+}
+
+/** Saves plain weights (a state dict) as safetensors, atomically. */
+export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, fs: FileSystem, metadata?: Record<string, string>): Promise<void> {
+  await writeAtomic(fs, path, encodeSafetensors(tensors, metadata));
+}
+
+export async function loadSafetensors(path: string, fs: FileSystem, opts: { backend?: string } = {}): Promise<Record<string, Tensor>> {
+  return decodeSafetensors(await fs.readFile(path), opts).tensors;
+}

@@ -1,0 +1,23 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Optimizers (each a pure update rule plus a small class), gradient clipping and lr schedules.
+ *
+ * @example
+ * const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+ * opt.zeroGrad(); loss.backward(); opt.step();
+ */
+export { Optimizer } from './optimizer.js';
+export type { BaseHyper, ParamState, ParamGroup, ParamGroupSpec, UpdateRule, OptimizerStateDict } from './optimizer.js';
+export { SGD, sgdUpdate } from './sgd.js';
+export type { SgdHyper, SgdState } from './sgd.js';
+export { Adam, AdamW, adamUpdate } from './adam.js';
+export type { AdamHyper, AdamState } from './adam.js';
+export { RMSprop, rmspropUpdate } from './rmsprop.js';
+export type { RmspropHyper, RmspropState } from './rmsprop.js';
+export { Adagrad, adagradUpdate } from './adagrad.js';
+export type { AdagradHyper, AdagradState } from './adagrad.js';
+export { clipGradNorm, clipGradValue } from './clip.js';
+export { stepDecay, exponentialDecay, cosineAnnealing, oneCycle } from './schedule.js';
+export type { OneCycleOptions } from './schedule.js';
+export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau } from './scheduler.js';
+export type { HasParamGroups, Schedule, PlateauOptions } from './scheduler.js';

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+import { StrataError } from '../core/errors.js';
+import type { BaseHyper } from './optimizer.js';
+import { type OneCycleOptions, cosineAnnealing, exponentialDecay, oneCycle, stepDecay } from './schedule.js';
+
+/** Anything with parameter groups that carry an `lr` (every optimizer). */
+export interface HasParamGroups { readonly paramGroups: BaseHyper[] }
+/** lr at step t from the group's base lr. */
+export type Schedule = (baseLr: number, t: number) => number;
+
+/**
+ * Sets each group's lr to `schedule(baseLr, t)`; `step()` advances t (call it once per epoch, or
+ * once per batch for per-step schedules such as one-cycle). The lr for t = 0 is set at construction.
+ *
+ * @example
+ * const sched = new LRScheduler(opt, (lr, t) => lr * 0.95 ** t);
+ * for (const epoch of epochs) { train(); sched.step(); }
+ */
+export class LRScheduler {
+  t = 0;
+  readonly baseLrs: number[];
+  constructor(readonly optimizer: HasParamGroups, readonly schedule: Schedule) {
+    this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
+    this.apply();
+  }
+  step(): void {
+    this.t++;
+    this.apply();
+  }
+  /** Current lr of every group. */
+  get lrs(): number[] { return this.optimizer.paramGroups.map((g) => g.lr); }
+  private apply(): void {
+    this.optimizer.paramGroups.forEach((g, i) => { g.lr = this.schedule(this.baseLrs[i], this.t); });
+  }
+  stateDict(): { t: number; baseLrs: number[] } { return { t: this.t, baseLrs: [...this.baseLrs] }; }
+  loadStateDict(s: { t: number; baseLrs: number[] }): void {
+    this.t = s.t;
+    this.baseLrs.splice(0, this.baseLrs.length, ...s.baseLrs);
+    this.apply();
+  }
+}
+
+/** lr·γ every `stepSize` steps. */
+export class StepLR extends LRScheduler {
+  constructor(optimizer: HasParamGroups, opts: { stepSize: number; gamma?: number }) { super(optimizer, (b, t) => stepDecay(b, t, opts)); }
+}
+/** lr·γ every step. */
+export class ExponentialLR extends LRScheduler {
+  constructor(optimizer: HasParamGroups, opts: { gamma: number }) { super(optimizer, (b, t) => exponentialDecay(b, t, opts)); }
+}
+/** Cosine from the base lr down to etaMin over tMax steps. */
+export class CosineAnnealingLR extends LRScheduler {
+  constructor(optimizer: HasParamGroups, opts: { tMax: number; etaMin?: number }) { super(optimizer, (b, t) => cosineAnnealing(b, t, opts)); }
+}
+/** One-cycle policy, stepped once per batch. */
+export class OneCycleLR extends LRScheduler {
+  constructor(optimizer: HasParamGroups, opts: OneCycleOptions) { super(optimizer, (b, t) => oneCycle(b, t, opts)); }
+}
+
+export interface PlateauOptions {
+  /** 'min' for a loss, 'max' for an accuracy. */
+  mode?: 'min' | 'max';
+  /** lr ← lr·factor on a plateau (default 0.1). */
+  factor?: number;
+  /** Epochs without improvement before reducing (default 10). */
+  patience?: number;
+  /** Relative improvement that counts (default 1e-4). */
+  threshold?: number;
+  /** Epochs to wait after a reduction (default 0). */
+  cooldown?: number;
+  minLr?: number;
+}
+
+/**
+ * Reduces the lr when a monitored metric stops improving; `step(metric)` once per epoch.
+ *
+ * @example const plateau = new ReduceLROnPlateau(opt, { patience: 2 }); plateau.step(valLoss);
+ */
+export class ReduceLROnPlateau {
+  best: number;
+  numBadEpochs = 0;
+  cooldownCounter = 0;
+  private readonly o: Required<PlateauOptions>;
+  constructor(readonly optimizer: HasParamGroups, opts: PlateauOptions = {}) {
+    this.o = { mode: 'min', factor: 0.1, patience: 10, threshold: 1e-4, cooldown: 0, minLr: 0, ...opts };
+    if (!(this.o.factor < 1)) throw new StrataError('ReduceLROnPlateau', `factor must be below 1, got ${this.o.factor}`);
+    this.best = this.o.mode === 'min' ? Infinity : -Infinity;
+  }
+  private better(v: number): boolean {
+    return this.o.mode === 'min' ? v < this.best * (1 - Math.sign(this.best) * this.o.threshold) : v > this.best * (1 + Math.sign(this.best) * this.o.threshold);
+  }
+  step(metric: number): void {
+    if (this.better(metric)) {
+      this.best = metric;
+      this.numBadEpochs = 0;
+    } else this.numBadEpochs++;
+    if (this.cooldownCounter > 0) {
+      this.cooldownCounter--;
+      this.numBadEpochs = 0;
+    }
+    if (this.numBadEpochs > this.o.patience) {
+      for (const g of this.optimizer.paramGroups) g.lr = Math.max(g.lr * this.o.factor, this.o.minLr);
+      this.cooldownCounter = this.o.cooldown;
+      this.numBadEpochs = 0;
+    }
+  }
+  stateDict(): { best: number; numBadEpochs: number; cooldownCounter: number } {
+    return { best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter };
+  }
+  loadStateDict(s: { best: number; numBadEpochs: number; cooldownCounter: number }): void {
+    Object.assign(this, s);
+  }
+}
