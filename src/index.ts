@@ -38,6 +38,7 @@ export { grad, valueAndGrad, vjp, jvp, hvp, customOp } from './tensor/transforms
 export type { GradOptions, CustomOpSpec, Arg } from './tensor/transforms.js';
 export { gradcheck, gradgradcheck, jvpcheck } from './testing/gradcheck.js';
 export * as data from './data/index.js';
+export * as models from './models/index.js';
 export type { GradcheckOptions, GradcheckReport } from './testing/gradcheck.js';
 
 // ---- Layers, optimizers, serialization and training (issue 4; owned by the nn/optim/io/train engineer) ----
