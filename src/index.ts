@@ -45,3 +45,5 @@ export type { GradcheckOptions, GradcheckReport } from './testing/gradcheck.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
+export * as train from './train/index.js';
+export { fit, evaluate, predict } from './train/index.js';

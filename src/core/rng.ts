@@ -74,14 +74,18 @@ export class Generator {
     return low + Math.floor(this.random() * (high - low));
   }
 
-  /** A snapshot of the state, to resume the same stream later (checkpoints). */
+  /**
+   * A snapshot of the state, to resume the same stream later (checkpoints). A fifth entry holds the
+   * pending second normal of Box–Muller when there is one, so `normal()` resumes exactly too.
+   */
   getState(): number[] {
-    return [this.s0, this.s1, this.s2, this.s3];
+    const s = [this.s0, this.s1, this.s2, this.s3];
+    return this.spare === null ? s : [...s, this.spare];
   }
 
   setState(state: readonly number[]): this {
-    [this.s0, this.s1, this.s2, this.s3] = state.map((v) => v >>> 0);
-    this.spare = null;
+    [this.s0, this.s1, this.s2, this.s3] = state.slice(0, 4).map((v) => v >>> 0);
+    this.spare = state.length > 4 ? state[4] : null;
     return this;
   }
 }

@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Node-only (cli-progress writes to a TTY stream): a terminal progress bar for `fit`. Not exported
+// from train/index.ts, so the package root stays runtime-neutral; Node users import it from here
+// (or from the `strata/node` entry).
+import cliProgress from 'cli-progress';
+import type { Callback, Logs, TrainState } from './types.js';
+
+export interface ProgressBarOptions {
+  /** Output stream (default process.stderr). */
+  stream?: NodeJS.WritableStream;
+  /** Redraw limit in frames per second (default 10). */
+  fps?: number;
+}
+
+function fmtLogs(logs: Logs): string {
+  return Object.entries(logs).filter(([k]) => k !== 'size').map(([k, v]) => `${k} ${v.toFixed(4)}`).join('  ');
+}
+
+/**
+ * One bar per epoch with running loss and metrics, samples/s and ETA; the epoch's final logs
+ * (validation included) stay on screen.
+ *
+ * @example await fit(model, data, { ..., callbacks: [new ProgressBar()] });
+ */
+export class ProgressBar implements Callback {
+  private bar: cliProgress.SingleBar | null = null;
+  private start = 0;
+  private seen = 0;
+  constructor(readonly opts: ProgressBarOptions = {}) {}
+
+  onEpochBegin(epoch: number, state: TrainState): void {
+    this.bar = new cliProgress.SingleBar({
+      format: `epoch ${epoch + 1}/${state.epochs} {bar} {value}/{total} | {logs} | {speed} samples/s | ETA {eta_formatted}`,
+      stream: this.opts.stream ?? process.stderr,
+      fps: this.opts.fps ?? 10,
+      hideCursor: false,
+      clearOnComplete: false,
+      etaBuffer: 20,
+      noTTYOutput: false,
+    }, cliProgress.Presets.shades_classic);
+    this.bar.start(state.steps ?? 0, 0, { logs: '', speed: '0' });
+    this.start = Date.now();
+    this.seen = 0;
+  }
+
+  onBatchEnd(batch: number, logs: Logs, state: TrainState): void {
+    this.seen += logs.size ?? 0;
+    if (state.steps === null) this.bar?.setTotal(batch + 1);
+    const speed = this.seen / Math.max((Date.now() - this.start) / 1000, 1e-3);
+    this.bar?.update(batch + 1, { logs: fmtLogs(logs), speed: speed.toFixed(0) });
+  }
+
+  onEpochEnd(_epoch: number, logs: Logs): void {
+    this.bar?.update({ logs: fmtLogs(logs) });
+    this.bar?.stop();
+    this.bar = null;
+  }
+}

@@ -1,0 +1,38 @@
+// SPDX-License-Identifier: MIT
+import type { Module } from '../nn/module.js';
+import type { Tensor } from '../tensor/tensor.js';
+import type { Logs, Metric, TrainOptimizer } from './types.js';
+
+/** What a training step works with. */
+export interface StepContext {
+  model: Module;
+  optimizer: TrainOptimizer;
+  loss: (input: Tensor, target: Tensor) => Tensor;
+  metrics: readonly Metric[];
+}
+
+/**
+ * One optimization step on a batch, the loop every framework has: zero the gradients, forward,
+ * loss, backward, update. Returns the batch's loss and metrics as numbers. `fit` runs it inside
+ * `scoped`, so every tensor made here is freed when it returns. Replace it (`fit(…, { trainStep })`)
+ * for GANs, gradient accumulation, or extra loss terms.
+ *
+ * @example
+ * const withL2: TrainStep = (ctx, x, y) => defaultTrainStep({ ...ctx, loss: (p, t) => ctx.loss(p, t).add(l2Penalty(ctx.model.parameters(), 1e-4)) }, x, y);
+ */
+export function defaultTrainStep(ctx: StepContext, x: Tensor, y: Tensor): Logs {
+  ctx.optimizer.zeroGrad();
+  const pred = ctx.model.forward(x);
+  const loss = ctx.loss(pred, y);
+  loss.backward();
+  ctx.optimizer.step();
+  return { loss: loss.item(), ...metricLogs(ctx.metrics, pred.detach(), y) };
+}
+
+export type TrainStep = (ctx: StepContext, x: Tensor, y: Tensor) => Logs;
+
+export function metricLogs(metrics: readonly Metric[], pred: Tensor, y: Tensor): Logs {
+  const out: Logs = {};
+  for (const m of metrics) out[m.name] = m.compute(pred, y);
+  return out;
+}

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: MIT
+import type { Generator } from '../core/rng.js';
+import type { Module } from '../nn/module.js';
+import type { OptimizerStateDict } from '../optim/optimizer.js';
+import type { Tensor } from '../tensor/tensor.js';
+
+/** Numbers logged per batch or epoch: `loss`, metric names, and `val`-prefixed validation ones. */
+export type Logs = Record<string, number>;
+
+/** What `fit` needs of an optimizer (every optimizer in optim/ is one). */
+export interface TrainOptimizer {
+  zeroGrad(): void;
+  step(): void;
+  readonly paramGroups: { lr: number }[];
+  stateDict(): OptimizerStateDict;
+  loadStateDict(state: OptimizerStateDict): void;
+}
+
+/** A loss: a function or a loss module (`forward(input, target)`). */
+export type LossLike = ((input: Tensor, target: Tensor) => Tensor) | { forward(input: Tensor, target: Tensor): Tensor };
+
+/** A batch metric: its mean over the batch (epoch values are sample-weighted means of these). */
+export interface Metric {
+  readonly name: string;
+  compute(pred: Tensor, target: Tensor): number;
+}
+
+/** The training run as callbacks see it; setting `stopTraining` ends it after the current epoch. */
+export interface TrainState {
+  model: Module;
+  optimizer: TrainOptimizer;
+  generator: Generator;
+  epochs: number;
+  /** Batches per epoch, when known. */
+  steps: number | null;
+  /** Training samples per epoch, when known. */
+  samples: number | null;
+  epoch: number;
+  stopTraining: boolean;
+}
+
+/** Lifecycle hooks (Keras' callbacks). Every hook may be async; `fit` awaits it. */
+export interface Callback {
+  onTrainBegin?(state: TrainState): void | Promise<void>;
+  onTrainEnd?(state: TrainState, logs: Logs): void | Promise<void>;
+  onEpochBegin?(epoch: number, state: TrainState): void | Promise<void>;
+  onEpochEnd?(epoch: number, logs: Logs, state: TrainState): void | Promise<void>;
+  onBatchBegin?(batch: number, state: TrainState): void | Promise<void>;
+  /** `logs` holds this batch's values and `size`, its number of samples. */
+  onBatchEnd?(batch: number, logs: Logs, state: TrainState): void | Promise<void>;
+}
+
+export function lossFn(loss: LossLike): (input: Tensor, target: Tensor) => Tensor {
+  return typeof loss === 'function' ? loss : (a, b) => loss.forward(a, b);
+}
