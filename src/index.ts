@@ -8,11 +8,20 @@
  * x.mul(x).sum().backward();
  * console.log(x.grad!.toString()); // tensor([2., 4., 6.])
  */
-import { registerBackend } from './backend/registry.js';
+import { registerBackend, setBackend } from './backend/registry.js';
 import { createJsBackend } from './backends/js/index.js';
+import { createWasmBackend, wasmFeatures } from './backends/wasm/index.js';
 
-// The package entry is the one place that registers backends (explicitly, here).
-registerBackend(createJsBackend());
+// The package entry is the one place that registers backends (explicitly, here): `js` always (the
+// reference), then `wasm` (compiled on first use) as the default wherever WebAssembly SIMD and
+// shared memory exist. `setBackend('js')` switches back.
+const js = createJsBackend();
+registerBackend(js);
+const features = wasmFeatures();
+if (features.simd && features.sharedMemory) {
+  registerBackend(createWasmBackend({ reference: js }));
+  setBackend('wasm');
+}
 
 export type { DType, TypedArray } from './core/dtype.js';
 export { StrataError } from './core/errors.js';
@@ -20,6 +29,8 @@ export { Generator, manualSeed, defaultGenerator } from './core/rng.js';
 export type { Backend, Buf, View, Kernels } from './backend/backend.js';
 export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
 export { createJsBackend } from './backends/js/index.js';
+export { createWasmBackend, wasmFeatures, setNumThreads, getNumThreads } from './backends/wasm/index.js';
+export type { WasmBackend, WasmBackendOptions, WasmFeatures, WasmVariant } from './backends/wasm/index.js';
 export type { Prim, PrimAttrs, WindowAttrs } from './ir/prims.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
 export type { BackwardOptions } from './autograd/engine.js';

@@ -1,0 +1,200 @@
+// SPDX-License-Identifier: MIT
+// Packed, cache-blocked SGEMM for WebAssembly SIMD128 (Goto/BLIS structure), from the GEMM probe.
+//
+//   C[M x N] = op(A)[M x K] . op(B)[K x N]
+//
+// Operands are addressed through element strides, A(i, p) = A[i*ars + p*acs] and
+// B(p, j) = B[p*brs + j*bcs], so transposed operands are read in place by the packing routines and
+// backward passes need no copies. C is row-major with row stride ldc. B is packed into KC x 8
+// column panels, A into MR x KC row panels, and an MR x 8 micro-kernel keeps the C tile in
+// registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
+// vector registers hold without spills, as measured in the probe).
+import { kern, kernA } from './generated/micro';
+
+const NR: i32 = 8;
+export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
+const KC: i32 = 384; // max k-block; K is split into equal blocks <= KC
+const MC: i32 = 120; // multiple of 5 and of 6
+const NC: i32 = 2048;
+const PACK_A_MAX_N: i32 = 256; // read A in place (no packing) when N is at most this
+
+/** Bytes of workspace one thread needs: packed A + packed B + an edge tile. */
+export function gemmWorkspaceBytes(): i32 {
+  return MC * KC * 4 + NC * KC * 4 + 8 * NR * 4 + 64;
+}
+
+/** Packs B(p, j) for p < kc, j < nc into ceil(nc/8) panels of kc x 8, zero padded. */
+function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, dst: usize): void {
+  const rsB = <usize>brs << 2, csB = <usize>bcs << 2;
+  let jp = 0;
+  if (bcs == 1) {
+    for (; jp + NR <= nc; jp += NR) {
+      let src = b + (<usize>jp << 2);
+      for (let p = 0; p < kc; p++) {
+        v128.store(dst, v128.load(src));
+        v128.store(dst, v128.load(src, 16), 16);
+        src += rsB;
+        dst += NR * 4;
+      }
+    }
+  }
+  for (; jp < nc; jp += NR) {
+    const nr = min(NR, nc - jp);
+    for (let j = 0; j < NR; j++) {
+      let d = dst + (<usize>j << 2);
+      if (j < nr) {
+        let src = b + <usize>(jp + j) * csB;
+        for (let p = 0; p < kc; p++) { store<f32>(d, load<f32>(src)); src += rsB; d += NR * 4; }
+      } else {
+        for (let p = 0; p < kc; p++) { store<f32>(d, 0); d += NR * 4; }
+      }
+    }
+    dst += <usize>(kc * NR * 4);
+  }
+}
+
+/** Packs A(i, p) for i < mc, p < kc into ceil(mc/mr) panels of mr x kc (p-major), zero padded. */
+function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i32): void {
+  const rsB = <usize>ars << 2, csB = <usize>acs << 2;
+  const mrB = <usize>mr << 2;
+  for (let ip = 0; ip < mc; ip += mr) {
+    const rows = min(mr, mc - ip);
+    const base = a + <usize>ip * rsB;
+    if (ars == 1) {
+      // transposed A: the mr values of one k are contiguous
+      let src = base, d = dst;
+      for (let p = 0; p < kc; p++) {
+        for (let i = 0; i < mr; i++) store<f32>(d + (<usize>i << 2), i < rows ? load<f32>(src + (<usize>i << 2)) : 0);
+        src += csB;
+        d += mrB;
+      }
+    } else {
+      for (let i = 0; i < mr; i++) {
+        let d = dst + (<usize>i << 2);
+        if (i < rows) {
+          let src = base + <usize>i * rsB;
+          for (let p = 0; p < kc; p++) { store<f32>(d, load<f32>(src)); src += csB; d += mrB; }
+        } else {
+          for (let p = 0; p < kc; p++) { store<f32>(d, 0); d += mrB; }
+        }
+      }
+    }
+    dst += <usize>(kc * mr * 4);
+  }
+}
+
+// @ts-ignore: decorator
+@inline function flushTile(rows: i32, nr: i32, tile: usize, cp: usize, ldcB: usize, acc: i32): void {
+  for (let i = 0; i < rows; i++) {
+    const crow = cp + <usize>i * ldcB;
+    const trow = tile + <usize>(i * NR * 4);
+    for (let j = 0; j < nr; j++) {
+      const t = load<f32>(trow + (<usize>j << 2));
+      store<f32>(crow + (<usize>j << 2), acc ? load<f32>(crow + (<usize>j << 2)) + t : t);
+    }
+  }
+}
+
+/** C = op(A) . op(B); ws: gemmWorkspaceBytes() bytes private to the calling thread, 16-aligned. */
+export function sgemm(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, brs: i32, bcs: i32, C: usize, ldc: i32, ws: usize): void {
+  if (M <= 0 || N <= 0) return;
+  const ldcB = <usize>ldc << 2;
+  if (K <= 0) {
+    for (let i = 0; i < M; i++) memory.fill(C + <usize>i * ldcB, 0, <usize>N << 2);
+    return;
+  }
+  const mr = MR;
+  const pA = ws;
+  const pB = pA + <usize>(MC * KC * 4);
+  const tile = pB + <usize>(NC * KC * 4);
+  const arsB = <usize>ars << 2, acsB = <usize>acs << 2;
+  const noPackA = acs == 1 && N <= PACK_A_MAX_N;
+  // balanced k-blocks: K = 400 -> two blocks of 200 instead of 384 + 16
+  const kBlocks = (K + KC - 1) / KC;
+  const kcStep = (K + kBlocks - 1) / kBlocks;
+  for (let jc = 0; jc < N; jc += NC) {
+    const nc = min(NC, N - jc);
+    for (let pc = 0; pc < K; pc += kcStep) {
+      const kc = min(kcStep, K - pc);
+      packB(kc, nc, B + <usize>pc * (<usize>brs << 2) + <usize>jc * (<usize>bcs << 2), brs, bcs, pB);
+      const acc = pc > 0 ? 1 : 0;
+      for (let ic = 0; ic < M; ic += MC) {
+        const mc = min(MC, M - ic);
+        const aBlk = A + <usize>ic * arsB + <usize>pc * acsB;
+        if (noPackA) {
+          // full MR-row panels straight from A; only a ragged last panel is packed
+          const mFull = (mc / mr) * mr;
+          if (mFull < mc) packA(mc - mFull, kc, aBlk + <usize>mFull * arsB, ars, acs, pA, mr);
+          for (let jr = 0; jr < nc; jr += NR) {
+            const nr = min(NR, nc - jr);
+            const bp = pB + <usize>(jr * kc * 4);
+            for (let ir = 0; ir < mc; ir += mr) {
+              const rows = min(mr, mc - ir);
+              const cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
+              if (rows == mr && nr == NR) {
+                kernA(mr, kc, aBlk + <usize>ir * arsB, arsB, bp, cp, ldcB, acc);
+              } else {
+                if (rows == mr) kernA(mr, kc, aBlk + <usize>ir * arsB, arsB, bp, tile, NR * 4, 0);
+                else kern(mr, kc, pA, bp, tile, NR * 4, 0);
+                flushTile(rows, nr, tile, cp, ldcB, acc);
+              }
+            }
+          }
+          continue;
+        }
+        packA(mc, kc, aBlk, ars, acs, pA, mr);
+        for (let jr = 0; jr < nc; jr += NR) {
+          const nr = min(NR, nc - jr);
+          const bp = pB + <usize>(jr * kc * 4);
+          for (let ir = 0; ir < mc; ir += mr) {
+            const rows = min(mr, mc - ir);
+            const ap = pA + <usize>(ir * kc * 4);
+            const cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
+            if (rows == mr && nr == NR) {
+              kern(mr, kc, ap, bp, cp, ldcB, acc);
+            } else {
+              kern(mr, kc, ap, bp, tile, NR * 4, 0);
+              flushTile(rows, nr, tile, cp, ldcB, acc);
+            }
+          }
+        }
+      }
+    }
+  }
+}
+
+/**
+ * Thread `tid` of `nt`'s share of a batched GEMM. Descriptor at d (i32 slots):
+ * 0 batch, 1 M, 2 N, 3 K, 4 ars, 5 acs, 6 brs, 7 bcs, 8 A, 9 B, 10 C, 11 table (per-batch element
+ * offsets of A and B, pairs of i32), 12 workspace base, 13 workspace bytes per thread.
+ * Many matrices are shared out whole; otherwise each matrix is split along its larger side, in
+ * multiples of the micro-tile.
+ */
+export function gemmTask(tid: i32, nt: i32, d: usize): void {
+  const batch = load<i32>(d), M = load<i32>(d, 4), N = load<i32>(d, 8), K = load<i32>(d, 12);
+  const ars = load<i32>(d, 16), acs = load<i32>(d, 20), brs = load<i32>(d, 24), bcs = load<i32>(d, 28);
+  const A = load<usize>(d, 32), B = load<usize>(d, 36), C = load<usize>(d, 40), table = load<usize>(d, 44);
+  const ws = load<usize>(d, 48) + <usize>tid * load<usize>(d, 52);
+  const mnB = <usize>M * <usize>N * 4;
+  if (nt == 1 || batch >= 2 * nt || batch % nt == 0) {
+    const b0 = <i32>((<i64>batch * tid) / nt), b1 = <i32>((<i64>batch * (tid + 1)) / nt);
+    for (let b = b0; b < b1; b++) {
+      const ao = <usize>load<i32>(table + (<usize>b << 3)) << 2, bo = <usize>load<i32>(table + (<usize>b << 3), 4) << 2;
+      sgemm(M, N, K, A + ao, ars, acs, B + bo, brs, bcs, C + <usize>b * mnB, N, ws);
+    }
+    return;
+  }
+  const splitN = N >= M;
+  const unit = splitN ? NR : MR;
+  const total = splitN ? N : M;
+  const units = (total + unit - 1) / unit;
+  const s0 = min(total, <i32>((<i64>units * tid) / nt) * unit);
+  const s1 = min(total, <i32>((<i64>units * (tid + 1)) / nt) * unit);
+  if (s1 <= s0) return;
+  for (let b = 0; b < batch; b++) {
+    const ao = <usize>load<i32>(table + (<usize>b << 3)) << 2, bo = <usize>load<i32>(table + (<usize>b << 3), 4) << 2;
+    const a = A + ao, bb = B + bo, c = C + <usize>b * mnB;
+    if (splitN) sgemm(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, c + (<usize>s0 << 2), N, ws);
+    else sgemm(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, c + <usize>s0 * <usize>N * 4, N, ws);
+  }
+}

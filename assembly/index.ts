@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+// Entry of the Strata wasm kernels. Raw pointers only (built with --runtime stub): the TypeScript
+// side owns all memory, so several instances (one per thread) can share one WebAssembly.Memory.
+//
+// Parallel kernels are "tasks": the calling thread and the pool's workers all call
+// runTask(task, tid, nt, desc) with the same descriptor, and each does its own share.
+import { gemmTask, gemmWorkspaceBytes, MR } from './gemm';
+import { unfoldTask, foldTask } from './window';
+import { unaryRow } from './unary';
+import { eltwiseND } from './eltwise';
+
+export { sgemm, gemmWorkspaceBytes } from './gemm';
+export { reduceF32, argF32 } from './reduce';
+export { copyND, toBool } from './movement';
+export { unaryRow } from './unary';
+export { eltwiseND } from './eltwise';
+
+export const TASK_GEMM: i32 = 1;
+export const TASK_UNFOLD: i32 = 2;
+export const TASK_FOLD: i32 = 3;
+export const TASK_UNARY: i32 = 4;
+export const TASK_ELTWISE: i32 = 5;
+
+/** First free byte after the module's static data: where the TypeScript allocator starts. */
+export function heapBase(): usize { return __heap_base; }
+/** 1 if this build uses relaxed-SIMD FMA. */
+export function usesRelaxedSimd(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
+/** Rows of the GEMM micro-kernel (6 with FMA, 5 without). */
+export function microRows(): i32 { return MR; }
+export function noop(): void {}
+
+/** Unary task descriptor: 0 op, 1 n, 2 out, 3 src. Shares out 16-element aligned chunks. */
+function unaryTask(tid: i32, nt: i32, d: usize): void {
+  const op = load<i32>(d), n = load<i32>(d, 4), out = load<usize>(d, 8), src = load<usize>(d, 12);
+  const chunks = (n + 15) >> 4;
+  const c0 = <i32>((<i64>chunks * tid) / nt) << 4;
+  const c1 = min(n, <i32>((<i64>chunks * (tid + 1)) / nt) << 4);
+  if (c1 > c0) unaryRow(op, c1 - c0, out + (<usize>c0 << 2), src + (<usize>c0 << 2));
+}
+
+/**
+ * Elementwise task descriptor: 0 kind, 1 op, 2 out, 3 x, 4 y, 5 z, 6 rows, 7 odometer base (32
+ * bytes per thread), then the N-d descriptor of eltwise.ts at slot 8. Shares out whole rows.
+ */
+function eltwiseTask(tid: i32, nt: i32, d: usize): void {
+  const rows = load<i32>(d, 24);
+  const r0 = <i32>((<i64>rows * tid) / nt), r1 = <i32>((<i64>rows * (tid + 1)) / nt);
+  if (r1 <= r0) return;
+  eltwiseND(load<i32>(d), load<i32>(d, 4), d + 32, load<usize>(d, 8), load<usize>(d, 12), load<usize>(d, 16), load<usize>(d, 20), r0, r1, load<usize>(d, 28) + (<usize>tid << 5));
+}
+
+export function runTask(task: i32, tid: i32, nt: i32, desc: usize): void {
+  switch (task) {
+    case TASK_GEMM: gemmTask(tid, nt, desc); break;
+    case TASK_UNFOLD: unfoldTask(tid, nt, desc); break;
+    case TASK_FOLD: foldTask(tid, nt, desc); break;
+    case TASK_UNARY: unaryTask(tid, nt, desc); break;
+    case TASK_ELTWISE: eltwiseTask(tid, nt, desc); break;
+    default: break;
+  }
+}

@@ -1,0 +1,100 @@
+// SPDX-License-Identifier: MIT
+// unfold (im2col) and fold (col2im) over float32 [N, C, H, W], shared out by (n, c) planes.
+// Descriptor at d (i32 slots): 0 N, 1 C, 2 H, 3 W, 4 kh, 5 kw, 6 sh, 7 sw, 8 pad top, 9 pad left,
+// 10 dh, 11 dw, 12 OH, 13 OW, 14 src, 15 dst. Column rows are ordered (c, ki, kj) as PyTorch's
+// F.unfold; padding reads as zero.
+
+// @ts-ignore: decorator
+@inline function di(d: usize, k: i32): i32 { return load<i32>(d + (<usize>k << 2)); }
+
+/** First output column whose input column ox*sw + off is >= 0, and one past the last one < W. */
+// @ts-ignore: decorator
+@inline function colRange(off: i32, sw: i32, W: i32, OW: i32): i64 {
+  let ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
+  let ox1 = W - off > 0 ? (W - off - 1) / sw + 1 : 0;
+  ox1 = min(ox1, OW);
+  ox0 = min(ox0, ox1);
+  return (<i64>ox0 << 32) | <i64>(<u32>ox1);
+}
+
+export function unfoldTask(tid: i32, nt: i32, d: usize): void {
+  const N = di(d, 0), C = di(d, 1), H = di(d, 2), W = di(d, 3), kh = di(d, 4), kw = di(d, 5);
+  const sh = di(d, 6), sw = di(d, 7), pt = di(d, 8), pl = di(d, 9), dh = di(d, 10), dw = di(d, 11);
+  const OH = di(d, 12), OW = di(d, 13);
+  const src = <usize>di(d, 14), dst = <usize>di(d, 15);
+  const P = N * C, L = OH * OW;
+  const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
+  const owB = <usize>OW << 2;
+  for (let plane = p0; plane < p1; plane++) {
+    const sp = src + <usize>plane * <usize>(H * W) * 4;
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        const row = (plane * kh + ki) * kw + kj;
+        const dr = dst + <usize>row * <usize>L * 4;
+        const off = kj * dw - pl;
+        const rng = colRange(off, sw, W, OW);
+        const ox0 = <i32>(rng >> 32), ox1 = <i32>rng;
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * sh - pt + ki * dh;
+          const drow = dr + <usize>oy * owB;
+          if (iy < 0 || iy >= H) { memory.fill(drow, 0, owB); continue; }
+          const srow = sp + <usize>(iy * W) * 4;
+          if (ox0 > 0) memory.fill(drow, 0, <usize>ox0 << 2);
+          if (ox1 < OW) memory.fill(drow + (<usize>ox1 << 2), 0, <usize>(OW - ox1) << 2);
+          if (sw == 1) {
+            memory.copy(drow + (<usize>ox0 << 2), srow + (<usize>(ox0 + off) << 2), <usize>(ox1 - ox0) << 2);
+          } else {
+            for (let ox = ox0; ox < ox1; ox++) store<f32>(drow + (<usize>ox << 2), load<f32>(srow + (<usize>(ox * sw + off) << 2)));
+          }
+        }
+      }
+    }
+  }
+}
+
+export function foldTask(tid: i32, nt: i32, d: usize): void {
+  const N = di(d, 0), C = di(d, 1), H = di(d, 2), W = di(d, 3), kh = di(d, 4), kw = di(d, 5);
+  const sh = di(d, 6), sw = di(d, 7), pt = di(d, 8), pl = di(d, 9), dh = di(d, 10), dw = di(d, 11);
+  const OH = di(d, 12), OW = di(d, 13);
+  const src = <usize>di(d, 14), dst = <usize>di(d, 15);
+  const P = N * C, L = OH * OW;
+  const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
+  const owB = <usize>OW << 2;
+  for (let plane = p0; plane < p1; plane++) {
+    const op = dst + <usize>plane * <usize>(H * W) * 4;
+    memory.fill(op, 0, <usize>(H * W) << 2);
+    for (let ki = 0; ki < kh; ki++) {
+      for (let kj = 0; kj < kw; kj++) {
+        const row = (plane * kh + ki) * kw + kj;
+        const sr = src + <usize>row * <usize>L * 4;
+        const off = kj * dw - pl;
+        const rng = colRange(off, sw, W, OW);
+        const ox0 = <i32>(rng >> 32), ox1 = <i32>rng;
+        for (let oy = 0; oy < OH; oy++) {
+          const iy = oy * sh - pt + ki * dh;
+          if (iy < 0 || iy >= H) continue;
+          const srow = sr + <usize>oy * owB;
+          const orow = op + <usize>(iy * W) * 4;
+          if (sw == 1) {
+            const o = orow + (<usize>(ox0 + off) << 2), s = srow + (<usize>ox0 << 2);
+            const n = ox1 - ox0;
+            let i = 0;
+            for (; i + 4 <= n; i += 4) {
+              const q = <usize>i << 2;
+              v128.store(o + q, f32x4.add(v128.load(o + q), v128.load(s + q)));
+            }
+            for (; i < n; i++) {
+              const q = <usize>i << 2;
+              store<f32>(o + q, load<f32>(o + q) + load<f32>(s + q));
+            }
+          } else {
+            for (let ox = ox0; ox < ox1; ox++) {
+              const o = orow + (<usize>(ox * sw + off) << 2);
+              store<f32>(o, load<f32>(o) + load<f32>(srow + (<usize>ox << 2)));
+            }
+          }
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,51 @@
+// SPDX-License-Identifier: MIT
+import type { Backend, Kernel, KernelPrim, View } from '../../backend/backend.js';
+import { sizeOf } from '../../core/shape.js';
+import type { TypedArray } from '../../core/dtype.js';
+import { WasmBuf, wbuf } from './buf.js';
+import type { Runtime } from './runtime.js';
+
+/** What every wasm kernel needs: the runtime, pointers of views, and the reference fallback. */
+export class Ctx {
+  constructor(readonly rt: Runtime, private readonly ref: Backend) {}
+
+  ptr(v: View): number {
+    return wbuf(v, this.rt).ptr;
+  }
+
+  /** A typed view of a buffer's elements in the wasm memory (valid until the memory grows). */
+  array(v: View): TypedArray {
+    const b = wbuf(v, this.rt);
+    return viewOf(this.rt, b);
+  }
+
+  /**
+   * Runs the reference backend's kernel: copies the inputs out, runs it, copies the result in.
+   * Used for dtypes other than float32 (correctness first), and for rare layouts.
+   */
+  fallback<P extends KernelPrim>(prim: P): Kernel<P> {
+    return (out, ins, attrs) => {
+      const ref = this.ref;
+      const refIns: View[] = ins.map((v) => {
+        const b = ref.alloc(v.dtype, sizeOf(v.shape));
+        ref.write(b, this.array(v));
+        return { buf: b, shape: v.shape, dtype: v.dtype };
+      });
+      const o = ref.alloc(out.dtype, sizeOf(out.shape));
+      const kernel = ref.kernels[prim] as Kernel<P>;
+      kernel({ buf: o, shape: out.shape, dtype: out.dtype }, refIns, attrs);
+      this.array(out).set(ref.read(o));
+      for (const v of refIns) ref.free(v.buf);
+      ref.free(o);
+    };
+  }
+}
+
+export function viewOf(rt: Runtime, b: WasmBuf): TypedArray {
+  switch (b.dtype) {
+    case 'float32': return rt.f32.subarray(b.ptr >> 2, (b.ptr >> 2) + b.size);
+    case 'int32': return rt.i32.subarray(b.ptr >> 2, (b.ptr >> 2) + b.size);
+    case 'float64': return rt.f64.subarray(b.ptr >> 3, (b.ptr >> 3) + b.size);
+    case 'bool': return rt.u8.subarray(b.ptr, b.ptr + b.size);
+  }
+}

@@ -1,0 +1,94 @@
+// SPDX-License-Identifier: MIT
+import type { Kernel, View } from '../../backend/backend.js';
+import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.js';
+import { BINARY, COMPARE, UNARY, type BinaryPrim, type ComparePrim, type UnaryPrim } from '../../ir/prims.js';
+import type { Ctx } from './context.js';
+import { MAX_RANK, coalesce, padTo } from './nd.js';
+import { TASK } from './runtime.js';
+
+/** Elements per thread below which an elementwise op stays on the calling thread. */
+const PAR_MIN = 1 << 15;
+const PAR_MIN_TRANSCENDENTAL = 1 << 13;
+const KIND = { BINARY: 0, COMPARE: 1, WHERE: 2 } as const;
+
+export function unaryKernel<P extends UnaryPrim>(ctx: Ctx, op: P): Kernel<P> {
+  const code = UNARY.indexOf(op);
+  const heavy = op !== 'neg' && op !== 'abs' && op !== 'relu' && op !== 'sign' && op !== 'sqrt';
+  const fb = ctx.fallback(op);
+  return (out, ins, attrs) => {
+    const [x] = ins;
+    if (x.dtype !== 'float32') return fb(out, ins, attrs);
+    const n = sizeOf(out.shape);
+    if (n === 0) return;
+    const rt = ctx.rt;
+    rt.setDesc(0, [code, n, ctx.ptr(out), ctx.ptr(x)]);
+    rt.pool.run(TASK.UNARY, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
+  };
+}
+
+/** Broadcasting N-d elementwise op through the ELTWISE task; false when the layout does not fit a descriptor. */
+function eltwise(ctx: Ctx, kind: number, op: number, out: View, ins: readonly View[]): boolean {
+  const n = sizeOf(out.shape);
+  if (n === 0) return true;
+  const strides = [stridesOf(out.shape), ...ins.map((v) => broadcastStrides(v.shape, out.shape))];
+  const c = coalesce(out.shape, strides);
+  const rank = c.shape.length;
+  if (rank > MAX_RANK) return false;
+  const rows = n / c.shape[rank - 1];
+  const rt = ctx.rt;
+  const ptrs = ins.map((v) => ctx.ptr(v));
+  while (ptrs.length < 3) ptrs.push(0);
+  const st = c.strides.slice(1);
+  while (st.length < 3) st.push([]);
+  rt.setDesc(0, [kind, op, ctx.ptr(out), ...ptrs, rows, rt.ctr, rank, ...padTo(c.shape, 8), ...st.flatMap((s) => padTo(s, 8))]);
+  rt.pool.run(TASK.ELTWISE, rt.desc, rt.threadsFor(n, op === 4 && kind === KIND.BINARY ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
+  return true;
+}
+
+export function binaryKernel<P extends BinaryPrim>(ctx: Ctx, op: P): Kernel<P> {
+  const code = BINARY.indexOf(op);
+  const fb = ctx.fallback(op);
+  return (out, ins, attrs) => {
+    const ok = out.dtype === 'float32' && ins.every((v) => v.dtype === 'float32') && eltwise(ctx, KIND.BINARY, code, out, ins);
+    if (!ok) fb(out, ins, attrs);
+  };
+}
+
+export function compareKernel<P extends ComparePrim>(ctx: Ctx, op: P): Kernel<P> {
+  const code = BINARY.length + COMPARE.indexOf(op);
+  const fb = ctx.fallback(op);
+  return (out, ins, attrs) => {
+    const ok = ins.every((v) => v.dtype === 'float32') && eltwise(ctx, KIND.COMPARE, code, out, ins);
+    if (!ok) fb(out, ins, attrs);
+  };
+}
+
+export function whereKernel(ctx: Ctx): Kernel<'where'> {
+  const fb = ctx.fallback('where');
+  return (out, ins, attrs) => {
+    const [c, x, y] = ins;
+    const ok = c.dtype === 'bool' && x.dtype === 'float32' && y.dtype === 'float32' && out.dtype === 'float32' &&
+      eltwise(ctx, KIND.WHERE, 0, out, ins);
+    if (!ok) fb(out, ins, attrs);
+  };
+}
+
+export function castKernel(ctx: Ctx): Kernel<'cast'> {
+  return (out, [x]) => {
+    const n = sizeOf(out.shape);
+    if (n === 0) return;
+    if (out.dtype === 'bool' && (x.dtype === 'float32' || x.dtype === 'int32')) {
+      ctx.rt.x.toBool(x.dtype === 'float32' ? 1 : 0, n, ctx.ptr(x), ctx.ptr(out));
+      return;
+    }
+    const src = ctx.array(x);
+    const dst = ctx.array(out);
+    if (out.dtype === 'bool') {
+      for (let i = 0; i < n; i++) dst[i] = src[i] !== 0 ? 1 : 0;
+      return;
+    }
+    // TypedArray.set converts like the reference kernel: ToInt32 truncates toward zero for int32
+    // (as Math.trunc then the store does), float64 -> float32 rounds, bool reads as 0/1.
+    dst.set(src);
+  };
+}

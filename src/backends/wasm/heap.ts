@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: MIT
+import { StrataError } from '../../core/errors.js';
+
+const PAGE = 65536;
+/** wasm32 addresses 4 GiB at most. */
+export const MAX_PAGES = 65536;
+const ALIGN = 64;
+
+function fmtBytes(b: number): string {
+  if (b >= 2 ** 30) return `${(b / 2 ** 30).toFixed(1)} GiB`;
+  if (b >= 2 ** 20) return `${(b / 2 ** 20).toFixed(1)} MiB`;
+  return `${(b / 1024).toFixed(1)} KiB`;
+}
+
+/**
+ * Size-class allocator over one (shared) `WebAssembly.Memory`, kept on the TypeScript side so the
+ * kernels stay pure functions of pointers. Sizes round up to classes four per octave (at most 25%
+ * slack, 64-byte aligned); freed blocks wait in a free list per class and are reused as they are,
+ * or handed back to the bump pointer when they sit at its top. Memory only grows (wasm cannot shrink).
+ */
+export class Heap {
+  private top: number;
+  private readonly freeLists = new Map<number, number[]>();
+  private freeBytes = 0;
+  /** Bytes and blocks handed out and not yet freed (tensors plus the backend's own workspaces). */
+  liveBytes = 0;
+  liveBlocks = 0;
+  private readonly largest = new Map<number, number>(); // class size -> live blocks of that class
+
+  constructor(readonly memory: WebAssembly.Memory, base: number) {
+    this.top = Math.ceil(base / ALIGN) * ALIGN;
+  }
+
+  /** The size class a request of `bytes` is served from. */
+  static classOf(bytes: number): number {
+    if (bytes <= ALIGN) return ALIGN;
+    const p = 2 ** Math.floor(Math.log2(bytes));
+    const step = Math.max(ALIGN, p / 4);
+    return Math.ceil(bytes / step) * step;
+  }
+
+  /** A block of at least `bytes`; returns [pointer, class size]. `what` names the request in errors. */
+  alloc(bytes: number, what: string): [number, number] {
+    const cls = Heap.classOf(bytes);
+    const list = this.freeLists.get(cls);
+    let ptr = list?.pop();
+    if (ptr !== undefined) {
+      this.freeBytes -= cls;
+    } else {
+      ptr = this.bump(cls, what);
+    }
+    this.liveBytes += cls;
+    this.liveBlocks++;
+    this.largest.set(cls, (this.largest.get(cls) ?? 0) + 1);
+    return [ptr, cls];
+  }
+
+  free(ptr: number, cls: number): void {
+    this.liveBytes -= cls;
+    this.liveBlocks--;
+    const n = (this.largest.get(cls) ?? 1) - 1;
+    if (n === 0) this.largest.delete(cls);
+    else this.largest.set(cls, n);
+    if (ptr + cls === this.top) {
+      this.top = ptr;
+      return;
+    }
+    let list = this.freeLists.get(cls);
+    if (!list) this.freeLists.set(cls, (list = []));
+    list.push(ptr);
+    this.freeBytes += cls;
+  }
+
+  /** Memory reserved so far (bytes), live or cached in free lists. */
+  get reservedBytes(): number {
+    return this.memory.buffer.byteLength;
+  }
+
+  private bump(cls: number, what: string): number {
+    let ptr = this.top;
+    if (ptr + cls > this.memory.buffer.byteLength && !this.grow(ptr + cls)) {
+      // Give free blocks at the top back to the bump pointer and try once more.
+      this.reclaimTop();
+      ptr = this.top;
+      if (ptr + cls > this.memory.buffer.byteLength && !this.grow(ptr + cls)) this.outOfMemory(cls, what);
+    }
+    this.top = ptr + cls;
+    return ptr;
+  }
+
+  private grow(end: number): boolean {
+    const have = this.memory.buffer.byteLength / PAGE;
+    const need = Math.ceil(end / PAGE);
+    if (need > MAX_PAGES) return false;
+    // grow by at least a quarter, so that a growing workload does not grow page by page
+    const want = Math.min(MAX_PAGES, Math.max(need, have + Math.ceil(have / 4)));
+    for (const pages of want > need ? [want, need] : [need]) {
+      try {
+        this.memory.grow(pages - have);
+        return true;
+      } catch {
+        // RangeError: the engine could not reserve that much; try the exact need next
+      }
+    }
+    return false;
+  }
+
+  /** Merges free blocks that end at the bump pointer back into it. */
+  private reclaimTop(): void {
+    const blocks: [number, number][] = [];
+    for (const [cls, list] of this.freeLists) for (const p of list) blocks.push([p, cls]);
+    blocks.sort((a, b) => b[0] - a[0]);
+    const dropped = new Set<number>();
+    for (const [p, cls] of blocks) {
+      if (p + cls !== this.top) break;
+      this.top = p;
+      this.freeBytes -= cls;
+      dropped.add(p);
+    }
+    if (dropped.size === 0) return;
+    for (const [cls, list] of this.freeLists) this.freeLists.set(cls, list.filter((p) => !dropped.has(p)));
+  }
+
+  private outOfMemory(cls: number, what: string): never {
+    const largest = Math.max(0, ...this.largest.keys());
+    throw new StrataError('wasm alloc', `out of memory allocating ${fmtBytes(cls)} for ${what}: ` +
+      `${fmtBytes(this.liveBytes)} live in ${this.liveBlocks.toLocaleString('en-US')} buffers (largest ${fmtBytes(largest)}), ` +
+      `${fmtBytes(this.freeBytes)} cached in free lists; wasm32 memory is capped at 4 GiB. ` +
+      'Dispose tensors you no longer need (dispose(), scoped()), or use smaller batches');
+  }
+}

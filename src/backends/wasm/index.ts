@@ -1,0 +1,114 @@
+// SPDX-License-Identifier: MIT
+import { type DType, type TypedArray, makeArray } from '../../core/dtype.js';
+import { StrataError } from '../../core/errors.js';
+import type { Backend, Buf, Kernel, KernelPrim, Kernels } from '../../backend/backend.js';
+import { WasmBuf, elemSize, wbuf } from './buf.js';
+import { Ctx, viewOf } from './context.js';
+import { binaryKernel, castKernel, compareKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { foldKernel, matmulKernel, unfoldKernel } from './linalg.js';
+import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
+import { argKernel, reduceKernel } from './reduce.js';
+import { Runtime, type RuntimeOptions, type WasmVariant } from './runtime.js';
+import { getNumThreads } from './threads.js';
+
+export { wasmFeatures } from './features.js';
+export type { WasmFeatures } from './features.js';
+export { setNumThreads, getNumThreads } from './threads.js';
+export type { WasmVariant } from './runtime.js';
+
+export interface WasmBackendOptions extends RuntimeOptions {
+  /**
+   * The reference backend whose kernels run (copy out, run, copy in) for dtypes the wasm kernels do
+   * not cover: float64 everywhere, int32/bool arithmetic, gather/scatterAdd. Normally the `js` backend.
+   */
+  reference: Backend;
+}
+
+/** The `wasm` backend: a Backend plus what is particular to it. */
+export interface WasmBackend extends Backend {
+  /** 'relaxed-simd' (FMA) or 'simd'; forces the module to compile. */
+  readonly variant: WasmVariant;
+  /** Resolves once the worker threads for `threads` (default: `getNumThreads()`) are running. */
+  ready(threads?: number): Promise<void>;
+  /** Stops the worker threads (they start again on demand). */
+  close(): Promise<void>;
+  /** Bytes of wasm memory reserved (live, cached for reuse, and workspaces). */
+  reservedBytes(): number;
+}
+
+/**
+ * Creates the WebAssembly backend: SIMD kernels compiled from AssemblyScript (assembly/), tensors
+ * in one shared `WebAssembly.Memory` with a size-class allocator, and a worker pool for the large
+ * kernels. The module compiles on first use. It picks the relaxed-SIMD (FMA) build when the engine
+ * validates it; it never changes V8 flags itself (see README, "Performance").
+ *
+ * @example
+ * registerBackend(createWasmBackend({ reference: createJsBackend() }));
+ */
+export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
+  let rt: Runtime | null = null;
+  let ctx: Ctx | null = null;
+  const runtime = (): Runtime => (rt ??= new Runtime(opts));
+  const c = (): Ctx => (ctx ??= new Ctx(runtime(), opts.reference));
+  // Kernels are built lazily too, so that creating (registering) the backend compiles nothing.
+  const lazy = <P extends KernelPrim>(make: (ctx: Ctx) => Kernel<P>): Kernel<P> => {
+    let k: Kernel<P> | null = null;
+    return (out, ins, attrs) => {
+      k ??= make(c());
+      k(out, ins, attrs);
+    };
+  };
+  const kernels: Kernels = {
+    neg: lazy((x) => unaryKernel(x, 'neg')), exp: lazy((x) => unaryKernel(x, 'exp')), log: lazy((x) => unaryKernel(x, 'log')),
+    sqrt: lazy((x) => unaryKernel(x, 'sqrt')), sin: lazy((x) => unaryKernel(x, 'sin')), cos: lazy((x) => unaryKernel(x, 'cos')),
+    tanh: lazy((x) => unaryKernel(x, 'tanh')), sigmoid: lazy((x) => unaryKernel(x, 'sigmoid')), relu: lazy((x) => unaryKernel(x, 'relu')),
+    abs: lazy((x) => unaryKernel(x, 'abs')), sign: lazy((x) => unaryKernel(x, 'sign')),
+    add: lazy((x) => binaryKernel(x, 'add')), sub: lazy((x) => binaryKernel(x, 'sub')), mul: lazy((x) => binaryKernel(x, 'mul')),
+    div: lazy((x) => binaryKernel(x, 'div')), pow: lazy((x) => binaryKernel(x, 'pow')),
+    maximum: lazy((x) => binaryKernel(x, 'maximum')), minimum: lazy((x) => binaryKernel(x, 'minimum')),
+    eq: lazy((x) => compareKernel(x, 'eq')), ne: lazy((x) => compareKernel(x, 'ne')), lt: lazy((x) => compareKernel(x, 'lt')),
+    le: lazy((x) => compareKernel(x, 'le')), gt: lazy((x) => compareKernel(x, 'gt')), ge: lazy((x) => compareKernel(x, 'ge')),
+    where: lazy(whereKernel), cast: lazy(castKernel),
+    sum: lazy((x) => reduceKernel(x, 'sum')), max: lazy((x) => reduceKernel(x, 'max')), min: lazy((x) => reduceKernel(x, 'min')),
+    argmax: lazy((x) => argKernel(x, 'argmax')), argmin: lazy((x) => argKernel(x, 'argmin')),
+    permute: lazy(permuteKernel), expand: lazy(expandKernel), slice: lazy(sliceKernel), pad: lazy(padKernel), flip: lazy(flipKernel),
+    concat: lazy(concatKernel), gather: lazy((x) => x.fallback('gather')), scatterAdd: lazy((x) => x.fallback('scatterAdd')),
+    matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel),
+  };
+
+  return {
+    name: 'wasm',
+    needsFree: true,
+    get variant(): WasmVariant { return runtime().variant; },
+    alloc(dtype: DType, size: number): Buf {
+      const r = runtime();
+      const [ptr, cls] = r.heap.alloc(size * elemSize(dtype), `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
+      const b = new WasmBuf(dtype, size, r, ptr, cls);
+      // freshly grown memory is zero; a reused block is not
+      r.u8.fill(0, ptr, ptr + size * elemSize(dtype));
+      return b;
+    },
+    free(buf: Buf): void {
+      const b = wbuf(buf, runtime());
+      b.freed = true;
+      b.rt.heap.free(b.ptr, b.cls);
+    },
+    write(buf: Buf, data: ArrayLike<number>): void {
+      const b = wbuf(buf, runtime());
+      if (data.length !== b.size) throw new StrataError('write', `expected ${b.size} values for a ${b.dtype} buffer, got ${data.length}`);
+      const v = viewOf(b.rt, b);
+      if (b.dtype === 'bool') for (let i = 0; i < b.size; i++) v[i] = data[i] ? 1 : 0;
+      else v.set(data);
+    },
+    read(buf: Buf): TypedArray {
+      const b = wbuf(buf, runtime());
+      const out = makeArray(b.dtype, b.size);
+      out.set(viewOf(b.rt, b));
+      return out;
+    },
+    kernels,
+    ready: async (threads?: number) => runtime().pool.ready(threads ?? getNumThreads()),
+    close: async () => { if (rt) await rt.pool.close(); },
+    reservedBytes: () => (rt ? rt.heap.reservedBytes : 0),
+  };
+}

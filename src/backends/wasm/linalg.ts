@@ -1,0 +1,107 @@
+// SPDX-License-Identifier: MIT
+import type { Kernel } from '../../backend/backend.js';
+import { broadcastStrides, sizeOf } from '../../core/shape.js';
+import type { WindowAttrs } from '../../ir/prims.js';
+import type { Ctx } from './context.js';
+import { TASK } from './runtime.js';
+
+/** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
+const GEMM_PAR_MIN = 1 << 19;
+const WINDOW_PAR_MIN = 1 << 15;
+/** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
+const TABLE_AT = 64;
+const TABLE_MAX = 448;
+
+/**
+ * Batched C = op(A) . op(B), float32, with batch broadcasting. Transposes are strides of the packing
+ * routines (no copies). A batch of A against one shared B becomes a single tall GEMM.
+ */
+export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
+  const fb = ctx.fallback('matmul');
+  return (out, ins, attrs) => {
+    const [x, y] = ins;
+    if (x.dtype !== 'float32' || y.dtype !== 'float32') return fb(out, ins, attrs);
+    const { transA, transB } = attrs;
+    const r = out.shape.length;
+    let m = out.shape[r - 2];
+    const n = out.shape[r - 1];
+    const ra = x.shape.length;
+    const k = transA ? x.shape[ra - 2] : x.shape[ra - 1];
+    const batchShape = out.shape.slice(0, -2);
+    let batch = sizeOf(batchShape);
+    if (batch === 0 || m === 0 || n === 0) return;
+    const xBatch = sizeOf(x.shape.slice(0, -2));
+    const yBatch = sizeOf(y.shape.slice(0, -2));
+    if (!transA && yBatch === 1 && xBatch === batch) {
+      m *= batch;
+      batch = 1;
+    }
+    const rt = ctx.rt;
+    const offs: number[] = [];
+    if (batch === 1) offs.push(0, 0);
+    else {
+      const sa = broadcastStrides(x.shape.slice(0, -2), batchShape).map((s) => s * m * k);
+      const sb = broadcastStrides(y.shape.slice(0, -2), batchShape).map((s) => s * k * n);
+      const idx = batchShape.map(() => 0);
+      for (let b = 0; b < batch; b++) {
+        let oa = 0, ob = 0;
+        for (let d = 0; d < idx.length; d++) { oa += idx[d] * sa[d]; ob += idx[d] * sb[d]; }
+        offs.push(oa, ob);
+        for (let d = idx.length - 1; d >= 0; d--) {
+          if (++idx[d] < batchShape[d]) break;
+          idx[d] = 0;
+        }
+      }
+    }
+    let table = rt.desc + TABLE_AT * 4;
+    let temp: [number, number] | null = null;
+    if (offs.length <= TABLE_MAX) rt.setDesc(TABLE_AT, offs);
+    else {
+      temp = rt.temp(offs.length * 4);
+      table = temp[0];
+      rt.i32.set(offs, table >> 2);
+    }
+    const threads = rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
+    const [ws, wsPer] = rt.gemmWorkspace(threads);
+    const ars = transA ? 1 : k, acs = transA ? m : 1;
+    const brs = transB ? 1 : n, bcs = transB ? k : 1;
+    rt.setDesc(0, [batch, m, n, k, ars, acs, brs, bcs, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out), table, ws, wsPer]);
+    try {
+      rt.pool.run(TASK.GEMM, rt.desc, threads);
+    } finally {
+      if (temp) rt.heap.free(temp[0], temp[1]);
+    }
+  };
+}
+
+function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttrs, src: number, dst: number): number {
+  const [n, c, h, w] = image;
+  const ow = Math.floor((w + a.padding[2] + a.padding[3] - a.dilation[1] * (a.kernel[1] - 1) - 1) / a.stride[1]) + 1;
+  const oh = L / ow;
+  ctx.rt.setDesc(0, [n, c, h, w, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], oh, ow, src, dst]);
+  return Math.max(1, Math.min(n * c, ctx.rt.threadsFor(n * c * a.kernel[0] * a.kernel[1] * L, WINDOW_PAR_MIN)));
+}
+
+/** im2col: [N, C, H, W] -> [N, C*kh*kw, OH*OW], shared out by (n, c) planes. */
+export function unfoldKernel(ctx: Ctx): Kernel<'unfold'> {
+  const fb = ctx.fallback('unfold');
+  return (out, ins, attrs) => {
+    const [x] = ins;
+    if (x.dtype !== 'float32') return fb(out, ins, attrs);
+    if (sizeOf(out.shape) === 0) return;
+    const threads = windowDesc(ctx, x.shape, out.shape[2], attrs, ctx.ptr(x), ctx.ptr(out));
+    ctx.rt.pool.run(TASK.UNFOLD, ctx.rt.desc, threads);
+  };
+}
+
+/** col2im: sums window columns back into [N, C, H, W]. */
+export function foldKernel(ctx: Ctx): Kernel<'fold'> {
+  const fb = ctx.fallback('fold');
+  return (out, ins, attrs) => {
+    const [cols] = ins;
+    if (cols.dtype !== 'float32') return fb(out, ins, attrs);
+    if (sizeOf(out.shape) === 0) return;
+    const threads = windowDesc(ctx, out.shape, cols.shape[2], attrs, ctx.ptr(cols), ctx.ptr(out));
+    ctx.rt.pool.run(TASK.FOLD, ctx.rt.desc, threads);
+  };
+}

@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: MIT
+import { StrataError } from '../../core/errors.js';
+import { CTL, WORKER_SOURCE } from './worker-source.js';
+import { MAX_THREADS, nodeBuiltin } from './threads.js';
+
+type WorkerT = import('node:worker_threads').Worker;
+export type RunTask = (task: number, tid: number, nt: number, desc: number) => void;
+
+/**
+ * Worker threads over the backend's shared memory. No message per call: the caller writes the task
+ * into a control block in shared memory, bumps each participant's generation slot
+ * (Atomics.notify), runs share 0 itself, and waits on a done counter (Atomics.wait). Workers poll
+ * for `spinMs` after each task before they sleep, so back-to-back calls cost about a microsecond.
+ *
+ * Workers start in the background on first use; until one has instantiated the module, calls run
+ * without it. Workers are unref'd: they never keep the process alive.
+ */
+export class Pool {
+  private readonly ctl: Int32Array;
+  private readonly workers: WorkerT[] = [];
+  private failure: string | null = null;
+  private spawnFailed = false;
+
+  constructor(
+    private readonly module: WebAssembly.Module,
+    private readonly memory: WebAssembly.Memory,
+    private readonly ctlPtr: number,
+    private readonly runMain: RunTask,
+    private readonly spinMs = 2,
+    /** how long the caller polls for workers to finish before it sleeps (ms) */
+    private readonly joinSpinMs = 0.05,
+  ) {
+    this.ctl = new Int32Array(memory.buffer, ctlPtr, CTL.SIZE);
+  }
+
+  /** Starts workers so that `threads` threads (counting the caller) can take part. */
+  ensure(threads: number): void {
+    const want = Math.min(threads, MAX_THREADS) - 1;
+    if (this.workers.length >= want || this.spawnFailed) return;
+    const wt = nodeBuiltin('node:worker_threads');
+    if (!wt) {
+      this.spawnFailed = true;
+      return;
+    }
+    while (this.workers.length < want) {
+      const tid = this.workers.length + 1;
+      const w = new wt.Worker(WORKER_SOURCE, {
+        eval: true,
+        execArgv: [],
+        workerData: { module: this.module, memory: this.memory, ctlPtr: this.ctlPtr, tid, spinMs: this.spinMs },
+      });
+      w.unref();
+      // a worker that fails never sets its ready flag, so it simply takes no part; ready() reports it
+      w.on('error', (e: Error) => { this.failure = e.message; });
+      this.workers.push(w);
+    }
+  }
+
+  /** Resolves when `threads` threads are instantiated and waiting for work. */
+  async ready(threads: number): Promise<void> {
+    this.ensure(threads);
+    const want = Math.min(threads, this.workers.length + 1);
+    const t0 = performance.now();
+    // poll with a (ref'd) timer: the workers are unref'd, so waiting on their events alone would
+    // let the process exit under us
+    while (this.available(want) < want) {
+      if (this.failure) throw new StrataError('wasm', `a worker thread failed to start: ${this.failure}`);
+      if (performance.now() - t0 > 30_000) throw new StrataError('wasm', `worker threads did not start within 30 s (${this.available(want)} of ${want} ready)`);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+  }
+
+  /** How many threads (caller + a prefix of ready workers) can take part now, up to `threads`. */
+  available(threads: number): number {
+    let n = 1;
+    while (n < threads && n <= this.workers.length && Atomics.load(this.ctl, CTL.READY + n) === 1) n++;
+    return n;
+  }
+
+  /** Runs `task` on up to `threads` threads; returns once every share is done. */
+  run(task: number, desc: number, threads: number): void {
+    if (threads > 1) this.ensure(threads);
+    const nt = threads > 1 ? this.available(threads) : 1;
+    if (nt === 1) {
+      this.runMain(task, 0, 1, desc);
+      return;
+    }
+    const ctl = this.ctl;
+    Atomics.store(ctl, CTL.TASK, task);
+    Atomics.store(ctl, CTL.DESC, desc);
+    Atomics.store(ctl, CTL.NT, nt);
+    Atomics.store(ctl, CTL.DONE, 0);
+    for (let t = 1; t < nt; t++) {
+      Atomics.add(ctl, CTL.WGEN + t, 1);
+      Atomics.notify(ctl, CTL.WGEN + t);
+    }
+    try {
+      this.runMain(task, 0, nt, desc);
+    } finally {
+      this.join(nt - 1);
+    }
+    const err = Atomics.exchange(ctl, CTL.ERR, 0);
+    if (err) throw new StrataError('wasm', `a kernel failed in worker thread ${err - 1} (task ${task})`);
+  }
+
+  private join(need: number): void {
+    const ctl = this.ctl;
+    if (Atomics.load(ctl, CTL.DONE) === need) return;
+    const t0 = performance.now();
+    for (let i = 1; ; i++) {
+      if (Atomics.load(ctl, CTL.DONE) === need) return;
+      if ((i & 63) === 0 && performance.now() - t0 > this.joinSpinMs) break;
+    }
+    let d: number;
+    while ((d = Atomics.load(ctl, CTL.DONE)) !== need) Atomics.wait(ctl, CTL.DONE, d);
+  }
+
+  /** Stops the workers (the pool can start them again later). */
+  async close(): Promise<void> {
+    Atomics.store(this.ctl, CTL.EXIT, 1);
+    for (let t = 1; t <= this.workers.length; t++) {
+      Atomics.add(this.ctl, CTL.WGEN + t, 1);
+      Atomics.notify(this.ctl, CTL.WGEN + t);
+    }
+    await Promise.all(this.workers.map((w) => w.terminate()));
+    this.workers.length = 0;
+    for (let t = 0; t < MAX_THREADS; t++) Atomics.store(this.ctl, CTL.READY + t, 0);
+    Atomics.store(this.ctl, CTL.EXIT, 0);
+  }
+}

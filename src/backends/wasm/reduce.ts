@@ -1,0 +1,78 @@
+// SPDX-License-Identifier: MIT
+import type { Kernel } from '../../backend/backend.js';
+import { sizeOf, stridesOf } from '../../core/shape.js';
+import type { Ctx } from './context.js';
+
+const OP = { sum: 0, max: 1, min: 2 } as const;
+
+/**
+ * sum/max/min over any set of axes of a float32 tensor. Dimensions are grouped into alternating
+ * kept/reduced blocks; each reduced block is one [outer, R, inner] pass of the wasm kernel
+ * (innermost first), through temporaries when there is more than one.
+ */
+export function reduceKernel<P extends 'sum' | 'max' | 'min'>(ctx: Ctx, prim: P): Kernel<P> {
+  const fb = ctx.fallback(prim);
+  const code = OP[prim];
+  return (out, ins, attrs) => {
+    const [x] = ins;
+    if (x.dtype !== 'float32' || out.dtype !== 'float32') return fb(out, ins, attrs);
+    const n = sizeOf(out.shape);
+    if (n === 0) return;
+    const rt = ctx.rt;
+    const axes = new Set(attrs.axes);
+    const blocks: { size: number; red: boolean }[] = [];
+    x.shape.forEach((d, i) => {
+      if (d === 1) return;
+      const red = axes.has(i);
+      const last = blocks[blocks.length - 1];
+      if (last && last.red === red) last.size *= d;
+      else blocks.push({ size: d, red });
+    });
+    const passes = blocks.filter((b) => b.red).length;
+    if (sizeOf(x.shape) === 0) {
+      // only sum reaches here (infer rejects empty max/min)
+      ctx.array(out).fill(0);
+      return;
+    }
+    if (passes === 0) {
+      ctx.array(out).set(ctx.array(x));
+      return;
+    }
+    let src = ctx.ptr(x);
+    let tmp: [number, number] | null = null;
+    let done = 0;
+    for (let j = blocks.length - 1; j >= 0; j--) {
+      if (!blocks[j].red) continue;
+      const outer = sizeOf(blocks.slice(0, j).map((b) => b.size));
+      const inner = sizeOf(blocks.slice(j + 1).map((b) => b.size));
+      const R = blocks[j].size;
+      done++;
+      let dst: number;
+      let next: [number, number] | null = null;
+      if (done === passes) dst = ctx.ptr(out);
+      else {
+        next = rt.temp(outer * inner * 4);
+        dst = next[0];
+      }
+      rt.x.reduceF32(code, outer, R, inner, src, dst);
+      if (tmp) rt.heap.free(tmp[0], tmp[1]);
+      tmp = next;
+      src = dst;
+      blocks.splice(j, 1);
+    }
+  };
+}
+
+export function argKernel<P extends 'argmax' | 'argmin'>(ctx: Ctx, prim: P): Kernel<P> {
+  const fb = ctx.fallback(prim);
+  return (out, ins, attrs) => {
+    const [x] = ins;
+    if (x.dtype !== 'float32') return fb(out, ins, attrs);
+    const n = sizeOf(out.shape);
+    if (n === 0) return;
+    const { axis } = attrs;
+    const len = x.shape[axis];
+    const inner = stridesOf(x.shape)[axis];
+    ctx.rt.x.argF32(prim === 'argmax' ? 1 : 0, n / inner, len, inner, ctx.ptr(x), ctx.ptr(out));
+  };
+}

@@ -1,0 +1,158 @@
+// SPDX-License-Identifier: MIT
+import { StrataError } from '../../core/errors.js';
+import { WASM_RELAXED, WASM_SIMD } from './generated/modules.js';
+import { wasmFeatures } from './features.js';
+import { Heap, MAX_PAGES } from './heap.js';
+import { Pool } from './pool.js';
+import { CTL } from './worker-source.js';
+import { MAX_THREADS, getNumThreads } from './threads.js';
+
+/** Which build of the kernels runs. */
+export type WasmVariant = 'relaxed-simd' | 'simd';
+
+/** The kernel exports (assembly/index.ts). All arguments and results are i32. */
+export interface WasmExports {
+  runTask(task: number, tid: number, nt: number, desc: number): void;
+  sgemm(M: number, N: number, K: number, A: number, ars: number, acs: number, B: number, brs: number, bcs: number, C: number, ldc: number, ws: number): void;
+  reduceF32(op: number, outer: number, R: number, inner: number, src: number, dst: number): void;
+  argF32(isMax: number, outer: number, n: number, inner: number, src: number, dst: number): void;
+  copyND(esz: number, desc: number, dst: number, src: number, ctr: number): void;
+  toBool(isFloat: number, n: number, src: number, dst: number): void;
+  unaryRow(op: number, n: number, out: number, src: number): void;
+  heapBase(): number;
+  usesRelaxedSimd(): number;
+  microRows(): number;
+  gemmWorkspaceBytes(): number;
+}
+const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'copyND', 'toBool', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'gemmWorkspaceBytes'] as const;
+
+export const TASK = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5 } as const;
+
+/** i32 slots of the descriptor area (task arguments, N-d shapes and strides). */
+const DESC_SLOTS = 512;
+
+function decodeBase64(b64: string): Uint8Array<ArrayBuffer> {
+  const s = atob(b64);
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i);
+  return out;
+}
+
+function bindExports(instance: WebAssembly.Instance): WasmExports {
+  const ex = instance.exports;
+  const fns: Partial<Record<(typeof EXPORTS)[number], (...a: number[]) => number>> = {};
+  for (const name of EXPORTS) {
+    const f = ex[name];
+    if (typeof f !== 'function') throw new StrataError('wasm', `the kernel module lacks the export '${name}'; rebuild with npm run build`);
+    fns[name] = f as (...a: number[]) => number;
+  }
+  const get = (name: (typeof EXPORTS)[number]): ((...a: number[]) => number) => fns[name]!;
+  return {
+    runTask: get('runTask'), sgemm: get('sgemm'), reduceF32: get('reduceF32'), argF32: get('argF32'),
+    copyND: get('copyND'), toBool: get('toBool'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
+    usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), gemmWorkspaceBytes: get('gemmWorkspaceBytes'),
+  };
+}
+
+export interface RuntimeOptions {
+  /** 'auto' (default): the relaxed-SIMD build where the engine validates it, else plain SIMD. */
+  variant?: WasmVariant | 'auto';
+  /** Initial memory in MiB (default 16); it grows on demand up to 4 GiB. */
+  initialMiB?: number;
+}
+
+/**
+ * One compiled kernel module on one shared memory: the allocator, typed views of the memory
+ * (re-made after it grows), the descriptor area and the worker pool.
+ */
+export class Runtime {
+  readonly x: WasmExports;
+  readonly memory: WebAssembly.Memory;
+  readonly heap: Heap;
+  readonly pool: Pool;
+  readonly variant: WasmVariant;
+  /** Byte offset of the descriptor area (DESC_SLOTS i32) and of the per-thread odometers. */
+  readonly desc: number;
+  readonly ctr: number;
+  private wsPtr = 0;
+  private wsCls = 0;
+  private wsThreads = 0;
+  private buffer: ArrayBufferLike;
+  private _u8: Uint8Array;
+  private _i32: Int32Array;
+  private _f32: Float32Array;
+  private _f64: Float64Array;
+
+  constructor(opts: RuntimeOptions = {}) {
+    const f = wasmFeatures();
+    if (!f.simd) throw new StrataError('wasm', 'this engine lacks WebAssembly SIMD; use the js backend');
+    if (!f.sharedMemory) throw new StrataError('wasm', 'this engine lacks shared WebAssembly memory (browsers need cross-origin isolation); use the js backend');
+    const want = opts.variant ?? 'auto';
+    if (want === 'relaxed-simd' && !f.relaxedSimd) {
+      throw new StrataError('wasm', "variant 'relaxed-simd' requested but this engine does not enable relaxed SIMD (Node 20: run node with --experimental-wasm-relaxed-simd)");
+    }
+    this.variant = want === 'auto' ? (f.relaxedSimd ? 'relaxed-simd' : 'simd') : want;
+    const bytes = decodeBase64(this.variant === 'relaxed-simd' ? WASM_RELAXED : WASM_SIMD);
+    const module = new WebAssembly.Module(bytes);
+    const initialPages = Math.max(1, Math.ceil(((opts.initialMiB ?? 16) * 2 ** 20) / 65536));
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+    const env: Record<string, WebAssembly.ImportValue> = { memory: this.memory };
+    for (const imp of WebAssembly.Module.imports(module)) {
+      if (imp.module === 'env' && imp.name !== 'memory') env[imp.name] = () => { throw new StrataError('wasm', `kernel called import ${imp.name}`); };
+    }
+    this.x = bindExports(new WebAssembly.Instance(module, { env }));
+    this.heap = new Heap(this.memory, this.x.heapBase());
+    const ctlPtr = this.heap.alloc(CTL.SIZE * 4, 'the thread pool')[0];
+    this.desc = this.heap.alloc(DESC_SLOTS * 4, 'kernel descriptors')[0];
+    this.ctr = this.heap.alloc(MAX_THREADS * 32, 'kernel odometers')[0];
+    this.buffer = this.memory.buffer;
+    this._u8 = new Uint8Array(this.buffer);
+    this._i32 = new Int32Array(this.buffer);
+    this._f32 = new Float32Array(this.buffer);
+    this._f64 = new Float64Array(this.buffer);
+    this.pool = new Pool(module, this.memory, ctlPtr, (t, tid, nt, d) => this.x.runTask(t, tid, nt, d));
+  }
+
+  private refresh(): void {
+    if (this.memory.buffer.byteLength === this.buffer.byteLength) return;
+    this.buffer = this.memory.buffer;
+    this._u8 = new Uint8Array(this.buffer);
+    this._i32 = new Int32Array(this.buffer);
+    this._f32 = new Float32Array(this.buffer);
+    this._f64 = new Float64Array(this.buffer);
+  }
+  /** Views of the whole memory; always current (re-made after `memory.grow`). */
+  get u8(): Uint8Array { this.refresh(); return this._u8; }
+  get i32(): Int32Array { this.refresh(); return this._i32; }
+  get f32(): Float32Array { this.refresh(); return this._f32; }
+  get f64(): Float64Array { this.refresh(); return this._f64; }
+
+  /** Writes i32 values into the descriptor area at slot `at`. */
+  setDesc(at: number, values: readonly number[]): void {
+    if (at + values.length > DESC_SLOTS) throw new StrataError('wasm', 'kernel descriptor too large');
+    this.i32.set(values, (this.desc >> 2) + at);
+  }
+
+  /** Threads to use for `work` units (~flops or elements): 1 below `minPerThread` units per thread. */
+  threadsFor(work: number, minPerThread: number): number {
+    const t = getNumThreads();
+    return Math.max(1, Math.min(t, Math.floor(work / minPerThread)));
+  }
+
+  /** GEMM workspaces for `threads` threads: [base, bytes per thread]. */
+  gemmWorkspace(threads: number): [number, number] {
+    const per = Math.ceil(this.x.gemmWorkspaceBytes() / 64) * 64;
+    if (threads > this.wsThreads) {
+      if (this.wsThreads > 0) this.heap.free(this.wsPtr, this.wsCls);
+      const n = Math.max(threads, getNumThreads());
+      [this.wsPtr, this.wsCls] = this.heap.alloc(per * n, 'GEMM workspaces');
+      this.wsThreads = n;
+    }
+    return [this.wsPtr, per];
+  }
+
+  /** A temporary block for one kernel call; free it with `tempFree`. */
+  temp(bytes: number): [number, number] {
+    return this.heap.alloc(Math.max(bytes, 4), 'a kernel temporary');
+  }
+}

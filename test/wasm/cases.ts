@@ -1,0 +1,169 @@
+// SPDX-License-Identifier: MIT
+// Randomized cases for every primitive: odd sizes, sizes that are not multiples of the SIMD width or
+// the GEMM tiles (5/6 x 8, KC 384), batch 1, broadcasting, and a few large ones.
+import type { KernelPrim } from '../../src/backend/backend.js';
+import type { DType } from '../../src/core/dtype.js';
+import { BINARY, COMPARE, UNARY, type PrimAttrs, type WindowAttrs } from '../../src/ir/prims.js';
+import { EXACT, type Input, type Tol, randomInput, rng } from './helpers.js';
+
+export interface Case {
+  name: string;
+  prim: KernelPrim;
+  inputs: Input[];
+  attrs: PrimAttrs[KernelPrim];
+  tol: Tol;
+}
+
+/** Transcendental float32 kernels: polynomial approximations within a few ulp. */
+const APPROX: Tol = { atol: 1e-6, rtol: 1e-5 };
+/** Reductions and matmul accumulate in float32 in a different order from the float64 reference. */
+const accum = (terms: number): Tol => ({ atol: 2e-7 * terms, rtol: 2e-5 });
+
+const SPECIALS = [0, -0, 1, -1, NaN, Infinity, -Infinity, 1e-40, -1e-40, 88.7, 89, -87.5, -104, 1e30, -1e30, 0.5, 0.625, -0.625];
+
+function withSpecials(x: Input): Input {
+  const n = Math.min(SPECIALS.length, x.data.length);
+  for (let i = 0; i < n; i++) x.data[i] = SPECIALS[i];
+  return x;
+}
+
+/** Adds a case; the type parameter ties the attributes to the primitive. */
+function push<P extends KernelPrim>(out: Case[], c: { name: string; prim: P; inputs: Input[]; attrs: PrimAttrs[P]; tol: Tol }): void {
+  out.push(c);
+}
+
+export function buildCases(seed = 1): Case[] {
+  const r = rng(seed);
+  const cases: Case[] = [];
+  const f = (shape: number[], lo = -2, hi = 2): Input => randomInput(r, shape, 'float32', lo, hi);
+  const shapes = [[], [1], [3], [4], [7], [17, 33], [5, 1, 9], [1031], [64, 257]];
+
+  for (const op of UNARY) {
+    const exact = op === 'neg' || op === 'abs' || op === 'relu' || op === 'sign' || op === 'sqrt';
+    for (const s of shapes) {
+      const [lo, hi] = op === 'exp' || op === 'sigmoid' || op === 'tanh' ? [-30, 30] : op === 'log' || op === 'sqrt' ? [-0.5, 50] : [-10, 10];
+      push(cases, { name: `${op} [${s}]`, prim: op, inputs: [f(s, lo, hi)], attrs: {}, tol: exact ? EXACT : APPROX });
+    }
+    push(cases, { name: `${op} specials`, prim: op, inputs: [withSpecials(f([SPECIALS.length + 3]))], attrs: {}, tol: exact ? EXACT : APPROX });
+    if (op === 'neg' || op === 'abs' || op === 'sign' || op === 'relu') {
+      push(cases, { name: `${op} int32`, prim: op, inputs: [randomInput(r, [5, 7], 'int32', -9, 9)], attrs: {}, tol: EXACT });
+    }
+    push(cases, { name: `${op} float64`, prim: op, inputs: [randomInput(r, [11], 'float64', 0.1, 3)], attrs: {}, tol: EXACT });
+  }
+
+  const pairs: [number[], number[]][] = [
+    [[3, 4], [3, 4]], [[3, 4], [4]], [[3, 1], [1, 4]], [[], [5, 6]], [[2, 1, 5], [3, 1]], [[1], [1]],
+    [[17, 33], [17, 1]], [[300, 301], [301]], [[2, 3, 4, 5], [2, 1, 4, 1]], [[7], []], [[0, 3], [3]],
+  ];
+  for (const op of BINARY) {
+    for (const [a, b] of pairs) {
+      const [lo, hi] = op === 'pow' ? [0.1, 3] : [-3, 3];
+      const y = f(b, op === 'pow' ? -3 : -3, 3);
+      push(cases, { name: `${op} [${a}] [${b}]`, prim: op, inputs: [f(a, lo, hi), y], attrs: {}, tol: op === 'pow' ? APPROX : EXACT });
+    }
+    push(cases, { name: `${op} specials`, prim: op, inputs: [withSpecials(f([SPECIALS.length])), withSpecials(f([SPECIALS.length])).data.reverse() && withSpecials(f([SPECIALS.length]))], attrs: {}, tol: op === 'pow' ? APPROX : EXACT });
+    push(cases, { name: `${op} int32`, prim: op, inputs: [randomInput(r, [4, 5], 'int32', 1, 9), randomInput(r, [5], 'int32', 1, 4)], attrs: {}, tol: EXACT });
+    push(cases, { name: `${op} mixed float32/int32`, prim: op, inputs: [f([4, 5], 0.5, 2), randomInput(r, [5], 'int32', 1, 4)], attrs: {}, tol: op === 'pow' ? APPROX : EXACT });
+  }
+  for (const op of COMPARE) {
+    for (const [a, b] of pairs) {
+      // small integers, so that equality happens
+      const x = randomInput(r, a, 'int32', -2, 3);
+      const y = randomInput(r, b, 'int32', -2, 3);
+      push(cases, { name: `${op} [${a}] [${b}]`, prim: op, inputs: [{ ...x, dtype: 'float32', data: Float32Array.from(x.data) }, { ...y, dtype: 'float32', data: Float32Array.from(y.data) }], attrs: {}, tol: EXACT });
+    }
+    push(cases, { name: `${op} specials`, prim: op, inputs: [withSpecials(f([SPECIALS.length])), f([1])], attrs: {}, tol: EXACT });
+    push(cases, { name: `${op} int32`, prim: op, inputs: [randomInput(r, [6], 'int32', -2, 3), randomInput(r, [6], 'int32', -2, 3)], attrs: {}, tol: EXACT });
+  }
+  const triples: [number[], number[], number[]][] = [[[3, 4], [3, 4], [3, 4]], [[3, 1], [1, 4], []], [[37], [37], [1]], [[2, 3, 17], [17], [2, 1, 1]], [[1000], [1000], [1000]]];
+  for (const [c, a, b] of triples) {
+    push(cases, { name: `where [${c}] [${a}] [${b}]`, prim: 'where', inputs: [randomInput(r, c, 'bool'), f(a), f(b)], attrs: {}, tol: EXACT });
+  }
+  push(cases, { name: 'where int32', prim: 'where', inputs: [randomInput(r, [9], 'bool'), randomInput(r, [9], 'int32', -5, 5), randomInput(r, [9], 'int32', -5, 5)], attrs: {}, tol: EXACT });
+  const dtypes: DType[] = ['float32', 'float64', 'int32', 'bool'];
+  for (const from of dtypes) {
+    for (const to of dtypes) {
+      const x = from === 'bool' ? randomInput(r, [37], 'bool') : randomInput(r, [37], from, -3, 3);
+      if (from === 'float32' || from === 'float64') { x.data[0] = 0; x.data[1] = -0; x.data[2] = NaN; x.data[3] = 2.7; x.data[4] = -2.7; }
+      push(cases, { name: `cast ${from} -> ${to}`, prim: 'cast', inputs: [x], attrs: { dtype: to }, tol: EXACT });
+    }
+  }
+
+  const reds: [number[], number[]][] = [
+    [[7], [0]], [[3, 5], [0]], [[3, 5], [1]], [[3, 5], [0, 1]], [[4, 1, 6], [1]], [[2, 3, 4, 5], [1, 3]], [[2, 3, 4, 5], [0, 2]],
+    [[2, 3, 4, 5], [0, 1, 2, 3]], [[9, 1031], [1]], [[1031, 9], [0]], [[6, 7], []], [[1, 1], [0]], [[0, 4], [0]], [[130, 70, 3], [0, 2]],
+  ];
+  for (const p of ['sum', 'max', 'min'] as const) {
+    for (const [s, axes] of reds) {
+      if (p !== 'sum' && axes.some((a) => s[a] === 0)) continue;
+      const terms = axes.reduce((acc, a) => acc * s[a], 1);
+      push(cases, { name: `${p} [${s}] axes [${axes}]`, prim: p, inputs: [f(s)], attrs: { axes }, tol: p === 'sum' ? accum(terms) : EXACT });
+    }
+    push(cases, { name: `${p} with NaN`, prim: p, inputs: [withSpecials(f([3, SPECIALS.length]))], attrs: { axes: [1] }, tol: p === 'sum' ? accum(30) : EXACT });
+    push(cases, { name: `${p} int32`, prim: p, inputs: [randomInput(r, [4, 6], 'int32', -9, 9)], attrs: { axes: [1] }, tol: EXACT });
+  }
+  push(cases, { name: 'sum bool', prim: 'sum', inputs: [randomInput(r, [4, 6], 'bool')], attrs: { axes: [0] }, tol: EXACT });
+  for (const p of ['argmax', 'argmin'] as const) {
+    for (const [s, axis] of [[[7], 0], [[3, 5], 0], [[3, 5], 1], [[2, 3, 4], 1], [[1, 9], 1], [[33, 129], 1]] as [number[], number][]) {
+      const x = randomInput(r, s, 'int32', -3, 3); // ties: the first index must win
+      push(cases, { name: `${p} [${s}] axis ${axis}`, prim: p, inputs: [{ ...x, dtype: 'float32', data: Float32Array.from(x.data) }], attrs: { axis }, tol: EXACT });
+    }
+    push(cases, { name: `${p} NaN`, prim: p, inputs: [withSpecials(f([2, SPECIALS.length]))], attrs: { axis: 1 }, tol: EXACT });
+  }
+
+  for (const dt of dtypes) {
+    const g = (s: number[]): Input => (dt === 'bool' ? randomInput(r, s, 'bool') : randomInput(r, s, dt, -9, 9));
+    push(cases, { name: `permute ${dt} 2d`, prim: 'permute', inputs: [g([33, 65])], attrs: { perm: [1, 0] }, tol: EXACT });
+    push(cases, { name: `permute ${dt} 4d`, prim: 'permute', inputs: [g([2, 3, 4, 5])], attrs: { perm: [0, 2, 3, 1] }, tol: EXACT });
+    push(cases, { name: `expand ${dt}`, prim: 'expand', inputs: [g([3, 1, 5])], attrs: { shape: [2, 3, 4, 5] }, tol: EXACT });
+    push(cases, { name: `expand ${dt} scalar`, prim: 'expand', inputs: [g([])], attrs: { shape: [7, 9] }, tol: EXACT });
+    push(cases, { name: `slice ${dt}`, prim: 'slice', inputs: [g([5, 7, 9])], attrs: { starts: [1, 0, 3], ends: [4, 7, 8] }, tol: EXACT });
+    push(cases, { name: `pad ${dt}`, prim: 'pad', inputs: [g([3, 4])], attrs: { before: [1, 2], after: [0, 3], value: dt === 'bool' ? 1 : 1.5 }, tol: EXACT });
+    push(cases, { name: `flip ${dt}`, prim: 'flip', inputs: [g([3, 4, 5])], attrs: { axes: [0, 2] }, tol: EXACT });
+    push(cases, { name: `concat ${dt}`, prim: 'concat', inputs: [g([2, 3, 4]), g([2, 1, 4]), g([2, 5, 4])], attrs: { axis: 1 }, tol: EXACT });
+    push(cases, { name: `concat ${dt} axis 0`, prim: 'concat', inputs: [g([2, 3]), g([4, 3])], attrs: { axis: 0 }, tol: EXACT });
+  }
+  push(cases, { name: 'permute large', prim: 'permute', inputs: [f([3, 130, 257])], attrs: { perm: [2, 0, 1] }, tol: EXACT });
+  push(cases, { name: 'pad 4d', prim: 'pad', inputs: [f([2, 3, 5, 7])], attrs: { before: [0, 0, 2, 1], after: [0, 0, 1, 2], value: 0 }, tol: EXACT });
+  push(cases, { name: 'concat mixed dtypes', prim: 'concat', inputs: [f([2, 3]), randomInput(r, [2, 2], 'int32', 0, 5)], attrs: { axis: 1 }, tol: EXACT });
+  push(cases, { name: 'gather', prim: 'gather', inputs: [f([4, 6]), randomInput(r, [4, 3], 'int32', 0, 6)], attrs: { axis: 1 }, tol: EXACT });
+  push(cases, { name: 'gather axis 0', prim: 'gather', inputs: [f([5, 3]), randomInput(r, [7, 2], 'int32', 0, 5)], attrs: { axis: 0 }, tol: EXACT });
+  push(cases, { name: 'scatterAdd', prim: 'scatterAdd', inputs: [f([4, 6]), randomInput(r, [4, 3], 'int32', 0, 6), f([4, 5])], attrs: { axis: 1 }, tol: { atol: 1e-6, rtol: 1e-6 } });
+
+  const mm: [number, number, number, number[], number[]][] = [
+    // m, k, n, batch of a, batch of b
+    [1, 1, 1, [], []], [2, 3, 4, [], []], [5, 7, 8, [], []], [6, 9, 8, [], []], [7, 13, 9, [], []], [13, 1, 17, [], []],
+    [31, 64, 33, [], []], [64, 385, 40, [], []], [130, 400, 257, [], []], [257, 131, 300, [], []], [1, 500, 1, [], []],
+    [3, 4, 5, [2], [2]], [3, 4, 5, [2, 1], [3]], [9, 7, 11, [4], []], [9, 7, 11, [], [3]], [2, 2, 2, [1], [1]],
+    [33, 17, 65, [5], [5]], [120, 96, 264, [2], []], [4, 0, 3, [], []],
+  ];
+  for (const [m, k, n, ba, bb] of mm) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = f([...ba, ...(transA ? [k, m] : [m, k])], -1, 1);
+      const b = f([...bb, ...(transB ? [n, k] : [k, n])], -1, 1);
+      push(cases, { name: `matmul ${m}x${k}x${n} batch [${ba}]/[${bb}] tA=${transA} tB=${transB}`, prim: 'matmul', inputs: [a, b], attrs: { transA, transB }, tol: accum(k) });
+    }
+  }
+  push(cases, { name: 'matmul float64', prim: 'matmul', inputs: [randomInput(r, [3, 4], 'float64'), randomInput(r, [4, 5], 'float64')], attrs: { transA: false, transB: false }, tol: { atol: 1e-12, rtol: 1e-12 } });
+
+  const win = (kernel: [number, number], stride: [number, number], padding: [number, number, number, number], dilation: [number, number]): WindowAttrs => ({ kernel, stride, padding, dilation });
+  const windows: [number[], WindowAttrs][] = [
+    [[1, 1, 5, 5], win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1])],
+    [[2, 3, 7, 9], win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1])],
+    [[2, 3, 8, 8], win([2, 2], [2, 2], [0, 0, 0, 0], [1, 1])],
+    [[1, 2, 9, 11], win([5, 3], [2, 3], [2, 1, 0, 2], [1, 1])],
+    [[2, 2, 10, 10], win([3, 3], [1, 2], [2, 2, 2, 2], [2, 2])],
+    [[3, 4, 28, 28], win([5, 5], [1, 1], [2, 2, 2, 2], [1, 1])],
+    [[1, 1, 4, 4], win([4, 4], [1, 1], [0, 0, 0, 0], [1, 1])],
+    [[2, 5, 13, 7], win([1, 1], [1, 1], [0, 0, 0, 0], [1, 1])],
+  ];
+  for (const [shape, a] of windows) {
+    push(cases, { name: `unfold [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'unfold', inputs: [f(shape)], attrs: a, tol: EXACT });
+    const oh = Math.floor((shape[2] + a.padding[0] + a.padding[1] - a.dilation[0] * (a.kernel[0] - 1) - 1) / a.stride[0]) + 1;
+    const ow = Math.floor((shape[3] + a.padding[2] + a.padding[3] - a.dilation[1] * (a.kernel[1] - 1) - 1) / a.stride[1]) + 1;
+    const cols = f([shape[0], shape[1] * a.kernel[0] * a.kernel[1], oh * ow]);
+    push(cases, { name: `fold [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'fold', inputs: [cols], attrs: { ...a, outputSize: [shape[2], shape[3]] }, tol: accum(a.kernel[0] * a.kernel[1]) });
+  }
+  push(cases, { name: 'unfold float64', prim: 'unfold', inputs: [randomInput(r, [1, 2, 5, 5], 'float64')], attrs: win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), tol: EXACT });
+  return cases;
+}
