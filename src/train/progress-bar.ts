@@ -36,7 +36,9 @@ export class ProgressBar implements Callback {
       hideCursor: false,
       clearOnComplete: false,
       etaBuffer: 20,
-      noTTYOutput: false,
+      // Off a terminal (CI logs), redraw as plain lines every few seconds rather than not at all.
+      noTTYOutput: true,
+      notTTYSchedule: 5000,
     }, cliProgress.Presets.shades_classic);
     this.bar.start(state.steps ?? 0, 0, { logs: '', speed: '0' });
     this.start = Date.now();
