@@ -47,7 +47,10 @@ test('SGD: plain step θ − lr·g; on f = θ² with lr 0.1 each step multiplies
 });
 
 test('SGD with momentum, dampening, Nesterov and weight decay matches the PyTorch algorithm', () => {
-  for (const h of [{ momentum: 0.9 }, { momentum: 0.9, nesterov: true }, { momentum: 0.5, dampening: 0.3, weightDecay: 0.1 }, { weightDecay: 0.2, maximize: true }]) {
+  const cases: { momentum?: number; nesterov?: boolean; dampening?: number; weightDecay?: number; maximize?: boolean }[] = [
+    { momentum: 0.9 }, { momentum: 0.9, nesterov: true }, { momentum: 0.5, dampening: 0.3, weightDecay: 0.1 }, { weightDecay: 0.2, maximize: true },
+  ];
+  for (const h of cases) {
     const lr = 0.05;
     const got = run((ps) => new optim.SGD(ps, { lr, ...h }), 4);
     const mu = h.momentum ?? 0;
@@ -66,15 +69,16 @@ test('SGD with momentum, dampening, Nesterov and weight decay matches the PyTorc
 test('Adam: the first step moves every coordinate by lr (bias correction); later steps match Kingma & Ba', () => {
   const first = run((ps) => new optim.Adam(ps, { lr: 0.01 }), 1);
   close(first, start.map((v) => v - 0.01), 1e-6);
-  for (const h of [{}, { weightDecay: 0.1 }, { amsgrad: true, betas: [0.8, 0.9] as [number, number] }]) {
-    const [b1, b2] = 'betas' in h ? h.betas : [0.9, 0.999];
+  const cases: { weightDecay?: number; amsgrad?: boolean; betas?: [number, number] }[] = [{}, { weightDecay: 0.1 }, { amsgrad: true, betas: [0.8, 0.9] }];
+  for (const h of cases) {
+    const [b1, b2] = h.betas ?? [0.9, 0.999];
     const lr = 0.02;
     const want = reference(5, (th, g0, s, t) => {
-      const g = g0 + ('weightDecay' in h ? h.weightDecay * th : 0);
+      const g = g0 + (h.weightDecay ?? 0) * th;
       s.m = b1 * (s.m ?? 0) + (1 - b1) * g;
       s.v = b2 * (s.v ?? 0) + (1 - b2) * g * g;
       s.vmax = Math.max(s.vmax ?? 0, s.v);
-      const v = 'amsgrad' in h ? s.vmax : s.v;
+      const v = h.amsgrad ? s.vmax : s.v;
       return th - (lr / (1 - b1 ** t)) * s.m / (Math.sqrt(v) / Math.sqrt(1 - b2 ** t) + 1e-8);
     });
     close(run((ps) => new optim.Adam(ps, { lr, ...h }), 5), want);
@@ -94,14 +98,15 @@ test('AdamW decays the weights directly: θ ← θ(1 − lr·wd) before the Adam
 });
 
 test('RMSprop (plain, centered, momentum) and Adagrad (with lr decay) match their published rules', () => {
-  for (const h of [{}, { centered: true }, { momentum: 0.9, weightDecay: 0.05 }]) {
+  const cases: { centered?: boolean; momentum?: number; weightDecay?: number }[] = [{}, { centered: true }, { momentum: 0.9, weightDecay: 0.05 }];
+  for (const h of cases) {
     const lr = 0.01;
     const want = reference(4, (th, g0, s) => {
-      const g = g0 + ('weightDecay' in h ? h.weightDecay * th : 0);
+      const g = g0 + (h.weightDecay ?? 0) * th;
       s.v = 0.99 * (s.v ?? 0) + 0.01 * g * g;
       s.ga = 0.99 * (s.ga ?? 0) + 0.01 * g;
-      const avg = ('centered' in h ? Math.sqrt(s.v - s.ga * s.ga) : Math.sqrt(s.v)) + 1e-8;
-      if ('momentum' in h) {
+      const avg = (h.centered ? Math.sqrt(s.v - s.ga * s.ga) : Math.sqrt(s.v)) + 1e-8;
+      if (h.momentum) {
         s.buf = h.momentum * (s.buf ?? 0) + g / avg;
         return th - lr * s.buf;
       }
