@@ -31,3 +31,12 @@ export {
 } from './loss.js';
 export * as init from './init.js';
 export * as functional from './functional/index.js';
+
+// ---- Recurrent networks (issue 6; owned by the recurrent/text engineer) ----
+export {
+  RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, rnnCell, lstmCell, gruCell, recurrent, detachState, timeChunks, padSequence, sequenceMask,
+} from './recurrent/index.js';
+export type {
+  CellOptions, RecurrentOptions, SequenceCallOptions, SequenceOptions, SequenceState, SequenceResult, CellWeights, RecurrentMode,
+  CellParameters, RecurrentState,
+} from './recurrent/index.js';

@@ -1,0 +1,82 @@
+// SPDX-License-Identifier: MIT
+// The gate equations of the three recurrent cells, as PyTorch writes them, composed from existing ops
+// (so their gradients, and backpropagation through time, come from autograd with no extra code).
+import { StrataError, fmtShape } from '../../core/errors.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { linear } from '../functional/linear.js';
+
+/** The recurrences: Elman RNN with tanh or ReLU, LSTM, GRU. */
+export type RecurrentMode = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
+
+/** How many gate blocks of `hiddenSize` rows each weight matrix stacks (PyTorch's layout). */
+export const GATE_COUNT: Readonly<Record<RecurrentMode, number>> = { rnnTanh: 1, rnnRelu: 1, lstm: 4, gru: 3 };
+
+/** The public name of each mode, for error messages. */
+export const MODE_NAME: Readonly<Record<RecurrentMode, string>> = { rnnTanh: 'rnn', rnnRelu: 'rnn', lstm: 'lstm', gru: 'gru' };
+
+/**
+ * The weights of one cell (one layer and direction of a stack), with PyTorch's shapes and gate order:
+ * `weightIh` [G·H, in], `weightHh` [G·H, H], biases [G·H], where the G gate blocks are
+ * (i, f, g, o) for LSTM, (r, z, n) for GRU and a single block for the plain RNN.
+ */
+export interface CellWeights {
+  weightIh: Tensor;
+  weightHh: Tensor;
+  biasIh: Tensor | null;
+  biasHh: Tensor | null;
+}
+
+/** Hidden size of a cell, read from its recurrent weight [G·H, H]. */
+export function hiddenSizeOf(w: CellWeights): number {
+  return w.weightHh.shape[1];
+}
+
+/**
+ * The input part of every gate, x·W_ihᵀ + b_ih, for any leading shape: a whole sequence [T, N, in]
+ * becomes one matmul. For RNN and LSTM b_hh is folded in here too (it is added to the same sum);
+ * GRU keeps b_hh inside the reset gate's product, so it stays in the recurrent part.
+ */
+export function inputProjection(mode: RecurrentMode, x: Tensor, w: CellWeights): Tensor {
+  const op = MODE_NAME[mode];
+  const inSize = w.weightIh.shape[1];
+  if (x.ndim === 0 || x.shape[x.ndim - 1] !== inSize) {
+    throw new StrataError(op, `input ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1] ?? 0} features, expected ${inSize}`);
+  }
+  let bias = w.biasIh;
+  if (mode !== 'gru' && w.biasHh) bias = bias ? bias.add(w.biasHh) : w.biasHh;
+  return linear(x, w.weightIh, bias);
+}
+
+/** Elman step from the projected input `xg` [N, H]: h' = act(xg + h·W_hhᵀ). */
+export function rnnStep(mode: 'rnnTanh' | 'rnnRelu', xg: Tensor, h: Tensor, w: CellWeights): Tensor {
+  const pre = xg.add(linear(h, w.weightHh));
+  return mode === 'rnnTanh' ? pre.tanh() : pre.relu();
+}
+
+/**
+ * LSTM step from the projected input `xg` [N, 4H] (PyTorch's gate order i, f, g, o):
+ * i = σ(·), f = σ(·), g = tanh(·), o = σ(·); c' = f⊙c + i⊙g; h' = o⊙tanh(c').
+ */
+export function lstmStep(xg: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
+  const hidden = hiddenSizeOf(w);
+  const [i, f, g, o] = xg.add(linear(h, w.weightHh)).split(hidden, -1);
+  const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
+  const hNext = o.sigmoid().mul(cNext.tanh());
+  return [hNext, cNext];
+}
+
+/**
+ * GRU step from the projected input `xg` [N, 3H] (gate order r, z, n, as PyTorch):
+ * r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙(W_hn·h + b_hn)), h' = (1 − z)⊙n + z⊙h,
+ * computed as n + z⊙(h − n). NOTE: r multiplies the recurrent product *including* b_hn (PyTorch and
+ * cuDNN), which differs from the original paper's r⊙h inside the product.
+ */
+export function gruStep(xg: Tensor, h: Tensor, w: CellWeights): Tensor {
+  const hidden = hiddenSizeOf(w);
+  const gh = linear(h, w.weightHh, w.biasHh);
+  const [xrz, xn] = xg.split([2 * hidden, hidden], -1);
+  const [hrz, hn] = gh.split([2 * hidden, hidden], -1);
+  const [r, z] = xrz.add(hrz).sigmoid().split(hidden, -1);
+  const n = xn.add(r.mul(hn)).tanh();
+  return n.add(z.mul(h.sub(n)));
+}
