@@ -3,7 +3,7 @@ import type { Kernel, View } from '../../backend/backend.js';
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.js';
 import { BINARY, COMPARE, UNARY, type BinaryPrim, type ComparePrim, type UnaryPrim } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
-import { MAX_RANK, coalesce, padTo } from './nd.js';
+import { MAX_RANK, coalesce } from './nd.js';
 import { TASK } from './runtime.js';
 
 /** Elements per thread below which an elementwise op stays on the calling thread. */
@@ -21,7 +21,12 @@ export function unaryKernel<P extends UnaryPrim>(ctx: Ctx, op: P): Kernel<P> {
     const n = sizeOf(out.shape);
     if (n === 0) return;
     const rt = ctx.rt;
-    rt.setDesc(0, [code, n, ctx.ptr(out), ctx.ptr(x)]);
+    const d = rt.desc >> 2;
+    const i32 = rt.i32;
+    i32[d] = code;
+    i32[d + 1] = n;
+    i32[d + 2] = ctx.ptr(out);
+    i32[d + 3] = ctx.ptr(x);
     rt.pool.run(TASK.UNARY, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
   };
 }
@@ -30,17 +35,38 @@ export function unaryKernel<P extends UnaryPrim>(ctx: Ctx, op: P): Kernel<P> {
 function eltwise(ctx: Ctx, kind: number, op: number, out: View, ins: readonly View[]): boolean {
   const n = sizeOf(out.shape);
   if (n === 0) return true;
-  const strides = [stridesOf(out.shape), ...ins.map((v) => broadcastStrides(v.shape, out.shape))];
-  const c = coalesce(out.shape, strides);
-  const rank = c.shape.length;
-  if (rank > MAX_RANK) return false;
-  const rows = n / c.shape[rank - 1];
   const rt = ctx.rt;
-  const ptrs = ins.map((v) => ctx.ptr(v));
-  while (ptrs.length < 3) ptrs.push(0);
-  const st = c.strides.slice(1);
-  while (st.length < 3) st.push([]);
-  rt.setDesc(0, [kind, op, ctx.ptr(out), ...ptrs, rows, rt.ctr, rank, ...padTo(c.shape, 8), ...st.flatMap((s) => padTo(s, 8))]);
+  const i32 = rt.i32;
+  const d = rt.desc >> 2;
+  // header: kind, op, out, x, y, z, rows, odometers; the N-d descriptor follows at slot 8
+  i32[d] = kind;
+  i32[d + 1] = op;
+  i32[d + 2] = ctx.ptr(out);
+  for (let k = 0; k < 3; k++) i32[d + 3 + k] = k < ins.length ? ctx.ptr(ins[k]) : 0;
+  i32[d + 7] = rt.ctr;
+  // Fast path (most calls in training): every input is the output's shape or a single value.
+  let flat = true;
+  for (const v of ins) {
+    const m = sizeOf(v.shape);
+    if (m !== 1 && (m !== n || v.shape.length !== out.shape.length || !v.shape.every((s, i) => s === out.shape[i]))) flat = false;
+  }
+  if (flat) {
+    i32[d + 6] = 1;
+    i32[d + 8] = 1;
+    i32[d + 9] = n;
+    for (let k = 0; k < 3; k++) i32[d + 17 + 8 * k] = k < ins.length && sizeOf(ins[k].shape) === n && n !== 1 ? 1 : 0;
+  } else {
+    const strides = [stridesOf(out.shape), ...ins.map((v) => broadcastStrides(v.shape, out.shape))];
+    const c = coalesce(out.shape, strides);
+    const rank = c.shape.length;
+    if (rank > MAX_RANK) return false;
+    i32[d + 6] = n / c.shape[rank - 1];
+    i32[d + 8] = rank;
+    for (let j = 0; j < rank; j++) {
+      i32[d + 9 + j] = c.shape[j];
+      for (let k = 0; k < 3; k++) i32[d + 17 + 8 * k + j] = k < ins.length ? c.strides[k + 1][j] : 0;
+    }
+  }
   rt.pool.run(TASK.ELTWISE, rt.desc, rt.threadsFor(n, op === 4 && kind === KIND.BINARY ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
   return true;
 }

@@ -40,7 +40,7 @@ export class Heap {
   }
 
   /** A block of at least `bytes`; returns [pointer, class size]. `what` names the request in errors. */
-  alloc(bytes: number, what: string): [number, number] {
+  alloc(bytes: number, what: string | (() => string)): [number, number] {
     const cls = Heap.classOf(bytes);
     const list = this.freeLists.get(cls);
     let ptr = list?.pop();
@@ -76,7 +76,7 @@ export class Heap {
     return this.memory.buffer.byteLength;
   }
 
-  private bump(cls: number, what: string): number {
+  private bump(cls: number, what: string | (() => string)): number {
     let ptr = this.top;
     if (ptr + cls > this.memory.buffer.byteLength && !this.grow(ptr + cls)) {
       // Give free blocks at the top back to the bump pointer and try once more.
@@ -121,9 +121,9 @@ export class Heap {
     for (const [cls, list] of this.freeLists) this.freeLists.set(cls, list.filter((p) => !dropped.has(p)));
   }
 
-  private outOfMemory(cls: number, what: string): never {
+  private outOfMemory(cls: number, what: string | (() => string)): never {
     const largest = Math.max(0, ...this.largest.keys());
-    throw new StrataError('wasm alloc', `out of memory allocating ${fmtBytes(cls)} for ${what}: ` +
+    throw new StrataError('wasm alloc', `out of memory allocating ${fmtBytes(cls)} for ${typeof what === 'string' ? what : what()}: ` +
       `${fmtBytes(this.liveBytes)} live in ${this.liveBlocks.toLocaleString('en-US')} buffers (largest ${fmtBytes(largest)}), ` +
       `${fmtBytes(this.freeBytes)} cached in free lists; wasm32 memory is capped at 4 GiB. ` +
       'Dispose tensors you no longer need (dispose(), scoped()), or use smaller batches');

@@ -82,7 +82,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     get variant(): WasmVariant { return runtime().variant; },
     alloc(dtype: DType, size: number): Buf {
       const r = runtime();
-      const [ptr, cls] = r.heap.alloc(size * elemSize(dtype), `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
+      const [ptr, cls] = r.heap.alloc(size * elemSize(dtype), () => `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
       const b = new WasmBuf(dtype, size, r, ptr, cls);
       // freshly grown memory is zero; a reused block is not
       r.u8.fill(0, ptr, ptr + size * elemSize(dtype));
