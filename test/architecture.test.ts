@@ -21,9 +21,9 @@ const ALLOWED: Record<string, string[]> = {
   io: ['tensor', 'core'],
   models: ['nn', 'core'],
   train: ['nn', 'optim', 'data', 'io', 'autograd', 'tensor', 'core'],
-  viz: ['ir', 'tensor', 'nn', 'train', 'core'],
+  viz: ['ir', 'autograd', 'tensor', 'nn', 'train', 'core'],
   cli: ['index.ts', 'viz', 'node'],
-  node: ['index.ts', 'data', 'io', 'core'],
+  node: ['index.ts', 'data', 'io', 'train', 'core'],
 };
 
 function files(dir: string): string[] {
@@ -33,7 +33,7 @@ function files(dir: string): string[] {
   });
 }
 const layerOf = (file: string): string => {
-  const rel = relative(SRC, file);
+  const rel = relative(SRC, file).replace(/\.js$/, '.ts');
   return rel.includes('/') ? rel.split('/')[0] : rel;
 };
 
