@@ -58,3 +58,4 @@ export * as optim from './optim/index.js';
 export * as io from './io/index.js';
 export * as train from './train/index.js';
 export { fit, evaluate, predict } from './train/index.js';
+export * as text from './text/index.js';

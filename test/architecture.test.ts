@@ -24,6 +24,7 @@ const ALLOWED: Record<string, string[]> = {
   viz: ['ir', 'autograd', 'tensor', 'nn', 'train', 'core'],
   cli: ['index.ts', 'viz', 'node'],
   node: ['index.ts', 'data', 'io', 'train', 'core'],
+  text: ['nn', 'optim', 'data', 'tensor', 'autograd', 'core'],
 };
 
 function files(dir: string): string[] {
