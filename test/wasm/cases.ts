@@ -128,7 +128,14 @@ export function buildCases(seed = 1): Case[] {
   push(cases, { name: 'concat mixed dtypes', prim: 'concat', inputs: [f([2, 3]), randomInput(r, [2, 2], 'int32', 0, 5)], attrs: { axis: 1 }, tol: EXACT });
   push(cases, { name: 'gather', prim: 'gather', inputs: [f([4, 6]), randomInput(r, [4, 3], 'int32', 0, 6)], attrs: { axis: 1 }, tol: EXACT });
   push(cases, { name: 'gather axis 0', prim: 'gather', inputs: [f([5, 3]), randomInput(r, [7, 2], 'int32', 0, 5)], attrs: { axis: 0 }, tol: EXACT });
-  push(cases, { name: 'scatterAdd', prim: 'scatterAdd', inputs: [f([4, 6]), randomInput(r, [4, 3], 'int32', 0, 6), f([4, 5])], attrs: { axis: 1 }, tol: { atol: 1e-6, rtol: 1e-6 } });
+  push(cases, { name: 'gather int32 3d, index smaller than input', prim: 'gather', inputs: [randomInput(r, [3, 5, 4], 'int32', -9, 9), randomInput(r, [2, 7, 3], 'int32', 0, 5)], attrs: { axis: 1 }, tol: EXACT });
+  push(cases, { name: 'gather bool', prim: 'gather', inputs: [randomInput(r, [4, 6], 'bool'), randomInput(r, [4, 2], 'int32', 0, 6)], attrs: { axis: 1 }, tol: EXACT });
+  push(cases, { name: 'gather large (embedding rows)', prim: 'gather', inputs: [f([1000, 64]), randomInput(r, [300, 64], 'int32', 0, 1000)], attrs: { axis: 0 }, tol: EXACT });
+  // float32 accumulation in index order, as the reference does: exact
+  push(cases, { name: 'scatterAdd', prim: 'scatterAdd', inputs: [f([4, 6]), randomInput(r, [4, 3], 'int32', 0, 6), f([4, 5])], attrs: { axis: 1 }, tol: EXACT });
+  push(cases, { name: 'scatterAdd 3d, duplicates, src larger', prim: 'scatterAdd', inputs: [f([3, 4, 5]), randomInput(r, [2, 9, 5], 'int32', 0, 4), f([3, 10, 6])], attrs: { axis: 1 }, tol: EXACT });
+  push(cases, { name: 'scatterAdd axis 0 large', prim: 'scatterAdd', inputs: [f([1000, 64]), randomInput(r, [300, 64], 'int32', 0, 1000), f([300, 64])], attrs: { axis: 0 }, tol: EXACT });
+  push(cases, { name: 'scatterAdd float64', prim: 'scatterAdd', inputs: [randomInput(r, [3, 4], 'float64'), randomInput(r, [3, 2], 'int32', 0, 4), randomInput(r, [3, 2], 'float64')], attrs: { axis: 1 }, tol: EXACT });
 
   const mm: [number, number, number, number[], number[]][] = [
     // m, k, n, batch of a, batch of b

@@ -61,3 +61,16 @@ test('setNumThreads validates its argument', () => {
   assert.equal(getNumThreads(), 1);
   setNumThreads(n);
 });
+
+test('gather and scatterAdd report an out-of-range index as the reference does', () => {
+  const x = wasm.alloc('float32', 6);
+  const idx = wasm.alloc('int32', 2);
+  wasm.write(idx, [1, 3]);
+  const out = wasm.alloc('float32', 2);
+  assert.throws(() => wasm.kernels.gather({ buf: out, shape: [1, 2], dtype: 'float32' }, [{ buf: x, shape: [2, 3], dtype: 'float32' }, { buf: idx, shape: [1, 2], dtype: 'int32' }], { axis: 1 }),
+    /^StrataError: gather: index 3 is out of bounds for dimension 1 of size 3 \(input \[2,3\]\)$/);
+  const o2 = wasm.alloc('float32', 6);
+  assert.throws(() => wasm.kernels.scatterAdd({ buf: o2, shape: [2, 3], dtype: 'float32' }, [{ buf: x, shape: [2, 3], dtype: 'float32' }, { buf: idx, shape: [1, 2], dtype: 'int32' }, { buf: out, shape: [1, 2], dtype: 'float32' }], { axis: 1 }),
+    /scatterAdd: index 3 is out of bounds for dimension 1 of size 3/);
+  for (const b of [x, idx, out, o2]) wasm.free(b);
+});

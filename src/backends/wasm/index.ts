@@ -5,6 +5,7 @@ import type { Backend, Buf, Kernel, KernelPrim, Kernels } from '../../backend/ba
 import { WasmBuf, elemSize, wbuf } from './buf.js';
 import { Ctx, viewOf } from './context.js';
 import { binaryKernel, castKernel, compareKernel, unaryKernel, whereKernel } from './elementwise.js';
+import { gatherKernel, scatterAddKernel } from './indexing.js';
 import { foldKernel, matmulKernel, unfoldKernel } from './linalg.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
 import { argKernel, reduceKernel } from './reduce.js';
@@ -19,7 +20,7 @@ export type { WasmVariant } from './runtime.js';
 export interface WasmBackendOptions extends RuntimeOptions {
   /**
    * The reference backend whose kernels run (copy out, run, copy in) for dtypes the wasm kernels do
-   * not cover: float64 everywhere, int32/bool arithmetic, gather/scatterAdd. Normally the `js` backend.
+   * not cover: float64 everywhere, int32/bool arithmetic. Normally the `js` backend.
    */
   reference: Backend;
 }
@@ -72,7 +73,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     sum: lazy((x) => reduceKernel(x, 'sum')), max: lazy((x) => reduceKernel(x, 'max')), min: lazy((x) => reduceKernel(x, 'min')),
     argmax: lazy((x) => argKernel(x, 'argmax')), argmin: lazy((x) => argKernel(x, 'argmin')),
     permute: lazy(permuteKernel), expand: lazy(expandKernel), slice: lazy(sliceKernel), pad: lazy(padKernel), flip: lazy(flipKernel),
-    concat: lazy(concatKernel), gather: lazy((x) => x.fallback('gather')), scatterAdd: lazy((x) => x.fallback('scatterAdd')),
+    concat: lazy(concatKernel), gather: lazy(gatherKernel), scatterAdd: lazy(scatterAddKernel),
     matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel),
   };
 

@@ -1,0 +1,56 @@
+// SPDX-License-Identifier: MIT
+import type { Kernel } from '../../backend/backend.js';
+import { StrataError, fmtShape } from '../../core/errors.js';
+import { sizeOf, stridesOf } from '../../core/shape.js';
+import type { Ctx } from './context.js';
+import { MAX_RANK } from './nd.js';
+
+function outOfBounds(op: string, v: number, n: number, shape: readonly number[], axis: number): StrataError {
+  return new StrataError(op, `index ${v} is out of bounds for dimension ${axis} of size ${n} (input ${fmtShape(shape)})`);
+}
+
+/** Writes the indexing descriptor: index shape, strides A (axis zeroed), strides B, axis stride, axis size. */
+function desc(ctx: Ctx, idxShape: readonly number[], a: readonly number[], b: readonly number[], axis: number, n: number): void {
+  const i32 = ctx.rt.i32;
+  const d = ctx.rt.desc >> 2;
+  i32.fill(0, d, d + 27);
+  i32[d] = idxShape.length;
+  for (let j = 0; j < idxShape.length; j++) {
+    i32[d + 1 + j] = idxShape[j];
+    i32[d + 9 + j] = j === axis ? 0 : a[j];
+    i32[d + 17 + j] = b[j] ?? 0;
+  }
+  i32[d + 25] = a[axis];
+  i32[d + 26] = n;
+}
+
+/** gather for 4-byte dtypes (float32, int32); others through the reference. */
+export function gatherKernel(ctx: Ctx): Kernel<'gather'> {
+  const fb = ctx.fallback('gather');
+  return (out, ins, attrs) => {
+    const [x, index] = ins;
+    if ((x.dtype !== 'float32' && x.dtype !== 'int32') || index.shape.length > MAX_RANK) return fb(out, ins, attrs);
+    if (sizeOf(index.shape) === 0) return;
+    const { axis } = attrs;
+    desc(ctx, index.shape, stridesOf(x.shape), [], axis, x.shape[axis]);
+    const rt = ctx.rt;
+    const bad = rt.x.gather4(rt.desc, ctx.ptr(out), ctx.ptr(x), ctx.ptr(index), rt.ctr);
+    if (bad >= 0) throw outOfBounds('gather', ctx.array(index)[bad], x.shape[axis], x.shape, axis);
+  };
+}
+
+/** scatterAdd for float32 into float32; others through the reference. */
+export function scatterAddKernel(ctx: Ctx): Kernel<'scatterAdd'> {
+  const fb = ctx.fallback('scatterAdd');
+  return (out, ins, attrs) => {
+    const [x, index, src] = ins;
+    if (out.dtype !== 'float32' || x.dtype !== 'float32' || src.dtype !== 'float32' || index.shape.length > MAX_RANK) return fb(out, ins, attrs);
+    ctx.array(out).set(ctx.array(x));
+    if (sizeOf(index.shape) === 0) return;
+    const { axis } = attrs;
+    desc(ctx, index.shape, stridesOf(out.shape), stridesOf(src.shape), axis, out.shape[axis]);
+    const rt = ctx.rt;
+    const bad = rt.x.scatterAddF32(rt.desc, ctx.ptr(out), ctx.ptr(index), ctx.ptr(src), rt.ctr);
+    if (bad >= 0) throw outOfBounds('scatterAdd', ctx.array(index)[bad], out.shape[axis], out.shape, axis);
+  };
+}
