@@ -94,12 +94,16 @@ export class Pool {
       Atomics.add(ctl, CTL.WGEN + t, 1);
       Atomics.notify(ctl, CTL.WGEN + t);
     }
+    let mainError: unknown = null;
     try {
       this.runMain(task, 0, nt, desc);
-    } finally {
-      this.join(nt - 1);
+    } catch (e) {
+      mainError = e;
     }
+    // always join (the workers are still using the memory) and always clear the error slot
+    this.join(nt - 1);
     const err = Atomics.exchange(ctl, CTL.ERR, 0);
+    if (mainError) throw mainError;
     if (err) throw new StrataError('wasm', `a kernel failed in worker thread ${err - 1} (task ${task})`);
   }
 

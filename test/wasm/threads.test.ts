@@ -1,0 +1,52 @@
+// SPDX-License-Identifier: MIT
+// The worker pool: failures in any thread surface as errors and leave the pool usable, and a
+// script that used the pool exits by itself (the workers are unref'd).
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { after, test } from 'node:test';
+import { Runtime, TASK } from '../../src/backends/wasm/runtime.js';
+
+const rt = new Runtime({ variant: 'simd' });
+after(() => rt.pool.close());
+
+function gemmDesc(M: number, N: number, K: number, A: number, B: number, C: number, threads: number): void {
+  const [ws, per] = rt.gemmWorkspace(threads);
+  const table = rt.temp(8)[0];
+  rt.i32.fill(0, table >> 2, (table >> 2) + 2);
+  rt.setDesc(0, [1, M, N, K, K, 1, N, 1, A, B, C, table, ws, per]);
+}
+
+test('a trap in the caller and in a worker is reported, and the pool keeps working', async () => {
+  await rt.pool.ready(2);
+  const n = 256;
+  const [a] = rt.temp(n * n * 4);
+  const [b] = rt.temp(n * n * 4);
+  const [c] = rt.temp(n * n * 4);
+  rt.f32.fill(1, a >> 2, (a >> 2) + n * n);
+  rt.f32.fill(1, b >> 2, (b >> 2) + n * n);
+  // C points past the end of the memory: every share traps
+  gemmDesc(n, n, n, a, b, 2 ** 31 - 4096, 2);
+  assert.equal(rt.pool.available(2), 2);
+  assert.throws(() => rt.pool.run(TASK.GEMM, rt.desc, 2), /out of bounds/);
+  // and again: the stale error flag must not leak into the next, valid call
+  gemmDesc(n, n, n, a, b, c, 2);
+  rt.pool.run(TASK.GEMM, rt.desc, 2);
+  assert.equal(rt.f32[(c >> 2) + 1234], n);
+});
+
+test('a script that ran parallel kernels exits on its own', () => {
+  const code = `
+    import * as st from './src/index.ts';
+    st.setNumThreads(2);
+    const a = st.rand([384, 384]);
+    let s = 0;
+    for (let i = 0; i < 20; i++) s += a.matmul(a).sum().item();
+    console.log(st.getBackend().name, Number.isFinite(s));
+  `;
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=development', '--input-type=module', '-e', code], {
+    cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8', timeout: 60_000,
+  });
+  assert.equal(res.signal, null, `the child did not exit by itself: ${res.stderr}`);
+  assert.equal(res.status, 0, res.stderr);
+  assert.match(res.stdout, /wasm true/);
+});
