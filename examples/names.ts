@@ -18,6 +18,7 @@ const { values } = parseArgs({
     hidden: { type: 'string', default: '128' },
     embedding: { type: 'string', default: '32' },
     lr: { type: 'string', default: '0.005' },
+    dropout: { type: 'string', default: '0' },
     batch: { type: 'string', default: '64' },
     temperature: { type: 'string', default: '0.8' },
     'top-k': { type: 'string', default: '0' },
@@ -42,7 +43,7 @@ console.log(`bigram: ${bigramBits[ks.indexOf(1)].toFixed(3)} bits/char held out 
 const start = performance.now();
 const { model, history } = text.trainCharLM(train, {
   validation, vocab, seed,
-  epochs: num('epochs'), hiddenSize: num('hidden'), embeddingDim: num('embedding'), lr: num('lr'), batchSize: num('batch'),
+  epochs: num('epochs'), hiddenSize: num('hidden'), embeddingDim: num('embedding'), lr: num('lr'), batchSize: num('batch'), dropout: num('dropout'),
   onEpoch: (e) => console.log(`epoch ${String(e.epoch).padStart(2)}/${e.epochs}: train ${e.trainBitsPerChar.toFixed(3)}, held out ${e.validationBitsPerChar!.toFixed(3)} bits/char (${e.seconds.toFixed(1)} s)`),
 });
 const lstmBits = history[history.length - 1].validationBitsPerChar!;

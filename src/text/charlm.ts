@@ -5,7 +5,9 @@ import { noGrad } from '../autograd/mode.js';
 import { scoped } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { Embedding } from '../nn/embedding.js';
+import type { Generator } from '../core/rng.js';
 import { crossEntropy } from '../nn/functional/classification-loss.js';
+import { dropout } from '../nn/functional/dropout.js';
 import { Linear } from '../nn/linear.js';
 import { Module } from '../nn/module.js';
 import type { LayerOptions } from '../nn/options.js';
@@ -18,12 +20,12 @@ export interface CharLMConfig {
   embeddingDim: number;
   hiddenSize: number;
   numLayers: number;
-  /** Dropout between LSTM layers (only with numLayers > 1). */
+  /** Dropout on the LSTM's output (and between LSTM layers), in training mode; 0 turns it off. */
   dropout: number;
 }
 
 /**
- * Embedding(V, E) → LSTM(E, H, numLayers, batchFirst) → Linear(H, V). State-dict keys read
+ * Embedding(V, E) → LSTM(E, H, numLayers, batchFirst) → dropout → Linear(H, V). State-dict keys read
  * `embedding.weight`, `lstm.weight_ih_l0`, …, `head.weight`.
  *
  * @example
@@ -35,6 +37,8 @@ export class CharLM extends Module {
   readonly embedding: Embedding;
   readonly lstm: LSTM;
   readonly head: Linear;
+  /** Source of the dropout masks (the one that initialized the weights, when given). */
+  readonly _generator: Generator | undefined;
 
   constructor(config: Partial<CharLMConfig> & { vocabSize: number }, opts: LayerOptions = {}) {
     super();
@@ -43,6 +47,7 @@ export class CharLM extends Module {
     this.embedding = new Embedding(vocabSize, embeddingDim, opts);
     this.lstm = new LSTM(embeddingDim, hiddenSize, { ...opts, numLayers, dropout, batchFirst: true });
     this.head = new Linear(hiddenSize, vocabSize, opts);
+    this._generator = opts.generator;
   }
 
   /** Next-character scores (logits) [N, T, V] for int32 ids [N, T], from a zero state. */
@@ -54,7 +59,7 @@ export class CharLM extends Module {
   forwardWithState(input: Tensor, state: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     if (input.ndim !== 2 || input.dtype !== 'int32') throw new StrataError('CharLM', `input must be int32 ids [N, T], got ${input.dtype} ${fmtShape(input.shape)}`);
     const [out, next] = this.lstm.forwardWithState(this.embedding.forward(input), state);
-    return [this.head.forward(out), next];
+    return [this.head.forward(dropout(out, this.config.dropout, this.training, this._generator)), next];
   }
 }
 

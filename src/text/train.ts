@@ -17,7 +17,7 @@ export interface TrainCharLMOptions {
   /** Character embedding size (default 32). */
   embeddingDim?: number;
   numLayers?: number;
-  /** Dropout between LSTM layers (default 0). */
+  /** Dropout on the LSTM's output and between its layers (default 0). */
   dropout?: number;
   /** Adam learning rate (default 0.005). */
   lr?: number;

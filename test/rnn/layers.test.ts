@@ -202,6 +202,14 @@ describe('full layers pass gradcheck through five steps (float64)', () => {
     assert.ok(st.gradcheck(f, [r([T, 2, 2]), r([4, 2, 2]), ...make(1)]).ok);
   });
 
+  test('forward mode agrees with reverse mode through the unrolled GRU and LSTM (jvpcheck)', () => {
+    const w1 = stack(make(3));
+    const w2 = stack(make(4));
+    const r1 = st.jvpcheck((x: st.Tensor, h0: st.Tensor) => nn.recurrent('gru', x, { h: h0 }, w1).output, [r([T, 2, 2]), r([4, 2, 2])]);
+    const r2 = st.jvpcheck((x: st.Tensor) => nn.recurrent('lstm', x, null, w2, { lengths: [2, 5] }).h, [r([T, 2, 2])]);
+    assert.ok(Math.abs(r1.forward) > 0 && Math.abs(r2.forward) > 0);
+  });
+
   test('the LSTM module\'s parameter gradients from backward() match the functional gradcheck path', () => {
     const lstm = new nn.LSTM(2, 2, { ...gen(3), numLayers: 2, bidirectional: true });
     const x = r([T, 2, 2]);

@@ -27,6 +27,29 @@ describe('masked cross-entropy', () => {
   });
 });
 
+describe('CharLM', () => {
+  test('rebuilds from its config and state dict (how a saved run is loaded), with PyTorch-style keys', () => {
+    const vocab = text.CharVocab.fromTexts(['abc']);
+    const model = new text.CharLM({ vocabSize: vocab.size, hiddenSize: 6, embeddingDim: 3, numLayers: 2 }, { generator: new st.Generator(1) });
+    assert.deepEqual(Object.keys(model.stateDict()).filter((k) => k.endsWith('l1') || !k.startsWith('lstm')), [
+      'embedding.weight', 'lstm.weight_ih_l1', 'lstm.weight_hh_l1', 'lstm.bias_ih_l1', 'lstm.bias_hh_l1', 'head.weight', 'head.bias',
+    ]);
+    const copy = new text.CharLM(JSON.parse(JSON.stringify(model.config)) as st.text.CharLMConfig);
+    copy.loadStateDict(model.stateDict());
+    const batch = text.makeBatch(['abc', 'b'], vocab);
+    assert.deepEqual(Array.from(copy.forward(batch.input).dataSync()), Array.from(model.forward(batch.input).dataSync()));
+    assert.throws(() => model.forward(st.zeros([2, 3])), /CharLM: input must be int32 ids \[N, T\], got float32 \[2,3\]/);
+  });
+
+  test('output dropout is active in training mode only', () => {
+    const model = new text.CharLM({ vocabSize: 4, hiddenSize: 8, embeddingDim: 2, dropout: 0.5 }, { generator: new st.Generator(2) });
+    const x = st.tensor([[0, 1, 2]], { dtype: 'int32' });
+    assert.notDeepEqual(Array.from(model.forward(x).dataSync()), Array.from(model.forward(x).dataSync()));
+    model.eval();
+    assert.deepEqual(Array.from(model.forward(x).dataSync()), Array.from(model.forward(x).dataSync()));
+  });
+});
+
 describe('names model', () => {
   test('beats the character bigram on the validation names; ≥ 80% of 1,000 samples at T = 0.8 are new', () => {
     const names = text.normalizeNames(loadFirstNames());
