@@ -5,6 +5,7 @@ import { Generator } from '../core/rng.js';
 import { scoped } from '../tensor/scope.js';
 import { Adam } from '../optim/adam.js';
 import { clipGradNorm } from '../optim/clip.js';
+import { cosineAnnealing } from '../optim/schedule.js';
 import { CharLM, bitsPerChar, maskedCrossEntropy } from './charlm.js';
 import { nameBatches } from './names.js';
 import { CharVocab } from './vocab.js';
@@ -21,6 +22,8 @@ export interface TrainCharLMOptions {
   dropout?: number;
   /** Adam learning rate (default 0.005). */
   lr?: number;
+  /** 'cosine' (default) anneals the learning rate to lr/20 over all batches; 'constant' keeps it. */
+  schedule?: 'cosine' | 'constant';
   /** Names per batch (default 64). */
   batchSize?: number;
   /** Gradient norm limit (default 1; 0 turns clipping off). */
@@ -62,7 +65,7 @@ export interface TrainCharLMResult {
  * const { model, vocab, history } = trainCharLM(train, { validation, epochs: 20, onEpoch: console.log });
  */
 export function trainCharLM(names: readonly string[], opts: TrainCharLMOptions = {}): TrainCharLMResult {
-  const { epochs = 10, hiddenSize = 128, embeddingDim = 32, numLayers = 1, dropout = 0, lr = 0.005, batchSize = 64, clipNorm = 1, seed = 0 } = opts;
+  const { epochs = 10, hiddenSize = 128, embeddingDim = 32, numLayers = 1, dropout = 0, lr = 0.005, batchSize = 64, clipNorm = 1, seed = 0, schedule = 'cosine' } = opts;
   if (names.length === 0) throw new StrataError('trainCharLM', 'got no training names');
   if (!(Number.isInteger(epochs) && epochs >= 0)) throw new StrataError('trainCharLM', `epochs must be a non-negative integer, got ${epochs}`);
   const validation = opts.validation ?? [];
@@ -74,6 +77,8 @@ export function trainCharLM(names: readonly string[], opts: TrainCharLMOptions =
   const opt = new Adam(params, { lr });
   const valBatches = validation.length ? nameBatches(validation, vocab, { batchSize: 256 }) : [];
   const history: EpochInfo[] = [];
+  const totalSteps = epochs * Math.ceil(names.length / batchSize);
+  let stepCount = 0;
   for (let epoch = 1; epoch <= epochs; epoch++) {
     const start = performance.now();
     model.train();
@@ -81,6 +86,7 @@ export function trainCharLM(names: readonly string[], opts: TrainCharLMOptions =
     let nats = 0;
     let tokens = 0;
     batches.forEach((b, i) => {
+      if (schedule === 'cosine') opt.paramGroups[0].lr = cosineAnnealing(lr, stepCount++, { tMax: totalSteps, etaMin: lr / 20 });
       const loss = scoped(() => {
         const l = maskedCrossEntropy(model.forward(b.input), b.target, b.mask);
         opt.zeroGrad();
