@@ -57,7 +57,7 @@ const samples = text.sample(model, vocab, { count: 1000, temperature, topK, gene
 // A better model of names reproduces more real names, and a lower temperature favours the common
 // ones, so novelty falls as training goes on; temperature 1 is shown for comparison.
 const atOne = text.sample(model, vocab, { count: 1000, temperature: 1, generator });
-console.log(`new names (not in the training set) among 1,000 samples: ${(100 * text.novelty(samples, train)).toFixed(1)}% at temperature ${temperature}${topK ? `, top-${topK}` : ''}, ${(100 * text.novelty(atOne, train)).toFixed(1)}% at temperature 1`);
+console.log(`new names (not in the training set) among 1,000 samples: ${(100 * text.novelty(samples, train)).toFixed(1)}% at temperature ${temperature}${topK ? `, top-${topK}` : ''}, ${(100 * text.novelty(atOne, train)).toFixed(1)}% at temperature 1; ${(100 * text.novelty(samples, names)).toFixed(1)}% at ${temperature} are in neither split`);
 console.log(`20 samples at temperature ${temperature}: ${samples.slice(0, 20).map(text.displayName).join(' ')}`);
 const novel = samples.filter((s) => !train.includes(s));
 console.log(`20 of the new ones: ${novel.slice(0, 20).map(text.displayName).join(' ')}`);

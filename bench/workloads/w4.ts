@@ -28,9 +28,13 @@ export function setupW4(st: typeof Strata, backend: string): W4Runner {
     const gen = new st.Generator(4);
     const lstm = new st.nn.LSTM(vocab, hidden, { generator: gen });
     const head = new st.nn.Linear(hidden, vocab, { generator: gen });
-    const ids = st.randint(0, vocab, [seq + 1, batch], { generator: gen });
-    const x = st.eye(vocab).indexSelect(0, ids.slice(0, 0, seq).reshape([-1])).reshape([seq, batch, vocab]).keep();
-    const y = ids.slice(0, 1).reshape([-1]).keep();
+    const { x, y } = st.scoped(() => {
+      const ids = st.randint(0, vocab, [seq + 1, batch], { generator: gen });
+      return {
+        x: st.eye(vocab).indexSelect(0, ids.slice(0, 0, seq).reshape([-1])).reshape([seq, batch, vocab]),
+        y: ids.slice(0, 1).reshape([-1]),
+      };
+    });
     const params = [...lstm.parameters(), ...head.parameters()];
     const opt = new st.optim.SGD(params, { lr, momentum });
     let loss = NaN;
@@ -50,8 +54,8 @@ export function setupW4(st: typeof Strata, backend: string): W4Runner {
       },
       dispose() {
         opt.zeroGrad();
-        x.dispose();
-        y.dispose();
+        for (const s of opt.state.values()) s.momentumBuffer?.dispose();
+        for (const t of [x, y, ...params]) t.dispose();
       },
     };
   } finally {

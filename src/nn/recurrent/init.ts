@@ -26,7 +26,12 @@ export function checkSizes(mode: RecurrentMode, inputSize: number, hiddenSize: n
 export function initCell(mode: RecurrentMode, inputSize: number, hiddenSize: number, bias: boolean, opts: LayerOptions): CellParameters {
   const rows = GATE_COUNT[mode] * hiddenSize;
   const k = 1 / Math.sqrt(hiddenSize);
-  const u = (shape: number[]): Parameter => new Parameter(uniform(shape, -k, k, opts));
+  const u = (shape: number[]): Parameter => {
+    const t = uniform(shape, -k, k, opts);
+    const p = new Parameter(t);
+    t.dispose(); // drops only this tensor's reference: the parameter shares (and keeps) the storage
+    return p;
+  };
   const weightIh = u([rows, inputSize]);
   const weightHh = u([rows, hiddenSize]);
   const biasIh = bias ? u([rows]) : null;
