@@ -4,7 +4,7 @@
 // Ctrl-C stops after the current batch and saves a checkpoint.
 import { join } from 'node:path';
 import * as st from 'strata';
-import { ProgressBar } from 'strata/node';
+import { ProgressBar, nodeFileSystem } from 'strata/node';
 import { type ImageDataset, getDataset } from './datasets.js';
 import { evaluateSet } from './evaluate.js';
 import { writeReport } from './report.js';
@@ -41,30 +41,27 @@ function makeOptimizer(name: string, params: st.Tensor[], lr: number | undefined
   }
 }
 
-class Interrupted extends Error {}
-
 /** Stops after the current batch when the user presses Ctrl-C. */
 class InterruptOnSignal implements st.train.Callback {
   requested = false;
   private readonly handler = (): void => { this.requested = true; };
   onTrainBegin(): void { process.on('SIGINT', this.handler); }
   onTrainEnd(): void { process.off('SIGINT', this.handler); }
-  onBatchEnd(): void {
-    if (this.requested) {
-      process.off('SIGINT', this.handler);
-      throw new Interrupted();
-    }
+  onBatchEnd(_b: number, _l: st.train.Logs, state: st.train.TrainState): void {
+    if (this.requested) state.stopTraining = true;
   }
 }
 
-/** Per-epoch time and throughput, for metrics.json. */
+/** Per-epoch time and throughput (counting the samples actually seen), for metrics.json. */
 class EpochTimer implements st.train.Callback {
   readonly records: { seconds: number; samplesPerSecond: number }[] = [];
   private t0 = 0;
-  onEpochBegin(): void { this.t0 = performance.now(); }
-  onEpochEnd(_e: number, _l: st.train.Logs, state: st.train.TrainState): void {
+  private seen = 0;
+  onEpochBegin(): void { this.t0 = performance.now(); this.seen = 0; }
+  onBatchEnd(_b: number, logs: st.train.Logs): void { this.seen += logs.size ?? 0; }
+  onEpochEnd(): void {
     const seconds = (performance.now() - this.t0) / 1000;
-    this.records.push({ seconds, samplesPerSecond: (state.samples ?? 0) / seconds });
+    this.records.push({ seconds, samplesPerSecond: this.seen / seconds });
   }
 }
 
@@ -99,25 +96,21 @@ export async function trainCommand(datasetName: string, o: TrainOptions): Promis
   const callbacks: st.train.Callback[] = [timer, interrupt];
   if (!o.quiet) callbacks.push(new ProgressBar());
   const t0 = performance.now();
-  let history: st.train.History | null = null;
-  let interrupted = false;
-  try {
-    history = await st.fit(model, { x, y: train.labels }, {
-      optimizer, loss: st.nn.functional.crossEntropy, epochs, batchSize: o.batchSize, generator,
-      metrics: ['accuracy'], validationSplit: 1 / 12, callbacks, yieldEvery: 5,
-    });
-  } catch (e) {
-    if (!(e instanceof Interrupted)) throw e;
-    interrupted = true;
-    const ckpt = st.train.trainingCheckpoint({ model, optimizer, generator }, timer.records.length);
-    await st.io.saveCheckpoint(join(out, 'checkpoint.safetensors'), ckpt, (await import('strata/node')).nodeFileSystem);
+  const history = await st.fit(model, { x, y: train.labels }, {
+    optimizer, loss: st.nn.functional.crossEntropy, epochs, batchSize: o.batchSize, generator,
+    metrics: ['accuracy'], validationSplit: 1 / 12, callbacks, yieldEvery: 5,
+  });
+  const interrupted = interrupt.requested;
+  if (interrupted) {
+    const ckpt = st.train.trainingCheckpoint({ model, optimizer, generator }, timer.records.length, { interrupted: true });
+    await st.io.saveCheckpoint(join(out, 'checkpoint.safetensors'), ckpt, nodeFileSystem);
     log(`\ninterrupted: checkpoint saved to ${join(out, 'checkpoint.safetensors')}`);
   }
   const trainSeconds = (performance.now() - t0) / 1000;
 
   const ev = evaluateSet(model, test.images, test.labels, ds.mean, ds.std);
-  const h = history?.history ?? {};
-  const epochsDone = history?.epochs.length ?? 0;
+  const h = history.history;
+  const epochsDone = history.epochs.length;
   const epochMetrics: EpochMetrics[] = Array.from({ length: epochsDone }, (_, i) => ({
     epoch: i + 1, loss: h.loss[i], accuracy: h.accuracy[i], valLoss: h.valLoss?.[i], valAccuracy: h.valAccuracy?.[i],
     seconds: timer.records[i].seconds, samplesPerSecond: timer.records[i].samplesPerSecond,

@@ -77,6 +77,7 @@ export async function fit(model: Module, data: FitData, opts: FitOptions): Promi
       avg.add(values, size);
       for (const cb of callbacks) await cb.onBatchEnd?.(batch, batchLogs, state);
       batch++;
+      if (state.stopTraining) break;
       if (yieldEvery > 0 && batch % yieldEvery === 0) await yieldToEventLoop();
     }
     logs = avg.mean();

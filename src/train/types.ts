@@ -25,7 +25,10 @@ export interface Metric {
   compute(pred: Tensor, target: Tensor): number;
 }
 
-/** The training run as callbacks see it; setting `stopTraining` ends it after the current epoch. */
+/**
+ * The training run as callbacks see it. Setting `stopTraining` ends the run after the current batch
+ * (the epoch is then closed early: its logs cover the batches done, and validation still runs).
+ */
 export interface TrainState {
   model: Module;
   optimizer: TrainOptimizer;

@@ -4,16 +4,28 @@
 import { noGrad } from '../autograd/mode.js';
 import { scoped } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { Conv2d, type Module, Sequential } from '../nn/index.js';
+import { Conv2d, Linear, type Module, Sequential } from '../nn/index.js';
 import { pngDataUrl, tileGrid } from './image.js';
 
-/** The first layer's filters (input channels averaged), blue negative / red positive. */
-export function firstLayerFilters(model: Module, scale = 8): { caption: string; src: string } | null {
-  const conv = model.namedModules().find(([, m]) => m instanceof Conv2d);
-  if (!conv) return null;
-  const w = (conv[1] as Conv2d).weight;
-  const tiles = noGrad(() => w.mean(1));
-  return { caption: `${conv[0]}: ${w.shape[0]} filters ${w.shape[2]}×${w.shape[3]}`, src: pngDataUrl(tileGrid(tiles, { scale, colormap: 'diverging', pad: 2 })) };
+/**
+ * The first layer's filters (input channels averaged), blue negative / red positive. For a model
+ * that starts with a dense layer on images, the weights of its first 64 units, each seen as an image.
+ */
+export function firstLayerFilters(model: Module, inputShape?: readonly number[], scale = 8): { caption: string; src: string } | null {
+  const first = model.namedModules().find(([, m]) => m instanceof Conv2d || m instanceof Linear);
+  if (!first) return null;
+  const [name, layer] = first;
+  if (layer instanceof Conv2d) {
+    const w = layer.weight;
+    const tiles = noGrad(() => w.mean(1));
+    return { caption: `${name}: ${w.shape[0]} filters ${w.shape[2]}×${w.shape[3]}`, src: pngDataUrl(tileGrid(tiles, { scale, colormap: 'diverging', pad: 2 })) };
+  }
+  const w = (layer as Linear).weight;
+  if (!inputShape || inputShape.length !== 3 || inputShape[0] * inputShape[1] * inputShape[2] !== w.shape[1]) return null;
+  const [c, h, wd] = inputShape;
+  const units = Math.min(64, w.shape[0]);
+  const tiles = noGrad(() => w.slice(0, 0, units).reshape(units, c, h, wd).mean(1));
+  return { caption: `${name}: weights of the first ${units} of ${w.shape[0]} units, as ${h}×${wd} images`, src: pngDataUrl(tileGrid(tiles, { scale: 2, colormap: 'diverging', pad: 2 })) };
 }
 
 /**
