@@ -119,6 +119,7 @@ export function buildCases(seed = 1): Case[] {
     push(cases, { name: `expand ${dt} scalar`, prim: 'expand', inputs: [g([])], attrs: { shape: [7, 9] }, tol: EXACT });
     push(cases, { name: `slice ${dt}`, prim: 'slice', inputs: [g([5, 7, 9])], attrs: { starts: [1, 0, 3], ends: [4, 7, 8] }, tol: EXACT });
     push(cases, { name: `pad ${dt}`, prim: 'pad', inputs: [g([3, 4])], attrs: { before: [1, 2], after: [0, 3], value: dt === 'bool' ? 1 : 1.5 }, tol: EXACT });
+    push(cases, { name: `pad ${dt} value -2.7`, prim: 'pad', inputs: [g([2, 33])], attrs: { before: [0, 5], after: [1, 2], value: -2.7 }, tol: EXACT });
     push(cases, { name: `flip ${dt}`, prim: 'flip', inputs: [g([3, 4, 5])], attrs: { axes: [0, 2] }, tol: EXACT });
     push(cases, { name: `concat ${dt}`, prim: 'concat', inputs: [g([2, 3, 4]), g([2, 1, 4]), g([2, 5, 4])], attrs: { axis: 1 }, tol: EXACT });
     push(cases, { name: `concat ${dt} axis 0`, prim: 'concat', inputs: [g([2, 3]), g([4, 3])], attrs: { axis: 0 }, tol: EXACT });

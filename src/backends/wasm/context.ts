@@ -19,6 +19,21 @@ export class Ctx {
     return viewOf(this.rt, b);
   }
 
+  /** Fills a buffer with `value`, converted as a typed-array fill of its dtype would convert it. */
+  fill(v: View, value: number): void {
+    const b = wbuf(v, this.rt);
+    const x = this.rt.x;
+    switch (b.dtype) {
+      case 'float32':
+        F32[0] = value;
+        x.fill32(b.ptr, U32[0], b.size);
+        break;
+      case 'int32': x.fill32(b.ptr, value | 0, b.size); break;
+      case 'bool': x.fillBytes(b.ptr, (value | 0) & 255, b.size); break;
+      case 'float64': viewOf(this.rt, b).fill(value); break;
+    }
+  }
+
   /**
    * Runs the reference backend's kernel: copies the inputs out, runs it, copies the result in.
    * Used for dtypes other than float32 (correctness first), and for rare layouts.
@@ -40,6 +55,9 @@ export class Ctx {
     };
   }
 }
+
+const F32 = new Float32Array(1);
+const U32 = new Uint32Array(F32.buffer);
 
 export function viewOf(rt: Runtime, b: WasmBuf): TypedArray {
   switch (b.dtype) {

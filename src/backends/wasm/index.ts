@@ -85,8 +85,8 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
       const r = runtime();
       const [ptr, cls] = r.heap.alloc(size * elemSize(dtype), () => `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
       const b = new WasmBuf(dtype, size, r, ptr, cls);
-      // freshly grown memory is zero; a reused block is not
-      r.u8.fill(0, ptr, ptr + size * elemSize(dtype));
+      // a reused block is not zero; memory.fill, as typed-array fills on shared memory are slow
+      r.x.fillBytes(ptr, 0, size * elemSize(dtype));
       return b;
     },
     free(buf: Buf): void {

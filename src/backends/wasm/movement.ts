@@ -66,8 +66,7 @@ export function padKernel(ctx: Ctx): Kernel<'pad'> {
   const fb = ctx.fallback('pad');
   return (out, ins, attrs) => {
     const [x] = ins;
-    // the same typed-array fill as the reference, so the value converts the same way per dtype
-    ctx.array(out).fill(attrs.value);
+    ctx.fill(out, attrs.value); // converts the value as the reference's typed-array fill does
     const os = stridesOf(out.shape);
     const base = attrs.before.reduce((acc, b, i) => acc + b * os[i], 0);
     if (!copy(ctx, x.shape, out, base, os, x, 0, stridesOf(x.shape))) fb(out, ins, attrs);

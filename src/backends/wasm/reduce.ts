@@ -31,7 +31,7 @@ export function reduceKernel<P extends 'sum' | 'max' | 'min'>(ctx: Ctx, prim: P)
     const passes = blocks.filter((b) => b.red).length;
     if (sizeOf(x.shape) === 0) {
       // only sum reaches here (infer rejects empty max/min)
-      ctx.array(out).fill(0);
+      ctx.fill(out, 0);
       return;
     }
     if (passes === 0) {
