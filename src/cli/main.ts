@@ -4,6 +4,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import * as st from 'strata';
 import { evaluateCommand } from './evaluate.js';
+import { sampleCommand, trainNamesCommand } from './names.js';
 import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
 import { trainCommand } from './train.js';
@@ -23,7 +24,7 @@ export function program(): Command {
   const p = new Command('strata').description('Strata: deep learning in TypeScript').showHelpAfterError();
   p.command('train')
     .description('train a model on a dataset and write a run folder with weights, metrics and a report')
-    .argument('<dataset>', 'mnist | fashion-mnist | cifar10')
+    .argument('<dataset>', 'mnist | fashion-mnist | cifar10 | names (the character-level name generator)')
     .option('--model <name>', 'mlp | lenet5 | cnn | alexnet', 'cnn')
     .option('--epochs <n>', 'epochs', int('--epochs'))
     .option('--batch-size <n>', 'batch size', int('--batch-size'), 128)
@@ -36,7 +37,19 @@ export function program(): Command {
     .option('--limit <n>', 'use only the first n training images (quick runs)', int('--limit'))
     .option('--data-dir <dir>', 'folder with the dataset files (CIFAR-10)')
     .option('--no-report', 'skip report.html')
-    .action(async (dataset: string, o) => { await trainCommand(dataset, o); });
+    .option('--hidden <n>', 'names: LSTM hidden size', int('--hidden'))
+    .action(async (dataset: string, o) => {
+      if (dataset === 'names') await trainNamesCommand(o);
+      else await trainCommand(dataset, o);
+    });
+  p.command('sample')
+    .description('sample names from a trained name model')
+    .argument('<run>', 'run folder of `strata train names`')
+    .option('--count <n>', 'how many names', int('--count'), 20)
+    .option('--temperature <t>', 'softmax temperature', num('--temperature'), 0.8)
+    .option('--top-k <k>', 'sample among the k most likely characters', int('--top-k'))
+    .option('--seed <n>', 'random seed', (v) => Number(v))
+    .action(async (run: string, o) => { await sampleCommand(run, o); });
   p.command('evaluate')
     .description('test accuracy of a saved run')
     .argument('<run>', 'run folder')
