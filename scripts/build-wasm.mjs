@@ -13,7 +13,7 @@ await import('./gen-wasm-kernels.mjs');
 
 // Memory: imported and shared, so worker threads can instantiate the same module on it; the
 // maximum is wasm32's 4 GiB (65536 pages) and the initial size covers the static data only.
-const common = ['assembly/index.ts', '-O3', '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--enable', 'threads',
+const common = ['assembly/index.ts', '-O3', ...(process.env.WASM_NAMES ? ['--debug'] : []), '--runtime', 'stub', '--noAssert', '--enable', 'simd', '--enable', 'threads',
   '--sharedMemory', '--importMemory', '--initialMemory', '1', '--maximumMemory', '65536'];
 const variants = { simd: [], relaxed: ['--enable', 'relaxed-simd'] };
 

@@ -20,6 +20,8 @@ function fmtBytes(b: number): string {
  */
 export class Heap {
   private top: number;
+  /** Highest `top` ever reached: memory above it has never been handed out, so it is still zero. */
+  private highWater: number;
   private readonly freeLists = new Map<number, number[]>();
   private freeBytes = 0;
   /** Bytes and blocks handed out and not yet freed (tensors plus the backend's own workspaces). */
@@ -29,7 +31,14 @@ export class Heap {
 
   constructor(readonly memory: WebAssembly.Memory, base: number) {
     this.top = Math.ceil(base / ALIGN) * ALIGN;
+    this.highWater = this.top;
   }
+
+  /** Bytes at the start of a block just allocated at `ptr` that may hold old data (the rest is zero). */
+  dirtyBytes(ptr: number, bytes: number): number {
+    return Math.max(0, Math.min(bytes, this.dirtyEnd - ptr));
+  }
+  private dirtyEnd = 0;
 
   /** The size class a request of `bytes` is served from. */
   static classOf(bytes: number): number {
@@ -46,8 +55,11 @@ export class Heap {
     let ptr = list?.pop();
     if (ptr !== undefined) {
       this.freeBytes -= cls;
+      this.dirtyEnd = ptr + cls;
     } else {
+      this.dirtyEnd = this.highWater;
       ptr = this.bump(cls, what);
+      this.highWater = Math.max(this.highWater, ptr + cls);
     }
     this.liveBytes += cls;
     this.liveBlocks++;

@@ -85,8 +85,10 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
       const r = runtime();
       const [ptr, cls] = r.heap.alloc(size * elemSize(dtype), () => `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
       const b = new WasmBuf(dtype, size, r, ptr, cls);
-      // a reused block is not zero; memory.fill, as typed-array fills on shared memory are slow
-      r.x.fillBytes(ptr, 0, size * elemSize(dtype));
+      // Only what may hold old data is cleared (fresh memory is zero, and touching it here would
+      // just move its page faults); memory.fill, as typed-array fills on shared memory are slow.
+      const dirty = r.heap.dirtyBytes(ptr, size * elemSize(dtype));
+      if (dirty > 0) r.x.fillBytes(ptr, 0, dirty);
       return b;
     },
     free(buf: Buf): void {
