@@ -166,34 +166,36 @@ export function sgemm(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: u
 /**
  * Thread `tid` of `nt`'s share of a batched GEMM. Descriptor at d (i32 slots):
  * 0 batch, 1 M, 2 N, 3 K, 4 ars, 5 acs, 6 brs, 7 bcs, 8 A, 9 B, 10 C, 11 table (per-batch element
- * offsets of A and B, pairs of i32), 12 workspace base, 13 workspace bytes per thread.
- * Many matrices are shared out whole; otherwise each matrix is split along its larger side, in
- * multiples of the micro-tile.
+ * offsets of A and B, pairs of i32), 12 workspace base, 13 workspace bytes per thread,
+ * 14 work counter (0 on entry), 15 block size along the split side (0: whole matrices).
+ *
+ * Work items are handed out through an atomic counter rather than split in fixed shares, so a
+ * thread that the OS (or another process) slows down simply takes fewer of them. Items are whole
+ * matrices of the batch when the batch is large, else blocks of columns (or rows, whichever side
+ * is longer) of each matrix, in multiples of the micro-tile.
  */
 export function gemmTask(tid: i32, nt: i32, d: usize): void {
   const batch = load<i32>(d), M = load<i32>(d, 4), N = load<i32>(d, 8), K = load<i32>(d, 12);
   const ars = load<i32>(d, 16), acs = load<i32>(d, 20), brs = load<i32>(d, 24), bcs = load<i32>(d, 28);
   const A = load<usize>(d, 32), B = load<usize>(d, 36), C = load<usize>(d, 40), table = load<usize>(d, 44);
   const ws = load<usize>(d, 48) + <usize>tid * load<usize>(d, 52);
+  const counter = d + 56;
+  const block = load<i32>(d, 60);
   const mnB = <usize>M * <usize>N * 4;
-  if (nt == 1 || batch >= 2 * nt || batch % nt == 0) {
-    const b0 = <i32>((<i64>batch * tid) / nt), b1 = <i32>((<i64>batch * (tid + 1)) / nt);
-    for (let b = b0; b < b1; b++) {
-      const ao = <usize>load<i32>(table + (<usize>b << 3)) << 2, bo = <usize>load<i32>(table + (<usize>b << 3), 4) << 2;
-      sgemm(M, N, K, A + ao, ars, acs, B + bo, brs, bcs, C + <usize>b * mnB, N, ws);
-    }
-    return;
-  }
   const splitN = N >= M;
-  const unit = splitN ? NR : MR;
   const total = splitN ? N : M;
-  const units = (total + unit - 1) / unit;
-  const s0 = min(total, <i32>((<i64>units * tid) / nt) * unit);
-  const s1 = min(total, <i32>((<i64>units * (tid + 1)) / nt) * unit);
-  if (s1 <= s0) return;
-  for (let b = 0; b < batch; b++) {
+  const perMatrix = block > 0 ? (total + block - 1) / block : 1;
+  const items = batch * perMatrix;
+  for (let it = atomic.add<i32>(counter, 1); it < items; it = atomic.add<i32>(counter, 1)) {
+    const b = it / perMatrix;
     const ao = <usize>load<i32>(table + (<usize>b << 3)) << 2, bo = <usize>load<i32>(table + (<usize>b << 3), 4) << 2;
     const a = A + ao, bb = B + bo, c = C + <usize>b * mnB;
+    if (block == 0) {
+      sgemm(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws);
+      continue;
+    }
+    const s0 = (it - b * perMatrix) * block;
+    const s1 = min(total, s0 + block);
     if (splitN) sgemm(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, c + (<usize>s0 << 2), N, ws);
     else sgemm(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, c + <usize>s0 * <usize>N * 4, N, ws);
   }

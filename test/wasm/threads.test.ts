@@ -13,7 +13,7 @@ function gemmDesc(M: number, N: number, K: number, A: number, B: number, C: numb
   const [ws, per] = rt.gemmWorkspace(threads);
   const table = rt.temp(8)[0];
   rt.i32.fill(0, table >> 2, (table >> 2) + 2);
-  rt.setDesc(0, [1, M, N, K, K, 1, N, 1, A, B, C, table, ws, per]);
+  rt.setDesc(0, [1, M, N, K, K, 1, N, 1, A, B, C, table, ws, per, 0, 64]); // counter 0, 64-column items
 }
 
 test('a trap in the caller and in a worker is reported, and the pool keeps working', async () => {
