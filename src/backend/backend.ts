@@ -36,6 +36,12 @@ export interface Backend {
   readonly needsFree: boolean;
   /** A zero-filled buffer. */
   alloc(dtype: DType, size: number): Buf;
+  /**
+   * Optional: a buffer whose contents are unspecified, used for kernel outputs. A backend offers it
+   * only if every one of its kernels writes its whole output (the js unfold, for one, leaves the
+   * padding to the zero fill, so js does not); it saves clearing memory about to be overwritten.
+   */
+  allocUninit?(dtype: DType, size: number): Buf;
   free(buf: Buf): void;
   /** Copies values in (converted to the buffer's dtype). */
   write(buf: Buf, data: ArrayLike<number>): void;

@@ -86,7 +86,8 @@ export class Tensor {
     let storage: Storage;
     if (prim === 'reshape') storage = ins[0]._storage.share();
     else {
-      storage = new Storage(backend, backend.alloc(meta.dtype, sizeOf(meta.shape)));
+      const n = sizeOf(meta.shape);
+      storage = new Storage(backend, backend.allocUninit?.(meta.dtype, n) ?? backend.alloc(meta.dtype, n));
       const kernel = backend.kernels[prim as KernelPrim] as Kernel<P>;
       kernel({ buf: storage.buf, shape: meta.shape, dtype: meta.dtype }, ins.map((t) => t._view()), attrs);
     }

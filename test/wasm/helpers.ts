@@ -44,7 +44,15 @@ export function run<P extends KernelPrim>(backend: Backend, prim: P, inputs: rea
     backend.write(buf, x.data);
     return { buf, shape: x.shape, dtype: x.dtype };
   });
-  const out = backend.alloc(meta.dtype, sizeOf(meta.shape));
+  const size = sizeOf(meta.shape);
+  let out;
+  if (backend.allocUninit) {
+    // what Tensor does: an uninitialized output; poisoned, so a kernel that skips elements fails
+    out = backend.allocUninit(meta.dtype, size);
+    backend.write(out, makeArray(meta.dtype, size).fill(meta.dtype === 'bool' ? 1 : meta.dtype === 'int32' ? -123456 : NaN));
+  } else {
+    out = backend.alloc(meta.dtype, size);
+  }
   const kernel = backend.kernels[prim] as Kernel<P>;
   kernel({ buf: out, shape: meta.shape, dtype: meta.dtype }, views, attrs);
   const data = backend.read(out);

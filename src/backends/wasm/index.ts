@@ -77,14 +77,21 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel),
   };
 
+  const allocUninit = (dtype: DType, size: number): WasmBuf => {
+    const r = runtime();
+    const [ptr, cls] = r.heap.alloc(size * elemSize(dtype), () => `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
+    return new WasmBuf(dtype, size, r, ptr, cls);
+  };
+
   return {
     name: 'wasm',
     needsFree: true,
     get variant(): WasmVariant { return runtime().variant; },
+    allocUninit,
     alloc(dtype: DType, size: number): Buf {
-      const r = runtime();
-      const [ptr, cls] = r.heap.alloc(size * elemSize(dtype), () => `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
-      const b = new WasmBuf(dtype, size, r, ptr, cls);
+      const b = allocUninit(dtype, size);
+      const r = b.rt;
+      const ptr = b.ptr;
       // Only what may hold old data is cleared (fresh memory is zero, and touching it here would
       // just move its page faults); memory.fill, as typed-array fills on shared memory are slow.
       const dirty = r.heap.dirtyBytes(ptr, size * elemSize(dtype));
