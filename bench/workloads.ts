@@ -2,7 +2,10 @@
 // The standard workloads of DESIGN.md §5, one entry each. A workload builds its tensors once
 // (setup) and then runs one unit of work per `step()`, returning how much work that was in the
 // workload's unit (GFLOP for W5, samples for training workloads), so the harness reports work/s.
-// TODO(nn owner): W1-W4 (MLP, LeNet-5, CNN, char-LSTM) once src/nn layers exist; add them here.
+// Training workloads use synthetic inputs of MNIST's shape (the rate does not depend on the
+// values), the zoo models, softmax cross-entropy and SGD with momentum 0.9, lr 0.01, one step per
+// `step()` inside `scoped` (as fit() does).
+// TODO(recurrent owner): W4 (char-LSTM: vocab 28, hidden 128, seq 16, batch 32, CE at every step).
 import type * as Strata from '../src/index.js';
 
 export interface Runner {
@@ -41,5 +44,60 @@ const W5: Workload = {
   },
 };
 
+type ZooModel = 'mlp' | 'lenet5' | 'cnn';
+
+function trainWorkload(id: string, what: string, model: ZooModel, batch: number): Workload {
+  return {
+    id, what, unit: 'samples/s',
+    setup(st, backend) {
+      st.setBackend(backend);
+      const gen = new st.Generator(1);
+      const net = st.models[model]();
+      const opt = new st.optim.SGD(net.parameters(), { lr: 0.01, momentum: 0.9 });
+      const x = st.rand([batch, 1, 28, 28], { generator: gen });
+      const y = st.randint(0, 10, [batch], { generator: gen });
+      return {
+        step() {
+          st.scoped(() => {
+            opt.zeroGrad();
+            st.nn.functional.crossEntropy(net.forward(x), y).backward();
+            opt.step();
+          });
+          return batch;
+        },
+        dispose() {
+          x.dispose();
+          y.dispose();
+        },
+      };
+    },
+  };
+}
+
+const W3I: Workload = {
+  id: 'W3i',
+  what: 'W3 inference, batch 256',
+  unit: 'samples/s',
+  setup(st, backend) {
+    st.setBackend(backend);
+    const net = st.models.cnn();
+    net.eval();
+    const x = st.rand([256, 1, 28, 28], { generator: new st.Generator(2) });
+    return {
+      step() {
+        st.noGrad(() => st.scoped(() => { net.forward(x); }));
+        return 256;
+      },
+      dispose() { x.dispose(); },
+    };
+  },
+};
+
 /** Every workload the harness knows, by id. */
-export const WORKLOADS: readonly Workload[] = [W5];
+export const WORKLOADS: readonly Workload[] = [
+  trainWorkload('W1', 'MLP 784-256-128-10, batch 128, train', 'mlp', 128),
+  trainWorkload('W2', 'LeNet-5-like, batch 64, train', 'lenet5', 64),
+  trainWorkload('W3', 'CNN conv32-conv64-pool-dense128, batch 128, train', 'cnn', 128),
+  W3I,
+  W5,
+];

@@ -1,0 +1,14 @@
+import * as st from 'strata';
+const time = (name: string, flops: number, f: () => void) => { f(); f(); const t = performance.now(); const n = 5; for (let i = 0; i < n; i++) st.scoped(f); const dt = (performance.now() - t) / n; console.log(name.padEnd(40), dt.toFixed(1), 'ms', (flops / dt / 1e6).toFixed(1), 'GFLOP/s'); };
+const W = st.rand([64, 288]); const cols = st.rand([128, 288, 576]); const big = st.rand([288, 73728]);
+const F = 2 * 64 * 288 * 576 * 128;
+time('batched W@cols[N]', F, () => { W.matmul(cols).sum().item(); });
+time('one GEMM W@[K, N*L]', F, () => { W.matmul(big).sum().item(); });
+const g = st.rand([128, 64, 576]); const gbig = st.rand([64, 73728]);
+time('batched g@cols^T (dW)', F, () => { g._p('matmul', [cols], { transA: false, transB: true }).sum(0).sum().item(); });
+time('one GEMM g@big^T (dW)', F, () => { gbig._p('matmul', [big], { transA: false, transB: true }).sum().item(); });
+time('batched W^T@g (dcols)', F, () => { W._p('matmul', [g], { transA: true, transB: false }).sum().item(); });
+time('one GEMM W^T@gbig (dcols)', F, () => { W._p('matmul', [gbig], { transA: true, transB: false }).sum().item(); });
+time('permute [N,O,L]->[O,N,L]', 0, () => { g.permute(1, 0, 2).sum().item(); });
+time('permute cols [N,K,L]->[K,N,L]', 0, () => { cols.permute(1, 0, 2).sum().item(); });
+time('sum only', 0, () => { g.sum().item(); });
