@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel } from '../../backend/backend.js';
+import { windowCounts } from '../../ir/infer.js';
 import type { WindowAttrs } from '../../ir/prims.js';
 import { arr } from './buf.js';
 
@@ -37,8 +38,7 @@ export const unfoldKernel: Kernel<'unfold'> = (out, [x], attrs) => {
   const o = arr(out);
   const src = arr(x);
   const [n, c, h, w] = x.shape;
-  const ow = Math.floor((w + attrs.padding[2] + attrs.padding[3] - attrs.dilation[1] * (attrs.kernel[1] - 1) - 1) / attrs.stride[1]) + 1;
-  const oh = out.shape[2] / ow;
+  const [oh, ow] = windowCounts('unfold', [h, w], attrs);
   forEachWindow(n, c, h, w, attrs, oh, ow, (xi, ci) => { o[ci] = src[xi]; });
 };
 
@@ -46,8 +46,7 @@ export const foldKernel: Kernel<'fold'> = (out, [cols], attrs) => {
   const o = arr(out);
   const src = arr(cols);
   const [n, c, h, w] = out.shape;
-  const ow = Math.floor((w + attrs.padding[2] + attrs.padding[3] - attrs.dilation[1] * (attrs.kernel[1] - 1) - 1) / attrs.stride[1]) + 1;
-  const oh = cols.shape[2] / ow;
+  const [oh, ow] = windowCounts('fold', [h, w], attrs);
   const acc = new Float64Array(o.length);
   forEachWindow(n, c, h, w, attrs, oh, ow, (xi, ci) => { acc[xi] += src[ci]; });
   o.set(acc);
