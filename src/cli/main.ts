@@ -30,6 +30,7 @@ export function program(): Command {
     .option('--batch-size <n>', 'batch size', int('--batch-size'), 128)
     .option('--lr <x>', 'learning rate', num('--lr'))
     .option('--optimizer <name>', 'adam | sgd | adamw | rmsprop', 'adam')
+    .option('--schedule <name>', 'learning rate: cosine (annealed over all batches) | constant', 'cosine')
     .option('--backend <name>', 'js | wasm (default: the fastest available; env STRATA_BACKEND)')
     .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', int('--threads'))
     .option('--seed <n>', 'random seed', (v) => Number(v), 0)

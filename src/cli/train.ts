@@ -17,6 +17,8 @@ export interface TrainOptions {
   batchSize: number;
   lr?: number;
   optimizer: string;
+  /** 'cosine' (default) anneals the learning rate to lr/50 over all batches; 'constant' keeps it. */
+  schedule?: string;
   backend?: string;
   threads?: number;
   seed: number;
@@ -85,7 +87,7 @@ export async function trainCommand(datasetName: string, o: TrainOptions): Promis
   const config: RunConfig = {
     format: 'strata-run/1', model: o.model, dataset: ds.name, inputShape: ds.inputShape, classNames: ds.classNames,
     mean: ds.mean, std: ds.std, dropout: o.model === 'cnn',
-    options: { epochs, batchSize: o.batchSize, optimizer: o.optimizer, lr: o.lr ?? 'default', seed: o.seed, backend, limit: o.limit ?? 'none' },
+    options: { epochs, batchSize: o.batchSize, optimizer: o.optimizer, lr: o.lr ?? 'default', schedule: o.schedule ?? 'cosine', seed: o.seed, backend, limit: o.limit ?? 'none' },
   };
   const summary = model.summary(ds.inputShape, { print: null });
   log(`${o.model}: ${summary.totalParams.toLocaleString('en-US')} parameters; ${x.shape[0]} training images (last 1/12 held out for validation); backend ${backend}`);
@@ -94,6 +96,12 @@ export async function trainCommand(datasetName: string, o: TrainOptions): Promis
   const timer = new EpochTimer();
   const interrupt = new InterruptOnSignal();
   const callbacks: st.train.Callback[] = [timer, interrupt];
+  const schedule = o.schedule ?? 'cosine';
+  if (schedule === 'cosine') {
+    const steps = epochs * Math.ceil(Math.floor(x.shape[0] * (1 - 1 / 12)) / o.batchSize);
+    const lr0 = optimizer.paramGroups[0].lr;
+    callbacks.push(new st.train.LRSchedulerCallback(new st.optim.CosineAnnealingLR(optimizer, { tMax: steps, etaMin: lr0 / 50 }), { perBatch: true }));
+  } else if (schedule !== 'constant') throw new st.StrataError('train', `unknown schedule '${schedule}'; choose cosine or constant`);
   if (!o.quiet) callbacks.push(new ProgressBar());
   const t0 = performance.now();
   const history = await st.fit(model, { x, y: train.labels }, {
