@@ -5,8 +5,9 @@
 // Training workloads use synthetic inputs of MNIST's shape (the rate does not depend on the
 // values), the zoo models, softmax cross-entropy and SGD with momentum 0.9, lr 0.01, one step per
 // `step()` inside `scoped` (as fit() does).
-// TODO(recurrent owner): W4 (char-LSTM: vocab 28, hidden 128, seq 16, batch 32, CE at every step).
+// W4 (char-LSTM) lives in workloads/w4.ts, written by the recurrent layers' owner.
 import type * as Strata from '../src/index.js';
+import { W4 } from './workloads/w4.js';
 
 export interface Runner {
   /** Runs one unit and returns the work it did, in `unit`s (before the "/s"). */
@@ -99,5 +100,6 @@ export const WORKLOADS: readonly Workload[] = [
   trainWorkload('W2', 'LeNet-5-like, batch 64, train', 'lenet5', 64),
   trainWorkload('W3', 'CNN conv32-conv64-pool-dense128, batch 128, train', 'cnn', 128),
   W3I,
+  W4,
   W5,
 ];
