@@ -1,0 +1,103 @@
+// SPDX-License-Identifier: MIT
+// Shared pieces of the peer benchmarks: the workload definitions every system implements (DESIGN.md
+// §5), the result line, and the timing loop (warm-up excluded, >= 3 repeats, median/min/max).
+import { availableParallelism } from 'node:os';
+
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W3i' | 'W4' | 'W5';
+export const WORKLOAD_IDS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W3i', 'W4', 'W5'];
+
+/** What each workload is, as every system implements it. Inputs are random data of MNIST's shapes. */
+export const WORKLOADS: Record<WorkloadId, { what: string; unit: string; batch: number }> = {
+  W1: { what: 'MLP 784-256-128-10 train, batch 128', unit: 'samples/s', batch: 128 },
+  W2: { what: 'LeNet-5-like train, batch 64', unit: 'samples/s', batch: 64 },
+  W3: { what: 'CNN conv32-conv64-pool-dense128 train, batch 128', unit: 'samples/s', batch: 128 },
+  W3i: { what: 'W3 inference, batch 256', unit: 'samples/s', batch: 256 },
+  W4: { what: 'char-LSTM vocab 28, hidden 128, seq 16, batch 32 train', unit: 'tokens/s', batch: 32 },
+  W5: { what: 'matmul 1024x1024x1024', unit: 'GFLOP/s', batch: 1 },
+};
+export const W4_SHAPE = { vocab: 28, hidden: 128, seq: 16, batch: 32 } as const;
+export const SGD = { lr: 0.01, momentum: 0.9 } as const;
+export const CORES = availableParallelism();
+
+/** One result line: DESIGN.md §5's format plus `system`, and `error` when the system could not run it. */
+export interface PeerResult {
+  system: string;
+  workload: string;
+  backend: string;
+  threads: number;
+  median: number;
+  min: number;
+  max: number;
+  unit: string;
+  repeats: number;
+  peakRssMiB: number;
+  error?: string;
+  note?: string;
+}
+
+/** One unit of work per `step()`, returning how much it was (samples, tokens, GFLOP). */
+export interface Runner {
+  step(): number | Promise<number>;
+  dispose?(): void;
+}
+
+export interface Timing { median: number; min: number; max: number; repeats: number; note?: string }
+
+const round = (x: number): number => (x >= 100 ? Math.round(x) : Math.round(x * 100) / 100);
+
+/**
+ * Warm-up (at least 2 steps or 15% of `seconds`), then `repeats` timed repeats sharing `seconds`,
+ * each at least one step. A system whose single step exceeds `maxStepSeconds` (TF.js's cpu backend
+ * spends minutes on one W3 step) is not repeated: its rate is that of one timed step after a single
+ * warm-up step, and the note says so.
+ */
+export async function measure(runner: Runner, seconds: number, repeats: number, maxStepSeconds: number): Promise<Timing> {
+  const t0 = performance.now();
+  await runner.step();
+  const first = (performance.now() - t0) / 1000;
+  if (first > maxStepSeconds) {
+    const t1 = performance.now();
+    const work = await runner.step();
+    const rate = work / ((performance.now() - t1) / 1000);
+    return { median: round(rate), min: round(rate), max: round(rate), repeats: 1, note: `one step takes ${first.toFixed(0)} s: one timed step after one warm-up step` };
+  }
+  const warmEnd = performance.now() + seconds * 150;
+  for (let i = 1; i < 2 || performance.now() < warmEnd; i++) await runner.step();
+  const rates: number[] = [];
+  for (let r = 0; r < repeats; r++) {
+    const end = performance.now() + (seconds * 1000) / repeats;
+    let work = 0;
+    const start = performance.now();
+    do work += await runner.step(); while (performance.now() < end);
+    rates.push(work / ((performance.now() - start) / 1000));
+  }
+  rates.sort((a, b) => a - b);
+  return { median: round(rates[Math.floor(rates.length / 2)]), min: round(rates[0]), max: round(rates[rates.length - 1]), repeats: rates.length };
+}
+
+export function peakRssMiB(): number {
+  return Math.round(process.resourceUsage().maxRSS / 1024);
+}
+
+/** Deterministic uniform floats in [lo, hi) (a small LCG: inputs only need MNIST's shapes). */
+export function uniform(n: number, lo = 0, hi = 1, seed = 1): Float32Array {
+  const out = new Float32Array(n);
+  let s = seed >>> 0 || 1;
+  for (let i = 0; i < n; i++) {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    out[i] = lo + ((hi - lo) * s) / 2 ** 32;
+  }
+  return out;
+}
+
+/** Integer labels in [0, classes). */
+export function labels(n: number, classes: number, seed = 2): Int32Array {
+  return Int32Array.from(uniform(n, 0, classes, seed), (v) => Math.min(classes - 1, Math.floor(v)));
+}
+
+/** One-hot rows of `labels`. */
+export function oneHot(ids: Int32Array, classes: number): Float32Array {
+  const out = new Float32Array(ids.length * classes);
+  ids.forEach((c, i) => { out[i * classes + c] = 1; });
+  return out;
+}
