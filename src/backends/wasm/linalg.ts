@@ -6,7 +6,7 @@ import type { Ctx } from './context.js';
 import { TASK } from './runtime.js';
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
-const GEMM_PAR_MIN = 1 << 19;
+const GEMM_PAR_MIN = 1 << 20;
 const WINDOW_PAR_MIN = 1 << 15;
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
