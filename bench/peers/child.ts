@@ -13,6 +13,7 @@ const { values } = parseArgs({
     seconds: { type: 'string', default: '6' },
     repeats: { type: 'string', default: '5' },
     'max-step-seconds': { type: 'string', default: '20' },
+    variant: { type: 'string', default: 'auto' },
   },
 });
 const system = values.system ?? '';
@@ -38,7 +39,7 @@ async function setup(): Promise<Setup> {
     }
     case 'strata': {
       const { setupStrataW4 } = await import('./strata-w4.js');
-      return setupStrataW4(workload, threads);
+      return setupStrataW4(workload, threads, values.variant);
     }
     default:
       throw new Error(`unknown system ${system}`);

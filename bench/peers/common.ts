@@ -47,19 +47,17 @@ const round = (x: number): number => (x >= 100 ? Math.round(x) : Math.round(x * 
 
 /**
  * Warm-up (at least 2 steps or 15% of `seconds`), then `repeats` timed repeats sharing `seconds`,
- * each at least one step. A system whose single step exceeds `maxStepSeconds` (TF.js's cpu backend
- * spends minutes on one W3 step) is not repeated: its rate is that of one timed step after a single
- * warm-up step, and the note says so.
+ * each at least one step. A system whose first step exceeds `maxStepSeconds` (TF.js's cpu backend
+ * spends minutes on one W3 step) is not repeated: its rate is that of the single step, and the note
+ * says so (such a rate is a slight underestimate; it is tens of times below the others anyway).
  */
 export async function measure(runner: Runner, seconds: number, repeats: number, maxStepSeconds: number): Promise<Timing> {
   const t0 = performance.now();
-  await runner.step();
+  const firstWork = await runner.step();
   const first = (performance.now() - t0) / 1000;
   if (first > maxStepSeconds) {
-    const t1 = performance.now();
-    const work = await runner.step();
-    const rate = work / ((performance.now() - t1) / 1000);
-    return { median: round(rate), min: round(rate), max: round(rate), repeats: 1, note: `one step takes ${first.toFixed(0)} s: one timed step after one warm-up step` };
+    const rate = round(firstWork / first);
+    return { median: rate, min: rate, max: rate, repeats: 1, note: `one step took ${first.toFixed(0)} s: the rate of that single step (no warm-up, not repeated)` };
   }
   const warmEnd = performance.now() + seconds * 150;
   for (let i = 1; i < 2 || performance.now() < warmEnd; i++) await runner.step();
@@ -80,7 +78,7 @@ export function peakRssMiB(): number {
 }
 
 /** Deterministic uniform floats in [lo, hi) (a small LCG: inputs only need MNIST's shapes). */
-export function uniform(n: number, lo = 0, hi = 1, seed = 1): Float32Array {
+export function uniform(n: number, lo = 0, hi = 1, seed = 1): Float32Array<ArrayBuffer> {
   const out = new Float32Array(n);
   let s = seed >>> 0 || 1;
   for (let i = 0; i < n; i++) {
@@ -91,12 +89,12 @@ export function uniform(n: number, lo = 0, hi = 1, seed = 1): Float32Array {
 }
 
 /** Integer labels in [0, classes). */
-export function labels(n: number, classes: number, seed = 2): Int32Array {
+export function labels(n: number, classes: number, seed = 2): Int32Array<ArrayBuffer> {
   return Int32Array.from(uniform(n, 0, classes, seed), (v) => Math.min(classes - 1, Math.floor(v)));
 }
 
 /** One-hot rows of `labels`. */
-export function oneHot(ids: Int32Array, classes: number): Float32Array {
+export function oneHot(ids: Int32Array, classes: number): Float32Array<ArrayBuffer> {
   const out = new Float32Array(ids.length * classes);
   ids.forEach((c, i) => { out[i * classes + c] = 1; });
   return out;

@@ -124,7 +124,6 @@ function lstmRunner(): Runner {
 
 export async function setupTfjs(backend: 'cpu' | 'wasm', workload: WorkloadId, threads = CORES): Promise<TfjsSetup> {
   const sel = await selectBackend(backend, threads);
-  tf.setSeed?.(1);
   let runner: Runner;
   switch (workload) {
     case 'W1': runner = trainRunner(mlp(), WORKLOADS.W1.batch); break;
