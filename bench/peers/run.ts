@@ -9,7 +9,7 @@
 // `system` (and `error` where a system could not run a workload), then one markdown table: Strata
 // next to each peer's best configuration, with the ratio Strata/peer.
 //
-// Systems: strata (bench/run.ts, wasm backend, all cores; W4 through bench/workloads/w4.ts until
+// Systems: strata (bench/run.ts, wasm backend, all cores and 1 thread; W4 through bench/workloads/w4.ts until
 // bench/run.ts lists it), tfjs-cpu and tfjs-wasm (@tensorflow/tfjs 4.22), jax-js (@jax-js/jax, its
 // main thread and a pool of `cores` workers), onnxruntime (onnxruntime-node, W3 inference only, the
 // model exported by io.exportOnnx), pytorch (bench/peers/torch_bench.py where a python3 with torch
@@ -55,7 +55,7 @@ const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
 /** The thread counts each system is measured at (the table shows each system's best). */
 const THREADS: Record<System, number[]> = {
-  strata: [CORES], 'tfjs-cpu': [1], 'tfjs-wasm': [CORES], 'jax-js': [...new Set([1, CORES])], onnxruntime: [CORES], pytorch: [...new Set([CORES, 1])],
+  strata: [...new Set([CORES, 1])], 'tfjs-cpu': [1], 'tfjs-wasm': [CORES], 'jax-js': [...new Set([1, CORES])], onnxruntime: [CORES], pytorch: [...new Set([CORES, 1])],
 };
 
 function failed(system: System, workload: WorkloadId, threads: number, error: string): PeerResult {
