@@ -95,7 +95,7 @@ export class Conv1d extends Module {
 
 export interface ConvTranspose2dLayerOptions extends LayerOptions {
   stride?: IntPair;
-  padding?: IntPair | 'valid' | 'same';
+  padding?: IntPair | 'valid' | 'same' | 'full';
   outputPadding?: IntPair;
   dilation?: IntPair;
   groups?: number;
@@ -112,7 +112,7 @@ export class ConvTranspose2d extends Module {
   readonly bias: Parameter | null;
   readonly kernelSize: [number, number];
   readonly stride: IntPair;
-  readonly padding: IntPair | 'valid' | 'same';
+  readonly padding: IntPair | 'valid' | 'same' | 'full';
   readonly outputPadding: IntPair;
   readonly dilation: IntPair;
   readonly groups: number;

@@ -106,6 +106,18 @@ test('convTranspose2d inverts the shapes of a strided conv2d and is its adjoint:
   assert.deepEqual(F.convTranspose2d(rand64([1, 2, 5, 5]), rand64([2, 1, 3, 3]), null, { stride: 2, padding: 'same' }).shape, [1, 1, 10, 10]);
 });
 
+test("convTranspose2d 'full' is the adjoint of a 'full' conv2d, dilated too", () => {
+  const x = rand64([1, 2, 5, 6]);
+  const w = rand64([3, 2, 3, 2], 10);
+  const cx = F.conv2d(x, w, null, { padding: 'full', dilation: [2, 1] });
+  assert.deepEqual(cx.shape, [1, 3, 9, 7]);
+  const y = rand64([...cx.shape], 11);
+  const ty = F.convTranspose2d(y, w, null, { padding: 'full', dilation: [2, 1] });
+  assert.deepEqual(ty.shape, x.shape);
+  assert.ok(Math.abs(cx.mul(y).sum().item() - x.mul(ty).sum().item()) < 1e-10);
+  assert.deepEqual(new st.nn.ConvTranspose2d(3, 2, 3, { padding: 'full' }).forward(st.zeros([1, 3, 7, 7])).shape, [1, 2, 5, 5]);
+});
+
 test('pooling values: max/min/avg over windows, padding never wins a max, Keras average excludes padding', () => {
   const x = st.arange(16).float().reshape([1, 1, 4, 4]);
   assertClose(F.maxPool2d(x, 2), [[[[5, 7], [13, 15]]]]);

@@ -63,8 +63,12 @@ export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
 
 export interface ConvTranspose2dOptions {
   stride?: IntPair;
-  /** Zero-padding removed from each side of the output (PyTorch), or 'valid' (none) / 'same' (output = input·stride). */
-  padding?: IntPair | 'valid' | 'same';
+  /**
+   * Zero-padding removed from each side of the output (PyTorch), or 'valid' (none), 'same'
+   * (output = input·stride) or 'full' (the adjoint of a 'full' convolution: dilation·(k − 1) removed
+   * from each side, output (H − 1)·stride − dilation·(k − 1) + 1).
+   */
+  padding?: IntPair | 'valid' | 'same' | 'full';
   /** Extra rows/columns added to one side of the output, to pick among the sizes a stride allows. */
   outputPadding?: IntPair;
   dilation?: IntPair;
@@ -95,7 +99,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
     size = [h * s[0], w * s[1]];
     pads = resolvePadding2d('convTranspose2d', 'same', size, [kh, kw], s, d);
   } else {
-    const p = padding === 'valid' ? [0, 0] : pair('convTranspose2d', 'padding', padding);
+    const p = padding === 'valid' ? [0, 0] : padding === 'full' ? [d[0] * (kh - 1), d[1] * (kw - 1)] : pair('convTranspose2d', 'padding', padding);
     const op = pair('convTranspose2d', 'outputPadding', outputPadding);
     if (op[0] >= Math.max(s[0], d[0]) || op[1] >= Math.max(s[1], d[1])) throw new StrataError('convTranspose2d', `outputPadding [${op.join(',')}] must be smaller than the stride or the dilation`);
     size = [(h - 1) * s[0] - 2 * p[0] + d[0] * (kh - 1) + op[0] + 1, (w - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op[1] + 1];
