@@ -69,7 +69,11 @@ export function tensor(data: Nested | TypedArray, opts: CreateOptions & { shape?
 
 export function full(shape: ShapeArg, value: number, opts: CreateOptions = {}): Tensor {
   const s = shapeOf(shape);
-  return make(new Array<number>(sizeOf(s)).fill(value), s, opts, opts.dtype ?? 'float32');
+  checkShape('full', s);
+  // One scalar broadcast by the backend: no JS array of the whole size, however large the tensor.
+  const t = Tensor._scalar(getBackend(opts.backend), value, opts.dtype ?? 'float32').expand(s);
+  if (opts.requiresGrad) t.requiresGrad = true;
+  return t;
 }
 export function zeros(shape: ShapeArg, opts: CreateOptions = {}): Tensor { return full(shape, 0, opts); }
 export function ones(shape: ShapeArg, opts: CreateOptions = {}): Tensor { return full(shape, 1, opts); }

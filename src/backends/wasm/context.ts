@@ -61,9 +61,9 @@ const U32 = new Uint32Array(F32.buffer);
 
 export function viewOf(rt: Runtime, b: WasmBuf): TypedArray {
   switch (b.dtype) {
-    case 'float32': return rt.f32.subarray(b.ptr >> 2, (b.ptr >> 2) + b.size);
-    case 'int32': return rt.i32.subarray(b.ptr >> 2, (b.ptr >> 2) + b.size);
-    case 'float64': return rt.f64.subarray(b.ptr >> 3, (b.ptr >> 3) + b.size);
+    case 'float32': return rt.f32.subarray(b.ptr >>> 2, (b.ptr >>> 2) + b.size);
+    case 'int32': return rt.i32.subarray(b.ptr >>> 2, (b.ptr >>> 2) + b.size);
+    case 'float64': return rt.f64.subarray(b.ptr >>> 3, (b.ptr >>> 3) + b.size);
     case 'bool': return rt.u8.subarray(b.ptr, b.ptr + b.size);
   }
 }

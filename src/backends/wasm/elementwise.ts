@@ -21,7 +21,7 @@ export function unaryKernel<P extends UnaryPrim>(ctx: Ctx, op: P): Kernel<P> {
     const n = sizeOf(out.shape);
     if (n === 0) return;
     const rt = ctx.rt;
-    const d = rt.desc >> 2;
+    const d = rt.desc >>> 2;
     const i32 = rt.i32;
     i32[d] = code;
     i32[d + 1] = n;
@@ -37,7 +37,7 @@ function eltwise(ctx: Ctx, kind: number, op: number, out: View, ins: readonly Vi
   if (n === 0) return true;
   const rt = ctx.rt;
   const i32 = rt.i32;
-  const d = rt.desc >> 2;
+  const d = rt.desc >>> 2;
   // header: kind, op, out, x, y, z, rows, odometers; the N-d descriptor follows at slot 8
   i32[d] = kind;
   i32[d + 1] = op;

@@ -12,7 +12,7 @@ function outOfBounds(op: string, v: number, n: number, shape: readonly number[],
 /** Writes the indexing descriptor: index shape, strides A (axis zeroed), strides B, axis stride, axis size. */
 function desc(ctx: Ctx, idxShape: readonly number[], a: readonly number[], b: readonly number[], axis: number, n: number): void {
   const i32 = ctx.rt.i32;
-  const d = ctx.rt.desc >> 2;
+  const d = ctx.rt.desc >>> 2;
   i32.fill(0, d, d + 27);
   i32[d] = idxShape.length;
   for (let j = 0; j < idxShape.length; j++) {

@@ -72,7 +72,7 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
     else {
       temp = rt.temp(offs.length * 4);
       table = temp[0];
-      rt.i32.set(offs, table >> 2);
+      rt.i32.set(offs, table >>> 2);
     }
     const threads = rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
     const [ws, wsPer] = rt.gemmWorkspace(threads);

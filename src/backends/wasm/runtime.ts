@@ -134,7 +134,7 @@ export class Runtime {
   /** Writes i32 values into the descriptor area at slot `at`. */
   setDesc(at: number, values: readonly number[]): void {
     if (at + values.length > DESC_SLOTS) throw new StrataError('wasm', 'kernel descriptor too large');
-    this.i32.set(values, (this.desc >> 2) + at);
+    this.i32.set(values, (this.desc >>> 2) + at);
   }
 
   /** Threads to use for `work` units (~flops or elements): 1 below `minPerThread` units per thread. */
