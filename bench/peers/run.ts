@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // npm run bench:peers -- [--workload W1,W3i] [--systems strata,tfjs-wasm,jax-js] [--seconds 6] [--repeats 5] [--rounds 1]
 //                        [--strata-variant auto|simd|relaxed-simd] [--max-step-seconds 20] [--timeout 900]
+//                        [--from run1.out,run2.out]   (no measuring: the table of saved JSON lines, later files winning)
 //
 // The standard workloads (DESIGN.md §5) on Strata and its peers, interleaved: for each workload,
 // every system runs in turn (each in a fresh process), so the systems share one time window and
@@ -16,7 +17,7 @@
 // exists; all cores and 1 thread, with the OpenMP OpenBLAS first on LD_LIBRARY_PATH when present).
 // Inputs are random data of MNIST's shapes: throughput does not depend on the values.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { WORKLOADS as STRATA_WORKLOADS } from '../workloads.js';
@@ -38,6 +39,7 @@ const { values } = parseArgs({
     'strata-variant': { type: 'string', default: 'auto' },
     'max-step-seconds': { type: 'string', default: '20' },
     timeout: { type: 'string', default: '900' },
+    from: { type: 'string' },
   },
 });
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -115,7 +117,17 @@ function runOne(system: System, workload: WorkloadId, threads: number): PeerResu
 
 // ---- measure, interleaved ----
 const results: PeerResult[] = [];
-for (let round = 0; round < Number(values.rounds); round++) {
+if (values.from) {
+  const byKey = new Map<string, PeerResult>();
+  for (const file of list(values.from)) {
+    for (const line of readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{'))) {
+      const r = JSON.parse(line) as PeerResult;
+      byKey.set(`${r.system} ${r.workload} ${r.threads}`, r);
+    }
+  }
+  results.push(...[...byKey.values()].filter((r) => workloads.includes(r.workload as WorkloadId) && systems.includes(r.system as System)));
+}
+for (let round = 0; round < (values.from ? 0 : Number(values.rounds)); round++) {
   for (const w of workloads) {
     for (const s of systems) {
       if (s === 'onnxruntime' && w !== 'W3i') continue;
@@ -131,7 +143,7 @@ for (let round = 0; round < Number(values.rounds); round++) {
 // ---- one table: each system's best configuration; over rounds, the median of the medians ----
 const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(x >= 10 ? 1 : 2));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-interface Cell { value: number; min: number; max: number; threads: number; error?: string }
+interface Cell { value: number; min: number; max: number; threads: number; error?: string; single?: boolean }
 function best(system: System, w: WorkloadId): Cell | null {
   const mine = results.filter((r) => r.system === system && r.workload === w);
   if (!mine.length) return null;
@@ -139,7 +151,7 @@ function best(system: System, w: WorkloadId): Cell | null {
   if (!ok.length) return { value: 0, min: 0, max: 0, threads: mine[0].threads, error: mine[0].error };
   const cells = [...new Set(ok.map((r) => r.threads))].map((t) => {
     const rs = ok.filter((r) => r.threads === t);
-    return { value: median(rs.map((r) => r.median)), min: Math.min(...rs.map((r) => r.min)), max: Math.max(...rs.map((r) => r.max)), threads: t };
+    return { value: median(rs.map((r) => r.median)), min: Math.min(...rs.map((r) => r.min)), max: Math.max(...rs.map((r) => r.max)), threads: t, single: rs.some((r) => r.repeats === 1) };
   });
   return cells.reduce((a, b) => (b.value > a.value ? b : a));
 }
@@ -154,13 +166,13 @@ const footnote = (e: string): string => {
 const header = ['workload', 'unit', ...(systems.includes('strata') ? ['Strata'] : []), ...peers.map((p) => `${LABELS[p]} (Strata/it)`)];
 const rows = workloads.map((w) => {
   const st = systems.includes('strata') ? best('strata', w) : null;
-  const stCell = st ? (st.error ? footnote(st.error) : `${fmt(st.value)} (${st.threads}T)`) : '-';
+  const stCell = st ? (st.error ? footnote(st.error) : `${fmt(st.value)} (${st.threads}T)${st.single ? ' †' : ''}`) : '-';
   return [w, WORKLOADS[w].unit, ...(systems.includes('strata') ? [stCell] : []), ...peers.map((p) => {
     const c = best(p, w);
     if (!c) return '-';
     if (c.error) return footnote(c.error);
     const ratio = st && !st.error && st.value > 0 ? ` **${(st.value / c.value).toFixed(st.value / c.value >= 10 ? 0 : 2)}x**` : '';
-    return `${fmt(c.value)} (${c.threads}T)${ratio}`;
+    return `${fmt(c.value)} (${c.threads}T)${c.single ? ' †' : ''}${ratio}`;
   })];
 });
 console.log('');
@@ -169,4 +181,5 @@ console.log(`|${header.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`)
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log('');
 console.log(`Median of ${values.rounds} round(s); each cell is a system's best thread count (nT); ratio = Strata / peer (> 1: Strata faster). ${CORES} cores.`);
+if (results.some((r) => r.repeats === 1)) console.log('† a single timed step (its first step took longer than --max-step-seconds; see the JSON note)');
 errors.forEach((e, i) => console.log(`[${i + 1}] ${e}`));
