@@ -180,6 +180,6 @@ console.log(`| ${header.join(' | ')} |`);
 console.log(`|${header.map((_, i) => (i < 2 ? ' --- ' : ' ---: ')).join('|')}|`);
 for (const r of rows) console.log(`| ${r.join(' | ')} |`);
 console.log('');
-console.log(`Median of ${values.rounds} round(s); each cell is a system's best thread count (nT); ratio = Strata / peer (> 1: Strata faster). ${CORES} cores.`);
+console.log(`${values.from ? `From ${values.from}` : `Median of ${values.rounds} round(s)`}; each cell is a system's best thread count (nT); ratio = Strata / peer (> 1: Strata faster). ${CORES} cores.`);
 if (results.some((r) => r.repeats === 1)) console.log('† a single timed step (its first step took longer than --max-step-seconds; see the JSON note)');
 errors.forEach((e, i) => console.log(`[${i + 1}] ${e}`));
