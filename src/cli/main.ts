@@ -38,6 +38,7 @@ export function program(): Command {
     .option('--limit <n>', 'use only the first n training images (quick runs)', int('--limit'))
     .option('--data-dir <dir>', 'folder with the dataset files (CIFAR-10)')
     .option('--no-report', 'skip report.html')
+    .option('--dropout', "the W3 CNN with Keras's dropout layers (0.25, 0.5); longer runs gain from it")
     .option('--hidden <n>', 'names: LSTM hidden size', int('--hidden'))
     .action(async (dataset: string, o) => {
       if (dataset === 'names') await trainNamesCommand(o);

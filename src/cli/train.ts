@@ -12,6 +12,8 @@ import { type EpochMetrics, type RunConfig, type RunMetrics, saveModel, writeJso
 import { selectBackend } from './backend.js';
 
 export interface TrainOptions {
+  /** Dropout in the W3 CNN (Keras's 0.25/0.5); off by default, as the benchmark's W3. */
+  dropout?: boolean;
   model: string;
   epochs?: number;
   batchSize: number;
@@ -83,10 +85,11 @@ export async function trainCommand(datasetName: string, o: TrainOptions): Promis
   const norm = st.data.normalize(ds.mean, ds.std);
   const x = norm(train.images, generator).keep();
   train.images.dispose();
-  const model = st.models.createModel(o.model, { inputShape: ds.inputShape, classes: ds.classNames.length, dropout: o.model === 'cnn' });
+  const dropout = o.model === 'cnn' && o.dropout === true;
+  const model = st.models.createModel(o.model, { inputShape: ds.inputShape, classes: ds.classNames.length, dropout });
   const config: RunConfig = {
     format: 'strata-run/1', model: o.model, dataset: ds.name, inputShape: ds.inputShape, classNames: ds.classNames,
-    mean: ds.mean, std: ds.std, dropout: o.model === 'cnn',
+    mean: ds.mean, std: ds.std, dropout,
     options: { epochs, batchSize: o.batchSize, optimizer: o.optimizer, lr: o.lr ?? 'default', schedule: o.schedule ?? 'cosine', seed: o.seed, backend, limit: o.limit ?? 'none' },
   };
   const summary = model.summary(ds.inputShape, { print: null });
