@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel } from '../../backend/backend.js';
 import { broadcastStrides, sizeOf } from '../../core/shape.js';
+import { windowCounts } from '../../ir/infer.js';
 import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
 import { TASK } from './runtime.js';
@@ -89,8 +90,7 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
 
 function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttrs, src: number, dst: number): number {
   const [n, c, h, w] = image;
-  const ow = Math.floor((w + a.padding[2] + a.padding[3] - a.dilation[1] * (a.kernel[1] - 1) - 1) / a.stride[1]) + 1;
-  const oh = L / ow;
+  const [oh, ow] = windowCounts('unfold', [h, w], a);
   ctx.rt.setDesc(0, [n, c, h, w, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], oh, ow, src, dst]);
   return Math.max(1, Math.min(n * c, ctx.rt.threadsFor(n * c * a.kernel[0] * a.kernel[1] * L, WINDOW_PAR_MIN)));
 }
