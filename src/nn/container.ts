@@ -4,46 +4,11 @@ import type { Tensor } from '../tensor/tensor.js';
 import { Module } from './module.js';
 
 /**
- * Layers applied one after another. Children are named by position, so state-dict keys read
- * `0.weight`, `2.bias` (or `layers.0.weight` when held in a field named `layers`), as in PyTorch.
- *
- * @example
- * const mlp = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
- * mlp.numParameters(); // 26
- */
-export class Sequential extends Module {
-  readonly _layers: Module[];
-  constructor(...layers: Module[]) {
-    super();
-    this._layers = layers;
-  }
-  protected override entries(): [string, Module][] {
-    return this._layers.map((m, i): [string, Module] => [String(i), m]);
-  }
-  get length(): number { return this._layers.length; }
-  at(i: number): Module {
-    const m = this._layers.at(i);
-    if (!m) throw new StrataError('Sequential', `index ${i} is out of range for ${this._layers.length} layers`);
-    return m;
-  }
-  append(layer: Module): this {
-    this._layers.push(layer);
-    return this;
-  }
-  [Symbol.iterator](): Iterator<Module> { return this._layers[Symbol.iterator](); }
-  forward(x: Tensor): Tensor {
-    let y = x;
-    for (const layer of this._layers) y = layer.forward(y);
-    return y;
-  }
-}
-
-/**
  * A list of modules whose parameters are found by the walker, for models whose forward pass
  * loops over layers in its own way. It has no forward of its own.
  */
 export class ModuleList extends Module {
-  readonly _modules: Module[];
+  protected readonly _modules: Module[];
   constructor(modules: Iterable<Module> = []) {
     super();
     this._modules = [...modules];
@@ -54,7 +19,7 @@ export class ModuleList extends Module {
   get length(): number { return this._modules.length; }
   at(i: number): Module {
     const m = this._modules.at(i);
-    if (!m) throw new StrataError('ModuleList', `index ${i} is out of range for ${this._modules.length} modules`);
+    if (!m) throw new StrataError(this.typeName, `index ${i} is out of range for ${this._modules.length} modules`);
     return m;
   }
   append(m: Module): this {
@@ -62,7 +27,26 @@ export class ModuleList extends Module {
     return this;
   }
   [Symbol.iterator](): Iterator<Module> { return this._modules[Symbol.iterator](); }
-  forward(): Tensor {
+  forward(..._inputs: Tensor[]): Tensor {
     throw new StrataError('ModuleList', 'has no forward(); iterate over its modules instead');
+  }
+}
+
+/**
+ * Layers applied one after another. Children are named by position, so state-dict keys read
+ * `0.weight`, `2.bias` (or `layers.0.weight` when held in a field named `layers`), as in PyTorch.
+ *
+ * @example
+ * const mlp = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
+ * mlp.numParameters(); // 26
+ */
+export class Sequential extends ModuleList {
+  constructor(...layers: Module[]) {
+    super(layers);
+  }
+  override forward(x: Tensor): Tensor {
+    let y = x;
+    for (const layer of this._modules) y = layer.forward(y);
+    return y;
   }
 }
