@@ -95,26 +95,22 @@ function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttr
   return Math.max(1, Math.min(n * c, ctx.rt.threadsFor(n * c * a.kernel[0] * a.kernel[1] * L, WINDOW_PAR_MIN)));
 }
 
-/** im2col: [N, C, H, W] -> [N, C*kh*kw, OH*OW], shared out by (n, c) planes. */
-export function unfoldKernel(ctx: Ctx): Kernel<'unfold'> {
-  const fb = ctx.fallback('unfold');
+/**
+ * im2col ([N, C, H, W] -> [N, C*kh*kw, OH*OW]) and col2im (the sum back), shared out by (n, c)
+ * planes. Both describe the same windows over the image side, so one kernel body serves both.
+ */
+function windowKernel<P extends 'unfold' | 'fold'>(ctx: Ctx, prim: P): Kernel<P> {
+  const fb = ctx.fallback(prim);
+  const task = prim === 'unfold' ? TASK.UNFOLD : TASK.FOLD;
   return (out, ins, attrs) => {
-    const [x] = ins;
-    if (x.dtype !== 'float32') return fb(out, ins, attrs);
+    const [src] = ins;
+    if (src.dtype !== 'float32') return fb(out, ins, attrs);
     if (sizeOf(out.shape) === 0) return;
-    const threads = windowDesc(ctx, x.shape, out.shape[2], attrs, ctx.ptr(x), ctx.ptr(out));
-    ctx.rt.pool.run(TASK.UNFOLD, ctx.rt.desc, threads);
+    const [image, cols] = prim === 'unfold' ? [src, out] : [out, src];
+    const threads = windowDesc(ctx, image.shape, cols.shape[2], attrs, ctx.ptr(src), ctx.ptr(out));
+    ctx.rt.pool.run(task, ctx.rt.desc, threads);
   };
 }
 
-/** col2im: sums window columns back into [N, C, H, W]. */
-export function foldKernel(ctx: Ctx): Kernel<'fold'> {
-  const fb = ctx.fallback('fold');
-  return (out, ins, attrs) => {
-    const [cols] = ins;
-    if (cols.dtype !== 'float32') return fb(out, ins, attrs);
-    if (sizeOf(out.shape) === 0) return;
-    const threads = windowDesc(ctx, out.shape, cols.shape[2], attrs, ctx.ptr(cols), ctx.ptr(out));
-    ctx.rt.pool.run(TASK.FOLD, ctx.rt.desc, threads);
-  };
-}
+export const unfoldKernel = (ctx: Ctx): Kernel<'unfold'> => windowKernel(ctx, 'unfold');
+export const foldKernel = (ctx: Ctx): Kernel<'fold'> => windowKernel(ctx, 'fold');
