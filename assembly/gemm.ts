@@ -23,6 +23,22 @@ export function gemmWorkspaceBytes(): i32 {
   return MC * KC * 4 + NC * KC * 4 + 8 * NR * 4 + 64;
 }
 
+/**
+ * Transposes the 4x4 block whose rows are x0..x3 and stores its rows at d, d + 32, d + 64, d + 96
+ * (four consecutive rows of an 8-wide B panel).
+ */
+// @ts-ignore: decorator
+@inline function transpose4(x0: v128, x1: v128, x2: v128, x3: v128, d: usize): void {
+  const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
+  const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
+  const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
+  const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
+  v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
+  v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
+  v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
+  v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+}
+
 /** Packs B(p, j) for p < kc, j < nc into ceil(nc/8) panels of kc x 8, zero padded. */
 function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, dst: usize): void {
   const rsB = <usize>brs << 2, csB = <usize>bcs << 2;
@@ -36,6 +52,30 @@ function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, dst: usize): void
         src += rsB;
         dst += NR * 4;
       }
+    }
+  } else if (brs == 1) {
+    // transposed B: each column's k values are contiguous; 4x4 in-register transposes turn
+    // 8 columns x 4 k into 4 rows of the panel
+    const kc4 = kc & ~3;
+    for (; jp + NR <= nc; jp += NR) {
+      const c0 = b + <usize>jp * csB;
+      const c1 = c0 + csB, c2 = c1 + csB, c3 = c2 + csB, c4 = c3 + csB, c5 = c4 + csB, c6 = c5 + csB, c7 = c6 + csB;
+      let d = dst;
+      for (let p = 0; p < kc4; p += 4) {
+        const o = <usize>p << 2;
+        transpose4(v128.load(c0 + o), v128.load(c1 + o), v128.load(c2 + o), v128.load(c3 + o), d);
+        transpose4(v128.load(c4 + o), v128.load(c5 + o), v128.load(c6 + o), v128.load(c7 + o), d + 16);
+        d += 4 * NR * 4;
+      }
+      for (let p = kc4; p < kc; p++) {
+        const o = <usize>p << 2;
+        store<f32>(d, load<f32>(c0 + o)); store<f32>(d, load<f32>(c1 + o), 4);
+        store<f32>(d, load<f32>(c2 + o), 8); store<f32>(d, load<f32>(c3 + o), 12);
+        store<f32>(d, load<f32>(c4 + o), 16); store<f32>(d, load<f32>(c5 + o), 20);
+        store<f32>(d, load<f32>(c6 + o), 24); store<f32>(d, load<f32>(c7 + o), 28);
+        d += NR * 4;
+      }
+      dst += <usize>(kc * NR * 4);
     }
   }
   for (; jp < nc; jp += NR) {
