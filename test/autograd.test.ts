@@ -201,3 +201,34 @@ describe('gradcheck reports the worst element', () => {
     assert.throws(() => st.gradcheck((x) => wrong(x), [f64([1, 2])]), /gradcheck: input 0 \[2\] at \[\d\]: analytic .* vs numeric/);
   });
 });
+
+describe('split and unbind share one backward (the pieces\' gradients are concatenated once)', () => {
+  const x0 = [[1, 2, 3], [4, 5, 6]];
+  // each piece used in its own way; the middle column unused, the first used twice
+  const f = (x: st.Tensor): st.Tensor => {
+    const [a, , c] = x.unbind(1);
+    return a.mul(a).sum().add(c.sin().sum()).add(a.mul(c).sum());
+  };
+  test('values: each piece gets its own gradient, unused pieces zero', () => {
+    const x = f64(x0, true);
+    f(x).backward();
+    const expected = x0.map(([a, , c]) => [2 * a + c, 0, Math.cos(c) + a]);
+    assertClose(x.grad!, expected, 1e-12);
+    assert.equal(x.split(1, 1)[0].gradFn, 'split');
+  });
+  test('agrees with finite differences, to second order, and with forward mode', () => {
+    assert.ok(st.gradcheck(f, [f64(x0)]));
+    assert.ok(st.gradgradcheck(f, [f64(x0)]));
+    assert.ok(st.jvpcheck((x) => st.stack(x.unbind(0).map((r) => r.sin()), 0), [f64(x0)]));
+  });
+  test('retainGraph runs the shared backward twice; grad() through a split; uneven split sizes', () => {
+    const x = f64(x0, true);
+    const y = f(x);
+    y.backward(undefined, { retainGraph: true });
+    y.backward();
+    const once = x0.map(([a, , c]) => [2 * a + c, 0, Math.cos(c) + a]);
+    assertClose(x.grad!, once.map((r) => r.map((v) => 2 * v)), 1e-12);
+    const g = st.grad((t: st.Tensor) => { const [p, q] = t.split([1, 2], 1); return p.sum().add(q.mul(q).sum()); })(f64(x0));
+    assertClose(g, [[1, 4, 6], [1, 10, 12]], 1e-12);
+  });
+});

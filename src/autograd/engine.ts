@@ -13,6 +13,23 @@ export interface GradNode {
   inputs: Tensor[] | null;
   out: Tensor | null;
   readonly vjp: (g: Tensor, inputs: readonly Tensor[], out: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
+  /**
+   * Set on each output of a multi-output op (split): instead of calling `vjp` per output, the sweep
+   * gathers the outputs' gradients and, when it reaches the op's single input, hands them to the
+   * group's `combine` at once.
+   */
+  readonly group?: { readonly of: GradGroup; readonly index: number };
+}
+
+/**
+ * The shared backward of a multi-output op. `combine` turns the gradients of its outputs (null for an
+ * output that received none) into the gradient of its input: for split, one concatenation, where a
+ * vjp per piece would pad each piece's gradient to the input's full size and sum them (T pieces:
+ * O(T²) work instead of O(T)).
+ */
+export interface GradGroup {
+  readonly size: number;
+  combine(grads: readonly (Tensor | null)[]): Tensor;
 }
 
 export interface BackwardOptions {
@@ -64,9 +81,16 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
   }
   const grads = new Map<Tensor, Tensor>();
   const result = new Map<Tensor, Tensor>();
+  // gradients of multi-output groups, gathered by the group's input until the sweep reaches it
+  const gathered = new Map<Tensor, Map<GradGroup, (Tensor | null)[]>>();
   roots.forEach((r, i) => accumulate(grads, r, seeds[i]));
   const sweep = (): void => {
     for (const t of order) {
+      const groups = gathered.get(t);
+      if (groups) {
+        gathered.delete(t);
+        for (const [group, gs] of groups) accumulate(grads, t, group.combine(gs));
+      }
       const g = grads.get(t);
       if (!g) continue;
       if (targetSet?.has(t)) {
@@ -81,7 +105,15 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       }
       const inputs = node.inputs!;
       const needs = inputs.map((x) => x.requiresGrad && (leads === null || leads.has(x)));
-      if (needs.some(Boolean)) {
+      if (node.group && needs[0]) {
+        const { of, index } = node.group;
+        let groups = gathered.get(inputs[0]);
+        if (!groups) gathered.set(inputs[0], (groups = new Map()));
+        let gs = groups.get(of);
+        if (!gs) groups.set(of, (gs = new Array<Tensor | null>(of.size).fill(null)));
+        const prev = gs[index];
+        gs[index] = prev ? prev.add(g) : g;
+      } else if (needs.some(Boolean) && !node.group) {
         const gs = node.vjp(g, inputs, node.out ?? t, needs);
         inputs.forEach((x, i) => {
           const gi = gs[i];

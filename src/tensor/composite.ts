@@ -3,6 +3,7 @@
 import type { DType, TypedArray } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { normAxes, normAxis } from '../core/shape.js';
+import type { GradGroup } from '../autograd/engine.js';
 import type { Tensor } from './tensor.js';
 
 export type Nested = number | boolean | Nested[];
@@ -152,11 +153,35 @@ export function split(x: Tensor, size: number | readonly number[], dim: number):
     if (total !== n) throw new StrataError('split', `sizes [${sizes.join(',')}] sum to ${total}, but dimension ${d} of ${fmtShape(x.shape)} has ${n}`);
   }
   let start = 0;
-  return sizes.map((s) => {
+  const pieces = sizes.map((s) => {
     const piece = slice(x, d, start, start + s);
     start += s;
     return piece;
   });
+  if (pieces.length > 1 && pieces.every((p) => p._node)) shareBackward(pieces, d);
+  return pieces;
+}
+
+/**
+ * Gives the pieces of one split a shared backward: their gradients are concatenated into the
+ * input's gradient in one op. With a backward per piece, each piece's gradient would be padded to
+ * the input's full size and summed, so iterating over T steps (an unrolled RNN) would cost O(T²).
+ */
+function shareBackward(pieces: readonly Tensor[], dim: number): void {
+  const group: GradGroup = {
+    size: pieces.length,
+    combine: (grads) => cat(grads.map((g, i) => g ?? pieces[i].zerosLike()), dim),
+  };
+  pieces.forEach((p, index) => {
+    const n = p._node!;
+    p._attachNode({ name: 'split', inputs: n.inputs, out: p, vjp: n.vjp, group: { of: group, index } });
+  });
+}
+
+/** The slices of `x` along `dim`, with that dimension removed (PyTorch's `unbind`). */
+export function unbind(x: Tensor, dim: number): Tensor[] {
+  const d = normAxis('unbind', dim, x.ndim);
+  return split(x, 1, d).map((p) => p.squeeze(d));
 }
 
 export function pad(x: Tensor, pads: readonly number[], value: number): Tensor {

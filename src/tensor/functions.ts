@@ -68,6 +68,8 @@ export const indexSelect = (x: Tensor, dim: number, idx: Tensor | readonly numbe
 export const gather = (x: Tensor, dim: number, idx: Tensor): Tensor => x.gather(dim, idx);
 export const scatterAdd = (x: Tensor, dim: number, idx: Tensor, src: Tensor): Tensor => x.scatterAdd(dim, idx, src);
 export const split = (x: Tensor, size: number | readonly number[], dim = 0): Tensor[] => x.split(size, dim);
+/** The slices of `x` along `dim`, that dimension removed. @example unbind(randn([3, 4]), 1).length // 4 */
+export const unbind = (x: Tensor, dim = 0): Tensor[] => x.unbind(dim);
 export const chunk = (x: Tensor, chunks: number, dim = 0): Tensor[] => x.chunk(chunks, dim);
 export const pad = (x: Tensor, pads: readonly number[], value = 0): Tensor => x.pad(pads, value);
 export const flip = (x: Tensor, dims: Axis): Tensor => x.flip(dims);

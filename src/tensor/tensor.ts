@@ -373,6 +373,8 @@ export class Tensor {
   }
   /** Splits into pieces of `size` (or of the listed sizes) along `dim`. */
   split(size: number | readonly number[], dim = 0): Tensor[] { return C.split(this, size, dim); }
+  /** The slices along `dim`, that dimension removed; gradients flow back through one concatenation. @example randn([3, 4]).unbind(0).length // 3 */
+  unbind(dim = 0): Tensor[] { return C.unbind(this, dim); }
   chunk(chunks: number, dim = 0): Tensor[] { return C.split(this, Math.ceil(this.shape[normAxis('chunk', dim, this.ndim)] / chunks), dim); }
   /** Pads with a constant, PyTorch order: `[left, right]` for the last dim, then the one before... */
   pad(pads: readonly number[], value = 0): Tensor { return C.pad(this, pads, value); }

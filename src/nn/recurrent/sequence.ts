@@ -92,7 +92,7 @@ export function recurrent(mode: RecurrentMode, input: Tensor, state: SequenceSta
 /** One layer, one direction: the loop over time. `xg` is the projected input [.., G·H]. */
 function runDirection(mode: RecurrentMode, xg: Tensor, tDim: number, h0: Tensor, c0: Tensor, w: CellWeights, masks: readonly (Tensor | null)[] | null, reverse: boolean): { output: Tensor; h: Tensor; c: Tensor } {
   const steps = xg.shape[tDim];
-  const xs = unbindTime(xg, tDim);
+  const xs = xg.unbind(tDim);
   const outs = new Array<Tensor>(steps);
   let h = h0;
   let c = c0;
@@ -117,20 +117,6 @@ function runDirection(mode: RecurrentMode, xg: Tensor, tDim: number, h0: Tensor,
     }
   }
   return { output: stack(outs, tDim), h, c };
-}
-
-/**
- * The steps of `x` along `dim`, as a list. Splitting in a tree (4 ways per level) rather than taking
- * T slices of the whole tensor matters for the backward pass: each slice's gradient is padded back to
- * its parent's full size, so T slices of one tensor cost O(T²·N·G) in backward, the tree O(T·log T·N·G)
- * (measured: 2× faster backward at T = 16, 5× at T = 64). NOTE: a multi-output `unbind` node in the
- * engine would make this O(T·N·G); until then this composes from existing ops.
- */
-export function unbindTime(x: Tensor, dim: number): Tensor[] {
-  const n = x.shape[dim];
-  if (n === 1) return [x.squeeze(dim)];
-  const part = Math.ceil(n / 4);
-  return x.split(part, dim).flatMap((piece) => unbindTime(piece, dim));
 }
 
 function checkState(op: string, name: string, s: Tensor | null | undefined, full: number[], unbatched: boolean): Tensor | null {
