@@ -50,3 +50,20 @@ test('a script that ran parallel kernels exits on its own', () => {
   assert.equal(res.status, 0, res.stderr);
   assert.match(res.stdout, /wasm true/);
 });
+
+test('every share runs exactly once whoever claims it, also when the worker wakes late, into a later task', async () => {
+  // Shares go to whichever thread claims them first; pauses between calls let the worker fall asleep,
+  // so that some tasks start while it is still waking up from an earlier one.
+  const st = await import('../../src/index.js');
+  st.setNumThreads(2);
+  const n = 1 << 17; // above the threshold for two threads
+  const x = st.arange(0, n, 1, { backend: 'wasm' });
+  x.add(1).dispose(); // starts the worker in the background
+  await new Promise((r) => setTimeout(r, 300));
+  const pause = new Int32Array(new SharedArrayBuffer(4));
+  for (let i = 0; i < 300; i++) {
+    if (i % 3 === 0) Atomics.wait(pause, 0, 0, (i % 7) * 0.2);
+    const y = x.add(i).dataSync();
+    assert.ok(y[0] === i && y[n - 1] === n - 1 + i && y[n >> 1] === (n >> 1) + i, `call ${i}`);
+  }
+});

@@ -20,6 +20,8 @@ export class Pool {
   private readonly workers: WorkerT[] = [];
   private failure: string | null = null;
   private spawnFailed = false;
+  /** generation of the last task, tagging its share counter */
+  private gen = 0;
 
   constructor(
     private readonly module: WebAssembly.Module,
@@ -77,7 +79,13 @@ export class Pool {
     return n;
   }
 
-  /** Runs `task` on up to `threads` threads; returns once every share is done. */
+  /**
+   * Runs `task` cut into `threads` shares; returns once every share is done. Shares are claimed
+   * through an atomic counter, the caller included, so the caller never waits for a worker that has
+   * not woken up yet: it runs the unclaimed shares itself and waits only for shares in progress.
+   * (Waiting for every worker to check in cost W4 a third of its time once workers had gone to
+   * sleep between small kernels, a futex wake-up being 30-100 us.)
+   */
   run(task: number, desc: number, threads: number): void {
     if (threads > 1) this.ensure(threads);
     const nt = threads > 1 ? this.available(threads) : 1;
@@ -89,34 +97,44 @@ export class Pool {
     Atomics.store(ctl, CTL.TASK, task);
     Atomics.store(ctl, CTL.DESC, desc);
     Atomics.store(ctl, CTL.NT, nt);
-    Atomics.store(ctl, CTL.DONE, 0);
+    Atomics.store(ctl, CTL.PENDING, nt);
+    this.gen = (this.gen + 1) & 0xffffff;
+    Atomics.store(ctl, CTL.CLAIM, this.gen << 8); // opens the task
     for (let t = 1; t < nt; t++) {
       Atomics.add(ctl, CTL.WGEN + t, 1);
       Atomics.notify(ctl, CTL.WGEN + t);
     }
     let mainError: unknown = null;
-    try {
-      this.runMain(task, 0, nt, desc);
-    } catch (e) {
-      mainError = e;
+    for (;;) {
+      const share = Atomics.add(ctl, CTL.CLAIM, 1) & 255;
+      if (share >= nt) break;
+      // after an error, shares are still claimed (and skipped) so that the count reaches zero
+      if (!mainError) {
+        try {
+          this.runMain(task, share, nt, desc);
+        } catch (e) {
+          mainError = e;
+        }
+      }
+      Atomics.sub(ctl, CTL.PENDING, 1);
     }
-    // always join (the workers are still using the memory) and always clear the error slot
-    this.join(nt - 1);
+    // always join (workers may still be using the memory) and always clear the error slot
+    this.join();
     const err = Atomics.exchange(ctl, CTL.ERR, 0);
     if (mainError) throw mainError;
     if (err) throw new StrataError('wasm', `a kernel failed in worker thread ${err - 1} (task ${task})`);
   }
 
-  private join(need: number): void {
+  private join(): void {
     const ctl = this.ctl;
-    if (Atomics.load(ctl, CTL.DONE) === need) return;
+    if (Atomics.load(ctl, CTL.PENDING) === 0) return;
     const t0 = performance.now();
     for (let i = 1; ; i++) {
-      if (Atomics.load(ctl, CTL.DONE) === need) return;
+      if (Atomics.load(ctl, CTL.PENDING) === 0) return;
       if ((i & 63) === 0 && performance.now() - t0 > this.joinSpinMs) break;
     }
     let d: number;
-    while ((d = Atomics.load(ctl, CTL.DONE)) !== need) Atomics.wait(ctl, CTL.DONE, d);
+    while ((d = Atomics.load(ctl, CTL.PENDING)) !== 0) Atomics.wait(ctl, CTL.PENDING, d);
   }
 
   /** Stops the workers (the pool can start them again later). */

@@ -3,7 +3,11 @@
 // resolve (the same in src/ under tsx and in dist/), and no TypeScript loader in the worker.
 // Control block (Int32 slots) shared with pool.ts.
 export const CTL = {
-  DONE: 0, TASK: 1, DESC: 2, NT: 3, ERR: 4, EXIT: 5,
+  /** shares of the current task not yet finished */
+  PENDING: 0,
+  TASK: 1, DESC: 2, NT: 3, ERR: 4, EXIT: 5,
+  /** the current task's generation (high 24 bits) and next unclaimed share (low 8 bits) */
+  CLAIM: 6,
   /** per-thread wake-up generation, slot WGEN + tid */
   WGEN: 8,
   /** per-thread "instantiated and waiting" flag, slot READY + tid */
@@ -45,13 +49,20 @@ for (;;) {
   seen = g;
   if (Atomics.load(ctl, C.EXIT)) break;
   const t1 = performance.now();
-  try {
-    x.runTask(Atomics.load(ctl, C.TASK), tid, Atomics.load(ctl, C.NT), Atomics.load(ctl, C.DESC));
-  } catch (e) {
-    Atomics.store(ctl, C.ERR, tid + 1);
+  // Claim shares until none is left. The compare-exchange fails if the caller has moved on to
+  // another task since CLAIM was read, so TASK/DESC/NT read in between always belong to the share.
+  for (;;) {
+    const c = Atomics.load(ctl, C.CLAIM);
+    const task = Atomics.load(ctl, C.TASK), desc = Atomics.load(ctl, C.DESC), nt = Atomics.load(ctl, C.NT);
+    if ((c & 255) >= nt) break;
+    if (Atomics.compareExchange(ctl, C.CLAIM, c, c + 1) !== c) continue;
+    try {
+      x.runTask(task, c & 255, nt, desc);
+    } catch (e) {
+      Atomics.store(ctl, C.ERR, tid + 1);
+    }
+    if (Atomics.sub(ctl, C.PENDING, 1) === 1) Atomics.notify(ctl, C.PENDING);
   }
   taskMs = 0.5 * taskMs + 0.5 * (performance.now() - t1);
-  Atomics.add(ctl, C.DONE, 1);
-  Atomics.notify(ctl, C.DONE);
 }
 `;
