@@ -102,7 +102,8 @@ export class Pool {
     Atomics.store(ctl, CTL.CLAIM, this.gen << 8); // opens the task
     for (let t = 1; t < nt; t++) {
       Atomics.add(ctl, CTL.WGEN + t, 1);
-      Atomics.notify(ctl, CTL.WGEN + t);
+      // a polling worker sees the new generation by itself; notify is a system call
+      if (Atomics.load(ctl, CTL.SLEEP + t)) Atomics.notify(ctl, CTL.WGEN + t);
     }
     let mainError: unknown = null;
     for (;;) {

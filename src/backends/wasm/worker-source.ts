@@ -12,7 +12,9 @@ export const CTL = {
   WGEN: 8,
   /** per-thread "instantiated and waiting" flag, slot READY + tid */
   READY: 8 + 64,
-  SIZE: 8 + 64 + 64,
+  /** per-thread "asleep in Atomics.wait" flag, slot SLEEP + tid: only then is a notify needed */
+  SLEEP: 8 + 64 + 64,
+  SIZE: 8 + 64 + 64 + 64,
 } as const;
 
 export const WORKER_SOURCE = `
@@ -45,7 +47,14 @@ for (;;) {
       if ((i & 255) === 0 && performance.now() - t0 > limit) break;
     }
   }
-  while (g === seen) { Atomics.wait(ctl, slot, seen); g = Atomics.load(ctl, slot); }
+  if (g === seen) {
+    // announce the sleep, then look once more: the caller bumps the slot before it reads the flag,
+    // so either it sees the flag and notifies, or this load sees the new generation
+    Atomics.store(ctl, C.SLEEP + tid, 1);
+    g = Atomics.load(ctl, slot);
+    while (g === seen) { Atomics.wait(ctl, slot, seen); g = Atomics.load(ctl, slot); }
+    Atomics.store(ctl, C.SLEEP + tid, 0);
+  }
   seen = g;
   if (Atomics.load(ctl, C.EXIT)) break;
   const t1 = performance.now();
