@@ -11,7 +11,7 @@ import { eltwiseND } from './eltwise';
 
 export { sgemm, gemmWorkspaceBytes } from './gemm';
 export { reduceF32, argF32 } from './reduce';
-export { copyND, toBool, fillBytes, fill32 } from './movement';
+export { copyND, toBool, fillBytes, fill32, copyBytes } from './movement';
 export { gather4, scatterAddF32 } from './indexing';
 export { unaryRow } from './unary';
 export { eltwiseND } from './eltwise';

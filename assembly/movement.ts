@@ -82,6 +82,11 @@ export function fillBytes(dst: usize, v: u32, n: usize): void {
   memory.fill(dst, <u8>v, n);
 }
 
+/** n bytes from src to dst (memory.copy: ~3x a typed-array set on a shared buffer). */
+export function copyBytes(dst: usize, src: usize, n: usize): void {
+  memory.copy(dst, src, n);
+}
+
 /** n 4-byte words with the bit pattern `bits` at dst. */
 export function fill32(dst: usize, bits: u32, n: i32): void {
   const vv = i32x4.splat(bits);

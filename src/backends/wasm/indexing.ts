@@ -45,7 +45,7 @@ export function scatterAddKernel(ctx: Ctx): Kernel<'scatterAdd'> {
   return (out, ins, attrs) => {
     const [x, index, src] = ins;
     if (out.dtype !== 'float32' || x.dtype !== 'float32' || src.dtype !== 'float32' || index.shape.length > MAX_RANK) return fb(out, ins, attrs);
-    ctx.array(out).set(ctx.array(x));
+    ctx.rt.x.copyBytes(ctx.ptr(out), ctx.ptr(x), sizeOf(out.shape) * 4);
     if (sizeOf(index.shape) === 0) return;
     const { axis } = attrs;
     desc(ctx, index.shape, stridesOf(out.shape), stridesOf(src.shape), axis, out.shape[axis]);

@@ -35,7 +35,7 @@ export function reduceKernel<P extends 'sum' | 'max' | 'min'>(ctx: Ctx, prim: P)
       return;
     }
     if (passes === 0) {
-      ctx.array(out).set(ctx.array(x));
+      ctx.rt.x.copyBytes(ctx.ptr(out), ctx.ptr(x), sizeOf(x.shape) * 4);
       return;
     }
     let src = ctx.ptr(x);

@@ -19,6 +19,7 @@ export interface WasmExports {
   copyND(esz: number, desc: number, dst: number, src: number, ctr: number): void;
   toBool(isFloat: number, n: number, src: number, dst: number): void;
   fillBytes(dst: number, v: number, n: number): void;
+  copyBytes(dst: number, src: number, n: number): void;
   fill32(dst: number, bits: number, n: number): void;
   gather4(desc: number, out: number, x: number, idx: number, ctr: number): number;
   scatterAddF32(desc: number, out: number, idx: number, src: number, ctr: number): number;
@@ -28,7 +29,7 @@ export interface WasmExports {
   microRows(): number;
   gemmWorkspaceBytes(): number;
 }
-const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'copyND', 'toBool', 'fillBytes', 'fill32', 'gather4', 'scatterAddF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'gemmWorkspaceBytes'] as const;
+const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'gemmWorkspaceBytes'] as const;
 
 export const TASK = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5 } as const;
 
@@ -53,7 +54,7 @@ function bindExports(instance: WebAssembly.Instance): WasmExports {
   const get = (name: (typeof EXPORTS)[number]): ((...a: number[]) => number) => fns[name]!;
   return {
     runTask: get('runTask'), sgemm: get('sgemm'), reduceF32: get('reduceF32'), argF32: get('argF32'),
-    copyND: get('copyND'), toBool: get('toBool'), gather4: get('gather4'), fillBytes: get('fillBytes'), fill32: get('fill32'), scatterAddF32: get('scatterAddF32'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
+    copyND: get('copyND'), toBool: get('toBool'), gather4: get('gather4'), fillBytes: get('fillBytes'), copyBytes: get('copyBytes'), fill32: get('fill32'), scatterAddF32: get('scatterAddF32'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
     usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), gemmWorkspaceBytes: get('gemmWorkspaceBytes'),
   };
 }
