@@ -6,6 +6,7 @@
 // runTask(task, tid, nt, desc) with the same descriptor, and each does its own share.
 import { gemmTask, gemmWorkspaceBytes, MR } from './gemm';
 import { unfoldTask, foldTask } from './window';
+import { poolIndexTask } from './poolindex';
 import { unaryRow } from './unary';
 import { eltwiseND } from './eltwise';
 
@@ -21,6 +22,7 @@ export const TASK_UNFOLD: i32 = 2;
 export const TASK_FOLD: i32 = 3;
 export const TASK_UNARY: i32 = 4;
 export const TASK_ELTWISE: i32 = 5;
+export const TASK_POOL_INDEX: i32 = 6;
 
 /** First free byte after the module's static data: where the TypeScript allocator starts. */
 export function heapBase(): usize { return __heap_base; }
@@ -57,6 +59,7 @@ export function runTask(task: i32, tid: i32, nt: i32, desc: usize): void {
     case TASK_FOLD: foldTask(tid, nt, desc); break;
     case TASK_UNARY: unaryTask(tid, nt, desc); break;
     case TASK_ELTWISE: eltwiseTask(tid, nt, desc); break;
+    case TASK_POOL_INDEX: poolIndexTask(tid, nt, desc); break;
     default: break;
   }
 }

@@ -122,6 +122,39 @@ function unfoldRef(x: Spec, a: typeof W): { values: Arr; shape: number[] } {
   return { values, shape };
 }
 
+/**
+ * Index ih·W + iw of each window's max (min) among its real inputs: the first of equal values, or
+ * the last NaN when there is one (PyTorch's max_pool2d indices).
+ */
+function poolIndexRef(x: Spec, a: typeof W, mode: 'max' | 'min'): { values: Arr; shape: number[] } {
+  const [n, c, h, w] = x.shape;
+  const cols = unfoldRef(x, a);
+  const kk = a.kernel[0] * a.kernel[1];
+  const probe = unfoldRef({ values: x.values.map((_, i) => i), shape: x.shape, kind: 'float' }, a); // flat input positions
+  const real = unfoldRef({ values: x.values.map(() => 1), shape: x.shape, kind: 'float' }, a); // 0 where padding
+  const L = cols.shape[2];
+  const values = Array.from({ length: n * c * L }, (_, o) => {
+    const [plane, l] = [Math.floor(o / L), o % L];
+    const taps = Array.from({ length: kk }, (_, t) => (plane * kk + t) * L + l).filter((k) => real.values[k] === 1);
+    const nan = taps.filter((k) => Number.isNaN(cols.values[k]));
+    const target = mode === 'max' ? Math.max(...taps.map((k) => cols.values[k])) : Math.min(...taps.map((k) => cols.values[k]));
+    const pick = nan.length ? nan[nan.length - 1] : taps.find((k) => cols.values[k] === target)!;
+    return probe.values[pick] % (h * w);
+  });
+  const oh = Math.floor((h + a.padding[0] + a.padding[1] - a.dilation[0] * (a.kernel[0] - 1) - 1) / a.stride[0]) + 1;
+  return { values, shape: [n, c, oh, L / oh] };
+}
+/** Small integers as floats: many ties inside each window. */
+const tied = (shape: number[]): Spec => {
+  const s = rnd(shape, 0, 3);
+  return { ...s, values: s.values.map(Math.floor) };
+};
+const W3 = { kernel: [2, 3] as [number, number], stride: [1, 2] as [number, number], padding: [1, 1, 2, 1] as [number, number, number, number], dilation: [2, 1] as [number, number] };
+const PAD1 = { ...W, padding: [1, 1, 1, 1] as [number, number, number, number] };
+const poolIndexCase = (name: string, x: Spec, a: typeof W, mode: 'max' | 'min'): OpCase => ({
+  name: `poolIndex ${mode} ${name}`, prims: ['poolIndex'], inputs: [x], f: (t) => poolIndexOf(t, { ...a, mode }), ref: (v) => poolIndexRef(v, a, mode), grad: false,
+});
+
 export const CASES: OpCase[] = [
   // elementwise unary
   unary('neg', (x) => x.neg(), (v) => -v, rnd([2, 3])),
@@ -226,6 +259,19 @@ export const CASES: OpCase[] = [
       probe.values.forEach((src, k) => { out[src] += c.values[k]; });
       return { values: out, shape: [1, 2, 3, 4] };
     } },
+  // pooling: where the extremum is, and max/min pooling as poolIndex + gather
+  poolIndexCase('2x2, ties', tied([2, 2, 4, 5]), W, 'max'),
+  poolIndexCase('strided, padded, dilated, ties', tied([1, 2, 5, 4]), W2, 'max'),
+  poolIndexCase('padded, dilated rows, ties', tied([2, 1, 5, 6]), W3, 'min'),
+  ...(['max', 'min'] as const).map((m) => poolIndexCase('padding never wins, even against ∓∞', fixed([-Infinity, -Infinity, -Infinity, 2, Infinity, Infinity, -3, Infinity, Infinity], [1, 1, 3, 3]), PAD1, m)),
+  ...(['max', 'min'] as const).map((m) => poolIndexCase('NaN wins (the last one)', fixed([1, NaN, 5, 2, NaN, 3, NaN, 0, 4, 9, 9, 1], [1, 3, 2, 2]), W, m)),
+  { name: 'maxPool2d (poolIndex + gather)', prims: ['poolIndex', 'gather', 'reshape'], inputs: [distinct([2, 2, 5, 4])], f: (x) => maxPoolOf(x, 2, { stride: 1, padding: 1 }),
+    ref: (x) => {
+      const at = poolIndexRef(x, PAD1, 'max');
+      const L = at.shape[2] * at.shape[3];
+      return { values: at.values.map((p, o) => x.values[Math.floor(o / L) * x.shape[2] * x.shape[3] + p]), shape: at.shape };
+    },
+    second: true },
 ];
 
 // Free functions are passed in by ops.test.ts so that this table imports no runtime code.
@@ -233,11 +279,15 @@ let catOf: (ts: st.Tensor[], dim: number) => st.Tensor;
 let stackOf: (ts: st.Tensor[], dim: number) => st.Tensor;
 let unfoldOf: (x: st.Tensor, a: st.WindowAttrs) => st.Tensor;
 let foldOf: (x: st.Tensor, a: st.WindowAttrs & { outputSize: [number, number] }) => st.Tensor;
+let poolIndexOf: (x: st.Tensor, a: st.WindowAttrs & { mode: 'max' | 'min' }) => st.Tensor;
+let maxPoolOf: typeof st.nn.functional.maxPool2d;
 let fixedWeights: (x: st.Tensor) => st.Tensor;
 export function bindFunctions(lib: typeof st): void {
   catOf = lib.cat;
   stackOf = lib.stack;
   unfoldOf = lib.unfold;
   foldOf = lib.fold;
+  poolIndexOf = lib.poolIndex;
+  maxPoolOf = lib.nn.functional.maxPool2d;
   fixedWeights = (x) => lib.tensor([1, 2, 3], { dtype: x.dtype, backend: x.backend.name });
 }

@@ -112,6 +112,7 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
   },
   unfold: (g, [x], _o, attrs) => [g._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] })],
   fold: (g, _i, _o, { kernel, stride, padding, dilation }) => [g._p('unfold', [], { kernel, stride, padding, dilation })],
+  poolIndex: (_g, ins) => none(ins),
 };
 
 /** Adds tangent terms, treating null as zero. */
@@ -162,4 +163,5 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   matmul: ([ta, tbb], [a, b], _o, attrs) => plus(ta && ta._p('matmul', [b], attrs), tbb && a._p('matmul', [tbb], attrs)),
   unfold: same('unfold'),
   fold: same('fold'),
+  poolIndex: () => null,
 };

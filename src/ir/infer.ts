@@ -135,6 +135,14 @@ export function infer<P extends Prim>(prim: P, ins: readonly Meta[], attrs: Prim
       }
       return { shape: [x.shape[0], x.shape[1] / kk, ...w.outputSize], dtype: x.dtype };
     }
+    case 'poolIndex': {
+      const x = ins[0];
+      const w = a as PrimAttrs['poolIndex'];
+      if (x.shape.length !== 4 || x.dtype === 'bool') throw new StrataError('poolIndex', `input must be a numeric [N, C, H, W], got ${x.dtype} ${fmtShape(x.shape)}`);
+      if (w.mode !== 'max' && w.mode !== 'min') throw new StrataError('poolIndex', `mode must be 'max' or 'min', got '${String(w.mode)}'`);
+      const [oh, ow] = poolWindowCounts('poolIndex', [x.shape[2], x.shape[3]], w);
+      return { shape: [x.shape[0], x.shape[1], oh, ow], dtype: 'int32' };
+    }
     default: throw new StrataError(prim, 'unknown primitive');
   }
 }
@@ -173,5 +181,31 @@ export function windowCounts(op: string, [h, w]: readonly number[], a: WindowAtt
   if (!(oh > 0 && ow > 0) || [kh, kw, sh, sw, dh, dw].some((v) => !(Number.isInteger(v) && v > 0))) {
     throw new StrataError(op, `a ${kh}x${kw} window (stride ${sh}x${sw}, dilation ${dh}x${dw}, padding [${a.padding.join(',')}]) does not fit a ${h}x${w} input`);
   }
+  return [oh, ow];
+}
+
+/**
+ * Window counts of max/min pooling, which also needs a real input in every window (an all-padding
+ * window has no element to select). Windows are products of a row set and a column set, so checking
+ * each axis is enough. This checks the property itself rather than PyTorch's proxy for it
+ * (`padding <= dilated kernel / 2`), which lets through a dilated window that straddles a small
+ * input and rejects 'full' padding, whose windows all hold a real input.
+ */
+export function poolWindowCounts(op: string, [h, w]: readonly number[], a: WindowAttrs): [number, number] {
+  const [oh, ow] = windowCounts(op, [h, w], a);
+  const axes: [string, number, number, number, number, number][] = [
+    ['rows', h, oh, a.kernel[0], a.stride[0], a.dilation[0]], ['columns', w, ow, a.kernel[1], a.stride[1], a.dilation[1]],
+  ];
+  const before = [a.padding[0], a.padding[2]];
+  axes.forEach(([what, n, count, k, s, d], i) => {
+    for (let o = 0; o < count; o++) {
+      const start = o * s - before[i];
+      let real = false;
+      for (let t = 0; t < k && !real; t++) real = start + t * d >= 0 && start + t * d < n;
+      if (!real) {
+        throw new StrataError(op, `window ${o} along the ${what} holds only padding (input ${h}x${w}, kernel ${a.kernel.join('x')}, stride ${a.stride.join('x')}, dilation ${a.dilation.join('x')}, padding [${a.padding.join(',')}]); padding should be at most half the dilated kernel`);
+      }
+    }
+  });
   return [oh, ow];
 }

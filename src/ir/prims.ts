@@ -37,12 +37,18 @@ export interface PrimAttrs {
   // sliding windows (im2col) and its adjoint (col2im): convolution and pooling compose from these
   unfold: WindowAttrs;
   fold: WindowAttrs & { outputSize: [number, number] };
+  // max/min pooling's selection: where each window's extremum is (its gradient is a gather's)
+  poolIndex: WindowAttrs & { mode: 'max' | 'min' };
 }
 
 /**
  * Sliding 2-D windows over [N, C, H, W]: `unfold` gives [N, C·kh·kw, OH·OW] (rows ordered c, ki, kj
  * as PyTorch's F.unfold); `fold` sums such columns back into [N, C, H, W]. Padding is zeros,
  * given as [top, bottom, left, right] so that asymmetric 'same' padding needs no copy.
+ * `poolIndex` (float or int32 input) gives int32 [N, C, OH, OW]: the flat index ih·W + iw, within
+ * its (n, c) plane, of each window's max (or min). Padding is never chosen, ties go to the first in
+ * (ki, kj) order, and a NaN wins, the last one if several (PyTorch's max_pool2d loop:
+ * `val > max || isnan(val)`).
  */
 export interface WindowAttrs {
   kernel: [number, number];
@@ -63,4 +69,4 @@ export type BinaryPrim = (typeof BINARY)[number];
 export type ComparePrim = (typeof COMPARE)[number];
 
 /** Primitives whose outputs carry no gradient (integer or boolean results). */
-export const NON_DIFFERENTIABLE: ReadonlySet<Prim> = new Set<Prim>([...COMPARE, 'argmax', 'argmin', 'sign']);
+export const NON_DIFFERENTIABLE: ReadonlySet<Prim> = new Set<Prim>([...COMPARE, 'argmax', 'argmin', 'sign', 'poolIndex']);

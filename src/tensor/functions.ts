@@ -79,3 +79,8 @@ export const detach = (x: Tensor): Tensor => x.detach();
 export const unfold = (x: Tensor, attrs: WindowAttrs): Tensor => x._p('unfold', [], attrs);
 /** The adjoint of `unfold` (col2im): sums window columns back into [N, C, H, W]. */
 export const fold = (x: Tensor, attrs: WindowAttrs & { outputSize: [number, number] }): Tensor => x._p('fold', [], attrs);
+/**
+ * Where each window's max (or min) is: int32 [N, C, OH, OW] of flat indices ih·W + iw within each
+ * (n, c) plane, like the indices of PyTorch's `F.max_pool2d(..., return_indices=True)`.
+ */
+export const poolIndex = (x: Tensor, attrs: WindowAttrs & { mode: 'max' | 'min' }): Tensor => x._p('poolIndex', [], attrs);

@@ -130,6 +130,13 @@ test('pooling values: max/min/avg over windows, padding never wins a max, Keras 
   assertClose(F.avgPool2d(x, 2, { padding: 1 }), [[[[0, 0.75, 0.75], [3, 7.5, 4.5], [3, 6.75, 3.75]]]]);
   assertClose(F.avgPool2d(x, 2, { padding: 1, countIncludePad: false }), [[[[0, 1.5, 3], [6, 7.5, 9], [12, 13.5, 15]]]]);
   assertClose(F.maxPool1d(st.tensor([[[1, 5, 2, 8, 3]]]), 2), [[[5, 8]]]);
+  // A NaN in a window wins, as in PyTorch; −∞ inputs still beat the padding.
+  assertClose(F.maxPool2d(st.tensor([[[[1, NaN, 2, 3], [-Infinity, -Infinity, 0, 4]]]]), 2, { padding: [0, 0, 1, 1] }), [[[[1, NaN, 4]]]]);
+  assertClose(F.minPool1d(st.tensor([[[Infinity, 2, NaN]]]), 2, { stride: 1, padding: 1 }), [[[Infinity, 2, NaN, NaN]]]);
+  // Integer images pool too, padding included (it is skipped, not filled with a value).
+  assert.deepEqual(F.minPool2d(st.tensor([[[[3, -1], [7, 2]]]], { dtype: 'int32' }), 2, { stride: 1, padding: [0, 1, 0, 0] }).toArray(), [[[[-1], [2]]]]);
+  // 'full' padding leaves a real input in every window, so max pooling accepts it.
+  assertClose(F.maxPool2d(x, 2, { padding: 'full', stride: 1 }).slice(2, 0, 1), [[[[0, 1, 2, 3, 3]]]]);
 });
 
 test('adaptive pooling uses PyTorch bins [⌊i·n/out⌋, ⌈(i+1)·n/out⌉); global pooling drops the spatial axes', () => {
@@ -149,6 +156,11 @@ test('errors name the op, the argument and the shapes', () => {
   assert.throws(() => F.conv2d(st.zeros([3, 32, 32]), st.zeros([4, 3, 3, 3])), /conv2d: input must be \[N, C, H, W\], got \[3,32,32\]/);
   assert.throws(() => F.linear(st.zeros([2, 5]), st.zeros([3, 4])), /linear: input \[2,5\] has 5 features, weight \[3,4\] expects 4/);
   assert.throws(() => F.maxPool2d(st.zeros([1, 1, 2, 2]), 3), /maxPool2d: a 3x3 window does not fit input \[1,1,2,2\]/);
+  // Max/min pooling needs a real input in every window (PyTorch: padding at most half the kernel).
+  assert.throws(() => F.maxPool2d(st.zeros([1, 1, 4, 4]), 2, { padding: 2 }), /maxPool2d: window 0 along the rows holds only padding \(input 4x4, kernel 2x2/);
+  // Dilated taps can straddle a small input even within PyTorch's rule: rows −1 and 2 of 2.
+  assert.throws(() => F.minPool2d(st.zeros([1, 1, 2, 4]), [2, 1], { padding: [1, 1, 0, 0], dilation: [3, 1] }), /minPool2d: window 0 along the rows holds only padding/);
+  assert.throws(() => F.maxPool1d(st.zeros([1, 1, 5]), 2, { padding: [0, 3] }), /maxPool1d: window 3 along the columns holds only padding/);
   assert.throws(() => new st.nn.Conv2d(3, 4, 3, { groups: 2 }), /Conv2d: groups 2 must divide both 3 input and 4 output channels/);
   assert.throws(() => F.conv2d(st.zeros([1, 1, 4, 4]), st.zeros([1, 1, 3, 3]), null, { padding: 'half' as 'same' }), /conv2d: padding must be/);
 });

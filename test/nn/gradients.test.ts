@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Every layer's gradients (input and parameters) against finite differences in float64.
+import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata';
 import { checkModule, distinct64, f64, rand64 } from './module-gradcheck.js';
@@ -35,6 +36,24 @@ test('pooling: max, min, avg (with padding, both divisors), 1-D and 2-D', () => 
   st.gradcheck((a) => F.maxPool1d(a, 2), [x1]);
   st.gradcheck((a) => F.minPool1d(a, 3, { stride: 2, padding: 1 }), [x1]);
   st.gradcheck((a) => F.avgPool1d(a, 3, { stride: 1 }), [x1]);
+});
+
+test('max/min pooling: second derivatives and forward mode through the window selection', () => {
+  const x = distinct64([1, 2, 5, 5]);
+  // Squared so that the second derivative is not zero; padding and overlapping windows.
+  st.gradgradcheck((a) => F.maxPool2d(a, 3, { stride: 2, padding: 1 }).square(), [x], { atol: 1e-4, rtol: 1e-3 });
+  st.jvpcheck((a) => F.minPool2d(a, [2, 3], { stride: 1, padding: [1, 0], dilation: [2, 1] }).square(), [x]);
+});
+
+test("a tied window's whole gradient goes to its first extremum (PyTorch), on every backend", () => {
+  for (const backend of st.listBackends()) {
+    const x = st.tensor([[[[1, 3, 3, 0], [3, 2, 0, 0], [5, 5, 7, 7], [5, 5, 7, 7]]]], { backend });
+    assert.deepEqual(st.grad((a) => F.maxPool2d(a, 2).sum())(x).toArray(), [[[[0, 1, 1, 0], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]]], backend);
+    assert.deepEqual(st.grad((a) => F.minPool2d(a, 2).sum())(x).toArray(), [[[[1, 0, 0, 1], [0, 0, 0, 0], [1, 0, 1, 0], [0, 0, 0, 0]]]], backend);
+    // Overlapping windows over a constant image: each picks its top-left element, and they add up.
+    const c = st.ones([1, 1, 3, 3], { backend });
+    assert.deepEqual(st.grad((a) => F.maxPool2d(a, 2, { stride: 1 }).sum())(c).toArray(), [[[[1, 1, 0], [1, 1, 0], [0, 0, 0]]]], backend);
+  }
 });
 
 test('adaptive and global pooling (equal and unequal bins)', () => {

@@ -173,5 +173,28 @@ export function buildCases(seed = 1): Case[] {
     push(cases, { name: `fold [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'fold', inputs: [cols], attrs: { ...a, outputSize: [shape[2], shape[3]] }, tol: accum(a.kernel[0] * a.kernel[1]) });
   }
   push(cases, { name: 'unfold float64', prim: 'unfold', inputs: [randomInput(r, [1, 2, 5, 5], 'float64')], attrs: win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), tol: EXACT });
+
+  // poolIndex: the same windows plus pooling's usual ones; small integers make ties in most windows.
+  const tied = (shape: number[]): Input => {
+    const x = randomInput(r, shape, 'int32', -2, 3);
+    return { ...x, dtype: 'float32', data: Float32Array.from(x.data) };
+  };
+  const pools: [number[], WindowAttrs][] = [
+    ...windows,
+    [[128, 64, 24, 24], win([2, 2], [2, 2], [0, 0, 0, 0], [1, 1])],
+    [[1, 3, 7, 9], win([3, 3], [2, 2], [1, 1, 1, 1], [1, 1])],
+    [[2, 1, 1, 31], win([1, 4], [1, 3], [0, 0, 2, 2], [1, 1])],
+    [[3, 2, 6, 5], win([2, 3], [1, 1], [1, 0, 2, 1], [3, 1])],
+  ];
+  for (const [i, [shape, a]] of pools.entries()) {
+    const mode = i % 2 ? 'min' : 'max';
+    push(cases, { name: `poolIndex ${mode} [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'poolIndex', inputs: [f(shape)], attrs: { ...a, mode }, tol: EXACT });
+    push(cases, { name: `poolIndex max, ties [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'poolIndex', inputs: [tied(shape)], attrs: { ...a, mode: 'max' }, tol: EXACT });
+  }
+  for (const mode of ['max', 'min'] as const) {
+    push(cases, { name: `poolIndex ${mode} with NaN and infinities`, prim: 'poolIndex', inputs: [withSpecials(f([1, 2, 3, SPECIALS.length]))], attrs: { ...win([2, 3], [1, 2], [1, 1, 1, 0], [1, 1]), mode }, tol: EXACT });
+  }
+  push(cases, { name: 'poolIndex int32', prim: 'poolIndex', inputs: [randomInput(r, [2, 3, 6, 5], 'int32', -3, 3)], attrs: { ...win([2, 2], [1, 1], [1, 0, 0, 1], [1, 1]), mode: 'min' }, tol: EXACT });
+  push(cases, { name: 'poolIndex float64', prim: 'poolIndex', inputs: [randomInput(r, [2, 2, 5, 5], 'float64')], attrs: { ...win([3, 3], [2, 2], [1, 1, 1, 1], [1, 1]), mode: 'max' }, tol: EXACT });
   return cases;
 }

@@ -6,7 +6,7 @@ import { JsBuf, arr } from './buf.js';
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { matmulKernel } from './matmul.js';
 import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
-import { foldKernel, unfoldKernel } from './window.js';
+import { foldKernel, poolIndexKernel, unfoldKernel } from './window.js';
 import { argmaxKernel, argminKernel, maxKernel, minKernel, sumKernel } from './reduce.js';
 
 const kernels: Kernels = {
@@ -22,7 +22,7 @@ const kernels: Kernels = {
   permute: permuteKernel, expand: expandKernel, slice: sliceKernel, pad: padKernel, flip: flipKernel,
   concat: concatKernel, gather: gatherKernel, scatterAdd: scatterAddKernel,
   matmul: matmulKernel,
-  unfold: unfoldKernel, fold: foldKernel,
+  unfold: unfoldKernel, fold: foldKernel, poolIndex: poolIndexKernel,
 };
 
 /** Creates the reference backend: plain typed-array loops for every primitive and every dtype. */

@@ -51,3 +51,41 @@ export const foldKernel: Kernel<'fold'> = (out, [cols], attrs) => {
   forEachWindow(n, c, h, w, attrs, oh, ow, (xi, ci) => { acc[xi] += src[ci]; });
   o.set(acc);
 };
+
+/**
+ * Where each window's max (min: the max of the negated values) is, as ih·W + iw in its plane. The
+ * first real input starts the search, so padding is never chosen; `>` keeps the first of ties and
+ * every NaN replaces the best, as in PyTorch's loop.
+ */
+export const poolIndexKernel: Kernel<'poolIndex'> = (out, [x], attrs) => {
+  const o = arr(out);
+  const src = arr(x);
+  const [n, c, h, w] = x.shape;
+  const [oh, ow] = windowCounts('poolIndex', [h, w], attrs);
+  const [kh, kw] = attrs.kernel;
+  const [sh, sw] = attrs.stride;
+  const [dh, dw] = attrs.dilation;
+  const [pt, , pl] = attrs.padding;
+  const sign = attrs.mode === 'max' ? 1 : -1;
+  let k = 0;
+  for (let plane = 0; plane < n * c; plane++) {
+    const base = plane * h * w;
+    for (let y = 0; y < oh; y++) {
+      for (let xo = 0; xo < ow; xo++) {
+        let best = -Infinity;
+        let bi = -1;
+        for (let ki = 0; ki < kh; ki++) {
+          const iy = y * sh - pt + ki * dh;
+          if (iy < 0 || iy >= h) continue;
+          for (let kj = 0; kj < kw; kj++) {
+            const ix = xo * sw - pl + kj * dw;
+            if (ix < 0 || ix >= w) continue;
+            const v = sign * src[base + iy * w + ix];
+            if (bi < 0 || v > best || v !== v) { best = v; bi = iy * w + ix; }
+          }
+        }
+        o[k++] = bi;
+      }
+    }
+  }
+};

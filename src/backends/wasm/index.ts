@@ -8,6 +8,7 @@ import { binaryKernel, castKernel, compareKernel, unaryKernel, whereKernel } fro
 import { gatherKernel, scatterAddKernel } from './indexing.js';
 import { foldKernel, matmulKernel, unfoldKernel } from './linalg.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
+import { poolIndexKernel } from './poolindex.js';
 import { argKernel, reduceKernel } from './reduce.js';
 import { Runtime, type RuntimeOptions, type WasmVariant } from './runtime.js';
 import { getNumThreads } from './threads.js';
@@ -74,7 +75,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     argmax: lazy((x) => argKernel(x, 'argmax')), argmin: lazy((x) => argKernel(x, 'argmin')),
     permute: lazy(permuteKernel), expand: lazy(expandKernel), slice: lazy(sliceKernel), pad: lazy(padKernel), flip: lazy(flipKernel),
     concat: lazy(concatKernel), gather: lazy(gatherKernel), scatterAdd: lazy(scatterAddKernel),
-    matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel),
+    matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel), poolIndex: lazy(poolIndexKernel),
   };
 
   const allocUninit = (dtype: DType, size: number): WasmBuf => {

@@ -1,10 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Pooling composed from unfold and a reduction over the window axis: every channel is treated as
-// its own image (reshape to [N·C, 1, H, W]) so one unfold serves all channels.
+// Max/min pooling gathers each window's extremum at the position poolIndex finds, so its gradient
+// is gather's (a scatter-add: all of it to one element per window, the first of ties, as PyTorch).
+// Average pooling is unfold and a mean over the window axis, every channel treated as its own
+// image (reshape to [N·C, 1, H, W]) so one unfold serves all channels.
 import { StrataError, fmtShape } from '../../core/errors.js';
+import { poolWindowCounts } from '../../ir/infer.js';
 import { cat } from '../../tensor/composite.js';
 import { ones } from '../../tensor/creation.js';
-import { unfold } from '../../tensor/functions.js';
+import { poolIndex, unfold } from '../../tensor/functions.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
@@ -35,19 +38,15 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
   const oh = outSize(h, p[0], p[1], k[0], s[0], d[0]);
   const ow = outSize(w, p[2], p[3], k[1], s[1], d[1]);
   if (oh < 1 || ow < 1) throw new StrataError(op, `a ${k.join('x')} window does not fit input ${fmtShape(x.shape)} with padding [${p.join(',')}]`);
-  let xi = x.reshape([n * c, 1, h, w]);
-  let pads = p;
-  if (reduce !== 'mean' && p.some((v) => v > 0)) {
-    // unfold pads with zeros; max/min pooling must never pick a padded value, so pad with ∓∞ first.
-    xi = xi.pad([p[2], p[3], p[0], p[1]], reduce === 'max' ? -Infinity : Infinity);
-    pads = [0, 0, 0, 0];
+  const attrs = { kernel: k, stride: s, padding: p, dilation: d };
+  if (reduce !== 'mean') {
+    poolWindowCounts(op, [h, w], attrs); // every window needs a real input to select
+    const idx = poolIndex(x, { ...attrs, mode: reduce }).reshape([n, c, oh * ow]);
+    return x.reshape([n, c, h * w]).gather(2, idx).reshape([n, c, oh, ow]);
   }
-  const attrs = { kernel: k, stride: s, padding: pads, dilation: d };
-  const cols = unfold(xi, attrs); // [N·C, kh·kw, L]
+  const cols = unfold(x.reshape([n * c, 1, h, w]), attrs); // [N·C, kh·kw, L]
   let y: Tensor;
-  if (reduce === 'max') y = cols.max(1);
-  else if (reduce === 'min') y = cols.min(1);
-  else if (opts.countIncludePad ?? true) y = cols.mean(1);
+  if (opts.countIncludePad ?? true) y = cols.mean(1);
   else {
     const counts = unfold(ones([1, 1, h, w], { dtype: x.dtype, backend: x.backend.name }), attrs).sum(1);
     y = cols.sum(1).div(counts);

@@ -1,0 +1,113 @@
+// SPDX-License-Identifier: MIT
+// poolIndex over float32 [N, C, H, W]: the flat index ih*W + iw, within its (n, c) plane, of each
+// window's max (min: the max of the sign-flipped values), shared out by planes.
+// Descriptor at d (i32 slots): 0 N*C, 1 H, 2 W, 3 kh, 4 kw, 5 sh, 6 sw, 7 pad top, 8 pad left,
+// 9 dh, 10 dw, 11 OH, 12 OW, 13 src, 14 dst (int32), 15 mode (1 max, 0 min).
+// Every window holds a real input (the shape rule checks it); the search starts at the first one,
+// so padding is never chosen, `>` keeps the first of ties, and every NaN takes over (PyTorch's loop).
+// Windows whose columns are all inside the image take 4 outputs at a time when the column stride
+// is 1 or 2 (MaxPool2d(2)'s case); the others, at the left and right edges, go one by one.
+
+// @ts-ignore: decorator
+@inline function di(d: usize, k: i32): i32 { return load<i32>(d + (<usize>k << 2)); }
+
+/** First tap t of a window starting at `start` (taps start + t*dil) that is >= 0, and one past the last < n. */
+// @ts-ignore: decorator
+@inline function tapRange(start: i32, dil: i32, k: i32, n: i32): i64 {
+  const t0 = start >= 0 ? 0 : (-start + dil - 1) / dil;
+  const t1 = n - start > 0 ? min(k, (n - start - 1) / dil + 1) : 0;
+  return (<i64>t0 << 32) | <i64>(<u32>t1);
+}
+
+/** One window, taps [ki0, ki1) x [kj0, kj1) all inside the plane at sp. */
+// @ts-ignore: decorator
+@inline function oneWindow(sp: usize, W: i32, y0: i32, x0: i32, ki0: i32, ki1: i32, kj0: i32, kj1: i32, dh: i32, dw: i32, flip: u32): i32 {
+  let bi = (y0 + ki0 * dh) * W + x0 + kj0 * dw;
+  let best = reinterpret<f32>(load<u32>(sp + (<usize>bi << 2)) ^ flip);
+  for (let ki = ki0; ki < ki1; ki++) {
+    const row = (y0 + ki * dh) * W + x0;
+    for (let kj = kj0; kj < kj1; kj++) {
+      const i = row + kj * dw;
+      const v = reinterpret<f32>(load<u32>(sp + (<usize>i << 2)) ^ flip);
+      const take = v > best || v != v;
+      best = select<f32>(v, best, take);
+      bi = select<i32>(i, bi, take);
+    }
+  }
+  return bi;
+}
+
+/** Four windows side by side (column stride sw of 1 or 2), columns inside the plane. */
+// @ts-ignore: decorator
+@inline function fourWindows(sp: usize, W: i32, y0: i32, x0: i32, ki0: i32, ki1: i32, kw: i32, dh: i32, dw: i32, sw: i32, flip: v128): v128 {
+  const lanes = i32x4.mul(i32x4(0, 1, 2, 3), i32x4.splat(sw));
+  const first = (y0 + ki0 * dh) * W + x0;
+  let best = fourTaps(sp, first, sw, flip);
+  let bi = i32x4.add(lanes, i32x4.splat(first));
+  for (let ki = ki0; ki < ki1; ki++) {
+    const row = (y0 + ki * dh) * W + x0;
+    for (let kj = 0; kj < kw; kj++) {
+      const c = row + kj * dw;
+      const v = fourTaps(sp, c, sw, flip);
+      const take = v128.or(f32x4.gt(v, best), f32x4.ne(v, v));
+      best = v128.bitselect(v, best, take);
+      bi = v128.bitselect(i32x4.add(lanes, i32x4.splat(c)), bi, take);
+    }
+  }
+  return bi;
+}
+
+/** Elements c, c + sw, c + 2sw, c + 3sw (sw 1 or 2) of the plane at sp, sign-flipped by `flip`. */
+// @ts-ignore: decorator
+@inline function fourTaps(sp: usize, c: i32, sw: i32, flip: v128): v128 {
+  const p = sp + (<usize>c << 2);
+  // Stride 2: the odd lanes of [c-1, c+6], so nothing past the last tap is read (c-1 is at
+  // worst the element before the buffer, still inside the memory).
+  const v = sw == 1 ? v128.load(p) : v128.shuffle<f32>(v128.load(p - 4), v128.load(p + 12), 1, 3, 5, 7);
+  return v128.xor(v, flip);
+}
+
+export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
+  const P = di(d, 0), H = di(d, 1), W = di(d, 2), kh = di(d, 3), kw = di(d, 4);
+  const sh = di(d, 5), sw = di(d, 6), pt = di(d, 7), pl = di(d, 8), dh = di(d, 9), dw = di(d, 10);
+  const OH = di(d, 11), OW = di(d, 12);
+  const src = <usize>di(d, 13), dst = <usize>di(d, 14);
+  // Flipping the sign bit turns min into max (NaN stays NaN; -0 and 0 stay equal).
+  const flip: u32 = di(d, 15) != 0 ? 0 : 0x80000000;
+  const flipV = i32x4.splat(flip);
+  // Output columns [oxA, oxB) have every column tap inside the image.
+  const oxA = min(OW, pl <= 0 ? 0 : (pl + sw - 1) / sw);
+  const last = W - 1 + pl - (kw - 1) * dw;
+  const oxB = max(oxA, min(OW, last < 0 ? 0 : last / sw + 1));
+  const simd = sw <= 2;
+  const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
+  for (let plane = p0; plane < p1; plane++) {
+    const sp = src + <usize>plane * <usize>(H * W) * 4;
+    let op = dst + <usize>plane * <usize>(OH * OW) * 4;
+    for (let oy = 0; oy < OH; oy++) {
+      const y0 = oy * sh - pt;
+      const rr = tapRange(y0, dh, kh, H);
+      const ki0 = <i32>(rr >> 32), ki1 = <i32>rr;
+      let ox = 0;
+      for (; ox < oxA; ox++) {
+        const x0 = ox * sw - pl;
+        const cr = tapRange(x0, dw, kw, W);
+        store<i32>(op + (<usize>ox << 2), oneWindow(sp, W, y0, x0, ki0, ki1, <i32>(cr >> 32), <i32>cr, dh, dw, flip));
+      }
+      if (simd) {
+        for (; ox + 4 <= oxB; ox += 4) {
+          v128.store(op + (<usize>ox << 2), fourWindows(sp, W, y0, ox * sw - pl, ki0, ki1, kw, dh, dw, sw, flipV));
+        }
+      }
+      for (; ox < oxB; ox++) {
+        store<i32>(op + (<usize>ox << 2), oneWindow(sp, W, y0, ox * sw - pl, ki0, ki1, 0, kw, dh, dw, flip));
+      }
+      for (; ox < OW; ox++) {
+        const x0 = ox * sw - pl;
+        const cr = tapRange(x0, dw, kw, W);
+        store<i32>(op + (<usize>ox << 2), oneWindow(sp, W, y0, x0, ki0, ki1, <i32>(cr >> 32), <i32>cr, dh, dw, flip));
+      }
+      op += <usize>OW << 2;
+    }
+  }
+}
