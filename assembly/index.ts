@@ -13,7 +13,7 @@ import { eltwiseND } from './eltwise';
 export { sgemm, gemmWorkspaceBytes } from './gemm';
 export { reduceF32, argF32 } from './reduce';
 export { copyND, toBool, fillBytes, fill32, copyBytes } from './movement';
-export { gather4, scatterAddF32 } from './indexing';
+export { gather4, scatterAddF32, gatherRows4, scatterAddRowsF32 } from './indexing';
 export { unaryRow } from './unary';
 export { eltwiseND } from './eltwise';
 

@@ -52,3 +52,41 @@ export function scatterAddF32(d: usize, out: usize, idx: usize, src: usize, ctr:
   }
   return -1;
 }
+
+/**
+ * gather along the last axis with matching leading dimensions (rows): out[r, i] = x[r, idx[r, i]],
+ * 4-byte elements; x rows hold n elements, idx/out rows m. Returns -1 or the first bad position.
+ * No odometer: this is pooling's path ([N, C, H·W] by window indices).
+ */
+export function gatherRows4(rows: i32, n: i32, m: i32, out: usize, x: usize, idx: usize): i32 {
+  for (let r = 0; r < rows; r++) {
+    const xr = x + <usize>r * (<usize>n << 2);
+    const base = r * m;
+    for (let i = 0; i < m; i++) {
+      const k = load<i32>(idx + (<usize>(base + i) << 2));
+      if (<u32>k >= <u32>n) return base + i;
+      store<u32>(out + (<usize>(base + i) << 2), load<u32>(xr + (<usize>k << 2)));
+    }
+  }
+  return -1;
+}
+
+/**
+ * scatterAdd along the last axis with matching leading dimensions: out[r, idx[r, i]] += src[r, i],
+ * float32; out rows hold n elements, idx rows m, src rows ms (>= m). Returns -1 or the first bad
+ * position (nothing past it is added).
+ */
+export function scatterAddRowsF32(rows: i32, n: i32, m: i32, ms: i32, out: usize, idx: usize, src: usize): i32 {
+  for (let r = 0; r < rows; r++) {
+    const orow = out + <usize>r * (<usize>n << 2);
+    const srow = src + <usize>r * (<usize>ms << 2);
+    const base = r * m;
+    for (let i = 0; i < m; i++) {
+      const k = load<i32>(idx + (<usize>(base + i) << 2));
+      if (<u32>k >= <u32>n) return base + i;
+      const o = orow + (<usize>k << 2);
+      store<f32>(o, load<f32>(o) + load<f32>(srow + (<usize>i << 2)));
+    }
+  }
+  return -1;
+}

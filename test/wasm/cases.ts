@@ -131,6 +131,8 @@ export function buildCases(seed = 1): Case[] {
   push(cases, { name: 'gather axis 0', prim: 'gather', inputs: [f([5, 3]), randomInput(r, [7, 2], 'int32', 0, 5)], attrs: { axis: 0 }, tol: EXACT });
   push(cases, { name: 'gather int32 3d, index smaller than input', prim: 'gather', inputs: [randomInput(r, [3, 5, 4], 'int32', -9, 9), randomInput(r, [2, 7, 3], 'int32', 0, 5)], attrs: { axis: 1 }, tol: EXACT });
   push(cases, { name: 'gather bool', prim: 'gather', inputs: [randomInput(r, [4, 6], 'bool'), randomInput(r, [4, 2], 'int32', 0, 6)], attrs: { axis: 1 }, tol: EXACT });
+  push(cases, { name: 'gather last axis, rows (pooling)', prim: 'gather', inputs: [f([2, 3, 50]), randomInput(r, [2, 3, 20], 'int32', 0, 50)], attrs: { axis: 2 }, tol: EXACT });
+  push(cases, { name: 'scatterAdd last axis, rows, duplicates, src larger', prim: 'scatterAdd', inputs: [f([2, 3, 50]), randomInput(r, [2, 3, 20], 'int32', 0, 10), f([2, 3, 25])], attrs: { axis: 2 }, tol: EXACT });
   push(cases, { name: 'gather large (embedding rows)', prim: 'gather', inputs: [f([1000, 64]), randomInput(r, [300, 64], 'int32', 0, 1000)], attrs: { axis: 0 }, tol: EXACT });
   // float32 accumulation in index order, as the reference does: exact
   push(cases, { name: 'scatterAdd', prim: 'scatterAdd', inputs: [f([4, 6]), randomInput(r, [4, 3], 'int32', 0, 6), f([4, 5])], attrs: { axis: 1 }, tol: EXACT });

@@ -79,5 +79,13 @@ test('gather and scatterAdd report an out-of-range index as the reference does',
   const o2 = wasm.alloc('float32', 6);
   assert.throws(() => wasm.kernels.scatterAdd({ buf: o2, shape: [2, 3], dtype: 'float32' }, [{ buf: x, shape: [2, 3], dtype: 'float32' }, { buf: idx, shape: [1, 2], dtype: 'int32' }, { buf: out, shape: [1, 2], dtype: 'float32' }], { axis: 1 }),
     /scatterAdd: index 3 is out of bounds for dimension 1 of size 3/);
-  for (const b of [x, idx, out, o2]) wasm.free(b);
+  // the row-wise path (last axis, same leading dimensions), with a negative index
+  const idx2 = wasm.alloc('int32', 4);
+  wasm.write(idx2, [0, 2, 1, -1]);
+  const out2 = wasm.alloc('float32', 4);
+  assert.throws(() => wasm.kernels.gather({ buf: out2, shape: [2, 2], dtype: 'float32' }, [{ buf: x, shape: [2, 3], dtype: 'float32' }, { buf: idx2, shape: [2, 2], dtype: 'int32' }], { axis: 1 }),
+    /^StrataError: gather: index -1 is out of bounds for dimension 1 of size 3 \(input \[2,3\]\)$/);
+  assert.throws(() => wasm.kernels.scatterAdd({ buf: o2, shape: [2, 3], dtype: 'float32' }, [{ buf: x, shape: [2, 3], dtype: 'float32' }, { buf: idx2, shape: [2, 2], dtype: 'int32' }, { buf: out2, shape: [2, 2], dtype: 'float32' }], { axis: 1 }),
+    /scatterAdd: index -1 is out of bounds for dimension 1 of size 3/);
+  for (const b of [x, idx, out, o2, idx2, out2]) wasm.free(b);
 });

@@ -24,6 +24,16 @@ function desc(ctx: Ctx, idxShape: readonly number[], a: readonly number[], b: re
   i32[d + 26] = n;
 }
 
+/**
+ * Whether the index runs along the last axis of `a` with the same leading dimensions, so both walk
+ * row by row (pooling's gather and its gradient): the kernels then need no odometer.
+ */
+function lastAxisRows(axis: number, a: readonly number[], index: readonly number[]): boolean {
+  if (axis !== a.length - 1 || index.length !== a.length) return false;
+  for (let i = 0; i < axis; i++) if (a[i] !== index[i]) return false;
+  return true;
+}
+
 /** gather for 4-byte dtypes (float32, int32); others through the reference. */
 export function gatherKernel(ctx: Ctx): Kernel<'gather'> {
   const fb = ctx.fallback('gather');
@@ -32,9 +42,15 @@ export function gatherKernel(ctx: Ctx): Kernel<'gather'> {
     if ((x.dtype !== 'float32' && x.dtype !== 'int32') || index.shape.length > MAX_RANK) return fb(out, ins, attrs);
     if (sizeOf(index.shape) === 0) return;
     const { axis } = attrs;
-    desc(ctx, index.shape, stridesOf(x.shape), [], axis, x.shape[axis]);
     const rt = ctx.rt;
-    const bad = rt.x.gather4(rt.desc, ctx.ptr(out), ctx.ptr(x), ctx.ptr(index), rt.ctr);
+    let bad: number;
+    if (lastAxisRows(axis, x.shape, index.shape)) {
+      const n = x.shape[axis], m = index.shape[axis];
+      bad = rt.x.gatherRows4(sizeOf(index.shape) / m, n, m, ctx.ptr(out), ctx.ptr(x), ctx.ptr(index));
+    } else {
+      desc(ctx, index.shape, stridesOf(x.shape), [], axis, x.shape[axis]);
+      bad = rt.x.gather4(rt.desc, ctx.ptr(out), ctx.ptr(x), ctx.ptr(index), rt.ctr);
+    }
     if (bad >= 0) throw outOfBounds('gather', ctx.array(index)[bad], x.shape[axis], x.shape, axis);
   };
 }
@@ -48,9 +64,15 @@ export function scatterAddKernel(ctx: Ctx): Kernel<'scatterAdd'> {
     ctx.rt.x.copyBytes(ctx.ptr(out), ctx.ptr(x), sizeOf(out.shape) * 4);
     if (sizeOf(index.shape) === 0) return;
     const { axis } = attrs;
-    desc(ctx, index.shape, stridesOf(out.shape), stridesOf(src.shape), axis, out.shape[axis]);
     const rt = ctx.rt;
-    const bad = rt.x.scatterAddF32(rt.desc, ctx.ptr(out), ctx.ptr(index), ctx.ptr(src), rt.ctr);
+    let bad: number;
+    if (lastAxisRows(axis, out.shape, index.shape) && lastAxisRows(axis, src.shape, index.shape)) {
+      const m = index.shape[axis];
+      bad = rt.x.scatterAddRowsF32(sizeOf(index.shape) / m, out.shape[axis], m, src.shape[axis], ctx.ptr(out), ctx.ptr(index), ctx.ptr(src));
+    } else {
+      desc(ctx, index.shape, stridesOf(out.shape), stridesOf(src.shape), axis, out.shape[axis]);
+      bad = rt.x.scatterAddF32(rt.desc, ctx.ptr(out), ctx.ptr(index), ctx.ptr(src), rt.ctr);
+    }
     if (bad >= 0) throw outOfBounds('scatterAdd', ctx.array(index)[bad], out.shape[axis], out.shape, axis);
   };
 }

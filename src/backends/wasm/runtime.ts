@@ -23,13 +23,15 @@ export interface WasmExports {
   fill32(dst: number, bits: number, n: number): void;
   gather4(desc: number, out: number, x: number, idx: number, ctr: number): number;
   scatterAddF32(desc: number, out: number, idx: number, src: number, ctr: number): number;
+  gatherRows4(rows: number, n: number, m: number, out: number, x: number, idx: number): number;
+  scatterAddRowsF32(rows: number, n: number, m: number, ms: number, out: number, idx: number, src: number): number;
   unaryRow(op: number, n: number, out: number, src: number): void;
   heapBase(): number;
   usesRelaxedSimd(): number;
   microRows(): number;
   gemmWorkspaceBytes(): number;
 }
-const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'gemmWorkspaceBytes'] as const;
+const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'gemmWorkspaceBytes'] as const;
 
 export const TASK = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5, POOL_INDEX: 6 } as const;
 
@@ -54,7 +56,7 @@ function bindExports(instance: WebAssembly.Instance): WasmExports {
   const get = (name: (typeof EXPORTS)[number]): ((...a: number[]) => number) => fns[name]!;
   return {
     runTask: get('runTask'), sgemm: get('sgemm'), reduceF32: get('reduceF32'), argF32: get('argF32'),
-    copyND: get('copyND'), toBool: get('toBool'), gather4: get('gather4'), fillBytes: get('fillBytes'), copyBytes: get('copyBytes'), fill32: get('fill32'), scatterAddF32: get('scatterAddF32'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
+    copyND: get('copyND'), toBool: get('toBool'), gather4: get('gather4'), fillBytes: get('fillBytes'), copyBytes: get('copyBytes'), fill32: get('fill32'), scatterAddF32: get('scatterAddF32'), gatherRows4: get('gatherRows4'), scatterAddRowsF32: get('scatterAddRowsF32'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
     usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), gemmWorkspaceBytes: get('gemmWorkspaceBytes'),
   };
 }
