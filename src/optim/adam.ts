@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 import type { Tensor } from '../tensor/tensor.js';
+import { bufOf, emptyLike, fusedKernels } from './fused.js';
 import { type BaseHyper, Optimizer, type ParamGroupSpec } from './optimizer.js';
 
 export interface AdamHyper extends BaseHyper {
@@ -35,6 +36,30 @@ export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undef
   return { param: next, state: maxExpAvgSq ? { step, expAvg, expAvgSq, maxExpAvgSq } : { step, expAvg, expAvgSq } };
 }
 
+/**
+ * `adamUpdate` in one fused kernel call, or null where the parameter's backend has none. AMSGrad
+ * stays composed (a third buffer and a running maximum for a rarely used variant).
+ */
+export function adamFused(param: Tensor, grad: Tensor, state: AdamState | undefined, h: AdamHyper): { param: Tensor; state: AdamState } | null {
+  if (h.amsgrad || state?.maxExpAvgSq) return null;
+  const kernels = fusedKernels(param, grad, state ? [state.expAvg, state.expAvgSq] : []);
+  if (!kernels) return null;
+  const [b1, b2] = h.betas;
+  const step = (state?.step ?? 0) + 1;
+  const expAvg = state?.expAvg ?? emptyLike(param);
+  const expAvgSq = state?.expAvgSq ?? emptyLike(param);
+  const out = emptyLike(param);
+  // the constants exactly as adamUpdate computes them (in double precision, then lifted)
+  kernels.adam({
+    out: bufOf(out), param: bufOf(param), grad: bufOf(grad), expAvg: bufOf(expAvg), expAvgSq: bufOf(expAvgSq), first: !state,
+    beta1: b1, oneMinusBeta1: 1 - b1, beta2: b2, oneMinusBeta2: 1 - b2,
+    weightDecay: h.weightDecay && !h.decoupled ? h.weightDecay : 0,
+    decay: h.weightDecay && h.decoupled ? 1 - h.lr * h.weightDecay : 1,
+    sqrtBias2: Math.sqrt(1 - b2 ** step), eps: h.eps, stepSize: h.lr / (1 - b1 ** step),
+  });
+  return { param: out, state: { step, expAvg, expAvgSq } };
+}
+
 type AdamOptions = Partial<Omit<AdamHyper, 'decoupled'>>;
 
 /**
@@ -44,7 +69,7 @@ type AdamOptions = Partial<Omit<AdamHyper, 'decoupled'>>;
  */
 export class Adam extends Optimizer<AdamHyper, AdamState> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamHyper>[], opts: AdamOptions = {}) {
-    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts, decoupled: false }, adamUpdate);
+    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts, decoupled: false }, adamUpdate, adamFused);
   }
 }
 
@@ -55,6 +80,6 @@ export class Adam extends Optimizer<AdamHyper, AdamState> {
  */
 export class AdamW extends Optimizer<AdamHyper, AdamState> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamHyper>[], opts: AdamOptions = {}) {
-    super('AdamW', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, ...opts, decoupled: true }, adamUpdate);
+    super('AdamW', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, ...opts, decoupled: true }, adamUpdate, adamFused);
   }
 }

@@ -7,10 +7,10 @@
  * opt.zeroGrad(); loss.backward(); opt.step();
  */
 export { Optimizer } from './optimizer.js';
-export type { BaseHyper, ParamState, ParamGroup, ParamGroupSpec, UpdateRule, OptimizerStateDict } from './optimizer.js';
-export { SGD, sgdUpdate } from './sgd.js';
+export type { BaseHyper, ParamState, ParamGroup, ParamGroupSpec, UpdateRule, FusedRule, OptimizerStateDict } from './optimizer.js';
+export { SGD, sgdUpdate, sgdFused } from './sgd.js';
 export type { SgdHyper, SgdState } from './sgd.js';
-export { Adam, AdamW, adamUpdate } from './adam.js';
+export { Adam, AdamW, adamUpdate, adamFused } from './adam.js';
 export type { AdamHyper, AdamState } from './adam.js';
 export { RMSprop, rmspropUpdate } from './rmsprop.js';
 export type { RmspropHyper, RmspropState } from './rmsprop.js';

@@ -17,6 +17,13 @@ export type ParamGroupSpec<H> = Partial<H> & { params: Tensor[] };
 /** A pure update rule: new parameter value and new state from the old ones. */
 export type UpdateRule<H, S extends ParamState> = (param: Tensor, grad: Tensor, state: S | undefined, hyper: H) => { param: Tensor; state: S };
 
+/**
+ * The same update as an `UpdateRule` through the backend's fused kernel (one pass instead of a
+ * dozen primitives), or null where the backend has none for these tensors: the rule then runs.
+ * Its results must equal the rule's bit for bit (see `FusedUpdates`).
+ */
+export type FusedRule<H, S extends ParamState> = (param: Tensor, grad: Tensor, state: S | undefined, hyper: H) => { param: Tensor; state: S } | null;
+
 /** An optimizer's state as plain data: tensors plus JSON-able numbers, parameters by position. */
 export interface OptimizerStateDict {
   state: Record<string, ParamState>;
@@ -27,13 +34,21 @@ export interface OptimizerStateDict {
  * Base of every optimizer: parameter groups, per-parameter state, `zeroGrad`, `step`, and state
  * dicts for checkpoints. The maths lives in a pure `UpdateRule`; this class only applies it in
  * place (with `_assign`, under `noGrad`, each step inside `scoped` so intermediates are freed).
+ * An optional `FusedRule` computes the same update in one kernel call where the backend can.
  */
 export class Optimizer<H extends BaseHyper, S extends ParamState> {
   readonly paramGroups: ParamGroup<H>[];
   /** State per parameter, created on its first step. */
   readonly state = new Map<Tensor, S>();
 
-  constructor(readonly name: string, params: readonly Tensor[] | readonly ParamGroupSpec<H>[], readonly defaults: H, private readonly rule: UpdateRule<H, S>) {
+  constructor(
+    readonly name: string,
+    params: readonly Tensor[] | readonly ParamGroupSpec<H>[],
+    readonly defaults: H,
+    private readonly rule: UpdateRule<H, S>,
+    /** Tried first for each parameter; the composed `rule` stays the definition and the fallback. */
+    private readonly fused?: FusedRule<H, S>,
+  ) {
     if (!(defaults.lr >= 0)) throw new StrataError(name, `learning rate must be non-negative, got ${defaults.lr}`);
     const groups: readonly (Partial<H> & { params: readonly Tensor[] })[] = isGroupList(params) ? params : [{ ...defaults, params }];
     this.paramGroups = groups.map((g) => ({ ...defaults, ...g, params: [...g.params] }));
@@ -74,7 +89,7 @@ export class Optimizer<H extends BaseHyper, S extends ParamState> {
           const g = p.grad;
           if (!g || !p.requiresGrad) continue;
           const old = this.state.get(p);
-          const { param, state } = this.rule(p, g, old, group);
+          const { param, state } = this.fused?.(p, g, old, group) ?? this.rule(p, g, old, group);
           p._assign(param);
           for (const v of Object.values(state)) if (typeof v !== 'number') v.keep();
           if (old) for (const [k, v] of Object.entries(old)) if (typeof v !== 'number' && state[k] !== v) v.dispose();
@@ -84,6 +99,11 @@ export class Optimizer<H extends BaseHyper, S extends ParamState> {
     }));
   }
 
+  /**
+   * The state by parameter position. Its tensors are the live state, not copies: later steps update
+   * them in place (fused kernels) or replace and free them, so save or `clone()` them before the
+   * next step, as with PyTorch's `state_dict()`.
+   */
   stateDict(): OptimizerStateDict {
     const index = new Map(this.params().map((p, i) => [p, i]));
     const state: Record<string, ParamState> = {};

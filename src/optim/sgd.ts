@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 import type { Tensor } from '../tensor/tensor.js';
+import { bufOf, emptyLike, fusedKernels } from './fused.js';
 import { type BaseHyper, Optimizer, type ParamGroupSpec } from './optimizer.js';
 
 export interface SgdHyper extends BaseHyper {
@@ -28,6 +29,22 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SgdState | undefin
   return { param: next, state: buf ? { momentumBuffer: buf } : {} };
 }
 
+/** `sgdUpdate` in one fused kernel call, or null where the parameter's backend has none. */
+export function sgdFused(param: Tensor, grad: Tensor, state: SgdState | undefined, h: SgdHyper): { param: Tensor; state: SgdState } | null {
+  const old = state?.momentumBuffer;
+  const kernels = fusedKernels(param, grad, h.momentum && old ? [old] : []);
+  if (!kernels) return null;
+  const buf = h.momentum ? old ?? emptyLike(param) : null;
+  const out = emptyLike(param);
+  kernels.sgd({
+    out: bufOf(out), param: bufOf(param), grad: bufOf(grad), buf: buf && bufOf(buf), first: !old,
+    lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, gradScale: 1 - h.dampening, nesterov: h.nesterov, maximize: h.maximize,
+  });
+  // without momentum an old buffer is kept as it is, as sgdUpdate keeps it
+  const kept = buf ?? old;
+  return { param: out, state: kept ? { momentumBuffer: kept } : {} };
+}
+
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
  *
@@ -37,6 +54,6 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SgdState | undefin
  */
 export class SGD extends Optimizer<SgdHyper, SgdState> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SgdHyper>[], opts: Partial<SgdHyper> & { lr: number }) {
-    super('SGD', params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts }, sgdUpdate);
+    super('SGD', params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts }, sgdUpdate, sgdFused);
   }
 }

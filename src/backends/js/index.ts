@@ -5,6 +5,7 @@ import type { Backend, Buf, Kernels } from '../../backend/backend.js';
 import { JsBuf, arr } from './buf.js';
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { matmulKernel } from './matmul.js';
+import { fusedUpdates } from './optim.js';
 import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
 import { foldKernel, poolIndexKernel, unfoldKernel } from './window.js';
 import { argmaxKernel, argminKernel, maxKernel, minKernel, sumKernel } from './reduce.js';
@@ -43,5 +44,6 @@ export function createJsBackend(): Backend {
       return out;
     },
     kernels,
+    fused: fusedUpdates,
   };
 }
