@@ -17,10 +17,43 @@ const KC: i32 = 384; // max k-block; K is split into equal blocks <= KC
 const MC: i32 = 120; // multiple of 5 and of 6
 const NC: i32 = 2048;
 const PACK_A_MAX_N: i32 = 256; // read A in place (no packing) when N is at most this
+// A batch that shares one A (a conv's weights against every image's columns) packs it once per
+// thread, into a region of this many floats, instead of once per matrix of the batch.
+const SHARED_A_MAX: i32 = 96 * 1024;
 
-/** Bytes of workspace one thread needs: packed A + packed B + an edge tile. */
+/** Bytes of workspace one thread needs: packed A + packed B + an edge tile + a shared packed A. */
 export function gemmWorkspaceBytes(): i32 {
-  return MC * KC * 4 + NC * KC * 4 + 8 * NR * 4 + 64;
+  return MC * KC * 4 + NC * KC * 4 + 8 * NR * 4 + 64 + (SHARED_A_MAX + 8 * KC) * 4;
+}
+
+/** The balanced k-block size: K = 400 gives two blocks of 200 rather than 384 + 16. */
+// @ts-ignore: decorator
+@inline function kStep(K: i32): i32 {
+  const kBlocks = (K + KC - 1) / KC;
+  return (K + kBlocks - 1) / kBlocks;
+}
+
+/** Floats of all of A packed block by block, as gemmCore walks it (each block padded to mr rows). */
+function packedASize(M: i32, K: i32): i32 {
+  const kc = kStep(K);
+  let total = 0;
+  for (let pc = 0; pc < K; pc += kc) {
+    for (let ic = 0; ic < M; ic += MC) total += ((min(MC, M - ic) + MR - 1) / MR) * MR * min(kc, K - pc);
+  }
+  return total;
+}
+
+/** Packs all of A, block after block in gemmCore's (pc, ic) order, at dst. */
+function packAllA(M: i32, K: i32, A: usize, ars: i32, acs: i32, dst: usize): void {
+  const kc = kStep(K);
+  for (let pc = 0; pc < K; pc += kc) {
+    const kcb = min(kc, K - pc);
+    for (let ic = 0; ic < M; ic += MC) {
+      const mc = min(MC, M - ic);
+      packA(mc, kcb, A + <usize>ic * (<usize>ars << 2) + <usize>pc * (<usize>acs << 2), ars, acs, dst, MR);
+      dst += <usize>(((mc + MR - 1) / MR) * MR * kcb * 4);
+    }
+  }
 }
 
 /**
@@ -137,6 +170,11 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i
 
 /** C = op(A) . op(B); ws: gemmWorkspaceBytes() bytes private to the calling thread, 16-aligned. */
 export function sgemm(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, brs: i32, bcs: i32, C: usize, ldc: i32, ws: usize): void {
+  gemmCore(M, N, K, A, ars, acs, B, brs, bcs, C, ldc, ws, 0);
+}
+
+/** sgemm, with all of A already packed at `aPre` by packAllA (0: pack A here). */
+function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, brs: i32, bcs: i32, C: usize, ldc: i32, ws: usize, aPre: usize): void {
   if (M <= 0 || N <= 0) return;
   const ldcB = <usize>ldc << 2;
   if (K <= 0) {
@@ -144,16 +182,14 @@ export function sgemm(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: u
     return;
   }
   const mr = MR;
-  const pA = ws;
-  const pB = pA + <usize>(MC * KC * 4);
+  const pB = ws + <usize>(MC * KC * 4);
   const tile = pB + <usize>(NC * KC * 4);
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2;
-  const noPackA = acs == 1 && N <= PACK_A_MAX_N;
-  // balanced k-blocks: K = 400 -> two blocks of 200 instead of 384 + 16
-  const kBlocks = (K + KC - 1) / KC;
-  const kcStep = (K + kBlocks - 1) / kBlocks;
+  const noPackA = aPre == 0 && acs == 1 && N <= PACK_A_MAX_N;
+  const kcStep = kStep(K);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
+    let aNext = aPre;
     for (let pc = 0; pc < K; pc += kcStep) {
       const kc = min(kcStep, K - pc);
       packB(kc, nc, B + <usize>pc * (<usize>brs << 2) + <usize>jc * (<usize>bcs << 2), brs, bcs, pB);
@@ -164,7 +200,7 @@ export function sgemm(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: u
         if (noPackA) {
           // full MR-row panels straight from A; only a ragged last panel is packed
           const mFull = (mc / mr) * mr;
-          if (mFull < mc) packA(mc - mFull, kc, aBlk + <usize>mFull * arsB, ars, acs, pA, mr);
+          if (mFull < mc) packA(mc - mFull, kc, aBlk + <usize>mFull * arsB, ars, acs, ws, mr);
           for (let jr = 0; jr < nc; jr += NR) {
             const nr = min(NR, nc - jr);
             const bp = pB + <usize>(jr * kc * 4);
@@ -175,14 +211,20 @@ export function sgemm(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: u
                 kernA(mr, kc, aBlk + <usize>ir * arsB, arsB, bp, cp, ldcB, acc);
               } else {
                 if (rows == mr) kernA(mr, kc, aBlk + <usize>ir * arsB, arsB, bp, tile, NR * 4, 0);
-                else kern(mr, kc, pA, bp, tile, NR * 4, 0);
+                else kern(mr, kc, ws, bp, tile, NR * 4, 0);
                 flushTile(rows, nr, tile, cp, ldcB, acc);
               }
             }
           }
           continue;
         }
-        packA(mc, kc, aBlk, ars, acs, pA, mr);
+        let pA = ws;
+        if (aPre != 0) {
+          pA = aNext;
+          aNext += <usize>(((mc + mr - 1) / mr) * mr * kc * 4);
+        } else {
+          packA(mc, kc, aBlk, ars, acs, pA, mr);
+        }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           const bp = pB + <usize>(jr * kc * 4);
@@ -226,12 +268,21 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   const total = splitN ? N : M;
   const perMatrix = block > 0 ? (total + block - 1) / block : 1;
   const items = batch * perMatrix;
+  // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
+  let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
+  for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);
+  const aPre = sharedA ? ws + <usize>(MC * KC * 4 + NC * KC * 4 + 8 * NR * 4 + 64) : 0;
+  let packed = false;
   for (let it = atomic.add<i32>(counter, 1); it < items; it = atomic.add<i32>(counter, 1)) {
     const b = it / perMatrix;
     const ao = <usize>load<i32>(table + (<usize>b << 3)) << 2, bo = <usize>load<i32>(table + (<usize>b << 3), 4) << 2;
     const a = A + ao, bb = B + bo, c = C + <usize>b * mnB;
     if (block == 0) {
-      sgemm(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws);
+      if (sharedA && !packed) {
+        packAllA(M, K, a, ars, acs, aPre);
+        packed = true;
+      }
+      gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws, aPre);
       continue;
     }
     const s0 = (it - b * perMatrix) * block;

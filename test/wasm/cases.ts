@@ -146,6 +146,8 @@ export function buildCases(seed = 1): Case[] {
     [31, 64, 33, [], []], [64, 385, 40, [], []], [130, 400, 257, [], []], [257, 131, 300, [], []], [1, 500, 1, [], []],
     [3, 4, 5, [2], [2]], [3, 4, 5, [2, 1], [3]], [9, 7, 11, [4], []], [9, 7, 11, [], [3]], [2, 2, 2, [1], [1]],
     [33, 17, 65, [5], [5]], [120, 96, 264, [2], []], [4, 0, 3, [], []],
+    // one A for a batch of B (packed once per thread): several k- and row-blocks, ragged rows
+    [130, 400, 70, [], [3]], [64, 288, 100, [1], [5]],
   ];
   for (const [m, k, n, ba, bb] of mm) {
     for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
