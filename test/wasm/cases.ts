@@ -117,6 +117,7 @@ export function buildCases(seed = 1): Case[] {
     push(cases, { name: `permute ${dt} 4d`, prim: 'permute', inputs: [g([2, 3, 4, 5])], attrs: { perm: [0, 2, 3, 1] }, tol: EXACT });
     push(cases, { name: `expand ${dt}`, prim: 'expand', inputs: [g([3, 1, 5])], attrs: { shape: [2, 3, 4, 5] }, tol: EXACT });
     push(cases, { name: `expand ${dt} scalar`, prim: 'expand', inputs: [g([])], attrs: { shape: [7, 9] }, tol: EXACT });
+    push(cases, { name: `expand ${dt} one value to a large odd shape`, prim: 'expand', inputs: [g([1, 1])], attrs: { shape: [37, 1001] }, tol: EXACT });
     push(cases, { name: `slice ${dt}`, prim: 'slice', inputs: [g([5, 7, 9])], attrs: { starts: [1, 0, 3], ends: [4, 7, 8] }, tol: EXACT });
     push(cases, { name: `pad ${dt}`, prim: 'pad', inputs: [g([3, 4])], attrs: { before: [1, 2], after: [0, 3], value: dt === 'bool' ? 1 : 1.5 }, tol: EXACT });
     push(cases, { name: `pad ${dt} value -2.7`, prim: 'pad', inputs: [g([2, 33])], attrs: { before: [0, 5], after: [1, 2], value: -2.7 }, tol: EXACT });

@@ -33,6 +33,8 @@ export function expandKernel(ctx: Ctx): Kernel<'expand'> {
   const fb = ctx.fallback('expand');
   return (out, ins, attrs) => {
     const [x] = ins;
+    // one value everywhere (zerosLike and friends build on this): a fill, not an N-d copy
+    if (sizeOf(x.shape) === 1 && x.dtype !== 'float64') return ctx.fill(out, ctx.array(x)[0]);
     if (!copy(ctx, out.shape, out, 0, stridesOf(out.shape), x, 0, broadcastStrides(x.shape, out.shape))) fb(out, ins, attrs);
   };
 }
