@@ -133,8 +133,18 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i
   for (let ip = 0; ip < mc; ip += mr) {
     const rows = min(mr, mc - ip);
     const base = a + <usize>ip * rsB;
-    if (ars == 1) {
-      // transposed A: the mr values of one k are contiguous
+    if (ars == 1 && rows == mr) {
+      // transposed A, full panel: the mr values of one k are contiguous, one vector and a tail
+      let src = base, d = dst;
+      for (let p = 0; p < kc; p++) {
+        v128.store(d, v128.load(src));
+        if (mr == 6) store<u64>(d, load<u64>(src, 16), 16);
+        else store<f32>(d, load<f32>(src, 16), 16);
+        src += csB;
+        d += mrB;
+      }
+    } else if (ars == 1) {
+      // transposed A, ragged last panel: zero rows past the end
       let src = base, d = dst;
       for (let p = 0; p < kc; p++) {
         for (let i = 0; i < mr; i++) store<f32>(d + (<usize>i << 2), i < rows ? load<f32>(src + (<usize>i << 2)) : 0);
