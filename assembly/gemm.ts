@@ -9,7 +9,7 @@
 // column panels, A into MR x KC row panels, and an MR x 8 micro-kernel keeps the C tile in
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
-import { kern, kernA } from './generated/micro';
+import { kern, kernA, kernB } from './generated/micro';
 
 const NR: i32 = 8;
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
@@ -17,6 +17,7 @@ const KC: i32 = 384; // max k-block; K is split into equal blocks <= KC
 const MC: i32 = 120; // multiple of 5 and of 6
 const NC: i32 = 2048;
 const PACK_A_MAX_N: i32 = 256; // read A in place (no packing) when N is at most this
+const INPLACE_B_MAX_M: i32 = 24; // read full 8-column panels of B in place when M is at most this
 // A batch that shares one A (a conv's weights against every image's columns) packs it once per
 // thread, into a region of this many floats, instead of once per matrix of the batch.
 const SHARED_A_MAX: i32 = 96 * 1024;
@@ -195,14 +196,20 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
   const pB = ws + <usize>(MC * KC * 4);
   const tile = pB + <usize>(NC * KC * 4);
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2;
-  const noPackA = aPre == 0 && acs == 1 && N <= PACK_A_MAX_N;
+  const inB = bcs == 1 && M <= INPLACE_B_MAX_M;
+  const noPackA = !inB && aPre == 0 && acs == 1 && N <= PACK_A_MAX_N;
+  const brsB = <usize>brs << 2;
   const kcStep = kStep(K);
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     let aNext = aPre;
     for (let pc = 0; pc < K; pc += kcStep) {
       const kc = min(kcStep, K - pc);
-      packB(kc, nc, B + <usize>pc * (<usize>brs << 2) + <usize>jc * (<usize>bcs << 2), brs, bcs, pB);
+      const bBlk = B + <usize>pc * brsB + <usize>jc * (<usize>bcs << 2);
+      const nFull = inB ? nc & ~(NR - 1) : 0;
+      // in place: only a ragged last panel is packed (at pB, as panel 0)
+      if (inB) { if (nFull < nc) packB(kc, nc - nFull, bBlk + (<usize>nFull << 2), brs, bcs, pB); }
+      else packB(kc, nc, bBlk, brs, bcs, pB);
       const acc = pc > 0 ? 1 : 0;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
@@ -237,7 +244,22 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
-          const bp = pB + <usize>(jr * kc * 4);
+          if (jr < nFull) {
+            const bp = bBlk + (<usize>jr << 2);
+            for (let ir = 0; ir < mc; ir += mr) {
+              const rows = min(mr, mc - ir);
+              const ap = pA + <usize>(ir * kc * 4);
+              const cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
+              if (rows == mr) {
+                kernB(mr, kc, ap, bp, brsB, cp, ldcB, acc);
+              } else {
+                kernB(mr, kc, ap, bp, brsB, tile, NR * 4, 0);
+                flushTile(rows, nr, tile, cp, ldcB, acc);
+              }
+            }
+            continue;
+          }
+          const bp = pB + <usize>((jr - nFull) * kc * 4);
           for (let ir = 0; ir < mc; ir += mr) {
             const rows = min(mr, mc - ir);
             const ap = pA + <usize>(ir * kc * 4);

@@ -65,10 +65,29 @@ for (const MR of MRS) {
   A.push(storeTile(MR));
   A.push('}');
   micro.push(A.join('\n'));
+
+  // B read in place (row stride ldb bytes), for small M, where packing B would cost a good part of
+  // the multiply (each packed element is used only M times)
+  const B = [`export function kernB${MR}x8(kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, acc: i32): void {`, accDecl(MR)];
+  B.push('  for (let p = 0; p < kc; p++) {');
+  B.push('    const b0 = v128.load(b), b1 = v128.load(b, 16);');
+  for (let i = 0; i < MR; i++) {
+    B.push(`    ${i === 0 ? 'let ' : ''}av = v128.load32_splat(a, ${i * 4});`);
+    B.push(`    c${i}0 = madd(av, b0, c${i}0); c${i}1 = madd(av, b1, c${i}1);`);
+  }
+  B.push(`    a += ${MR * 4}; b += ldb;`);
+  B.push('  }');
+  B.push(storeTile(MR));
+  B.push('}');
+  micro.push(B.join('\n'));
 }
 micro.push(`// @ts-ignore: decorator
 @inline export function kern(mr: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, acc: i32): void {
   if (mr == 6) kern6x8(kc, a, b, c, ldc, acc); else kern5x8(kc, a, b, c, ldc, acc);
+}
+// @ts-ignore: decorator
+@inline export function kernB(mr: i32, kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, acc: i32): void {
+  if (mr == 6) kernB6x8(kc, a, b, ldb, c, ldc, acc); else kernB5x8(kc, a, b, ldb, c, ldc, acc);
 }
 // @ts-ignore: decorator
 @inline export function kernA(mr: i32, kc: i32, a: usize, lda: usize, b: usize, c: usize, ldc: usize, acc: i32): void {

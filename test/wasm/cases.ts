@@ -149,6 +149,8 @@ export function buildCases(seed = 1): Case[] {
     [33, 17, 65, [5], [5]], [120, 96, 264, [2], []], [4, 0, 3, [], []],
     // one A for a batch of B (packed once per thread): several k- and row-blocks, ragged rows
     [130, 400, 70, [], [3]], [64, 288, 100, [1], [5]],
+    // small M (B read in place, ragged last panel packed): several k-blocks, batches, shared A
+    [16, 400, 100, [], [5]], [20, 150, 64, [3], [3]], [24, 9, 676, [], [4]],
   ];
   for (const [m, k, n, ba, bb] of mm) {
     for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
