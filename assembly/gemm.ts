@@ -14,7 +14,7 @@ import { kern, kernA, kernB } from './generated/micro';
 const NR: i32 = 8;
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const KC: i32 = 384; // max k-block; K is split into equal blocks <= KC
-const MC: i32 = 120; // multiple of 5 and of 6
+const MC: i32 = 120; // multiple of 5 and of 6 (packedASize relies on it)
 const NC: i32 = 2048;
 const PACK_A_MAX_N: i32 = 256; // read A in place (no packing) when N is at most this
 const INPLACE_B_MAX_M: i32 = 24; // read full 8-column panels of B in place when M is at most this
@@ -22,9 +22,14 @@ const INPLACE_B_MAX_M: i32 = 24; // read full 8-column panels of B in place when
 // thread, into a region of this many floats, instead of once per matrix of the batch.
 const SHARED_A_MAX: i32 = 96 * 1024;
 
-/** Bytes of workspace one thread needs: packed A + packed B + an edge tile + a shared packed A. */
+// One thread's workspace, in bytes from its start: packed A, packed B, an edge tile, a shared packed A.
+const WS_B: i32 = MC * KC * 4;
+const WS_TILE: i32 = WS_B + NC * KC * 4;
+const WS_SHARED_A: i32 = WS_TILE + 8 * NR * 4 + 64;
+
+/** Bytes of workspace one thread needs. */
 export function gemmWorkspaceBytes(): i32 {
-  return MC * KC * 4 + NC * KC * 4 + 8 * NR * 4 + 64 + (SHARED_A_MAX + 8 * KC) * 4;
+  return WS_SHARED_A + SHARED_A_MAX * 4;
 }
 
 /** The balanced k-block size: K = 400 gives two blocks of 200 rather than 384 + 16. */
@@ -34,14 +39,13 @@ export function gemmWorkspaceBytes(): i32 {
   return (K + kBlocks - 1) / kBlocks;
 }
 
-/** Floats of all of A packed block by block, as gemmCore walks it (each block padded to mr rows). */
-function packedASize(M: i32, K: i32): i32 {
-  const kc = kStep(K);
-  let total = 0;
-  for (let pc = 0; pc < K; pc += kc) {
-    for (let ic = 0; ic < M; ic += MC) total += ((min(MC, M - ic) + MR - 1) / MR) * MR * min(kc, K - pc);
-  }
-  return total;
+/**
+ * Floats of all of A as packAllA lays it out: every block is padded to whole MR-row panels, and
+ * MC is a multiple of MR, so only the last rows add padding.
+ */
+// @ts-ignore: decorator
+@inline function packedASize(M: i32, K: i32): i64 {
+  return <i64>((M + MR - 1) / MR) * MR * K;
 }
 
 /** Packs all of A, block after block in gemmCore's (pc, ic) order, at dst. */
@@ -193,8 +197,8 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
     return;
   }
   const mr = MR;
-  const pB = ws + <usize>(MC * KC * 4);
-  const tile = pB + <usize>(NC * KC * 4);
+  const pB = ws + <usize>WS_B;
+  const tile = ws + <usize>WS_TILE;
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2;
   const inB = bcs == 1 && M <= INPLACE_B_MAX_M;
   const noPackA = !inB && aPre == 0 && acs == 1 && N <= PACK_A_MAX_N;
@@ -303,7 +307,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
   for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);
-  const aPre = sharedA ? ws + <usize>(MC * KC * 4 + NC * KC * 4 + 8 * NR * 4 + 64) : 0;
+  const aPre = sharedA ? ws + <usize>WS_SHARED_A : 0;
   let packed = false;
   for (let it = atomic.add<i32>(counter, 1); it < items; it = atomic.add<i32>(counter, 1)) {
     const b = it / perMatrix;

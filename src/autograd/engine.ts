@@ -105,15 +105,9 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       }
       const inputs = node.inputs!;
       const needs = inputs.map((x) => x.requiresGrad && (leads === null || leads.has(x)));
-      if (node.group && needs[0]) {
-        const { of, index } = node.group;
-        let groups = gathered.get(inputs[0]);
-        if (!groups) gathered.set(inputs[0], (groups = new Map()));
-        let gs = groups.get(of);
-        if (!gs) groups.set(of, (gs = new Array<Tensor | null>(of.size).fill(null)));
-        const prev = gs[index];
-        gs[index] = prev ? prev.add(g) : g;
-      } else if (needs.some(Boolean) && !node.group) {
+      if (node.group) {
+        if (needs[0]) gather(gathered, inputs[0], node.group, g);
+      } else if (needs.some(Boolean)) {
         const gs = node.vjp(g, inputs, node.out ?? t, needs);
         inputs.forEach((x, i) => {
           const gi = gs[i];
@@ -138,4 +132,14 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
 function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
   const prev = grads.get(t);
   grads.set(t, prev ? prev.add(g) : g);
+}
+
+/** Keeps output `index`'s gradient of a multi-output group until the sweep reaches its `input`. */
+function gather(gathered: Map<Tensor, Map<GradGroup, (Tensor | null)[]>>, input: Tensor, { of, index }: NonNullable<GradNode['group']>, g: Tensor): void {
+  let groups = gathered.get(input);
+  if (!groups) gathered.set(input, (groups = new Map()));
+  let gs = groups.get(of);
+  if (!gs) groups.set(of, (gs = new Array<Tensor | null>(of.size).fill(null)));
+  const prev = gs[index];
+  gs[index] = prev ? prev.add(g) : g;
 }
