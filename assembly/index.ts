@@ -10,6 +10,7 @@ import { poolIndexTask } from './poolindex';
 import { unaryRow } from './unary';
 import { eltwiseND } from './eltwise';
 import { optimTask } from './optim';
+import { cellTask } from './cells';
 
 export { sgemm, gemmWorkspaceBytes } from './gemm';
 export { reduceF32, argF32 } from './reduce';
@@ -25,6 +26,7 @@ export const TASK_UNARY: i32 = 4;
 export const TASK_ELTWISE: i32 = 5;
 export const TASK_POOL_INDEX: i32 = 6;
 export const TASK_OPTIM: i32 = 7;
+export const TASK_CELL: i32 = 8;
 
 /** First free byte after the module's static data: where the TypeScript allocator starts. */
 export function heapBase(): usize { return __heap_base; }
@@ -63,6 +65,7 @@ export function runTask(task: i32, tid: i32, nt: i32, desc: usize): void {
     case TASK_ELTWISE: eltwiseTask(tid, nt, desc); break;
     case TASK_POOL_INDEX: poolIndexTask(tid, nt, desc); break;
     case TASK_OPTIM: optimTask(tid, nt, desc); break;
+    case TASK_CELL: cellTask(tid, nt, desc); break;
     default: break;
   }
 }

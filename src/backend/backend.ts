@@ -89,6 +89,58 @@ export interface FusedUpdates {
 }
 
 /**
+ * One fused LSTM cell step forward, batch `n`, hidden size `hidden`. Gates are PyTorch's (i, f, g, o)
+ * blocks of `hidden` columns; their pre-activation is `xg + hg`.
+ */
+export interface LstmForwardArgs {
+  readonly n: number;
+  readonly hidden: number;
+  /** Input part of the gates [n, 4·hidden] (biases included). */
+  readonly xg: Buf;
+  /** Recurrent part of the gates [n, 4·hidden]. */
+  readonly hg: Buf;
+  /** The cell state c [n, hidden]. */
+  readonly c: Buf;
+  /** Receives [2, n, hidden]: h' = σ(o)⊙tanh(c') then c' = σ(f)⊙c + σ(i)⊙tanh(g). */
+  readonly out: Buf;
+  /**
+   * Receives what the backward pass needs, [n, 5·hidden]: per row the activated gates σ(i), σ(f),
+   * tanh(g), σ(o), then tanh(c'). Null when no backward will run (inference).
+   */
+  readonly workspace: Buf | null;
+}
+
+/** One fused LSTM cell step backward, from the forward's workspace and its output's gradient. */
+export interface LstmBackwardArgs {
+  readonly n: number;
+  readonly hidden: number;
+  /** The forward's workspace [n, 5·hidden]. */
+  readonly workspace: Buf;
+  /** The forward's input state c [n, hidden]. */
+  readonly c: Buf;
+  /** Gradient of the forward's output [2, n, hidden]: dh' then dc'. */
+  readonly grad: Buf;
+  /** Receives the gradient of the gate pre-activations [n, 4·hidden] (the same for xg and hg). */
+  readonly dGates: Buf;
+  /** Receives the gradient of c [n, hidden]. */
+  readonly dc: Buf;
+}
+
+/**
+ * Optional fused recurrent cells: the pointwise part of an LSTM step (four gate nonlinearities and
+ * the state update) in one pass instead of a dozen elementwise primitives, each a pass over memory
+ * and a recorded op; the backward is arithmetic on the saved activations. Not primitives: `nn` calls
+ * them through an op whose derivative, when it must itself be differentiable (higher order, forward
+ * mode), is written with ordinary ops.
+ */
+export interface FusedCells {
+  /** Dtypes the kernels take; others use the composed gate equations. */
+  readonly dtypes: readonly DType[];
+  lstmForward(args: LstmForwardArgs): void;
+  lstmBackward(args: LstmBackwardArgs): void;
+}
+
+/**
  * The one narrow interface every backend implements: memory plus a kernel per primitive.
  * Completeness is checked by the compiler through `Kernels`.
  */
@@ -112,4 +164,6 @@ export interface Backend {
   readonly kernels: Kernels;
   /** Optional fused optimizer steps (see `FusedUpdates`). */
   readonly fused?: FusedUpdates;
+  /** Optional fused recurrent cells (see `FusedCells`). */
+  readonly cells?: FusedCells;
 }

@@ -5,6 +5,7 @@ import type { Backend, Buf, Kernels } from '../../backend/backend.js';
 import { JsBuf, arr } from './buf.js';
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { matmulKernel } from './matmul.js';
+import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
 import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
 import { foldKernel, poolIndexKernel, unfoldKernel } from './window.js';
@@ -45,5 +46,6 @@ export function createJsBackend(): Backend {
     },
     kernels,
     fused: fusedUpdates,
+    cells: fusedCells,
   };
 }

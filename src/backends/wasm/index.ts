@@ -9,6 +9,7 @@ import { gatherKernel, scatterAddKernel } from './indexing.js';
 import { foldKernel, matmulKernel, unfoldKernel } from './linalg.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
 import { poolIndexKernel } from './poolindex.js';
+import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
 import { argKernel, reduceKernel } from './reduce.js';
 import { Runtime, type RuntimeOptions, type WasmVariant } from './runtime.js';
@@ -120,6 +121,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     },
     kernels,
     fused: fusedUpdates(c),
+    cells: fusedCells(c),
     ready: async (threads?: number) => runtime().pool.ready(threads ?? getNumThreads()),
     close: async () => { if (rt) await rt.pool.close(); },
     reservedBytes: () => (rt ? rt.heap.reservedBytes : 0),

@@ -4,6 +4,7 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { linear } from '../functional/linear.js';
+import { lstmPointwise } from './fused.js';
 
 /** The recurrences: Elman RNN with tanh or ReLU, LSTM, GRU. */
 export type RecurrentMode = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
@@ -55,14 +56,11 @@ export function rnnStep(mode: 'rnnTanh' | 'rnnRelu', xg: Tensor, h: Tensor, w: C
 
 /**
  * LSTM step from the projected input `xg` [N, 4H] (PyTorch's gate order i, f, g, o):
- * i = σ(·), f = σ(·), g = tanh(·), o = σ(·); c' = f⊙c + i⊙g; h' = o⊙tanh(c').
+ * i = σ(·), f = σ(·), g = tanh(·), o = σ(·); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The pointwise part
+ * runs fused where the backend has the kernels (fused.ts).
  */
 export function lstmStep(xg: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
-  const hidden = hiddenSizeOf(w);
-  const [i, f, g, o] = xg.add(linear(h, w.weightHh)).split(hidden, -1);
-  const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
-  const hNext = o.sigmoid().mul(cNext.tanh());
-  return [hNext, cNext];
+  return lstmPointwise(xg, linear(h, w.weightHh), c);
 }
 
 /**

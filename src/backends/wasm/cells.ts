@@ -1,0 +1,33 @@
+// SPDX-License-Identifier: MIT
+import type { Buf, FusedCells } from '../../backend/backend.js';
+import { wbuf } from './buf.js';
+import type { Ctx } from './context.js';
+import { TASK } from './runtime.js';
+
+/**
+ * Elements (n·hidden) per thread below which a cell stays on the calling thread: a forward element
+ * costs five exponentials, so this is lower than the elementwise ops' threshold.
+ */
+const PAR_MIN = 1 << 13;
+
+/** Writes the descriptor of assembly/cells.ts (kind, n, hidden, then five buffers) and runs the task. */
+function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (Buf | null)[]): void {
+  if (n === 0 || hidden === 0) return;
+  const rt = ctx.rt;
+  const d = rt.desc >>> 2;
+  const i32 = rt.i32;
+  i32[d] = kind;
+  i32[d + 1] = n;
+  i32[d + 2] = hidden;
+  bufs.forEach((b, k) => { i32[d + 3 + k] = b ? wbuf(b, rt).ptr : 0; });
+  rt.pool.run(TASK.CELL, rt.desc, rt.threadsFor(n * hidden, PAR_MIN));
+}
+
+/** The wasm backend's fused LSTM cell (float32; float64 takes the composed gate equations). */
+export function fusedCells(ctx: () => Ctx): FusedCells {
+  return {
+    dtypes: ['float32'],
+    lstmForward: (a) => run(ctx(), 0, a.n, a.hidden, [a.xg, a.hg, a.c, a.out, a.workspace]),
+    lstmBackward: (a) => run(ctx(), 1, a.n, a.hidden, [a.workspace, a.c, a.grad, a.dGates, a.dc]),
+  };
+}

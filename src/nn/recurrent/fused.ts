@@ -1,0 +1,115 @@
+// SPDX-License-Identifier: MIT
+// The pointwise half of an LSTM step as one op: from the gate pre-activations xg + hg and the state
+// c to (h', c'). Composed from primitives it is a dozen elementwise ops forward and twice that
+// backward, each a recorded node and a pass over memory; W4 (the char-LSTM benchmark) spends most
+// of its time there. Where the backend has fused cell kernels (`Backend.cells`), the step runs one
+// kernel forward and one backward, like PyTorch's `_thnn_fused_lstm_cell`.
+//
+// Differentiability is kept: the fused backward kernel runs only when the backward pass is not
+// itself recorded (no `createGraph`, no forward-mode level); otherwise the backward is written with
+// ordinary ops, so gradients of gradients and forward-over-reverse work as for any composite. Inputs
+// carrying forward-mode tangents take the composed equations, which forward mode differentiates.
+import type { Buf, FusedCells } from '../../backend/backend.js';
+import { activeLevels, isGradEnabled } from '../../autograd/mode.js';
+import { cat } from '../../tensor/composite.js';
+import { Storage } from '../../tensor/storage.js';
+import { Tensor } from '../../tensor/tensor.js';
+
+const gateSplits = (z: Tensor): Tensor[] => z.split(z.shape[z.ndim - 1] / 4, -1);
+
+/**
+ * The LSTM equations with ordinary ops, PyTorch's gate order (i, f, g, o):
+ * c' = σ(f)⊙c + σ(i)⊙tanh(g), h' = σ(o)⊙tanh(c'). Any leading shape, broadcasting as the ops do.
+ */
+export function lstmComposed(xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
+  const [i, f, g, o] = gateSplits(xg.add(hg));
+  const cNext = f.sigmoid().mul(c).add(i.sigmoid().mul(g.tanh()));
+  return [o.sigmoid().mul(cNext.tanh()), cNext];
+}
+
+/** The backward of `lstmFused` with ordinary (recordable) ops: [dGates, dc] from g = [dh', dc']. */
+function lstmBackwardComposed(g: Tensor, xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
+  const [zi, zf, zg, zo] = gateSplits(xg.add(hg));
+  const i = zi.sigmoid(), f = zf.sigmoid(), gt = zg.tanh(), o = zo.sigmoid();
+  const tc = f.mul(c).add(i.mul(gt)).tanh();
+  const [gh, gcOut] = g.unbind(0);
+  // dc' in full: the gradient arriving at c' plus the path through h' = o⊙tanh(c')
+  const gc = gcOut.add(gh.mul(o).mul(tc.mul(tc).neg().add(1)));
+  const dGates = cat([
+    gc.mul(gt).mul(i.mul(i.neg().add(1))),
+    gc.mul(c).mul(f.mul(f.neg().add(1))),
+    gc.mul(i).mul(gt.mul(gt).neg().add(1)),
+    gh.mul(tc).mul(o.mul(o.neg().add(1))),
+  ], -1);
+  return [dGates, gc.mul(f)];
+}
+
+/** A new tensor on `like`'s backend and dtype, contents unspecified: a kernel writes all of it. */
+function empty(like: Tensor, shape: readonly number[]): Tensor {
+  const b = like.backend;
+  const size = shape.reduce((a, d) => a * d, 1);
+  const buf = b.allocUninit?.(like.dtype, size) ?? b.alloc(like.dtype, size);
+  return new Tensor(new Storage(b, buf), shape, like.dtype);
+}
+
+const bufOf = (t: Tensor): Buf => t._storage.buf;
+
+/**
+ * The fused kernels if they take these tensors: one backend that has them, one dtype they take,
+ * 2-D shapes [N, 4H], [N, 4H], [N, H], nothing disposed.
+ */
+function fusedFor(xg: Tensor, hg: Tensor, c: Tensor): FusedCells | null {
+  const cells = xg.backend.cells;
+  if (!cells || !cells.dtypes.includes(xg.dtype) || xg.ndim !== 2 || hg.ndim !== 2 || c.ndim !== 2) return null;
+  const [n, h] = c.shape;
+  if (xg.shape[0] !== n || xg.shape[1] !== 4 * h || hg.shape[0] !== n || hg.shape[1] !== 4 * h) return null;
+  for (const t of [hg, c]) if (t.backend !== xg.backend || t.dtype !== xg.dtype) return null;
+  return [xg, hg, c].some((t) => t.isDisposed) ? null : cells;
+}
+
+/**
+ * (h', c') stacked as [2, N, H] by the fused kernel; only called where `fusedFor` said yes. When the
+ * tape records, the node keeps the kernel's workspace (activated gates, tanh(c')) for the backward.
+ */
+function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): Tensor {
+  const [n, hidden] = c.shape;
+  const out = empty(c, [2, n, hidden]);
+  const record = isGradEnabled() && [xg, hg, c].some((t) => t.requiresGrad);
+  const ws = record ? empty(c, [n, 5 * hidden]) : null;
+  cells.lstmForward({ n, hidden, xg: bufOf(xg), hg: bufOf(hg), c: bufOf(c), out: bufOf(out), workspace: ws && bufOf(ws) });
+  if (!ws) return out;
+  out._attachNode({
+    name: 'lstmCell',
+    inputs: [xg, hg, c],
+    out,
+    vjp: (g, [x, h, cc], _out, needs) => {
+      let dGates: Tensor, dc: Tensor;
+      // The kernel's result carries no graph: use it only when this backward is not recorded.
+      if (!isGradEnabled() && activeLevels().length === 0 && !ws.isDisposed && !cc.isDisposed && g.dtype === cc.dtype && g.backend === cc.backend) {
+        dGates = empty(cc, [n, 4 * hidden]);
+        dc = empty(cc, cc.shape);
+        cells.lstmBackward({ n, hidden, workspace: bufOf(ws), c: bufOf(cc), grad: bufOf(g), dGates: bufOf(dGates), dc: bufOf(dc) });
+      } else {
+        [dGates, dc] = lstmBackwardComposed(g, x, h, cc);
+      }
+      return [needs[0] ? dGates : null, needs[1] ? dGates : null, needs[2] ? dc : null];
+    },
+  });
+  return out;
+}
+
+/**
+ * The pointwise LSTM step: (h', c') from the input and recurrent parts of the gates, xg and hg
+ * [N, 4H], and the state c [N, H]. Fused where the backend can (see the file comment), otherwise the
+ * composed equations; both give the same values and gradients up to rounding.
+ *
+ * @example
+ * const [h1, c1] = lstmPointwise(xg, h0.matmul(wHh.t()), c0);
+ */
+export function lstmPointwise(xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
+  const tangents = [xg, hg, c].some((t) => t._tangents !== null && t._tangents.size > 0);
+  const cells = tangents ? null : fusedFor(xg, hg, c);
+  if (!cells) return lstmComposed(xg, hg, c);
+  const [h, cNext] = lstmFused(cells, xg, hg, c).unbind(0);
+  return [h, cNext];
+}
