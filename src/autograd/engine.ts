@@ -14,18 +14,21 @@ export interface GradNode {
   out: Tensor | null;
   readonly vjp: (g: Tensor, inputs: readonly Tensor[], out: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
   /**
-   * Set on each output of a multi-output op (split): instead of calling `vjp` per output, the sweep
-   * gathers the outputs' gradients and, when it reaches the op's single input, hands them to the
-   * group's `combine` at once.
+   * Marks a node whose gradient into one input (`input`, default 0) is shared with other nodes: the
+   * outputs of a multi-output op (split), or the per-step products of one weight (a recurrent
+   * layer). Instead of calling `vjp` for that input, the sweep gathers the nodes' output gradients
+   * and, when it reaches the input, hands them to the group's `combine` at once. The node's other
+   * inputs get their gradients from `vjp` as usual.
    */
-  readonly group?: { readonly of: GradGroup; readonly index: number };
+  readonly group?: { readonly of: GradGroup; readonly index: number; readonly input?: number };
 }
 
 /**
- * The shared backward of a multi-output op. `combine` turns the gradients of its outputs (null for an
- * output that received none) into the gradient of its input: for split, one concatenation, where a
- * vjp per piece would pad each piece's gradient to the input's full size and sum them (T pieces:
- * O(T²) work instead of O(T)).
+ * The shared backward of a group of nodes. `combine` turns the gradients of their outputs (null for
+ * one that received none) into the gradient of their shared input. For split, one concatenation,
+ * where a vjp per piece would pad each piece's gradient to the input's full size and sum them (T
+ * pieces: O(T²) work instead of O(T)). For a weight used at each of T steps, one matmul over the
+ * concatenated steps instead of T small ones and T − 1 additions.
  */
 export interface GradGroup {
   readonly size: number;
@@ -105,13 +108,17 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       }
       const inputs = node.inputs!;
       const needs = inputs.map((x) => x.requiresGrad && (leads === null || leads.has(x)));
+      let vjpNeeds = needs;
       if (node.group) {
-        if (needs[0]) gather(gathered, inputs[0], node.group, g);
-      } else if (needs.some(Boolean)) {
-        const gs = node.vjp(g, inputs, node.out ?? t, needs);
+        const k = node.group.input ?? 0;
+        if (needs[k]) gather(gathered, inputs[k], node.group, g);
+        vjpNeeds = needs.map((n, i) => n && i !== k);
+      }
+      if (vjpNeeds.some(Boolean)) {
+        const gs = node.vjp(g, inputs, node.out ?? t, vjpNeeds);
         inputs.forEach((x, i) => {
           const gi = gs[i];
-          if (!needs[i] || !gi) return;
+          if (!vjpNeeds[i] || !gi) return;
           if (!shapesEqual(gi.shape, x.shape)) {
             throw new StrataError('backward', `internal: gradient of '${node.name}' input ${i} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
           }

@@ -210,6 +210,17 @@ describe('full layers pass gradcheck through five steps (float64)', () => {
     assert.ok(Math.abs(r1.forward) > 0 && Math.abs(r2.forward) > 0);
   });
 
+  test('W_hh, whose gradient is one matmul over all steps: a loss on early steps only, and second derivatives', () => {
+    for (const [mode, gates] of [['lstm', 4], ['gru', 3], ['rnnTanh', 1]] as const) {
+      const [wIh, , bIh, bHh] = cellWeights(gates, 2, 2);
+      const x = r([T, 2, 2]);
+      const one = (wHh: st.Tensor): st.nn.CellWeights[][] => [[{ weightIh: wIh, weightHh: wHh, biasIh: bIh, biasHh: bHh }]];
+      // steps 3 and 4 get no gradient: their products are left out of W_hh's matmul
+      assert.ok(st.gradcheck((wHh: st.Tensor) => nn.recurrent(mode, x, null, one(wHh)).output.slice(0, 0, 3), [r([gates * 2, 2])]).ok, mode);
+      assert.ok(st.gradgradcheck((wHh: st.Tensor) => nn.recurrent(mode, x, null, one(wHh)).output, [r([gates * 2, 2])]).ok, `${mode} second order`);
+    }
+  });
+
   test('the LSTM module\'s parameter gradients from backward() match the functional gradcheck path', () => {
     const lstm = new nn.LSTM(2, 2, { ...gen(3), numLayers: 2, bidirectional: true });
     const x = r([T, 2, 2]);

@@ -48,9 +48,15 @@ export function inputProjection(mode: RecurrentMode, x: Tensor, w: CellWeights):
   return linear(x, w.weightIh, bias);
 }
 
+/**
+ * h·W_hhᵀ, the recurrent part of every gate. A sequence loop passes its own (shared-weight.ts), which
+ * computes W_hh's gradient over all steps at once.
+ */
+export type RecurrentProduct = (h: Tensor) => Tensor;
+
 /** Elman step from the projected input `xg` [N, H]: h' = act(xg + h·W_hhᵀ). */
-export function rnnStep(mode: 'rnnTanh' | 'rnnRelu', xg: Tensor, h: Tensor, w: CellWeights): Tensor {
-  const pre = xg.add(linear(h, w.weightHh));
+export function rnnStep(mode: 'rnnTanh' | 'rnnRelu', xg: Tensor, h: Tensor, w: CellWeights, hh: RecurrentProduct = (x) => linear(x, w.weightHh)): Tensor {
+  const pre = xg.add(hh(h));
   return mode === 'rnnTanh' ? pre.tanh() : pre.relu();
 }
 
@@ -59,8 +65,8 @@ export function rnnStep(mode: 'rnnTanh' | 'rnnRelu', xg: Tensor, h: Tensor, w: C
  * i = σ(·), f = σ(·), g = tanh(·), o = σ(·); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The pointwise part
  * runs fused where the backend has the kernels (fused.ts).
  */
-export function lstmStep(xg: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Tensor, Tensor] {
-  return lstmPointwise(xg, linear(h, w.weightHh), c);
+export function lstmStep(xg: Tensor, h: Tensor, c: Tensor, w: CellWeights, hh: RecurrentProduct = (x) => linear(x, w.weightHh)): [Tensor, Tensor] {
+  return lstmPointwise(xg, hh(h), c);
 }
 
 /**
@@ -69,9 +75,9 @@ export function lstmStep(xg: Tensor, h: Tensor, c: Tensor, w: CellWeights): [Ten
  * computed as n + z⊙(h − n). NOTE: r multiplies the recurrent product *including* b_hn (PyTorch and
  * cuDNN), which differs from the original paper's r⊙h inside the product.
  */
-export function gruStep(xg: Tensor, h: Tensor, w: CellWeights): Tensor {
+export function gruStep(xg: Tensor, h: Tensor, w: CellWeights, hh: RecurrentProduct = (x) => linear(x, w.weightHh)): Tensor {
   const hidden = hiddenSizeOf(w);
-  const gh = linear(h, w.weightHh, w.biasHh);
+  const gh = w.biasHh ? hh(h).add(w.biasHh) : hh(h);
   const [xrz, xn] = xg.split([2 * hidden, hidden], -1);
   const [hrz, hn] = gh.split([2 * hidden, hidden], -1);
   const [r, z] = xrz.add(hrz).sigmoid().split(hidden, -1);

@@ -9,6 +9,7 @@ import { cat, stack } from '../../tensor/composite.js';
 import { tensor, zeros } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { dropout } from '../functional/dropout.js';
+import { sharedWeightProducts } from './shared-weight.js';
 import { type CellWeights, MODE_NAME, type RecurrentMode, gruStep, hiddenSizeOf, inputProjection, lstmStep, rnnStep } from './gates.js';
 
 export interface SequenceOptions {
@@ -94,6 +95,7 @@ function runDirection(mode: RecurrentMode, xg: Tensor, tDim: number, h0: Tensor,
   const steps = xg.shape[tDim];
   const xs = xg.unbind(tDim);
   const outs = new Array<Tensor>(steps);
+  const hh = sharedWeightProducts(w.weightHh, steps);
   let h = h0;
   let c = c0;
   for (let s = 0; s < steps; s++) {
@@ -101,9 +103,9 @@ function runDirection(mode: RecurrentMode, xg: Tensor, tDim: number, h0: Tensor,
     const xt = xs[t];
     let hNew: Tensor;
     let cNew = c;
-    if (mode === 'lstm') [hNew, cNew] = lstmStep(xt, h, c, w);
-    else if (mode === 'gru') hNew = gruStep(xt, h, w);
-    else hNew = rnnStep(mode, xt, h, w);
+    if (mode === 'lstm') [hNew, cNew] = lstmStep(xt, h, c, w, hh);
+    else if (mode === 'gru') hNew = gruStep(xt, h, w, hh);
+    else hNew = rnnStep(mode, xt, h, w, hh);
     const m = masks?.[t];
     if (m) {
       // Padding: keep the old state, emit zeros.
