@@ -10,9 +10,14 @@
 
 // @ts-ignore: decorator
 @inline export function expv(x0: v128): v128 {
-  const x = f32x4.min(f32x4.max(x0, S(-104.0)), S(89.0));
-  const fx = f32x4.floor(fma(x, S(1.44269504088896341), S(0.5)));
-  const n = i32x4.trunc_sat_f32x4_s(fx);
+  // pmax/pmin (one machine instruction each) rather than max/min (NaN-propagating, several on
+  // x86): a NaN input passes through the clamp unchanged either way and comes out NaN
+  const x = f32x4.pmin(f32x4.pmax(x0, S(-104.0)), S(89.0));
+  // n = round(x·log2 e) by the 1.5·2^23 trick: the sum's low mantissa bits are n, and subtracting
+  // the constant back gives n as a float; no floor or float-to-int conversion (both slow on x86)
+  const t = fma(x, S(1.44269504088896341), S(12582912.0));
+  const fx = f32x4.sub(t, S(12582912.0));
+  const n = i32x4.sub(t, i32x4.splat(0x4b400000));
   let r = f32x4.sub(x, f32x4.mul(fx, S(0.693359375)));
   r = f32x4.sub(r, f32x4.mul(fx, S(-2.12194440e-4)));
   const z = f32x4.mul(r, r);
