@@ -7,8 +7,8 @@
 // arithmetic only.
 //
 // Descriptor (4-byte slots): 0 kind (0 forward, 1 backward), 1 N, 2 H, then
-//   forward  3 xg, 4 hg, 5 c [N, H], 6 out [2, N, H] (h', c'), 7 workspace (0: none);
-//   backward 3 workspace, 4 c, 5 grad [2, N, H] (dh', dc'), 6 dGates [N, 4H], 7 dc [N, H].
+//   forward  3 xg, 4 hg, 5 c [N, H], 6 h' [N, H], 7 c' [N, H], 8 workspace (0: none);
+//   backward 3 workspace, 4 c, 5 dh', 6 dc', 7 dGates [N, 4H], 8 dc [N, H].
 // Threads share out rows. Columns go four at a time; a ragged tail goes through the same vector
 // code one lane at a time, so every element is computed alike.
 import { sigmoidv, tanhv } from './mathv';
@@ -34,9 +34,9 @@ import { sigmoidv, tanhv } from './mathv';
 }
 
 function forwardRows(d: usize, r0: i32, r1: i32): void {
-  const n = load<i32>(d, 4), h = load<i32>(d, 8);
-  const xg = load<usize>(d, 12), hg = load<usize>(d, 16), c = load<usize>(d, 20), out = load<usize>(d, 24), ws = load<usize>(d, 28);
-  const gate = <usize>h << 2, plane = <usize>n * gate;
+  const h = load<i32>(d, 8);
+  const xg = load<usize>(d, 12), hg = load<usize>(d, 16), c = load<usize>(d, 20), hOut = load<usize>(d, 24), cOut = load<usize>(d, 28), ws = load<usize>(d, 32);
+  const gate = <usize>h << 2;
   for (let r = r0; r < r1; r++) {
     const row = <usize>r * (gate << 2), srow = <usize>r * gate, wrow = <usize>r * gate * 5;
     for (let j = 0; j < h; j += 4) {
@@ -49,8 +49,8 @@ function forwardRows(d: usize, r0: i32, r1: i32): void {
       const og = sigmoidv(f32x4.add(ld(px + 3 * gate, lanes), ld(ph + 3 * gate, lanes)));
       const cn = f32x4.add(f32x4.mul(f, ld(c + srow + o, lanes)), f32x4.mul(i, g));
       const tc = tanhv(cn);
-      st(out + srow + o, f32x4.mul(og, tc), lanes);
-      st(out + plane + srow + o, cn, lanes);
+      st(hOut + srow + o, f32x4.mul(og, tc), lanes);
+      st(cOut + srow + o, cn, lanes);
       if (ws) {
         const pw = ws + wrow + o;
         st(pw, i, lanes);
@@ -64,9 +64,9 @@ function forwardRows(d: usize, r0: i32, r1: i32): void {
 }
 
 function backwardRows(d: usize, r0: i32, r1: i32): void {
-  const n = load<i32>(d, 4), h = load<i32>(d, 8);
-  const ws = load<usize>(d, 12), c = load<usize>(d, 16), grad = load<usize>(d, 20), dz = load<usize>(d, 24), dc = load<usize>(d, 28);
-  const gate = <usize>h << 2, plane = <usize>n * gate;
+  const h = load<i32>(d, 8);
+  const ws = load<usize>(d, 12), c = load<usize>(d, 16), gH = load<usize>(d, 20), gC = load<usize>(d, 24), dz = load<usize>(d, 28), dc = load<usize>(d, 32);
+  const gate = <usize>h << 2;
   const one = f32x4.splat(1);
   for (let r = r0; r < r1; r++) {
     const row = <usize>r * (gate << 2), srow = <usize>r * gate, wrow = <usize>r * gate * 5;
@@ -76,9 +76,9 @@ function backwardRows(d: usize, r0: i32, r1: i32): void {
       const pw = ws + wrow + o, pz = dz + row + o;
       const i = ld(pw, lanes), f = ld(pw + gate, lanes), g = ld(pw + 2 * gate, lanes);
       const og = ld(pw + 3 * gate, lanes), tc = ld(pw + 4 * gate, lanes);
-      const gh = ld(grad + srow + o, lanes);
+      const gh = ld(gH + srow + o, lanes);
       // dc' in full: the gradient arriving at c' plus the path through h' = o*tanh(c')
-      const gc = f32x4.add(ld(grad + plane + srow + o, lanes), f32x4.mul(f32x4.mul(gh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+      const gc = f32x4.add(ld(gC + srow + o, lanes), f32x4.mul(f32x4.mul(gh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
       st(pz, f32x4.mul(f32x4.mul(gc, g), f32x4.mul(i, f32x4.sub(one, i))), lanes);
       st(pz + gate, f32x4.mul(f32x4.mul(gc, ld(c + srow + o, lanes)), f32x4.mul(f, f32x4.sub(one, f))), lanes);
       st(pz + 2 * gate, f32x4.mul(f32x4.mul(gc, i), f32x4.sub(one, f32x4.mul(g, g))), lanes);

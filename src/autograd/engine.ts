@@ -14,25 +14,34 @@ export interface GradNode {
   out: Tensor | null;
   readonly vjp: (g: Tensor, inputs: readonly Tensor[], out: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
   /**
-   * Marks a node whose gradient into one input (`input`, default 0) is shared with other nodes: the
-   * outputs of a multi-output op (split), or the per-step products of one weight (a recurrent
-   * layer). Instead of calling `vjp` for that input, the sweep gathers the nodes' output gradients
-   * and, when it reaches the input, hands them to the group's `combine` at once. The node's other
-   * inputs get their gradients from `vjp` as usual.
+   * Marks a node whose gradients into some inputs (positions `inputs`, default [0]) are computed
+   * together with other nodes': the outputs of a multi-output op (split, a fused cell's h and c), or
+   * the per-step products of one weight (a recurrent layer). For those inputs the sweep does not call
+   * `vjp`: it gathers the group's output gradients and hands them to the group's `combine` at once,
+   * when it reaches the first of those inputs (all the group's outputs come before it). The node's
+   * other inputs get their gradients from `vjp` as usual.
    */
-  readonly group?: { readonly of: GradGroup; readonly index: number; readonly input?: number };
+  readonly group?: { readonly of: GradGroup; readonly index: number; readonly inputs?: readonly number[] };
 }
 
 /**
  * The shared backward of a group of nodes. `combine` turns the gradients of their outputs (null for
- * one that received none) into the gradient of their shared input. For split, one concatenation,
- * where a vjp per piece would pad each piece's gradient to the input's full size and sum them (T
- * pieces: O(T²) work instead of O(T)). For a weight used at each of T steps, one matmul over the
- * concatenated steps instead of T small ones and T − 1 additions.
+ * one that received none) into one gradient per deferred input, in the order of `group.inputs`.
+ * For split, one concatenation, where a vjp per piece would pad each piece's gradient to the
+ * input's full size and sum them (T pieces: O(T²) work instead of O(T)). For a weight used at each
+ * of T steps, one matmul over the concatenated steps instead of T small ones and T − 1 additions.
+ * For an op with several outputs, one backward instead of a copy per output.
  */
 export interface GradGroup {
   readonly size: number;
-  combine(grads: readonly (Tensor | null)[]): Tensor;
+  combine(grads: readonly (Tensor | null)[]): (Tensor | null)[];
+}
+
+/** A group's gradients gathered so far, and the inputs its `combine` gives gradients to. */
+interface Gathered {
+  readonly grads: (Tensor | null)[];
+  readonly inputs: readonly Tensor[];
+  readonly needs: readonly boolean[];
 }
 
 export interface BackwardOptions {
@@ -84,15 +93,30 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
   }
   const grads = new Map<Tensor, Tensor>();
   const result = new Map<Tensor, Tensor>();
-  // gradients of multi-output groups, gathered by the group's input until the sweep reaches it
-  const gathered = new Map<Tensor, Map<GradGroup, (Tensor | null)[]>>();
+  // gradients of grouped nodes, gathered until the sweep reaches the first of the group's inputs
+  const gathered = new Map<GradGroup, Gathered>();
+  const waitingAt = new Map<Tensor, GradGroup[]>();
   roots.forEach((r, i) => accumulate(grads, r, seeds[i]));
+  const fire = (group: GradGroup): void => {
+    const p = gathered.get(group);
+    if (!p) return;
+    gathered.delete(group);
+    const gs = group.combine(p.grads);
+    p.inputs.forEach((x, j) => {
+      const gi = gs[j];
+      if (!p.needs[j] || !gi) return;
+      if (!shapesEqual(gi.shape, x.shape)) {
+        throw new StrataError('backward', `internal: grouped gradient ${j} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
+      }
+      accumulate(grads, x, gi);
+    });
+  };
   const sweep = (): void => {
     for (const t of order) {
-      const groups = gathered.get(t);
-      if (groups) {
-        gathered.delete(t);
-        for (const [group, gs] of groups) accumulate(grads, t, group.combine(gs));
+      const waiting = waitingAt.get(t);
+      if (waiting) {
+        waitingAt.delete(t);
+        for (const group of waiting) fire(group);
       }
       const g = grads.get(t);
       if (!g) continue;
@@ -110,9 +134,9 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       const needs = inputs.map((x) => x.requiresGrad && (leads === null || leads.has(x)));
       let vjpNeeds = needs;
       if (node.group) {
-        const k = node.group.input ?? 0;
-        if (needs[k]) gather(gathered, inputs[k], node.group, g);
-        vjpNeeds = needs.map((n, i) => n && i !== k);
+        const ks = node.group.inputs ?? [0];
+        gather(gathered, waitingAt, node.group, ks.map((k) => inputs[k]), ks.map((k) => needs[k]), g);
+        vjpNeeds = needs.map((n, i) => n && !ks.includes(i));
       }
       if (vjpNeeds.some(Boolean)) {
         const gs = node.vjp(g, inputs, node.out ?? t, vjpNeeds);
@@ -141,12 +165,19 @@ function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
   grads.set(t, prev ? prev.add(g) : g);
 }
 
-/** Keeps output `index`'s gradient of a multi-output group until the sweep reaches its `input`. */
-function gather(gathered: Map<Tensor, Map<GradGroup, (Tensor | null)[]>>, input: Tensor, { of, index }: NonNullable<GradNode['group']>, g: Tensor): void {
-  let groups = gathered.get(input);
-  if (!groups) gathered.set(input, (groups = new Map()));
-  let gs = groups.get(of);
-  if (!gs) groups.set(of, (gs = new Array<Tensor | null>(of.size).fill(null)));
-  const prev = gs[index];
-  gs[index] = prev ? prev.add(g) : g;
+/** Keeps output `index`'s gradient of a group until the sweep reaches the first of `inputs`. */
+function gather(gathered: Map<GradGroup, Gathered>, waitingAt: Map<Tensor, GradGroup[]>, { of, index }: NonNullable<GradNode['group']>,
+  inputs: readonly Tensor[], needs: readonly boolean[], g: Tensor): void {
+  if (!needs.some(Boolean)) return;
+  let p = gathered.get(of);
+  if (!p) {
+    gathered.set(of, (p = { grads: new Array<Tensor | null>(of.size).fill(null), inputs, needs }));
+    for (const x of inputs) {
+      const list = waitingAt.get(x);
+      if (list) list.push(of);
+      else waitingAt.set(x, [of]);
+    }
+  }
+  const prev = p.grads[index];
+  p.grads[index] = prev ? prev.add(g) : g;
 }

@@ -101,8 +101,10 @@ export interface LstmForwardArgs {
   readonly hg: Buf;
   /** The cell state c [n, hidden]. */
   readonly c: Buf;
-  /** Receives [2, n, hidden]: h' = σ(o)⊙tanh(c') then c' = σ(f)⊙c + σ(i)⊙tanh(g). */
-  readonly out: Buf;
+  /** Receives h' = σ(o)⊙tanh(c') [n, hidden]. */
+  readonly h: Buf;
+  /** Receives c' = σ(f)⊙c + σ(i)⊙tanh(g) [n, hidden]. */
+  readonly cNext: Buf;
   /**
    * Receives what the backward pass needs, [n, 5·hidden]: per row the activated gates σ(i), σ(f),
    * tanh(g), σ(o), then tanh(c'). Null when no backward will run (inference).
@@ -118,8 +120,10 @@ export interface LstmBackwardArgs {
   readonly workspace: Buf;
   /** The forward's input state c [n, hidden]. */
   readonly c: Buf;
-  /** Gradient of the forward's output [2, n, hidden]: dh' then dc'. */
-  readonly grad: Buf;
+  /** Gradient of the forward's h' [n, hidden]. */
+  readonly gradH: Buf;
+  /** Gradient of the forward's c' [n, hidden]. */
+  readonly gradC: Buf;
   /** Receives the gradient of the gate pre-activations [n, 4·hidden] (the same for xg and hg). */
   readonly dGates: Buf;
   /** Receives the gradient of c [n, hidden]. */

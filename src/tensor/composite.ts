@@ -170,7 +170,7 @@ export function split(x: Tensor, size: number | readonly number[], dim: number):
 function shareBackward(pieces: readonly Tensor[], dim: number): void {
   const group: GradGroup = {
     size: pieces.length,
-    combine: (grads) => cat(grads.map((g, i) => g ?? pieces[i].zerosLike()), dim),
+    combine: (grads) => [cat(grads.map((g, i) => g ?? pieces[i].zerosLike()), dim)],
   };
   pieces.forEach((p, index) => {
     const n = p._node!;

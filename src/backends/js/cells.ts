@@ -9,10 +9,9 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
  * within a few ulps of the composed ops (which round after each op).
  */
 function lstmForward(a: LstmForwardArgs): void {
-  const out = arr(a.out), xg = arr(a.xg), hg = arr(a.hg), c = arr(a.c);
+  const hOut = arr(a.h), cOut = arr(a.cNext), xg = arr(a.xg), hg = arr(a.hg), c = arr(a.c);
   const ws = a.workspace ? arr(a.workspace) : null;
   const { n, hidden: h } = a;
-  const plane = n * h;
   for (let r = 0; r < n; r++) {
     const row = r * 4 * h;
     for (let j = 0; j < h; j++) {
@@ -23,8 +22,8 @@ function lstmForward(a: LstmForwardArgs): void {
       const o = sigmoid(xg[row + 3 * h + j] + hg[row + 3 * h + j]);
       const cNew = f * c[e] + i * g;
       const tc = Math.tanh(cNew);
-      out[e] = o * tc;
-      out[plane + e] = cNew;
+      hOut[e] = o * tc;
+      cOut[e] = cNew;
       if (ws) {
         const w = r * 5 * h + j;
         ws[w] = i;
@@ -38,18 +37,17 @@ function lstmForward(a: LstmForwardArgs): void {
 }
 
 function lstmBackward(a: LstmBackwardArgs): void {
-  const dz = arr(a.dGates), dc = arr(a.dc), ws = arr(a.workspace), gr = arr(a.grad), c = arr(a.c);
+  const dz = arr(a.dGates), dc = arr(a.dc), ws = arr(a.workspace), gH = arr(a.gradH), gC = arr(a.gradC), c = arr(a.c);
   const { n, hidden: h } = a;
-  const plane = n * h;
   for (let r = 0; r < n; r++) {
     const row = r * 4 * h;
     for (let j = 0; j < h; j++) {
       const e = r * h + j;
       const w = r * 5 * h + j;
       const i = ws[w], f = ws[w + h], g = ws[w + 2 * h], o = ws[w + 3 * h], tc = ws[w + 4 * h];
-      const gh = gr[e];
+      const gh = gH[e];
       // dc' in full: the gradient arriving at c' plus the path through h' = o⊙tanh(c')
-      const gc = gr[plane + e] + gh * o * (1 - tc * tc);
+      const gc = gC[e] + gh * o * (1 - tc * tc);
       dz[row + j] = gc * g * i * (1 - i);
       dz[row + h + j] = gc * c[e] * f * (1 - f);
       dz[row + 2 * h + j] = gc * i * (1 - g * g);

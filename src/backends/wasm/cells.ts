@@ -10,7 +10,7 @@ import { TASK } from './runtime.js';
  */
 const PAR_MIN = 1 << 13;
 
-/** Writes the descriptor of assembly/cells.ts (kind, n, hidden, then five buffers) and runs the task. */
+/** Writes the descriptor of assembly/cells.ts (kind, n, hidden, then six buffers) and runs the task. */
 function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (Buf | null)[]): void {
   if (n === 0 || hidden === 0) return;
   const rt = ctx.rt;
@@ -27,7 +27,7 @@ function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (
 export function fusedCells(ctx: () => Ctx): FusedCells {
   return {
     dtypes: ['float32'],
-    lstmForward: (a) => run(ctx(), 0, a.n, a.hidden, [a.xg, a.hg, a.c, a.out, a.workspace]),
-    lstmBackward: (a) => run(ctx(), 1, a.n, a.hidden, [a.workspace, a.c, a.grad, a.dGates, a.dc]),
+    lstmForward: (a) => run(ctx(), 0, a.n, a.hidden, [a.xg, a.hg, a.c, a.h, a.cNext, a.workspace]),
+    lstmBackward: (a) => run(ctx(), 1, a.n, a.hidden, [a.workspace, a.c, a.gradH, a.gradC, a.dGates, a.dc]),
   };
 }

@@ -10,6 +10,7 @@
 // ordinary ops, so gradients of gradients and forward-over-reverse work as for any composite. Inputs
 // carrying forward-mode tangents take the composed equations, which forward mode differentiates.
 import type { Buf, FusedCells } from '../../backend/backend.js';
+import type { GradGroup } from '../../autograd/engine.js';
 import { activeLevels, isGradEnabled } from '../../autograd/mode.js';
 import { cat } from '../../tensor/composite.js';
 import { Storage } from '../../tensor/storage.js';
@@ -27,12 +28,11 @@ export function lstmComposed(xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor
   return [o.sigmoid().mul(cNext.tanh()), cNext];
 }
 
-/** The backward of `lstmFused` with ordinary (recordable) ops: [dGates, dc] from g = [dh', dc']. */
-function lstmBackwardComposed(g: Tensor, xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
+/** The backward of `lstmFused` with ordinary (recordable) ops: [dGates, dc] from dh' and dc'. */
+function lstmBackwardComposed(gh: Tensor, gcOut: Tensor, xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
   const [zi, zf, zg, zo] = gateSplits(xg.add(hg));
   const i = zi.sigmoid(), f = zf.sigmoid(), gt = zg.tanh(), o = zo.sigmoid();
   const tc = f.mul(c).add(i.mul(gt)).tanh();
-  const [gh, gcOut] = g.unbind(0);
   // dc' in full: the gradient arriving at c' plus the path through h' = o⊙tanh(c')
   const gc = gcOut.add(gh.mul(o).mul(tc.mul(tc).neg().add(1)));
   const dGates = cat([
@@ -68,34 +68,41 @@ function fusedFor(xg: Tensor, hg: Tensor, c: Tensor): FusedCells | null {
 }
 
 /**
- * (h', c') stacked as [2, N, H] by the fused kernel; only called where `fusedFor` said yes. When the
- * tape records, the node keeps the kernel's workspace (activated gates, tanh(c')) for the backward.
+ * (h', c') by the fused kernel; only called where `fusedFor` said yes. When the tape records, both
+ * outputs join one gradient group (autograd/engine.ts), so a single backward runs once both
+ * gradients are in, from the kernel's workspace (activated gates, tanh(c')).
  */
-function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): Tensor {
+function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
   const [n, hidden] = c.shape;
-  const out = empty(c, [2, n, hidden]);
+  const h = empty(c, c.shape);
+  const cNext = empty(c, c.shape);
   const record = isGradEnabled() && [xg, hg, c].some((t) => t.requiresGrad);
   const ws = record ? empty(c, [n, 5 * hidden]) : null;
-  cells.lstmForward({ n, hidden, xg: bufOf(xg), hg: bufOf(hg), c: bufOf(c), out: bufOf(out), workspace: ws && bufOf(ws) });
-  if (!ws) return out;
-  out._attachNode({
-    name: 'lstmCell',
-    inputs: [xg, hg, c],
-    out,
-    vjp: (g, [x, h, cc], _out, needs) => {
+  cells.lstmForward({ n, hidden, xg: bufOf(xg), hg: bufOf(hg), c: bufOf(c), h: bufOf(h), cNext: bufOf(cNext), workspace: ws && bufOf(ws) });
+  if (!ws) return [h, cNext];
+  const group: GradGroup = {
+    size: 2,
+    combine: ([gh, gc]) => {
       let dGates: Tensor, dc: Tensor;
       // The kernel's result carries no graph: use it only when this backward is not recorded.
-      if (!isGradEnabled() && activeLevels().length === 0 && !ws.isDisposed && !cc.isDisposed && g.dtype === cc.dtype && g.backend === cc.backend) {
-        dGates = empty(cc, [n, 4 * hidden]);
-        dc = empty(cc, cc.shape);
-        cells.lstmBackward({ n, hidden, workspace: bufOf(ws), c: bufOf(cc), grad: bufOf(g), dGates: bufOf(dGates), dc: bufOf(dc) });
+      const plain = !isGradEnabled() && activeLevels().length === 0 && !ws.isDisposed && !c.isDisposed;
+      const dh = gh ?? h.zerosLike();
+      const dcNext = gc ?? c.zerosLike();
+      if (plain && [dh, dcNext].every((g) => g.dtype === c.dtype && g.backend === c.backend)) {
+        dGates = empty(c, [n, 4 * hidden]);
+        dc = empty(c, c.shape);
+        cells.lstmBackward({ n, hidden, workspace: bufOf(ws), c: bufOf(c), gradH: bufOf(dh), gradC: bufOf(dcNext), dGates: bufOf(dGates), dc: bufOf(dc) });
       } else {
-        [dGates, dc] = lstmBackwardComposed(g, x, h, cc);
+        [dGates, dc] = lstmBackwardComposed(dh, dcNext, xg, hg, c);
       }
-      return [needs[0] ? dGates : null, needs[1] ? dGates : null, needs[2] ? dc : null];
+      return [dGates, dGates, dc];
     },
-  });
-  return out;
+  };
+  const inputs = [xg, hg, c];
+  const vjp = (): (Tensor | null)[] => [null, null, null];
+  h._attachNode({ name: 'lstmCell', inputs, out: h, vjp, group: { of: group, index: 0, inputs: [0, 1, 2] } });
+  cNext._attachNode({ name: 'lstmCell', inputs, out: cNext, vjp, group: { of: group, index: 1, inputs: [0, 1, 2] } });
+  return [h, cNext];
 }
 
 /**
@@ -109,7 +116,5 @@ function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): Tensor
 export function lstmPointwise(xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
   const tangents = [xg, hg, c].some((t) => t._tangents !== null && t._tangents.size > 0);
   const cells = tangents ? null : fusedFor(xg, hg, c);
-  if (!cells) return lstmComposed(xg, hg, c);
-  const [h, cNext] = lstmFused(cells, xg, hg, c).unbind(0);
-  return [h, cNext];
+  return cells ? lstmFused(cells, xg, hg, c) : lstmComposed(xg, hg, c);
 }

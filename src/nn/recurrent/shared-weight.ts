@@ -33,7 +33,7 @@ export function sharedWeightProducts(weight: Tensor, uses: number): (x: Tensor) 
           xs.push(inputs[i]!);
         }
       });
-      return cat(gs, 0)._p('matmul', [cat(xs, 0)], { transA: true, transB: false });
+      return [cat(gs, 0)._p('matmul', [cat(xs, 0)], { transA: true, transB: false })];
     },
   };
   return (x) => {
@@ -42,7 +42,7 @@ export function sharedWeightProducts(weight: Tensor, uses: number): (x: Tensor) 
     if (next >= uses || x.ndim !== 2 || !node || node.inputs?.[1] !== weight) return y;
     const index = next++;
     inputs[index] = x;
-    y._attachNode({ name: node.name, inputs: node.inputs, out: y, vjp: node.vjp, group: { of: group, index, input: 1 } });
+    y._attachNode({ name: node.name, inputs: node.inputs, out: y, vjp: node.vjp, group: { of: group, index, inputs: [1] } });
     return y;
   };
 }
