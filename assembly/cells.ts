@@ -1,14 +1,17 @@
 // SPDX-License-Identifier: MIT
-// Fused LSTM cell (src/nn/recurrent/fused.ts): the four gate nonlinearities and the state update of
-// one time step in one pass, forward and backward. Gates are PyTorch's (i, f, g, o) blocks of H
-// columns in each row of xg and hg [N, 4H]; the pre-activation is xg + hg.
+// Fused LSTM and GRU cells (src/nn/recurrent/fused-*.ts): the gate nonlinearities and the state
+// update of one time step in one pass, forward and backward. LSTM gates are PyTorch's (i, f, g, o)
+// blocks of H columns in each row of xg and hg [N, 4H], the pre-activation xg + hg; GRU gates are
+// (r, z, n) in [N, 3H], with n = tanh(x_n + r*h_n).
 //
 // The forward also keeps the activated gates and tanh(c') in a workspace [N, 5H], so the backward is
 // arithmetic only.
 //
-// Descriptor (4-byte slots): 0 kind (0 forward, 1 backward), 1 N, 2 H, then
-//   forward  3 xg, 4 hg, 5 c [N, H], 6 h' [N, H], 7 c' [N, H], 8 workspace (0: none);
-//   backward 3 workspace, 4 c, 5 dh', 6 dc', 7 dGates [N, 4H], 8 dc [N, H].
+// Descriptor (4-byte slots): 0 kind, 1 N, 2 H, then
+//   0 LSTM forward  3 xg, 4 hg, 5 c [N, H], 6 h' [N, H], 7 c' [N, H], 8 workspace [N, 5H] (0: none);
+//   1 LSTM backward 3 workspace, 4 c, 5 dh', 6 dc', 7 dGates [N, 4H], 8 dc [N, H];
+//   2 GRU forward   3 xg, 4 hg, 5 h [N, H], 6 h' [N, H], 7 workspace [N, 4H] (r, z, n, h_n; 0: none);
+//   3 GRU backward  3 workspace, 4 h, 5 dh', 6 dxg [N, 3H], 7 dhg [N, 3H], 8 dh [N, H].
 // Threads share out rows. Columns go four at a time; a ragged tail goes through the same vector
 // code one lane at a time, so every element is computed alike.
 import { sigmoidv, tanhv } from './mathv';
@@ -33,7 +36,7 @@ import { sigmoidv, tanhv } from './mathv';
   if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
 }
 
-function forwardRows(d: usize, r0: i32, r1: i32): void {
+function lstmForwardRows(d: usize, r0: i32, r1: i32): void {
   const h = load<i32>(d, 8);
   const xg = load<usize>(d, 12), hg = load<usize>(d, 16), c = load<usize>(d, 20), hOut = load<usize>(d, 24), cOut = load<usize>(d, 28), ws = load<usize>(d, 32);
   const gate = <usize>h << 2;
@@ -63,7 +66,7 @@ function forwardRows(d: usize, r0: i32, r1: i32): void {
   }
 }
 
-function backwardRows(d: usize, r0: i32, r1: i32): void {
+function lstmBackwardRows(d: usize, r0: i32, r1: i32): void {
   const h = load<i32>(d, 8);
   const ws = load<usize>(d, 12), c = load<usize>(d, 16), gH = load<usize>(d, 20), gC = load<usize>(d, 24), dz = load<usize>(d, 28), dc = load<usize>(d, 32);
   const gate = <usize>h << 2;
@@ -88,11 +91,69 @@ function backwardRows(d: usize, r0: i32, r1: i32): void {
   }
 }
 
+function gruForwardRows(d: usize, r0: i32, r1: i32): void {
+  const h = load<i32>(d, 8);
+  const xg = load<usize>(d, 12), hg = load<usize>(d, 16), hp = load<usize>(d, 20), hOut = load<usize>(d, 24), ws = load<usize>(d, 28);
+  const gate = <usize>h << 2;
+  for (let r = r0; r < r1; r++) {
+    const row = <usize>r * gate * 3, srow = <usize>r * gate, wrow = <usize>r * (gate << 2);
+    for (let j = 0; j < h; j += 4) {
+      const lanes = min(4, h - j);
+      const o = <usize>j << 2;
+      const px = xg + row + o, ph = hg + row + o;
+      const rg = sigmoidv(f32x4.add(ld(px, lanes), ld(ph, lanes)));
+      const z = sigmoidv(f32x4.add(ld(px + gate, lanes), ld(ph + gate, lanes)));
+      const hn = ld(ph + 2 * gate, lanes);
+      const ng = tanhv(f32x4.add(ld(px + 2 * gate, lanes), f32x4.mul(rg, hn)));
+      st(hOut + srow + o, f32x4.add(ng, f32x4.mul(z, f32x4.sub(ld(hp + srow + o, lanes), ng))), lanes);
+      if (ws) {
+        const pw = ws + wrow + o;
+        st(pw, rg, lanes);
+        st(pw + gate, z, lanes);
+        st(pw + 2 * gate, ng, lanes);
+        st(pw + 3 * gate, hn, lanes);
+      }
+    }
+  }
+}
+
+function gruBackwardRows(d: usize, r0: i32, r1: i32): void {
+  const h = load<i32>(d, 8);
+  const ws = load<usize>(d, 12), hp = load<usize>(d, 16), gH = load<usize>(d, 20), dx = load<usize>(d, 24), dhg = load<usize>(d, 28), dh = load<usize>(d, 32);
+  const gate = <usize>h << 2;
+  const one = f32x4.splat(1);
+  for (let r = r0; r < r1; r++) {
+    const row = <usize>r * gate * 3, srow = <usize>r * gate, wrow = <usize>r * (gate << 2);
+    for (let j = 0; j < h; j += 4) {
+      const lanes = min(4, h - j);
+      const o = <usize>j << 2;
+      const pw = ws + wrow + o;
+      const rg = ld(pw, lanes), z = ld(pw + gate, lanes), ng = ld(pw + 2 * gate, lanes), hn = ld(pw + 3 * gate, lanes);
+      const g = ld(gH + srow + o, lanes);
+      const dn = f32x4.mul(f32x4.mul(g, f32x4.sub(one, z)), f32x4.sub(one, f32x4.mul(ng, ng)));
+      const dz = f32x4.mul(f32x4.mul(g, f32x4.sub(ld(hp + srow + o, lanes), ng)), f32x4.mul(z, f32x4.sub(one, z)));
+      const dr = f32x4.mul(f32x4.mul(dn, hn), f32x4.mul(rg, f32x4.sub(one, rg)));
+      const px = dx + row + o, ph = dhg + row + o;
+      st(px, dr, lanes);
+      st(px + gate, dz, lanes);
+      st(px + 2 * gate, dn, lanes);
+      st(ph, dr, lanes);
+      st(ph + gate, dz, lanes);
+      st(ph + 2 * gate, f32x4.mul(dn, rg), lanes);
+      st(dh + srow + o, f32x4.mul(g, z), lanes);
+    }
+  }
+}
+
 /** Task entry: thread `tid` of `nt` takes its share of the N rows. */
 export function cellTask(tid: i32, nt: i32, d: usize): void {
   const n = load<i32>(d, 4);
   const r0 = <i32>((<i64>n * tid) / nt), r1 = <i32>((<i64>n * (tid + 1)) / nt);
   if (r1 <= r0) return;
-  if (load<i32>(d) == 0) forwardRows(d, r0, r1);
-  else backwardRows(d, r0, r1);
+  switch (load<i32>(d)) {
+    case 0: lstmForwardRows(d, r0, r1); break;
+    case 1: lstmBackwardRows(d, r0, r1); break;
+    case 2: gruForwardRows(d, r0, r1); break;
+    default: gruBackwardRows(d, r0, r1); break;
+  }
 }

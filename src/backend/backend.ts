@@ -131,8 +131,43 @@ export interface LstmBackwardArgs {
 }
 
 /**
- * Optional fused recurrent cells: the pointwise part of an LSTM step (four gate nonlinearities and
- * the state update) in one pass instead of a dozen elementwise primitives, each a pass over memory
+ * One fused GRU cell step forward (PyTorch's gate order r, z, n): r = σ(x_r + h_r), z = σ(x_z + h_z),
+ * n = tanh(x_n + r⊙h_n), h' = (1 − z)⊙n + z⊙h, where x_* are blocks of `xg` and h_* of `hg`.
+ */
+export interface GruForwardArgs {
+  readonly n: number;
+  readonly hidden: number;
+  /** Input part of the gates [n, 3·hidden] (b_ih included). */
+  readonly xg: Buf;
+  /** Recurrent part of the gates [n, 3·hidden] (b_hh included: r multiplies h_n with its bias). */
+  readonly hg: Buf;
+  /** The state h [n, hidden]. */
+  readonly h: Buf;
+  /** Receives h' [n, hidden]. */
+  readonly hNext: Buf;
+  /** Receives r, z, n and h_n per row, [n, 4·hidden]; null when no backward will run. */
+  readonly workspace: Buf | null;
+}
+
+/** One fused GRU cell step backward, from the forward's workspace and the gradient of h'. */
+export interface GruBackwardArgs {
+  readonly n: number;
+  readonly hidden: number;
+  readonly workspace: Buf;
+  /** The forward's input state h [n, hidden]. */
+  readonly h: Buf;
+  /** Gradient of h' [n, hidden]. */
+  readonly gradH: Buf;
+  /** Receive the gradients of xg and hg [n, 3·hidden] (they differ in the n block: r⊙·). */
+  readonly dXg: Buf;
+  readonly dHg: Buf;
+  /** Receives the gradient of h through z⊙h [n, hidden]. */
+  readonly dh: Buf;
+}
+
+/**
+ * Optional fused recurrent cells: the pointwise part of an LSTM or GRU step (the gate nonlinearities
+ * and the state update) in one pass instead of a dozen elementwise primitives, each a pass over memory
  * and a recorded op; the backward is arithmetic on the saved activations. Not primitives: `nn` calls
  * them through an op whose derivative, when it must itself be differentiable (higher order, forward
  * mode), is written with ordinary ops.
@@ -142,6 +177,8 @@ export interface FusedCells {
   readonly dtypes: readonly DType[];
   lstmForward(args: LstmForwardArgs): void;
   lstmBackward(args: LstmBackwardArgs): void;
+  gruForward(args: GruForwardArgs): void;
+  gruBackward(args: GruBackwardArgs): void;
 }
 
 /**

@@ -5,12 +5,12 @@ import type { Ctx } from './context.js';
 import { TASK } from './runtime.js';
 
 /**
- * Elements (n·hidden) per thread below which a cell stays on the calling thread: a forward element
- * costs five exponentials, so this is lower than the elementwise ops' threshold.
+ * Elements (n·hidden) per thread below which a cell stays on the calling thread: an LSTM forward
+ * element costs five exponentials, so this is lower than the elementwise ops' threshold.
  */
 const PAR_MIN = 1 << 13;
 
-/** Writes the descriptor of assembly/cells.ts (kind, n, hidden, then six buffers) and runs the task. */
+/** Writes the descriptor of assembly/cells.ts (kind, n, hidden, then the buffers) and runs the task. */
 function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (Buf | null)[]): void {
   if (n === 0 || hidden === 0) return;
   const rt = ctx.rt;
@@ -23,11 +23,13 @@ function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (
   rt.pool.run(TASK.CELL, rt.desc, rt.threadsFor(n * hidden, PAR_MIN));
 }
 
-/** The wasm backend's fused LSTM cell (float32; float64 takes the composed gate equations). */
+/** The wasm backend's fused LSTM and GRU cells (float32; float64 takes the composed gate equations). */
 export function fusedCells(ctx: () => Ctx): FusedCells {
   return {
     dtypes: ['float32'],
     lstmForward: (a) => run(ctx(), 0, a.n, a.hidden, [a.xg, a.hg, a.c, a.h, a.cNext, a.workspace]),
     lstmBackward: (a) => run(ctx(), 1, a.n, a.hidden, [a.workspace, a.c, a.gradH, a.gradC, a.dGates, a.dc]),
+    gruForward: (a) => run(ctx(), 2, a.n, a.hidden, [a.xg, a.hg, a.h, a.hNext, a.workspace]),
+    gruBackward: (a) => run(ctx(), 3, a.n, a.hidden, [a.workspace, a.h, a.gradH, a.dXg, a.dHg, a.dh]),
   };
 }

@@ -4,7 +4,8 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { linear } from '../functional/linear.js';
-import { lstmPointwise } from './fused.js';
+import { gruPointwise } from './fused-gru.js';
+import { lstmPointwise } from './fused-lstm.js';
 
 /** The recurrences: Elman RNN with tanh or ReLU, LSTM, GRU. */
 export type RecurrentMode = 'rnnTanh' | 'rnnRelu' | 'lstm' | 'gru';
@@ -63,7 +64,7 @@ export function rnnStep(mode: 'rnnTanh' | 'rnnRelu', xg: Tensor, h: Tensor, w: C
 /**
  * LSTM step from the projected input `xg` [N, 4H] (PyTorch's gate order i, f, g, o):
  * i = σ(·), f = σ(·), g = tanh(·), o = σ(·); c' = f⊙c + i⊙g; h' = o⊙tanh(c'). The pointwise part
- * runs fused where the backend has the kernels (fused.ts).
+ * runs fused where the backend has the kernels (fused-lstm.ts).
  */
 export function lstmStep(xg: Tensor, h: Tensor, c: Tensor, w: CellWeights, hh: RecurrentProduct = (x) => linear(x, w.weightHh)): [Tensor, Tensor] {
   return lstmPointwise(xg, hh(h), c);
@@ -71,16 +72,11 @@ export function lstmStep(xg: Tensor, h: Tensor, c: Tensor, w: CellWeights, hh: R
 
 /**
  * GRU step from the projected input `xg` [N, 3H] (gate order r, z, n, as PyTorch):
- * r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙(W_hn·h + b_hn)), h' = (1 − z)⊙n + z⊙h,
- * computed as n + z⊙(h − n). NOTE: r multiplies the recurrent product *including* b_hn (PyTorch and
- * cuDNN), which differs from the original paper's r⊙h inside the product.
+ * r = σ(x_r + h_r), z = σ(x_z + h_z), n = tanh(x_n + r⊙(W_hn·h + b_hn)), h' = (1 − z)⊙n + z⊙h.
+ * NOTE: r multiplies the recurrent product *including* b_hn (PyTorch and cuDNN), which differs from
+ * the original paper's r⊙h inside the product. The pointwise part runs fused where the backend has
+ * the kernels (fused-gru.ts).
  */
 export function gruStep(xg: Tensor, h: Tensor, w: CellWeights, hh: RecurrentProduct = (x) => linear(x, w.weightHh)): Tensor {
-  const hidden = hiddenSizeOf(w);
-  const gh = w.biasHh ? hh(h).add(w.biasHh) : hh(h);
-  const [xrz, xn] = xg.split([2 * hidden, hidden], -1);
-  const [hrz, hn] = gh.split([2 * hidden, hidden], -1);
-  const [r, z] = xrz.add(hrz).sigmoid().split(hidden, -1);
-  const n = xn.add(r.mul(hn)).tanh();
-  return n.add(z.mul(h.sub(n)));
+  return gruPointwise(xg, w.biasHh ? hh(h).add(w.biasHh) : hh(h), h);
 }

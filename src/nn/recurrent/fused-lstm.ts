@@ -9,12 +9,12 @@
 // itself recorded (no `createGraph`, no forward-mode level); otherwise the backward is written with
 // ordinary ops, so gradients of gradients and forward-over-reverse work as for any composite. Inputs
 // carrying forward-mode tangents take the composed equations, which forward mode differentiates.
-import type { Buf, FusedCells } from '../../backend/backend.js';
+import type { FusedCells } from '../../backend/backend.js';
 import type { GradGroup } from '../../autograd/engine.js';
-import { activeLevels, isGradEnabled } from '../../autograd/mode.js';
+import { isGradEnabled } from '../../autograd/mode.js';
 import { cat } from '../../tensor/composite.js';
-import { Storage } from '../../tensor/storage.js';
-import { Tensor } from '../../tensor/tensor.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { bufOf, cellKernels, empty, plainBackward } from './fused-buffers.js';
 
 const gateSplits = (z: Tensor): Tensor[] => z.split(z.shape[z.ndim - 1] / 4, -1);
 
@@ -44,31 +44,8 @@ function lstmBackwardComposed(gh: Tensor, gcOut: Tensor, xg: Tensor, hg: Tensor,
   return [dGates, gc.mul(f)];
 }
 
-/** A new tensor on `like`'s backend and dtype, contents unspecified: a kernel writes all of it. */
-function empty(like: Tensor, shape: readonly number[]): Tensor {
-  const b = like.backend;
-  const size = shape.reduce((a, d) => a * d, 1);
-  const buf = b.allocUninit?.(like.dtype, size) ?? b.alloc(like.dtype, size);
-  return new Tensor(new Storage(b, buf), shape, like.dtype);
-}
-
-const bufOf = (t: Tensor): Buf => t._storage.buf;
-
 /**
- * The fused kernels if they take these tensors: one backend that has them, one dtype they take,
- * 2-D shapes [N, 4H], [N, 4H], [N, H], nothing disposed.
- */
-function fusedFor(xg: Tensor, hg: Tensor, c: Tensor): FusedCells | null {
-  const cells = xg.backend.cells;
-  if (!cells || !cells.dtypes.includes(xg.dtype) || xg.ndim !== 2 || hg.ndim !== 2 || c.ndim !== 2) return null;
-  const [n, h] = c.shape;
-  if (xg.shape[0] !== n || xg.shape[1] !== 4 * h || hg.shape[0] !== n || hg.shape[1] !== 4 * h) return null;
-  for (const t of [hg, c]) if (t.backend !== xg.backend || t.dtype !== xg.dtype) return null;
-  return [xg, hg, c].some((t) => t.isDisposed) ? null : cells;
-}
-
-/**
- * (h', c') by the fused kernel; only called where `fusedFor` said yes. When the tape records, both
+ * (h', c') by the fused kernel; only called where `cellKernels` gave them. When the tape records, both
  * outputs join one gradient group (autograd/engine.ts), so a single backward runs once both
  * gradients are in, from the kernel's workspace (activated gates, tanh(c')).
  */
@@ -84,11 +61,9 @@ function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): [Tenso
     size: 2,
     combine: ([gh, gc]) => {
       let dGates: Tensor, dc: Tensor;
-      // The kernel's result carries no graph: use it only when this backward is not recorded.
-      const plain = !isGradEnabled() && activeLevels().length === 0 && !ws.isDisposed && !c.isDisposed;
       const dh = gh ?? h.zerosLike();
       const dcNext = gc ?? c.zerosLike();
-      if (plain && [dh, dcNext].every((g) => g.dtype === c.dtype && g.backend === c.backend)) {
+      if (plainBackward([ws, c], [dh, dcNext])) {
         dGates = empty(c, [n, 4 * hidden]);
         dc = empty(c, c.shape);
         cells.lstmBackward({ n, hidden, workspace: bufOf(ws), c: bufOf(c), gradH: bufOf(dh), gradC: bufOf(dcNext), dGates: bufOf(dGates), dc: bufOf(dc) });
@@ -114,7 +89,6 @@ function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): [Tenso
  * const [h1, c1] = lstmPointwise(xg, h0.matmul(wHh.t()), c0);
  */
 export function lstmPointwise(xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
-  const tangents = [xg, hg, c].some((t) => t._tangents !== null && t._tangents.size > 0);
-  const cells = tangents ? null : fusedFor(xg, hg, c);
+  const cells = cellKernels(4, [xg, hg], [c]);
   return cells ? lstmFused(cells, xg, hg, c) : lstmComposed(xg, hg, c);
 }
