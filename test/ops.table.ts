@@ -122,6 +122,21 @@ function unfoldRef(x: Spec, a: typeof W): { values: Arr; shape: number[] } {
   return { values, shape };
 }
 
+/** weight [O, K] times unfold(x) [N, K, L] for each image: [N, O, L]. */
+function convRef(x: Spec, w: Spec, a: typeof W): { values: Arr; shape: number[] } {
+  const cols = unfoldRef(x, a);
+  const [n, k, l] = cols.shape;
+  const o = w.shape[0];
+  const shape = [n, o, l];
+  const values = Array.from({ length: size(shape) }, (_, i) => {
+    const [b, oc, j] = unravel(i, shape);
+    let acc = 0;
+    for (let p = 0; p < k; p++) acc += w.values[oc * k + p] * cols.values[(b * k + p) * l + j];
+    return acc;
+  });
+  return { values, shape };
+}
+
 /**
  * Index ih·W + iw of each window's max (min) among its real inputs: the first of equal values, or
  * the last NaN when there is one (PyTorch's max_pool2d indices).
@@ -259,6 +274,9 @@ export const CASES: OpCase[] = [
       probe.values.forEach((src, k) => { out[src] += c.values[k]; });
       return { values: out, shape: [1, 2, 3, 4] };
     } },
+  // convolution as one product, weight·unfold(x), at stride 1 (the implicit-GEMM path) and strided
+  { name: 'conv (weight·unfold) 2x2', prims: ['conv'], inputs: [rnd([2, 2, 3, 4]), rnd([3, 8])], f: (x, w) => convOf(x, w, W), ref: (x, w) => convRef(x, w, W), second: true },
+  { name: 'conv strided, padded, dilated', prims: ['conv'], inputs: [rnd([1, 2, 5, 4]), rnd([2, 12])], f: (x, w) => convOf(x, w, W2), ref: (x, w) => convRef(x, w, W2) },
   // pooling: where the extremum is, and max/min pooling as poolIndex + gather
   poolIndexCase('2x2, ties', tied([2, 2, 4, 5]), W, 'max'),
   poolIndexCase('strided, padded, dilated, ties', tied([1, 2, 5, 4]), W2, 'max'),
@@ -280,6 +298,7 @@ let stackOf: (ts: st.Tensor[], dim: number) => st.Tensor;
 let unfoldOf: (x: st.Tensor, a: st.WindowAttrs) => st.Tensor;
 let foldOf: (x: st.Tensor, a: st.WindowAttrs & { outputSize: [number, number] }) => st.Tensor;
 let poolIndexOf: (x: st.Tensor, a: st.WindowAttrs & { mode: 'max' | 'min' }) => st.Tensor;
+let convOf: (x: st.Tensor, w: st.Tensor, a: st.WindowAttrs) => st.Tensor;
 let maxPoolOf: typeof st.nn.functional.maxPool2d;
 let fixedWeights: (x: st.Tensor) => st.Tensor;
 export function bindFunctions(lib: typeof st): void {
@@ -288,6 +307,7 @@ export function bindFunctions(lib: typeof st): void {
   unfoldOf = lib.unfold;
   foldOf = lib.fold;
   poolIndexOf = lib.poolIndex;
+  convOf = lib.unfoldMatmul;
   maxPoolOf = lib.nn.functional.maxPool2d;
   fixedWeights = (x) => lib.tensor([1, 2, 3], { dtype: x.dtype, backend: x.backend.name });
 }

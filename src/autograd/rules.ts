@@ -113,6 +113,12 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
   unfold: (g, [x], _o, attrs) => [g._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] })],
   fold: (g, _i, _o, { kernel, stride, padding, dilation }) => [g._p('unfold', [], { kernel, stride, padding, dilation })],
   poolIndex: (_g, ins) => none(ins),
+  // conv = w·unfold(x): the weight's gradient needs the columns (made here, in the backward pass),
+  // summed over the batch; the input's is fold(wᵀ·g)
+  conv: (g, [x, w], _o, attrs, n) => [
+    n[0] ? w._p('matmul', [g], { transA: true, transB: false })._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] }) : null,
+    n[1] ? sumTo(g._p('matmul', [x._p('unfold', [], attrs)], { transA: false, transB: true }), w.shape) : null,
+  ],
 };
 
 /** Adds tangent terms, treating null as zero. */
@@ -164,4 +170,5 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   unfold: same('unfold'),
   fold: same('fold'),
   poolIndex: () => null,
+  conv: ([tx, tw], [x, w], _o, attrs) => plus(tx && tx._p('conv', [w], attrs), tw && x._p('conv', [tw], attrs)),
 };

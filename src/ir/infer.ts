@@ -125,6 +125,17 @@ export function infer<P extends Prim>(prim: P, ins: readonly Meta[], attrs: Prim
       const [oh, ow] = windowCounts('unfold', [x.shape[2], x.shape[3]], w);
       return { shape: [x.shape[0], x.shape[1] * w.kernel[0] * w.kernel[1], oh * ow], dtype: x.dtype };
     }
+    case 'conv': {
+      const [x, wt] = ins;
+      const w = a as WindowAttrs;
+      const k = x.shape.length === 4 ? x.shape[1] * w.kernel[0] * w.kernel[1] : -1;
+      if (x.shape.length !== 4 || wt.shape.length !== 2 || wt.shape[1] !== k) {
+        throw new StrataError('conv', `input ${fmtShape(x.shape)} must be [N, C, H, W] and weight ${fmtShape(wt.shape)} [O, C·${w.kernel[0]}·${w.kernel[1]}]`);
+      }
+      if (!isFloat(x.dtype) || x.dtype !== wt.dtype) throw new StrataError('conv', `input and weight must share a floating dtype, got ${x.dtype} and ${wt.dtype}`);
+      const [oh, ow] = windowCounts('conv', [x.shape[2], x.shape[3]], w);
+      return { shape: [x.shape[0], wt.shape[0], oh * ow], dtype: x.dtype };
+    }
     case 'fold': {
       const x = ins[0];
       const w = a as PrimAttrs['fold'];

@@ -84,3 +84,10 @@ export const fold = (x: Tensor, attrs: WindowAttrs & { outputSize: [number, numb
  * (n, c) plane, like the indices of PyTorch's `F.max_pool2d(..., return_indices=True)`.
  */
 export const poolIndex = (x: Tensor, attrs: WindowAttrs & { mode: 'max' | 'min' }): Tensor => x._p('poolIndex', [], attrs);
+/**
+ * `weight`·unfold(x): [N, C, H, W] and [O, C·kh·kw] → [N, O, OH·OW], a convolution before its
+ * reshape and bias. The `conv` primitive: backends may skip the column matrix (implicit GEMM).
+ *
+ * @example unfoldMatmul(randn([2, 3, 8, 8]), randn([4, 27]), { kernel: [3, 3], stride: [1, 1], padding: [0, 0, 0, 0], dilation: [1, 1] }).shape; // [2, 4, 36]
+ */
+export const unfoldMatmul = (x: Tensor, weight: Tensor, attrs: WindowAttrs): Tensor => x._p('conv', [weight], attrs);

@@ -164,3 +164,27 @@ test('errors name the op, the argument and the shapes', () => {
   assert.throws(() => new st.nn.Conv2d(3, 4, 3, { groups: 2 }), /Conv2d: groups 2 must divide both 3 input and 4 output channels/);
   assert.throws(() => F.conv2d(st.zeros([1, 1, 4, 4]), st.zeros([1, 1, 3, 3]), null, { padding: 'half' as 'same' }), /conv2d: padding must be/);
 });
+
+test('conv2d: the inference path (conv primitive) and the training path (unfold + matmul) agree, values and gradients, on every backend', () => {
+  for (const backend of st.listBackends()) {
+    const g = new st.Generator(5);
+    const opts = { generator: g, backend };
+    // 30 filters: on wasm above the in-place limit, so the implicit GEMM runs; 5x6 'same' padding
+    const x = st.randn([3, 4, 11, 9], opts);
+    const w = st.randn([30, 4, 5, 6], opts);
+    const conv = (xx: st.Tensor, ww: st.Tensor): st.Tensor => F.conv2d(xx, ww, null, { padding: 'same', dilation: [1, 2] });
+    const train = (() => {
+      const ww = w.detach().requiresGrad_();
+      const xx = x.detach().requiresGrad_();
+      const y = conv(xx, ww);
+      y.square().sum().backward();
+      return { y: y.detach(), gx: xx.grad! };
+    })();
+    const infer = st.noGrad(() => conv(x, w));
+    assertClose(infer, train.y, 1e-4, 1e-4, `${backend}: forward`);
+    // a frozen layer: the weight needs no gradient, the input does (the conv primitive's backward)
+    const xx = x.detach().requiresGrad_();
+    conv(xx, w).square().sum().backward();
+    assertClose(xx.grad!, train.gx, 1e-3, 1e-4, `${backend}: input gradient through a frozen layer`);
+  }
+});

@@ -179,6 +179,23 @@ export function buildCases(seed = 1): Case[] {
     const cols = f([shape[0], shape[1] * a.kernel[0] * a.kernel[1], oh * ow]);
     push(cases, { name: `fold [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'fold', inputs: [cols], attrs: { ...a, outputSize: [shape[2], shape[3]] }, tol: accum(a.kernel[0] * a.kernel[1]) });
   }
+  // conv: the same windows (strided, padded, dilated, 1x1) with O filters, above 24 an implicit GEMM
+  // and up to 24 unfold + GEMM; then shapes that take the GEMM's other paths: a batch split in
+  // column blocks (batch 1), whole images with the weights packed once, ragged 8-column panels that
+  // wrap output rows, several k-blocks
+  const convs: [number[], WindowAttrs, number][] = [
+    ...windows.map(([shape, a], i): [number[], WindowAttrs, number] => [shape, a, [25, 3, 30, 5, 26, 7, 40, 9][i]]),
+    [[1, 32, 26, 26], win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1]), 64],
+    [[6, 6, 14, 14], win([5, 5], [1, 1], [0, 0, 0, 0], [1, 1]), 16],
+    [[5, 50, 9, 11], win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), 37],
+    [[3, 130, 6, 7], win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), 29],
+    [[4, 1, 28, 28], win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1]), 32],
+  ];
+  for (const [shape, a, o] of convs) {
+    const k = shape[1] * a.kernel[0] * a.kernel[1];
+    push(cases, { name: `conv [${shape}] O=${o} k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'conv', inputs: [f(shape), f([o, k], -1, 1)], attrs: a, tol: accum(k) });
+  }
+  push(cases, { name: 'conv float64', prim: 'conv', inputs: [randomInput(r, [2, 2, 5, 5], 'float64'), randomInput(r, [3, 18], 'float64')], attrs: win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), tol: { atol: 1e-12, rtol: 1e-12 } });
   push(cases, { name: 'unfold float64', prim: 'unfold', inputs: [randomInput(r, [1, 2, 5, 5], 'float64')], attrs: win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), tol: EXACT });
 
   // poolIndex: the same windows plus pooling's usual ones; small integers make ties in most windows.

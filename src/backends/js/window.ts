@@ -89,3 +89,28 @@ export const poolIndexKernel: Kernel<'poolIndex'> = (out, [x], attrs) => {
     }
   }
 };
+
+/**
+ * conv = w·unfold(x) per image: the columns are made in a temporary array (double precision, so a
+ * float32 result is rounded once, like the other js products), then multiplied.
+ */
+export const convKernel: Kernel<'conv'> = (out, [x, wt], attrs) => {
+  const o = arr(out), src = arr(x), wv = arr(wt);
+  const [n, c, h, w] = x.shape;
+  const [oh, ow] = windowCounts('conv', [h, w], attrs);
+  const L = oh * ow, K = c * attrs.kernel[0] * attrs.kernel[1], O = wt.shape[0];
+  const cols = new Float64Array(n * K * L);
+  forEachWindow(n, c, h, w, attrs, oh, ow, (xi, ci) => { cols[ci] = src[xi]; });
+  const acc = new Float64Array(L);
+  for (let b = 0; b < n; b++) {
+    for (let oc = 0; oc < O; oc++) {
+      acc.fill(0);
+      for (let k = 0; k < K; k++) {
+        const wk = wv[oc * K + k];
+        const base = (b * K + k) * L;
+        for (let l = 0; l < L; l++) acc[l] += wk * cols[base + l];
+      }
+      o.set(acc, (b * O + oc) * L);
+    }
+  }
+};

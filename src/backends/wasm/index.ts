@@ -6,7 +6,7 @@ import { WasmBuf, elemSize, wbuf } from './buf.js';
 import { Ctx, viewOf } from './context.js';
 import { binaryKernel, castKernel, compareKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { gatherKernel, scatterAddKernel } from './indexing.js';
-import { foldKernel, matmulKernel, unfoldKernel } from './linalg.js';
+import { convKernel, foldKernel, matmulKernel, unfoldKernel } from './linalg.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
 import { poolIndexKernel } from './poolindex.js';
 import { fusedCells } from './cells.js';
@@ -77,7 +77,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     argmax: lazy((x) => argKernel(x, 'argmax')), argmin: lazy((x) => argKernel(x, 'argmin')),
     permute: lazy(permuteKernel), expand: lazy(expandKernel), slice: lazy(sliceKernel), pad: lazy(padKernel), flip: lazy(flipKernel),
     concat: lazy(concatKernel), gather: lazy(gatherKernel), scatterAdd: lazy(scatterAddKernel),
-    matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel), poolIndex: lazy(poolIndexKernel),
+    matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel), poolIndex: lazy(poolIndexKernel), conv: lazy(convKernel),
   };
 
   const allocUninit = (dtype: DType, size: number): WasmBuf => {

@@ -50,7 +50,6 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
       m *= batch;
       batch = 1;
     }
-    const rt = ctx.rt;
     const offs: number[] = [];
     if (batch === 1) offs.push(0, 0);
     else {
@@ -67,26 +66,79 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
         }
       }
     }
-    let table = rt.desc + TABLE_AT * 4;
-    let temp: [number, number] | null = null;
-    if (offs.length <= TABLE_MAX) rt.setDesc(TABLE_AT, offs);
-    else {
-      temp = rt.temp(offs.length * 4);
-      table = temp[0];
-      rt.i32.set(offs, table >>> 2);
+    runGemm(ctx, offs, [batch, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)], null);
+  };
+}
+
+/**
+ * Writes the GEMM descriptor (slots 0-15, the per-batch offset table, and the convolution geometry
+ * in slots 16-28 or 0 in slot 16) and runs the task. `g` = batch, M, N, K, the four strides, A, B, C.
+ */
+function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], conv: readonly number[] | null): void {
+  const rt = ctx.rt;
+  const [batch, m, n, k] = g;
+  let table = rt.desc + TABLE_AT * 4;
+  let temp: [number, number] | null = null;
+  if (offs.length <= TABLE_MAX) rt.setDesc(TABLE_AT, offs);
+  else {
+    temp = rt.temp(offs.length * 4);
+    table = temp[0];
+    rt.i32.set(offs, table >>> 2);
+  }
+  const threads = rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
+  const [ws, wsPer] = rt.gemmWorkspace(threads);
+  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(batch, m, n, threads, rt.x.microRows()), conv ? 1 : 0, ...(conv ?? [])]);
+  try {
+    rt.pool.run(TASK.GEMM, rt.desc, threads);
+  } finally {
+    if (temp) rt.heap.free(temp[0], temp[1]);
+  }
+}
+
+/** The per-k offset tables' capacity in assembly/gemm.ts (CONV_K_MAX). */
+const CONV_K_MAX = 16384;
+
+/**
+ * conv = w·unfold(x) as an implicit GEMM: each image is packed into the GEMM's B panels straight from
+ * [C, H, W] (assembly/gemm.ts, packBConv), so the column matrix, C·kh·kw times the image, is never
+ * written or read. The weights are A, packed once per thread for the whole batch. With few filters
+ * (M <= INPLACE_B_MAX_M of gemm.ts) the GEMM reads the columns in place without packing them, which
+ * beats packing from the image (LeNet's 6 and 16 filters: about 2x), so those unfold into a
+ * temporary first.
+ */
+export function convKernel(ctx: Ctx): Kernel<'conv'> {
+  const fb = ctx.fallback('conv');
+  return (out, ins, attrs) => {
+    const [x, w] = ins;
+    const [n, c, h, wd] = x.shape;
+    const k = c * attrs.kernel[0] * attrs.kernel[1];
+    if (x.dtype !== 'float32' || w.dtype !== 'float32' || k > CONV_K_MAX) return fb(out, ins, attrs);
+    const [oh, ow] = windowCounts('conv', [h, wd], attrs);
+    const o = w.shape[0], L = oh * ow;
+    if (n === 0 || o === 0 || L === 0) return;
+    if (k === 0) return ctx.fill(out, 0);
+    const a = attrs;
+    const offs: number[] = [];
+    if (o > INPLACE_B_MAX_M) {
+      for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
+      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)],
+        [c, h, wd, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], ow]);
+      return;
     }
-    const threads = rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
-    const [ws, wsPer] = rt.gemmWorkspace(threads);
-    const ars = transA ? 1 : k, acs = transA ? m : 1;
-    const brs = transB ? 1 : n, bcs = transB ? k : 1;
-    rt.setDesc(0, [batch, m, n, k, ars, acs, brs, bcs, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out), table, ws, wsPer, 0, gemmBlock(batch, m, n, threads, rt.x.microRows())]);
+    const rt = ctx.rt;
+    const cols = rt.temp(n * k * L * 4);
     try {
-      rt.pool.run(TASK.GEMM, rt.desc, threads);
+      rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(ctx, x.shape, L, a, ctx.ptr(x), cols[0]));
+      for (let b = 0; b < n; b++) offs.push(0, b * k * L);
+      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], null);
     } finally {
-      if (temp) rt.heap.free(temp[0], temp[1]);
+      rt.heap.free(cols[0], cols[1]);
     }
   };
 }
+
+/** gemm.ts's INPLACE_B_MAX_M: up to this many rows, full panels of B are read without packing. */
+const INPLACE_B_MAX_M = 24;
 
 function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttrs, src: number, dst: number): number {
   const [n, c, h, w] = image;

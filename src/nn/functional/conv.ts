@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Convolutions composed from the unfold/fold primitives and matmul: conv = W·im2col(x), and the
-// transposed convolution is its adjoint, col2im(Wᵀ·x). Gradients come from those primitives' rules.
+// Convolutions: conv = W·im2col(x), the `conv` primitive (whose derivative rules are written with
+// unfold, fold and matmul), or unfold + matmul for grouped ones; the transposed convolution is the
+// adjoint, col2im(Wᵀ·x). Gradients come from those primitives' rules.
 import { StrataError, fmtShape } from '../../core/errors.js';
-import { fold, unfold } from '../../tensor/functions.js';
+import { isGradEnabled } from '../../autograd/mode.js';
+import { fold, unfold, unfoldMatmul } from '../../tensor/functions.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
@@ -43,11 +45,17 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   const oh = outSize(h, p[0], p[1], kh, s[0], d[0]);
   const ow = outSize(w, p[2], p[3], kw, s[1], d[1]);
   if (oh < 1 || ow < 1) throw new StrataError('conv2d', `a ${kh}x${kw} kernel (dilation ${d.join('x')}, padding [${p.join(',')}]) does not fit input ${fmtShape(x.shape)}`);
-  const cols = unfold(x, { kernel: [kh, kw], stride: s, padding: p, dilation: d }); // [N, C·kh·kw, L]
+  const attrs = { kernel: [kh, kw] as [number, number], stride: s, padding: p, dilation: d };
   const k = cg * kh * kw;
-  const y = groups === 1
-    ? weight.reshape([o, k]).matmul(cols)
-    : weight.reshape([groups, o / groups, k]).matmul(cols.reshape([n, groups, k, oh * ow])).reshape([n, o, oh * ow]);
+  // When the weight's gradient will be needed, the columns [N, C·kh·kw, L] are made here and kept for
+  // it (unfold + matmul). Otherwise (inference, frozen layers) the conv primitive runs, which on wasm
+  // never writes the columns (an implicit GEMM). Grouped convolutions are a batched product.
+  const needCols = isGradEnabled() && weight.requiresGrad;
+  const y = groups === 1 && !needCols && x.dtype === weight.dtype
+    ? unfoldMatmul(x, weight.reshape([o, k]), attrs)
+    : groups === 1
+      ? weight.reshape([o, k]).matmul(unfold(x, attrs))
+      : weight.reshape([groups, o / groups, k]).matmul(unfold(x, attrs).reshape([n, groups, k, oh * ow])).reshape([n, o, oh * ow]);
   const out = y.reshape([n, o, oh, ow]);
   return bias ? out.add(bias.reshape([1, o, 1, 1])) : out;
 }
