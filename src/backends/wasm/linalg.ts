@@ -104,7 +104,7 @@ const CONV_K_MAX = 16384;
  * written or read. The weights are A, packed once per thread for the whole batch. With few filters
  * (M <= INPLACE_B_MAX_M of gemm.ts) the GEMM reads the columns in place without packing them, which
  * beats packing from the image (LeNet's 6 and 16 filters: about 2x), so those unfold into a
- * temporary first.
+ * temporary first, as do windows of more than CONV_K_MAX values (the per-k tables' capacity).
  */
 export function convKernel(ctx: Ctx): Kernel<'conv'> {
   const fb = ctx.fallback('conv');
@@ -112,14 +112,14 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     const [x, w] = ins;
     const [n, c, h, wd] = x.shape;
     const k = c * attrs.kernel[0] * attrs.kernel[1];
-    if (x.dtype !== 'float32' || w.dtype !== 'float32' || k > CONV_K_MAX) return fb(out, ins, attrs);
+    if (x.dtype !== 'float32' || w.dtype !== 'float32') return fb(out, ins, attrs);
     const [oh, ow] = windowCounts('conv', [h, wd], attrs);
     const o = w.shape[0], L = oh * ow;
     if (n === 0 || o === 0 || L === 0) return;
     if (k === 0) return ctx.fill(out, 0);
     const a = attrs;
     const offs: number[] = [];
-    if (o > INPLACE_B_MAX_M) {
+    if (o > INPLACE_B_MAX_M && k <= CONV_K_MAX) {
       for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
       runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)],
         [c, h, wd, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], ow]);
