@@ -109,6 +109,8 @@ const BIN = {
   pow: [null, 'powf(x, y)'],
   maximum: ['f32x4.max(x, y)', 'maxf(x, y)'],
   minimum: ['f32x4.min(x, y)', 'minf(x, y)'],
+  // x where y > 0 or y is NaN (not y <= 0), else +0: the reference's `y <= 0 ? 0 : x`
+  reluGrad: ['v128.andnot(x, f32x4.le(y, f32x4.splat(0)))', 'y <= 0 ? <f32>0 : x'],
 };
 // NOTE: the order is the op code, and must equal BINARY then COMPARE in src/ir/prims.ts.
 const CMP = {

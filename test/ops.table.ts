@@ -196,6 +196,8 @@ export const CASES: OpCase[] = [
   binary('pow', (a, b) => a.pow(b), Math.pow, rnd([2, 3], 0.5, 2), rnd([3], -1.5, 1.5), true),
   binary('maximum', (a, b) => a.maximum(b), Math.max, distinct([2, 3]), distinct([3])),
   binary('minimum', (a, b) => a.minimum(b), Math.min, distinct([2, 3]), distinct([2, 1])),
+  // ReLU's backward: y's entries stay away from the step at 0, where finite differences would jump
+  binary('reluGrad', (g, y) => g._p('reluGrad', [y], {}), (g, y) => (y <= 0 ? 0 : g), distinct([2, 3]), fixed([-1.5, 0.7, 2], [3]), true),
   { name: 'maximum ties split the gradient', prims: ['maximum'], inputs: [fixed([1, 2, 3])], f: (x) => x.maximum(x.flip(0)).mul(fixedWeights(x)),
     ref: () => ({ values: [3, 4, 9], shape: [3] }) },
   // comparisons and selection

@@ -46,8 +46,8 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
   cos: u((g, x) => g.mul(x.sin()).neg()),
   tanh: u((g, _x, out) => g.mul(out.mul(out).neg().add(1))),
   sigmoid: u((g, _x, out) => g.mul(out.mul(out.neg().add(1)))),
-  // sign(relu(x)) is the 0/1 mask x > 0 in the output's dtype: one kernel instead of compare + cast.
-  relu: u((g, _x, out) => g.mul(out.sign())),
+  // g where relu(x) > 0: one pass (reluGrad) instead of g·sign(relu(x)), two
+  relu: u((g, _x, out) => g._p('reluGrad', [out], {})),
   abs: u((g, x) => g.mul(x.sign())),
   sign: (_g, ins) => none(ins),
   add: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g, a.shape) : null, n[1] ? sumTo(g, b.shape) : null],
@@ -60,6 +60,8 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
   ],
   maximum: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g.mul(share(a, b)), a.shape) : null, n[1] ? sumTo(g.mul(share(b, a)), b.shape) : null],
   minimum: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g.mul(share(b, a)), a.shape) : null, n[1] ? sumTo(g.mul(share(a, b)), b.shape) : null],
+  // a step function of y: no gradient into y (zero almost everywhere), as for sign
+  reluGrad: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g._p('reluGrad', [b], {}), a.shape) : null, null],
   eq: (_g, ins) => none(ins), ne: (_g, ins) => none(ins), lt: (_g, ins) => none(ins),
   le: (_g, ins) => none(ins), gt: (_g, ins) => none(ins), ge: (_g, ins) => none(ins),
   where: (g, [c, a, b], _o, _at, n) => {
@@ -140,7 +142,7 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   cos: tu((t, x) => t.mul(x.sin()).neg()),
   tanh: tu((t, _x, out) => t.mul(out.mul(out).neg().add(1))),
   sigmoid: tu((t, _x, out) => t.mul(out.mul(out.neg().add(1)))),
-  relu: tu((t, _x, out) => t.mul(out.sign())),
+  relu: tu((t, _x, out) => t._p('reluGrad', [out], {})),
   abs: tu((t, x) => t.mul(x.sign())),
   sign: () => null,
   add: tb((ta, tbb) => plus(ta, tbb)),
@@ -150,6 +152,7 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   pow: tb((ta, tbb, a, b, out) => plus(ta && ta.mul(b).mul(a.pow(b.sub(1))), tbb && powDb(tbb, a, out))),
   maximum: tb((ta, tbb, a, b) => plus(ta && ta.mul(share(a, b)), tbb && tbb.mul(share(b, a)))),
   minimum: tb((ta, tbb, a, b) => plus(ta && ta.mul(share(b, a)), tbb && tbb.mul(share(a, b)))),
+  reluGrad: tb((ta, _tb, _a, b) => (ta ? ta._p('reluGrad', [b], {}) : null)),
   eq: () => null, ne: () => null, lt: () => null, le: () => null, gt: () => null, ge: () => null,
   where: ([, ta, tbb], [c, a, b]) => (ta || tbb ? (ta ?? a.zerosLike()).where(c, tbb ?? b.zerosLike()) : null),
   cast: ([t], _i, out) => (t && isFloat(out.dtype) ? t.to(out.dtype) : null),

@@ -15,6 +15,9 @@ export interface PrimAttrs {
   tanh: Empty; sigmoid: Empty; relu: Empty; abs: Empty; sign: Empty;
   // elementwise binary with broadcasting
   add: Empty; sub: Empty; mul: Empty; div: Empty; pow: Empty; maximum: Empty; minimum: Empty;
+  // ReLU's backward, PyTorch's threshold_backward at 0: reluGrad(g, y) = y <= 0 ? 0 : g (one pass
+  // instead of g·sign(y), two)
+  reluGrad: Empty;
   // comparisons (bool out) and selection
   eq: Empty; ne: Empty; lt: Empty; le: Empty; gt: Empty; ge: Empty;
   where: Empty;
@@ -64,7 +67,7 @@ export type Empty = Record<string, never>;
 export type Prim = keyof PrimAttrs;
 
 export const UNARY = ['neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'abs', 'sign'] as const;
-export const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum'] as const;
+export const BINARY = ['add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'reluGrad'] as const;
 export const COMPARE = ['eq', 'ne', 'lt', 'le', 'gt', 'ge'] as const;
 
 export type UnaryPrim = (typeof UNARY)[number];

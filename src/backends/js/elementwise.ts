@@ -33,6 +33,8 @@ export const BINARY_FNS: Record<BinaryPrim | ComparePrim, F2> = {
   // NOTE: NaN propagates through maximum/minimum as in PyTorch (Math.max does so too).
   maximum: Math.max,
   minimum: Math.min,
+  // NaN in y passes g through, as PyTorch's threshold_backward (y <= 0 is false for NaN)
+  reluGrad: (g, y) => (y <= 0 ? 0 : g),
   eq: (a, b) => +(a === b),
   ne: (a, b) => +(a !== b),
   lt: (a, b) => +(a < b),

@@ -16,7 +16,7 @@ const kernels: Kernels = {
   sin: unaryKernel('sin'), cos: unaryKernel('cos'), tanh: unaryKernel('tanh'), sigmoid: unaryKernel('sigmoid'),
   relu: unaryKernel('relu'), abs: unaryKernel('abs'), sign: unaryKernel('sign'),
   add: binaryKernel('add'), sub: binaryKernel('sub'), mul: binaryKernel('mul'), div: binaryKernel('div'),
-  pow: binaryKernel('pow'), maximum: binaryKernel('maximum'), minimum: binaryKernel('minimum'),
+  pow: binaryKernel('pow'), maximum: binaryKernel('maximum'), minimum: binaryKernel('minimum'), reluGrad: binaryKernel('reluGrad'),
   eq: binaryKernel('eq'), ne: binaryKernel('ne'), lt: binaryKernel('lt'), le: binaryKernel('le'),
   gt: binaryKernel('gt'), ge: binaryKernel('ge'),
   where: whereKernel, cast: castKernel,

@@ -70,6 +70,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     add: lazy((x) => binaryKernel(x, 'add')), sub: lazy((x) => binaryKernel(x, 'sub')), mul: lazy((x) => binaryKernel(x, 'mul')),
     div: lazy((x) => binaryKernel(x, 'div')), pow: lazy((x) => binaryKernel(x, 'pow')),
     maximum: lazy((x) => binaryKernel(x, 'maximum')), minimum: lazy((x) => binaryKernel(x, 'minimum')),
+    reluGrad: lazy((x) => binaryKernel(x, 'reluGrad')),
     eq: lazy((x) => compareKernel(x, 'eq')), ne: lazy((x) => compareKernel(x, 'ne')), lt: lazy((x) => compareKernel(x, 'lt')),
     le: lazy((x) => compareKernel(x, 'le')), gt: lazy((x) => compareKernel(x, 'gt')), ge: lazy((x) => compareKernel(x, 'ge')),
     where: lazy(whereKernel), cast: lazy(castKernel),
