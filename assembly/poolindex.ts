@@ -2,7 +2,8 @@
 // poolIndex over float32 [N, C, H, W]: the flat index ih*W + iw, within its (n, c) plane, of each
 // window's max (min: the max of the sign-flipped values), shared out by planes.
 // Descriptor at d (i32 slots): 0 N*C, 1 H, 2 W, 3 kh, 4 kw, 5 sh, 6 sw, 7 pad top, 8 pad left,
-// 9 dh, 10 dw, 11 OH, 12 OW, 13 src, 14 dst (int32), 15 mode (1 max, 0 min).
+// 9 dh, 10 dw, 11 OH, 12 OW, 13 src, 14 dst, 15 mode (1 max, 0 min), 16 what to write: 0 the
+// indices (int32, the poolIndex primitive), 1 the values at them (float32, the pool primitive).
 // Every window holds a real input (the shape rule checks it); the search starts at the first one,
 // so padding is never chosen, `>` keeps the first of ties, and every NaN takes over (PyTorch's loop).
 // Windows whose columns are all inside the image take 4 outputs at a time when the column stride
@@ -67,11 +68,17 @@
   return v128.xor(v, flip);
 }
 
+/** Output `ox` of the row at `op`: the index `bi`, or with `values` the input there (same bits). */
+// @ts-ignore: decorator
+@inline function put(op: usize, ox: i32, sp: usize, bi: i32, values: bool): void {
+  store<i32>(op + (<usize>ox << 2), values ? load<i32>(sp + (<usize>bi << 2)) : bi);
+}
+
 export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
   const P = di(d, 0), H = di(d, 1), W = di(d, 2), kh = di(d, 3), kw = di(d, 4);
   const sh = di(d, 5), sw = di(d, 6), pt = di(d, 7), pl = di(d, 8), dh = di(d, 9), dw = di(d, 10);
   const OH = di(d, 11), OW = di(d, 12);
-  const src = <usize>di(d, 13), dst = <usize>di(d, 14);
+  const src = <usize>di(d, 13), dst = <usize>di(d, 14), values = di(d, 16) != 0;
   // Flipping the sign bit turns min into max (NaN stays NaN; -0 and 0 stay equal).
   const flip: u32 = di(d, 15) != 0 ? 0 : 0x80000000;
   const flipV = i32x4.splat(flip);
@@ -92,20 +99,28 @@ export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
       for (; ox < oxA; ox++) {
         const x0 = ox * sw - pl;
         const cr = tapRange(x0, dw, kw, W);
-        store<i32>(op + (<usize>ox << 2), oneWindow(sp, W, y0, x0, ki0, ki1, <i32>(cr >> 32), <i32>cr, dh, dw, flip));
+        put(op, ox, sp, oneWindow(sp, W, y0, x0, ki0, ki1, <i32>(cr >> 32), <i32>cr, dh, dw, flip), values);
       }
       if (simd) {
         for (; ox + 4 <= oxB; ox += 4) {
-          v128.store(op + (<usize>ox << 2), fourWindows(sp, W, y0, ox * sw - pl, ki0, ki1, kw, dh, dw, sw, flipV));
+          const bi = fourWindows(sp, W, y0, ox * sw - pl, ki0, ki1, kw, dh, dw, sw, flipV);
+          if (values) {
+            put(op, ox, sp, i32x4.extract_lane(bi, 0), true);
+            put(op, ox + 1, sp, i32x4.extract_lane(bi, 1), true);
+            put(op, ox + 2, sp, i32x4.extract_lane(bi, 2), true);
+            put(op, ox + 3, sp, i32x4.extract_lane(bi, 3), true);
+          } else {
+            v128.store(op + (<usize>ox << 2), bi);
+          }
         }
       }
       for (; ox < oxB; ox++) {
-        store<i32>(op + (<usize>ox << 2), oneWindow(sp, W, y0, ox * sw - pl, ki0, ki1, 0, kw, dh, dw, flip));
+        put(op, ox, sp, oneWindow(sp, W, y0, ox * sw - pl, ki0, ki1, 0, kw, dh, dw, flip), values);
       }
       for (; ox < OW; ox++) {
         const x0 = ox * sw - pl;
         const cr = tapRange(x0, dw, kw, W);
-        store<i32>(op + (<usize>ox << 2), oneWindow(sp, W, y0, x0, ki0, ki1, <i32>(cr >> 32), <i32>cr, dh, dw, flip));
+        put(op, ox, sp, oneWindow(sp, W, y0, x0, ki0, ki1, <i32>(cr >> 32), <i32>cr, dh, dw, flip), values);
       }
       op += <usize>OW << 2;
     }

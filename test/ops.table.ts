@@ -169,6 +169,16 @@ const PAD1 = { ...W, padding: [1, 1, 1, 1] as [number, number, number, number] }
 const poolIndexCase = (name: string, x: Spec, a: typeof W, mode: 'max' | 'min'): OpCase => ({
   name: `poolIndex ${mode} ${name}`, prims: ['poolIndex'], inputs: [x], f: (t) => poolIndexOf(t, { ...a, mode }), ref: (v) => poolIndexRef(v, a, mode), grad: false,
 });
+/** The input at poolIndexRef's positions. */
+function poolRef(x: Spec, a: typeof W, mode: 'max' | 'min'): { values: Arr; shape: number[] } {
+  const at = poolIndexRef(x, a, mode);
+  const L = at.shape[2] * at.shape[3];
+  return { values: at.values.map((p, o) => x.values[Math.floor(o / L) * x.shape[2] * x.shape[3] + p]), shape: at.shape };
+}
+/** Distinct inputs, so no tie sits where finite differences would move the extremum. */
+const poolCase = (name: string, x: Spec, a: typeof W, mode: 'max' | 'min'): OpCase => ({
+  name: `pool ${mode} ${name}`, prims: ['pool'], inputs: [x], f: (t) => poolOf(t, { ...a, mode }), ref: (v) => poolRef(v, a, mode), second: true,
+});
 
 export const CASES: OpCase[] = [
   // elementwise unary
@@ -285,13 +295,10 @@ export const CASES: OpCase[] = [
   poolIndexCase('padded, dilated rows, ties', tied([2, 1, 5, 6]), W3, 'min'),
   ...(['max', 'min'] as const).map((m) => poolIndexCase('padding never wins, even against ∓∞', fixed([-Infinity, -Infinity, -Infinity, 2, Infinity, Infinity, -3, Infinity, Infinity], [1, 1, 3, 3]), PAD1, m)),
   ...(['max', 'min'] as const).map((m) => poolIndexCase('NaN wins (the last one)', fixed([1, NaN, 5, 2, NaN, 3, NaN, 0, 4, 9, 9, 1], [1, 3, 2, 2]), W, m)),
-  { name: 'maxPool2d (poolIndex + gather)', prims: ['poolIndex', 'gather', 'reshape'], inputs: [distinct([2, 2, 5, 4])], f: (x) => maxPoolOf(x, 2, { stride: 1, padding: 1 }),
-    ref: (x) => {
-      const at = poolIndexRef(x, PAD1, 'max');
-      const L = at.shape[2] * at.shape[3];
-      return { values: at.values.map((p, o) => x.values[Math.floor(o / L) * x.shape[2] * x.shape[3] + p]), shape: at.shape };
-    },
-    second: true },
+  poolCase('strided, padded, dilated', distinct([1, 2, 5, 4]), W2, 'max'),
+  poolCase('padded, dilated rows', distinct([2, 1, 5, 6]), W3, 'min'),
+  { name: 'maxPool2d (pool; poolIndex + gather when differentiated)', prims: ['pool', 'poolIndex', 'gather'], inputs: [distinct([2, 2, 5, 4])], f: (x) => maxPoolOf(x, 2, { stride: 1, padding: 1 }),
+    ref: (x) => poolRef(x, PAD1, 'max'), second: true },
 ];
 
 // Free functions are passed in by ops.test.ts so that this table imports no runtime code.
@@ -301,6 +308,7 @@ let unfoldOf: (x: st.Tensor, a: st.WindowAttrs) => st.Tensor;
 let foldOf: (x: st.Tensor, a: st.WindowAttrs & { outputSize: [number, number] }) => st.Tensor;
 let poolIndexOf: (x: st.Tensor, a: st.WindowAttrs & { mode: 'max' | 'min' }) => st.Tensor;
 let convOf: (x: st.Tensor, w: st.Tensor, a: st.WindowAttrs) => st.Tensor;
+let poolOf: (x: st.Tensor, a: st.WindowAttrs & { mode: 'max' | 'min' }) => st.Tensor;
 let maxPoolOf: typeof st.nn.functional.maxPool2d;
 let fixedWeights: (x: st.Tensor) => st.Tensor;
 export function bindFunctions(lib: typeof st): void {
@@ -310,6 +318,7 @@ export function bindFunctions(lib: typeof st): void {
   foldOf = lib.fold;
   poolIndexOf = lib.poolIndex;
   convOf = lib.unfoldMatmul;
+  poolOf = lib.poolExtremum;
   maxPoolOf = lib.nn.functional.maxPool2d;
   fixedWeights = (x) => lib.tensor([1, 2, 3], { dtype: x.dtype, backend: x.backend.name });
 }

@@ -13,7 +13,7 @@ const PRIMS: st.Prim[] = [
   'neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'abs', 'sign',
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'where', 'cast',
   'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand', 'slice', 'pad', 'flip', 'concat',
-  'gather', 'scatterAdd', 'matmul', 'unfold', 'fold', 'poolIndex', 'conv', 'reluGrad',
+  'gather', 'scatterAdd', 'matmul', 'unfold', 'fold', 'poolIndex', 'pool', 'conv', 'reluGrad',
 ];
 
 test('the table covers every primitive', () => {

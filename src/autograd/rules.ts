@@ -115,6 +115,13 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
   unfold: (g, [x], _o, attrs) => [g._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] })],
   fold: (g, _i, _o, { kernel, stride, padding, dilation }) => [g._p('unfold', [], { kernel, stride, padding, dilation })],
   poolIndex: (_g, ins) => none(ins),
+  // all of a window's gradient to its extremum: a scatter at poolIndex's positions (gather's VJP)
+  pool: (g, [x], out, attrs) => {
+    const [n, c, h, w] = x.shape;
+    const idx = x._p('poolIndex', [], attrs)._p('reshape', [], { shape: [n, c, out.size / (n * c || 1)] });
+    const gs = g._p('reshape', [], { shape: [...idx.shape] });
+    return [x.zerosLike()._p('reshape', [], { shape: [n, c, h * w] })._p('scatterAdd', [idx, gs], { axis: 2 })._p('reshape', [], { shape: [...x.shape] })];
+  },
   // conv = w·unfold(x): the weight's gradient needs the columns (made here, in the backward pass),
   // summed over the batch; the input's is fold(wᵀ·g)
   conv: (g, [x, w], _o, attrs, n) => [
@@ -173,5 +180,11 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   unfold: same('unfold'),
   fold: same('fold'),
   poolIndex: () => null,
+  pool: ([t], [x], out, attrs) => {
+    if (!t) return null;
+    const [n, c, h, w] = x.shape;
+    const idx = x._p('poolIndex', [], attrs)._p('reshape', [], { shape: [n, c, out.size / (n * c || 1)] });
+    return t._p('reshape', [], { shape: [n, c, h * w] })._p('gather', [idx], { axis: 2 })._p('reshape', [], { shape: [...out.shape] });
+  },
   conv: ([tx, tw], [x, w], _o, attrs) => plus(tx && tx._p('conv', [w], attrs), tw && x._p('conv', [tw], attrs)),
 };

@@ -146,13 +146,14 @@ export function infer<P extends Prim>(prim: P, ins: readonly Meta[], attrs: Prim
       }
       return { shape: [x.shape[0], x.shape[1] / kk, ...w.outputSize], dtype: x.dtype };
     }
-    case 'poolIndex': {
+    case 'poolIndex':
+    case 'pool': {
       const x = ins[0];
       const w = a as PrimAttrs['poolIndex'];
-      if (x.shape.length !== 4 || x.dtype === 'bool') throw new StrataError('poolIndex', `input must be a numeric [N, C, H, W], got ${x.dtype} ${fmtShape(x.shape)}`);
-      if (w.mode !== 'max' && w.mode !== 'min') throw new StrataError('poolIndex', `mode must be 'max' or 'min', got '${String(w.mode)}'`);
-      const [oh, ow] = poolWindowCounts('poolIndex', [x.shape[2], x.shape[3]], w);
-      return { shape: [x.shape[0], x.shape[1], oh, ow], dtype: 'int32' };
+      if (x.shape.length !== 4 || x.dtype === 'bool') throw new StrataError(prim, `input must be a numeric [N, C, H, W], got ${x.dtype} ${fmtShape(x.shape)}`);
+      if (w.mode !== 'max' && w.mode !== 'min') throw new StrataError(prim, `mode must be 'max' or 'min', got '${String(w.mode)}'`);
+      const [oh, ow] = poolWindowCounts(prim, [x.shape[2], x.shape[3]], w);
+      return { shape: [x.shape[0], x.shape[1], oh, ow], dtype: prim === 'pool' ? x.dtype : 'int32' };
     }
     default: throw new StrataError(prim, 'unknown primitive');
   }

@@ -42,6 +42,8 @@ export interface PrimAttrs {
   fold: WindowAttrs & { outputSize: [number, number] };
   // max/min pooling's selection: where each window's extremum is (its gradient is a gather's)
   poolIndex: WindowAttrs & { mode: 'max' | 'min' };
+  // max/min pooling's values: the input at poolIndex's positions (its gradient scatters there)
+  pool: WindowAttrs & { mode: 'max' | 'min' };
   // convolution as one product: w [O, C·kh·kw] times the unfolded x [N, C, H, W], giving [N, O, OH·OW]
   // (= matmul(w, unfold(x)), without the column matrix where the backend can: implicit GEMM)
   conv: WindowAttrs;

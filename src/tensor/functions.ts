@@ -85,6 +85,11 @@ export const fold = (x: Tensor, attrs: WindowAttrs & { outputSize: [number, numb
  */
 export const poolIndex = (x: Tensor, attrs: WindowAttrs & { mode: 'max' | 'min' }): Tensor => x._p('poolIndex', [], attrs);
 /**
+ * Each window's max (or min) value, [N, C, OH, OW]: the input at `poolIndex`'s positions, so ties
+ * and NaN follow its rules and the gradient goes to that one element.
+ */
+export const poolExtremum = (x: Tensor, attrs: WindowAttrs & { mode: 'max' | 'min' }): Tensor => x._p('pool', [], attrs);
+/**
  * `weight`·unfold(x): [N, C, H, W] and [O, C·kh·kw] → [N, O, OH·OW], a convolution before its
  * reshape and bias. The `conv` primitive: backends may skip the column matrix (implicit GEMM).
  *

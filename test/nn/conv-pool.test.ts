@@ -188,3 +188,21 @@ test('conv2d: the inference path (conv primitive) and the training path (unfold 
     assertClose(xx.grad!, train.gx, 1e-3, 1e-4, `${backend}: input gradient through a frozen layer`);
   }
 });
+
+test('max/min pooling: the one-pass path (no gradient) and the poolIndex + gather path give the same values, ties and NaN included', () => {
+  for (const backend of st.listBackends()) {
+    // small integers make ties in most windows; a NaN must win its windows on both paths
+    const v = Array.from({ length: 2 * 3 * 7 * 6 }, (_, i) => ((i * 7) % 5) - 2);
+    v[17] = NaN;
+    const x = st.tensor(v, { shape: [2, 3, 7, 6], backend });
+    for (const [f, name] of [[F.maxPool2d, 'max'], [F.minPool2d, 'min']] as const) {
+      const opts = { stride: [2, 1] as [number, number], padding: 1, dilation: [1, 2] as [number, number] };
+      const plain = f(x, 3, opts).dataSync();
+      const xg = x.detach().requiresGrad_();
+      const differentiated = f(xg, 3, opts);
+      const y = differentiated.dataSync();
+      assert.equal(plain.length, y.length);
+      for (let i = 0; i < y.length; i++) assert.ok(Object.is(plain[i], y[i]), `${backend} ${name}: element ${i} is ${plain[i]} in one pass, ${y[i]} by gather`);
+    }
+  }
+});

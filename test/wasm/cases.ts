@@ -216,10 +216,13 @@ export function buildCases(seed = 1): Case[] {
     const mode = i % 2 ? 'min' : 'max';
     push(cases, { name: `poolIndex ${mode} [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'poolIndex', inputs: [f(shape)], attrs: { ...a, mode }, tol: EXACT });
     push(cases, { name: `poolIndex max, ties [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'poolIndex', inputs: [tied(shape)], attrs: { ...a, mode: 'max' }, tol: EXACT });
+    push(cases, { name: `pool ${mode} [${shape}] k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'pool', inputs: [f(shape)], attrs: { ...a, mode }, tol: EXACT });
   }
   for (const mode of ['max', 'min'] as const) {
     push(cases, { name: `poolIndex ${mode} with NaN and infinities`, prim: 'poolIndex', inputs: [withSpecials(f([1, 2, 3, SPECIALS.length]))], attrs: { ...win([2, 3], [1, 2], [1, 1, 1, 0], [1, 1]), mode }, tol: EXACT });
+    push(cases, { name: `pool ${mode} with NaN and infinities`, prim: 'pool', inputs: [withSpecials(f([1, 2, 3, SPECIALS.length]))], attrs: { ...win([2, 3], [1, 2], [1, 1, 1, 0], [1, 1]), mode }, tol: EXACT });
   }
+  push(cases, { name: 'pool int32', prim: 'pool', inputs: [randomInput(r, [2, 3, 6, 5], 'int32', -3, 3)], attrs: { ...win([2, 2], [1, 1], [1, 0, 0, 1], [1, 1]), mode: 'max' }, tol: EXACT });
   push(cases, { name: 'poolIndex int32', prim: 'poolIndex', inputs: [randomInput(r, [2, 3, 6, 5], 'int32', -3, 3)], attrs: { ...win([2, 2], [1, 1], [1, 0, 0, 1], [1, 1]), mode: 'min' }, tol: EXACT });
   push(cases, { name: 'poolIndex float64', prim: 'poolIndex', inputs: [randomInput(r, [2, 2, 5, 5], 'float64')], attrs: { ...win([3, 3], [2, 2], [1, 1, 1, 1], [1, 1]), mode: 'max' }, tol: EXACT });
   return cases;

@@ -34,6 +34,6 @@ function createDummy(): Record<keyof Kernels, true> {
     neg: true, exp: true, log: true, sqrt: true, sin: true, cos: true, tanh: true, sigmoid: true, relu: true, abs: true, sign: true,
     add: true, sub: true, mul: true, div: true, pow: true, maximum: true, minimum: true, eq: true, ne: true, lt: true, le: true, gt: true, ge: true,
     where: true, cast: true, sum: true, max: true, min: true, argmax: true, argmin: true, permute: true, expand: true, slice: true, pad: true,
-    flip: true, concat: true, gather: true, scatterAdd: true, matmul: true, unfold: true, fold: true, poolIndex: true, conv: true, reluGrad: true,
+    flip: true, concat: true, gather: true, scatterAdd: true, matmul: true, unfold: true, fold: true, poolIndex: true, pool: true, conv: true, reluGrad: true,
   };
 }

@@ -8,7 +8,7 @@ import { matmulKernel } from './matmul.js';
 import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
 import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
-import { convKernel, foldKernel, poolIndexKernel, unfoldKernel } from './window.js';
+import { convKernel, foldKernel, poolIndexKernel, poolKernel, unfoldKernel } from './window.js';
 import { argmaxKernel, argminKernel, maxKernel, minKernel, sumKernel } from './reduce.js';
 
 const kernels: Kernels = {
@@ -24,7 +24,7 @@ const kernels: Kernels = {
   permute: permuteKernel, expand: expandKernel, slice: sliceKernel, pad: padKernel, flip: flipKernel,
   concat: concatKernel, gather: gatherKernel, scatterAdd: scatterAddKernel,
   matmul: matmulKernel,
-  unfold: unfoldKernel, fold: foldKernel, poolIndex: poolIndexKernel, conv: convKernel,
+  unfold: unfoldKernel, fold: foldKernel, poolIndex: poolIndexKernel, pool: poolKernel, conv: convKernel,
 };
 
 /** Creates the reference backend: plain typed-array loops for every primitive and every dtype. */

@@ -59,8 +59,18 @@ export const foldKernel: Kernel<'fold'> = (out, [cols], attrs) => {
  */
 export const poolIndexKernel: Kernel<'poolIndex'> = (out, [x], attrs) => {
   const o = arr(out);
-  const src = arr(x);
-  const [n, c, h, w] = x.shape;
+  forEachExtremum(arr(x), x.shape, attrs, (k, _base, bi) => { o[k] = bi; });
+};
+
+/** Max/min pooling's values: the input at poolIndex's positions (same ties and NaN rule). */
+export const poolKernel: Kernel<'pool'> = (out, [x], attrs) => {
+  const o = arr(out), src = arr(x);
+  forEachExtremum(src, x.shape, attrs, (k, base, bi) => { o[k] = src[base + bi]; });
+};
+
+/** Calls `f(output index, plane offset, index in plane)` for each window's extremum (see poolIndexKernel). */
+function forEachExtremum(src: ArrayLike<number>, shape: readonly number[], attrs: WindowAttrs & { mode: 'max' | 'min' }, f: (k: number, base: number, bi: number) => void): void {
+  const [n, c, h, w] = shape;
   const [oh, ow] = windowCounts('poolIndex', [h, w], attrs);
   const [kh, kw] = attrs.kernel;
   const [sh, sw] = attrs.stride;
@@ -84,11 +94,11 @@ export const poolIndexKernel: Kernel<'poolIndex'> = (out, [x], attrs) => {
             if (bi < 0 || v > best || v !== v) { best = v; bi = iy * w + ix; }
           }
         }
-        o[k++] = bi;
+        f(k++, base, bi);
       }
     }
   }
-};
+}
 
 /**
  * conv = w·unfold(x) per image: the columns are made in a temporary array (double precision, so a

@@ -8,7 +8,7 @@ import { binaryKernel, castKernel, compareKernel, unaryKernel, whereKernel } fro
 import { gatherKernel, scatterAddKernel } from './indexing.js';
 import { convKernel, foldKernel, matmulKernel, unfoldKernel } from './linalg.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
-import { poolIndexKernel } from './poolindex.js';
+import { poolIndexKernel, poolKernel } from './poolindex.js';
 import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
 import { argKernel, reduceKernel } from './reduce.js';
@@ -78,7 +78,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     argmax: lazy((x) => argKernel(x, 'argmax')), argmin: lazy((x) => argKernel(x, 'argmin')),
     permute: lazy(permuteKernel), expand: lazy(expandKernel), slice: lazy(sliceKernel), pad: lazy(padKernel), flip: lazy(flipKernel),
     concat: lazy(concatKernel), gather: lazy(gatherKernel), scatterAdd: lazy(scatterAddKernel),
-    matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel), poolIndex: lazy(poolIndexKernel), conv: lazy(convKernel),
+    matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel), poolIndex: lazy(poolIndexKernel), pool: lazy(poolKernel), conv: lazy(convKernel),
   };
 
   const allocUninit = (dtype: DType, size: number): WasmBuf => {

@@ -1,13 +1,15 @@
 // SPDX-License-Identifier: MIT
-// Max/min pooling gathers each window's extremum at the position poolIndex finds, so its gradient
-// is gather's (a scatter-add: all of it to one element per window, the first of ties, as PyTorch).
+// Max/min pooling takes each window's extremum at the position poolIndex finds, so its gradient is
+// a scatter-add there (all of it to one element per window, the first of ties, as PyTorch): gather
+// at poolIndex's positions when a backward will follow, else the pool primitive in one pass.
 // Average pooling is unfold and a mean over the window axis, every channel treated as its own
 // image (reshape to [N·C, 1, H, W]) so one unfold serves all channels.
 import { StrataError, fmtShape } from '../../core/errors.js';
+import { isGradEnabled } from '../../autograd/mode.js';
 import { poolWindowCounts } from '../../ir/infer.js';
 import { cat } from '../../tensor/composite.js';
 import { ones } from '../../tensor/creation.js';
-import { poolIndex, unfold } from '../../tensor/functions.js';
+import { poolExtremum, poolIndex, unfold } from '../../tensor/functions.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
@@ -41,7 +43,11 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
   const attrs = { kernel: k, stride: s, padding: p, dilation: d };
   if (reduce !== 'mean') {
     poolWindowCounts(op, [h, w], attrs); // every window needs a real input to select
-    const idx = poolIndex(x, { ...attrs, mode: reduce }).reshape([n, c, oh * ow]);
+    const a = { ...attrs, mode: reduce };
+    // With a backward to come, the positions are found once and kept for it (poolIndex + gather);
+    // otherwise one pass gives the values (the pool primitive, whose rule would find them again).
+    if (!(isGradEnabled() && x.requiresGrad)) return poolExtremum(x, a);
+    const idx = poolIndex(x, a).reshape([n, c, oh * ow]);
     return x.reshape([n, c, h * w]).gather(2, idx).reshape([n, c, oh, ow]);
   }
   const cols = unfold(x.reshape([n * c, 1, h, w]), attrs); // [N·C, kh·kw, L]
