@@ -87,6 +87,8 @@ export const poolIndex = (x: Tensor, attrs: WindowAttrs & { mode: 'max' | 'min' 
 /**
  * Each window's max (or min) value, [N, C, OH, OW]: the input at `poolIndex`'s positions, so ties
  * and NaN follow its rules and the gradient goes to that one element.
+ *
+ * @example poolExtremum(tensor([[[[1, 5], [3, 2]]]]), { kernel: [2, 2], stride: [2, 2], padding: [0, 0, 0, 0], dilation: [1, 1], mode: 'max' }).item(); // 5
  */
 export const poolExtremum = (x: Tensor, attrs: WindowAttrs & { mode: 'max' | 'min' }): Tensor => x._p('pool', [], attrs);
 /**
