@@ -31,6 +31,10 @@ const extremumMask = (x: Tensor, out: Tensor): Tensor => {
   const mask = x.eq(out).to(x.dtype);
   return mask.div(mask._p('sum', [], { axes: out.shape.flatMap((d, i) => (d === 1 && x.shape[i] !== 1 ? [i] : [])) }));
 };
+/** [N, C, H, W] as [N, C, H·W]: pooling's positions index these planes. */
+const planes = (t: Tensor): Tensor => t._p('reshape', [], { shape: [t.shape[0], t.shape[1], t.shape[2] * t.shape[3]] });
+/** Where pooling `x` took each value: poolIndex's positions as [N, C, OH·OW]. */
+const poolPositions = (x: Tensor, attrs: PrimAttrs['pool']): Tensor => planes(x._p('poolIndex', [], attrs));
 const powDb = (g: Tensor, a: Tensor, out: Tensor): Tensor => {
   // NOTE: d(a^b)/db = a^b·log a is undefined for a <= 0; where a == 0 we use 0 (PyTorch does too).
   const safeLog = a.onesLike().where(a.eq(0), a).log();
@@ -116,11 +120,10 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
   fold: (g, _i, _o, { kernel, stride, padding, dilation }) => [g._p('unfold', [], { kernel, stride, padding, dilation })],
   poolIndex: (_g, ins) => none(ins),
   // all of a window's gradient to its extremum: a scatter at poolIndex's positions (gather's VJP)
-  pool: (g, [x], out, attrs) => {
-    const [n, c, h, w] = x.shape;
-    const idx = x._p('poolIndex', [], attrs)._p('reshape', [], { shape: [n, c, out.size / (n * c || 1)] });
+  pool: (g, [x], _o, attrs) => {
+    const idx = poolPositions(x, attrs);
     const gs = g._p('reshape', [], { shape: [...idx.shape] });
-    return [x.zerosLike()._p('reshape', [], { shape: [n, c, h * w] })._p('scatterAdd', [idx, gs], { axis: 2 })._p('reshape', [], { shape: [...x.shape] })];
+    return [planes(x.zerosLike())._p('scatterAdd', [idx, gs], { axis: 2 })._p('reshape', [], { shape: [...x.shape] })];
   },
   // conv = w·unfold(x): the weight's gradient needs the columns (made here, in the backward pass),
   // summed over the batch; the input's is fold(wᵀ·g)
@@ -180,11 +183,6 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   unfold: same('unfold'),
   fold: same('fold'),
   poolIndex: () => null,
-  pool: ([t], [x], out, attrs) => {
-    if (!t) return null;
-    const [n, c, h, w] = x.shape;
-    const idx = x._p('poolIndex', [], attrs)._p('reshape', [], { shape: [n, c, out.size / (n * c || 1)] });
-    return t._p('reshape', [], { shape: [n, c, h * w] })._p('gather', [idx], { axis: 2 })._p('reshape', [], { shape: [...out.shape] });
-  },
+  pool: ([t], [x], out, attrs) => (t ? planes(t)._p('gather', [poolPositions(x, attrs)], { axis: 2 })._p('reshape', [], { shape: [...out.shape] }) : null),
   conv: ([tx, tw], [x, w], _o, attrs) => plus(tx && tx._p('conv', [w], attrs), tw && x._p('conv', [tw], attrs)),
 };

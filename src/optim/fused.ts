@@ -36,9 +36,7 @@ export function fusedKernels(param: Tensor, grad: Tensor, written: readonly Tens
 
 /** A new tensor shaped like `t` on its backend, contents unspecified: a kernel is about to write all of it. */
 export function emptyLike(t: Tensor): Tensor {
-  const b = t.backend;
-  const buf = b.allocUninit?.(t.dtype, t.size) ?? b.alloc(t.dtype, t.size);
-  return new Tensor(new Storage(b, buf), t.shape, t.dtype);
+  return new Tensor(Storage.forOutput(t.backend, t.dtype, t.size), t.shape, t.dtype);
 }
 
 /** The buffer behind a tensor, for a fused kernel. */

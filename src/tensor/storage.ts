@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-import { bytesPerElement } from '../core/dtype.js';
+import { type DType, bytesPerElement } from '../core/dtype.js';
 import type { Backend, Buf } from '../backend/backend.js';
 
 let liveTensors = 0;
@@ -16,6 +16,14 @@ export class Storage {
       liveTensors++;
       liveBytes += buf.size * bytesPerElement(buf.dtype);
     }
+  }
+
+  /**
+   * Storage a kernel is about to write in full: the backend's uninitialised buffer where it has one
+   * (nothing to clear), else a zeroed one.
+   */
+  static forOutput(backend: Backend, dtype: DType, size: number): Storage {
+    return new Storage(backend, backend.allocUninit?.(dtype, size) ?? backend.alloc(dtype, size));
   }
 
   get freed(): boolean {

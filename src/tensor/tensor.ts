@@ -87,7 +87,7 @@ export class Tensor {
     if (prim === 'reshape') storage = ins[0]._storage.share();
     else {
       const n = sizeOf(meta.shape);
-      storage = new Storage(backend, backend.allocUninit?.(meta.dtype, n) ?? backend.alloc(meta.dtype, n));
+      storage = Storage.forOutput(backend, meta.dtype, n);
       const kernel = backend.kernels[prim as KernelPrim] as Kernel<P>;
       kernel({ buf: storage.buf, shape: meta.shape, dtype: meta.dtype }, ins.map((t) => t._view()), attrs);
     }

@@ -14,12 +14,7 @@ const PAR_MIN = 1 << 13;
 function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (Buf | null)[]): void {
   if (n === 0 || hidden === 0) return;
   const rt = ctx.rt;
-  const d = rt.desc >>> 2;
-  const i32 = rt.i32;
-  i32[d] = kind;
-  i32[d + 1] = n;
-  i32[d + 2] = hidden;
-  bufs.forEach((b, k) => { i32[d + 3 + k] = b ? wbuf(b, rt).ptr : 0; });
+  rt.setDesc(0, [kind, n, hidden, ...bufs.map((b) => (b ? wbuf(b, rt).ptr : 0))]);
   rt.pool.run(TASK.CELL, rt.desc, rt.threadsFor(n * hidden, PAR_MIN));
 }
 

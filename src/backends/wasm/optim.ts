@@ -16,13 +16,8 @@ const FLAG = { FIRST: 1, MOMENTUM: 2, DECAY: 4, NESTEROV: 8, MAXIMIZE: 16 } as c
 function run(ctx: Ctx, kind: number, flags: number, bufs: readonly (Buf | null)[], coefs: readonly number[], n: number): void {
   if (n === 0) return;
   const rt = ctx.rt;
-  const d = rt.desc >>> 2;
-  const i32 = rt.i32;
-  i32[d] = kind;
-  i32[d + 1] = n;
-  i32[d + 2] = flags;
-  bufs.forEach((b, k) => { i32[d + 3 + k] = b ? wbuf(b, rt).ptr : 0; });
-  rt.f32.set(coefs, d + 8);
+  rt.setDesc(0, [kind, n, flags, ...bufs.map((b) => (b ? wbuf(b, rt).ptr : 0))]);
+  rt.f32.set(coefs, (rt.desc >>> 2) + 8);
   rt.pool.run(TASK.OPTIM, rt.desc, rt.threadsFor(n, PAR_MIN));
 }
 

@@ -2,16 +2,14 @@
 // What the fused cells (fused-lstm.ts, fused-gru.ts) share: fresh tensors for a kernel to write, the
 // buffers behind tensors, and when the kernels may run.
 import type { Buf, FusedCells } from '../../backend/backend.js';
+import { sizeOf } from '../../core/shape.js';
 import { activeLevels, isGradEnabled } from '../../autograd/mode.js';
 import { Storage } from '../../tensor/storage.js';
 import { Tensor } from '../../tensor/tensor.js';
 
 /** A new tensor on `like`'s backend and dtype, contents unspecified: a kernel writes all of it. */
 export function empty(like: Tensor, shape: readonly number[]): Tensor {
-  const b = like.backend;
-  const size = shape.reduce((a, d) => a * d, 1);
-  const buf = b.allocUninit?.(like.dtype, size) ?? b.alloc(like.dtype, size);
-  return new Tensor(new Storage(b, buf), shape, like.dtype);
+  return new Tensor(Storage.forOutput(like.backend, like.dtype, sizeOf(shape)), shape, like.dtype);
 }
 
 export const bufOf = (t: Tensor): Buf => t._storage.buf;
