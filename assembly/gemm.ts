@@ -251,14 +251,15 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i
 /** C = op(A) . op(B); ws: gemmWorkspaceBytes() bytes private to the calling thread, 16-aligned. */
 export function sgemm(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, brs: i32, bcs: i32, C: usize, ldc: i32, ws: usize): void {
   cvOn = false;
-  gemmCore(M, N, K, A, ars, acs, B, brs, bcs, C, ldc, ws, 0);
+  gemmCore(M, N, K, A, ars, acs, B, brs, bcs, C, ldc, ws, 0, 0);
 }
 
-/** sgemm, with all of A already packed at `aPre` by packAllA (0: pack A here). */
-function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, brs: i32, bcs: i32, C: usize, ldc: i32, ws: usize, aPre: usize): void {
+/** sgemm, with all of A already packed at `aPre` by packAllA (0: pack A here); beta 1 adds to C. */
+function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, brs: i32, bcs: i32, C: usize, ldc: i32, ws: usize, aPre: usize, beta: i32): void {
   if (M <= 0 || N <= 0) return;
   const ldcB = <usize>ldc << 2;
   if (K <= 0) {
+    if (beta) return;
     for (let i = 0; i < M; i++) memory.fill(C + <usize>i * ldcB, 0, <usize>N << 2);
     return;
   }
@@ -281,7 +282,7 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
       if (inB) { if (nFull < nc) packB(kc, nc - nFull, bBlk + (<usize>nFull << 2), brs, bcs, pB); }
       else if (cvOn) packBConv(kc, nc, pc, jc, B, pB);
       else packB(kc, nc, bBlk, brs, bcs, pB);
-      const acc = pc > 0 ? 1 : 0;
+      const acc = pc > 0 || beta ? 1 : 0;
       for (let ic = 0; ic < M; ic += MC) {
         const mc = min(MC, M - ic);
         const aBlk = A + <usize>ic * arsB + <usize>pc * acsB;
@@ -376,8 +377,11 @@ function setupConv(d: usize, K: i32, ws: usize): void {
  * Thread `tid` of `nt`'s share of a batched GEMM. Descriptor at d (i32 slots):
  * 0 batch, 1 M, 2 N, 3 K, 4 ars, 5 acs, 6 brs, 7 bcs, 8 A, 9 B, 10 C, 11 table (per-batch element
  * offsets of A and B, pairs of i32), 12 workspace base, 13 workspace bytes per thread,
- * 14 work counter (0 on entry), 15 block size along the split side (0: whole matrices), 16 1 if B
- * is an image [C, H, W] read as a convolution's columns (implicit GEMM; geometry in slots 17-28).
+ * 14 work counter (0 on entry), 15 block size along the split side (0: whole matrices), 16 mode:
+ * 0 one product per matrix of the batch, 1 B is an image [C, H, W] read as a convolution's columns
+ * (implicit GEMM; geometry in slots 17-28), 2 the batch's products summed into one C (items are
+ * then blocks of C, each accumulating over the whole batch, so no two threads write one element),
+ * 3 summed by matrices into per-share partials [slot 18, M, N] at slot 17 (the caller adds them up).
  *
  * Work items are handed out through an atomic counter rather than split in fixed shares, so a
  * thread that the OS (or another process) slows down simply takes fewer of them. Items are whole
@@ -391,12 +395,40 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   const ws = load<usize>(d, 48) + <usize>tid * load<usize>(d, 52);
   const counter = d + 56;
   const block = load<i32>(d, 60);
-  cvOn = load<i32>(d, 64) != 0;
+  const mode = load<i32>(d, 64);
+  cvOn = mode == 1;
   if (cvOn) setupConv(d, K, ws);
   const mnB = <usize>M * <usize>N * 4;
   const splitN = N >= M;
   const total = splitN ? N : M;
   const perMatrix = block > 0 ? (total + block - 1) / block : 1;
+  if (mode == 3) {
+    // summed, shared out by matrix: this thread's matrices add into its own [M, N] partial (slot 17),
+    // which it zeroes if it got none; the caller sums the threads' partials into C
+    const part = load<usize>(d, 68) + <usize>tid * mnB;
+    let first = true;
+    for (let b = atomic.add<i32>(counter, 1); b < batch; b = atomic.add<i32>(counter, 1)) {
+      const a = A + (<usize>load<i32>(table + (<usize>b << 3)) << 2), bb = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
+      gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, part, N, ws, 0, first ? 0 : 1);
+      first = false;
+    }
+    if (first) memory.fill(part, 0, mnB);
+    // the pool may run fewer shares than partials were made for (slot 18): share 0 zeroes the rest
+    if (tid == 0) for (let t = nt; t < load<i32>(d, 72); t++) memory.fill(load<usize>(d, 68) + <usize>t * mnB, 0, mnB);
+    return;
+  }
+  if (mode == 2) {
+    for (let it = atomic.add<i32>(counter, 1); it < perMatrix; it = atomic.add<i32>(counter, 1)) {
+      const s0 = it * block, s1 = block > 0 ? min(total, s0 + block) : total;
+      for (let b = 0; b < batch; b++) {
+        const a = A + (<usize>load<i32>(table + (<usize>b << 3)) << 2), bb = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
+        const beta = b > 0 ? 1 : 0;
+        if (splitN) gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, C + (<usize>s0 << 2), N, ws, 0, beta);
+        else gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, C + <usize>s0 * <usize>N * 4, N, ws, 0, beta);
+      }
+    }
+    return;
+  }
   const items = batch * perMatrix;
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
@@ -412,13 +444,13 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
         packAllA(M, K, a, ars, acs, aPre);
         packed = true;
       }
-      gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws, aPre);
+      gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws, aPre, 0);
       continue;
     }
     const s0 = (it - b * perMatrix) * block;
     const s1 = min(total, s0 + block);
     cvJ0 = splitN ? s0 : 0;
-    if (splitN) gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, c + (<usize>s0 << 2), N, ws, 0);
-    else gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, c + <usize>s0 * <usize>N * 4, N, ws, 0);
+    if (splitN) gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, c + (<usize>s0 << 2), N, ws, 0, 0);
+    else gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, c + <usize>s0 * <usize>N * 4, N, ws, 0, 0);
   }
 }

@@ -92,6 +92,13 @@ function matmulRef(a: Spec, b: Spec): { values: Arr; shape: number[] } {
   });
   return { values, shape };
 }
+/** A batched result summed over its leading (batch) dims: the reference for matmul's sumBatch. */
+function sumBatchRef(r: { values: Arr; shape: number[] }): { values: Arr; shape: number[] } {
+  const mn = size(r.shape.slice(-2));
+  const values = new Array<number>(mn).fill(0);
+  r.values.forEach((v, i) => { values[i % mn] += v; });
+  return { values, shape: r.shape.slice(-2) };
+}
 const id = (x: Spec): { values: Arr; shape: number[] } => ({ values: [...x.values], shape: [...x.shape] });
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
@@ -275,6 +282,11 @@ export const CASES: OpCase[] = [
     ref: (a, b) => matmulRef(permuteRef(a, [1, 0]) as Spec, permuteRef(b, [1, 0]) as Spec), second: true },
   { name: 'matmul transB batched', prims: ['matmul'], inputs: [rnd([2, 3, 4]), rnd([2, 5, 4])], f: (a, b) => a._p('matmul', [b], { transA: false, transB: true }),
     ref: (a, b) => { const bt = { kind: 'float' as const, ...permuteRef(b, [0, 2, 1]) }; return matmulRef(a, bt); } },
+  { name: 'matmul sumBatch (shared weight grad)', prims: ['matmul'], inputs: [rnd([3, 2, 4]), rnd([3, 5, 4])], f: (a, b) => a._p('matmul', [b], { transA: false, transB: true, sumBatch: true }),
+    ref: (a, b) => sumBatchRef(matmulRef(a, { kind: 'float' as const, ...permuteRef(b, [0, 2, 1]) })), second: true },
+  { name: 'matmul sumBatch transA, broadcast', prims: ['matmul'], inputs: [rnd([2, 1, 4, 3]), rnd([3, 4, 2])], f: (a, b) => a._p('matmul', [b], { transA: true, transB: false, sumBatch: true }),
+    ref: (a, b) => sumBatchRef(matmulRef({ kind: 'float' as const, ...permuteRef(a, [0, 1, 3, 2]) }, b)), second: true },
+  { name: 'matmul sumBatch of plain matrices', prims: ['matmul'], inputs: [rnd([2, 3]), rnd([3, 2])], f: (a, b) => a._p('matmul', [b], { transA: false, transB: false, sumBatch: true }), ref: matmulRef },
   // sliding windows
   { name: 'unfold 2x2', prims: ['unfold'], inputs: [rnd([2, 2, 3, 4])], f: (x) => unfoldOf(x, W), ref: (x) => unfoldRef(x, W) },
   { name: 'unfold strided, padded, dilated', prims: ['unfold'], inputs: [rnd([1, 2, 5, 4])], f: (x) => unfoldOf(x, W2), ref: (x) => unfoldRef(x, W2) },

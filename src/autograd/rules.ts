@@ -2,7 +2,7 @@
 // One derivative rule (VJP) and one tangent rule (JVP) per primitive. Rules are written with
 // differentiable tensor ops, so gradients of gradients (and forward-over-reverse) work.
 import { isFloat } from '../core/dtype.js';
-import { shapesEqual } from '../core/shape.js';
+import { broadcastShapes, shapesEqual } from '../core/shape.js';
 import type { Prim, PrimAttrs } from '../ir/prims.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -20,6 +20,15 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   }
   const s = axes.length ? g._p('sum', [], { axes }) : g;
   return s._p('reshape', [], { shape: [...shape] });
+}
+
+/**
+ * op(x)·op(y) summed down to `shape` (a gradient's matmul): where `shape` is one matrix and the
+ * product is batched, a summed matmul, which never makes the [batch, M, N] products.
+ */
+function matmulTo(x: Tensor, y: Tensor, transA: boolean, transB: boolean, shape: readonly number[]): Tensor {
+  if (shape.length === 2 && (x.ndim > 2 || y.ndim > 2)) return x._p('matmul', [y], { transA, transB, sumBatch: true });
+  return sumTo(x._p('matmul', [y], { transA, transB }), shape);
 }
 
 const none = (ins: readonly Tensor[]): Grads => ins.map(() => null);
@@ -107,14 +116,13 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
     }
     return [n[0] ? g : null, null, gs];
   },
-  matmul: (g, [a, b], _o, { transA, transB }, n) => {
-    const ga = !n[0] ? null : transA
-      ? b._p('matmul', [g], { transA: transB, transB: true })
-      : g._p('matmul', [b], { transA: false, transB: !transB });
-    const gb = !n[1] ? null : transB
-      ? g._p('matmul', [a], { transA: true, transB: transA })
-      : a._p('matmul', [g], { transA: !transA, transB: false });
-    return [ga && sumTo(ga, a.shape), gb && sumTo(gb, b.shape)];
+  matmul: (g0, [a, b], _o, { transA, transB, sumBatch }, n) => {
+    // summed: every matrix of the batch had the same output gradient
+    const g = sumBatch ? g0._p('expand', [], { shape: [...broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2)), ...g0.shape] }) : g0;
+    return [
+      !n[0] ? null : transA ? matmulTo(b, g, transB, true, a.shape) : matmulTo(g, b, false, !transB, a.shape),
+      !n[1] ? null : transB ? matmulTo(g, a, true, transA, b.shape) : matmulTo(a, g, !transA, false, b.shape),
+    ];
   },
   unfold: (g, [x], _o, attrs) => [g._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] })],
   fold: (g, _i, _o, { kernel, stride, padding, dilation }) => [g._p('unfold', [], { kernel, stride, padding, dilation })],
@@ -129,7 +137,7 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
   // summed over the batch; the input's is fold(wᵀ·g)
   conv: (g, [x, w], _o, attrs, n) => [
     n[0] ? w._p('matmul', [g], { transA: true, transB: false })._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] }) : null,
-    n[1] ? sumTo(g._p('matmul', [x._p('unfold', [], attrs)], { transA: false, transB: true }), w.shape) : null,
+    n[1] ? matmulTo(g, x._p('unfold', [], attrs), false, true, w.shape) : null,
   ],
 };
 

@@ -163,7 +163,7 @@ function checkIndex(op: string, idx: Meta): void {
   if (idx.dtype !== 'int32') throw new StrataError(op, `index must be int32, got ${idx.dtype}`);
 }
 
-function inferMatmul(a: Meta, b: Meta, { transA, transB }: PrimAttrs['matmul']): OutMeta {
+function inferMatmul(a: Meta, b: Meta, { transA, transB, sumBatch }: PrimAttrs['matmul']): OutMeta {
   if (a.shape.length < 2 || b.shape.length < 2) {
     throw new StrataError('matmul', `operands must have rank >= 2 here, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
   }
@@ -179,7 +179,7 @@ function inferMatmul(a: Meta, b: Meta, { transA, transB }: PrimAttrs['matmul']):
   const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
   const dtype = promote(a.dtype, b.dtype);
   if (!isFloat(dtype)) throw new StrataError('matmul', `expects floating-point operands, got ${a.dtype} and ${b.dtype}`);
-  return { shape: [...batch, m, n], dtype };
+  return { shape: sumBatch ? [m, n] : [...batch, m, n], dtype };
 }
 
 /** Number of window positions along H and W; throws when the window does not fit. */

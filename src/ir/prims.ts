@@ -35,8 +35,10 @@ export interface PrimAttrs {
   concat: { axis: number };
   gather: { axis: number };
   scatterAdd: { axis: number };
-  // linear algebra: batched, broadcasting over leading dims, with transposed operands
-  matmul: { transA: boolean; transB: boolean };
+  // linear algebra: batched, broadcasting over leading dims, with transposed operands; sumBatch sums
+  // the products over the (broadcast) batch, giving [M, N]: a shared weight's gradient in one pass,
+  // without the [batch, M, N] products (the adjoint of broadcasting a 2-D operand)
+  matmul: { transA: boolean; transB: boolean; sumBatch?: boolean };
   // sliding windows (im2col) and its adjoint (col2im): convolution and pooling compose from these
   unfold: WindowAttrs;
   fold: WindowAttrs & { outputSize: [number, number] };

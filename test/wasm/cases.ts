@@ -159,6 +159,21 @@ export function buildCases(seed = 1): Case[] {
       push(cases, { name: `matmul ${m}x${k}x${n} batch [${ba}]/[${bb}] tA=${transA} tB=${transB}`, prim: 'matmul', inputs: [a, b], attrs: { transA, transB }, tol: accum(k) });
     }
   }
+  // summed over the batch: per-thread partials (batch >= 2 per thread, small C), else items that
+  // accumulate over every matrix (split along N, or M when taller; C over SUM_PARTIAL_MAX); Aᵀ·B
+  // with both batched is one long GEMM; broadcast batches; K = 0
+  const mmSum: [number, number, number, number[], number[]][] = [
+    [16, 100, 150, [64], [64]], [6, 784, 25, [7], [7]], [64, 576, 288, [3], [3]], [300, 20, 17, [4], [4]], [520, 3, 520, [4], [4]], [530, 2, 500, [3], []],
+    [5, 7, 9, [2, 3], [3]], [9, 13, 11, [], [6]], [7, 3, 5, [4], []], [4, 0, 3, [2], [2]], [1, 1, 1, [5], [5]],
+  ];
+  for (const [m, k, n, ba, bb] of mmSum) {
+    for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
+      const a = f([...ba, ...(transA ? [k, m] : [m, k])], -1, 1);
+      const b = f([...bb, ...(transB ? [n, k] : [k, n])], -1, 1);
+      const batch = Math.max(ba.reduce((x, y) => x * y, 1), bb.reduce((x, y) => x * y, 1));
+      push(cases, { name: `matmul sumBatch ${m}x${k}x${n} batch [${ba}]/[${bb}] tA=${transA} tB=${transB}`, prim: 'matmul', inputs: [a, b], attrs: { transA, transB, sumBatch: true }, tol: accum(k * batch) });
+    }
+  }
   push(cases, { name: 'matmul float64', prim: 'matmul', inputs: [randomInput(r, [3, 4], 'float64'), randomInput(r, [4, 5], 'float64')], attrs: { transA: false, transB: false }, tol: { atol: 1e-12, rtol: 1e-12 } });
 
   const win = (kernel: [number, number], stride: [number, number], padding: [number, number, number, number], dilation: [number, number]): WindowAttrs => ({ kernel, stride, padding, dilation });

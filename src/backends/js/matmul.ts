@@ -1,11 +1,14 @@
 // SPDX-License-Identifier: MIT
-import { broadcastStrides } from '../../core/shape.js';
+import { broadcastShapes, broadcastStrides } from '../../core/shape.js';
 import type { Kernel } from '../../backend/backend.js';
 import { arr } from './buf.js';
 import { forEachOffset } from './iter.js';
 
-/** Batched C = op(A)·op(B) with NumPy batch broadcasting; accumulates each row in float64. */
-export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB }) => {
+/**
+ * Batched C = op(A)·op(B) with NumPy batch broadcasting (summed over the batch with `sumBatch`);
+ * accumulates in float64.
+ */
+export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB, sumBatch }) => {
   const c = arr(out);
   const a = arr(x);
   const b = arr(y);
@@ -14,7 +17,7 @@ export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB }) 
   const n = out.shape[r - 1];
   const ra = x.shape.length;
   const k = transA ? x.shape[ra - 2] : x.shape[ra - 1];
-  const batch = out.shape.slice(0, -2);
+  const batch = broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));
   const matA = m * k;
   const matB = k * n;
   const sa = broadcastStrides(x.shape.slice(0, -2), batch).map((s) => s * matA);
@@ -25,6 +28,8 @@ export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB }) 
   const bp = transB ? 1 : n;
   const bj = transB ? k : 1;
   const row = new Float64Array(n);
+  // sumBatch: every product adds into one [M, N] float64 accumulator, rounded once at the end
+  const total = sumBatch ? new Float64Array(m * n) : null;
   forEachOffset(batch, [sa, sb], (bi, [oa, ob]) => {
     const oc = bi * m * n;
     for (let i = 0; i < m; i++) {
@@ -35,7 +40,9 @@ export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB }) 
         const base = ob + p * bp;
         for (let j = 0; j < n; j++) row[j] += av * b[base + j * bj];
       }
-      for (let j = 0; j < n; j++) c[oc + i * n + j] = row[j];
+      if (total) for (let j = 0; j < n; j++) total[i * n + j] += row[j];
+      else for (let j = 0; j < n; j++) c[oc + i * n + j] = row[j];
     }
   });
+  if (total) c.set(total);
 };

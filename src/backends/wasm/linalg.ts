@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel } from '../../backend/backend.js';
-import { broadcastStrides, sizeOf } from '../../core/shape.js';
+import { broadcastShapes, broadcastStrides, sizeOf } from '../../core/shape.js';
 import { windowCounts } from '../../ir/infer.js';
 import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
@@ -12,6 +12,9 @@ const WINDOW_PAR_MIN = 1 << 15;
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
 const TABLE_MAX = 448;
+
+/** The GEMM task's mode (descriptor slot 16): products per matrix, an implicit conv, or summed over the batch. */
+const MODE = { PLAIN: 0, CONV: 1, SUM: 2, SUM_PARTIAL: 3 } as const;
 
 /**
  * How the GEMM task cuts its work into items for the threads' shared counter: 0 = whole matrices
@@ -28,26 +31,33 @@ export function gemmBlock(batch: number, m: number, n: number, threads: number, 
 
 /**
  * Batched C = op(A) . op(B), float32, with batch broadcasting. Transposes are strides of the packing
- * routines (no copies). A batch of A against one shared B becomes a single tall GEMM.
+ * routines (no copies). A batch of A against one shared B becomes a single tall GEMM, a summed
+ * batch of Aᵀ·B a single long one; other summed batches accumulate into C item by item.
  */
 export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
   const fb = ctx.fallback('matmul');
   return (out, ins, attrs) => {
     const [x, y] = ins;
     if (x.dtype !== 'float32' || y.dtype !== 'float32') return fb(out, ins, attrs);
-    const { transA, transB } = attrs;
+    const { transA, transB, sumBatch } = attrs;
     const r = out.shape.length;
     let m = out.shape[r - 2];
     const n = out.shape[r - 1];
     const ra = x.shape.length;
-    const k = transA ? x.shape[ra - 2] : x.shape[ra - 1];
-    const batchShape = out.shape.slice(0, -2);
+    let k = transA ? x.shape[ra - 2] : x.shape[ra - 1];
+    const batchShape = broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));
     let batch = sizeOf(batchShape);
-    if (batch === 0 || m === 0 || n === 0) return;
+    if (m === 0 || n === 0) return;
+    if (batch === 0 || k === 0) return ctx.fill(out, 0);
     const xBatch = sizeOf(x.shape.slice(0, -2));
     const yBatch = sizeOf(y.shape.slice(0, -2));
-    if (!transA && yBatch === 1 && xBatch === batch) {
+    if (!sumBatch && !transA && yBatch === 1 && xBatch === batch) {
       m *= batch;
+      batch = 1;
+    }
+    // Σ_b A_bᵀ·B_b with both stored [batch, K, ·] is one GEMM over the batch's K rows laid end to end
+    if (sumBatch && transA && !transB && xBatch === batch && yBatch === batch) {
+      k *= batch;
       batch = 1;
     }
     const offs: number[] = [];
@@ -66,15 +76,40 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
         }
       }
     }
-    runGemm(ctx, offs, [batch, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)], null);
+    const g = [batch, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)];
+    if (sumBatch && batch > 1) sumGemm(ctx, offs, g);
+    else runGemm(ctx, offs, g, MODE.PLAIN, null);
   };
 }
 
+/** Largest [M, N] (floats) that a summed GEMM gives each thread a partial of. */
+const SUM_PARTIAL_MAX = 1 << 18;
+
 /**
- * Writes the GEMM descriptor (slots 0-15, the per-batch offset table, and the convolution geometry
- * in slots 16-28 or 0 in slot 16) and runs the task. `g` = batch, M, N, K, the four strides, A, B, C.
+ * A GEMM summed over its batch. With a batch to share out and a small C, each thread adds its
+ * matrices into a partial of its own and the partials are summed after: whole matrices per thread,
+ * as an unsummed batch runs. Otherwise each thread takes blocks of C through the whole batch.
  */
-function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], conv: readonly number[] | null): void {
+function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void {
+  const [batch, m, n, k] = g;
+  const rt = ctx.rt;
+  const threads = rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
+  if (threads === 1 || batch < 2 * threads || m * n > SUM_PARTIAL_MAX) return runGemm(ctx, offs, g, MODE.SUM, null);
+  const part = rt.temp(threads * m * n * 4);
+  try {
+    runGemm(ctx, offs, g, MODE.SUM_PARTIAL, [part[0], threads], threads);
+    rt.x.reduceF32(0, 1, threads, m * n, part[0], g[10]);
+  } finally {
+    rt.heap.free(part[0], part[1]);
+  }
+}
+
+/**
+ * Writes the GEMM descriptor (slots 0-15, the per-batch offset table, the mode in slot 16 and its
+ * extra slots from 17: a convolution's geometry, or the partials' address) and runs the task on `nt`
+ * threads (default: by the work). `g` = batch, M, N, K, the four strides, A, B, C.
+ */
+function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: number, extra: readonly number[] | null, nt?: number): void {
   const rt = ctx.rt;
   const [batch, m, n, k] = g;
   let table = rt.desc + TABLE_AT * 4;
@@ -85,9 +120,9 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], conv: 
     table = temp[0];
     rt.i32.set(offs, table >>> 2);
   }
-  const threads = rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
+  const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
-  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(batch, m, n, threads, rt.x.microRows()), conv ? 1 : 0, ...(conv ?? [])]);
+  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? 1 : batch, m, n, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);
   } finally {
@@ -121,7 +156,7 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     const offs: number[] = [];
     if (o > INPLACE_B_MAX_M && k <= CONV_K_MAX) {
       for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)],
+      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], MODE.CONV,
         [c, h, wd, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], ow]);
       return;
     }
@@ -130,7 +165,7 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     try {
       rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(ctx, x.shape, L, a, ctx.ptr(x), cols[0]));
       for (let b = 0; b < n; b++) offs.push(0, b * k * L);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], null);
+      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], MODE.PLAIN, null);
     } finally {
       rt.heap.free(cols[0], cols[1]);
     }
