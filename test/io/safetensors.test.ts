@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -75,8 +75,12 @@ test('checkpoints carry JSON metadata (Infinity included) and are written atomic
 
 test('nodeFileSystem writes into new folders and leaves no temporary file behind', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'strata-io-'));
-  const path = join(dir, 'sub', 'w.safetensors');
-  await io.saveSafetensors(path, { w: st.tensor([5]) }, nodeFileSystem);
-  assert.deepEqual(readdirSync(join(dir, 'sub')), ['w.safetensors']);
-  assert.deepEqual((await io.loadSafetensors(path, nodeFileSystem)).w.toArray(), [5]);
+  try {
+    const path = join(dir, 'sub', 'w.safetensors');
+    await io.saveSafetensors(path, { w: st.tensor([5]) }, nodeFileSystem);
+    assert.deepEqual(readdirSync(join(dir, 'sub')), ['w.safetensors']);
+    assert.deepEqual((await io.loadSafetensors(path, nodeFileSystem)).w.toArray(), [5]);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
