@@ -58,6 +58,20 @@
   return bi;
 }
 
+/** fourWindows' values (sign-flipped): the same search without the indices (the pool primitive). */
+// @ts-ignore: decorator
+@inline function fourMaxima(sp: usize, W: i32, y0: i32, x0: i32, ki0: i32, ki1: i32, kw: i32, dh: i32, dw: i32, sw: i32, flip: v128): v128 {
+  let best = fourTaps(sp, (y0 + ki0 * dh) * W + x0, sw, flip);
+  for (let ki = ki0; ki < ki1; ki++) {
+    const row = (y0 + ki * dh) * W + x0;
+    for (let kj = 0; kj < kw; kj++) {
+      const v = fourTaps(sp, row + kj * dw, sw, flip);
+      best = v128.bitselect(v, best, v128.or(f32x4.gt(v, best), f32x4.ne(v, v)));
+    }
+  }
+  return best;
+}
+
 /** Elements c, c + sw, c + 2sw, c + 3sw (sw 1 or 2) of the plane at sp, sign-flipped by `flip`. */
 // @ts-ignore: decorator
 @inline function fourTaps(sp: usize, c: i32, sw: i32, flip: v128): v128 {
@@ -103,15 +117,9 @@ export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
       }
       if (simd) {
         for (; ox + 4 <= oxB; ox += 4) {
-          const bi = fourWindows(sp, W, y0, ox * sw - pl, ki0, ki1, kw, dh, dw, sw, flipV);
-          if (values) {
-            put(op, ox, sp, i32x4.extract_lane(bi, 0), true);
-            put(op, ox + 1, sp, i32x4.extract_lane(bi, 1), true);
-            put(op, ox + 2, sp, i32x4.extract_lane(bi, 2), true);
-            put(op, ox + 3, sp, i32x4.extract_lane(bi, 3), true);
-          } else {
-            v128.store(op + (<usize>ox << 2), bi);
-          }
+          // flipping back gives the input's own bits at the chosen tap (NaN payloads included)
+          if (values) v128.store(op + (<usize>ox << 2), v128.xor(fourMaxima(sp, W, y0, ox * sw - pl, ki0, ki1, kw, dh, dw, sw, flipV), flipV));
+          else v128.store(op + (<usize>ox << 2), fourWindows(sp, W, y0, ox * sw - pl, ki0, ki1, kw, dh, dw, sw, flipV));
         }
       }
       for (; ox < oxB; ox++) {
