@@ -374,6 +374,35 @@ function setupConv(d: usize, K: i32, ws: usize): void {
 }
 
 /**
+ * The epilogue of a convolution's product, on a block of C while it is still in cache: each row
+ * (a filter) plus its bias (when `bias` is not 0), then ReLU as the relu kernel computes it
+ * (0 < v ? v : 0, so NaN gives 0).
+ */
+function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool): void {
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < rows; i++) {
+    const row = c + <usize>i * (<usize>ldc << 2);
+    const b = bias != 0 ? load<f32>(bias + (<usize>i << 2)) : 0;
+    const bv = f32x4.splat(b);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const p = row + (<usize>j << 2);
+      let v = v128.load(p);
+      if (bias != 0) v = f32x4.add(v, bv);
+      if (relu) v = f32x4.pmax(zero, v);
+      v128.store(p, v);
+    }
+    for (; j < cols; j++) {
+      const p = row + (<usize>j << 2);
+      let v = load<f32>(p);
+      if (bias != 0) v += b;
+      if (relu) v = 0 < v ? v : 0;
+      store<f32>(p, v);
+    }
+  }
+}
+
+/**
  * Thread `tid` of `nt`'s share of a batched GEMM. Descriptor at d (i32 slots):
  * 0 batch, 1 M, 2 N, 3 K, 4 ars, 5 acs, 6 brs, 7 bcs, 8 A, 9 B, 10 C, 11 table (per-batch element
  * offsets of A and B, pairs of i32), 12 workspace base, 13 workspace bytes per thread,
@@ -382,6 +411,8 @@ function setupConv(d: usize, K: i32, ws: usize): void {
  * (implicit GEMM; geometry in slots 17-28), 2 the batch's products summed into one C (items are
  * then blocks of C, each accumulating over the whole batch, so no two threads write one element),
  * 3 summed by matrices into per-share partials [slot 18, M, N] at slot 17 (the caller adds them up).
+ * In modes 0 and 1, slot 29 is a bias per row of C (0: none) and slot 30 1 for ReLU after it (the
+ * epilogue, applied to each item's block of C as soon as it is computed).
  *
  * Work items are handed out through an atomic counter rather than split in fixed shares, so a
  * thread that the OS (or another process) slows down simply takes fewer of them. Items are whole
@@ -430,6 +461,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     return;
   }
   const items = batch * perMatrix;
+  const bias = load<usize>(d, 116), relu = load<i32>(d, 120) != 0, epi = bias != 0 || relu;
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
   for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);
@@ -445,12 +477,18 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
         packed = true;
       }
       gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws, aPre, 0);
+      if (epi) epilogue(c, M, N, N, bias, relu);
       continue;
     }
     const s0 = (it - b * perMatrix) * block;
     const s1 = min(total, s0 + block);
     cvJ0 = splitN ? s0 : 0;
-    if (splitN) gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, c + (<usize>s0 << 2), N, ws, 0, 0);
-    else gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, c + <usize>s0 * <usize>N * 4, N, ws, 0, 0);
+    if (splitN) {
+      gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, c + (<usize>s0 << 2), N, ws, 0, 0);
+      if (epi) epilogue(c + (<usize>s0 << 2), M, s1 - s0, N, bias, relu);
+    } else {
+      gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, c + <usize>s0 * <usize>N * 4, N, ws, 0, 0);
+      if (epi) epilogue(c + <usize>s0 * <usize>N * 4, s1 - s0, N, N, bias != 0 ? bias + (<usize>s0 << 2) : 0, relu);
+    }
   }
 }

@@ -300,6 +300,10 @@ export const CASES: OpCase[] = [
     } },
   // convolution as one product, weight·unfold(x), at stride 1 (the implicit-GEMM path) and strided
   { name: 'conv (weight·unfold) 2x2', prims: ['conv'], inputs: [rnd([2, 2, 3, 4]), rnd([3, 8])], f: (x, w) => convOf(x, w, W), ref: (x, w) => convRef(x, w, W), second: true },
+  { name: 'conv with bias and ReLU (the epilogue)', prims: ['conv'], inputs: [rnd([2, 2, 3, 4]), rnd([3, 8]), rnd([3])], f: (x, w, b) => x._p('conv', [w, b], { ...W, relu: true }),
+    ref: (x, w, b) => { const r = convRef(x, w, W); const l = r.shape[2]; return { values: r.values.map((v, i) => Math.max(0, v + b.values[Math.floor(i / l) % 3])), shape: r.shape }; }, second: true },
+  { name: 'conv with bias', prims: ['conv'], inputs: [rnd([1, 2, 5, 4]), rnd([2, 12]), rnd([2])], f: (x, w, b) => x._p('conv', [w, b], W2),
+    ref: (x, w, b) => { const r = convRef(x, w, W2); const l = r.shape[2]; return { values: r.values.map((v, i) => v + b.values[Math.floor(i / l) % 2]), shape: r.shape }; } },
   { name: 'conv strided, padded, dilated', prims: ['conv'], inputs: [rnd([1, 2, 5, 4]), rnd([2, 12])], f: (x, w) => convOf(x, w, W2), ref: (x, w) => convRef(x, w, W2) },
   // pooling: where the extremum is, and max/min pooling as poolIndex + gather
   poolIndexCase('2x2, ties', tied([2, 2, 4, 5]), W, 'max'),

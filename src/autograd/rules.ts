@@ -3,7 +3,7 @@
 // differentiable tensor ops, so gradients of gradients (and forward-over-reverse) work.
 import { isFloat } from '../core/dtype.js';
 import { broadcastShapes, shapesEqual } from '../core/shape.js';
-import type { Prim, PrimAttrs } from '../ir/prims.js';
+import type { Prim, PrimAttrs, WindowAttrs } from '../ir/prims.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 type Grads = (Tensor | null)[];
@@ -30,6 +30,9 @@ function matmulTo(x: Tensor, y: Tensor, transA: boolean, transB: boolean, shape:
   if (shape.length === 2 && (x.ndim > 2 || y.ndim > 2)) return x._p('matmul', [y], { transA, transB, sumBatch: true });
   return sumTo(x._p('matmul', [y], { transA, transB }), shape);
 }
+
+/** The window of a conv's attributes, without its epilogue (relu). */
+const windowOf = ({ kernel, stride, padding, dilation }: WindowAttrs): WindowAttrs => ({ kernel, stride, padding, dilation });
 
 const none = (ins: readonly Tensor[]): Grads => ins.map(() => null);
 const u = (f: (g: Tensor, x: Tensor, out: Tensor) => Tensor): VjpRule<Prim> => (g, [x], out) => [f(g, x, out)];
@@ -133,12 +136,17 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
     const gs = g._p('reshape', [], { shape: [...idx.shape] });
     return [planes(x.zerosLike())._p('scatterAdd', [idx, gs], { axis: 2 })._p('reshape', [], { shape: [...x.shape] })];
   },
-  // conv = w·unfold(x): the weight's gradient needs the columns (made here, in the backward pass),
-  // summed over the batch; the input's is fold(wᵀ·g)
-  conv: (g, [x, w], _o, attrs, n) => [
-    n[0] ? w._p('matmul', [g], { transA: true, transB: false })._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] }) : null,
-    n[1] ? matmulTo(g, x._p('unfold', [], attrs), false, true, w.shape) : null,
-  ],
+  // conv = w·unfold(x) (+ bias, then ReLU): the weight's gradient needs the columns (made here, in the
+  // backward pass), summed over the batch; the input's is fold(wᵀ·g); the bias's, g summed per channel
+  conv: (g0, [x, w, b], out, attrs, n) => {
+    const g = attrs.relu ? g0._p('reluGrad', [out], {}) : g0;
+    const win = windowOf(attrs);
+    return [
+      n[0] ? w._p('matmul', [g], { transA: true, transB: false })._p('fold', [], { ...win, outputSize: [x.shape[2], x.shape[3]] }) : null,
+      n[1] ? matmulTo(g, x._p('unfold', [], win), false, true, w.shape) : null,
+      ...(b ? [n[2] ? g._p('sum', [], { axes: [0, 2] })._p('reshape', [], { shape: [...b.shape] }) : null] : []),
+    ];
+  },
 };
 
 /** Adds tangent terms, treating null as zero. */
@@ -192,5 +200,10 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   fold: same('fold'),
   poolIndex: () => null,
   pool: ([t], [x], out, attrs) => (t ? planes(t)._p('gather', [poolPositions(x, attrs)], { axis: 2 })._p('reshape', [], { shape: [...out.shape] }) : null),
-  conv: ([tx, tw], [x, w], _o, attrs) => plus(tx && tx._p('conv', [w], attrs), tw && x._p('conv', [tw], attrs)),
+  conv: ([tx, tw, tbias], [x, w], out, attrs) => {
+    const win = windowOf(attrs);
+    let t = plus(tx && tx._p('conv', [w], win), tw && x._p('conv', [tw], win), tbias && tbias._p('reshape', [], { shape: [1, tbias.shape[0], 1] }));
+    if (t && !shapesEqual(t.shape, out.shape)) t = t._p('expand', [], { shape: [...out.shape] }); // the bias's alone
+    return t && attrs.relu ? t._p('reluGrad', [out], {}) : t;
+  },
 };

@@ -133,6 +133,10 @@ export function infer<P extends Prim>(prim: P, ins: readonly Meta[], attrs: Prim
         throw new StrataError('conv', `input ${fmtShape(x.shape)} must be [N, C, H, W] and weight ${fmtShape(wt.shape)} [O, C·${w.kernel[0]}·${w.kernel[1]}]`);
       }
       if (!isFloat(x.dtype) || x.dtype !== wt.dtype) throw new StrataError('conv', `input and weight must share a floating dtype, got ${x.dtype} and ${wt.dtype}`);
+      const bias = ins[2];
+      if (bias && (bias.shape.length !== 1 || bias.shape[0] !== wt.shape[0] || bias.dtype !== x.dtype)) {
+        throw new StrataError('conv', `bias ${fmtShape(bias.shape)} (${bias.dtype}) must be [${wt.shape[0]}] (${x.dtype}), one per filter of weight ${fmtShape(wt.shape)}`);
+      }
       const [oh, ow] = windowCounts('conv', [x.shape[2], x.shape[3]], w);
       return { shape: [x.shape[0], wt.shape[0], oh * ow], dtype: x.dtype };
     }

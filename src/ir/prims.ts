@@ -47,8 +47,10 @@ export interface PrimAttrs {
   // max/min pooling's values: the input at poolIndex's positions (its gradient scatters there)
   pool: WindowAttrs & { mode: 'max' | 'min' };
   // convolution as one product: w [O, C·kh·kw] times the unfolded x [N, C, H, W], giving [N, O, OH·OW]
-  // (= matmul(w, unfold(x)), without the column matrix where the backend can: implicit GEMM)
-  conv: WindowAttrs;
+  // (= matmul(w, unfold(x)), without the column matrix where the backend can: implicit GEMM); an
+  // optional third input, a bias [O], is added per channel and `relu` applies ReLU after it, both
+  // while the product is still in cache (inference's conv-bias-ReLU in one pass over the output)
+  conv: WindowAttrs & { relu?: boolean };
 }
 
 /**

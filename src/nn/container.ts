@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 import { StrataError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { ReLU } from './activation.js';
+import { Conv2d } from './conv.js';
 import { Module } from './module.js';
 
 /**
@@ -44,9 +46,30 @@ export class Sequential extends ModuleList {
   constructor(...layers: Module[]) {
     super(layers);
   }
+  /**
+   * Each layer's forward in turn. A Conv2d directly followed by a ReLU runs as one
+   * `Conv2d.forwardRelu`: the same values and gradients, but at inference the bias and ReLU are the
+   * convolution's epilogue instead of two more passes. Only for exactly those classes whose
+   * `forward` is the class's own: a subclass, or a forward wrapped on the instance (as `summary`
+   * does to see each layer), runs as written.
+   */
   override forward(x: Tensor): Tensor {
     let y = x;
-    for (const layer of this._modules) y = layer.forward(y);
+    const layers = this._modules;
+    for (let i = 0; i < layers.length; i++) {
+      const layer = layers[i];
+      if (plain(layer, Conv2d) && plain(layers[i + 1], ReLU)) {
+        y = (layer as Conv2d).forwardRelu(y);
+        i++;
+      } else {
+        y = layer.forward(y);
+      }
+    }
     return y;
   }
+}
+
+/** `m` is an instance of exactly `cls`, with the class's own forward (none set on the instance). */
+function plain(m: Module | undefined, cls: new (...args: never[]) => Module): boolean {
+  return m !== undefined && m.constructor === cls && !Object.hasOwn(m, 'forward');
 }

@@ -206,3 +206,43 @@ test('max/min pooling: the one-pass path (no gradient) and the poolIndex + gathe
     }
   }
 });
+
+test('Sequential runs Conv2d then ReLU as one conv2dRelu: the same values and gradients as the two layers, and no separate ReLU pass at inference', () => {
+  const prev = st.getBackend().name;
+  for (const backend of st.listBackends()) try {
+    st.setBackend(backend);
+    st.manualSeed(3);
+    const net = new st.nn.Sequential(new st.nn.Conv2d(3, 30, [3, 2], { padding: 'same' }), new st.nn.ReLU(), new st.nn.Conv2d(30, 4, 3), new st.nn.ReLU(), new st.nn.Flatten());
+    const x = st.randn([2, 3, 7, 6], { generator: new st.Generator(8), backend });
+    const layers = [...net.children()];
+    const separate = (xx: st.Tensor): st.Tensor => layers.reduce((y, layer) => layer.forward(y), xx);
+    // inference: the conv primitive with its epilogue; Tensor.relu is never called
+    const proto = st.Tensor.prototype;
+    const relu = proto.relu;
+    let reluCalls = 0;
+    proto.relu = function (this: st.Tensor): st.Tensor { reluCalls++; return relu.call(this); };
+    let fused: st.Tensor;
+    try {
+      fused = st.noGrad(() => net.forward(x));
+    } finally {
+      proto.relu = relu;
+    }
+    assert.equal(reluCalls, 0, `${backend}: a separate ReLU ran at inference`);
+    assertClose(fused, st.noGrad(() => separate(x)), 1e-5, 1e-5, `${backend}: inference values`);
+    // training: parameter and input gradients equal the two layers'
+    const grads = (f: (xx: st.Tensor) => st.Tensor): st.Tensor[] => {
+      net.zeroGrad();
+      const xx = x.detach().requiresGrad_();
+      f(xx).square().sum().backward();
+      return [xx.grad!, ...net.parameters().filter((p) => p.requiresGrad).map((p) => p.grad!.clone())];
+    };
+    const a = grads((xx) => net.forward(xx)), b = grads(separate);
+    a.forEach((g, i) => assertClose(g, b[i], 1e-4, 1e-4, `${backend}: gradient ${i}`));
+    // a frozen first layer: the primitive's own backward (bias and ReLU included) for the input
+    for (const p of layers[0].parameters()) p.requiresGrad_(false);
+    const c = grads((xx) => net.forward(xx)), d = grads(separate);
+    assertClose(c[0], d[0], 1e-4, 1e-4, `${backend}: input gradient through a frozen Conv2d + ReLU`);
+  } finally {
+    st.setBackend(prev);
+  }
+});

@@ -208,9 +208,16 @@ export function buildCases(seed = 1): Case[] {
     [[1, 1025, 4, 4], win([4, 4], [1, 1], [0, 0, 0, 0], [1, 1]), 26],
     [[4, 1, 28, 28], win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1]), 32],
   ];
-  for (const [shape, a, o] of convs) {
+  // the epilogue on every path (whole images, blocks of columns, of rows; unfold first): bias and
+  // ReLU, bias alone, ReLU alone, in turn
+  convs.push([[1, 64, 5, 5], win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1]), 400], [[2, 0, 3, 3], win([2, 2], [1, 1], [0, 0, 0, 0], [1, 1]), 5]);
+  for (const [i, [shape, a, o]] of convs.entries()) {
     const k = shape[1] * a.kernel[0] * a.kernel[1];
-    push(cases, { name: `conv [${shape}] O=${o} k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`, prim: 'conv', inputs: [f(shape), f([o, k], -1, 1)], attrs: a, tol: accum(k) });
+    const name = `[${shape}] O=${o} k${a.kernel} s${a.stride} p${a.padding} d${a.dilation}`;
+    const x = f(shape), w = f([o, k], -1, 1);
+    push(cases, { name: `conv ${name}`, prim: 'conv', inputs: [x, w], attrs: a, tol: accum(k) });
+    const bias = i % 3 !== 2, relu = i % 3 !== 1;
+    push(cases, { name: `conv ${name}${bias ? ' + bias' : ''}${relu ? ', ReLU' : ''}`, prim: 'conv', inputs: bias ? [x, w, f([o], -1, 1)] : [x, w], attrs: { ...a, relu }, tol: accum(k + 1) });
   }
   push(cases, { name: 'conv float64', prim: 'conv', inputs: [randomInput(r, [2, 2, 5, 5], 'float64'), randomInput(r, [3, 18], 'float64')], attrs: win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), tol: { atol: 1e-12, rtol: 1e-12 } });
   push(cases, { name: 'unfold float64', prim: 'unfold', inputs: [randomInput(r, [1, 2, 5, 5], 'float64')], attrs: win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), tol: EXACT });

@@ -102,10 +102,12 @@ function forEachExtremum(src: ArrayLike<number>, shape: readonly number[], attrs
 
 /**
  * conv = w·unfold(x) per image: the columns are made in a temporary array (double precision, so a
- * float32 result is rounded once, like the other js products), then multiplied.
+ * float32 result is rounded once, like the other js products), then multiplied; then the bias per
+ * channel and ReLU (x > 0 ? x : 0, as the relu kernel), each on the rounded values, as separate ops would.
  */
-export const convKernel: Kernel<'conv'> = (out, [x, wt], attrs) => {
-  const o = arr(out), src = arr(x), wv = arr(wt);
+export const convKernel: Kernel<'conv'> = (out, [x, wt, bias], attrs) => {
+  const o = arr(out), src = arr(x), wv = arr(wt), bv = bias ? arr(bias) : null;
+  const round = o instanceof Float32Array ? Math.fround : (v: number): number => v;
   const [n, c, h, w] = x.shape;
   const [oh, ow] = windowCounts('conv', [h, w], attrs);
   const L = oh * ow, K = c * attrs.kernel[0] * attrs.kernel[1], O = wt.shape[0];
@@ -120,7 +122,13 @@ export const convKernel: Kernel<'conv'> = (out, [x, wt], attrs) => {
         const base = (b * K + k) * L;
         for (let l = 0; l < L; l++) acc[l] += wk * cols[base + l];
       }
-      o.set(acc, (b * O + oc) * L);
+      const at = (b * O + oc) * L;
+      o.set(acc, at);
+      if (!bv && !attrs.relu) continue;
+      for (let l = 0; l < L; l++) {
+        const v = bv ? round(o[at + l] + bv[oc]) : o[at + l];
+        o[at + l] = attrs.relu ? (v > 0 ? v : 0) : v;
+      }
     }
   }
 };

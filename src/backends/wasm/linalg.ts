@@ -106,10 +106,11 @@ function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void 
 
 /**
  * Writes the GEMM descriptor (slots 0-15, the per-batch offset table, the mode in slot 16 and its
- * extra slots from 17: a convolution's geometry, or the partials' address) and runs the task on `nt`
- * threads (default: by the work). `g` = batch, M, N, K, the four strides, A, B, C.
+ * extra slots from 17: a convolution's geometry, or the partials' address; the epilogue's bias
+ * address and ReLU flag in 29-30) and runs the task on `nt` threads (default: by the work).
+ * `g` = batch, M, N, K, the four strides, A, B, C.
  */
-function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: number, extra: readonly number[] | null, nt?: number): void {
+function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: number, extra: readonly number[] | null, nt?: number, epi: readonly [number, number] = [0, 0]): void {
   const rt = ctx.rt;
   const [batch, m, n, k] = g;
   let table = rt.desc + TABLE_AT * 4;
@@ -123,6 +124,7 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: 
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
   rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? 1 : batch, m, n, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
+  rt.setDesc(29, epi);
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);
   } finally {
@@ -144,20 +146,25 @@ const CONV_K_MAX = 16384;
 export function convKernel(ctx: Ctx): Kernel<'conv'> {
   const fb = ctx.fallback('conv');
   return (out, ins, attrs) => {
-    const [x, w] = ins;
+    const [x, w, bias] = ins;
     const [n, c, h, wd] = x.shape;
     const k = c * attrs.kernel[0] * attrs.kernel[1];
     if (x.dtype !== 'float32' || w.dtype !== 'float32') return fb(out, ins, attrs);
+    const epi: [number, number] = [bias ? ctx.ptr(bias) : 0, attrs.relu ? 1 : 0];
     const [oh, ow] = windowCounts('conv', [h, wd], attrs);
     const o = w.shape[0], L = oh * ow;
     if (n === 0 || o === 0 || L === 0) return;
-    if (k === 0) return ctx.fill(out, 0);
+    if (k === 0) {
+      // an empty product: the epilogue alone, relu(bias) per channel (rare, so through the reference)
+      if (bias || attrs.relu) return fb(out, ins, attrs);
+      return ctx.fill(out, 0);
+    }
     const a = attrs;
     const offs: number[] = [];
     if (o > INPLACE_B_MAX_M && k <= CONV_K_MAX) {
       for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
       runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], MODE.CONV,
-        [c, h, wd, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], ow]);
+        [c, h, wd, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], ow], undefined, epi);
       return;
     }
     const rt = ctx.rt;
@@ -165,7 +172,7 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     try {
       rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(ctx, x.shape, L, a, ctx.ptr(x), cols[0]));
       for (let b = 0; b < n; b++) offs.push(0, b * k * L);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], MODE.PLAIN, null);
+      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], MODE.PLAIN, null, undefined, epi);
     } finally {
       rt.heap.free(cols[0], cols[1]);
     }

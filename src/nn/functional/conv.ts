@@ -4,7 +4,7 @@
 // adjoint, col2im(Wᵀ·x). Gradients come from those primitives' rules.
 import { StrataError, fmtShape } from '../../core/errors.js';
 import { isGradEnabled } from '../../autograd/mode.js';
-import { fold, unfold, unfoldMatmul } from '../../tensor/functions.js';
+import { fold, unfold } from '../../tensor/functions.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
@@ -31,6 +31,23 @@ export interface Conv1dOptions {
  * conv2d(x, tensor([[[[0, 1], [2, 3]]]])); // [[[[19, 25], [37, 43]]]]
  */
 export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  return convolve(x, weight, bias, opts, false);
+}
+
+/**
+ * `conv2d(x, weight, bias, opts).relu()`. Where the conv primitive runs (inference, frozen weights),
+ * the bias and ReLU are its epilogue, applied while each block of the output is in cache, so the
+ * output is written once instead of three times; `nn.Sequential` uses it for Conv2d then ReLU.
+ *
+ * @example
+ * const x = arange(9).float().reshape([1, 1, 3, 3]);
+ * conv2dRelu(x, tensor([[[[0, 1], [2, 3]]]]), tensor([-30])); // [[[[0, 0], [7, 13]]]]
+ */
+export function conv2dRelu(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv2dOptions = {}): Tensor {
+  return convolve(x, weight, bias, opts, true);
+}
+
+function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOptions, relu: boolean): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = opts;
   if (x.ndim !== 4) throw new StrataError('conv2d', `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
   if (weight.ndim !== 4) throw new StrataError('conv2d', `weight must be [out, in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
@@ -50,14 +67,17 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
   // When the weight's gradient will be needed, the columns [N, C·kh·kw, L] are made here and kept for
   // it (unfold + matmul). Otherwise (inference, frozen layers) the conv primitive runs, which on wasm
   // never writes the columns (an implicit GEMM). Grouped convolutions are a batched product.
+  // The primitive also takes the bias (of the same dtype) and the ReLU as its epilogue.
   const needCols = isGradEnabled() && weight.requiresGrad;
-  const y = groups === 1 && !needCols && x.dtype === weight.dtype
-    ? unfoldMatmul(x, weight.reshape([o, k]), attrs)
-    : groups === 1
-      ? weight.reshape([o, k]).matmul(unfold(x, attrs))
-      : weight.reshape([groups, o / groups, k]).matmul(unfold(x, attrs).reshape([n, groups, k, oh * ow])).reshape([n, o, oh * ow]);
+  if (groups === 1 && !needCols && x.dtype === weight.dtype && (!bias || bias.dtype === x.dtype)) {
+    return x._p('conv', bias ? [weight.reshape([o, k]), bias] : [weight.reshape([o, k])], relu ? { ...attrs, relu } : attrs).reshape([n, o, oh, ow]);
+  }
+  const y = groups === 1
+    ? weight.reshape([o, k]).matmul(unfold(x, attrs))
+    : weight.reshape([groups, o / groups, k]).matmul(unfold(x, attrs).reshape([n, groups, k, oh * ow])).reshape([n, o, oh * ow]);
   const out = y.reshape([n, o, oh, ow]);
-  return bias ? out.add(bias.reshape([1, o, 1, 1])) : out;
+  const biased = bias ? out.add(bias.reshape([1, o, 1, 1])) : out;
+  return relu ? biased.relu() : biased;
 }
 
 /** 1-D convolution of `x` [N, C, L] with `weight` [O, C/groups, k]: a 2-D one of height 1. */
