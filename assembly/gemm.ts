@@ -402,6 +402,29 @@ function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: b
   }
 }
 
+/** Matrix b's operand from the per-batch offset table (`second`: B's offset, else A's). */
+// @ts-ignore: decorator
+@inline function operand(base: usize, table: usize, b: i32, second: i32): usize {
+  return base + (<usize>load<i32>(table + (<usize>b << 3) + (<usize>second << 2)) << 2);
+}
+
+/**
+ * gemmCore on the part [s0, s1) of one matrix's C: columns when `splitN`, else rows (beta 1 adds to
+ * C), then the epilogue on that part when `epi`.
+ */
+// @ts-ignore: decorator
+@inline function gemmPart(splitN: bool, s0: i32, s1: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, c: usize, ws: usize, beta: i32, epi: bool, bias: usize, relu: bool): void {
+  if (splitN) {
+    const cp = c + (<usize>s0 << 2);
+    gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, cp, N, ws, 0, beta);
+    if (epi) epilogue(cp, M, s1 - s0, N, bias, relu);
+  } else {
+    const cp = c + <usize>s0 * <usize>N * 4;
+    gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, cp, N, ws, 0, beta);
+    if (epi) epilogue(cp, s1 - s0, N, N, bias != 0 ? bias + (<usize>s0 << 2) : 0, relu);
+  }
+}
+
 /**
  * Thread `tid` of `nt`'s share of a batched GEMM. Descriptor at d (i32 slots):
  * 0 batch, 1 M, 2 N, 3 K, 4 ars, 5 acs, 6 brs, 7 bcs, 8 A, 9 B, 10 C, 11 table (per-batch element
@@ -439,8 +462,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     const part = load<usize>(d, 68) + <usize>tid * mnB;
     let first = true;
     for (let b = atomic.add<i32>(counter, 1); b < batch; b = atomic.add<i32>(counter, 1)) {
-      const a = A + (<usize>load<i32>(table + (<usize>b << 3)) << 2), bb = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
-      gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, part, N, ws, 0, first ? 0 : 1);
+      gemmCore(M, N, K, operand(A, table, b, 0), ars, acs, operand(B, table, b, 1), brs, bcs, part, N, ws, 0, first ? 0 : 1);
       first = false;
     }
     if (first) memory.fill(part, 0, mnB);
@@ -452,10 +474,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     for (let it = atomic.add<i32>(counter, 1); it < perMatrix; it = atomic.add<i32>(counter, 1)) {
       const s0 = it * block, s1 = block > 0 ? min(total, s0 + block) : total;
       for (let b = 0; b < batch; b++) {
-        const a = A + (<usize>load<i32>(table + (<usize>b << 3)) << 2), bb = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
-        const beta = b > 0 ? 1 : 0;
-        if (splitN) gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, C + (<usize>s0 << 2), N, ws, 0, beta);
-        else gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, C + <usize>s0 * <usize>N * 4, N, ws, 0, beta);
+        gemmPart(splitN, s0, s1, M, N, K, operand(A, table, b, 0), ars, acs, operand(B, table, b, 1), brs, bcs, C, ws, b > 0 ? 1 : 0, false, 0, false);
       }
     }
     return;
@@ -469,8 +488,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   let packed = false;
   for (let it = atomic.add<i32>(counter, 1); it < items; it = atomic.add<i32>(counter, 1)) {
     const b = it / perMatrix;
-    const ao = <usize>load<i32>(table + (<usize>b << 3)) << 2, bo = <usize>load<i32>(table + (<usize>b << 3), 4) << 2;
-    const a = A + ao, bb = B + bo, c = C + <usize>b * mnB;
+    const a = operand(A, table, b, 0), bb = operand(B, table, b, 1), c = C + <usize>b * mnB;
     if (block == 0) {
       if (sharedA && !packed) {
         packAllA(M, K, a, ars, acs, aPre);
@@ -483,12 +501,6 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     const s0 = (it - b * perMatrix) * block;
     const s1 = min(total, s0 + block);
     cvJ0 = splitN ? s0 : 0;
-    if (splitN) {
-      gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, c + (<usize>s0 << 2), N, ws, 0, 0);
-      if (epi) epilogue(c + (<usize>s0 << 2), M, s1 - s0, N, bias, relu);
-    } else {
-      gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, c + <usize>s0 * <usize>N * 4, N, ws, 0, 0);
-      if (epi) epilogue(c + <usize>s0 * <usize>N * 4, s1 - s0, N, N, bias != 0 ? bias + (<usize>s0 << 2) : 0, relu);
-    }
+    gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu);
   }
 }

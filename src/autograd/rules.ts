@@ -31,7 +31,7 @@ function matmulTo(x: Tensor, y: Tensor, transA: boolean, transB: boolean, shape:
   return sumTo(x._p('matmul', [y], { transA, transB }), shape);
 }
 
-/** The window of a conv's attributes, without its epilogue (relu). */
+/** The window alone of fold's or conv's attributes (without outputSize or relu). */
 const windowOf = ({ kernel, stride, padding, dilation }: WindowAttrs): WindowAttrs => ({ kernel, stride, padding, dilation });
 
 const none = (ins: readonly Tensor[]): Grads => ins.map(() => null);
@@ -128,7 +128,7 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
     ];
   },
   unfold: (g, [x], _o, attrs) => [g._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] })],
-  fold: (g, _i, _o, { kernel, stride, padding, dilation }) => [g._p('unfold', [], { kernel, stride, padding, dilation })],
+  fold: (g, _i, _o, attrs) => [g._p('unfold', [], windowOf(attrs))],
   poolIndex: (_g, ins) => none(ins),
   // all of a window's gradient to its extremum: a scatter at poolIndex's positions (gather's VJP)
   pool: (g, [x], _o, attrs) => {
