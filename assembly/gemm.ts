@@ -127,19 +127,20 @@ function packAllA(M: i32, K: i32, A: usize, ars: i32, acs: i32, dst: usize): voi
 }
 
 /**
- * Transposes the 4x4 block whose rows are x0..x3 and stores its rows at d, d + 32, d + 64, d + 96
- * (four consecutive rows of an 8-wide B panel).
+ * Transposes the 4x4 block whose rows are x0..x3 and stores its rows at d, d + stride,
+ * d + 2 stride, d + 3 stride (32 bytes: four consecutive rows of an 8-wide B panel; 4 mr bytes:
+ * four consecutive k of an A panel).
  */
 // @ts-ignore: decorator
-@inline function transpose4(x0: v128, x1: v128, x2: v128, x3: v128, d: usize): void {
+@inline function transpose4(x0: v128, x1: v128, x2: v128, x3: v128, d: usize, stride: usize = 32): void {
   const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
   const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
   const t3 = v128.shuffle<f32>(x2, x3, 2, 6, 3, 7);
   v128.store(d, v128.shuffle<f32>(t0, t1, 0, 1, 4, 5));
-  v128.store(d, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7), 32);
-  v128.store(d, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5), 64);
-  v128.store(d, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7), 96);
+  v128.store(d + stride, v128.shuffle<f32>(t0, t1, 2, 3, 6, 7));
+  v128.store(d + 2 * stride, v128.shuffle<f32>(t2, t3, 0, 1, 4, 5));
+  v128.store(d + 3 * stride, v128.shuffle<f32>(t2, t3, 2, 3, 6, 7));
 }
 
 /** Packs B(p, j) for p < kc, j < nc into ceil(nc/8) panels of kc x 8, zero padded. */
@@ -219,6 +220,36 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i
       for (let p = 0; p < kc; p++) {
         for (let i = 0; i < mr; i++) store<f32>(d + (<usize>i << 2), i < rows ? load<f32>(src + (<usize>i << 2)) : 0);
         src += csB;
+        d += mrB;
+      }
+    } else if (acs == 1 && rows == mr) {
+      // row-major A, full panel: 4 k at a time, rows 0-3 through a 4x4 transpose and rows 4
+      // (and 5) lane by lane; a scalar loop packed W5's A at about 2% of its time
+      const r0 = base, r1 = r0 + rsB, r2 = r1 + rsB, r3 = r2 + rsB, r4 = r3 + rsB, r5 = r4 + rsB;
+      const kc4 = kc & ~3;
+      let d = dst;
+      for (let p = 0; p < kc4; p += 4) {
+        const o = <usize>p << 2;
+        transpose4(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), d, mrB);
+        const x4 = v128.load(r4 + o);
+        if (mr == 6) {
+          const x5 = v128.load(r5 + o);
+          const lo = v128.shuffle<f32>(x4, x5, 0, 4, 1, 5), hi = v128.shuffle<f32>(x4, x5, 2, 6, 3, 7);
+          store<u64>(d, i64x2.extract_lane(lo, 0), 16);
+          store<u64>(d + mrB, i64x2.extract_lane(lo, 1), 16);
+          store<u64>(d + 2 * mrB, i64x2.extract_lane(hi, 0), 16);
+          store<u64>(d + 3 * mrB, i64x2.extract_lane(hi, 1), 16);
+        } else {
+          store<f32>(d, f32x4.extract_lane(x4, 0), 16);
+          store<f32>(d + mrB, f32x4.extract_lane(x4, 1), 16);
+          store<f32>(d + 2 * mrB, f32x4.extract_lane(x4, 2), 16);
+          store<f32>(d + 3 * mrB, f32x4.extract_lane(x4, 3), 16);
+        }
+        d += 4 * mrB;
+      }
+      for (let p = kc4; p < kc; p++) {
+        const o = <usize>p << 2;
+        for (let i = 0; i < mr; i++) store<f32>(d + (<usize>i << 2), load<f32>(base + <usize>i * rsB + o));
         d += mrB;
       }
     } else {

@@ -16,17 +16,25 @@ const TABLE_MAX = 448;
 /** The GEMM task's mode (descriptor slot 16): products per matrix, an implicit conv, or summed over the batch. */
 const MODE = { PLAIN: 0, CONV: 1, SUM: 2, SUM_PARTIAL: 3 } as const;
 
+/** Floats of the operand that every item repacks, up to which items are cut four per thread. */
+const FINE_SPLIT_MAX = 1 << 18;
+
 /**
  * How the GEMM task cuts its work into items for the threads' shared counter: 0 = whole matrices
- * (a batch of at least 2 per thread: dynamic, at no cost), else one share of the longer side per
- * thread, a multiple of the micro-tile (8 columns or MR rows). Smaller items balance better on a
- * busy machine but each one repacks the other operand: measured on W5 (1024^3, 2 threads),
- * 128-column items gave 53 GFLOP/s against 64 for halves (SIMD128), 67 against 71-83 (relaxed).
+ * (a batch of at least 2 per thread: dynamic, at no cost), else shares of the longer side, each a
+ * multiple of the micro-tile (8 columns or MR rows). Every item repacks the other operand, so a big
+ * one (W5's 1024x1024 A) gets one share per thread: 128-column items gave 53 GFLOP/s against 64 for
+ * halves there (SIMD128), 67 against 71-83 (relaxed). A small one (an MLP's weight gradient, A =
+ * 256x128) gets four per thread, so that a thread whose core is busier than the other's does not
+ * hold the call up: W1's dW went from 35-42 to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60
+ * interleaved rounds (median 3%).
  */
-export function gemmBlock(batch: number, m: number, n: number, threads: number, mr: number): number {
+export function gemmBlock(batch: number, m: number, n: number, k: number, threads: number, mr: number): number {
   if (threads === 1 || batch >= 2 * threads) return 0;
-  const unit = n >= m ? 8 : mr;
-  return Math.ceil(Math.max(m, n) / threads / unit) * unit;
+  const splitN = n >= m;
+  const unit = splitN ? 8 : mr;
+  const shares = (splitN ? m : n) * k <= FINE_SPLIT_MAX ? 4 * threads : threads;
+  return Math.ceil(Math.max(m, n) / shares / unit) * unit;
 }
 
 /**
@@ -123,7 +131,7 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: 
   }
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
-  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? 1 : batch, m, n, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
+  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? 1 : batch, m, n, k, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
   rt.setDesc(29, epi);
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);
