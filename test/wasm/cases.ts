@@ -151,6 +151,9 @@ export function buildCases(seed = 1): Case[] {
     [130, 400, 70, [], [3]], [64, 288, 100, [1], [5]],
     // small M (B read in place, ragged last panel packed): several k-blocks, batches, shared A
     [16, 400, 100, [], [5]], [20, 150, 64, [3], [3]], [24, 9, 676, [], [4]],
+    // one block of rows and N past the in-place-A limit: several k-blocks, with A packed once for
+    // the batch and per matrix
+    [100, 500, 300, [], [5]], [100, 500, 300, [5], [5]],
   ];
   for (const [m, k, n, ba, bb] of mm) {
     for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {
@@ -207,6 +210,8 @@ export function buildCases(seed = 1): Case[] {
     // more than 16,384 values per window: past the implicit GEMM's tables, unfold first
     [[1, 1025, 4, 4], win([4, 4], [1, 1], [0, 0, 0, 0], [1, 1]), 26],
     [[4, 1, 28, 28], win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1]), 32],
+    // whole images, weights packed once for the batch, two k-blocks
+    [[5, 48, 20, 20], win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), 20],
   ];
   // the epilogue on every path (whole images, blocks of columns, of rows; unfold first): bias and
   // ReLU, bias alone, ReLU alone, in turn
