@@ -2,7 +2,7 @@
 import { StrataError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { ReLU } from './activation.js';
-import { Conv2d } from './conv.js';
+import { Conv1d, Conv2d } from './conv.js';
 import { Module } from './module.js';
 
 /**
@@ -47,8 +47,8 @@ export class Sequential extends ModuleList {
     super(layers);
   }
   /**
-   * Each layer's forward in turn. A Conv2d directly followed by a ReLU runs as one
-   * `Conv2d.forwardRelu`: the same values and gradients, but at inference the bias and ReLU are the
+   * Each layer's forward in turn. A Conv2d (or Conv1d) directly followed by a ReLU runs as one
+   * `forwardRelu`: the same values and gradients, but at inference the bias and ReLU are the
    * convolution's epilogue instead of two more passes. Only for exactly those classes whose
    * `forward` is the class's own: a subclass, or a forward wrapped on the instance (as `summary`
    * does to see each layer), runs as written.
@@ -58,8 +58,8 @@ export class Sequential extends ModuleList {
     const layers = this._modules;
     for (let i = 0; i < layers.length; i++) {
       const layer = layers[i];
-      if (plain(layer, Conv2d) && plain(layers[i + 1], ReLU)) {
-        y = (layer as Conv2d).forwardRelu(y);
+      if ((plain(layer, Conv2d) || plain(layer, Conv1d)) && plain(layers[i + 1], ReLU)) {
+        y = (layer as Conv2d | Conv1d).forwardRelu(y);
         i++;
       } else {
         y = layer.forward(y);

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { StrataError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { type Conv2dOptions, conv1d, conv2d, conv2dRelu, convTranspose2d } from './functional/conv.js';
+import { type Conv1dOptions, type Conv2dOptions, conv1d, conv1dRelu, conv2d, conv2dRelu, convTranspose2d } from './functional/conv.js';
 import { type IntPair, type Padding1d, type Padding2d, pair } from './functional/padding.js';
 import { defaultBias, defaultWeight } from './init.js';
 import { Module } from './module.js';
@@ -98,7 +98,16 @@ export class Conv1d extends Module {
   }
 
   forward(x: Tensor): Tensor {
-    return conv1d(x, this.weight, this.bias, { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups });
+    return conv1d(x, this.weight, this.bias, this.options());
+  }
+
+  /** `forward(x).relu()` in one pass where it can (see `conv1dRelu`); Sequential calls it for Conv1d then ReLU. */
+  forwardRelu(x: Tensor): Tensor {
+    return conv1dRelu(x, this.weight, this.bias, this.options());
+  }
+
+  private options(): Conv1dOptions {
+    return { stride: this.stride, padding: this.padding, dilation: this.dilation, groups: this.groups };
   }
 }
 

@@ -207,13 +207,15 @@ test('max/min pooling: the one-pass path (no gradient) and the poolIndex + gathe
   }
 });
 
-test('Sequential runs Conv2d then ReLU as one conv2dRelu: the same values and gradients as the two layers, and no separate ReLU pass at inference', () => {
+test('Sequential runs Conv2d (Conv1d) then ReLU as one conv2dRelu (conv1dRelu): the same values and gradients as the two layers, and no separate ReLU pass at inference', () => {
   const prev = st.getBackend().name;
-  for (const backend of st.listBackends()) try {
+  for (const backend of st.listBackends()) for (const dims of [2, 1]) try {
     st.setBackend(backend);
     st.manualSeed(3);
-    const net = new st.nn.Sequential(new st.nn.Conv2d(3, 30, [3, 2], { padding: 'same' }), new st.nn.ReLU(), new st.nn.Conv2d(30, 4, 3), new st.nn.ReLU(), new st.nn.Flatten());
-    const x = st.randn([2, 3, 7, 6], { generator: new st.Generator(8), backend });
+    const net = dims === 2
+      ? new st.nn.Sequential(new st.nn.Conv2d(3, 30, [3, 2], { padding: 'same' }), new st.nn.ReLU(), new st.nn.Conv2d(30, 4, 3), new st.nn.ReLU(), new st.nn.Flatten())
+      : new st.nn.Sequential(new st.nn.Conv1d(3, 30, 3, { padding: 'same' }), new st.nn.ReLU(), new st.nn.Conv1d(30, 4, 2, { stride: 2 }), new st.nn.ReLU(), new st.nn.Flatten());
+    const x = st.randn(dims === 2 ? [2, 3, 7, 6] : [2, 3, 9], { generator: new st.Generator(8), backend });
     const layers = [...net.children()];
     const separate = (xx: st.Tensor): st.Tensor => layers.reduce((y, layer) => layer.forward(y), xx);
     // inference: the conv primitive with its epilogue; Tensor.relu is never called

@@ -82,10 +82,26 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
 
 /** 1-D convolution of `x` [N, C, L] with `weight` [O, C/groups, k]: a 2-D one of height 1. */
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  return convolve1d(x, weight, bias, opts, false);
+}
+
+/**
+ * `conv1d(x, weight, bias, opts).relu()`, with the bias and ReLU in the convolution's epilogue
+ * where the conv primitive runs (see `conv2dRelu`); `nn.Sequential` uses it for Conv1d then ReLU.
+ *
+ * @example
+ * const x = arange(4).float().reshape([1, 1, 4]);
+ * conv1dRelu(x, tensor([[[1, -2]]]), tensor([5])); // [[[3, 2, 1]]]
+ */
+export function conv1dRelu(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
+  return convolve1d(x, weight, bias, opts, true);
+}
+
+function convolve1d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv1dOptions, relu: boolean): Tensor {
   const { stride = 1, padding = 0, dilation = 1, groups = 1 } = opts;
   if (x.ndim !== 3) throw new StrataError('conv1d', `input must be [N, C, L], got ${fmtShape(x.shape)}`);
   if (weight.ndim !== 3) throw new StrataError('conv1d', `weight must be [out, in/groups, k], got ${fmtShape(weight.shape)}`);
-  const y = conv2d(x.unsqueeze(2), weight.unsqueeze(2), bias, { stride: [1, stride], dilation: [1, dilation], groups, padding: padding1dAs2d(padding) });
+  const y = convolve(x.unsqueeze(2), weight.unsqueeze(2), bias, { stride: [1, stride], dilation: [1, dilation], groups, padding: padding1dAs2d(padding) }, relu);
   return y.squeeze(2);
 }
 
