@@ -17,14 +17,14 @@ const KC: i32 = 384; // max k-block; K is split into equal blocks <= KC
 const MC: i32 = 120; // multiple of 5 and of 6 (packedASize relies on it)
 const NC: i32 = 2048;
 const PACK_A_MAX_N: i32 = 256; // read A in place (no packing) when N is at most this
-const INPLACE_B_MAX_M: i32 = 24; // read full 8-column panels of B in place when M is at most this
+export const INPLACE_B_MAX_M: i32 = 24; // read full 8-column panels of B in place when M is at most this
 // A batch that shares one A (a conv's weights against every image's columns) packs it once per
 // thread, into a region of this many floats, instead of once per matrix of the batch.
 const SHARED_A_MAX: i32 = 96 * 1024;
 
 // Implicit-GEMM convolution (conv.ts's task) reads B from the image through per-k offset tables of
-// this many entries (K = C·kh·kw at most this; src/backends/wasm/linalg.ts holds the same number).
-const CONV_K_MAX: i32 = 16384;
+// this many entries (K = C·kh·kw at most this; exported to the TypeScript side as convKMax()).
+export const CONV_K_MAX: i32 = 16384;
 
 // One thread's workspace, in bytes from its start: packed A, packed B, an edge tile, a shared packed
 // A, the convolution's per-k tables (channel offset, row offset, column offset).

@@ -4,7 +4,7 @@
 //
 // Parallel kernels are "tasks": the calling thread and the pool's workers all call
 // runTask(task, tid, nt, desc) with the same descriptor, and each does its own share.
-import { gemmTask, gemmWorkspaceBytes, MR } from './gemm';
+import { CONV_K_MAX, gemmTask, gemmWorkspaceBytes, INPLACE_B_MAX_M, MR } from './gemm';
 import { unfoldTask, foldTask } from './window';
 import { poolIndexTask } from './poolindex';
 import { unaryRow } from './unary';
@@ -34,6 +34,10 @@ export function heapBase(): usize { return __heap_base; }
 export function usesRelaxedSimd(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
 /** Rows of the GEMM micro-kernel (6 with FMA, 5 without). */
 export function microRows(): i32 { return MR; }
+/** Up to this many rows of C, the GEMM reads full 8-column panels of B in place (gemm.ts). */
+export function inplaceBMaxM(): i32 { return INPLACE_B_MAX_M; }
+/** The implicit-GEMM convolution's per-k table capacity: windows of at most this many values (gemm.ts). */
+export function convKMax(): i32 { return CONV_K_MAX; }
 export function noop(): void {}
 
 /** Unary task descriptor: 0 op, 1 n, 2 out, 3 src. Shares out 16-element aligned chunks. */

@@ -14,6 +14,15 @@ export function isGradEnabled(): boolean {
 }
 
 /**
+ * Whether an op on `inputs` records the tape: recording is on and one of them requires grad. Every
+ * op that attaches a node (primitives, custom ops, fused cells) and every layer that keeps something
+ * for backward (a conv's columns, a pool's argmax) asks this one question.
+ */
+export function willRecord(inputs: readonly { readonly requiresGrad: boolean }[]): boolean {
+  return gradEnabled && inputs.some((t) => t.requiresGrad);
+}
+
+/**
  * Runs `fn` without recording the reverse-mode tape, like `torch.no_grad()`.
  *
  * @example

@@ -6,7 +6,7 @@ import type { Backend, Kernel, KernelPrim, View } from '../backend/backend.js';
 import { NON_DIFFERENTIABLE, type Prim, type PrimAttrs } from '../ir/prims.js';
 import { infer } from '../ir/infer.js';
 import { type BackwardOptions, type GradNode, runBackward } from '../autograd/engine.js';
-import { activeLevels, belowLevel, isGradEnabled } from '../autograd/mode.js';
+import { activeLevels, belowLevel, willRecord } from '../autograd/mode.js';
 import { JVP, VJP } from '../autograd/rules.js';
 import { Storage, finalizer } from './storage.js';
 import { track } from './scope.js';
@@ -93,7 +93,7 @@ export class Tensor {
     }
     const out = new Tensor(storage, meta.shape, meta.dtype);
     const differentiable = isFloat(meta.dtype) && !NON_DIFFERENTIABLE.has(prim);
-    if (differentiable && isGradEnabled() && ins.some((t) => t._requiresGrad)) {
+    if (differentiable && willRecord(ins)) {
       const rule = VJP[prim];
       out._node = { name: prim, inputs: [...ins], out, vjp: (g, xs, o, needs) => rule(g, xs, o, attrs, needs) };
       out._requiresGrad = true;

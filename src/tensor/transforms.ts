@@ -4,7 +4,7 @@ import { isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { runBackward } from '../autograd/engine.js';
 import {
-  activeLevels, belowLevel, enableGrad, inFunctionalTransform, isGradEnabled, noGrad, withFunctionalTransform, withNewLevel, withoutLevels,
+  activeLevels, belowLevel, enableGrad, inFunctionalTransform, isGradEnabled, noGrad, willRecord, withFunctionalTransform, withNewLevel, withoutLevels,
 } from '../autograd/mode.js';
 import { tensor } from './creation.js';
 import { Tensor } from './tensor.js';
@@ -168,7 +168,7 @@ export function customOp(spec: CustomOpSpec): (...inputs: Tensor[]) => Tensor {
         if (ts.some((t) => t !== null)) out._setTangent(level, belowLevel(level, () => spec.jvp!(ts, { inputs, output: out })));
       }
     } else if (raw._tangents) out._tangents = new Map(raw._tangents);
-    if (isGradEnabled() && isFloat(out.dtype) && inputs.some((t) => t.requiresGrad)) {
+    if (isFloat(out.dtype) && willRecord(inputs)) {
       out._attachNode({
         name: spec.name,
         inputs: [...inputs],

@@ -140,16 +140,13 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: 
   }
 }
 
-/** The per-k offset tables' capacity in assembly/gemm.ts (CONV_K_MAX). */
-const CONV_K_MAX = 16384;
-
 /**
  * conv = w·unfold(x) as an implicit GEMM: each image is packed into the GEMM's B panels straight from
  * [C, H, W] (assembly/gemm.ts, packBConv), so the column matrix, C·kh·kw times the image, is never
  * written or read. The weights are A, packed once per thread for the whole batch. With few filters
- * (M <= INPLACE_B_MAX_M of gemm.ts) the GEMM reads the columns in place without packing them, which
+ * (M <= inplaceBMaxM() of gemm.ts) the GEMM reads the columns in place without packing them, which
  * beats packing from the image (LeNet's 6 and 16 filters: about 2x), so those unfold into a
- * temporary first, as do windows of more than CONV_K_MAX values (the per-k tables' capacity).
+ * temporary first, as do windows of more than convKMax() values (the per-k tables' capacity).
  */
 export function convKernel(ctx: Ctx): Kernel<'conv'> {
   const fb = ctx.fallback('conv');
@@ -169,7 +166,7 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     }
     const a = attrs;
     const offs: number[] = [];
-    if (o > INPLACE_B_MAX_M && k <= CONV_K_MAX) {
+    if (o > ctx.rt.x.inplaceBMaxM() && k <= ctx.rt.x.convKMax()) {
       for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
       runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], MODE.CONV,
         [c, h, wd, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], ow], undefined, epi);
@@ -186,9 +183,6 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     }
   };
 }
-
-/** gemm.ts's INPLACE_B_MAX_M: up to this many rows, full panels of B are read without packing. */
-const INPLACE_B_MAX_M = 24;
 
 function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttrs, src: number, dst: number): number {
   const [n, c, h, w] = image;

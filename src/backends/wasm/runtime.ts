@@ -29,9 +29,11 @@ export interface WasmExports {
   heapBase(): number;
   usesRelaxedSimd(): number;
   microRows(): number;
+  inplaceBMaxM(): number;
+  convKMax(): number;
   gemmWorkspaceBytes(): number;
 }
-const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'gemmWorkspaceBytes'] as const;
+const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'inplaceBMaxM', 'convKMax', 'gemmWorkspaceBytes'] as const;
 
 export const TASK = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5, POOL_INDEX: 6, OPTIM: 7, CELL: 8 } as const;
 
@@ -57,7 +59,8 @@ function bindExports(instance: WebAssembly.Instance): WasmExports {
   return {
     runTask: get('runTask'), sgemm: get('sgemm'), reduceF32: get('reduceF32'), argF32: get('argF32'),
     copyND: get('copyND'), toBool: get('toBool'), gather4: get('gather4'), fillBytes: get('fillBytes'), copyBytes: get('copyBytes'), fill32: get('fill32'), scatterAddF32: get('scatterAddF32'), gatherRows4: get('gatherRows4'), scatterAddRowsF32: get('scatterAddRowsF32'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
-    usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), gemmWorkspaceBytes: get('gemmWorkspaceBytes'),
+    usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), inplaceBMaxM: get('inplaceBMaxM'), convKMax: get('convKMax'),
+    gemmWorkspaceBytes: get('gemmWorkspaceBytes'),
   };
 }
 

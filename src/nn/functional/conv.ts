@@ -3,7 +3,7 @@
 // unfold, fold and matmul), or unfold + matmul for grouped ones; the transposed convolution is the
 // adjoint, col2im(Wᵀ·x). Gradients come from those primitives' rules.
 import { StrataError, fmtShape } from '../../core/errors.js';
-import { isGradEnabled } from '../../autograd/mode.js';
+import { willRecord } from '../../autograd/mode.js';
 import { fold, unfold } from '../../tensor/functions.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
@@ -68,7 +68,7 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
   // it (unfold + matmul). Otherwise (inference, frozen layers) the conv primitive runs, which on wasm
   // never writes the columns (an implicit GEMM). Grouped convolutions are a batched product.
   // The primitive also takes the bias (of the same dtype) and the ReLU as its epilogue.
-  const needCols = isGradEnabled() && weight.requiresGrad;
+  const needCols = willRecord([weight]);
   if (groups === 1 && !needCols && x.dtype === weight.dtype && (!bias || bias.dtype === x.dtype)) {
     return x._p('conv', bias ? [weight.reshape([o, k]), bias] : [weight.reshape([o, k])], relu ? { ...attrs, relu } : attrs).reshape([n, o, oh, ow]);
   }

@@ -5,7 +5,7 @@
 // Average pooling is unfold and a mean over the window axis, every channel treated as its own
 // image (reshape to [N·C, 1, H, W]) so one unfold serves all channels.
 import { StrataError, fmtShape } from '../../core/errors.js';
-import { isGradEnabled } from '../../autograd/mode.js';
+import { willRecord } from '../../autograd/mode.js';
 import { poolWindowCounts } from '../../ir/infer.js';
 import { cat } from '../../tensor/composite.js';
 import { ones } from '../../tensor/creation.js';
@@ -46,7 +46,7 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
     const a = { ...attrs, mode: reduce };
     // With a backward to come, the positions are found once and kept for it (poolIndex + gather);
     // otherwise one pass gives the values (the pool primitive, whose rule would find them again).
-    if (!(isGradEnabled() && x.requiresGrad)) return poolExtremum(x, a);
+    if (!willRecord([x])) return poolExtremum(x, a);
     const idx = poolIndex(x, a).reshape([n, c, oh * ow]);
     return x.reshape([n, c, h * w]).gather(2, idx).reshape([n, c, oh, ow]);
   }

@@ -3,7 +3,7 @@
 // differentiability is kept): from the gate pre-activations xg and hg (h·W_hhᵀ + b_hh) and the
 // state h to h'. Composed, it is about ten elementwise ops forward and twenty backward.
 import type { FusedCells } from '../../backend/backend.js';
-import { isGradEnabled } from '../../autograd/mode.js';
+import { willRecord } from '../../autograd/mode.js';
 import { cat } from '../../tensor/composite.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { bufOf, cellKernels, empty, plainBackward } from './fused-buffers.js';
@@ -42,7 +42,7 @@ function gruBackwardComposed(g: Tensor, xg: Tensor, hg: Tensor, h: Tensor): [Ten
 function gruFused(cells: FusedCells, xg: Tensor, hg: Tensor, h: Tensor): Tensor {
   const [n, hidden] = h.shape;
   const hNext = empty(h, h.shape);
-  const record = isGradEnabled() && [xg, hg, h].some((t) => t.requiresGrad);
+  const record = willRecord([xg, hg, h]);
   const ws = record ? empty(h, [n, 4 * hidden]) : null;
   cells.gruForward({ n, hidden, xg: bufOf(xg), hg: bufOf(hg), h: bufOf(h), hNext: bufOf(hNext), workspace: ws && bufOf(ws) });
   if (!ws) return hNext;

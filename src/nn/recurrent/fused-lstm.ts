@@ -11,7 +11,7 @@
 // carrying forward-mode tangents take the composed equations, which forward mode differentiates.
 import type { FusedCells } from '../../backend/backend.js';
 import type { GradGroup } from '../../autograd/engine.js';
-import { isGradEnabled } from '../../autograd/mode.js';
+import { willRecord } from '../../autograd/mode.js';
 import { cat } from '../../tensor/composite.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { bufOf, cellKernels, empty, plainBackward } from './fused-buffers.js';
@@ -53,7 +53,7 @@ function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): [Tenso
   const [n, hidden] = c.shape;
   const h = empty(c, c.shape);
   const cNext = empty(c, c.shape);
-  const record = isGradEnabled() && [xg, hg, c].some((t) => t.requiresGrad);
+  const record = willRecord([xg, hg, c]);
   const ws = record ? empty(c, [n, 5 * hidden]) : null;
   cells.lstmForward({ n, hidden, xg: bufOf(xg), hg: bufOf(hg), c: bufOf(c), h: bufOf(h), cNext: bufOf(cNext), workspace: ws && bufOf(ws) });
   if (!ws) return [h, cNext];
