@@ -224,7 +224,7 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i
       }
     } else if (acs == 1 && rows == mr) {
       // row-major A, full panel: 4 k at a time, rows 0-3 through a 4x4 transpose and rows 4
-      // (and 5) lane by lane; a scalar loop packed W5's A at about 2% of its time
+      // (and 5) lane by lane, instead of one load and one store per float
       const r0 = base, r1 = r0 + rsB, r2 = r1 + rsB, r3 = r2 + rsB, r4 = r3 + rsB, r5 = r4 + rsB;
       const kc4 = kc & ~3;
       let d = dst;
