@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-import type { Tensor } from '../tensor/tensor.js';
-import { bufOf, emptyLike, fusedKernels } from './fused.js';
+import { Tensor } from '../tensor/tensor.js';
+import { bufOf, fusedKernels } from './fused.js';
 import { type BaseHyper, Optimizer, type ParamGroupSpec } from './optimizer.js';
 
 export interface AdamHyper extends BaseHyper {
@@ -46,9 +46,9 @@ export function adamFused(param: Tensor, grad: Tensor, state: AdamState | undefi
   if (!kernels) return null;
   const [b1, b2] = h.betas;
   const step = (state?.step ?? 0) + 1;
-  const expAvg = state?.expAvg ?? emptyLike(param);
-  const expAvgSq = state?.expAvgSq ?? emptyLike(param);
-  const out = emptyLike(param);
+  const expAvg = state?.expAvg ?? Tensor._uninit(param);
+  const expAvgSq = state?.expAvgSq ?? Tensor._uninit(param);
+  const out = Tensor._uninit(param);
   // the constants exactly as adamUpdate computes them (in double precision, then lifted)
   kernels.adam({
     out: bufOf(out), param: bufOf(param), grad: bufOf(grad), expAvg: bufOf(expAvg), expAvgSq: bufOf(expAvgSq), first: !state,

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * What the fused update rules (sgd.ts, adam.ts) share: whether a backend's fused kernels take a
- * parameter, and fresh tensors for the kernels to write.
+ * parameter, and the buffers behind tensors (fresh ones for the kernels to write: `Tensor._uninit`).
  *
  * The new parameter goes to a fresh buffer, not over the old one: a parameter's storage is often
  * shared (a `Parameter` shares its initial tensor's, `Module.loadStateDict` the loaded tensor's,
@@ -10,8 +10,7 @@
  * buffers are updated in place.
  */
 import type { Buf, FusedUpdates } from '../backend/backend.js';
-import { Storage } from '../tensor/storage.js';
-import { Tensor } from '../tensor/tensor.js';
+import type { Tensor } from '../tensor/tensor.js';
 
 /**
  * The fused kernels of `param`'s backend if they take this parameter, its gradient and the state
@@ -32,11 +31,6 @@ export function fusedKernels(param: Tensor, grad: Tensor, written: readonly Tens
     bufs.add(t._storage.buf);
   }
   return kernels;
-}
-
-/** A new tensor shaped like `t` on its backend, contents unspecified: a kernel is about to write all of it. */
-export function emptyLike(t: Tensor): Tensor {
-  return new Tensor(Storage.forOutput(t.backend, t.dtype, t.size), t.shape, t.dtype);
 }
 
 /** The buffer behind a tensor, for a fused kernel. */

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-import type { Tensor } from '../tensor/tensor.js';
-import { bufOf, emptyLike, fusedKernels } from './fused.js';
+import { Tensor } from '../tensor/tensor.js';
+import { bufOf, fusedKernels } from './fused.js';
 import { type BaseHyper, Optimizer, type ParamGroupSpec } from './optimizer.js';
 
 export interface SgdHyper extends BaseHyper {
@@ -34,8 +34,8 @@ export function sgdFused(param: Tensor, grad: Tensor, state: SgdState | undefine
   const old = state?.momentumBuffer;
   const kernels = fusedKernels(param, grad, h.momentum && old ? [old] : []);
   if (!kernels) return null;
-  const buf = h.momentum ? old ?? emptyLike(param) : null;
-  const out = emptyLike(param);
+  const buf = h.momentum ? old ?? Tensor._uninit(param) : null;
+  const out = Tensor._uninit(param);
   kernels.sgd({
     out: bufOf(out), param: bufOf(param), grad: bufOf(grad), buf: buf && bufOf(buf), first: !old,
     lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, gradScale: 1 - h.dampening, nesterov: h.nesterov, maximize: h.maximize,

@@ -75,6 +75,14 @@ export class Tensor {
     old.release();
   }
 
+  /**
+   * @internal A new tensor on `like`'s backend and dtype (shaped like it unless `shape` is given),
+   * contents unspecified: for a fused kernel (cells, optimizer updates) that writes all of it.
+   */
+  static _uninit(like: Tensor, shape: readonly number[] = like.shape): Tensor {
+    return new Tensor(Storage.forOutput(like.backend, like.dtype, sizeOf(shape)), shape, like.dtype);
+  }
+
   /** @internal Applies a primitive: shape inference, kernel, tape and tangents. */
   static _apply<P extends Prim>(prim: P, ins: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
     const backend = ins[0].backend;

@@ -102,7 +102,7 @@ function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void 
   const [batch, m, n, k] = g;
   const rt = ctx.rt;
   const threads = rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
-  if (threads === 1 || batch < 2 * threads || m * n > SUM_PARTIAL_MAX) return runGemm(ctx, offs, g, MODE.SUM, null);
+  if (threads === 1 || batch < 2 * threads || m * n > SUM_PARTIAL_MAX) return runGemm(ctx, offs, g, MODE.SUM, null, threads);
   const part = rt.temp(threads * m * n * 4);
   try {
     runGemm(ctx, offs, g, MODE.SUM_PARTIAL, [part[0], threads], threads);
@@ -164,18 +164,17 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
       if (bias || attrs.relu) return fb(out, ins, attrs);
       return ctx.fill(out, 0);
     }
-    const a = attrs;
     const offs: number[] = [];
     if (o > ctx.rt.x.inplaceBMaxM() && k <= ctx.rt.x.convKMax()) {
       for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
       runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], MODE.CONV,
-        [c, h, wd, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], ow], undefined, epi);
+        [c, h, wd, attrs.kernel[0], attrs.kernel[1], attrs.stride[0], attrs.stride[1], attrs.padding[0], attrs.padding[2], attrs.dilation[0], attrs.dilation[1], ow], undefined, epi);
       return;
     }
     const rt = ctx.rt;
     const cols = rt.temp(n * k * L * 4);
     try {
-      rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(ctx, x.shape, L, a, ctx.ptr(x), cols[0]));
+      rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(ctx, x.shape, L, attrs, ctx.ptr(x), cols[0]));
       for (let b = 0; b < n; b++) offs.push(0, b * k * L);
       runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], MODE.PLAIN, null, undefined, epi);
     } finally {

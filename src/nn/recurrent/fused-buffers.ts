@@ -1,16 +1,9 @@
 // SPDX-License-Identifier: MIT
-// What the fused cells (fused-lstm.ts, fused-gru.ts) share: fresh tensors for a kernel to write, the
-// buffers behind tensors, and when the kernels may run.
+// What the fused cells (fused-lstm.ts, fused-gru.ts) share: the buffers behind tensors (fresh ones
+// for a kernel to write come from Tensor._uninit), and when the kernels may run.
 import type { Buf, FusedCells } from '../../backend/backend.js';
-import { sizeOf } from '../../core/shape.js';
 import { activeLevels, isGradEnabled } from '../../autograd/mode.js';
-import { Storage } from '../../tensor/storage.js';
-import { Tensor } from '../../tensor/tensor.js';
-
-/** A new tensor on `like`'s backend and dtype, contents unspecified: a kernel writes all of it. */
-export function empty(like: Tensor, shape: readonly number[]): Tensor {
-  return new Tensor(Storage.forOutput(like.backend, like.dtype, sizeOf(shape)), shape, like.dtype);
-}
+import type { Tensor } from '../../tensor/tensor.js';
 
 export const bufOf = (t: Tensor): Buf => t._storage.buf;
 

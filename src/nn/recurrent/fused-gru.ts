@@ -5,8 +5,8 @@
 import type { FusedCells } from '../../backend/backend.js';
 import { willRecord } from '../../autograd/mode.js';
 import { cat } from '../../tensor/composite.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { bufOf, cellKernels, empty, plainBackward } from './fused-buffers.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { bufOf, cellKernels, plainBackward } from './fused-buffers.js';
 
 const thirds = (t: Tensor): Tensor[] => t.split(t.shape[t.ndim - 1] / 3, -1);
 
@@ -41,9 +41,9 @@ function gruBackwardComposed(g: Tensor, xg: Tensor, hg: Tensor, h: Tensor): [Ten
 /** h' by the fused kernel; the node keeps the kernel's workspace (r, z, n, h_n) for the backward. */
 function gruFused(cells: FusedCells, xg: Tensor, hg: Tensor, h: Tensor): Tensor {
   const [n, hidden] = h.shape;
-  const hNext = empty(h, h.shape);
+  const hNext = Tensor._uninit(h);
   const record = willRecord([xg, hg, h]);
-  const ws = record ? empty(h, [n, 4 * hidden]) : null;
+  const ws = record ? Tensor._uninit(h, [n, 4 * hidden]) : null;
   cells.gruForward({ n, hidden, xg: bufOf(xg), hg: bufOf(hg), h: bufOf(h), hNext: bufOf(hNext), workspace: ws && bufOf(ws) });
   if (!ws) return hNext;
   hNext._attachNode({
@@ -53,7 +53,7 @@ function gruFused(cells: FusedCells, xg: Tensor, hg: Tensor, h: Tensor): Tensor 
     vjp: (g, [x, hh, hPrev], _out, needs) => {
       let grads: [Tensor, Tensor, Tensor];
       if (plainBackward([ws, hPrev], [g])) {
-        grads = [empty(hPrev, [n, 3 * hidden]), empty(hPrev, [n, 3 * hidden]), empty(hPrev, hPrev.shape)];
+        grads = [Tensor._uninit(hPrev, [n, 3 * hidden]), Tensor._uninit(hPrev, [n, 3 * hidden]), Tensor._uninit(hPrev)];
         const [dXg, dHg, dh] = grads.map(bufOf);
         cells.gruBackward({ n, hidden, workspace: bufOf(ws), h: bufOf(hPrev), gradH: bufOf(g), dXg, dHg, dh });
       } else {

@@ -13,8 +13,8 @@ import type { FusedCells } from '../../backend/backend.js';
 import type { GradGroup } from '../../autograd/engine.js';
 import { willRecord } from '../../autograd/mode.js';
 import { cat } from '../../tensor/composite.js';
-import type { Tensor } from '../../tensor/tensor.js';
-import { bufOf, cellKernels, empty, plainBackward } from './fused-buffers.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { bufOf, cellKernels, plainBackward } from './fused-buffers.js';
 
 const gateSplits = (z: Tensor): Tensor[] => z.split(z.shape[z.ndim - 1] / 4, -1);
 
@@ -51,10 +51,10 @@ function lstmBackwardComposed(gh: Tensor, gcOut: Tensor, xg: Tensor, hg: Tensor,
  */
 function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): [Tensor, Tensor] {
   const [n, hidden] = c.shape;
-  const h = empty(c, c.shape);
-  const cNext = empty(c, c.shape);
+  const h = Tensor._uninit(c);
+  const cNext = Tensor._uninit(c);
   const record = willRecord([xg, hg, c]);
-  const ws = record ? empty(c, [n, 5 * hidden]) : null;
+  const ws = record ? Tensor._uninit(c, [n, 5 * hidden]) : null;
   cells.lstmForward({ n, hidden, xg: bufOf(xg), hg: bufOf(hg), c: bufOf(c), h: bufOf(h), cNext: bufOf(cNext), workspace: ws && bufOf(ws) });
   if (!ws) return [h, cNext];
   const group: GradGroup = {
@@ -64,8 +64,8 @@ function lstmFused(cells: FusedCells, xg: Tensor, hg: Tensor, c: Tensor): [Tenso
       const dh = gh ?? h.zerosLike();
       const dcNext = gc ?? c.zerosLike();
       if (plainBackward([ws, c], [dh, dcNext])) {
-        dGates = empty(c, [n, 4 * hidden]);
-        dc = empty(c, c.shape);
+        dGates = Tensor._uninit(c, [n, 4 * hidden]);
+        dc = Tensor._uninit(c);
         cells.lstmBackward({ n, hidden, workspace: bufOf(ws), c: bufOf(c), gradH: bufOf(dh), gradC: bufOf(dcNext), dGates: bufOf(dGates), dc: bufOf(dc) });
       } else {
         [dGates, dc] = lstmBackwardComposed(dh, dcNext, xg, hg, c);
