@@ -30,7 +30,7 @@ const { values } = parseArgs({
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
 const variants = list(values.variant);
 if (variants.includes('relaxed-simd')) setFlagsFromString('--experimental-wasm-relaxed-simd');
-const st = await import('../src/index.js');
+const st = await import('../packages/strata-dl/src/index.js');
 
 const seconds = Number(values.seconds);
 const repeats = Math.max(3, Number(values.repeats));

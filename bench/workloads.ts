@@ -6,7 +6,7 @@
 // values), the zoo models, softmax cross-entropy and SGD with momentum 0.9, lr 0.01, one step per
 // `step()` inside `scoped` (as fit() does).
 // W4 (char-LSTM) lives in workloads/w4.ts, written by the recurrent layers' owner.
-import type * as Strata from '../src/index.js';
+import type * as Strata from '../packages/strata-dl/src/index.js';
 import { W4 } from './workloads/w4.js';
 
 export interface Runner {

@@ -3,7 +3,7 @@
 //   f(x) = (x1·x2·sin x3 + e^(x1·x2)) / x3  at  x = (1, 2, π/2)
 // differentiated three ways: reverse mode with backward(), the functional grad, and forward mode
 // with one jvp per unit direction. All three agree with the lecture's closed form.
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 const f = (x1: st.Tensor, x2: st.Tensor, x3: st.Tensor): st.Tensor => {
   const x4 = x1.mul(x2);

@@ -5,10 +5,10 @@
 // and for a character-bigram baseline fitted on the same training names, then prints 20 samples at
 // temperature 0.8 and how many of 1,000 samples are not training names.
 //
-//   npx tsx --conditions=development examples/names.ts [--epochs 20] [--hidden 128] [--temperature 0.8] [--top-k 0] [--seed 0]
+//   npx tsx --conditions=strata-source examples/names.ts [--epochs 20] [--hidden 128] [--temperature 0.8] [--top-k 0] [--seed 0]
 import { parseArgs } from 'node:util';
-import * as st from 'strata';
-import { loadFirstNames } from 'strata/node';
+import * as st from 'strata-dl';
+import { loadFirstNames } from 'strata-dl-cli';
 
 const { text } = st;
 

@@ -4,9 +4,9 @@
 // `lengths`, so its final state h_n is the state after each sequence's own last step, and the
 // classifier reads that. Prints the test accuracy (and the training loss as it goes).
 //
-//   npx tsx --conditions=development examples/sequence.ts [epochs]
+//   npx tsx --conditions=strata-source examples/sequence.ts [epochs]
 import { pathToFileURL } from 'node:url';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 const { nn, optim } = st;
 

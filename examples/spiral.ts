@@ -3,12 +3,12 @@
 // a linear classifier (softmax or multiclass SVM) cannot separate the arms, a 2-layer ReLU network
 // can. Prints the training accuracies and writes the decision boundaries as PNG images.
 //
-//   npx tsx --conditions=development examples/spiral.ts [outDir]
+//   npx tsx --conditions=strata-source examples/spiral.ts [outDir]
 import { writeFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { PNG } from 'pngjs';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 const { nn, optim } = st;
 

@@ -1,12 +1,16 @@
 // SPDX-License-Identifier: MIT
-// The dependency direction of STYLE.md §4, checked on every runtime import under src/.
+// The dependency direction of the layers, checked on every runtime import of the library's src/;
+// the library's independence (no dependencies, a browser-safe root entry); the application's one
+// way in (the library's public entries only).
 // Type-only imports are erased at compile time and are allowed upward (autograd names the Tensor type).
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, relative, resolve } from 'node:path';
 import { test } from 'node:test';
 
-const SRC = resolve(new URL('../src', import.meta.url).pathname);
+const ROOT = resolve(new URL('..', import.meta.url).pathname);
+const SRC = join(ROOT, 'packages/strata-dl/src');
+const APP = join(ROOT, 'packages/strata-dl-cli/src');
 const ALLOWED: Record<string, string[]> = {
   core: [],
   ir: ['core'],
@@ -21,9 +25,7 @@ const ALLOWED: Record<string, string[]> = {
   io: ['tensor', 'core'],
   models: ['nn', 'core'],
   train: ['nn', 'optim', 'data', 'io', 'autograd', 'tensor', 'core'],
-  viz: ['ir', 'autograd', 'tensor', 'nn', 'train', 'core'],
-  cli: ['index.ts', 'viz', 'node'],
-  node: ['index.ts', 'data', 'io', 'train', 'core'],
+  node: ['data', 'io', 'tensor', 'core'],
   text: ['nn', 'optim', 'data', 'tensor', 'autograd', 'core'],
 };
 
@@ -47,6 +49,50 @@ test('runtime imports point down the layers, and nothing imports a concrete back
       const to = layerOf(resolve(dirname(file), m[1]));
       if (to === from || from === 'index.ts') continue;
       if (!(ALLOWED[from] ?? []).includes(to)) bad.push(`${relative(SRC, file)} imports ${m[1]} (${from} → ${to})`);
+    }
+  }
+  assert.deepEqual(bad, []);
+});
+
+const RUNTIME_IMPORT = /^(?:import|export)\s+(?!type\b)[^'"]*?from\s+'([^']+)'/gm;
+
+test('the library has no runtime dependencies and imports no package', () => {
+  const pkg = JSON.parse(readFileSync(join(ROOT, 'packages/strata-dl/package.json'), 'utf8')) as Record<string, unknown>;
+  assert.equal(pkg.dependencies, undefined);
+  assert.equal(pkg.peerDependencies, undefined);
+  const bare = files(SRC).flatMap((file) => [...readFileSync(file, 'utf8').matchAll(RUNTIME_IMPORT)]
+    .map((m) => m[1]).filter((spec) => !spec.startsWith('.') && !spec.startsWith('node:'))
+    .map((spec) => `${relative(SRC, file)} imports ${spec}`));
+  assert.deepEqual(bare, []);
+});
+
+test('nothing reachable from the root entry imports a Node built-in statically (browser-safe)', () => {
+  const seen = new Set<string>();
+  const bad: string[] = [];
+  const visit = (file: string): void => {
+    if (seen.has(file)) return;
+    seen.add(file);
+    for (const m of readFileSync(file, 'utf8').matchAll(RUNTIME_IMPORT)) {
+      const spec = m[1];
+      if (spec.startsWith('node:')) bad.push(`${relative(SRC, file)} imports ${spec}`);
+      else if (spec.startsWith('.')) {
+        const target = resolve(dirname(file), spec.replace(/\.js$/, '.ts'));
+        if (existsSync(target)) visit(target);
+      }
+    }
+  };
+  visit(join(SRC, 'index.ts'));
+  assert.ok(seen.size > 50, `the walk reached only ${seen.size} files`);
+  assert.deepEqual(bad, []);
+});
+
+test('the application reaches the library only through its public entries', () => {
+  const bad: string[] = [];
+  for (const file of files(APP)) {
+    for (const m of readFileSync(file, 'utf8').matchAll(RUNTIME_IMPORT)) {
+      const spec = m[1];
+      if (spec.startsWith('.') && !resolve(dirname(file), spec).startsWith(APP)) bad.push(`${relative(APP, file)} imports ${spec}`);
+      if (spec.startsWith('strata-dl/') && !['strata-dl/node', 'strata-dl/testing'].includes(spec)) bad.push(`${relative(APP, file)} imports ${spec}`);
     }
   }
   assert.deepEqual(bad, []);

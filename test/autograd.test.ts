@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { assertClose } from './helpers.js';
 
 const f64 = (v: st.Nested, requiresGrad = false): st.Tensor => st.tensor(v, { dtype: 'float64', backend: 'js', requiresGrad });

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Shared test helpers: input specs that can be built on any backend and dtype, and closeness checks.
 import assert from 'node:assert/strict';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 export type Kind = 'float' | 'int32' | 'bool';
 /** An input described as plain data, so the same case can be built on every backend and float dtype. */

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // One entry per op: inputs (as plain data), the function, and an independent reference for the
 // forward value. ops.test.ts turns every entry into forward, gradcheck, JVP and backend tests.
-import type * as st from 'strata';
+import type * as st from 'strata-dl';
 import { type Spec, bools, distinct, fixed, ints, rnd } from './helpers.js';
 
 type Prim = st.Prim;

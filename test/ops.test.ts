@@ -4,7 +4,7 @@
 // derivatives where marked, and every non-reference backend's gradients against the js backend.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { CASES, bindFunctions } from './ops.table.js';
 import { assertClose, build } from './helpers.js';
 

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { bshape, mapN } from './ops.table.js';
 import type { Spec } from './helpers.js';
 

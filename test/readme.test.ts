@@ -16,7 +16,7 @@ test('README examples run and their printed output matches the comments', () => 
   try {
     const file = join(dir, 'readme.ts');
     writeFileSync(file, code);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=development', file], { encoding: 'utf8' });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=strata-source', file], { encoding: 'utf8' });
     // Every `console.log(...); // expected` line must print the expected text.
     const expected = [...code.matchAll(/console\.log\(.*\);\s*\/\/ (.*)/g)].map((m) => m[1].trim());
     for (const e of expected) assert.ok(out.replace(/\s+/g, ' ').includes(e.replace(/\s+/g, ' ')), `README says ${e}, output was:\n${out}`);

@@ -7,7 +7,7 @@ import { uniform, type Runner, type WorkloadId } from './common.js';
 export async function setupOrt(workload: WorkloadId, threads: number): Promise<{ runner: Runner; backend: string; threads: number; note?: string }> {
   if (workload !== 'W3i') throw new Error('ONNX Runtime runs inference only: W3i');
   const ort = await import('onnxruntime-node');
-  const st = await import('../../src/index.js');
+  const st = await import('../../packages/strata-dl/src/index.js');
   const model = st.models.cnn();
   model.eval();
   const bytes = st.io.exportOnnx(model, { inputShape: [1, 28, 28] });

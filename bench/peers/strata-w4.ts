@@ -7,7 +7,7 @@ import type { Runner, WorkloadId } from './common.js';
 export async function setupStrataW4(workload: WorkloadId, threads: number, variant = 'auto'): Promise<{ runner: Runner; backend: string; threads: number; note?: string }> {
   if (workload !== 'W4') throw new Error('bench/peers runs Strata through bench/run.ts; only W4 comes here');
   if (variant === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd'); // as bench/run.ts does, before any wasm compiles
-  const st = await import('../../src/index.js');
+  const st = await import('../../packages/strata-dl/src/index.js');
   const { setupW4 } = await import('../workloads/w4.js');
   const wb = st.createWasmBackend({ reference: st.getBackend('js'), ...(variant === 'auto' ? {} : { variant: variant === 'simd' ? 'simd' : 'relaxed-simd' }) });
   st.registerBackend(wb);

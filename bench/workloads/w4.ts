@@ -3,7 +3,7 @@
 // batch 32, cross-entropy at every step, SGD momentum 0.9 lr 0.01. Metric: training tokens/s.
 // Inputs are one-hot vectors (the LSTM's input size is the vocabulary), which is what the stated
 // 0.50 MFLOP per token counts: 3 × (2·4H·(V + H) + 2·H·V) ≈ 0.50 M.
-import type * as Strata from '../../src/index.js';
+import type * as Strata from '../../packages/strata-dl/src/index.js';
 import type { Runner, Workload } from '../workloads.js';
 
 export const W4_CONFIG = { vocab: 28, hidden: 128, seq: 16, batch: 32, lr: 0.01, momentum: 0.9 } as const;

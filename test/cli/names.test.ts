@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 
 const ROOT = new URL('../..', import.meta.url).pathname;
-const CLI = ['--import', 'tsx', '--conditions=development', join(ROOT, 'src/cli/main.ts')];
+const CLI = ['--import', 'tsx', '--conditions=strata-source', join(ROOT, 'packages/strata-dl-cli/src/cli/main.ts')];
 const run = (...args: string[]) => spawnSync(process.execPath, [...CLI, ...args], { cwd: ROOT, encoding: 'utf8', timeout: 240_000 });
 
 test('strata train names, then strata sample', () => {

@@ -4,8 +4,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
-import { loadCifar10, loadMnist, readCsv } from 'strata/node';
+import * as st from 'strata-dl';
+import { loadCifar10, readCsv } from 'strata-dl/node';
+import { loadMnist } from 'strata-dl-cli';
 
 const { DataLoader, TensorDataset } = st.data;
 

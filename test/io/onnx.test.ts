@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import protobuf from 'protobufjs';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 const { nn } = st;
 

@@ -4,8 +4,8 @@ import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
-import * as st from 'strata';
-import { nodeFileSystem } from '../../src/io/node-fs.js';
+import * as st from 'strata-dl';
+import { nodeFileSystem } from '../../packages/strata-dl/src/io/node-fs.js';
 import { assertClose } from '../helpers.js';
 
 const { io } = st;

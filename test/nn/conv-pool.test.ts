@@ -2,7 +2,7 @@
 // Convolution and pooling values against direct loops written from the definitions.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { assertClose } from '../helpers.js';
 import { distinct64, rand64 } from './module-gradcheck.js';
 

@@ -2,7 +2,7 @@
 // Every layer's gradients (input and parameters) against finite differences in float64.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { checkModule, distinct64, f64, rand64 } from './module-gradcheck.js';
 
 const { nn } = st;

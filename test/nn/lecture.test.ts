@@ -2,7 +2,7 @@
 // The numbers of lectures 002 and 003, reproduced by the layers and summary().
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { assertClose } from '../helpers.js';
 
 const { nn } = st;

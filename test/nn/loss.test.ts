@@ -3,7 +3,7 @@
 // formula, independent of the tensor code), plus gradchecks.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { assertClose } from '../helpers.js';
 import { f64, rand64 } from './module-gradcheck.js';
 

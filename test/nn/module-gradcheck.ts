@@ -2,7 +2,7 @@
 // Finite-difference checks of a module's parameter gradients (float64 on js): the analytic .grad
 // from backward() against central differences obtained by perturbing each parameter in place.
 import assert from 'node:assert/strict';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 /** Runs st.gradcheck for the input, then checks every parameter's gradient element by element. */
 export function checkModule(m: st.nn.Module, x: st.Tensor, { eps = 1e-6, atol = 1e-6, rtol = 1e-4, input = true } = {}): void {

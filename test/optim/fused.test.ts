@@ -4,7 +4,7 @@
 // the dtype, so parameters and state must agree bit for bit, step after step.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 const { optim } = st;
 type Dtype = 'float32' | 'float64';

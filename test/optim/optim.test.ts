@@ -3,7 +3,7 @@
 // documented algorithms), run element by element in plain JavaScript.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { assertClose } from '../helpers.js';
 
 const { optim } = st;

@@ -3,7 +3,7 @@
 // (and only there), and a model trained chunk by chunk on a long sequence still learns it.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { assertClose } from '../helpers.js';
 
 const { nn, optim } = st;

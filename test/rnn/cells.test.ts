@@ -3,7 +3,7 @@
 // weights, no tensor ops), and their gradients through five time steps against finite differences.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { assertClose } from '../helpers.js';
 
 const { nn } = st;

@@ -6,9 +6,9 @@
 // forward mode, which must take the composed path and still agree.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
-import { gruComposed, gruPointwise } from '../../src/nn/recurrent/fused-gru.js';
-import { lstmComposed, lstmPointwise } from '../../src/nn/recurrent/fused-lstm.js';
+import * as st from 'strata-dl';
+import { gruComposed, gruPointwise } from '../../packages/strata-dl/src/nn/recurrent/fused-gru.js';
+import { lstmComposed, lstmPointwise } from '../../packages/strata-dl/src/nn/recurrent/fused-lstm.js';
 import { assertClose } from '../helpers.js';
 
 type Dtype = 'float32' | 'float64';

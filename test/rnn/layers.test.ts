@@ -4,7 +4,7 @@
 // and gradients of whole multi-layer bidirectional stacks through five steps.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { assertClose } from '../helpers.js';
 
 const { nn } = st;

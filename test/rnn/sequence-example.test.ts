@@ -2,7 +2,7 @@
 // examples/sequence.ts: an LSTM tells noisy sine waves from square waves of varying length.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { WaveClassifier, makeWaves, runSequence } from '../../examples/sequence.js';
 
 test('the waves are padded with zeros past their lengths, labels alternate', () => {

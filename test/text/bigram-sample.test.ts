@@ -2,7 +2,7 @@
 // The bigram baseline against counts done by hand, and the sampler's temperature, top-k and bans.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 const { text } = st;
 

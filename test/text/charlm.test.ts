@@ -3,8 +3,8 @@
 // loss is clearly below the character bigram's on the same split, and most samples are new names.
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
-import { loadFirstNames } from 'strata/node';
+import * as st from 'strata-dl';
+import { loadFirstNames } from 'strata-dl-cli';
 
 const { text } = st;
 

@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
-import { loadFirstNames } from 'strata/node';
+import * as st from 'strata-dl';
+import { loadFirstNames } from 'strata-dl-cli';
 
 const { text } = st;
 

@@ -2,8 +2,8 @@
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { test } from 'node:test';
-import * as st from 'strata';
-import { ProgressBar } from '../../src/train/progress-bar.js';
+import * as st from 'strata-dl';
+import { ProgressBar } from '../../packages/strata-dl-cli/src/progress-bar.js';
 import { assertClose } from '../helpers.js';
 
 const { nn, optim, train } = st;

@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import * as st from 'strata';
-import { confidentMistakes, confusionMatrix, decodePng, encodePng, featureMaps, firstLayerFilters, renderReport, tileGrid } from '../../src/viz/index.js';
-import { cnn } from '../../src/models/index.js';
+import * as st from 'strata-dl';
+import { confidentMistakes, confusionMatrix, decodePng, encodePng, featureMaps, firstLayerFilters, renderReport, tileGrid } from '../../packages/strata-dl-cli/src/viz/index.js';
+import { cnn } from '../../packages/strata-dl/src/models/index.js';
 
 describe('viz', () => {
   test('tileGrid lays tiles out with padding and scales each to its range', () => {

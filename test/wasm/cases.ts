@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Randomized cases for every primitive: odd sizes, sizes that are not multiples of the SIMD width or
 // the GEMM tiles (5/6 x 8, KC 384), batch 1, broadcasting, and a few large ones.
-import type { KernelPrim } from '../../src/backend/backend.js';
-import type { DType } from '../../src/core/dtype.js';
-import { BINARY, COMPARE, UNARY, type PrimAttrs, type WindowAttrs } from '../../src/ir/prims.js';
+import type { KernelPrim } from '../../packages/strata-dl/src/backend/backend.js';
+import type { DType } from '../../packages/strata-dl/src/core/dtype.js';
+import { BINARY, COMPARE, UNARY, type PrimAttrs, type WindowAttrs } from '../../packages/strata-dl/src/ir/prims.js';
 import { EXACT, type Input, type Tol, randomInput, rng } from './helpers.js';
 
 export interface Case {

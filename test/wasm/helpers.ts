@@ -1,12 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Runs one primitive on the wasm backend and on the js reference with the same inputs, through the
 // Backend interface (so shapes and attributes are exactly the ones under test), and compares.
-import type { Backend, Kernel, KernelPrim, View } from '../../src/backend/backend.js';
-import type { DType, TypedArray } from '../../src/core/dtype.js';
-import { makeArray } from '../../src/core/dtype.js';
-import { sizeOf } from '../../src/core/shape.js';
-import { infer } from '../../src/ir/infer.js';
-import type { PrimAttrs } from '../../src/ir/prims.js';
+import type { Backend, Kernel, KernelPrim, View } from '../../packages/strata-dl/src/backend/backend.js';
+import type { DType, TypedArray } from '../../packages/strata-dl/src/core/dtype.js';
+import { makeArray } from '../../packages/strata-dl/src/core/dtype.js';
+import { sizeOf } from '../../packages/strata-dl/src/core/shape.js';
+import { infer } from '../../packages/strata-dl/src/ir/infer.js';
+import type { PrimAttrs } from '../../packages/strata-dl/src/ir/prims.js';
 
 /** mulberry32: a small seeded generator, so failures reproduce. */
 export function rng(seed: number): () => number {

@@ -4,7 +4,7 @@
 // "offset is out of bounds" after a long training run).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 test('kernels and readback work on buffers above 2 GiB', { skip: st.listBackends().includes('wasm') ? false : 'no wasm backend here' }, () => {
   const filler = st.zeros([600_000_000], { backend: 'wasm' }); // 2.4 GB pushes later buffers past 2 GiB

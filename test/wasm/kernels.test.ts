@@ -4,8 +4,8 @@
 // polynomial exp/log/tanh/sigmoid; float32 accumulation error for sums, matmul and fold).
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import { createJsBackend } from '../../src/backends/js/index.js';
-import { createWasmBackend } from '../../src/backends/wasm/index.js';
+import { createJsBackend } from '../../packages/strata-dl/src/backends/js/index.js';
+import { createWasmBackend } from '../../packages/strata-dl/src/backends/wasm/index.js';
 import { PRIM_KERNELS_COVERED, buildCasesFor } from './run-cases.js';
 
 const js = createJsBackend();

@@ -5,8 +5,8 @@
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { after, describe, test } from 'node:test';
-import { createJsBackend } from '../../src/backends/js/index.js';
-import { createWasmBackend, wasmFeatures } from '../../src/backends/wasm/index.js';
+import { createJsBackend } from '../../packages/strata-dl/src/backends/js/index.js';
+import { createWasmBackend, wasmFeatures } from '../../packages/strata-dl/src/backends/wasm/index.js';
 import { buildCasesFor } from './run-cases.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-import type { Backend, KernelPrim, Kernels } from '../../src/backend/backend.js';
-import { setNumThreads } from '../../src/backends/wasm/index.js';
+import type { Backend, KernelPrim, Kernels } from '../../packages/strata-dl/src/backend/backend.js';
+import { setNumThreads } from '../../packages/strata-dl/src/backends/wasm/index.js';
 import { buildCases } from './cases.js';
 import { compare, run } from './helpers.js';
 

@@ -3,10 +3,10 @@
 // out-of-memory errors that say what is live, thread-count validation, feature detection.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { createJsBackend } from '../../src/backends/js/index.js';
-import { createWasmBackend, getNumThreads, setNumThreads, wasmFeatures } from '../../src/backends/wasm/index.js';
-import { Heap } from '../../src/backends/wasm/heap.js';
-import { StrataError } from '../../src/core/errors.js';
+import { createJsBackend } from '../../packages/strata-dl/src/backends/js/index.js';
+import { createWasmBackend, getNumThreads, setNumThreads, wasmFeatures } from '../../packages/strata-dl/src/backends/wasm/index.js';
+import { Heap } from '../../packages/strata-dl/src/backends/wasm/heap.js';
+import { StrataError } from '../../packages/strata-dl/src/core/errors.js';
 
 const wasm = createWasmBackend({ reference: createJsBackend(), initialMiB: 1 });
 after(() => wasm.close());

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
-import { Runtime, TASK } from '../../src/backends/wasm/runtime.js';
+import { Runtime, TASK } from '../../packages/strata-dl/src/backends/wasm/runtime.js';
 
 const rt = new Runtime({ variant: 'simd' });
 after(() => rt.pool.close());
@@ -36,14 +36,14 @@ test('a trap in the caller and in a worker is reported, and the pool keeps worki
 
 test('a script that ran parallel kernels exits on its own', () => {
   const code = `
-    import * as st from './src/index.ts';
+    import * as st from './packages/strata-dl/src/index.ts';
     st.setNumThreads(2);
     const a = st.rand([384, 384]);
     let s = 0;
     for (let i = 0; i < 20; i++) s += a.matmul(a).sum().item();
     console.log(st.getBackend().name, Number.isFinite(s));
   `;
-  const res = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=development', '--input-type=module', '-e', code], {
+  const res = spawnSync(process.execPath, ['--import', 'tsx', '--conditions=strata-source', '--input-type=module', '-e', code], {
     cwd: new URL('../..', import.meta.url).pathname, encoding: 'utf8', timeout: 60_000,
   });
   assert.equal(res.signal, null, `the child did not exit by itself: ${res.stderr}`);
@@ -54,7 +54,7 @@ test('a script that ran parallel kernels exits on its own', () => {
 test('every share runs exactly once whoever claims it, also when the worker wakes late, into a later task', async () => {
   // Shares go to whichever thread claims them first; pauses between calls let the worker fall asleep,
   // so that some tasks start while it is still waking up from an earlier one.
-  const st = await import('../../src/index.js');
+  const st = await import('../../packages/strata-dl/src/index.js');
   st.setNumThreads(2);
   const n = 1 << 17; // above the threshold for two threads
   const x = st.arange(0, n, 1, { backend: 'wasm' });

@@ -4,7 +4,7 @@
 // wasm memory flat: every intermediate, gradient and old parameter buffer is returned.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import * as st from '../../src/index.js';
+import * as st from '../../packages/strata-dl/src/index.js';
 
 test('10,000 training steps on wasm keep memory() flat and learn', () => {
   st.setBackend('wasm');

@@ -1,0 +1,95 @@
+#!/usr/bin/env node
+// SPDX-License-Identifier: MIT
+// The `strata` command line: train, evaluate, predict, summary, bench.
+import { Command, InvalidArgumentError } from 'commander';
+import * as st from 'strata-dl';
+import { evaluateCommand } from './evaluate.js';
+import { sampleCommand, trainNamesCommand } from './names.js';
+import { predictCommand } from './predict.js';
+import { summaryCommand } from './summary.js';
+import { trainCommand } from './train.js';
+
+const int = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive integer`);
+  return n;
+};
+const num = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
+
+export function program(): Command {
+  const p = new Command('strata').description('Strata: deep learning in TypeScript').showHelpAfterError();
+  p.command('train')
+    .description('train a model on a dataset and write a run folder with weights, metrics and a report')
+    .argument('<dataset>', 'mnist | fashion-mnist | cifar10 | names (the character-level name generator)')
+    .option('--model <name>', 'mlp | lenet5 | cnn | alexnet', 'cnn')
+    .option('--epochs <n>', 'epochs (default: mlp 10, lenet5 8, cnn 2, alexnet 4)', int('--epochs'))
+    .option('--batch-size <n>', 'batch size (default: 64 for cnn, else 128)', int('--batch-size'))
+    .option('--lr <x>', 'learning rate', num('--lr'))
+    .option('--optimizer <name>', 'adam | sgd | adamw | rmsprop', 'adam')
+    .option('--schedule <name>', 'learning rate: cosine (annealed over all batches) | constant', 'cosine')
+    .option('--backend <name>', 'js | wasm (default: the fastest available; env STRATA_BACKEND)')
+    .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', int('--threads'))
+    .option('--seed <n>', 'random seed', (v) => Number(v), 0)
+    .option('--out <dir>', 'run folder (default runs/<dataset>-<model>)')
+    .option('--limit <n>', 'use only the first n training images (quick runs)', int('--limit'))
+    .option('--data-dir <dir>', 'folder with the dataset files (CIFAR-10)')
+    .option('--no-report', 'skip report.html')
+    .option('--dropout', "the W3 CNN with Keras's dropout layers (0.25, 0.5); longer runs gain from it")
+    .option('--hidden <n>', 'names: LSTM hidden size', int('--hidden'))
+    .action(async (dataset: string, o) => {
+      if (dataset === 'names') await trainNamesCommand(o);
+      else await trainCommand(dataset, o);
+    });
+  p.command('sample')
+    .description('sample names from a trained name model')
+    .argument('<run>', 'run folder of `strata train names`')
+    .option('--count <n>', 'how many names', int('--count'), 20)
+    .option('--temperature <t>', 'softmax temperature', num('--temperature'), 0.8)
+    .option('--top-k <k>', 'sample among the k most likely characters', int('--top-k'))
+    .option('--seed <n>', 'random seed', (v) => Number(v))
+    .action(async (run: string, o) => { await sampleCommand(run, o); });
+  p.command('evaluate')
+    .description('test accuracy of a saved run')
+    .argument('<run>', 'run folder')
+    .option('--data-dir <dir>', 'folder with the dataset files (CIFAR-10)')
+    .action(async (run: string, o) => { await evaluateCommand(run, o); });
+  p.command('predict')
+    .description('classify a PNG image with a saved run')
+    .argument('<run>', 'run folder')
+    .argument('<image>', 'PNG file of the model input size')
+    .action(async (run: string, image: string) => { await predictCommand(run, image); });
+  p.command('summary')
+    .description("print a zoo model's layers, output shapes and parameter counts")
+    .argument('<model>', 'mlp | lenet5 | cnn | alexnet')
+    .option('--input <shape>', 'input shape C,H,W', '1,28,28')
+    .action((model: string, o: { input: string }) => { summaryCommand(model, o.input); });
+  p.command('bench')
+    .description('run the standard benchmark workloads (same as npm run bench)')
+    .allowUnknownOption()
+    .action(async () => {
+      const { spawnSync } = await import('node:child_process');
+      const r = spawnSync('npm', ['run', 'bench', '--', ...process.argv.slice(3)], { stdio: 'inherit' });
+      process.exitCode = r.status ?? 1;
+    });
+  return p;
+}
+
+/** Runs the CLI; bad input is a one-line message and exit code 1 (2 for usage errors). */
+export async function main(argv = process.argv): Promise<void> {
+  try {
+    await program().parseAsync(argv);
+  } catch (e) {
+    if (e instanceof st.StrataError) {
+      console.error(`error: ${e.message}`);
+      process.exitCode = 1;
+    } else throw e;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith('/cli/main.ts') || process.argv[1]?.endsWith('/cli/main.js')) {
+  void main();
+}

@@ -1,0 +1,61 @@
+// SPDX-License-Identifier: MIT
+/**
+ * Strata: deep learning in TypeScript.
+ *
+ * @example
+ * import * as st from 'strata-dl';
+ * const x = st.tensor([1, 2, 3], { requiresGrad: true });
+ * x.mul(x).sum().backward();
+ * console.log(x.grad!.toString()); // tensor([2., 4., 6.])
+ */
+import { registerBackend, setBackend } from './backend/registry.js';
+import { createJsBackend } from './backends/js/index.js';
+import { createWasmBackend, wasmFeatures } from './backends/wasm/index.js';
+
+// The package entry is the one place that registers backends (explicitly, here): `js` always (the
+// reference), then `wasm` (compiled on first use) as the default wherever WebAssembly SIMD and
+// shared memory exist. `setBackend('js')` switches back.
+const js = createJsBackend();
+registerBackend(js);
+const features = wasmFeatures();
+if (features.simd && features.sharedMemory) {
+  registerBackend(createWasmBackend({ reference: js }));
+  setBackend('wasm');
+}
+
+export type { DType, TypedArray } from './core/dtype.js';
+export { StrataError } from './core/errors.js';
+export { Generator, manualSeed, defaultGenerator } from './core/rng.js';
+export type { Backend, Buf, View, Kernels } from './backend/backend.js';
+export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
+export { createJsBackend } from './backends/js/index.js';
+export { createWasmBackend, wasmFeatures, setNumThreads, getNumThreads } from './backends/wasm/index.js';
+export type { WasmBackend, WasmBackendOptions, WasmFeatures, WasmVariant } from './backends/wasm/index.js';
+export type { Prim, PrimAttrs, WindowAttrs } from './ir/prims.js';
+export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
+export type { BackwardOptions } from './autograd/engine.js';
+export { Tensor } from './tensor/tensor.js';
+export type { TensorLike } from './tensor/tensor.js';
+export type { IndexSpec, Nested } from './tensor/composite.js';
+export { cat, stack, where } from './tensor/composite.js';
+export { memory } from './tensor/storage.js';
+export { scoped } from './tensor/scope.js';
+export {
+  tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, zerosLike, onesLike, fullLike, isTensor, asTensor,
+} from './tensor/creation.js';
+export type { CreateOptions, RandomOptions } from './tensor/creation.js';
+export * from './tensor/functions.js';
+export { grad, valueAndGrad, vjp, jvp, hvp, customOp } from './tensor/transforms.js';
+export type { GradOptions, CustomOpSpec, Arg } from './tensor/transforms.js';
+export { gradcheck, gradgradcheck, jvpcheck } from './testing/gradcheck.js';
+export * as data from './data/index.js';
+export * as models from './models/index.js';
+export type { GradcheckOptions, GradcheckReport } from './testing/gradcheck.js';
+
+// ---- Layers, optimizers, serialization and training (issue 4; owned by the nn/optim/io/train engineer) ----
+export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export * as io from './io/index.js';
+export * as train from './train/index.js';
+export { fit, evaluate, predict } from './train/index.js';
+export * as text from './text/index.js';
