@@ -16,7 +16,8 @@ function on1d(op: string, x: Tensor, dim: number, f: (x: Tensor, axis: number) =
 
 /** The stable sorting permutation along `dim` (NaN above +∞), int32. */
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
-  return sort(x, dim, descending).indices;
+  if (x.ndim === 0) return normAxis('argsort', dim, 0) === 0 ? x._make([0], [], 'int32') : x;
+  return x._p('argsort', [], { axis: normAxis('argsort', dim, x.ndim), descending });
 }
 
 /** Values sorted along `dim` and the positions they came from (stable: ties keep their order). */
