@@ -139,11 +139,11 @@ export const TENSOROPS_CASES: OpCase[] = [
   { name: 'cumprod dim 1', prims: ['cumprod'], inputs: [rnd([3, 4], -2, 2, [0])], f: (x) => x.cumprod(1), ref: (x) => alongRows(x, 1, (r) => scan(r, (a, b) => a * b, 1)), second: true },
   { name: 'cumprod dim 0', prims: ['cumprod'], inputs: [rnd([4, 3], 0.5, 1.5)], f: (x) => x.cumprod(0), ref: (x) => alongRows(x, 0, (r) => scan(r, (a, b) => a * b, 1)) },
   // first derivatives at zeros (PyTorch's cumprod_backward): one zero, two zeros, a zero first and last
-  { name: 'cumprod with zeros', prims: ['cumprod'], inputs: [fixed([2, 0, 3, 0.5, 1.5, -1, 0.7, 0, 0, 1.2, 0, 0.4, 0.9, 1.1, -0.6, 0], [4, 4])], f: (x) => x.cumprod(1),
+  { name: 'cumprod with zeros (second derivatives too)', prims: ['cumprod'], second: true, inputs: [fixed([2, 0, 3, 0.5, 1.5, -1, 0.7, 0, 0, 1.2, 0, 0.4, 0.9, 1.1, -0.6, 0], [4, 4])], f: (x) => x.cumprod(1),
     ref: (x) => alongRows(x, 1, (r) => scan(r, (a, b) => a * b, 1)) },
   { name: 'prod all', prims: ['cumprod', 'slice'], inputs: [rnd([2, 3], 0.5, 1.5)], f: (x) => x.prod(), ref: (x) => ({ values: [x.values.reduce((a, b) => a * b, 1)], shape: [] }), second: true },
   { name: 'prod dim 1 keepdim', prims: ['cumprod'], inputs: [rnd([3, 4], -2, 2, [0])], f: (x) => x.prod(1, true), ref: (x) => alongRows(x, 1, (r) => [r.reduce((a, b) => a * b, 1)]) },
-  { name: 'prod dim 0 with a zero and with two zeros', prims: ['cumprod'], inputs: [fixed([0, 1.5, 2, 0, -1, 0, 3, 0.5, 0.8], [3, 3])], f: (x) => x.prod(0),
+  { name: 'prod dim 0 with a zero and with two zeros', prims: ['cumprod'], second: true, inputs: [fixed([0, 1.5, 2, 0, -1, 0, 3, 0.5, 0.8], [3, 3])], f: (x) => x.prod(0),
     ref: (x) => squeezeAxis(alongRows(x, 0, (r) => [r.reduce((a, b) => a * b, 1)]), 0) },
   { name: 'diff', prims: ['slice', 'sub'], inputs: [rnd([3, 5])], f: (x) => x.diff(), ref: (x) => alongRows(x, 1, (r) => r.slice(1).map((v, i) => v - r[i])) },
   { name: 'diff n=2 dim 0 with prepend and append', prims: ['concat'], inputs: [rnd([3, 2]), rnd([1, 2]), rnd([2, 2])], f: (x, p, a) => x.diff(2, 0, p, a),

@@ -16,7 +16,7 @@ function on1d(op: string, x: Tensor, dim: number, f: (x: Tensor, axis: number) =
 
 /** The stable sorting permutation along `dim` (NaN above +∞), int32. */
 export function argsort(x: Tensor, dim = -1, descending = false): Tensor {
-  if (x.ndim === 0) return normAxis('argsort', dim, 0) === 0 ? x._make([0], [], 'int32') : x;
+  if (x.ndim === 0) return on1d('argsort', x, dim, (t) => new ValuesIndices(t, t._make([0], [1], 'int32'))).indices;
   return x._p('argsort', [], { axis: normAxis('argsort', dim, x.ndim), descending });
 }
 
