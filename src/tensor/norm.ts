@@ -14,6 +14,12 @@ function root(s: Tensor, q: number): Tensor {
   return s.zerosLike().where(zero, r);
 }
 
+/** a^p for a ≥ 0, and exactly 0 (with a zero gradient) where a is 0. */
+function safePow(a: Tensor, p: number): Tensor {
+  const zero = a.eq(0);
+  return a.zerosLike().where(zero, a.onesLike().where(zero, a).pow(p));
+}
+
 /**
  * (Σ|x|^ord)^(1/ord) over `dim` (all dims when omitted): ord 2 (default), 1, ∞ (max |x|), −∞
  * (min |x|), 0 (the count of non-zeros) or any other real. Integer inputs are taken as float32.
@@ -32,7 +38,8 @@ export function vectorNorm(x: Tensor, ord = 2, dim?: number | number[], keepdim 
   if (ord === 0) return a.ne(0).to(xf.dtype).sum(axes, keepdim);
   if (ord === 1) return a.sum(axes, keepdim);
   if (ord === 2) return root(xf.mul(xf).sum(axes, keepdim), 0.5);
-  return root(a.pow(ord).sum(axes, keepdim), 1 / ord);
+  // |x|^ord with a zero gradient at x = 0 (for ord < 1 the true one is unbounded; PyTorch gives 0)
+  return root((ord > 0 ? safePow(a, ord) : a.pow(ord)).sum(axes, keepdim), 1 / ord);
 }
 
 /**
