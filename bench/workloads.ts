@@ -8,6 +8,7 @@
 // W4 (char-LSTM) lives in workloads/w4.ts, written by the recurrent layers' owner.
 import type * as Strata from '../packages/strata-dl/src/index.js';
 import { W4 } from './workloads/w4.js';
+import { TENSOROPS_MICRO } from './workloads/tensorops.js';
 
 export interface Runner {
   /** Runs one unit and returns the work it did, in `unit`s (before the "/s"). */
@@ -102,4 +103,5 @@ export const WORKLOADS: readonly Workload[] = [
   W3I,
   W4,
   W5,
+  ...TENSOROPS_MICRO,
 ];

@@ -5,15 +5,19 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as st from 'strata-dl';
-import { CASES, bindFunctions } from './ops.table.js';
+import { CASES as BASE_CASES, bindFunctions } from './ops.table.js';
+import { TENSOROPS_CASES, bindTensoropsFunctions } from './ops.tensorops.table.js';
 import { assertClose, build } from './helpers.js';
 
 bindFunctions(st);
+bindTensoropsFunctions(st);
+const CASES = [...BASE_CASES, ...TENSOROPS_CASES];
 const PRIMS: st.Prim[] = [
   'neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'abs', 'sign',
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'where', 'cast',
   'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand', 'slice', 'pad', 'flip', 'concat',
   'gather', 'scatterAdd', 'matmul', 'unfold', 'fold', 'poolIndex', 'pool', 'conv', 'reluGrad',
+  'cumsum', 'cumprod', 'argsort',
 ];
 
 test('the table covers every primitive', () => {

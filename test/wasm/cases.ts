@@ -5,6 +5,7 @@ import type { KernelPrim } from '../../packages/strata-dl/src/backend/backend.js
 import type { DType } from '../../packages/strata-dl/src/core/dtype.js';
 import { BINARY, COMPARE, UNARY, type PrimAttrs, type WindowAttrs } from '../../packages/strata-dl/src/ir/prims.js';
 import { EXACT, type Input, type Tol, randomInput, rng } from './helpers.js';
+import { scanCases } from './cases-scan.js';
 
 export interface Case {
   name: string;
@@ -252,5 +253,6 @@ export function buildCases(seed = 1): Case[] {
   push(cases, { name: 'pool int32', prim: 'pool', inputs: [randomInput(r, [2, 3, 6, 5], 'int32', -3, 3)], attrs: { ...win([2, 2], [1, 1], [1, 0, 0, 1], [1, 1]), mode: 'max' }, tol: EXACT });
   push(cases, { name: 'poolIndex int32', prim: 'poolIndex', inputs: [randomInput(r, [2, 3, 6, 5], 'int32', -3, 3)], attrs: { ...win([2, 2], [1, 1], [1, 0, 0, 1], [1, 1]), mode: 'min' }, tol: EXACT });
   push(cases, { name: 'poolIndex float64', prim: 'poolIndex', inputs: [randomInput(r, [2, 2, 5, 5], 'float64')], attrs: { ...win([3, 3], [2, 2], [1, 1, 1, 1], [1, 1]), mode: 'max' }, tol: EXACT });
+  cases.push(...scanCases(r));
   return cases;
 }

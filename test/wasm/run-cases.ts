@@ -35,5 +35,6 @@ function createDummy(): Record<keyof Kernels, true> {
     add: true, sub: true, mul: true, div: true, pow: true, maximum: true, minimum: true, eq: true, ne: true, lt: true, le: true, gt: true, ge: true,
     where: true, cast: true, sum: true, max: true, min: true, argmax: true, argmin: true, permute: true, expand: true, slice: true, pad: true,
     flip: true, concat: true, gather: true, scatterAdd: true, matmul: true, unfold: true, fold: true, poolIndex: true, pool: true, conv: true, reluGrad: true,
+    cumsum: true, cumprod: true, argsort: true,
   };
 }

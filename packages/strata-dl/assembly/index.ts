@@ -14,6 +14,7 @@ import { cellTask } from './cells';
 
 export { sgemm, gemmWorkspaceBytes } from './gemm';
 export { reduceF32, argF32 } from './reduce';
+export { scanF32, argsortF32 } from './scan';
 export { copyND, toBool, fillBytes, fill32, copyBytes } from './movement';
 export { gather4, scatterAddF32, gatherRows4, scatterAddRowsF32 } from './indexing';
 export { unaryRow } from './unary';

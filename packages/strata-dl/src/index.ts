@@ -45,6 +45,11 @@ export {
 } from './tensor/creation.js';
 export type { CreateOptions, RandomOptions } from './tensor/creation.js';
 export * from './tensor/functions.js';
+export {
+  cumsum, cumprod, prod, diff, norm, vectorNorm, sort, argsort, topk, tril, triu, outer, repeat, tile, roll,
+  maskedFill, maskedSelect, nonzero, isnan, isinf, isfinite, nanToNum, clone, einsum,
+} from './tensor/tensorops-functions.js';
+export { ValuesIndices } from './tensor/values-indices.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, customOp } from './tensor/transforms.js';
 export type { GradOptions, CustomOpSpec, Arg } from './tensor/transforms.js';
 export { gradcheck, gradgradcheck, jvpcheck } from './testing/gradcheck.js';

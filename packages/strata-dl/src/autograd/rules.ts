@@ -5,6 +5,7 @@ import { isFloat } from '../core/dtype.js';
 import { broadcastShapes, shapesEqual } from '../core/shape.js';
 import type { Prim, PrimAttrs, WindowAttrs } from '../ir/prims.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { cumprodJvp, cumprodVjp } from './scan-rules.js';
 
 type Grads = (Tensor | null)[];
 export type VjpRule<P extends Prim> = (g: Tensor, ins: readonly Tensor[], out: Tensor, attrs: PrimAttrs[P], needs: readonly boolean[]) => Grads;
@@ -147,6 +148,10 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
       ...(b ? [n[2] ? g._p('sum', [], { axes: [0, 2] })._p('reshape', [], { shape: [...b.shape] }) : null] : []),
     ];
   },
+  // a running sum's adjoint is the running sum from the other end
+  cumsum: (g, _i, _o, { axis, reverse }) => [g._p('cumsum', [], { axis, reverse: !reverse })],
+  cumprod: (g, [x], out, { axis }) => [cumprodVjp(g, x, out, axis)],
+  argsort: (_g, ins) => none(ins),
 };
 
 /** Adds tangent terms, treating null as zero. */
@@ -206,4 +211,7 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
     if (t && !shapesEqual(t.shape, out.shape)) t = t._p('expand', [], { shape: [...out.shape] }); // the bias's alone
     return t && attrs.relu ? t._p('reluGrad', [out], {}) : t;
   },
+  cumsum: same('cumsum'),
+  cumprod: ([t], [x], out, { axis }) => (t ? cumprodJvp(t, x, out, axis) : null),
+  argsort: () => null,
 };

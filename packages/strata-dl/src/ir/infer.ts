@@ -159,8 +159,21 @@ export function infer<P extends Prim>(prim: P, ins: readonly Meta[], attrs: Prim
       const [oh, ow] = poolWindowCounts(prim, [x.shape[2], x.shape[3]], w);
       return { shape: [x.shape[0], x.shape[1], oh, ow], dtype: prim === 'pool' ? x.dtype : 'int32' };
     }
+    case 'cumsum': case 'cumprod': case 'argsort': return inferScan(prim, ins[0], (a as PrimAttrs['cumsum']).axis);
     default: throw new StrataError(prim, 'unknown primitive');
   }
+}
+
+/** Scans and argsort keep the shape; cumsum of bool/int32 counts in int32, argsort gives int32 positions. */
+function inferScan(prim: 'cumsum' | 'cumprod' | 'argsort', x: Meta, axis: number): OutMeta {
+  if (!(Number.isInteger(axis) && axis >= 0 && axis < Math.max(x.shape.length, 1))) {
+    throw new StrataError(prim, `axis ${axis} is out of range for ${fmtShape(x.shape)}`);
+  }
+  if (prim === 'argsort') {
+    if (x.dtype === 'bool') throw new StrataError('argsort', `expects a numeric tensor, got bool ${fmtShape(x.shape)}`);
+    return { shape: [...x.shape], dtype: 'int32' };
+  }
+  return { shape: [...x.shape], dtype: x.dtype === 'bool' ? 'int32' : x.dtype };
 }
 
 function checkIndex(op: string, idx: Meta): void {

@@ -51,6 +51,13 @@ export interface PrimAttrs {
   // optional third input, a bias [O], is added per channel and `relu` applies ReLU after it, both
   // while the product is still in cache (inference's conv-bias-ReLU in one pass over the output)
   conv: WindowAttrs & { relu?: boolean };
+  // scans along one axis (issue 21): running sums (from the end when `reverse`: cumsum's own
+  // adjoint) and running products; one pass each, where a composite would be O(n²) or lose accuracy
+  cumsum: { axis: number; reverse: boolean };
+  cumprod: { axis: number };
+  // the stable sorting permutation along one axis, int32 (NaN sorts above +∞, as in PyTorch): sort,
+  // topk and max/min with indices gather with it, so their gradients are gather's
+  argsort: { axis: number; descending: boolean };
 }
 
 /**
@@ -81,4 +88,4 @@ export type BinaryPrim = (typeof BINARY)[number];
 export type ComparePrim = (typeof COMPARE)[number];
 
 /** Primitives whose outputs carry no gradient (integer or boolean results). */
-export const NON_DIFFERENTIABLE: ReadonlySet<Prim> = new Set<Prim>([...COMPARE, 'argmax', 'argmin', 'sign', 'poolIndex']);
+export const NON_DIFFERENTIABLE: ReadonlySet<Prim> = new Set<Prim>([...COMPARE, 'argmax', 'argmin', 'sign', 'poolIndex', 'argsort']);

@@ -20,7 +20,7 @@ export function variance(x: Tensor, axis: number | number[] | undefined, { corre
 export function logsumexp(x: Tensor, axis: number | number[] | undefined, keepdim: boolean): Tensor {
   const axes = normAxes('logsumexp', axis, x.ndim);
   // The shift is a constant for differentiation: the result's gradient does not depend on it.
-  const m = x.max(axes, true).detach();
+  const m = x.amax(axes, true).detach();
   const safe = m.zerosLike().where(m.abs().eq(Infinity), m);
   const r = x.sub(safe).exp().sum(axes, true).log().add(safe);
   return keepdim ? r : r.squeeze(axes);

@@ -41,8 +41,7 @@ export const cast = (x: Tensor, dtype: DType): Tensor => x.to(dtype);
 
 export const sum = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.sum(axis, keepdim);
 export const mean = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.mean(axis, keepdim);
-export const max = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.max(axis, keepdim);
-export const min = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.min(axis, keepdim);
+export { max, min, amax, amin } from './tensorops-functions.js';
 export const argmax = (x: Tensor, axis?: number, keepdim = false): Tensor => x.argmax(axis, keepdim);
 export const argmin = (x: Tensor, axis?: number, keepdim = false): Tensor => x.argmin(axis, keepdim);
 export const variance = (x: Tensor, axis?: Axis, opts?: { correction?: number; keepdim?: boolean }): Tensor => x.var(axis, opts);

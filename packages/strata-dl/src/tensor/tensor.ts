@@ -13,6 +13,8 @@ import { track } from './scope.js';
 import { formatTensor } from './format.js';
 import * as C from './composite.js';
 import type { IndexSpec } from './composite.js';
+import * as Ops from './tensorops.js';
+import type { ValuesIndices } from './values-indices.js';
 
 /** A tensor or a plain number (numbers take the tensor's dtype where it is floating point). */
 export type TensorLike = Tensor | number;
@@ -282,9 +284,47 @@ export class Tensor {
     const n = axes.reduce((acc, a) => acc * this.shape[a], 1);
     return this.to(isFloat(this.dtype) ? this.dtype : 'float32').sum(axes, keepdim).div(n);
   }
-  /** Maximum values over `axis` (PyTorch's `amax`; use `argmax` for positions). */
-  max(axis?: number | number[], keepdim = false): Tensor { return this._reduce('max', axis, keepdim); }
-  min(axis?: number | number[], keepdim = false): Tensor { return this._reduce('min', axis, keepdim); }
+  /**
+   * The largest element (no `dim`), or the largest along `dim` with its position, as PyTorch:
+   * `{ values, indices }`, also destructurable as `[values, indices]` (see `ValuesIndices`). Ties
+   * and NaN: the first. Use `amax` for the values alone over one or several dims.
+   *
+   * @example
+   * tensor([[1, 5], [7, 0]]).max().item(); // 7
+   * tensor([[1, 5], [7, 0]]).max(1).indices.toArray(); // [1, 0]
+   */
+  max(): Tensor;
+  max(dim: number, keepdim?: boolean): ValuesIndices;
+  max(dim?: number, keepdim = false): Tensor | ValuesIndices {
+    return dim === undefined ? this._reduce('max', undefined, false) : Ops.extremumAlong(this, 'max', dim, keepdim);
+  }
+  /**
+   * The smallest element, or the smallest along `dim` with its position (see `max`).
+   *
+   * @example
+   * const [values, indices] = tensor([[1, 5], [7, 0]]).min(0);
+   * values.toArray(); // [1, 0]
+   * indices.toArray(); // [0, 1]
+   */
+  min(): Tensor;
+  min(dim: number, keepdim?: boolean): ValuesIndices;
+  min(dim?: number, keepdim = false): Tensor | ValuesIndices {
+    return dim === undefined ? this._reduce('min', undefined, false) : Ops.extremumAlong(this, 'min', dim, keepdim);
+  }
+  /**
+   * Maximum values over `axis` (one, several, or all when omitted); ties share the gradient.
+   *
+   * @example
+   * tensor([[1, 5], [7, 0]]).amax(0).toArray(); // [7, 5]
+   */
+  amax(axis?: number | number[], keepdim = false): Tensor { return this._reduce('max', axis, keepdim); }
+  /**
+   * Minimum values over `axis` (one, several, or all when omitted); ties share the gradient.
+   *
+   * @example
+   * tensor([[1, 5], [7, 0]]).amin([0, 1]).item(); // 0
+   */
+  amin(axis?: number | number[], keepdim = false): Tensor { return this._reduce('min', axis, keepdim); }
   /** Index of the maximum along `axis`, or into the flattened tensor when omitted. */
   argmax(axis?: number, keepdim = false): Tensor { return this._arg('argmax', axis, keepdim); }
   argmin(axis?: number, keepdim = false): Tensor { return this._arg('argmin', axis, keepdim); }
@@ -388,11 +428,70 @@ export class Tensor {
   pad(pads: readonly number[], value = 0): Tensor { return C.pad(this, pads, value); }
   flip(dims: number | readonly number[]): Tensor { return this._p('flip', [], { axes: normAxes('flip', dims, this.ndim) }); }
 
+  // ---- issue 21: scans, sorting, norms, triangles, repetition, masks (see tensorops.ts) ----------
+  /** Running sums along `dim`. @example tensor([1, 2, 3]).cumsum(0).toArray(); // [1, 3, 6] */
+  cumsum(dim: number): Tensor { return Ops.cumsum(this, dim); }
+  /** Running products along `dim`. @example tensor([1, 2, 3]).cumprod(0).toArray(); // [1, 2, 6] */
+  cumprod(dim: number): Tensor { return Ops.cumprod(this, dim); }
+  /** Product of all elements, or along `dim`. @example tensor([[1, 2], [3, 4]]).prod(1).toArray(); // [2, 12] */
+  prod(dim?: number, keepdim = false): Tensor { return Ops.prod(this, dim, keepdim); }
+  /**
+   * The n-th forward difference along `dim` (after concatenating `prepend`/`append`).
+   * @example tensor([1, 4, 9, 16]).diff().toArray(); // [3, 5, 7]
+   */
+  diff(n = 1, dim = -1, prepend?: TensorLike, append?: TensorLike): Tensor { return Ops.diff(this, n, dim, prepend, append); }
+  /**
+   * torch.norm for vectors: p a number (2, 1, ∞, −∞, 0, any real) or 'fro', over `dim` (all when omitted).
+   * @example tensor([3, 4]).norm().item(); // 5
+   */
+  norm(p: number | 'fro' = 'fro', dim?: number | number[], keepdim = false): Tensor { return Ops.norm(this, p, dim, keepdim); }
+  /**
+   * Sorted along `dim` (stable; NaN last ascending, first descending), with the original positions.
+   * @example tensor([3, 1, 2]).sort().indices.toArray(); // [1, 2, 0]
+   */
+  sort(dim = -1, descending = false): ValuesIndices { return Ops.sort(this, dim, descending); }
+  /** The positions that sort along `dim` (stable). @example tensor([3, 1, 2]).argsort(-1, true).toArray(); // [0, 2, 1] */
+  argsort(dim = -1, descending = false): Tensor { return Ops.argsort(this, dim, descending); }
+  /**
+   * The k largest (smallest with `largest` false) along `dim`, in order, with positions.
+   * @example tensor([1, 9, 4, 7]).topk(2).values.toArray(); // [9, 7]
+   */
+  topk(k: number, dim = -1, largest = true, sorted = true): ValuesIndices { return Ops.topk(this, k, dim, largest, sorted); }
+  /** The lower triangle of the last two dims. @example tensor([[1, 2], [3, 4]]).tril().toArray(); // [[1, 0], [3, 4]] */
+  tril(diagonal = 0): Tensor { return Ops.tril(this, diagonal); }
+  /** The upper triangle of the last two dims. @example tensor([[1, 2], [3, 4]]).triu(1).toArray(); // [[0, 2], [0, 0]] */
+  triu(diagonal = 0): Tensor { return Ops.triu(this, diagonal); }
+  /** Outer product of two 1-D tensors. @example tensor([1, 2]).outer(tensor([1, 10])).toArray(); // [[1, 10], [2, 20]] */
+  outer(other: Tensor): Tensor { return Ops.outer(this, other); }
+  /** Tiles along each dim (PyTorch's `repeat`). @example tensor([1, 2]).repeat(2, 2).toArray(); // [[1, 2, 1, 2], [1, 2, 1, 2]] */
+  repeat(...reps: (number | readonly number[])[]): Tensor { return Ops.repeat(this, reps.flat()); }
+  /** NumPy's tile. @example tensor([[1], [2]]).tile([2]).toArray(); // [[1, 1], [2, 2]] */
+  tile(reps: readonly number[]): Tensor { return Ops.tile(this, reps); }
+  /** Circular shift along `dims` (flattened when omitted). @example tensor([1, 2, 3]).roll(1).toArray(); // [3, 1, 2] */
+  roll(shifts: number | readonly number[], dims?: number | readonly number[]): Tensor { return Ops.roll(this, shifts, dims); }
+  /** `value` where `mask` is true. @example tensor([1, 2, 3]).maskedFill(tensor([true, false, true]), 0).toArray(); // [0, 2, 0] */
+  maskedFill(mask: Tensor, value: number | Tensor): Tensor { return Ops.maskedFill(this, mask, value); }
+  /** The entries where `mask` is true, 1-D (eager). @example tensor([1, 2, 3]).maskedSelect(tensor([true, false, true])).toArray(); // [1, 3] */
+  maskedSelect(mask: Tensor): Tensor { return Ops.maskedSelect(this, mask); }
+  /** int32 [count, ndim] positions of non-zero entries (eager). @example tensor([0, 3, 0, 4]).nonzero().toArray(); // [[1], [3]] */
+  nonzero(): Tensor { return Ops.nonzero(this); }
+  /** @example tensor([1, NaN]).isnan().toArray(); // [false, true] */
+  isnan(): Tensor { return Ops.isnan(this); }
+  /** @example tensor([1, Infinity, NaN]).isinf().toArray(); // [false, true, false] */
+  isinf(): Tensor { return Ops.isinf(this); }
+  /** @example tensor([1, Infinity, NaN]).isfinite().toArray(); // [true, false, false] */
+  isfinite(): Tensor { return Ops.isfinite(this); }
+  /**
+   * NaN → `nan`, ±∞ → `posinf`/`neginf` (default: the dtype's largest/smallest finite values).
+   * @example tensor([NaN, Infinity, 1]).nanToNum(0, 9).toArray(); // [0, 9, 1]
+   */
+  nanToNum(nan = 0, posinf?: number, neginf?: number): Tensor { return Ops.nanToNum(this, nan, posinf, neginf); }
+
   // ---- creation from this tensor's backend and dtype -----------------------------------------
   zerosLike(): Tensor { return this.fullLike(0); }
   onesLike(): Tensor { return this.fullLike(1); }
   fullLike(value: number): Tensor { return Tensor._scalar(this.backend, value, this.dtype).expand(this.shape); }
-  /** A copy that does not share storage (gradients flow through it). */
+  /** A copy that does not share storage (gradients flow through it). @example tensor([1, 2]).clone().toArray(); // [1, 2] */
   clone(): Tensor { return this.ndim === 0 ? this.add(0) : this._p('slice', [], { starts: this.shape.map(() => 0), ends: [...this.shape] }); }
 
   // ---- readback ------------------------------------------------------------------------------

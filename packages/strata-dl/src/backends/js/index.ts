@@ -9,6 +9,7 @@ import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
 import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
 import { convKernel, foldKernel, poolIndexKernel, poolKernel, unfoldKernel } from './window.js';
+import { argsortKernel, cumprodKernel, cumsumKernel } from './scan.js';
 import { argmaxKernel, argminKernel, maxKernel, minKernel, sumKernel } from './reduce.js';
 
 const kernels: Kernels = {
@@ -25,6 +26,7 @@ const kernels: Kernels = {
   concat: concatKernel, gather: gatherKernel, scatterAdd: scatterAddKernel,
   matmul: matmulKernel,
   unfold: unfoldKernel, fold: foldKernel, poolIndex: poolIndexKernel, pool: poolKernel, conv: convKernel,
+  cumsum: cumsumKernel, cumprod: cumprodKernel, argsort: argsortKernel,
 };
 
 /** Creates the reference backend: plain typed-array loops for every primitive and every dtype. */

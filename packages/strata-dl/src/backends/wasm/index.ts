@@ -12,6 +12,7 @@ import { poolIndexKernel, poolKernel } from './poolindex.js';
 import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
 import { argKernel, reduceKernel } from './reduce.js';
+import { argsortKernel, scanKernel } from './scan.js';
 import { Runtime, type RuntimeOptions, type WasmVariant } from './runtime.js';
 import { getNumThreads } from './threads.js';
 
@@ -79,6 +80,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     permute: lazy(permuteKernel), expand: lazy(expandKernel), slice: lazy(sliceKernel), pad: lazy(padKernel), flip: lazy(flipKernel),
     concat: lazy(concatKernel), gather: lazy(gatherKernel), scatterAdd: lazy(scatterAddKernel),
     matmul: lazy(matmulKernel), unfold: lazy(unfoldKernel), fold: lazy(foldKernel), poolIndex: lazy(poolIndexKernel), pool: lazy(poolKernel), conv: lazy(convKernel),
+    cumsum: lazy((x) => scanKernel(x, 'cumsum')), cumprod: lazy((x) => scanKernel(x, 'cumprod')), argsort: lazy(argsortKernel),
   };
 
   const allocUninit = (dtype: DType, size: number): WasmBuf => {

@@ -16,6 +16,8 @@ export interface WasmExports {
   sgemm(M: number, N: number, K: number, A: number, ars: number, acs: number, B: number, brs: number, bcs: number, C: number, ldc: number, ws: number): void;
   reduceF32(op: number, outer: number, R: number, inner: number, src: number, dst: number): void;
   argF32(isMax: number, outer: number, n: number, inner: number, src: number, dst: number): void;
+  scanF32(op: number, reverse: number, outer: number, n: number, inner: number, src: number, dst: number, ws: number): void;
+  argsortF32(descending: number, outer: number, n: number, inner: number, src: number, dst: number, ws: number): void;
   copyND(esz: number, desc: number, dst: number, src: number, ctr: number): void;
   toBool(isFloat: number, n: number, src: number, dst: number): void;
   fillBytes(dst: number, v: number, n: number): void;
@@ -33,7 +35,7 @@ export interface WasmExports {
   convKMax(): number;
   gemmWorkspaceBytes(): number;
 }
-const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'inplaceBMaxM', 'convKMax', 'gemmWorkspaceBytes'] as const;
+const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'scanF32', 'argsortF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'inplaceBMaxM', 'convKMax', 'gemmWorkspaceBytes'] as const;
 
 export const TASK = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5, POOL_INDEX: 6, OPTIM: 7, CELL: 8 } as const;
 
@@ -58,6 +60,7 @@ function bindExports(instance: WebAssembly.Instance): WasmExports {
   const get = (name: (typeof EXPORTS)[number]): ((...a: number[]) => number) => fns[name]!;
   return {
     runTask: get('runTask'), sgemm: get('sgemm'), reduceF32: get('reduceF32'), argF32: get('argF32'),
+    scanF32: get('scanF32'), argsortF32: get('argsortF32'),
     copyND: get('copyND'), toBool: get('toBool'), gather4: get('gather4'), fillBytes: get('fillBytes'), copyBytes: get('copyBytes'), fill32: get('fill32'), scatterAddF32: get('scatterAddF32'), gatherRows4: get('gatherRows4'), scatterAddRowsF32: get('scatterAddRowsF32'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
     usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), inplaceBMaxM: get('inplaceBMaxM'), convKMax: get('convKMax'),
     gemmWorkspaceBytes: get('gemmWorkspaceBytes'),

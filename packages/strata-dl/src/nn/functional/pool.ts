@@ -81,12 +81,12 @@ function adaptiveAxis(x: Tensor, axis: number, out: number, reduce: PoolReduce):
     // Equal bins: one reshape and one reduction.
     const shape = [...x.shape.slice(0, axis), out, n / out, ...x.shape.slice(axis + 1)];
     const r = x.reshape(shape);
-    return reduce === 'max' ? r.max(axis + 1) : reduce === 'min' ? r.min(axis + 1) : r.mean(axis + 1);
+    return reduce === 'max' ? r.amax(axis + 1) : reduce === 'min' ? r.amin(axis + 1) : r.mean(axis + 1);
   }
   const bins: Tensor[] = [];
   for (let i = 0; i < out; i++) {
     const piece = x.slice(axis, Math.floor((i * n) / out), Math.ceil(((i + 1) * n) / out));
-    bins.push(reduce === 'max' ? piece.max(axis, true) : reduce === 'min' ? piece.min(axis, true) : piece.mean(axis, true));
+    bins.push(reduce === 'max' ? piece.amax(axis, true) : reduce === 'min' ? piece.amin(axis, true) : piece.mean(axis, true));
   }
   return cat(bins, axis);
 }
@@ -119,5 +119,5 @@ export function globalAvgPool(x: Tensor): Tensor {
 }
 export function globalMaxPool(x: Tensor): Tensor {
   if (x.ndim < 3) throw new StrataError('globalMaxPool', `input must be [N, C, ...spatial], got ${fmtShape(x.shape)}`);
-  return x.max(Array.from({ length: x.ndim - 2 }, (_, i) => i + 2));
+  return x.amax(Array.from({ length: x.ndim - 2 }, (_, i) => i + 2));
 }

@@ -1,0 +1,91 @@
+// SPDX-License-Identifier: MIT
+// The issue-21 ops as root-level functions (`st.cumsum(x, 0)` ≡ `x.cumsum(0)`), plus einsum and
+// vectorNorm, which PyTorch has as functions only.
+import type { Tensor, TensorLike } from './tensor.js';
+import type { ValuesIndices } from './values-indices.js';
+import * as Ops from './tensorops.js';
+
+type Axis = number | number[];
+
+/**
+ * The largest element, or `{ values, indices }` along `dim` (see `Tensor.max`).
+ *
+ * @example
+ * max(tensor([[1, 5], [7, 0]]), 1).values.toArray(); // [5, 7]
+ */
+export function max(x: Tensor): Tensor;
+export function max(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function max(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return dim === undefined ? x.max() : x.max(dim, keepdim);
+}
+/**
+ * The smallest element, or `{ values, indices }` along `dim` (see `Tensor.min`).
+ *
+ * @example
+ * min(tensor([[1, 5], [7, 0]]), 1).indices.toArray(); // [0, 1]
+ */
+export function min(x: Tensor): Tensor;
+export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return dim === undefined ? x.min() : x.min(dim, keepdim);
+}
+/** Maximum values over one, several or all dims. @example amax(tensor([[1, 5], [7, 0]]), 1).toArray(); // [5, 7] */
+export const amax = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.amax(axis, keepdim);
+/** Minimum values over one, several or all dims. @example amin(tensor([[1, 5], [7, 0]])).item(); // 0 */
+export const amin = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.amin(axis, keepdim);
+
+/** Running sums along `dim`. @example cumsum(tensor([[1, 2], [3, 4]]), 0).toArray(); // [[1, 2], [4, 6]] */
+export const cumsum = (x: Tensor, dim: number): Tensor => x.cumsum(dim);
+/** Running products along `dim`. @example cumprod(tensor([2, 0, 3]), 0).toArray(); // [2, 0, 0] */
+export const cumprod = (x: Tensor, dim: number): Tensor => x.cumprod(dim);
+/** Product of all elements, or along `dim`. @example prod(tensor([2, 3, 4])).item(); // 24 */
+export const prod = (x: Tensor, dim?: number, keepdim = false): Tensor => x.prod(dim, keepdim);
+/** n-th forward difference. @example diff(tensor([1, 4, 9]), 1, 0, 0).toArray(); // [1, 3, 5] */
+export const diff = (x: Tensor, n = 1, dim = -1, prepend?: TensorLike, append?: TensorLike): Tensor => x.diff(n, dim, prepend, append);
+/** torch.norm for vectors. @example norm(tensor([[3, 4], [6, 8]]), 2, 1).toArray(); // [5, 10] */
+export const norm = (x: Tensor, p: number | 'fro' = 'fro', dim?: Axis, keepdim = false): Tensor => x.norm(p, dim, keepdim);
+/** torch.linalg.vector_norm. @example vectorNorm(tensor([-3, 1, 2]), Infinity).item(); // 3 */
+export const vectorNorm = (x: Tensor, ord = 2, dim?: Axis, keepdim = false): Tensor => Ops.vectorNorm(x, ord, dim, keepdim);
+/** Sorted values and positions. @example sort(tensor([2, 3, 1]), -1, true).values.toArray(); // [3, 2, 1] */
+export const sort = (x: Tensor, dim = -1, descending = false): ValuesIndices => x.sort(dim, descending);
+/** Sorting positions. @example argsort(tensor([2, 3, 1])).toArray(); // [2, 0, 1] */
+export const argsort = (x: Tensor, dim = -1, descending = false): Tensor => x.argsort(dim, descending);
+/** k largest (or smallest). @example topk(tensor([5, 1, 3]), 2, -1, false).indices.toArray(); // [1, 2] */
+export const topk = (x: Tensor, k: number, dim = -1, largest = true, sorted = true): ValuesIndices => x.topk(k, dim, largest, sorted);
+/** Lower triangle. @example tril(ones([2, 3]), -1).toArray(); // [[0, 0, 0], [1, 0, 0]] */
+export const tril = (x: Tensor, diagonal = 0): Tensor => x.tril(diagonal);
+/** Upper triangle. @example triu(ones([2, 2])).toArray(); // [[1, 1], [0, 1]] */
+export const triu = (x: Tensor, diagonal = 0): Tensor => x.triu(diagonal);
+/** Outer product. @example outer(tensor([1, 2]), tensor([3])).toArray(); // [[3], [6]] */
+export const outer = (a: Tensor, b: Tensor): Tensor => a.outer(b);
+/** PyTorch's repeat. @example repeat(tensor([1, 2]), [3]).toArray(); // [1, 2, 1, 2, 1, 2] */
+export const repeat = (x: Tensor, reps: readonly number[]): Tensor => x.repeat(reps);
+/** NumPy's tile. @example tile(tensor([1, 2]), [2]).toArray(); // [1, 2, 1, 2] */
+export const tile = (x: Tensor, reps: readonly number[]): Tensor => x.tile(reps);
+/** Circular shift. @example roll(tensor([[1, 2], [3, 4]]), 1, 0).toArray(); // [[3, 4], [1, 2]] */
+export const roll = (x: Tensor, shifts: number | readonly number[], dims?: number | readonly number[]): Tensor => x.roll(shifts, dims);
+/** `value` where mask is true. @example maskedFill(tensor([1, 2]), tensor([false, true]), -1).toArray(); // [1, -1] */
+export const maskedFill = (x: Tensor, mask: Tensor, value: number | Tensor): Tensor => x.maskedFill(mask, value);
+/** Entries where mask is true, 1-D. @example maskedSelect(tensor([[1, 2], [3, 4]]), tensor([true, false])).toArray(); // [1, 3] */
+export const maskedSelect = (x: Tensor, mask: Tensor): Tensor => x.maskedSelect(mask);
+/**
+ * Non-zero positions: int32 [count, ndim], or one index tensor per dim with `asTuple`.
+ * @example nonzero(tensor([[0, 1], [2, 0]]), { asTuple: true })[1].toArray(); // [1, 0]
+ */
+export const nonzero = Ops.nonzero;
+/** @example isnan(tensor([NaN, 0])).toArray(); // [true, false] */
+export const isnan = (x: Tensor): Tensor => x.isnan();
+/** @example isinf(tensor([-Infinity, 0])).toArray(); // [true, false] */
+export const isinf = (x: Tensor): Tensor => x.isinf();
+/** @example isfinite(tensor([-Infinity, 0])).toArray(); // [false, true] */
+export const isfinite = (x: Tensor): Tensor => x.isfinite();
+/** @example nanToNum(tensor([NaN, -Infinity]), 1, undefined, -5).toArray(); // [1, -5] */
+export const nanToNum = (x: Tensor, nan = 0, posinf?: number, neginf?: number): Tensor => x.nanToNum(nan, posinf, neginf);
+/** A copy with its own storage (differentiable). @example clone(tensor([1, 2])).toArray(); // [1, 2] */
+export const clone = (x: Tensor): Tensor => x.clone();
+/**
+ * Einstein summation (torch.einsum).
+ * @example einsum('ij,jk->ik', ones([2, 3]), ones([3, 2])).toArray(); // [[3, 3], [3, 3]]
+ * @example einsum('ii', tensor([[1, 2], [3, 4]])).item(); // 5
+ */
+export const einsum = Ops.einsum;
