@@ -246,11 +246,21 @@ export class Tensor {
   step(): Tensor { return this.gt(0).to(isFloat(this.dtype) ? this.dtype : 'float32'); }
   square(): Tensor { return this.mul(this); }
   reciprocal(): Tensor { return this._lift(1).div(this); }
-  /** Limits values to [min, max]; either bound may be omitted. */
+  /**
+   * Limits values to [min, max]; either bound may be omitted. NaN stays NaN. The gradient is
+   * PyTorch's: all of it where min <= x <= max (bounds included), none outside and none at NaN.
+   */
   clamp(min?: number | null, max?: number | null): Tensor {
+    const lo = min ?? null, hi = max ?? null;
     let r: Tensor = this;
-    if (min !== undefined && min !== null) r = r.maximum(min);
-    if (max !== undefined && max !== null) r = r.minimum(max);
+    if (lo !== null) r = r.maximum(lo);
+    if (hi !== null) r = r.minimum(hi);
+    // maximum/minimum alone would give half at a bound and all of it at NaN; only worth the two
+    // selections when a gradient or tangent can flow
+    if (r === this || !(this.requiresGrad || this._tangents?.size)) return r;
+    const y = r.detach();
+    if (lo !== null) r = this.where(this.ge(lo), y);
+    if (hi !== null) r = (lo !== null ? r : this).where(this.le(hi), y);
     return r;
   }
 
