@@ -277,7 +277,14 @@ export class Tensor {
   }
 
   // ---- dtype ---------------------------------------------------------------------------------
-  /** Casts to a dtype (a no-op when it already has it). */
+  /**
+   * Casts to a dtype (a no-op when it already has it). Float to int32 truncates toward zero; NaN,
+   * ±Infinity and values outside int32's range give -2147483648, as PyTorch on x86-64 (C++ leaves
+   * them undefined). To bool, NaN is true.
+   *
+   * @example
+   * tensor([2.7, -2.7, NaN]).to('int32'); // tensor([2, -2, -2147483648], dtype=int32)
+   */
   to(dtype: DType): Tensor { return dtype === this.dtype ? this : this._p('cast', [], { dtype }); }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }
