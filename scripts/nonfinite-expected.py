@@ -124,6 +124,10 @@ case('logsumexp', [S], lambda x: torch.logsumexp(x, 1))
 case('clamp', [F_([nan, inf, -inf, -1.0, 0.5, 0.0, 3.0])], lambda x: torch.clamp(x, -1, 0.5))
 case('clamp min only', [F_([nan, -inf, 0.0, 2.0])], lambda x: torch.clamp(x, min=0))
 case('leakyRelu', [U], lambda x: F.leaky_relu(x, 0.1))
+case('elu', [U], F.elu)
+case('softplus', [U], F.softplus)
+case('gelu', [U], F.gelu)
+case('gelu tanh', [U], lambda x: F.gelu(x, approximate='tanh'))
 
 
 def enc(v):

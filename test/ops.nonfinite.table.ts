@@ -99,4 +99,9 @@ export const NONFINITE: Record<string, NonFiniteCase> = {
   clamp: { prims: ['maximum', 'minimum', 'where'], f: (x) => x.clamp(-1, 0.5) },
   'clamp min only': { prims: ['maximum', 'where'], f: (x) => x.clamp(0) },
   leakyRelu: { prims: ['gt', 'where'], f: (x) => st.nn.functional.leakyRelu(x, 0.1) },
+  elu: { prims: ['le', 'where', 'exp'], f: (x) => st.nn.functional.elu(x) },
+  softplus: { prims: ['maximum', 'abs', 'exp', 'log'], f: (x) => st.nn.functional.softplus(x) },
+  // gelu(-inf) = -inf·0 = NaN in PyTorch too
+  gelu: { prims: ['abs', 'exp', 'sign', 'mul'], f: (x) => st.nn.functional.gelu(x) },
+  'gelu tanh': { prims: ['tanh', 'mul'], f: (x) => st.nn.functional.gelu(x, 'tanh') },
 };
