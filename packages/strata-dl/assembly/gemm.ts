@@ -407,7 +407,7 @@ function setupConv(d: usize, K: i32, ws: usize): void {
 /**
  * The epilogue of a convolution's product, on a block of C while it is still in cache: each row
  * (a filter) plus its bias (when `bias` is not 0), then ReLU as the relu kernel computes it
- * (0 < v ? v : 0, so NaN gives 0).
+ * (v < 0 ? 0 : v, so NaN stays NaN, as torch.relu).
  */
 function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool): void {
   const zero = f32x4.splat(0);
@@ -420,14 +420,14 @@ function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: b
       const p = row + (<usize>j << 2);
       let v = v128.load(p);
       if (bias != 0) v = f32x4.add(v, bv);
-      if (relu) v = f32x4.pmax(zero, v);
+      if (relu) v = f32x4.pmax(v, zero);
       v128.store(p, v);
     }
     for (; j < cols; j++) {
       const p = row + (<usize>j << 2);
       let v = load<f32>(p);
       if (bias != 0) v += b;
-      if (relu) v = 0 < v ? v : 0;
+      if (relu) v = v < 0 ? 0 : v;
       store<f32>(p, v);
     }
   }

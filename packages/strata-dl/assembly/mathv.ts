@@ -69,15 +69,16 @@
 @inline export function tanhv(x: v128): v128 {
   const ax = f32x4.abs(x);
   const e = expv(f32x4.add(ax, ax));
-  let big = f32x4.sub(S(1), f32x4.div(S(2), f32x4.add(e, S(1))));
-  big = v128.bitselect(x, big, i32x4.splat(0x80000000));
-  const z = f32x4.mul(x, x);
+  const big = f32x4.sub(S(1), f32x4.div(S(2), f32x4.add(e, S(1))));
+  const z = f32x4.mul(ax, ax);
   let p = fma(S(-5.70498872745e-3), z, S(2.06390887954e-2));
   p = fma(p, z, S(-5.37397155531e-2));
   p = fma(p, z, S(1.33314422036e-1));
   p = fma(p, z, S(-3.33332819422e-1));
-  const small = fma(f32x4.mul(p, z), x, x);
-  return v128.bitselect(big, small, f32x4.ge(ax, S(0.625)));
+  const small = fma(f32x4.mul(p, z), ax, ax);
+  // tanh(|x|), then x's sign bit: tanh is odd, and so tanh(-0) = -0 (the sum above gives +0 for
+  // either zero, p·z·x + x adding a +0 to -0)
+  return v128.bitselect(x, v128.bitselect(big, small, f32x4.ge(ax, S(0.625))), i32x4.splat(0x80000000));
 }
 
 // @ts-ignore: decorator

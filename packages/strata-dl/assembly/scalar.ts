@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 // Scalar helpers whose edge cases follow JavaScript's Math (the js reference backend), not C's.
 
-/** Math.pow semantics: pow(x, NaN) and pow(±1, ±Infinity) are NaN (C's powf returns 1). */
+/**
+ * C's powf (PyTorch's): pow(1, y) = 1 and pow(-1, ±Infinity) = 1 for every y, NaN included (Math.pow
+ * gives NaN there); pow(x, ±0) = 1 for every x, NaN included. The js reference's powC is the same.
+ */
 export function powf(x: f32, y: f32): f32 {
-  if (y != y) return NaN;
-  if (abs<f32>(x) == 1 && abs<f32>(y) == Infinity) return NaN;
+  if (x == 1 || (x == -1 && abs<f32>(y) == Infinity)) return 1;
   return NativeMathf.pow(x, y);
 }
 

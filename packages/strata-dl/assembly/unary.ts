@@ -12,8 +12,10 @@ import { expv, logv, tanhv, sigmoidv } from './mathv';
     case 3: return f32x4.sqrt(x);
     case 6: return tanhv(x);
     case 7: return sigmoidv(x);
-    // relu: pmax(0, x) = 0 < x ? x : 0, so NaN gives 0 like the reference (x > 0 ? x : 0)
-    case 8: return f32x4.pmax(f32x4.splat(0), x);
+    // relu: pmax(x, 0) = x < 0 ? 0 : x, the reference's: NaN passes through and -0 stays -0
+    // (torch.relu). One instruction, as pmax(0, x) (which gave 0 for NaN) was; f32x4.max(x, 0)
+    // would propagate NaN too but costs several on x86 and turns -0 into +0.
+    case 8: return f32x4.pmax(x, f32x4.splat(0));
     case 9: return f32x4.abs(x);
     case 10: {
       const one = f32x4.splat(1);

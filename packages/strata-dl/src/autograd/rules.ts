@@ -38,21 +38,34 @@ const windowOf = ({ kernel, stride, padding, dilation }: WindowAttrs): WindowAtt
 const none = (ins: readonly Tensor[]): Grads => ins.map(() => null);
 const u = (f: (g: Tensor, x: Tensor, out: Tensor) => Tensor): VjpRule<Prim> => (g, [x], out) => [f(g, x, out)];
 const tu = (f: (t: Tensor, x: Tensor, out: Tensor) => Tensor): JvpRule<Prim> => ([t], [x], out) => (t ? f(t, x, out) : null);
-/** 1 where a > b, 0.5 at ties, 0 elsewhere: the share of maximum's gradient that goes to `a`. */
-const share = (a: Tensor, b: Tensor): Tensor => a.gt(b).add(a.eq(b).mul(0.5)).to(a.dtype);
+/**
+ * The share of maximum's gradient that goes to `a`: 0 where a < b, 0.5 at ties, 1 elsewhere, NaN
+ * included (PyTorch's maximum backward: where(a == b, g/2, g) with 0 where a < b, so a NaN on
+ * either side passes all of g to both inputs).
+ */
+const share = (a: Tensor, b: Tensor): Tensor => a.lt(b).add(a.eq(b).mul(0.5)).to(a.dtype).neg().add(1);
+/**
+ * Where max/min took its value, each position's share: the ties split it evenly, and where the
+ * result is NaN the NaN inputs split it (PyTorch's evenly_distribute_backward, torch.max(x)'s rule;
+ * x == out alone would match nothing there and give 0/0).
+ */
 const extremumMask = (x: Tensor, out: Tensor): Tensor => {
-  const mask = x.eq(out).to(x.dtype);
+  const mask = x.eq(out).to(x.dtype).add(x.ne(x).to(x.dtype).mul(out.ne(out)));
   return mask.div(mask._p('sum', [], { axes: out.shape.flatMap((d, i) => (d === 1 && x.shape[i] !== 1 ? [i] : [])) }));
 };
 /** [N, C, H, W] as [N, C, H·W]: pooling's positions index these planes. */
 const planes = (t: Tensor): Tensor => t._p('reshape', [], { shape: [t.shape[0], t.shape[1], t.shape[2] * t.shape[3]] });
 /** Where pooling `x` took each value: poolIndex's positions as [N, C, OH·OW]. */
 const poolPositions = (x: Tensor, attrs: PrimAttrs['pool']): Tensor => planes(x._p('poolIndex', [], attrs));
-const powDb = (g: Tensor, a: Tensor, out: Tensor): Tensor => {
-  // NOTE: d(a^b)/db = a^b·log a is undefined for a <= 0; where a == 0 we use 0 (PyTorch does too).
-  const safeLog = a.onesLike().where(a.eq(0), a).log();
-  return g.mul(out).mul(safeLog);
+const powDb = (g: Tensor, a: Tensor, b: Tensor, out: Tensor): Tensor => {
+  // d(a^b)/db = a^b·log a; where a == 0 and b >= 0 it is 0 (PyTorch's pow_backward_exponent), so
+  // log(0) = -∞ is kept out of 0·(-∞); for b < 0 it stays a^b·log a = ∞·(-∞) = -∞, as PyTorch.
+  // log(1) = 0 stands in there; out is 0 or 1, so the product is 0
+  const zero = a.eq(0).to(a.dtype).mul(b.ge(0)).to('bool');
+  return g.mul(out).mul(a.onesLike().where(zero, a).log());
 };
+/** d(a^b)/da = b·a^(b-1), and 0 where b == 0 (PyTorch's pow_backward_self: NaN·0 for a = 0 or NaN). */
+const powDa = (g: Tensor, a: Tensor, b: Tensor): Tensor => g.mul(b.mul(a.pow(b.sub(1))).where(b.ne(0), 0));
 
 export const VJP: { [P in Prim]: VjpRule<P> } = {
   neg: u((g) => g.neg()),
@@ -72,8 +85,8 @@ export const VJP: { [P in Prim]: VjpRule<P> } = {
   mul: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g.mul(b), a.shape) : null, n[1] ? sumTo(g.mul(a), b.shape) : null],
   div: (g, [a, b], out, _at, n) => [n[0] ? sumTo(g.div(b), a.shape) : null, n[1] ? sumTo(g.mul(out).div(b).neg(), b.shape) : null],
   pow: (g, [a, b], out, _at, n) => [
-    n[0] ? sumTo(g.mul(b).mul(a.pow(b.sub(1))), a.shape) : null,
-    n[1] ? sumTo(powDb(g, a, out), b.shape) : null,
+    n[0] ? sumTo(powDa(g, a, b), a.shape) : null,
+    n[1] ? sumTo(powDb(g, a, b, out), b.shape) : null,
   ],
   maximum: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g.mul(share(a, b)), a.shape) : null, n[1] ? sumTo(g.mul(share(b, a)), b.shape) : null],
   minimum: (g, [a, b], _o, _at, n) => [n[0] ? sumTo(g.mul(share(b, a)), a.shape) : null, n[1] ? sumTo(g.mul(share(a, b)), b.shape) : null],
@@ -180,7 +193,7 @@ export const JVP: { [P in Prim]: JvpRule<P> } = {
   sub: tb((ta, tbb) => plus(ta, tbb && tbb.neg())),
   mul: tb((ta, tbb, a, b) => plus(ta && ta.mul(b), tbb && tbb.mul(a))),
   div: tb((ta, tbb, _a, b, out) => plus(ta && ta.div(b), tbb && tbb.mul(out).div(b).neg())),
-  pow: tb((ta, tbb, a, b, out) => plus(ta && ta.mul(b).mul(a.pow(b.sub(1))), tbb && powDb(tbb, a, out))),
+  pow: tb((ta, tbb, a, b, out) => plus(ta && powDa(ta, a, b), tbb && powDb(tbb, a, b, out))),
   maximum: tb((ta, tbb, a, b) => plus(ta && ta.mul(share(a, b)), tbb && tbb.mul(share(b, a)))),
   minimum: tb((ta, tbb, a, b) => plus(ta && ta.mul(share(b, a)), tbb && tbb.mul(share(a, b)))),
   reluGrad: tb((ta, _tb, _a, b) => (ta ? ta._p('reluGrad', [b], {}) : null)),

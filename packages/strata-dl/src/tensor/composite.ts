@@ -26,8 +26,16 @@ export function logsumexp(x: Tensor, axis: number | number[] | undefined, keepdi
   return keepdim ? r : r.squeeze(axes);
 }
 
+/**
+ * x - max - log Σ exp(x - max), with the max itself as the shift, not logsumexp's (which replaces
+ * an infinite max by 0): PyTorch's log_softmax, whose non-finite rows are NaN: a row holding NaN or
+ * +∞ (∞ - ∞), and a row of only -∞; a -∞ among finite values gives -∞ (probability 0).
+ */
 export function logSoftmax(x: Tensor, axis: number): Tensor {
-  return x.sub(logsumexp(x, axis, true));
+  const ax = normAxis('logSoftmax', axis, x.ndim);
+  // The shift is a constant for differentiation: the result's gradient does not depend on it.
+  const d = x.sub(x.max([ax], true).detach());
+  return d.sub(d.exp().sum([ax], true).log());
 }
 
 export function softmax(x: Tensor, axis: number): Tensor {

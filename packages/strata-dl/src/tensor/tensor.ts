@@ -248,11 +248,21 @@ export class Tensor {
   step(): Tensor { return this.gt(0).to(isFloat(this.dtype) ? this.dtype : 'float32'); }
   square(): Tensor { return this.mul(this); }
   reciprocal(): Tensor { return this._lift(1).div(this); }
-  /** Limits values to [min, max]; either bound may be omitted. */
+  /**
+   * Limits values to [min, max]; either bound may be omitted. NaN stays NaN. The gradient is
+   * PyTorch's: all of it where min <= x <= max (bounds included), none outside and none at NaN.
+   */
   clamp(min?: number | null, max?: number | null): Tensor {
+    const lo = min ?? null, hi = max ?? null;
     let r: Tensor = this;
-    if (min !== undefined && min !== null) r = r.maximum(min);
-    if (max !== undefined && max !== null) r = r.minimum(max);
+    if (lo !== null) r = r.maximum(lo);
+    if (hi !== null) r = r.minimum(hi);
+    // maximum/minimum alone would give half at a bound and all of it at NaN; only worth the two
+    // selections when a gradient or tangent can flow
+    if (r === this || !(this.requiresGrad || this._tangents?.size)) return r;
+    const y = r.detach();
+    if (lo !== null) r = this.where(this.ge(lo), y);
+    if (hi !== null) r = (lo !== null ? r : this).where(this.le(hi), y);
     return r;
   }
 
@@ -269,7 +279,14 @@ export class Tensor {
   }
 
   // ---- dtype ---------------------------------------------------------------------------------
-  /** Casts to a dtype (a no-op when it already has it). */
+  /**
+   * Casts to a dtype (a no-op when it already has it). Float to int32 truncates toward zero; NaN,
+   * ±Infinity and values outside int32's range give -2147483648, as PyTorch on x86-64 (C++ leaves
+   * them undefined). To bool, NaN is true.
+   *
+   * @example
+   * tensor([2.7, -2.7, NaN]).to('int32'); // tensor([2, -2, -2147483648], dtype=int32)
+   */
   to(dtype: DType): Tensor { return dtype === this.dtype ? this : this._p('cast', [], { dtype }); }
   float(): Tensor { return this.to('float32'); }
   double(): Tensor { return this.to('float64'); }

@@ -4,9 +4,16 @@ import type { Kernel, View } from '../../backend/backend.js';
 import type { BinaryPrim, ComparePrim, UnaryPrim } from '../../ir/prims.js';
 import { arr } from './buf.js';
 import { forEachOffset } from './iter.js';
+import { floatsToInt32 } from '../../core/cast.js';
 
 type F1 = (x: number) => number;
 type F2 = (a: number, b: number) => number;
+
+/**
+ * C's pow (PyTorch's): pow(1, y) = 1 and pow(-1, ±∞) = 1 for every y, NaN included, where
+ * Math.pow gives NaN; everything else (pow(x, 0) = 1 for NaN x too) is Math.pow's.
+ */
+export const powC: F2 = (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b));
 
 const sigmoid: F1 = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
@@ -19,8 +26,10 @@ export const UNARY_FNS: Record<UnaryPrim, F1> = {
   cos: Math.cos,
   tanh: Math.tanh,
   sigmoid,
-  relu: (x) => (x > 0 ? x : 0),
+  // x < 0 ? 0 : x, not x > 0 ? x : 0: NaN passes through and -0 stays -0, as torch.relu
+  relu: (x) => (x < 0 ? 0 : x),
   abs: Math.abs,
+  // sign(NaN) = 0, as torch.sign (pytorch/pytorch#41245: NumPy gives NaN, PyTorch keeps 0)
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
 };
 
@@ -29,7 +38,7 @@ export const BINARY_FNS: Record<BinaryPrim | ComparePrim, F2> = {
   sub: (a, b) => a - b,
   mul: (a, b) => a * b,
   div: (a, b) => a / b,
-  pow: Math.pow,
+  pow: powC,
   // NOTE: NaN propagates through maximum/minimum as in PyTorch (Math.max does so too).
   maximum: Math.max,
   minimum: Math.min,
@@ -90,6 +99,6 @@ export const castKernel: Kernel<'cast'> = (out, [x], { dtype }) => {
   const o = arr(out);
   const a = arr(x);
   if (dtype === 'bool') for (let i = 0; i < o.length; i++) o[i] = a[i] !== 0 ? 1 : 0;
-  else if (dtype === 'int32') for (let i = 0; i < o.length; i++) o[i] = Math.trunc(a[i]);
+  else if (dtype === 'int32') floatsToInt32(a, o);
   else o.set(a);
 };

@@ -35,8 +35,8 @@ export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB, su
     for (let i = 0; i < m; i++) {
       row.fill(0);
       for (let p = 0; p < k; p++) {
+        // no skipping of av = 0: 0·inf and 0·NaN are NaN, as in PyTorch's (BLAS) product
         const av = a[oa + i * ai + p * ap];
-        if (av === 0) continue;
         const base = ob + p * bp;
         for (let j = 0; j < n; j++) row[j] += av * b[base + j * bj];
       }

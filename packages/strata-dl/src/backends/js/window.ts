@@ -103,7 +103,7 @@ function forEachExtremum(src: ArrayLike<number>, shape: readonly number[], attrs
 /**
  * conv = w·unfold(x) per image: the columns are made in a temporary array (double precision, so a
  * float32 result is rounded once, like the other js products), then multiplied; then the bias per
- * channel and ReLU (x > 0 ? x : 0, as the relu kernel), each on the rounded values, as separate ops would.
+ * channel and ReLU (x < 0 ? 0 : x, as the relu kernel: NaN stays NaN), each on the rounded values, as separate ops would.
  */
 export const convKernel: Kernel<'conv'> = (out, [x, wt, bias], attrs) => {
   const o = arr(out), src = arr(x), wv = arr(wt), bv = bias ? arr(bias) : null;
@@ -127,7 +127,7 @@ export const convKernel: Kernel<'conv'> = (out, [x, wt, bias], attrs) => {
       if (!bv && !attrs.relu) continue;
       for (let l = 0; l < L; l++) {
         const v = bv ? round(o[at + l] + bv[oc]) : o[at + l];
-        o[at + l] = attrs.relu ? (v > 0 ? v : 0) : v;
+        o[at + l] = attrs.relu ? (v < 0 ? 0 : v) : v;
       }
     }
   }

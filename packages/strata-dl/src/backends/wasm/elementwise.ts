@@ -5,6 +5,7 @@ import { BINARY, COMPARE, UNARY, type BinaryPrim, type ComparePrim, type UnaryPr
 import type { Ctx } from './context.js';
 import { MAX_RANK, coalesce } from './nd.js';
 import { TASK } from './runtime.js';
+import { floatsToInt32 } from '../../core/cast.js';
 
 /** Elements per thread below which an elementwise op stays on the calling thread. */
 const PAR_MIN = 1 << 15;
@@ -113,8 +114,9 @@ export function castKernel(ctx: Ctx): Kernel<'cast'> {
       for (let i = 0; i < n; i++) dst[i] = src[i] !== 0 ? 1 : 0;
       return;
     }
-    // TypedArray.set converts like the reference kernel: ToInt32 truncates toward zero for int32
-    // (as Math.trunc then the store does), float64 -> float32 rounds, bool reads as 0/1.
-    dst.set(src);
+    // float -> int32 as the reference (NaN, ±Infinity and out-of-range values give -2147483648);
+    // otherwise TypedArray.set converts like it: float64 -> float32 rounds, bool reads as 0/1.
+    if (out.dtype === 'int32' && (x.dtype === 'float32' || x.dtype === 'float64')) floatsToInt32(src, dst);
+    else dst.set(src);
   };
 }

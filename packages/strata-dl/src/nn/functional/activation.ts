@@ -7,9 +7,13 @@ export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return x.where(x.gt(0), x.mul(negativeSlope));
 }
 
-/** x for x > 0, α·(eˣ − 1) otherwise. The exp sees min(x, 0) so large inputs cannot overflow. */
+/**
+ * α·(eˣ − 1) for x <= 0, x otherwise (NaN included, whose gradient passes, and the gradient at 0 is
+ * α: PyTorch's elu_backward tests x <= 0). The exp sees 0 for x > 0 so large inputs cannot overflow.
+ */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return x.where(x.gt(0), x.minimum(0).exp().sub(1).mul(alpha));
+  const neg = x.le(0);
+  return x.where(neg, 0).exp().sub(1).mul(alpha).where(neg, x);
 }
 
 /** log(1 + eˣ), computed as max(x, 0) + log(1 + e^−|x|) so it never overflows. */

@@ -1,0 +1,172 @@
+# SPDX-License-Identifier: MIT
+# PyTorch's answers for the non-finite op table (test/ops.nonfinite.table.ts): for each case, the
+# inputs, torch's forward value and the gradients of every float input for the upstream gradient
+# 1, 2, 3, ... (in float64). Writes test/ops.nonfinite.expected.json, which the tests read; the
+# table itself only says which Strata function each case runs. Rerun after changing a case:
+#   /usr/bin/python3 scripts/nonfinite-expected.py   (Debian's python3-torch; 1.13 made the file)
+# Non-finite numbers are written as the strings "nan", "inf", "-inf", and negative zero as "-0".
+import json
+import math
+import os
+
+import torch
+import torch.nn.functional as F
+
+torch.set_default_dtype(torch.float64)
+nan, inf = math.nan, math.inf
+CASES = {}
+
+
+def case(name, inputs, fn, grad=True):
+    """inputs: list of (values, shape, kind) with kind 'float' | 'int32' | 'bool'."""
+    CASES[name] = (inputs, fn, grad)
+
+
+def F_(values, shape=None):
+    return (values, shape or [len(values)], 'float')
+
+
+def I_(values, shape=None):
+    return (values, shape or [len(values)], 'int32')
+
+
+def B_(values, shape=None):
+    return (values, shape or [len(values)], 'bool')
+
+
+U = F_([nan, inf, -inf, -0.0, 0.0, -1.5, 2.0])
+for op in ['neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'abs']:
+    case(op, [U], getattr(torch, op))
+case('sign', [U], torch.sign, grad=False)  # sign(NaN) = 0 in PyTorch (pytorch/pytorch#41245)
+
+A = F_([nan, 1.0, nan, inf, inf, -inf, 0.0, 1.0, -1.0, 1.0, 0.0, 2.0])
+B = F_([1.0, nan, nan, inf, -inf, -inf, inf, 0.0, 0.0, -0.0, 0.0, -inf])
+for op in ['add', 'sub', 'mul', 'div', 'maximum', 'minimum']:
+    case(op, [A, B], getattr(torch, op))
+case('add broadcast', [F_([nan, inf, 1.0], [3, 1]), F_([-inf, 2.0])], torch.add)
+case('pow', [F_([0.0, 0.0, 0.0, nan, 1.0, -1.0, 2.0, -2.0, 0.0, inf, 1.0, -1.0, -inf, 0.5, nan]),
+             F_([0.0, -1.0, 2.0, 0.0, nan, 0.5, inf, 2.0, -0.5, 0.0, inf, -inf, -1.0, -inf, 1.0])], torch.pow)
+case('reluGrad', [F_([1.0, 2.0, 3.0, nan, inf, 6.0, 7.0]), F_([nan, -0.0, 0.0, -1.0, -inf, inf, 1.0])],
+     lambda g, y: torch.ops.aten.threshold_backward(g, y, 0))
+CA = F_([nan, nan, 1.0, inf, -inf, inf, 0.0, -inf])
+CB = F_([nan, 1.0, nan, inf, -inf, -inf, -0.0, 1.0])
+for op in ['eq', 'ne', 'lt', 'le', 'gt', 'ge']:
+    case(op, [CA, CB], getattr(torch, op), grad=False)
+case('where', [B_([1, 0, 1, 0]), F_([nan, nan, inf, 1.0]), F_([inf, -inf, nan, nan])], torch.where)
+case('cast float→int32', [F_([nan, inf, -inf, 3e9, -3e9, 2.7, -2.7, -0.0, 2147483520.0])], lambda x: x.to(torch.int32), grad=False)
+case('cast float→bool', [F_([nan, inf, -inf, -0.0, 0.0, 1e-30])], lambda x: x.to(torch.bool), grad=False)
+case('cast float→float32→float', [F_([nan, inf, -inf, -0.0, 1e39, -1e39])], lambda x: x.to(torch.float32).to(torch.float64))
+R = F_([inf, 1.0, 2.0, 0.0, inf, -inf, 0.0, 1.0, nan, 1.0, 2.0, 3.0, -inf, -inf, 1.0, 0.0], [4, 4])
+case('sum axis 1', [R], lambda x: x.sum(1))
+case('sum all', [F_([inf, 1.0, -0.0])], lambda x: x.sum())
+case('mean axis 1', [R], lambda x: x.mean(1))
+M = F_([1.0, nan, 3.0, nan, 1.0, inf, inf, -inf, -inf, -inf, -inf, -inf, nan, nan, nan, nan, 2.0, -inf, 5.0, inf], [5, 4])
+
+
+def per_row(f):
+    # torch.max(x) (all elements) splits the gradient evenly among the NaNs when the result is NaN
+    # (evenly_distribute_backward); torch.amax(x, 1) would make the whole row's gradient NaN and
+    # torch.max(x, 1).values would send it to the first NaN. Strata's max follows torch.max(x)
+    # row by row.
+    return lambda x: torch.stack([f(r) for r in x.unbind(0)])
+
+
+case('max axis 1', [M], per_row(torch.max))
+case('min axis 1', [M], per_row(torch.min))
+case('max all, two NaNs', [F_([1.0, nan, 3.0, nan])], torch.max)
+case('argmax axis 1', [M], lambda x: x.argmax(1), grad=False)
+case('argmin axis 1', [M], lambda x: x.argmin(1), grad=False)
+X = F_([nan, 1.0, inf, -inf, 2.0, -0.0], [2, 3])
+case('reshape', [X], lambda x: x.reshape(3, 2))
+case('permute', [X], lambda x: x.permute(1, 0))
+case('expand', [F_([nan, inf], [2, 1])], lambda x: x.expand(2, 3))
+case('slice', [X], lambda x: x[:, 1:])
+case('pad with NaN', [X], lambda x: F.pad(x, (1, 0), value=nan))
+case('pad with -inf', [X], lambda x: F.pad(x, (0, 1), value=-inf))
+case('flip', [X], lambda x: x.flip(1))
+case('concat', [X, F_([inf, nan], [2, 1])], lambda a, b: torch.cat([a, b], 1))
+case('gather', [X, I_([2, 0, 1, 1], [2, 2])], lambda x, i: x.gather(1, i))
+case('scatterAdd', [F_([0.0, 1.0, nan, 0.0], [2, 2]), I_([0, 0, 1, 1], [2, 2]), F_([inf, -inf, 1.0, inf], [2, 2])],
+     lambda x, i, s: x.scatter_add(0, i, s))
+case('matmul', [F_([inf, 1.0, 0.0, 2.0, nan, 1.0], [2, 3]), F_([0.0, 1.0, 1.0, -inf, 2.0, 0.0], [3, 2])], torch.matmul)
+case('matmul 0·inf', [F_([0.0, 0.0, 1.0, 0.0], [2, 2]), F_([inf, 1.0, 1.0, 1.0], [2, 2])], torch.matmul)
+IMG = F_([1.0, nan, 5.0, 2.0, nan, 3.0, nan, 0.0, 4.0, 9.0, 9.0, 1.0, 0.0, -inf, 0.0, inf], [1, 1, 4, 4])
+case('unfold 2x2, padded', [IMG], lambda x: F.unfold(x, 2, padding=1))
+case('fold (inf + -inf overlap)', [F_([inf, 1.0, 0.0, 2.0, -inf, 1.0, nan, 0.0, 1.0, 0.0, 0.0, 1.0, 2.0, 0.0, 1.0, 1.0], [1, 4, 4])],
+     lambda c: F.fold(c, (3, 3), 2))
+
+
+def pool_index(mode):
+    def f(x):
+        _, idx = F.max_pool2d(x if mode == 'max' else -x, 2, 1, return_indices=True)
+        return idx
+    return f
+
+
+def pool(mode):
+    return lambda x: F.max_pool2d(x, 2, 1) if mode == 'max' else -F.max_pool2d(-x, 2, 1)
+
+
+for mode in ['max', 'min']:
+    case(f'poolIndex {mode} (the last NaN wins)', [IMG], pool_index(mode), grad=False)
+    case(f'pool {mode}', [IMG], pool(mode))
+case('maxPool2d padded', [IMG], lambda x: F.max_pool2d(x, 2, 2, padding=1))
+W = F_([1.0, -1.0, 0.5, 2.0, -1.0, 0.0, 1.0, 1.0], [2, 1, 2, 2])
+CIMG = F_([1.0, nan, 0.0, -2.0, 1.0, 0.5, -1.0, 2.0, 3.0], [1, 1, 3, 3])
+case('conv', [CIMG, W], lambda x, w: F.conv2d(x, w).reshape(1, 2, 4))
+case('conv + bias + ReLU', [CIMG, W, F_([-100.0, 0.5])], lambda x, w, b: torch.relu(F.conv2d(x, w, b)).reshape(1, 2, 4))
+case('conv with inf', [F_([1.0, inf, 0.0, -2.0, 1.0, 0.5, -1.0, 2.0, 3.0], [1, 1, 3, 3]), W], lambda x, w: F.conv2d(x, w).reshape(1, 2, 4))
+# composites
+S = F_([1.0, nan, 3.0, 1.0, inf, 2.0, 1.0, -inf, 2.0, -inf, -inf, -inf, inf, inf, 0.0, 1000.0, 0.0, -1000.0], [6, 3])
+case('softmax', [S], lambda x: torch.softmax(x, 1))
+case('logSoftmax', [S], lambda x: torch.log_softmax(x, 1))
+case('logsumexp', [S], lambda x: torch.logsumexp(x, 1))
+case('clamp', [F_([nan, inf, -inf, -1.0, 0.5, 0.0, 3.0])], lambda x: torch.clamp(x, -1, 0.5))
+case('clamp min only', [F_([nan, -inf, 0.0, 2.0])], lambda x: torch.clamp(x, min=0))
+case('leakyRelu', [U], lambda x: F.leaky_relu(x, 0.1))
+case('elu', [U], F.elu)
+case('softplus', [U], F.softplus)
+case('gelu', [U], F.gelu)
+case('gelu tanh', [U], lambda x: F.gelu(x, approximate='tanh'))
+
+
+def enc(v):
+    if math.isnan(v):
+        return 'nan'
+    if math.isinf(v):
+        return 'inf' if v > 0 else '-inf'
+    if v == 0 and math.copysign(1, v) < 0:
+        return '-0'
+    return v
+
+
+def flat(t):
+    return [enc(float(v)) for v in t.detach().reshape(-1).tolist()]
+
+
+out = {'torch': torch.__version__, 'cases': {}}
+for name, (inputs, fn, grad) in CASES.items():
+    ts = []
+    for values, shape, kind in inputs:
+        dt = {'float': torch.float64, 'int32': torch.int64, 'bool': torch.bool}[kind]
+        t = torch.tensor(values, dtype=dt).reshape(shape)
+        if kind == 'float' and grad:
+            t.requires_grad_(True)
+        ts.append(t)
+    y = fn(*ts)
+    entry = {
+        'inputs': [{'values': [enc(float(v)) for v in values], 'shape': shape, 'kind': kind} for values, shape, kind in inputs],
+        'shape': list(y.shape),
+        'values': flat(y.to(torch.float64)),
+    }
+    if grad:
+        up = torch.arange(1, y.numel() + 1, dtype=torch.float64).reshape(y.shape)
+        y.backward(up)
+        entry['grads'] = [flat(t.grad) if t.grad is not None else None for t in ts if t.dtype == torch.float64]
+    out['cases'][name] = entry
+
+path = os.path.join(os.path.dirname(__file__), '..', 'test', 'ops.nonfinite.expected.json')
+with open(path, 'w') as f:
+    json.dump(out, f, indent=None, separators=(',', ':'))
+    f.write('\n')
+print(f'wrote {len(CASES)} cases to {os.path.normpath(path)}')
