@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
-import type * as St from 'strata';
+import type * as St from 'strata-dl';
 import { NONFINITE } from './ops.nonfinite.table.js';
 
 type Num = number | 'nan' | 'inf' | '-inf' | '-0';

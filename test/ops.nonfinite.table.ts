@@ -15,7 +15,7 @@
 //   float→int32 of NaN, ±inf or out of range is -2147483648 (x86-64; C++ leaves it undefined)
 //   softmax/logSoftmax: a row holding NaN or +inf, or only -inf, is all NaN; -inf alone gives 0
 //   clamp(NaN) = NaN with gradient 0; at a bound the gradient is whole
-import * as st from 'strata';
+import * as st from 'strata-dl';
 
 type Prim = st.Prim;
 
@@ -65,8 +65,8 @@ export const NONFINITE: Record<string, NonFiniteCase> = {
   'sum axis 1': { prims: ['sum'], f: (x) => x.sum(1) },
   'sum all': { prims: ['sum'], f: (x) => x.sum() },
   'mean axis 1': { prims: ['sum', 'div'], f: (x) => x.mean(1) },
-  'max axis 1': { prims: ['max'], f: (x) => x.max(1) },
-  'min axis 1': { prims: ['min'], f: (x) => x.min(1) },
+  'max axis 1': { prims: ['max'], f: (x) => x.amax(1) },
+  'min axis 1': { prims: ['min'], f: (x) => x.amin(1) },
   'max all, two NaNs': { prims: ['max'], f: (x) => x.max() },
   'argmax axis 1': { prims: ['argmax'], f: (x) => x.argmax(1) },
   'argmin axis 1': { prims: ['argmin'], f: (x) => x.argmin(1) },
@@ -78,6 +78,9 @@ export const NONFINITE: Record<string, NonFiniteCase> = {
   'pad with NaN': { prims: ['pad'], f: (x) => x.pad([1, 0], NaN) },
   'pad with -inf': { prims: ['pad'], f: (x) => x.pad([0, 1], -Infinity) },
   flip: { prims: ['flip'], f: (x) => x.flip(1) },
+  'cumsum axis 1': { prims: ['cumsum'], f: (x) => x.cumsum(1) },
+  'cumprod axis 1': { prims: ['cumprod'], f: (x) => x.cumprod(1) },
+  'argsort axis 1': { prims: ['argsort'], f: (x) => x.argsort(1) },
   concat: { prims: ['concat'], f: (a, b) => st.cat([a, b], 1) },
   gather: { prims: ['gather'], f: (x, i) => x.gather(1, i) },
   scatterAdd: { prims: ['scatterAdd'], f: (x, i, s) => x.scatterAdd(0, i, s) },

@@ -5,10 +5,10 @@
 import assert from 'node:assert/strict';
 import { setFlagsFromString } from 'node:v8';
 import { test } from 'node:test';
-import type { WasmBackend } from 'strata';
+import type { WasmBackend } from 'strata-dl';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');
-const st = await import('strata');
+const st = await import('strata-dl');
 const { runTable } = await import('../ops.nonfinite.run.js');
 const relaxed = st.wasmFeatures().relaxedSimd && st.listBackends().includes('wasm');
 

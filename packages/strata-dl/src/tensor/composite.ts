@@ -34,7 +34,7 @@ export function logsumexp(x: Tensor, axis: number | number[] | undefined, keepdi
 export function logSoftmax(x: Tensor, axis: number): Tensor {
   const ax = normAxis('logSoftmax', axis, x.ndim);
   // The shift is a constant for differentiation: the result's gradient does not depend on it.
-  const d = x.sub(x.max([ax], true).detach());
+  const d = x.sub(x.amax([ax], true).detach());
   return d.sub(d.exp().sum([ax], true).log());
 }
 
