@@ -7,6 +7,8 @@
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
 import * as st from 'strata';
+import { buildCases } from './cases.js';
+import { run } from './helpers.js';
 
 const { nn, optim, train, io } = st;
 const F = nn.functional;
@@ -121,7 +123,7 @@ async function sameOnThreads(what: string, f: () => st.Tensor, counts = [2, 3, 4
 
 /**
  * Defines the tests on `backend`, which must be registered as 'wasm' (the tests create tensors
- * there by name). `light` runs the training tests on 1 and 2 threads only.
+ * there by name). `light` runs fewer thread counts (W2 training on 1 and 2 threads, the kernel cases on 1 and 3).
  */
 export function determinismTests(backend: st.WasmBackend, { light = false } = {}): void {
   wasm = backend;
@@ -192,6 +194,20 @@ export function determinismTests(backend: st.WasmBackend, { light = false } = {}
       const got = await fitRun(threads);
       assert.deepEqual(got.loss, want.loss, `epoch losses on ${threads} threads`);
       assertSameBits(got.bits, want.bits, `fit on ${threads} threads vs 1`);
+    }
+  });
+
+  test(`every kernel case of cases.ts gives the same bits on ${light ? '1 and 3' : '1, 2 and 3'} threads`, async () => {
+    const cases = buildCases(7);
+    const outputs = (): Uint8Array[] => cases.map((c) => {
+      const d = run(wasm, c.prim, c.inputs, c.attrs).data;
+      return new Uint8Array(d.buffer, d.byteOffset, d.byteLength).slice();
+    });
+    const want = await onThreads(1, outputs);
+    for (const threads of light ? [3] : [2, 3]) {
+      const got = await onThreads(threads, outputs);
+      const bad = cases.map((c, i) => (Buffer.compare(got[i], want[i]) === 0 ? null : c.name)).filter((x) => x !== null);
+      assert.deepEqual(bad, [], `cases whose bits differ on ${threads} threads from 1 thread`);
     }
   });
 
