@@ -108,6 +108,30 @@ async function fitRun(threads: number): Promise<{ bits: Snapshot; loss: number[]
   });
 }
 
+// ---- W4: a character LSTM (fused cells, the recurrent weight's gathered gradient) --------------
+
+/** 10 steps of W4's loop (bench/workloads/w4.ts: vocab 28, hidden 128, 16 steps, batch 32, SGD momentum). */
+async function lstmRun(threads: number): Promise<Snapshot> {
+  return onThreads(threads, () => {
+    const g = new st.Generator(4);
+    const lstm = new nn.LSTM(28, 128, { generator: g });
+    const head = new nn.Linear(128, 28, { generator: g });
+    const model = new nn.Sequential(lstm, head);
+    const ids = st.randint(0, 28, [17, 32], { generator: g });
+    const x = st.eye(28).indexSelect(0, ids.slice(0, 0, 16).reshape([-1])).reshape([16, 32, 28]);
+    const y = ids.slice(0, 1).reshape([-1]);
+    const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
+    for (let i = 0; i < 10; i++) {
+      st.scoped(() => {
+        opt.zeroGrad();
+        F.crossEntropy(head.forward(lstm.forward(x)).reshape([16 * 32, 28]), y).backward();
+        opt.step();
+      });
+    }
+    return snapshot(model, opt);
+  });
+}
+
 // ---- kernels one by one ----------------------------------------------------------------------
 
 /** The bits of `f()`'s result on each thread count in `counts`, compared with 1 thread's. */
@@ -195,6 +219,11 @@ export function determinismTests(backend: st.WasmBackend, { light = false } = {}
       assert.deepEqual(got.loss, want.loss, `epoch losses on ${threads} threads`);
       assertSameBits(got.bits, want.bits, `fit on ${threads} threads vs 1`);
     }
+  });
+
+  test(`W4 (LSTM) training is bit-identical on ${light ? '1 and 2' : '1, 2 and 3'} threads`, async () => {
+    const want = await lstmRun(1);
+    for (const threads of light ? [2] : [2, 3]) assertSameBits(await lstmRun(threads), want, `LSTM on ${threads} threads vs 1`);
   });
 
   test(`every kernel case of cases.ts gives the same bits on ${light ? '1 and 3' : '1, 2 and 3'} threads`, async () => {
