@@ -148,7 +148,7 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: 
   }
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
-  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? extra![1] : batch, m, n, k, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
+  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? extra?.[1] ?? 1 : batch, m, n, k, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
   rt.setDesc(29, epi);
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);
