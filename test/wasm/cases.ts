@@ -163,11 +163,12 @@ export function buildCases(seed = 1): Case[] {
       push(cases, { name: `matmul ${m}x${k}x${n} batch [${ba}]/[${bb}] tA=${transA} tB=${transB}`, prim: 'matmul', inputs: [a, b], attrs: { transA, transB }, tol: accum(k) });
     }
   }
-  // summed over the batch: per-thread partials (batch >= 2 per thread, small C), else items that
-  // accumulate over every matrix (split along N, or M when taller; C over SUM_PARTIAL_MAX); Aᵀ·B
-  // with both batched is one long GEMM; broadcast batches; K = 0
+  // summed over the batch: fixed chunks of the batch into partials (small C; 16 chunks, or 3 that
+  // threads split into blocks of C), else items that accumulate over every matrix (split along N,
+  // or M when taller; C over SUM_PARTIAL_MAX); Aᵀ·B with both batched is one long GEMM; broadcast
+  // batches; K = 0
   const mmSum: [number, number, number, number[], number[]][] = [
-    [16, 100, 150, [64], [64]], [6, 784, 25, [7], [7]], [64, 576, 288, [3], [3]], [300, 20, 17, [4], [4]], [520, 3, 520, [4], [4]], [530, 2, 500, [3], []],
+    [16, 100, 150, [64], [64]], [30, 3000, 40, [7], [7]], [6, 784, 25, [7], [7]], [64, 576, 288, [3], [3]], [300, 20, 17, [4], [4]], [520, 3, 520, [4], [4]], [530, 2, 500, [3], []],
     [5, 7, 9, [2, 3], [3]], [9, 13, 11, [], [6]], [7, 3, 5, [4], []], [4, 0, 3, [2], [2]], [1, 1, 1, [5], [5]],
   ];
   for (const [m, k, n, ba, bb] of mmSum) {

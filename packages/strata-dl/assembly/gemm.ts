@@ -462,16 +462,19 @@ function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: b
  * offsets of A and B, pairs of i32), 12 workspace base, 13 workspace bytes per thread,
  * 14 work counter (0 on entry), 15 block size along the split side (0: whole matrices), 16 mode:
  * 0 one product per matrix of the batch, 1 B is an image [C, H, W] read as a convolution's columns
- * (implicit GEMM; geometry in slots 17-28), 2 the batch's products summed into one C (items are
- * then blocks of C, each accumulating over the whole batch, so no two threads write one element),
- * 3 summed by matrices into per-share partials [slot 18, M, N] at slot 17 (the caller adds them up).
+ * (implicit GEMM; geometry in slots 17-28), 2 the batch's products summed, in slot 18 fixed chunks
+ * of the batch, into partials [chunks, M, N] at slot 17 (items are then blocks of one chunk's C, so
+ * no two threads write one element; the caller sums the partials, or slot 17 is C for one chunk).
  * In modes 0 and 1, slot 29 is a bias per row of C (0: none) and slot 30 1 for ReLU after it (the
  * epilogue, applied to each item's block of C as soon as it is computed).
  *
  * Work items are handed out through an atomic counter rather than split in fixed shares, so a
  * thread that the OS (or another process) slows down simply takes fewer of them. Items are whole
  * matrices of the batch when the batch is large, else blocks of columns (or rows, whichever side
- * is longer) of each matrix, in multiples of the micro-tile.
+ * is longer) of each matrix, in multiples of the micro-tile. Which thread takes an item, and how
+ * big the blocks are, never changes a bit of C: every element is computed by the same micro-kernel
+ * arithmetic in the same order (K blocks from kStep(K) alone, a batch's sum in batch order within
+ * fixed chunks), whatever the block (docs/determinism.md).
  */
 export function gemmTask(tid: i32, nt: i32, d: usize): void {
   const batch = load<i32>(d), M = load<i32>(d, 4), N = load<i32>(d, 8), K = load<i32>(d, 12);
@@ -487,25 +490,19 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   const splitN = N >= M;
   const total = splitN ? N : M;
   const perMatrix = block > 0 ? (total + block - 1) / block : 1;
-  if (mode == 3) {
-    // summed, shared out by matrix: this thread's matrices add into its own [M, N] partial (slot 17),
-    // which it zeroes if it got none; the caller sums the threads' partials into C
-    const part = load<usize>(d, 68) + <usize>tid * mnB;
-    let first = true;
-    for (let b = atomic.add<i32>(counter, 1); b < batch; b = atomic.add<i32>(counter, 1)) {
-      gemmCore(M, N, K, operand(A, table, b, 0), ars, acs, operand(B, table, b, 1), brs, bcs, part, N, ws, 0, first ? 0 : 1);
-      first = false;
-    }
-    if (first) memory.fill(part, 0, mnB);
-    // the pool may run fewer shares than partials were made for (slot 18): share 0 zeroes the rest
-    if (tid == 0) for (let t = nt; t < load<i32>(d, 72); t++) memory.fill(load<usize>(d, 68) + <usize>t * mnB, 0, mnB);
-    return;
-  }
   if (mode == 2) {
-    for (let it = atomic.add<i32>(counter, 1); it < perMatrix; it = atomic.add<i32>(counter, 1)) {
-      const s0 = it * block, s1 = block > 0 ? min(total, s0 + block) : total;
-      for (let b = 0; b < batch; b++) {
-        gemmPart(splitN, s0, s1, M, N, K, operand(A, table, b, 0), ars, acs, operand(B, table, b, 1), brs, bcs, C, ws, b > 0 ? 1 : 0, false, 0, false);
+    // summed in `chunks` fixed runs of the batch, chunk c into its own [M, N] at slot 17 + c·M·N
+    // (slot 17 is C itself when there is one chunk; else the caller sums the partials in order).
+    // An item is one chunk's block of C: each element adds its chunk's matrices in batch order,
+    // however the blocks and chunks fall to threads, so the bits do not depend on the thread count.
+    const parts = load<usize>(d, 68), chunks = load<i32>(d, 72);
+    for (let it = atomic.add<i32>(counter, 1); it < chunks * perMatrix; it = atomic.add<i32>(counter, 1)) {
+      const ch = it / perMatrix;
+      const s0 = (it - ch * perMatrix) * block, s1 = block > 0 ? min(total, s0 + block) : total;
+      const b0 = <i32>((<i64>batch * ch) / chunks), b1 = <i32>((<i64>batch * (ch + 1)) / chunks);
+      const c = parts + <usize>ch * mnB;
+      for (let b = b0; b < b1; b++) {
+        gemmPart(splitN, s0, s1, M, N, K, operand(A, table, b, 0), ars, acs, operand(B, table, b, 1), brs, bcs, c, ws, b > b0 ? 1 : 0, false, 0, false);
       }
     }
     return;

@@ -13,8 +13,8 @@ const WINDOW_PAR_MIN = 1 << 15;
 const TABLE_AT = 64;
 const TABLE_MAX = 448;
 
-/** The GEMM task's mode (descriptor slot 16): products per matrix, an implicit conv, or summed over the batch. */
-const MODE = { PLAIN: 0, CONV: 1, SUM: 2, SUM_PARTIAL: 3 } as const;
+/** The GEMM task's mode (descriptor slot 16): products per matrix, an implicit conv, or summed over the batch (in fixed chunks). */
+const MODE = { PLAIN: 0, CONV: 1, SUM: 2 } as const;
 
 /** Floats of the operand that every item repacks, up to which items are cut four per thread. */
 const FINE_SPLIT_MAX = 1 << 18;
@@ -90,23 +90,40 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
   };
 }
 
-/** Largest [M, N] (floats) that a summed GEMM gives each thread a partial of. */
+/** Largest [M, N] (floats) that a summed GEMM sums in chunks, and the most floats of all its partials. */
 const SUM_PARTIAL_MAX = 1 << 18;
+const SUM_PARTIALS_FLOATS = 1 << 20;
+/** The most chunks a summed GEMM cuts its batch into. */
+const SUM_CHUNKS_MAX = 16;
 
 /**
- * A GEMM summed over its batch. With a batch to share out and a small C, each thread adds its
- * matrices into a partial of its own and the partials are summed after: whole matrices per thread,
- * as an unsummed batch runs. Otherwise each thread takes blocks of C through the whole batch.
+ * How many fixed chunks a GEMM summed over `batch` matrices sums in, each into a partial of its own
+ * (then added up in order): a function of the shapes alone, never of the thread count, so that the
+ * sum's rounding is the same on any number of threads (docs/determinism.md). Chunks of at least two
+ * matrices and of at least GEMM_PAR_MIN flops each, at most SUM_CHUNKS_MAX of them (16 keeps up to
+ * 8 threads busy with two items each); 1 (no partials: blocks of C accumulate through the whole
+ * batch) when C is big.
+ */
+export function sumChunks(batch: number, m: number, n: number, k: number): number {
+  const mn = m * n;
+  if (mn > SUM_PARTIAL_MAX) return 1;
+  return Math.max(1, Math.min(SUM_CHUNKS_MAX, Math.floor(batch / 2), Math.floor((2 * batch * mn * k) / GEMM_PAR_MIN), Math.floor(SUM_PARTIALS_FLOATS / mn)));
+}
+
+/**
+ * A GEMM summed over its batch, in `sumChunks` fixed chunks of the batch: the threads take (chunk,
+ * block of C) items, each chunk's matrices add into its partial in batch order, and the partials are
+ * summed in chunk order after. One chunk writes C directly.
  */
 function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void {
   const [batch, m, n, k] = g;
   const rt = ctx.rt;
-  const threads = rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
-  if (threads === 1 || batch < 2 * threads || m * n > SUM_PARTIAL_MAX) return runGemm(ctx, offs, g, MODE.SUM, null, threads);
-  const part = rt.temp(threads * m * n * 4);
+  const chunks = sumChunks(batch, m, n, k);
+  if (chunks === 1) return runGemm(ctx, offs, g, MODE.SUM, [g[10], 1]);
+  const part = rt.temp(chunks * m * n * 4);
   try {
-    runGemm(ctx, offs, g, MODE.SUM_PARTIAL, [part[0], threads], threads);
-    rt.x.reduceF32(0, 1, threads, m * n, part[0], g[10]);
+    runGemm(ctx, offs, g, MODE.SUM, [part[0], chunks]);
+    rt.x.reduceF32(0, 1, chunks, m * n, part[0], g[10]);
   } finally {
     rt.heap.free(part[0], part[1]);
   }
@@ -131,7 +148,7 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: 
   }
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
-  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? 1 : batch, m, n, k, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
+  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? extra?.[1] ?? 1 : batch, m, n, k, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
   rt.setDesc(29, epi);
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);

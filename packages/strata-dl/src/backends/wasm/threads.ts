@@ -15,10 +15,11 @@ export function defaultThreads(): number {
 
 /**
  * Sets how many threads the wasm kernels use (the calling thread plus n - 1 workers); the
- * default is one per core. Small ops always run on the calling thread.
+ * default is one per core. Small ops always run on the calling thread. Results are bit-identical
+ * for every n (docs/determinism.md): only the speed changes.
  *
  * @example
- * setNumThreads(1); // deterministic single-threaded timing
+ * setNumThreads(1); // single-threaded timing; the same bits as on any other thread count
  */
 export function setNumThreads(n: number): void {
   if (!Number.isInteger(n) || n < 1 || n > MAX_THREADS) {
