@@ -5,10 +5,13 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as st from 'strata';
-import { CASES, bindFunctions } from './ops.table.js';
+import { CASES as BASE_CASES, bindFunctions } from './ops.table.js';
+import { LAYER_CASES, bindLayerFunctions } from './ops.layers.table.js';
 import { assertClose, build } from './helpers.js';
 
 bindFunctions(st);
+bindLayerFunctions(st);
+const CASES = [...BASE_CASES, ...LAYER_CASES];
 const PRIMS: st.Prim[] = [
   'neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'abs', 'sign',
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'where', 'cast',

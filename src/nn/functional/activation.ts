@@ -12,10 +12,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   return x.where(x.gt(0), x.minimum(0).exp().sub(1).mul(alpha));
 }
 
-/** log(1 + eˣ), computed as max(x, 0) + log(1 + e^−|x|) so it never overflows. */
-export function softplus(x: Tensor): Tensor {
-  return x.maximum(0).add(x.abs().neg().exp().add(1).log());
-}
+// softplus (with β and the linear threshold) lives in activation-more.ts with the other additions.
 
 // Abramowitz & Stegun 7.1.26: |error| < 1.5e-7, below float32 resolution near 1.
 const P = 0.3275911;
