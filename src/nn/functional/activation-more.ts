@@ -6,7 +6,7 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import { where } from '../../tensor/composite.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { log1p } from './log1p.js';
+import { log1p, negativePart } from './pieces.js';
 
 /**
  * x clamped to [minVal, maxVal]; the gradient is 1 strictly inside and 0 at and beyond the bounds,
@@ -38,14 +38,16 @@ export function hardsigmoid(x: Tensor): Tensor {
 }
 
 /**
- * x·relu6(x + 3) / 6 (MobileNetV3). The breakpoints take the middle piece, so the gradient there
- * is PyTorch's: −0.5 at −3 and 1.5 at 3.
+ * x·relu6(x + 3) / 6 (MobileNetV3). The gradient at the breakpoints is that of PyTorch's CPU
+ * kernel (its vectorized path, which serves all but the tail of a tensor; CUDA agrees at 3):
+ * −0.5 at −3 (the middle piece) and 1 at 3 (the linear piece).
  *
  * @example hardswish(tensor([-4, 0, 1, 4])).toArray(); // [0, 0, 0.6666666865348816, 4]
  */
 export function hardswish(x: Tensor): Tensor {
-  return where(x.lt(-3), 0, where(x.gt(3), x, x.mul(x.add(3)).div(6)));
+  return where(x.lt(-3), 0, where(x.ge(3), x, x.mul(x.add(3)).div(6)));
 }
+
 
 const SELU_ALPHA = 1.6732632423543772848170429916717;
 const SELU_SCALE = 1.0507009873554804934193349852946;
@@ -56,7 +58,7 @@ const SELU_SCALE = 1.0507009873554804934193349852946;
  * @example selu(tensor([1, 0])).toArray(); // [1.0507010221481323, 0]
  */
 export function selu(x: Tensor): Tensor {
-  return where(x.gt(0), x, x.minimum(0).exp().sub(1).mul(SELU_ALPHA)).mul(SELU_SCALE);
+  return where(x.gt(0), x, negativePart(x).exp().sub(1).mul(SELU_ALPHA)).mul(SELU_SCALE);
 }
 
 /**
@@ -66,7 +68,7 @@ export function selu(x: Tensor): Tensor {
  */
 export function celu(x: Tensor, alpha = 1): Tensor {
   if (alpha === 0 || !Number.isFinite(alpha)) throw new StrataError('celu', `alpha must be a non-zero finite number, got ${alpha}`);
-  return where(x.gt(0), x, x.minimum(0).div(alpha).exp().sub(1).mul(alpha));
+  return where(x.gt(0), x, negativePart(x).div(alpha).exp().sub(1).mul(alpha));
 }
 
 /**

@@ -1,15 +1,19 @@
 // SPDX-License-Identifier: MIT
 // Activations that are not Tensor methods already (relu, sigmoid, tanh, step, softmax are).
 import type { Tensor } from '../../tensor/tensor.js';
+import { negativePart } from './pieces.js';
 
 /** max(x, slope·x) for slope < 1: x where x > 0, else slope·x. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
   return x.where(x.gt(0), x.mul(negativeSlope));
 }
 
-/** x for x > 0, α·(eˣ − 1) otherwise. The exp sees min(x, 0) so large inputs cannot overflow. */
+/**
+ * x for x > 0, α·(eˣ − 1) otherwise. The exp sees only the non-positive part, so large inputs cannot
+ * overflow, and x = 0 takes the exponential piece's gradient α, as PyTorch.
+ */
 export function elu(x: Tensor, alpha = 1): Tensor {
-  return x.where(x.gt(0), x.minimum(0).exp().sub(1).mul(alpha));
+  return x.where(x.gt(0), negativePart(x).exp().sub(1).mul(alpha));
 }
 
 // softplus (with β and the linear threshold) lives in activation-more.ts with the other additions.

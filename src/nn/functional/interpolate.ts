@@ -69,12 +69,14 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
   for (let i = 0; i < spatial; i++) {
     const axis = i + 2;
     const [n, o] = [ins[i], outs[i]];
-    // 1/scaleFactor when one was given, else in/out (PyTorch's compute_scales_value).
-    const ratio = scales[i] !== undefined ? r(1 / scales[i]!) : r(n / o);
+    // 1/scaleFactor when one was given, else in/out (PyTorch's compute_scales_value). The nearest
+    // modes compute it, and the source index, in float32 whatever the dtype.
+    const scaleOf = (round: (v: number) => number): number => (scales[i] !== undefined ? round(1 / scales[i]!) : round(n / o));
     if (!linearRank) {
-      y = y.indexSelect(axis, nearestIndices(n, o, ratio, mode === 'nearest-exact', r));
+      y = y.indexSelect(axis, nearestIndices(n, o, scaleOf(Math.fround), mode === 'nearest-exact'));
       continue;
     }
+    const ratio = scaleOf(r);
     if (n === o) continue; // PyTorch copies when the size is unchanged, whatever the scale
     const scale = alignCorners ? (o > 1 ? r((n - 1) / (o - 1)) : 0) : ratio;
     const { i0, i1, l0, l1 } = linearTaps(n, o, scale, alignCorners ?? false, r);
@@ -86,12 +88,12 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
   return y;
 }
 
-/** PyTorch's nearest_idx / nearest_exact_idx for every output index. */
-function nearestIndices(n: number, o: number, scale: number, exact: boolean, r: (v: number) => number): number[] {
+/** PyTorch's nearest_idx / nearest_exact_idx for every output index (float32 arithmetic). */
+function nearestIndices(n: number, o: number, scale: number, exact: boolean): number[] {
   return Array.from({ length: o }, (_, d) => {
     if (!exact && o === n) return d;
     if (!exact && o === 2 * n) return d >> 1;
-    return Math.min(Math.floor(r((exact ? d + 0.5 : d) * scale)), n - 1);
+    return Math.min(Math.floor(Math.fround((exact ? d + 0.5 : d) * scale)), n - 1);
   });
 }
 
