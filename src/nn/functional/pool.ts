@@ -100,9 +100,25 @@ function ceilOutSize(n: number, padBefore: number, padAfter: number, k: number, 
   return out;
 }
 
-/** @example maxPool2d(x, 2) // 2×2 windows, stride 2 */
+/**
+ * Max pooling over [N, C, H, W] (2×2 windows at stride 2 for kernel 2). With `ceilMode` a last,
+ * partial window covers the remainder.
+ *
+ * @example
+ * const x = arange(25).float().reshape([1, 1, 5, 5]);
+ * maxPool2d(x, 2).toArray();                    // [[[[6, 8], [16, 18]]]]
+ * maxPool2d(x, 2, { ceilMode: true }).toArray(); // [[[[6, 8, 9], [16, 18, 19], [21, 23, 24]]]]
+ */
 export const maxPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('maxPool2d', x, kernel, 'max', opts);
 export const minPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('minPool2d', x, kernel, 'min', opts);
+/**
+ * Average pooling over [N, C, H, W]. The divisor is the window's count of input and declared padding
+ * (`countIncludePad`, default true), of input only (false), or `divisorOverride`.
+ *
+ * @example
+ * const x = arange(16).float().reshape([1, 1, 4, 4]);
+ * avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }).toArray(); // [[[[1.1111111, 2.6666667, 1.6666666], [5.6666665, 10, 5.5], [4.1666665, 7, 3.75]]]]
+ */
 export const avgPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('avgPool2d', x, kernel, 'mean', opts);
 export const maxPool1d = (x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor => pool1d('maxPool1d', x, kernel, 'max', opts);
 export const minPool1d = (x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor => pool1d('minPool1d', x, kernel, 'min', opts);
