@@ -7,13 +7,16 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import * as st from 'strata';
 
+// Paths under the package's source folder, found through the package itself (the 'development'
+// condition resolves 'strata' to src/index.ts), so the test follows the sources if they move.
+const SRC = new URL('.', import.meta.resolve('strata'));
 const FILES = [
-  'src/nn/functional/activation-more.ts', 'src/nn/functional/group-norm.ts', 'src/nn/functional/interpolate.ts',
-  'src/nn/functional/pad.ts', 'src/nn/functional/pixel-shuffle.ts', 'src/nn/activation-more.ts', 'src/nn/group-norm.ts',
-  'src/nn/resample.ts', 'src/nn/reshape.ts', 'src/tensor/random-like.ts',
+  'nn/functional/activation-more.ts', 'nn/functional/group-norm.ts', 'nn/functional/interpolate.ts',
+  'nn/functional/pad.ts', 'nn/functional/pixel-shuffle.ts', 'nn/activation-more.ts', 'nn/group-norm.ts',
+  'nn/resample.ts', 'nn/reshape.ts', 'tensor/random-like.ts',
 ];
 /** Files whose examples run too, though not every export there has one (yet). */
-const EXAMPLES_ONLY = ['src/nn/functional/pool.ts', 'src/nn/pool.ts', 'src/nn/activation.ts', 'src/nn/functional/conv.ts', 'src/nn/conv.ts'];
+const EXAMPLES_ONLY = ['nn/functional/pool.ts', 'nn/pool.ts', 'nn/activation.ts', 'nn/functional/conv.ts', 'nn/conv.ts'];
 
 /** The @example code of every doc comment in `text`, with its line number. */
 export function examples(text: string): { line: number; code: string }[] {
@@ -57,7 +60,8 @@ function instrument(code: string, where: string): string {
 }
 
 for (const file of [...FILES, ...EXAMPLES_ONLY]) {
-  const text = readFileSync(new URL(`../../${file}`, import.meta.url), 'utf8');
+  assert.ok(SRC.pathname.endsWith('/src/'), `'strata' resolves to ${SRC.href}; run with --conditions=development`);
+  const text = readFileSync(new URL(file, SRC), 'utf8');
   if (FILES.includes(file)) test(`${file}: every export has an @example`, () => {
     const exported = [...text.matchAll(/^export (?:abstract )?(?:function|class) (\w+)/gm)].map((m) => m[1]);
     // The doc comment right before the declaration (no `*/` inside it) must hold an @example.
