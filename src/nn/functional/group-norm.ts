@@ -64,7 +64,8 @@ export function instanceNorm(x: Tensor, runningMean: Tensor | null = null, runni
   let y: Tensor;
   if (useInputStats) {
     const count = x.size / (n * c);
-    if (count < 2 && (runningMean || runningVar)) throw new StrataError('instanceNorm', `expected more than 1 spatial element per channel when updating running statistics, got input ${fmtShape(x.shape)}`);
+    // PyTorch's _verify_spatial_size: one element would normalize to 0 whatever its value.
+    if (count < 2) throw new StrataError('instanceNorm', `expected more than 1 spatial element per channel when using input statistics, got input ${fmtShape(x.shape)}`);
     const mean = x.mean(axes, true);
     const d = x.sub(mean);
     const variance = d.square().mean(axes, true);
