@@ -7,11 +7,13 @@ import { describe, test } from 'node:test';
 import * as st from 'strata-dl';
 import { CASES as BASE_CASES, bindFunctions } from './ops.table.js';
 import { TENSOROPS_CASES, bindTensoropsFunctions } from './ops.tensorops.table.js';
+import { LAYER_CASES, bindLayerFunctions } from './ops.layers.table.js';
 import { assertClose, build } from './helpers.js';
 
 bindFunctions(st);
 bindTensoropsFunctions(st);
-const CASES = [...BASE_CASES, ...TENSOROPS_CASES];
+bindLayerFunctions(st);
+const CASES = [...BASE_CASES, ...TENSOROPS_CASES, ...LAYER_CASES];
 const PRIMS: st.Prim[] = [
   'neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'abs', 'sign',
   'add', 'sub', 'mul', 'div', 'pow', 'maximum', 'minimum', 'eq', 'ne', 'lt', 'le', 'gt', 'ge', 'where', 'cast',

@@ -5,7 +5,7 @@
 // own process); the suite runs lighter here (training on 1 and 2 threads only).
 import { setFlagsFromString } from 'node:v8';
 import { describe } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { determinismTests } from './determinism-suite.js';
 
 setFlagsFromString('--experimental-wasm-relaxed-simd');

@@ -6,7 +6,7 @@
 // Run by determinism.test.ts (the default build) and determinism-relaxed.test.ts (the FMA build).
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
-import * as st from 'strata';
+import * as st from 'strata-dl';
 import { buildCases } from './cases.js';
 import { run } from './helpers.js';
 

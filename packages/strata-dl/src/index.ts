@@ -44,6 +44,7 @@ export {
   tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, zerosLike, onesLike, fullLike, isTensor, asTensor,
 } from './tensor/creation.js';
 export type { CreateOptions, RandomOptions } from './tensor/creation.js';
+export { randLike, randnLike } from './tensor/random-like.js';
 export * from './tensor/functions.js';
 export {
   cumsum, cumprod, prod, diff, norm, vectorNorm, sort, argsort, topk, tril, triu, outer, repeat, tile, roll,

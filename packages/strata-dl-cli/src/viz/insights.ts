@@ -54,7 +54,7 @@ export function featureMaps(model: Module, x: Tensor, scale = 3): { caption: str
 }
 
 function isActivationLike(m: Module): boolean {
-  return m.numParameters() === 0 && m.namedChildren().length === 0 && /relu|sigmoid|tanh|elu|gelu|step|softplus/i.test(m.constructor.name);
+  return m.numParameters() === 0 && m.namedChildren().length === 0 && /relu|sigmoid|tanh|elu|gelu|step|softplus|swish|silu|mish|softsign/i.test(m.constructor.name);
 }
 
 /** Class probabilities for many examples, in batches, without the tape. */

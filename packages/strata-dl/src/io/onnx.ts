@@ -230,6 +230,8 @@ function emitLayer(layer: Module, x: string, shape: readonly number[], e: Emit):
     case 'MaxPool2d': case 'AvgPool2d': {
       const p = layer as MaxPool2d; // AvgPool2d has the same fields
       if (shape.length !== 4) throw new StrataError('exportOnnx', `${kind} needs a 4-D input, got ${fmtShape(shape)}`);
+      // Not mapped yet (ONNX's ceil_mode edge rule and divisor need checking against onnxruntime): refuse rather than export other windows.
+      if (p.options.ceilMode || p.options.divisorOverride !== undefined) throw new StrataError('exportOnnx', `${kind} with ceilMode or divisorOverride is not supported by the ONNX exporter yet`);
       const k = pair(p.kernelSize), s = pair(p.options.stride ?? p.kernelSize), d = pair(p.options.dilation ?? 1);
       const attrs: Attr[] = [{ name: 'kernel_shape', ints: k }, { name: 'strides', ints: s }, { name: 'pads', ints: pads2d(p.options.padding ?? 0, shape.slice(2), k, s, d) }];
       if (kind === 'MaxPool2d') return e.node('MaxPool', [x], [...attrs, { name: 'dilations', ints: d }]);

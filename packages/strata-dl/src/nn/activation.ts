@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Activation layers (no parameters). Each forwards to a Tensor method or nn/functional.
 import type { Tensor } from '../tensor/tensor.js';
-import { elu, gelu, leakyRelu, softplus } from './functional/activation.js';
+import { elu, gelu, leakyRelu } from './functional/activation.js';
+import { softplus } from './functional/activation-more.js';
 import { Module } from './module.js';
 
 /** Heaviside step, 1 for x > 0 else 0: Rosenblatt's perceptron activation (zero gradient). */
@@ -23,7 +24,14 @@ export class GELU extends Module {
   constructor(readonly approximate: 'none' | 'tanh' = 'none') { super(); }
   forward(x: Tensor): Tensor { return gelu(x, this.approximate); }
 }
-export class Softplus extends Module { forward(x: Tensor): Tensor { return softplus(x); } }
+/**
+ * log(1 + e^(βx)) / β, linear (x) where βx > threshold, as PyTorch's Softplus(beta, threshold).
+ * @example new Softplus(2).forward(tensor([0])).toArray(); // [0.3465735912322998]
+ */
+export class Softplus extends Module {
+  constructor(readonly beta = 1, readonly threshold = 20) { super(); }
+  forward(x: Tensor): Tensor { return softplus(x, this.beta, this.threshold); }
+}
 /** Softmax along `dim` (default the last). */
 export class Softmax extends Module {
   constructor(readonly dim = -1) { super(); }

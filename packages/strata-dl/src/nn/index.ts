@@ -19,12 +19,16 @@ export {
   MaxPool1d, MaxPool2d, MinPool1d, MinPool2d, AvgPool1d, AvgPool2d,
   AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, GlobalAvgPool, GlobalMaxPool,
 } from './pool.js';
-export { Flatten } from './reshape.js';
+export { Flatten, Unflatten } from './reshape.js';
+export { Upsample, PixelShuffle, PixelUnshuffle } from './resample.js';
 export { Dropout } from './dropout.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from './norm.js';
 export type { BatchNormOptions } from './norm.js';
+export { GroupNorm, InstanceNorm1d, InstanceNorm2d } from './group-norm.js';
+export type { GroupNormOptions, InstanceNormOptions } from './group-norm.js';
 export { Embedding } from './embedding.js';
 export { Step, Sigmoid, Tanh, ReLU, LeakyReLU, ELU, GELU, Softplus, Softmax, LogSoftmax, Identity } from './activation.js';
+export { ReLU6, Hardtanh, Hardsigmoid, Hardswish, SELU, CELU, LogSigmoid, Softsign, SiLU, Mish, PReLU } from './activation-more.js';
 export {
   MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss,
   MulticlassHingeLoss, MultiMarginLoss, KLDivLoss,

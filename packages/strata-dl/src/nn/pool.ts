@@ -12,7 +12,7 @@ abstract class Pool1d extends Module {
   constructor(readonly kernelSize: number, readonly options: P.Pool1dOptions = {}) { super(); }
 }
 
-/** @example new MaxPool2d(2).forward(x) // halves H and W */
+/** Max pooling layer (options as `maxPool2d`). @example new MaxPool2d(2, { ceilMode: true }).forward(zeros([1, 3, 7, 7])).shape; // [1, 3, 4, 4] */
 export class MaxPool2d extends Pool2d { forward(x: Tensor): Tensor { return P.maxPool2d(x, this.kernelSize, this.options); } }
 export class MinPool2d extends Pool2d { forward(x: Tensor): Tensor { return P.minPool2d(x, this.kernelSize, this.options); } }
 export class AvgPool2d extends Pool2d { forward(x: Tensor): Tensor { return P.avgPool2d(x, this.kernelSize, this.options); } }

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Activations that are not Tensor methods already (relu, sigmoid, tanh, step, softmax are).
 import type { Tensor } from '../../tensor/tensor.js';
+import { negativePart } from './pieces.js';
 
 /** max(x, slope·x) for slope < 1: x where x > 0, else slope·x. */
 export function leakyRelu(x: Tensor, negativeSlope = 0.01): Tensor {
@@ -16,10 +17,7 @@ export function elu(x: Tensor, alpha = 1): Tensor {
   return x.where(neg, 0).exp().sub(1).mul(alpha).where(neg, x);
 }
 
-/** log(1 + eˣ), computed as max(x, 0) + log(1 + e^−|x|) so it never overflows. */
-export function softplus(x: Tensor): Tensor {
-  return x.maximum(0).add(x.abs().neg().exp().add(1).log());
-}
+// softplus (with β and the linear threshold) lives in activation-more.ts with the other additions.
 
 // Abramowitz & Stegun 7.1.26: |error| < 1.5e-7, below float32 resolution near 1.
 const P = 0.3275911;

@@ -138,6 +138,7 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   const d = pair('convTranspose2d', 'dilation', dilation);
   let pads: [number, number, number, number];
   let size: [number, number];
+  let extra = [0, 0];
   if (padding === 'same') {
     // The adjoint of a 'same' convolution from the output size input·stride back to the input size.
     size = [h * s[0], w * s[1]];
@@ -146,13 +147,21 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
     const p = padding === 'valid' ? [0, 0] : padding === 'full' ? [d[0] * (kh - 1), d[1] * (kw - 1)] : pair('convTranspose2d', 'padding', padding);
     const op = pair('convTranspose2d', 'outputPadding', outputPadding);
     if (op[0] >= Math.max(s[0], d[0]) || op[1] >= Math.max(s[1], d[1])) throw new StrataError('convTranspose2d', `outputPadding [${op.join(',')}] must be smaller than the stride or the dilation`);
-    size = [(h - 1) * s[0] - 2 * p[0] + d[0] * (kh - 1) + op[0] + 1, (w - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + op[1] + 1];
-    pads = [p[0], p[0], p[1], p[1]];
+    // outputPadding adds op rows (columns) at the end. The windows reach p of them (they would be
+    // the bottom padding without it): fold into the size plus min(op, p), with p − min(op, p) bottom
+    // padding, so the fold sees exactly H windows; the rest lie past every window and are zeros
+    // appended after. Folding into the full size instead would count extra windows once
+    // outputPadding ≥ stride (allowed when the dilation is larger).
+    const inner = (i: number): number => Math.min(op[i], p[i]);
+    size = [(h - 1) * s[0] - 2 * p[0] + d[0] * (kh - 1) + 1 + inner(0), (w - 1) * s[1] - 2 * p[1] + d[1] * (kw - 1) + 1 + inner(1)];
+    pads = [p[0], p[0] - inner(0), p[1], p[1] - inner(1)];
+    extra = [op[0] - inner(0), op[1] - inner(1)];
   }
   if (size[0] < 1 || size[1] < 1) throw new StrataError('convTranspose2d', `output size ${size.join('x')} is empty for input ${fmtShape(x.shape)}`);
   const k = og * kh * kw;
   const wt = weight.reshape([groups, cin / groups, k]).transpose(1, 2); // [g, K, Cin/g]
   const cols = wt.matmul(x.reshape([n, groups, cin / groups, h * w])).reshape([n, o * kh * kw, h * w]);
-  const y = fold(cols, { kernel: [kh, kw], stride: s, padding: pads, dilation: d, outputSize: size });
+  const folded = fold(cols, { kernel: [kh, kw], stride: s, padding: pads, dilation: d, outputSize: size });
+  const y = extra[0] || extra[1] ? folded.pad([0, extra[1], 0, extra[0]]) : folded;
   return bias ? y.add(bias.reshape([1, o, 1, 1])) : y;
 }

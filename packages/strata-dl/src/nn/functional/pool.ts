@@ -21,12 +21,21 @@ export interface Pool2dOptions {
   dilation?: IntPair;
   /** Average pooling: count padded zeros in the divisor (PyTorch's default) or only real inputs (Keras). */
   countIncludePad?: boolean;
+  /**
+   * Round the output size up instead of down (PyTorch's ceil_mode), so a last, partial window
+   * covers the remainder; a window must still start inside the input or the left/top padding.
+   * The part of a window beyond the padding is never selected and never counted by averages.
+   */
+  ceilMode?: boolean;
+  /** Average pooling: divide every window's sum by this instead of its count. */
+  divisorOverride?: number;
 }
 export interface Pool1dOptions {
   stride?: number;
   padding?: Padding1d;
   dilation?: number;
   countIncludePad?: boolean;
+  ceilMode?: boolean;
 }
 
 /** Reduces every `kernel` window of `x` [N, C, H, W] with max, min or mean. */
@@ -37,10 +46,16 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
   const s = pair(op, 'stride', opts.stride ?? k);
   const d = pair(op, 'dilation', opts.dilation ?? 1);
   const p = resolvePadding2d(op, opts.padding ?? 0, [h, w], k, s, d);
-  const oh = outSize(h, p[0], p[1], k[0], s[0], d[0]);
-  const ow = outSize(w, p[2], p[3], k[1], s[1], d[1]);
+  const ceil = opts.ceilMode ?? false;
+  const oh = ceil ? ceilOutSize(h, p[0], p[1], k[0], s[0], d[0]) : outSize(h, p[0], p[1], k[0], s[0], d[0]);
+  const ow = ceil ? ceilOutSize(w, p[2], p[3], k[1], s[1], d[1]) : outSize(w, p[2], p[3], k[1], s[1], d[1]);
   if (oh < 1 || ow < 1) throw new StrataError(op, `a ${k.join('x')} window does not fit input ${fmtShape(x.shape)} with padding [${p.join(',')}]`);
-  const attrs = { kernel: k, stride: s, padding: p, dilation: d };
+  // Ceil mode's last window may reach past the bottom/right padding: pad that overhang too (pooling
+  // never selects padding), and keep the declared padding apart for the averages' divisor.
+  const overhang = (n: number, o: number, i: number): number => Math.max(0, (o - 1) * s[i] + d[i] * (k[i] - 1) + 1 - (n + p[2 * i] + p[2 * i + 1]));
+  const [eh, ew] = [overhang(h, oh, 0), overhang(w, ow, 1)];
+  const padded: [number, number, number, number] = [p[0], p[1] + eh, p[2], p[3] + ew];
+  const attrs = { kernel: k, stride: s, padding: padded, dilation: d };
   if (reduce !== 'mean') {
     poolWindowCounts(op, [h, w], attrs); // every window needs a real input to select
     const a = { ...attrs, mode: reduce };
@@ -51,10 +66,19 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
     return x.reshape([n, c, h * w]).gather(2, idx).reshape([n, c, oh, ow]);
   }
   const cols = unfold(x.reshape([n * c, 1, h, w]), attrs); // [N·C, kh·kw, L]
+  const { divisorOverride } = opts;
   let y: Tensor;
-  if (opts.countIncludePad ?? true) y = cols.mean(1);
+  if (divisorOverride !== undefined) {
+    if (!Number.isFinite(divisorOverride) || divisorOverride === 0) throw new StrataError(op, `divisorOverride must be a non-zero number, got ${divisorOverride}`);
+    y = cols.sum(1).div(divisorOverride);
+  } else if ((opts.countIncludePad ?? true) && eh === 0 && ew === 0) y = cols.mean(1);
   else {
-    const counts = unfold(ones([1, 1, h, w], { dtype: x.dtype, backend: x.backend.name }), attrs).sum(1);
+    // The divisor counts the taps on real inputs, plus those on declared padding when countIncludePad
+    // (never those on ceil mode's overhang): unfold a ones image of that extent.
+    const incl = opts.countIncludePad ?? true;
+    const [ch, cw] = incl ? [h + p[0] + p[1], w + p[2] + p[3]] : [h, w];
+    const region = ones([1, 1, ch, cw], { dtype: x.dtype, backend: x.backend.name });
+    const counts = unfold(region, { ...attrs, padding: incl ? [0, eh, 0, ew] : padded }).sum(1);
     y = cols.sum(1).div(counts);
   }
   return y.reshape([n, c, oh, ow]);
@@ -62,13 +86,39 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
 
 function pool1d(op: string, x: Tensor, kernel: number, reduce: PoolReduce, opts: Pool1dOptions): Tensor {
   if (x.ndim !== 3) throw new StrataError(op, `input must be [N, C, L], got ${fmtShape(x.shape)}`);
-  const { stride = kernel, padding = 0, dilation = 1, countIncludePad } = opts;
-  return pool2d(op, x.unsqueeze(2), [1, kernel], reduce, { stride: [1, stride], dilation: [1, dilation], padding: padding1dAs2d(padding), countIncludePad }).squeeze(2);
+  const { stride = kernel, padding = 0, dilation = 1, countIncludePad, ceilMode } = opts;
+  return pool2d(op, x.unsqueeze(2), [1, kernel], reduce, { stride: [1, stride], dilation: [1, dilation], padding: padding1dAs2d(padding), countIncludePad, ceilMode }).squeeze(2);
 }
 
-/** @example maxPool2d(x, 2) // 2×2 windows, stride 2 */
+/**
+ * Output length in ceil mode: ⌈(n + padding − dilation·(k − 1) − 1) / stride⌉ + 1, less one when
+ * the last window would start beyond the input and the before-padding (PyTorch's pooling_output_shape).
+ */
+function ceilOutSize(n: number, padBefore: number, padAfter: number, k: number, s: number, d: number): number {
+  let out = Math.ceil((n + padBefore + padAfter - d * (k - 1) - 1) / s) + 1;
+  if ((out - 1) * s >= n + padBefore) out--;
+  return out;
+}
+
+/**
+ * Max pooling over [N, C, H, W] (2×2 windows at stride 2 for kernel 2). With `ceilMode` a last,
+ * partial window covers the remainder.
+ *
+ * @example
+ * const x = arange(25).float().reshape([1, 1, 5, 5]);
+ * maxPool2d(x, 2).toArray();                    // [[[[6, 8], [16, 18]]]]
+ * maxPool2d(x, 2, { ceilMode: true }).toArray(); // [[[[6, 8, 9], [16, 18, 19], [21, 23, 24]]]]
+ */
 export const maxPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('maxPool2d', x, kernel, 'max', opts);
 export const minPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('minPool2d', x, kernel, 'min', opts);
+/**
+ * Average pooling over [N, C, H, W]. The divisor is the window's count of input and declared padding
+ * (`countIncludePad`, default true), of input only (false), or `divisorOverride`.
+ *
+ * @example
+ * const x = arange(16).float().reshape([1, 1, 4, 4]);
+ * avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }).toArray(); // [[[[1.1111111, 2.6666667, 1.6666666], [5.6666665, 10, 5.5], [4.1666665, 7, 3.75]]]]
+ */
 export const avgPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('avgPool2d', x, kernel, 'mean', opts);
 export const maxPool1d = (x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor => pool1d('maxPool1d', x, kernel, 'max', opts);
 export const minPool1d = (x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor => pool1d('minPool1d', x, kernel, 'min', opts);
