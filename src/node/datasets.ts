@@ -81,7 +81,8 @@ const warnedDirs = new Set<string>();
 /**
  * Fashion-MNIST from the `fashion-mnist` package, which ships 7,000 images per class without a
  * split: the first 6,000 of each class are the training set and the last 1,000 the test set
- * (60,000 / 10,000, as the original), ordered class by class.
+ * (60,000 / 10,000, as the original). The examples come interleaved by class (labels 0, 1, …, 9, 0,
+ * 1, …), so `limit: 1000` gives 100 of each class.
  *
  * Entries that are not 784-pixel images are skipped and counted. The package's `0.json` holds 7,002
  * entries: two are empty lists (indices 1,000 and 7,001, after a block of 1,000 and one of 6,000,
@@ -124,15 +125,18 @@ export function loadFashionMnist(opts: LoadOptions & { warn?: (message: string) 
     const list = bad.slice(0, 8).map((b) => `class ${b.cls} entry ${b.index} (${b.what})`).join(', ');
     (opts.warn ?? console.warn)(`loadFashionMnist: skipped ${bad.length} entries that are not 784-pixel images in ${dir}: ${list}${bad.length > 8 ? ', …' : ''}`);
   }
-  const n = chunks.reduce((a, c) => a + c.length, 0);
+  // Interleaved, class 0, 1, …, 9, 0, 1, …: `limit` then takes a balanced subset, and a validation
+  // split taken from the end holds every class (class by class, the first 1,000 would all be T-shirts).
+  const per = chunks[0].length;
+  const n = per * 10;
   const pixels = new Uint8Array(n * 784);
-  const labels: number[] = [];
-  let k = 0;
-  chunks.forEach((imgs, c) => imgs.forEach((img) => {
-    pixels.set(img, k * 784);
-    labels.push(c);
-    k++;
-  }));
+  const labels = new Int32Array(n);
+  for (let i = 0; i < per; i++) {
+    for (let c = 0; c < 10; c++) {
+      pixels.set(chunks[c][i], (i * 10 + c) * 784);
+      labels[i * 10 + c] = c;
+    }
+  }
   return toImageSet(pixels, labels, [n, 1, 28, 28], opts.limit);
 }
 

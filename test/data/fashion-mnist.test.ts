@@ -23,9 +23,15 @@ test('loadFashionMnist: 60,000 training and 10,000 test images, the two empty en
   assert.deepEqual(testSet.images.shape, [10000, 1, 28, 28]);
   assert.equal(warnings.length, 1, 'said once per folder, not again for the test split');
   // the two splits share no image: the train split's last class-0 image differs from the test split's first
-  const last = trainSet.images.slice(0, 5999, 6000).dataSync();
+  const last = trainSet.images.slice(0, 59990, 59991).dataSync();
   const first = testSet.images.slice(0, 0, 1).dataSync();
   assert.notDeepEqual([...last], [...first]);
+  // interleaved by class, so that `limit` (the CLI's --limit) takes every class
+  const small = loadFashionMnist({ split: 'train', limit: 1000, warn });
+  const smallCounts = new Array<number>(10).fill(0);
+  for (const l of small.labels.dataSync()) smallCounts[Number(l)]++;
+  assert.deepEqual(smallCounts, new Array(10).fill(100));
+  assert.deepEqual([...small.labels.dataSync()].slice(0, 12), [0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1]);
 });
 
 test('loadFashionMnist: a class with too few images names the file and the counts', () => {
