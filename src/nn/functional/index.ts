@@ -4,6 +4,7 @@ export * from './activation.js';
 export * from './classification-loss.js';
 export * from './conv.js';
 export * from './dropout.js';
+export * from './embedding-loss.js';
 export * from './linear.js';
 export * from './normalization.js';
 export * from './padding.js';
