@@ -194,7 +194,8 @@ export class Tensor {
   // ---- autograd ------------------------------------------------------------------------------
   /**
    * Reverse-mode sweep from this tensor, accumulating into `.grad` of every leaf that requires it.
-   * Saved tensors are released afterwards unless `retainGraph` is set. The options may come alone
+   * Saved tensors are released afterwards unless `retainGraph` is set (default: `createGraph`, as in
+   * PyTorch). The options may come alone
    * (`loss.backward({ retainGraph: true })`) or after the seed gradient (`y.backward(g, { retainGraph: true })`).
    *
    * @example
@@ -221,7 +222,8 @@ export class Tensor {
     } else if (seed.size !== this.size || seed.ndim !== this.ndim) {
       throw new StrataError('backward', `gradient ${fmtShape(seed.shape)} does not match output ${fmtShape(this.shape)}`);
     }
-    runBackward([this], [seed], opts);
+    // As PyTorch: retainGraph defaults to createGraph, so the recorded backward can be differentiated.
+    runBackward([this], [seed], { retainGraph: opts.createGraph, ...opts });
   }
   /** A tensor sharing this one's data but cut from the graph (no gradient, no tangent). */
   detach(): Tensor {
