@@ -34,7 +34,7 @@ test('backward({ createGraph: true }) records the backward pass (second derivati
   assert.deepEqual(g.toArray(), [27]);
   x.grad = null;
   g.sum().backward();
-  assert.deepEqual(x.grad?.toArray(), [18]);
+  assert.deepEqual((x.grad as st.Tensor | null)?.toArray(), [18]);
 });
 
 test('tensor(): a ragged or empty entry is named by its index', () => {
