@@ -41,7 +41,7 @@ test('round trip of every dtype, and a file written by hand from the spec (with 
   assert.equal(got.n.dtype, 'int32');
   assert.equal(got.n.item(), 42);
   assert.deepEqual(got.w.toArray(), [0.5, -1]);
-  assert.throws(() => io.decodeSafetensors(file.subarray(0, 30)), /decodeSafetensors: header of \d+ bytes runs past the end/);
+  assert.throws(() => io.decodeSafetensors(file.subarray(0, 30)), /decodeSafetensors: the input \(30 bytes\) is truncated: its header of \d+ bytes runs past the end/);
 });
 
 test('a PyTorch-shaped state dict loads into a module unchanged', () => {

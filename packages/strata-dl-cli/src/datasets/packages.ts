@@ -45,15 +45,36 @@ export function loadMnist(opts: LoadOptions = {}): ImageSet {
   return imageSet(img.data as Uint8Array, lab.data, [img.shape[0], 1, 28, 28], opts.limit);
 }
 
+/** Entries of a class file that are not 784-pixel images, by index (the package ships two empty ones). */
+interface BadEntry { cls: number; index: number; what: string }
+
+function describeEntry(e: unknown): string {
+  return Array.isArray(e) ? `${e.length} pixels` : `a ${e === null ? 'null' : typeof e}`;
+}
+
+/** Directories already warned about: the skipped entries are said once per process, not per split. */
+const warnedDirs = new Set<string>();
+
 /**
  * Fashion-MNIST from the `fashion-mnist` package, which ships 7,000 images per class without a
  * split: the first 6,000 of each class are the training set and the last 1,000 the test set
- * (60,000 / 10,000, as the original), ordered class by class.
+ * (60,000 / 10,000, as the original). The examples come interleaved by class (labels 0, 1, …, 9, 0,
+ * 1, …), so `limit: 1000` gives 100 of each class.
+ *
+ * Entries that are not 784-pixel images are skipped and counted. The package's `0.json` holds 7,002
+ * entries: two are empty lists (indices 1,000 and 7,001, after a block of 1,000 and one of 6,000,
+ * like separators), and the 7,000 others are the class's images, so the split stays 60,000 / 10,000.
+ * The skipped entries are reported once per folder and process, in one line through `opts.warn`
+ * (default `console.warn`). A class with fewer than 7,000 images left is an error.
+ *
+ * @example
+ * const { images, labels } = loadFashionMnist({ split: 'test' }); // [10000, 1, 28, 28], [10000]
  */
-export function loadFashionMnist(opts: LoadOptions = {}): ImageSet {
+export function loadFashionMnist(opts: LoadOptions & { warn?: (message: string) => void } = {}): ImageSet {
   const dir = opts.dir ?? join(packageDir('fashion-mnist', 'Fashion-MNIST'), 'src', 'clothes');
   const train = (opts.split ?? 'train') === 'train';
   const chunks: number[][][] = [];
+  const bad: BadEntry[] = [];
   for (let c = 0; c < 10; c++) {
     const path = join(dir, `${c}.json`);
     let parsed: unknown;
@@ -63,20 +84,36 @@ export function loadFashionMnist(opts: LoadOptions = {}): ImageSet {
       if (e instanceof StrataError) throw e;
       throw new StrataError('loadFashionMnist', `${path}: not valid JSON (${(e as Error).message})`);
     }
-    const data = (parsed as { data?: unknown }).data;
-    if (!Array.isArray(data) || data.length < 7000) throw new StrataError('loadFashionMnist', `${path}: expected { data: [...] } with 7000 images of 784 pixels`);
-    chunks.push((train ? data.slice(0, 6000) : data.slice(6000, 7000)) as number[][]);
+    const data = (parsed as { data?: unknown } | null)?.data;
+    if (!Array.isArray(data)) throw new StrataError('loadFashionMnist', `${path}: expected { data: [...] } with 7000 images of 784 pixels`);
+    const images: number[][] = [];
+    data.forEach((e: unknown, index) => {
+      if (Array.isArray(e) && e.length === 784) images.push(e as number[]);
+      else bad.push({ cls: c, index, what: describeEntry(e) });
+    });
+    if (images.length < 7000) {
+      const skipped = bad.filter((b) => b.cls === c).length;
+      throw new StrataError('loadFashionMnist', `${path}: ${images.length} images of 784 pixels (and ${skipped} other entries), expected 7000`);
+    }
+    chunks.push(train ? images.slice(0, 6000) : images.slice(6000, 7000));
   }
-  const n = chunks.reduce((a, c) => a + c.length, 0);
+  if (bad.length > 0 && !warnedDirs.has(dir)) {
+    warnedDirs.add(dir);
+    const list = bad.slice(0, 8).map((b) => `class ${b.cls} entry ${b.index} (${b.what})`).join(', ');
+    (opts.warn ?? console.warn)(`loadFashionMnist: skipped ${bad.length} entries that are not 784-pixel images in ${dir}: ${list}${bad.length > 8 ? ', …' : ''}`);
+  }
+  // Interleaved, class 0, 1, …, 9, 0, 1, …: `limit` then takes a balanced subset, and a validation
+  // split taken from the end holds every class (class by class, the first 1,000 would all be T-shirts).
+  const per = chunks[0].length;
+  const n = per * 10;
   const pixels = new Uint8Array(n * 784);
-  const labels: number[] = [];
-  let k = 0;
-  chunks.forEach((imgs, c) => imgs.forEach((img) => {
-    if (img.length !== 784) throw new StrataError('loadFashionMnist', `class ${c}: an image has ${img.length} pixels, expected 784`);
-    pixels.set(img, k * 784);
-    labels.push(c);
-    k++;
-  }));
+  const labels = new Int32Array(n);
+  for (let i = 0; i < per; i++) {
+    for (let c = 0; c < 10; c++) {
+      pixels.set(chunks[c][i], (i * 10 + c) * 784);
+      labels[i * 10 + c] = c;
+    }
+  }
   return imageSet(pixels, labels, [n, 1, 28, 28], opts.limit);
 }
 

@@ -40,11 +40,29 @@ export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
   return encodeSafetensors(ckpt.tensors, { format: FORMAT, version: '1', metadata: encodeJson(ckpt.metadata) });
 }
 
-export function decodeCheckpoint(bytes: Uint8Array, opts: { backend?: string } = {}): Checkpoint {
-  const { tensors, metadata } = decodeSafetensors(bytes, opts);
-  if (metadata.format !== FORMAT) throw new StrataError('decodeCheckpoint', `not a Strata checkpoint (format '${metadata.format ?? 'none'}'); use decodeSafetensors for plain weights`);
-  const meta = decodeJson(metadata.metadata ?? '{}');
-  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new StrataError('decodeCheckpoint', 'metadata is not a JSON object');
+/**
+ * Parses checkpoint bytes. `source` names the file in errors (`loadCheckpoint` passes its path);
+ * bytes that are not safetensors, or safetensors without Strata's checkpoint metadata, are told
+ * apart before the tensors are read.
+ */
+export function decodeCheckpoint(bytes: Uint8Array, opts: { backend?: string; source?: string } = {}): Checkpoint {
+  const name = opts.source ?? `the input (${bytes.byteLength} bytes)`;
+  let decoded: ReturnType<typeof decodeSafetensors>;
+  try {
+    decoded = decodeSafetensors(bytes, opts);
+  } catch (e) {
+    if (e instanceof StrataError) throw new StrataError('decodeCheckpoint', `${e.message.slice(e.op.length + 2)} (a Strata checkpoint is a safetensors file)`);
+    throw e;
+  }
+  const { tensors, metadata } = decoded;
+  if (metadata.format !== FORMAT) throw new StrataError('decodeCheckpoint', `${name} is not a Strata checkpoint (format '${metadata.format ?? 'none'}'); use decodeSafetensors for plain weights`);
+  let meta: Json;
+  try {
+    meta = decodeJson(metadata.metadata ?? '{}');
+  } catch (e) {
+    throw new StrataError('decodeCheckpoint', `${name}: metadata is not valid JSON (${(e as Error).message})`);
+  }
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) throw new StrataError('decodeCheckpoint', `${name}: metadata is not a JSON object`);
   return { tensors, metadata: meta };
 }
 
@@ -62,7 +80,7 @@ export async function saveCheckpoint(path: string, ckpt: Checkpoint, fs: FileSys
 }
 
 export async function loadCheckpoint(path: string, fs: FileSystem, opts: { backend?: string } = {}): Promise<Checkpoint> {
-  return decodeCheckpoint(await fs.readFile(path), opts);
+  return decodeCheckpoint(await fs.readFile(path), { ...opts, source: path });
 }
 
 /** Saves plain weights (a state dict) as safetensors, atomically. */
@@ -71,5 +89,5 @@ export async function saveSafetensors(path: string, tensors: Record<string, Tens
 }
 
 export async function loadSafetensors(path: string, fs: FileSystem, opts: { backend?: string } = {}): Promise<Record<string, Tensor>> {
-  return decodeSafetensors(await fs.readFile(path), opts).tensors;
+  return decodeSafetensors(await fs.readFile(path), { ...opts, source: path }).tensors;
 }

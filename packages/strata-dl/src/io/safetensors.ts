@@ -12,6 +12,7 @@
 import type { DType, TypedArray } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { tensor } from '../tensor/creation.js';
+import { knownFormat } from './file-kind.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 const WRITE_NAMES: Record<DType, string> = { float32: 'F32', float64: 'F64', int32: 'I32', bool: 'BOOL' };
@@ -83,35 +84,75 @@ function readValues(op: string, name: string, dtype: string, bytes: Uint8Array, 
   }
 }
 
-/** Parses safetensors bytes into tensors (on `backend`, default the current one) and metadata. */
-export function decodeSafetensors(bytes: Uint8Array, opts: { backend?: string } = {}): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
-  const op = 'decodeSafetensors';
-  if (bytes.byteLength < 8) throw new StrataError(op, `${bytes.byteLength} bytes is too short for a safetensors file`);
-  const n = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
-  if (8 + n > bytes.byteLength) throw new StrataError(op, `header of ${n} bytes runs past the end of a ${bytes.byteLength}-byte file`);
-  let header: Record<string, unknown>;
-  try {
-    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n))) as Record<string, unknown>;
-  } catch (e) {
-    throw new StrataError(op, `header is not valid JSON (${(e as Error).message})`);
+/** The largest header the reference implementation accepts (100 MB): a longer one means another format. */
+const MAX_HEADER = 100_000_000;
+
+/**
+ * Checks the structure of safetensors bytes before parsing: an 8-byte header length that fits the
+ * file and a JSON object header. Returns the header length. `name` is the file's name for messages.
+ */
+function checkStructure(op: string, bytes: Uint8Array, name: string): number {
+  const notOne = (why: string): StrataError => {
+    const kind = knownFormat(bytes);
+    return new StrataError(op, `${name} is not a safetensors file: ${kind ? `it is ${kind}` : why}`);
+  };
+  if (bytes.byteLength < 8) throw notOne(`${bytes.byteLength} bytes, fewer than the 8-byte header length that begins one`);
+  const n = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  const opensJson = bytes.byteLength > 8 && bytes[8] === 0x7b; // '{'
+  if (!opensJson || n > BigInt(MAX_HEADER)) {
+    throw notOne(`a safetensors file begins with an 8-byte little-endian header length and a JSON header '{…}'; this one begins ${hex(bytes.subarray(0, 12))}`);
   }
+  // A plausible header cut short: the file was truncated (an interrupted download or copy).
+  if (8n + n > BigInt(bytes.byteLength)) throw new StrataError(op, `${name} is truncated: its header of ${n} bytes runs past the end of the ${bytes.byteLength}-byte file`);
+  return Number(n);
+}
+
+function hex(b: Uint8Array): string {
+  return [...b].map((x) => x.toString(16).padStart(2, '0')).join(' ');
+}
+
+function checkEntry(op: string, name: string, key: string, raw: unknown): HeaderEntry {
+  const e = raw as Partial<HeaderEntry> | null;
+  const ok = e !== null && typeof e === 'object' && typeof e.dtype === 'string'
+    && Array.isArray(e.shape) && e.shape.every((d) => Number.isInteger(d) && d >= 0)
+    && Array.isArray(e.data_offsets) && e.data_offsets.length === 2 && e.data_offsets.every((o) => Number.isInteger(o) && o >= 0);
+  if (!ok) throw new StrataError(op, `${name}: header entry '${key}' is ${JSON.stringify(raw)?.slice(0, 120)}, expected { dtype, shape, data_offsets: [begin, end] }`);
+  return e as HeaderEntry;
+}
+
+/**
+ * Parses safetensors bytes into tensors (on `backend`, default the current one) and metadata.
+ * `source` names the file in errors (`loadSafetensors` passes its path); bytes of another format
+ * are recognized before parsing (`model.bin is not a safetensors file: it is a zip archive …`).
+ */
+export function decodeSafetensors(bytes: Uint8Array, opts: { backend?: string; source?: string } = {}): { tensors: Record<string, Tensor>; metadata: Record<string, string> } {
+  const op = 'decodeSafetensors';
+  const name = opts.source ?? `the input (${bytes.byteLength} bytes)`;
+  const n = checkStructure(op, bytes, name);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + n)));
+  } catch (e) {
+    throw new StrataError(op, `${name}: header is not valid JSON (${(e as Error).message})`);
+  }
+  if (header === null || typeof header !== 'object' || Array.isArray(header)) throw new StrataError(op, `${name}: header is not a JSON object`);
   const data = bytes.subarray(8 + n);
   const tensors: Record<string, Tensor> = {};
   let metadata: Record<string, string> = {};
-  for (const [name, raw] of Object.entries(header)) {
-    if (name === '__metadata__') {
+  for (const [key, raw] of Object.entries(header)) {
+    if (key === '__metadata__') {
       metadata = raw as Record<string, string>;
       continue;
     }
-    const e = raw as HeaderEntry;
+    const e = checkEntry(op, name, key, raw);
     const count = e.shape.reduce((a, b) => a * b, 1);
     const [begin, end] = e.data_offsets;
     const size = BYTES[e.dtype];
     if (size !== undefined && (end - begin !== count * size || end > data.byteLength || begin < 0)) {
-      throw new StrataError(op, `'${name}' ${e.dtype} ${fmtShape(e.shape)} needs ${count * size} bytes, its offsets [${begin}, ${end}] give ${end - begin} in ${data.byteLength} bytes of data`);
+      throw new StrataError(op, `${name}: '${key}' ${e.dtype} ${fmtShape(e.shape)} needs ${count * size} bytes, its offsets [${begin}, ${end}] give ${end - begin} in ${data.byteLength} bytes of data`);
     }
-    const { values, dtype } = readValues(op, name, e.dtype, data.subarray(begin, end), count);
-    tensors[name] = tensor(values, { shape: e.shape, dtype, backend: opts.backend });
+    const { values, dtype } = readValues(op, key, e.dtype, data.subarray(begin, end), count);
+    tensors[key] = tensor(values, { shape: e.shape, dtype, backend: opts.backend });
   }
   return { tensors, metadata };
 }

@@ -33,6 +33,7 @@ export {
   MSELoss, L1Loss, HuberLoss, SmoothL1Loss, BCELoss, BCEWithLogitsLoss, CrossEntropyLoss, NLLLoss,
   MulticlassHingeLoss, MultiMarginLoss, KLDivLoss,
 } from './loss.js';
+export { MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss } from './pair-loss.js';
 export * as init from './init.js';
 export * as functional from './functional/index.js';
 

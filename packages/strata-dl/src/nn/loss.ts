@@ -35,17 +35,24 @@ export class BCELoss extends Loss<Base & { weight?: Tensor }> {
   forward(input: Tensor, target: Tensor): Tensor { return C.binaryCrossEntropy(input, target, this.options); }
 }
 /** Binary cross-entropy of logits: the sigmoid is folded in for numerical stability. */
-export class BCEWithLogitsLoss extends Loss<Base & { posWeight?: Tensor | number }> {
-  constructor(opts: Base & { posWeight?: Tensor | number } = {}) { super(opts); }
+export class BCEWithLogitsLoss extends Loss<Base & { posWeight?: Tensor | number; weight?: Tensor }> {
+  constructor(opts: Base & { posWeight?: Tensor | number; weight?: Tensor } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return C.binaryCrossEntropyWithLogits(input, target, this.options); }
 }
-/** Softmax cross-entropy of logits against class indices or probabilities, with optional label smoothing. */
-export class CrossEntropyLoss extends Loss<Base & { labelSmoothing?: number }> {
-  constructor(opts: Base & { labelSmoothing?: number } = {}) { super(opts); }
+/**
+ * Softmax cross-entropy of logits against class indices or probabilities, with optional label
+ * smoothing, class `weight` and `ignoreIndex` (see `functional.crossEntropy`).
+ *
+ * @example
+ * new CrossEntropyLoss({ weight: tensor([1, 2, 4]), ignoreIndex: -1 }).forward(logits, labels)
+ */
+export class CrossEntropyLoss extends Loss<C.ClassLossOptions & { labelSmoothing?: number }> {
+  constructor(opts: C.ClassLossOptions & { labelSmoothing?: number } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return C.crossEntropy(input, target, this.options); }
 }
-export class NLLLoss extends Loss<Base> {
-  constructor(opts: Base = {}) { super(opts); }
+/** Negative log-likelihood of log-probabilities, with class `weight` and `ignoreIndex` (see `functional.nllLoss`). */
+export class NLLLoss extends Loss<C.ClassLossOptions> {
+  constructor(opts: C.ClassLossOptions = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return C.nllLoss(input, target, this.options); }
 }
 /** CS231n's multiclass SVM loss. */

@@ -52,14 +52,25 @@ export function tensor(data: Nested | TypedArray, opts: CreateOptions & { shape?
   }
   const flat: number[] = [];
   let sawBool = false;
+  // `at` is the index path of `v`, so a ragged or empty entry is reported where it is (data[2][0]).
+  const at: number[] = [];
+  const where = (): string => `data${at.map((i) => `[${i}]`).join('')}`;
   const walk = (v: Nested, dim: number): void => {
     if (Array.isArray(v)) {
-      if (v.length !== shape[dim]) throw new StrataError('tensor', `ragged nested array: dimension ${dim} has lengths ${shape[dim]} and ${v.length}`);
-      for (const e of v) walk(e, dim + 1);
+      if (dim >= shape.length) throw new StrataError('tensor', `ragged nested array: ${where()} is a list where a number was expected (as data${'[0]'.repeat(dim)})`);
+      if (v.length !== shape[dim]) {
+        const first = `data${'[0]'.repeat(dim)}`;
+        throw new StrataError('tensor', `ragged nested array: ${where()} has ${v.length} entries, expected ${shape[dim]} (as ${first})`);
+      }
+      for (let i = 0; i < v.length; i++) {
+        at.push(i);
+        walk(v[i], dim + 1);
+        at.pop();
+      }
     } else {
-      if (dim !== shape.length) throw new StrataError('tensor', 'ragged nested array: a number appears where a list was expected');
+      if (dim !== shape.length) throw new StrataError('tensor', `ragged nested array: ${where()} is a number where a list of ${shape[dim]} was expected`);
       if (typeof v === 'boolean') sawBool = true;
-      else if (typeof v !== 'number') throw new StrataError('tensor', `expects numbers or booleans, got ${typeof v}`);
+      else if (typeof v !== 'number') throw new StrataError('tensor', `expects numbers or booleans, got ${typeof v} at ${where()}`);
       flat.push(Number(v));
     }
   };

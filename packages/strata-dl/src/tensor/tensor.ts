@@ -196,10 +196,27 @@ export class Tensor {
   // ---- autograd ------------------------------------------------------------------------------
   /**
    * Reverse-mode sweep from this tensor, accumulating into `.grad` of every leaf that requires it.
-   * Saved tensors are released afterwards unless `retainGraph` is set.
+   * Saved tensors are released afterwards unless `retainGraph` is set (default: `createGraph`, as in
+   * PyTorch). The options may come alone
+   * (`loss.backward({ retainGraph: true })`) or after the seed gradient (`y.backward(g, { retainGraph: true })`).
+   *
+   * @example
+   * const x = tensor([2], { requiresGrad: true });
+   * const y = x.mul(x).sum();
+   * y.backward({ retainGraph: true });
+   * y.backward(); // x.grad is now [8]: 2·x accumulated twice
    */
-  backward(gradient?: Tensor, opts: BackwardOptions = {}): void {
+  backward(gradientOrOptions?: Tensor | BackwardOptions, options: BackwardOptions = {}): void {
     if (!this._requiresGrad) throw new StrataError('backward', 'tensor does not require grad and has no grad_fn');
+    let gradient: Tensor | undefined;
+    let opts = options;
+    if (gradientOrOptions instanceof Tensor) gradient = gradientOrOptions;
+    else if (gradientOrOptions !== undefined && gradientOrOptions !== null) {
+      if (typeof gradientOrOptions !== 'object' || Array.isArray(gradientOrOptions) || ArrayBuffer.isView(gradientOrOptions)) {
+        throw new StrataError('backward', `the first argument must be the seed gradient (a Tensor) or the options ({ retainGraph, createGraph }), got ${Array.isArray(gradientOrOptions) ? 'an array' : typeof gradientOrOptions}`);
+      }
+      opts = { ...gradientOrOptions, ...options };
+    }
     let seed = gradient;
     if (!seed) {
       if (this.size !== 1) throw new StrataError('backward', `gradient can be implicitly created only for scalar outputs, got ${fmtShape(this.shape)}`);
@@ -207,7 +224,8 @@ export class Tensor {
     } else if (seed.size !== this.size || seed.ndim !== this.ndim) {
       throw new StrataError('backward', `gradient ${fmtShape(seed.shape)} does not match output ${fmtShape(this.shape)}`);
     }
-    runBackward([this], [seed], opts);
+    // As PyTorch: retainGraph defaults to createGraph, so the recorded backward can be differentiated.
+    runBackward([this], [seed], { retainGraph: opts.createGraph, ...opts });
   }
   /** A tensor sharing this one's data but cut from the graph (no gradient, no tangent). */
   detach(): Tensor {

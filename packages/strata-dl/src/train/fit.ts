@@ -2,11 +2,12 @@
 import { type Generator, defaultGenerator } from '../core/rng.js';
 import type { Module } from '../nn/module.js';
 import { scoped } from '../tensor/scope.js';
-import { type FitData, planEpoch, splitTail, xy } from './batches.js';
+import { type FitData, planEpoch, xy } from './batches.js';
 import { evaluate } from './evaluate.js';
 import { History } from './history.js';
 import { Averager, type MetricLike, resolveMetric } from './metrics.js';
 import { type StepContext, type TrainStep, defaultTrainStep } from './step.js';
+import { validationSplit } from './validation-split.js';
 import { type Callback, type Logs, type LossLike, type TrainOptimizer, type TrainState, lossFn } from './types.js';
 
 export interface FitOptions {
@@ -18,8 +19,22 @@ export interface FitOptions {
   /** Reshuffle tensor data every epoch (default true), from `generator`. */
   shuffle?: boolean;
   metrics?: MetricLike[];
-  /** Hold out the last fraction of tensor data for validation (Keras). */
+  /**
+   * Hold out this fraction of tensor data for validation: the last samples, unshuffled, as Keras'
+   * `validation_split` does. When those hold classes the training part lacks, or the labels look
+   * ordered by class, `fit` warns once (through `log`, else `console.warn`); `validationShuffle`
+   * draws the validation samples at random instead.
+   */
   validationSplit?: number;
+  /**
+   * Draw `validationSplit`'s samples at random (from `generator`, once, before training) instead
+   * of taking the last ones, like `shuffle=True` in `keras.utils.split_dataset` or scikit-learn's
+   * `train_test_split`. Default false: Keras' `fit` behaviour.
+   *
+   * @example
+   * await fit(model, { x, y }, { optimizer, loss: crossEntropy, validationSplit: 0.2, validationShuffle: true });
+   */
+  validationShuffle?: boolean;
   validationData?: FitData;
   callbacks?: Callback[];
   /** Shuffling source (default: the global generator, which `manualSeed` sets). */
@@ -49,7 +64,9 @@ const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeou
  */
 export async function fit(model: Module, data: FitData, opts: FitOptions): Promise<History> {
   const { epochs = 1, batchSize = 32, shuffle = true, initialEpoch = 0, yieldEvery = 50, generator = defaultGenerator() } = opts;
-  const split = opts.validationSplit ? splitTail(data, opts.validationSplit) : { train: data, validation: opts.validationData };
+  const split = opts.validationSplit
+    ? validationSplit(data, opts.validationSplit, { shuffle: opts.validationShuffle ?? false, generator, warn: opts.log ?? console.warn })
+    : { train: data, validation: opts.validationData };
   const ctx: StepContext = { model, optimizer: opts.optimizer, loss: lossFn(opts.loss), metrics: (opts.metrics ?? []).map(resolveMetric) };
   const trainStep = opts.trainStep ?? defaultTrainStep;
   const history = new History();

@@ -5,6 +5,7 @@ export * from './activation-more.js';
 export * from './classification-loss.js';
 export * from './conv.js';
 export * from './dropout.js';
+export * from './embedding-loss.js';
 export * from './group-norm.js';
 export * from './interpolate.js';
 export * from './linear.js';
