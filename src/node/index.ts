@@ -4,3 +4,4 @@ export { loadMnist, loadFashionMnist, loadCifar10, readCsv, type ImageSet, type 
 export { nodeFileSystem } from '../io/node-fs.js';
 export { loadFirstNames } from './names.js';
 export { ProgressBar, type ProgressBarOptions } from '../train/progress-bar.js';
+export { loadPyTorchFile } from './pytorch.js';
