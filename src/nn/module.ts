@@ -169,11 +169,12 @@ export abstract class Module {
    */
   loadStateDict(dict: StateDict, opts: { strict?: boolean } = {}): LoadResult {
     const { strict = true } = opts;
-    const byKey = new Map<string, Tensor>();
-    for (const [k, v] of Object.entries(dict)) byKey.set(k.split('.').map(snakeCase).join('.'), v);
     const own = this.namedTensors();
-    const missing = own.filter(([k]) => !byKey.has(k)).map(([k]) => k);
     const ownKeys = new Set(own.map(([k]) => k));
+    const byKey = new Map<string, Tensor>();
+    // A key the module has verbatim is taken as is (an imported ONNX graph's `onnx::LSTM_12`).
+    for (const [k, v] of Object.entries(dict)) byKey.set(ownKeys.has(k) ? k : k.split('.').map(snakeCase).join('.'), v);
+    const missing = own.filter(([k]) => !byKey.has(k)).map(([k]) => k);
     const unexpected = [...byKey.keys()].filter((k) => !ownKeys.has(k));
     const mismatched = own.flatMap(([k, t]) => {
       const v = byKey.get(k);
