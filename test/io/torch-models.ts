@@ -44,6 +44,14 @@ class Recurrent extends nn.Module {
   }
 }
 
+class BiGru extends nn.Module {
+  rnn = new nn.GRU(5, 6, { bidirectional: true, batchFirst: true });
+  head = new nn.Linear(12, 2);
+  forward(x: st.Tensor): st.Tensor {
+    return this.head.forward(this.rnn.forward(x));
+  }
+}
+
 /** The fixtures that have a Strata twin (misc exists for ONNX import only). */
 export const TWINS: Record<string, () => st.nn.Module> = {
   lenet: () => st.models.lenet5(),
@@ -55,7 +63,11 @@ export const TWINS: Record<string, () => st.nn.Module> = {
   ),
   lstm: () => new Recurrent('lstm'),
   gru: () => new Recurrent('gru'),
+  bigru: () => new BiGru(),
 };
+
+/** Every fixture with an ONNX file. */
+export const ONNX_FIXTURES = [...Object.keys(TWINS), 'misc'];
 
 /** Largest |a − b| over two tensors of one shape. */
 export function maxDiff(a: st.Tensor, b: st.Tensor): number {
