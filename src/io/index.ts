@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
- * Serialization of named tensors: safetensors, and checkpoints (tensors + JSON metadata).
- * Works on `Record<string, Tensor>`; knows nothing about modules or optimizers. Node's file
+ * Serialization of named tensors: safetensors, checkpoints (tensors + JSON metadata), PyTorch
+ * checkpoints (read only), ONNX export and decoding (`importOnnx`, in src/interop/, turns a decoded
+ * graph into a Module). Works on `Record<string, Tensor>`; knows nothing about modules or optimizers. Node's file
  * system lives in `io/node-fs.ts` (not exported here, so this entry stays runtime-neutral).
  */
 export { encodeSafetensors, decodeSafetensors } from './safetensors.js';

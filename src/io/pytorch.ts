@@ -171,7 +171,7 @@ export function decodePyTorch(bytes: Uint8Array, opts: PyTorchLoadOptions = {}):
       const q = `${module}.${name}`;
       const f = allowed[q];
       if (f) return f;
-      return fail(`refuses the pickle global '${q}': a state dict holds only tensors and OrderedDicts, so this file may try to run code (only ${Object.keys(allowed).filter((k) => !k.endsWith('Storage')).join(', ')} and torch.*Storage are allowed)`);
+      return fail(`refuses the pickle global '${q}': a state dict holds only tensors and dicts, and loading any other global could run code, so nothing was loaded (save model.state_dict(), not the model; allowed: ${Object.keys(allowed).filter((k) => !k.endsWith('Storage')).join(', ')} and torch.*Storage)`);
     },
     persistentLoad: loadStorage,
   }, OP, file);
@@ -179,12 +179,14 @@ export function decodePyTorch(bytes: Uint8Array, opts: PyTorchLoadOptions = {}):
   if (!(root instanceof PickleDict)) return fail(`holds a ${describe(root)}, not a state dict (a dict of tensors)`);
   const tensors: Record<string, Tensor> = {};
   const other: Record<string, unknown> = {};
+  // defineProperty, not assignment: a key such as '__proto__' from the file stays a plain key.
+  const put = (o: Record<string, unknown>, key: string, value: unknown): void => { Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true }); };
   const walk = (d: PickleDict, prefix: string): void => {
     for (const [k, v] of d.map) {
       const key = prefix + String(k);
-      if (v instanceof Tensor) tensors[key] = v;
+      if (v instanceof Tensor) put(tensors, key, v);
       else if (v instanceof PickleDict) walk(v, `${key}.`);
-      else other[key] = v;
+      else put(other, key, v);
     }
   };
   walk(root, '');

@@ -61,7 +61,7 @@ test('loadPyTorchFile (strata/node) reads a file and names it in errors', async 
 
 test('a malicious pickle (os.system, eval in __reduce__) is refused, naming the file and the global, and runs nothing', () => {
   assert.throws(() => io.loadPyTorch(fixtureBytes('evil_system.pt'), { name: 'evil_system.pt' }),
-    (e: Error) => e instanceof st.StrataError && /^loadPyTorch: evil_system\.pt: refuses the pickle global 'posix\.system'/.test(e.message) && /may try to run code/.test(e.message));
+    (e: Error) => e instanceof st.StrataError && /^loadPyTorch: evil_system\.pt: refuses the pickle global 'posix\.system'/.test(e.message) && /could run code, so nothing was loaded/.test(e.message));
   assert.throws(() => io.loadPyTorch(fixtureBytes('evil_eval.pt'), { name: 'evil_eval.pt' }),
     /loadPyTorch: evil_eval\.pt: refuses the pickle global '(__builtin__|builtins)\.eval'/);
   // The same refusal for a hand-written protocol-2 pickle using STACK_GLOBAL instead of GLOBAL.
@@ -84,6 +84,10 @@ test('damaged, legacy, compressed and non-state-dict files get clear errors', ()
   // A checkpoint dict with a nested state dict and an epoch number (hand-written pickle: {'epoch': 3}).
   const epoch = io.decodePyTorch(zipOf({ 'a/data.pkl': Uint8Array.from([0x80, 2, 0x7d, 0x8c, 5, ...new TextEncoder().encode('epoch'), 0x4b, 3, 0x73, 0x2e]) }));
   assert.deepEqual(epoch, { tensors: {}, other: { epoch: 3 } });
+  // A key '__proto__' in the file stays a key (no prototype is changed).
+  const proto = io.decodePyTorch(zipOf({ 'a/data.pkl': Uint8Array.from([0x80, 2, 0x7d, 0x8c, 9, ...new TextEncoder().encode('__proto__'), 0x4b, 3, 0x73, 0x2e]) }));
+  assert.equal(Object.getPrototypeOf(proto.other), Object.prototype);
+  assert.deepEqual(Object.entries(proto.other), [['__proto__', 3]]);
 });
 
 test('loadStateDict: strict lists missing, unexpected and mis-shaped keys together and copies nothing; non-strict returns the lists', () => {
