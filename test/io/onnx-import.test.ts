@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata';
 import { assertClose } from '../helpers.js';
-import { ONNX_FIXTURES, asTensor, fineTuneStep, fixtureBytes, maxDiff, recorded } from './torch-models.js';
+import { ONNX_FIXTURES, TWINS, asTensor, fineTuneStep, fixtureBytes, maxDiff, recorded } from './torch-models.js';
 
 const { io } = st;
 
@@ -62,6 +62,39 @@ test('ONNX LSTM/GRU weights (gate orders iofc, zrh) reordered equal the PyTorch 
   assertClose(st.noGrad(() => cnn.forward(asTensor(r.input))), asTensor(r.output, 'js'), 1e-4, 1e-4, 'after loadStateDict');
 });
 
+test('one SGD step on an imported ONNX model equals the same step on the Strata twin loaded from the .pt (gradients through the interpreter)', () => {
+  for (const name of ['lenet', 'dcgan']) {
+    const onnx = st.importOnnx(fixtureBytes(`${name}.onnx`));
+    const twin = TWINS[name]();
+    twin.loadStateDict(io.loadPyTorch(fixtureBytes(`${name}.pt`)));
+    const x = asTensor(recorded(name).input);
+    fineTuneStep(onnx, x);
+    fineTuneStep(twin, x);
+    const after = twin.stateDict();
+    for (const [k, p] of onnx.namedParameters()) assertClose(p, after[k], 1e-5, 1e-4, `${name} ${k} after one step`);
+    for (const [k, b] of onnx.namedBuffers()) assertClose(b, after[k], 1e-5, 1e-4, `${name} ${k} after one step`);
+  }
+});
+
+test('ONNX LSTM with layout 1 (batch first) equals layout 0 on the transposed input', () => {
+  const g = new st.Generator(5);
+  const [t, n, i, h] = [3, 2, 4, 5];
+  const rand = (name: string, dims: number[]): Uint8Array => {
+    const v = st.randn(dims, { generator: g }).mul(0.5).dataSync() as Float32Array;
+    return msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength))]]);
+  };
+  const inits = [rand('w', [1, 4 * h, i]), rand('r', [1, 4 * h, h]), rand('b', [1, 8 * h])];
+  const lstm = (layout: number): st.OnnxModel => st.importOnnx(model([node('LSTM', ['x', 'w', 'r', 'b'], ['y', 'yh', 'yc'], [attrInt('hidden_size', h), attrInt('layout', layout)])], 14, inits));
+  const x = st.randn([t, n, i], { generator: g });
+  const a = lstm(0).run([x]), b = lstm(1).run([x.permute([1, 0, 2])]);
+  assert.deepEqual(a.y.shape, [t, 1, n, h]);
+  assert.deepEqual(b.y.shape, [n, t, 1, h]);
+  assertClose(b.y.permute([1, 2, 0, 3]), a.y, 1e-6, 1e-6, 'Y');
+  assertClose(b.yh.permute([1, 0, 2]), a.yh, 1e-6, 1e-6, 'Y_h');
+  assertClose(b.yc.permute([1, 0, 2]), a.yc, 1e-6, 1e-6, 'Y_c');
+  assertClose(a.yh, a.y.slice(0, t - 1, t).reshape([1, n, h]), 0, 0, 'Y_h is the last step of Y');
+});
+
 test('exportOnnx then importOnnx round-trips a Strata model', () => {
   st.manualSeed(4);
   const model = new st.nn.Sequential(new st.nn.Conv2d(2, 3, 3, { padding: 1 }), new st.nn.ReLU(), new st.nn.MaxPool2d(2), new st.nn.Flatten(), new st.nn.Linear(12, 4), new st.nn.LogSoftmax());
@@ -109,8 +142,14 @@ function attrInt(name: string, v: number): Uint8Array { return msg([[1, str(name
 function node(op: string, inputs: string[], outputs: string[], attrs: Uint8Array[] = []): Uint8Array {
   return msg([...inputs.map((i): Field => [1, str(i)]), ...outputs.map((o): Field => [2, str(o)]), [4, str(op)], ...attrs.map((a): Field => [5, a])]);
 }
+/** The output names of an encoded NodeProto (field 2), read back with Strata's own decoder. */
+function outputsOf(n: Uint8Array): string[] {
+  const g = io.decodeOnnx(msg([[7, msg([[1, n]])]]));
+  return g.nodes[0].outputs;
+}
 function model(nodes: Uint8Array[], opset: number, initializers: Uint8Array[] = []): Uint8Array {
   const io1 = (name: string): Uint8Array => msg([[1, str(name)]]);
-  const graph = msg([...nodes.map((n): Field => [1, n]), [2, str('g')], ...initializers.map((t): Field => [5, t]), [11, io1('x')], [12, io1('y')]]);
+  const outs = nodes.length === 1 ? outputsOf(nodes[0]) : ['y'];
+  const graph = msg([...nodes.map((n): Field => [1, n]), [2, str('g')], ...initializers.map((t): Field => [5, t]), [11, io1('x')], ...outs.map((o): Field => [12, io1(o)])]);
   return msg([[1, 7], [7, graph], [8, msg([[1, str('')], [2, opset]])]]);
 }
