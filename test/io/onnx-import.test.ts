@@ -95,6 +95,17 @@ test('ONNX LSTM with layout 1 (batch first) equals layout 0 on the transposed in
   assertClose(a.yh, a.y.slice(0, t - 1, t).reshape([1, n, h]), 0, 0, 'Y_h is the last step of Y');
 });
 
+test('ONNX Dropout is the identity in evaluation and drops (scaling by 1/(1-p)) in training; Identity passes through', () => {
+  const m = st.importOnnx(model([node('Dropout', ['x'], ['d']), node('Identity', ['d'], ['y'])], 13));
+  const x = st.ones([1000]);
+  assert.deepEqual(m.forward(x).toArray(), x.toArray());
+  m.train();
+  const y = [...m.forward(x).dataSync()];
+  assert.ok(y.every((v) => v === 0 || v === 2), 'kept values are scaled by 2 (ratio 0.5)');
+  const kept = y.filter((v) => v === 2).length;
+  assert.ok(kept > 400 && kept < 600, `${kept} of 1000 kept`);
+});
+
 test('exportOnnx then importOnnx round-trips a Strata model', () => {
   st.manualSeed(4);
   const model = new st.nn.Sequential(new st.nn.Conv2d(2, 3, 3, { padding: 1 }), new st.nn.ReLU(), new st.nn.MaxPool2d(2), new st.nn.Flatten(), new st.nn.Linear(12, 4), new st.nn.LogSoftmax());

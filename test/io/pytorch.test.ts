@@ -5,7 +5,6 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata';
 import { loadPyTorchFile } from 'strata/node';
-import { crc32 } from '../../src/io/zip.js';
 import { assertClose } from '../helpers.js';
 import { FIXTURES, TWINS, asTensor, fineTuneStep, fixtureBytes, recorded } from './torch-models.js';
 
@@ -104,6 +103,16 @@ test('loadStateDict: strict lists missing, unexpected and mis-shaped keys togeth
   assert.deepEqual([r.missingKeys, r.unexpectedKeys], [['11.bias'], ['extra']]);
   assertClose(model.stateDict()['0.weight'], w['0.weight'], 0, 0, 'non-strict load copied the matching keys');
 });
+
+/** CRC-32 written out bit by bit (the reader's is table-driven), as an independent reference. */
+function crc32(bytes: Uint8Array): number {
+  let c = 0xffffffff;
+  for (const b of bytes) {
+    c ^= b;
+    for (let k = 0; k < 8; k++) c = c & 1 ? (c >>> 1) ^ 0xedb88320 : c >>> 1;
+  }
+  return (c ^ 0xffffffff) >>> 0;
+}
 
 /** A zip archive of stored entries (or entries marked with another `method`, to test the refusal). */
 function zipOf(files: Record<string, Uint8Array>, method = 0): Uint8Array {
