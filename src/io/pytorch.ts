@@ -32,6 +32,7 @@ export interface PyTorchCheckpoint {
 }
 
 const OP = 'loadPyTorch';
+const LITTLE_ENDIAN = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 interface StorageKind { bytes: number; dtype: DType; read(view: DataView, at: number, little: boolean): number }
 
@@ -113,9 +114,16 @@ export function decodePyTorch(bytes: Uint8Array, opts: PyTorchLoadOptions = {}):
     const data = entries.get(`${prefix}data/${key}`) ?? fail(`storage '${key}' is missing from the archive`);
     const { kind } = type;
     if (data.byteLength !== numel * kind.bytes) fail(`storage '${key}' (${type.qualifiedName}) has ${data.byteLength} bytes for ${numel} elements of ${kind.bytes}`);
-    const values = alloc(kind.dtype, numel);
-    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    for (let i = 0; i < numel; i++) values[i] = kind.read(view, i * kind.bytes, little);
+    let values: TypedArray;
+    if (little && LITTLE_ENDIAN && (type.qualifiedName === 'torch.FloatStorage' || type.qualifiedName === 'torch.DoubleStorage')) {
+      // The common case is a byte copy (slice() also gives the alignment the typed array needs).
+      const buf = data.slice().buffer;
+      values = kind.dtype === 'float64' ? new Float64Array(buf) : new Float32Array(buf);
+    } else {
+      values = alloc(kind.dtype, numel);
+      const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+      for (let i = 0; i < numel; i++) values[i] = kind.read(view, i * kind.bytes, little);
+    }
     const s = { values, dtype: kind.dtype, key };
     storages.set(key, s);
     return s;

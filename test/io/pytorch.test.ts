@@ -68,6 +68,31 @@ test('a malicious pickle (os.system, eval in __reduce__) is refused, naming the 
   assert.throws(() => io.loadPyTorch(zipOf({ 'a/data.pkl': pkl }), { name: 'x.pt' }), /refuses the pickle global 'os\.system'/);
 });
 
+test('a hand-written checkpoint: _rebuild_tensor_v2 over a persistent storage, little- and big-endian (byteorder), a bad storage size', () => {
+  const enc = new TextEncoder();
+  const u = (s: string): number[] => [0x8c, s.length, ...enc.encode(s)]; // SHORT_BINUNICODE
+  const g = (m: string, n: string): number[] => [0x63, ...enc.encode(`${m}\n${n}\n`)]; // GLOBAL
+  const pickle = (numel: number): Uint8Array => Uint8Array.from([
+    0x80, 2, 0x7d, ...u('w'), ...g('torch._utils', '_rebuild_tensor_v2'), 0x28,
+    0x28, ...u('storage'), ...g('torch', 'FloatStorage'), ...u('0'), ...u('cpu'), 0x4b, numel, 0x74, 0x51, // BINPERSID
+    0x4b, 1, 0x4b, 2, 0x85, 0x4b, 1, 0x85, 0x89, ...g('collections', 'OrderedDict'), 0x29, 0x52, // offset 1, size (2,), stride (1,), False, OrderedDict()
+    0x74, 0x52, 0x73, 0x2e, // TUPLE, REDUCE, SETITEM, STOP
+  ]);
+  const floats = (values: number[], little: boolean): Uint8Array => {
+    const b = new Uint8Array(4 * values.length);
+    values.forEach((v, i) => new DataView(b.buffer).setFloat32(4 * i, v, little));
+    return b;
+  };
+  const little = io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(3), 'm/data/0': floats([9, 1.5, -2], true) }));
+  assert.deepEqual(little.w.toArray(), [1.5, -2]);
+  const big = io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(3), 'm/byteorder': enc.encode('big'), 'm/data/0': floats([9, 1.5, -2], false) }));
+  assert.deepEqual(big.w.toArray(), [1.5, -2]);
+  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(3), 'm/data/0': new Uint8Array(8) }), { name: 's.pt' }),
+    /s\.pt: storage '0' \(torch\.FloatStorage\) has 8 bytes for 3 elements of 4/);
+  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(2), 'm/data/0': new Uint8Array(8) })), /reads element 2 of storage '0', which holds 2/);
+  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(3) })), /storage '0' is missing from the archive/);
+});
+
 test('damaged, legacy, compressed and non-state-dict files get clear errors', () => {
   const good = fixtureBytes('views.pt').slice();
   const bad = good.slice();
