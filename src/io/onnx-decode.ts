@@ -6,7 +6,7 @@
  * Tensors stored outside the file (`data_location = EXTERNAL`, for models over 2 GiB) are refused.
  */
 import { StrataError } from '../core/errors.js';
-import { type ProtoMessage, ProtoMessage as Message } from './protobuf-reader.js';
+import { ProtoMessage } from './protobuf-reader.js';
 
 /** A constant tensor of the graph: floats as `Float32Array`/`Float64Array`, integers and booleans as numbers. */
 export interface OnnxTensor {
@@ -117,7 +117,7 @@ function decodeAttribute(a: ProtoMessage): [string, OnnxAttribute] {
     case 1: return [name, a.float(2)];
     case 2: return [name, a.int(3)];
     case 3: return [name, a.string(4)];
-    case 4: return [name, decodeTensor(a.message(5) ?? new Message(new Uint8Array(0), OP))];
+    case 4: return [name, decodeTensor(a.message(5) ?? new ProtoMessage(new Uint8Array(0), OP))];
     case 6: return [name, a.floats(7)];
     case 7: return [name, a.ints(8)];
     case 8: return [name, a.strings(9)];
@@ -141,7 +141,7 @@ function decodeValueInfo(v: ProtoMessage): OnnxValueInfo {
  * g.nodes.map((n) => n.opType); // ['Conv', 'Relu', …]
  */
 export function decodeOnnx(bytes: Uint8Array): OnnxGraph {
-  const model = new Message(bytes, OP);
+  const model = new ProtoMessage(bytes, OP);
   const graph = model.message(7);
   if (!graph) throw new StrataError(OP, 'no graph in the model (is this an ONNX file?)');
   const opsets = model.messages(8).map((o) => ({ domain: o.string(1), version: o.int(2) }));

@@ -35,7 +35,16 @@ const MARK = Symbol('mark');
 /** Runs the pickle in `bytes` with `hooks` and returns the value it leaves. `op`/`file` name errors. */
 export function unpickle(bytes: Uint8Array, hooks: UnpickleHooks, op: string, file: string): unknown {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const utf8 = new TextDecoder('utf-8', { fatal: true });
+  const decoder = {
+    decode: (b: Uint8Array): string => {
+      try {
+        return utf8.decode(b);
+      } catch {
+        return fail(`pickle holds a string that is not valid UTF-8 near byte ${pos}`);
+      }
+    },
+  };
   const stack: unknown[] = [];
   const memo = new Map<number, unknown>();
   let pos = 0;

@@ -135,12 +135,19 @@ export function decodePyTorch(bytes: Uint8Array, opts: PyTorchLoadOptions = {}):
     const strides = intList(stride, 'stride');
     if (typeof offset !== 'number' || strides.length !== shape.length) return fail(`tensor over storage '${storage.key}' has offset ${describe(offset)}, size ${describe(size)} and stride ${describe(stride)}`);
     const n = shape.reduce((a, b) => a * b, 1);
+    if (n > 2 ** 30) fail(`tensor ${fmtShape(shape)} over storage '${storage.key}' has ${n} elements, more than this loader allocates`);
+    if (shape.some((d) => d < 0)) fail(`tensor over storage '${storage.key}' has a negative size ${fmtShape(shape)}`);
+    // Bounds first, from the extreme corners, so a damaged size never allocates more than the storage holds.
+    let lo = offset, hi = offset;
+    shape.forEach((d, i) => { const span = (d - 1) * strides[i]; if (span > 0) hi += span; else lo += span; });
+    if (n > 0 && (lo < 0 || hi >= storage.values.length)) {
+      fail(`tensor ${fmtShape(shape)} with strides ${fmtShape(strides)} at offset ${offset} reads element ${lo < 0 ? lo : hi} of storage '${storage.key}', which holds ${storage.values.length}`);
+    }
     const out = alloc(storage.dtype, n);
     // Strided gather: handles transposed and sliced views (non-contiguous strides), not only dense tensors.
     const idx = new Array<number>(shape.length).fill(0);
     let src = offset;
     for (let i = 0; i < n; i++) {
-      if (src < 0 || src >= storage.values.length) fail(`tensor ${fmtShape(shape)} with strides ${fmtShape(strides)} at offset ${offset} reads element ${src} of storage '${storage.key}', which holds ${storage.values.length}`);
       out[i] = storage.values[src];
       for (let d = shape.length - 1; d >= 0; d--) {
         idx[d]++;
@@ -213,13 +220,17 @@ function isStorage(v: unknown): v is Storage {
   return typeof v === 'object' && v !== null && 'values' in v && 'key' in v && 'dtype' in v;
 }
 
-function describe(v: unknown): string {
+/** A short description of a pickle value for error messages (never a dump of a large object). */
+function describe(v: unknown, depth = 0): string {
+  if (v === null || v === undefined) return 'None';
   if (v instanceof PickleDict) return 'a dict';
   if (v instanceof Tensor) return `a tensor ${fmtShape(v.shape)}`;
-  if (typeof v === 'object' && v !== null && 'qualifiedName' in v) return `the global ${String((v as PickleCallable).qualifiedName)}`;
-  try {
-    return JSON.stringify(v, (_k, x: unknown) => (typeof x === 'bigint' ? String(x) : x)) ?? String(v);
-  } catch {
-    return String(v);
-  }
+  if (v instanceof Uint8Array) return `${v.length} bytes`;
+  if (typeof v === 'string') return JSON.stringify(v.length > 40 ? `${v.slice(0, 40)}…` : v);
+  if (typeof v === 'number' || typeof v === 'bigint' || typeof v === 'boolean') return String(v);
+  if (Array.isArray(v)) return depth > 1 ? '(…)' : `(${v.slice(0, 5).map((x) => describe(x, depth + 1)).join(', ')}${v.length > 5 ? ', …' : ''})`;
+  if (isStorageType(v)) return `the global ${v.qualifiedName}`;
+  if (isStorage(v)) return `storage '${v.key}'`;
+  if (typeof v === 'object' && 'qualifiedName' in v) return `the global ${String((v as PickleCallable).qualifiedName)}`;
+  return typeof v;
 }

@@ -70,27 +70,14 @@ test('a malicious pickle (os.system, eval in __reduce__) is refused, naming the 
 
 test('a hand-written checkpoint: _rebuild_tensor_v2 over a persistent storage, little- and big-endian (byteorder), a bad storage size', () => {
   const enc = new TextEncoder();
-  const u = (s: string): number[] => [0x8c, s.length, ...enc.encode(s)]; // SHORT_BINUNICODE
-  const g = (m: string, n: string): number[] => [0x63, ...enc.encode(`${m}\n${n}\n`)]; // GLOBAL
-  const pickle = (numel: number): Uint8Array => Uint8Array.from([
-    0x80, 2, 0x7d, ...u('w'), ...g('torch._utils', '_rebuild_tensor_v2'), 0x28,
-    0x28, ...u('storage'), ...g('torch', 'FloatStorage'), ...u('0'), ...u('cpu'), 0x4b, numel, 0x74, 0x51, // BINPERSID
-    0x4b, 1, 0x4b, 2, 0x85, 0x4b, 1, 0x85, 0x89, ...g('collections', 'OrderedDict'), 0x29, 0x52, // offset 1, size (2,), stride (1,), False, OrderedDict()
-    0x74, 0x52, 0x73, 0x2e, // TUPLE, REDUCE, SETITEM, STOP
-  ]);
-  const floats = (values: number[], little: boolean): Uint8Array => {
-    const b = new Uint8Array(4 * values.length);
-    values.forEach((v, i) => new DataView(b.buffer).setFloat32(4 * i, v, little));
-    return b;
-  };
-  const little = io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(3), 'm/data/0': floats([9, 1.5, -2], true) }));
+  const little = io.loadPyTorch(zipOf({ 'm/data.pkl': handPickle(3), 'm/data/0': floats([9, 1.5, -2], true) }));
   assert.deepEqual(little.w.toArray(), [1.5, -2]);
-  const big = io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(3), 'm/byteorder': enc.encode('big'), 'm/data/0': floats([9, 1.5, -2], false) }));
+  const big = io.loadPyTorch(zipOf({ 'm/data.pkl': handPickle(3), 'm/byteorder': enc.encode('big'), 'm/data/0': floats([9, 1.5, -2], false) }));
   assert.deepEqual(big.w.toArray(), [1.5, -2]);
-  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(3), 'm/data/0': new Uint8Array(8) }), { name: 's.pt' }),
+  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': handPickle(3), 'm/data/0': new Uint8Array(8) }), { name: 's.pt' }),
     /s\.pt: storage '0' \(torch\.FloatStorage\) has 8 bytes for 3 elements of 4/);
-  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(2), 'm/data/0': new Uint8Array(8) })), /reads element 2 of storage '0', which holds 2/);
-  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': pickle(3) })), /storage '0' is missing from the archive/);
+  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': handPickle(2), 'm/data/0': new Uint8Array(8) })), /reads element 2 of storage '0', which holds 2/);
+  assert.throws(() => io.loadPyTorch(zipOf({ 'm/data.pkl': handPickle(3) })), /storage '0' is missing from the archive/);
 });
 
 test('damaged, legacy, compressed and non-state-dict files get clear errors', () => {
@@ -172,4 +159,57 @@ function zipOf(files: Record<string, Uint8Array>, method = 0): Uint8Array {
   let at = 0;
   for (const p of all) { out.set(p, at); at += p.length; }
   return out;
+}
+
+test('corrupted files (random bytes overwritten, truncated) load or fail with a StrataError, never another exception', () => {
+  const g = new st.Generator(1);
+  const cases: [string, (b: Uint8Array) => unknown][] = [['views.pt', (b) => io.loadPyTorch(b)], ['lenet.pt', (b) => io.loadPyTorch(b)], ['misc.onnx', (b) => st.importOnnx(b)], ['lstm.onnx', (b) => st.importOnnx(b)]];
+  const other: string[] = [];
+  let refused = 0;
+  for (const [file, load] of cases) {
+    const orig = fixtureBytes(file);
+    for (let trial = 0; trial < 300; trial++) {
+      const b = orig.slice();
+      for (let j = 0; j <= g.int(0, 3); j++) b[g.int(0, b.length)] = g.int(0, 256);
+      try {
+        load(trial % 5 === 0 ? b.subarray(0, g.int(0, b.length)) : b);
+      } catch (e) {
+        if (e instanceof st.StrataError) refused++;
+        else other.push(`${file}: ${String(e)}`);
+      }
+    }
+  }
+  // The pickle itself, re-zipped with a valid CRC, so the unpickler (not the CRC check) meets the damage.
+  const pkl = handPickle(3);
+  for (let trial = 0; trial < 500; trial++) {
+    const b = pkl.slice();
+    for (let j = 0; j <= g.int(0, 3); j++) b[g.int(0, b.length)] = g.int(0, 256);
+    try {
+      io.loadPyTorch(zipOf({ 'm/data.pkl': trial % 5 === 0 ? b.subarray(0, g.int(0, b.length)) : b, 'm/data/0': floats([1, 2, 3], true) }));
+    } catch (e) {
+      if (e instanceof st.StrataError) refused++;
+      else other.push(`pickle: ${String(e)}`);
+    }
+  }
+  assert.deepEqual(other, []);
+  assert.ok(refused > 600, `${refused} corrupted files refused`);
+});
+
+/** A protocol-2 pickle of { w: tensor over storage '0' (FloatStorage of `numel`), offset 1, size (2,), stride (1,) }. */
+function handPickle(numel: number): Uint8Array {
+  const enc = new TextEncoder();
+  const u = (s: string): number[] => [0x8c, s.length, ...enc.encode(s)]; // SHORT_BINUNICODE
+  const g = (m: string, n: string): number[] => [0x63, ...enc.encode(`${m}\n${n}\n`)]; // GLOBAL
+  return Uint8Array.from([
+    0x80, 2, 0x7d, ...u('w'), ...g('torch._utils', '_rebuild_tensor_v2'), 0x28,
+    0x28, ...u('storage'), ...g('torch', 'FloatStorage'), ...u('0'), ...u('cpu'), 0x4b, numel, 0x74, 0x51, // BINPERSID
+    0x4b, 1, 0x4b, 2, 0x85, 0x4b, 1, 0x85, 0x89, ...g('collections', 'OrderedDict'), 0x29, 0x52, // offset 1, size (2,), stride (1,), False, OrderedDict()
+    0x74, 0x52, 0x73, 0x2e, // TUPLE, REDUCE, SETITEM, STOP
+  ]);
+}
+
+function floats(values: number[], little: boolean): Uint8Array {
+  const b = new Uint8Array(4 * values.length);
+  values.forEach((v, i) => new DataView(b.buffer).setFloat32(4 * i, v, little));
+  return b;
 }
