@@ -10,8 +10,11 @@ import { FIXTURES, TWINS, asTensor, fineTuneStep, fixtureBytes, recorded } from 
 
 const { io } = st;
 
-test('loadPyTorch reads transposed views, slices with a storage offset, int64, float16 and float64 tensors', () => {
-  const t = io.loadPyTorch(fixtureBytes('views.pt'), { name: 'views.pt' });
+test('loadPyTorch reads transposed views, slices with a storage offset, int64, float16 and float64 tensors (pickle protocols 2 and 4)', () => {
+  for (const file of ['views.pt', 'views_p4.pt']) checkViews(io.loadPyTorch(fixtureBytes(file), { name: file }));
+});
+
+function checkViews(t: Record<string, st.Tensor>): void {
   assert.deepEqual(Object.keys(t), ['t', 's', 'i', 'h', 'd']);
   assert.deepEqual(t.t.toArray(), [[0, 4, 8], [1, 5, 9], [2, 6, 10], [3, 7, 11]]);
   assert.deepEqual(t.s.toArray(), [[5, 6], [9, 10]]);
@@ -21,7 +24,7 @@ test('loadPyTorch reads transposed views, slices with a storage offset, int64, f
   assert.deepEqual(t.h.toArray(), [0.5, -2]);
   assert.equal(t.d.dtype, 'float64');
   assert.deepEqual(t.d.toArray(), [1.25]);
-});
+}
 
 for (const format of ['pt', 'safetensors'] as const) {
   test(`PyTorch weights (.${format}) in Strata's twin models give PyTorch's outputs to 1e-4 on every backend`, () => {
