@@ -23,6 +23,7 @@ const ALLOWED: Record<string, string[]> = {
   optim: ['tensor', 'autograd', 'core'],
   data: ['tensor', 'core'],
   io: ['tensor', 'core'],
+  interop: ['nn', 'io', 'tensor', 'autograd', 'backend', 'core'],
   models: ['nn', 'core'],
   train: ['nn', 'optim', 'data', 'io', 'autograd', 'tensor', 'core'],
   node: ['data', 'io', 'tensor', 'core'],

@@ -37,7 +37,7 @@ test('loadStateDict copies in place (parameters keep identity), accepts camelCas
   const partial: Record<string, st.Tensor> = { ...a.stateDict() };
   delete partial['heads.1.weight'];
   assert.throws(() => b.loadStateDict(partial), /loadStateDict: missing keys \[heads\.1\.weight\]/);
-  assert.deepEqual(b.loadStateDict({ ...partial, extra: st.zeros([1]) }, { strict: false }), { missing: ['heads.1.weight'], unexpected: ['extra'] });
+  assert.deepEqual(b.loadStateDict({ ...partial, extra: st.zeros([1]) }, { strict: false }), { missing: ['heads.1.weight'], unexpected: ['extra'], missingKeys: ['heads.1.weight'], unexpectedKeys: ['extra'] });
   assert.throws(() => b.loadStateDict({ ...a.stateDict(), 'layers.0.weight': st.zeros([3, 4]) }), /'layers\.0\.weight' has shape \[3,4\] in the state dict, but the module expects \[4,3\]/);
 });
 

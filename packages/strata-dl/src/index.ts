@@ -62,6 +62,7 @@ export type { GradcheckOptions, GradcheckReport } from './testing/gradcheck.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';
+export { importOnnx, OnnxModel, SUPPORTED_ONNX_OPS, type ImportOnnxOptions } from './interop/index.js';
 export * as train from './train/index.js';
 export { fit, evaluate, predict } from './train/index.js';
 export * as text from './text/index.js';

@@ -10,10 +10,12 @@ import { type ModelSummary, type SummaryOptions, summarize } from './summary.js'
 /** Named tensors: parameters and buffers, keyed like PyTorch (`layers.0.weight`). */
 export type StateDict = Record<string, Tensor>;
 
-/** What `loadStateDict` could not match. */
+/** What `loadStateDict` could not match (`missingKeys`/`unexpectedKeys` are PyTorch's names for the same lists). */
 export interface LoadResult {
   missing: string[];
   unexpected: string[];
+  missingKeys: string[];
+  unexpectedKeys: string[];
 }
 
 type Entry = Module | Tensor;
@@ -155,31 +157,43 @@ export abstract class Module {
 
   /**
    * Copies values into the parameters and buffers, in place (optimizers holding them stay valid).
-   * Keys may be snake_case (PyTorch) or camelCase. With `strict` (default), missing or unexpected
-   * keys are an error; otherwise they are returned.
+   * Keys may be snake_case (PyTorch) or camelCase. As in PyTorch, with `strict` (default) missing or
+   * unexpected keys are an error, and otherwise they are returned; a shape mismatch is an error either
+   * way. Everything is checked before anything is copied, and the error lists every problem at once,
+   * so a failed load leaves the module unchanged.
+   *
+   * @example
+   * const a = new Linear(3, 2), b = new Linear(3, 2);
+   * b.loadStateDict(a.stateDict());
+   * b.loadStateDict({ weight: a.weight }, { strict: false }).missingKeys; // ['bias']
    */
   loadStateDict(dict: StateDict, opts: { strict?: boolean } = {}): LoadResult {
     const { strict = true } = opts;
-    const byKey = new Map<string, Tensor>();
-    for (const [k, v] of Object.entries(dict)) byKey.set(k.split('.').map(snakeCase).join('.'), v);
     const own = this.namedTensors();
-    const missing = own.filter(([k]) => !byKey.has(k)).map(([k]) => k);
     const ownKeys = new Set(own.map(([k]) => k));
+    const byKey = new Map<string, Tensor>();
+    // A key the module has verbatim is taken as is (an imported ONNX graph's `onnx::LSTM_12`).
+    for (const [k, v] of Object.entries(dict)) byKey.set(ownKeys.has(k) ? k : k.split('.').map(snakeCase).join('.'), v);
+    const missing = own.filter(([k]) => !byKey.has(k)).map(([k]) => k);
     const unexpected = [...byKey.keys()].filter((k) => !ownKeys.has(k));
-    if (strict && (missing.length || unexpected.length)) {
-      throw new StrataError('loadStateDict', `missing keys [${missing.join(', ')}], unexpected keys [${unexpected.join(', ')}]`);
-    }
+    const mismatched = own.flatMap(([k, t]) => {
+      const v = byKey.get(k);
+      return v && v.shape.join() !== t.shape.join() ? [`'${k}' has shape ${fmtShape(v.shape)} in the state dict, but the module expects ${fmtShape(t.shape)}`] : [];
+    });
+    const problems = [
+      ...(strict && missing.length ? [`missing keys [${missing.join(', ')}]`] : []),
+      ...(strict && unexpected.length ? [`unexpected keys [${unexpected.join(', ')}]`] : []),
+      ...mismatched,
+    ];
+    if (problems.length) throw new StrataError('loadStateDict', problems.join('; '));
     noGrad(() => {
       for (const [k, t] of own) {
         const v = byKey.get(k);
         if (!v) continue;
-        if (v.shape.join() !== t.shape.join()) {
-          throw new StrataError('loadStateDict', `'${k}' has shape ${fmtShape(v.shape)} in the state dict, but the module expects ${fmtShape(t.shape)}`);
-        }
         t._assign(v.backend === t.backend ? v : tensor(v.dataSync(), { shape: v.shape, dtype: v.dtype, backend: t.backend.name }));
       }
     });
-    return { missing, unexpected };
+    return { missing, unexpected, missingKeys: missing, unexpectedKeys: unexpected };
   }
 
   /**

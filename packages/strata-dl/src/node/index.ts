@@ -2,3 +2,4 @@
 /** Node-only entry (`strata-dl/node`): files on disk (checkpoints, CIFAR-10, CSV). */
 export { loadCifar10, readCsv, imageSet, type ImageSet, type LoadOptions } from './files.js';
 export { nodeFileSystem } from '../io/node-fs.js';
+export { loadPyTorchFile } from './pytorch.js';

@@ -1,0 +1,222 @@
+// SPDX-License-Identifier: MIT
+// Elementwise, activation and shape ops of ONNX (default domain, opsets 13–17).
+import { normAxis } from '../../core/shape.js';
+import { dropout } from '../../nn/functional/dropout.js';
+import { leakyRelu } from '../../nn/functional/activation.js';
+import { cat } from '../../tensor/composite.js';
+import { full } from '../../tensor/creation.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { HostInts, type OpContext, type OpImpl, type Value, constantValue } from './values.js';
+
+type Binary = (a: Tensor, b: Tensor) => Tensor;
+
+/** A binary op on tensors, or on host integers when both inputs are shapes or constants. */
+function binary(onTensors: Binary, onInts: (a: number, b: number) => number): OpImpl {
+  return (ctx) => {
+    const a = ctx.input(0), b = ctx.input(1);
+    if (a instanceof HostInts && b instanceof HostInts) {
+      const n = Math.max(a.values.length, b.values.length);
+      if (!(a.values.length === n || a.values.length === 1) || !(b.values.length === n || b.values.length === 1)) ctx.fail(`integer inputs of ${a.values.length} and ${b.values.length} values do not broadcast`);
+      const at = (v: number[], i: number): number => v[v.length === 1 ? 0 : i];
+      return [new HostInts(a.values.length === n ? a.dims : b.dims, Array.from({ length: n }, (_, i) => onInts(at(a.values, i), at(b.values, i))))];
+    }
+    const ta = a instanceof Tensor ? a : ctx.tensor(0, b instanceof Tensor ? b : undefined);
+    return [onTensors(ta, ctx.tensor(1, ta))];
+  };
+}
+
+const unary = (f: (x: Tensor) => Tensor): OpImpl => (ctx) => [f(ctx.tensor(0))];
+
+function shapeOf(v: Value): number[] {
+  return v instanceof Tensor ? [...v.shape] : v.dims;
+}
+
+/** ONNX axes lists may be negative, counted against `rank`. */
+function axesOf(ctx: OpContext, rank: number, fromInput: number, attr = 'axes'): number[] | undefined {
+  const raw = ctx.opset >= 13 ? (ctx.input(fromInput) === undefined ? undefined : ctx.ints(fromInput)) : ctx.has(attr) ? ctx.intList(attr, []) : undefined;
+  return raw?.map((a) => normAxis(`importOnnx ${ctx.node.opType}`, a, rank));
+}
+
+function reshapeTarget(ctx: OpContext, inShape: number[], target: number[]): number[] {
+  const allowZero = ctx.int('allowzero', 0) === 1;
+  const out = target.map((d, i) => (d === 0 && !allowZero ? inShape[i] : d));
+  const known = out.reduce((p, d) => (d === -1 ? p : p * d), 1);
+  const size = inShape.reduce((p, d) => p * d, 1);
+  return out.map((d) => (d === -1 ? size / known : d));
+}
+
+function gather(ctx: OpContext): Value[] {
+  const data = ctx.input(0);
+  const idx = ctx.input(1);
+  if (data === undefined || idx === undefined) return ctx.fail('needs data and indices');
+  const axis = normAxis('importOnnx Gather', ctx.int('axis', 0), shapeOf(data).length);
+  if (data instanceof HostInts) {
+    if (data.dims.length !== 1 || !(idx instanceof HostInts)) return ctx.fail('gathers from integer data of rank other than 1');
+    const n = data.values.length;
+    return [new HostInts(idx.dims, idx.values.map((i) => data.values[i < 0 ? i + n : i]))];
+  }
+  const n = data.shape[axis];
+  if (idx instanceof HostInts) {
+    const pos = idx.values.map((i) => (i < 0 ? i + n : i));
+    const picked = data.indexSelect(axis, pos);
+    const shape = [...data.shape.slice(0, axis), ...idx.dims, ...data.shape.slice(axis + 1)];
+    return [picked.reshape(shape)];
+  }
+  const flat = idx.reshape([-1]).to('int32');
+  const shape = [...data.shape.slice(0, axis), ...idx.shape, ...data.shape.slice(axis + 1)];
+  return [data.indexSelect(axis, flat).reshape(shape)];
+}
+
+function slice(ctx: OpContext): Value[] {
+  const data = ctx.input(0);
+  if (data === undefined) return ctx.fail('needs data');
+  const shape = shapeOf(data);
+  const starts = ctx.ints(1), ends = ctx.ints(2);
+  const axes = ctx.input(3) === undefined ? starts.map((_, i) => i) : ctx.ints(3).map((a) => normAxis('importOnnx Slice', a, shape.length));
+  const steps = ctx.input(4) === undefined ? starts.map(() => 1) : ctx.ints(4);
+  if (steps.some((s) => s !== 1)) return ctx.fail(`steps ${steps.join(',')} are not supported (only 1)`);
+  if (data instanceof HostInts) {
+    if (shape.length !== 1) return ctx.fail('slices integer data of rank other than 1');
+    const n = data.values.length;
+    const clamp = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
+    const values = data.values.slice(clamp(starts[0]), Math.max(clamp(starts[0]), clamp(ends[0])));
+    return [new HostInts([values.length], values)];
+  }
+  let y = data;
+  axes.forEach((a, i) => { y = y.slice(a, Math.max(starts[i], -Number.MAX_SAFE_INTEGER), Math.min(ends[i], Number.MAX_SAFE_INTEGER)); });
+  return [y];
+}
+
+function concat(ctx: OpContext): Value[] {
+  const inputs = ctx.node.inputs.map((_, i) => ctx.input(i)).filter((v): v is Value => v !== undefined);
+  if (inputs.every((v) => v instanceof HostInts)) {
+    const hs = inputs as HostInts[];
+    if (hs.some((h) => h.dims.length !== 1)) return ctx.fail('concatenates integer data of rank other than 1');
+    const values = hs.flatMap((h) => h.values);
+    return [new HostInts([values.length], values)];
+  }
+  const like = inputs.find((v): v is Tensor => v instanceof Tensor);
+  const ts = inputs.map((_, i) => ctx.tensor(i, like));
+  return [cat(ts, ctx.int('axis', 0))];
+}
+
+function unsqueeze(ctx: OpContext): Value[] {
+  const x = ctx.input(0);
+  if (x === undefined) return ctx.fail('needs data');
+  const rank = shapeOf(x).length;
+  const raw = ctx.opset >= 13 ? ctx.ints(1) : ctx.intList('axes', []);
+  const axes = raw.map((a) => normAxis('importOnnx Unsqueeze', a, rank + raw.length)).sort((p, q) => p - q);
+  if (x instanceof HostInts) {
+    const dims = [...x.dims];
+    for (const a of axes) dims.splice(a, 0, 1);
+    return [new HostInts(dims, x.values)];
+  }
+  return [axes.reduce((y, a) => y.unsqueeze(a), x)];
+}
+
+function squeeze(ctx: OpContext): Value[] {
+  const x = ctx.input(0);
+  if (x === undefined) return ctx.fail('needs data');
+  const shape = shapeOf(x);
+  const axes = axesOf(ctx, shape.length, 1) ?? shape.flatMap((d, i) => (d === 1 ? [i] : []));
+  if (x instanceof HostInts) return [new HostInts(x.dims.filter((_, i) => !axes.includes(i)), x.values)];
+  return [x.reshape(shape.filter((_, i) => !axes.includes(i)))];
+}
+
+function cast(ctx: OpContext): Value[] {
+  const x = ctx.input(0);
+  const to = ctx.int('to', 1);
+  if (x === undefined) return ctx.fail('needs data');
+  // TensorProto.DataType: FLOAT 1, DOUBLE 11, FLOAT16 10 (held as float32), BOOL 9, the rest integers.
+  const floatType = to === 1 || to === 10 ? 'float32' : to === 11 ? 'float64' : null;
+  if (x instanceof HostInts) return floatType ? [ctx.tensor(0).to(floatType)] : [to === 9 ? new HostInts(x.dims, x.values.map((v) => (v ? 1 : 0))) : x];
+  return [x.to(floatType ?? (to === 9 ? 'bool' : 'int32'))];
+}
+
+function constant(ctx: OpContext): Value[] {
+  const t = ctx.tensorAttr('value');
+  if (t) return [constantValue(t, ctx.backend)];
+  const a = ctx.node.attributes;
+  if (typeof a.value_int === 'number') return [new HostInts([], [a.value_int])];
+  if (Array.isArray(a.value_ints)) return [new HostInts([a.value_ints.length], a.value_ints as number[])];
+  if (typeof a.value_float === 'number') return [full([], a.value_float, { backend: ctx.backend })];
+  if (Array.isArray(a.value_floats)) return [constantValue({ name: '', dims: [a.value_floats.length], type: 'float', values: Float32Array.from(a.value_floats as number[]) }, ctx.backend)];
+  return ctx.fail(`has none of the supported value attributes (value, value_int(s), value_float(s)); got ${Object.keys(a).join(', ')}`);
+}
+
+function constantOfShape(ctx: OpContext): Value[] {
+  const shape = ctx.ints(0);
+  const t = ctx.tensorAttr('value');
+  const v = t ? Number(t.values[0]) : 0;
+  if (t && !(t.values instanceof Float32Array || t.values instanceof Float64Array)) {
+    return [new HostInts(shape, new Array<number>(shape.reduce((p, d) => p * d, 1)).fill(v))];
+  }
+  return [full(shape, v, { backend: ctx.backend, dtype: t?.values instanceof Float64Array ? 'float64' : 'float32' })];
+}
+
+function softmaxLike(ctx: OpContext, log: boolean): Value[] {
+  const x = ctx.tensor(0);
+  const axis = ctx.int('axis', ctx.opset >= 13 ? -1 : 1);
+  // Before opset 13 the input was coerced to 2-D at `axis`; both agree when axis is the last one.
+  if (ctx.opset < 13 && normAxis('importOnnx', axis, x.ndim) !== x.ndim - 1) return ctx.fail(`axis ${axis} before opset 13 is only supported for the last axis`);
+  return [log ? x.logSoftmax(axis) : x.softmax(axis)];
+}
+
+export const BASIC_OPS: Record<string, OpImpl> = {
+  Add: binary((a, b) => a.add(b), (a, b) => a + b),
+  Sub: binary((a, b) => a.sub(b), (a, b) => a - b),
+  Mul: binary((a, b) => a.mul(b), (a, b) => a * b),
+  Div: binary((a, b) => a.div(b), (a, b) => Math.trunc(a / b)),
+  Pow: binary((a, b) => a.pow(b), (a, b) => a ** b),
+  Relu: unary((x) => x.relu()),
+  LeakyRelu: (ctx) => [leakyRelu(ctx.tensor(0), ctx.float('alpha', 0.01))],
+  Sigmoid: unary((x) => x.sigmoid()),
+  Tanh: unary((x) => x.tanh()),
+  Neg: unary((x) => x.neg()),
+  Exp: unary((x) => x.exp()),
+  Log: unary((x) => x.log()),
+  Sqrt: unary((x) => x.sqrt()),
+  Softmax: (ctx) => softmaxLike(ctx, false),
+  LogSoftmax: (ctx) => softmaxLike(ctx, true),
+  Identity: (ctx) => [ctx.input(0) ?? ctx.fail('needs an input')],
+  Dropout: (ctx) => {
+    if (ctx.node.outputs.length > 1 && ctx.node.outputs[1]) return ctx.fail('the mask output is not supported');
+    const ratio = ctx.input(1) === undefined ? ctx.float('ratio', 0.5) : ctx.numbers(1)[0];
+    return [dropout(ctx.tensor(0), ratio, ctx.training)];
+  },
+  Flatten: (ctx) => {
+    const x = ctx.tensor(0);
+    const axis = ctx.int('axis', 1);
+    const a = axis < 0 ? axis + x.ndim : axis;
+    const lead = x.shape.slice(0, a).reduce((p, d) => p * d, 1);
+    return [x.reshape([lead, x.size / lead])];
+  },
+  Reshape: (ctx) => {
+    const x = ctx.input(0);
+    if (x === undefined) return ctx.fail('needs data');
+    const target = reshapeTarget(ctx, shapeOf(x), ctx.ints(1));
+    return [x instanceof HostInts ? new HostInts(target, x.values) : x.reshape(target)];
+  },
+  Transpose: (ctx) => {
+    const x = ctx.tensor(0);
+    const perm = ctx.intList('perm', x.shape.map((_, i) => x.ndim - 1 - i));
+    return [x.permute(perm)];
+  },
+  Shape: (ctx) => {
+    const x = ctx.input(0);
+    if (x === undefined) return ctx.fail('needs data');
+    const shape = shapeOf(x);
+    const clamp = (i: number): number => Math.min(Math.max(i < 0 ? i + shape.length : i, 0), shape.length);
+    const values = shape.slice(clamp(ctx.int('start', 0)), clamp(ctx.int('end', shape.length)));
+    return [new HostInts([values.length], values)];
+  },
+  Gather: gather,
+  Slice: slice,
+  Concat: concat,
+  Unsqueeze: unsqueeze,
+  Squeeze: squeeze,
+  Cast: cast,
+  Constant: constant,
+  ConstantOfShape: constantOfShape,
+  MatMul: (ctx) => [ctx.tensor(0).matmul(ctx.tensor(1))],
+};

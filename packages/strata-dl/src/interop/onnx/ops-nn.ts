@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: MIT
+// The layer ops of ONNX: convolutions, pooling, batch norm, Gemm, Pad and Resize (nearest).
+// ONNX pads list every axis's start, then every axis's end: [h_begin, w_begin, h_end, w_end].
+import { batchNorm } from '../../nn/functional/normalization.js';
+import { conv1d, conv2d, convTranspose2d } from '../../nn/functional/conv.js';
+import { linear } from '../../nn/functional/linear.js';
+import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../nn/functional/pool.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import type { OpContext, OpImpl, Value } from './values.js';
+
+/** Spatial padding from `pads`/`auto_pad` as [begin, end] per spatial axis. */
+function padsOf(ctx: OpContext, spatial: number): [number, number][] {
+  const autoPad = ctx.string('auto_pad', 'NOTSET');
+  if (autoPad !== 'NOTSET' && autoPad !== 'VALID') ctx.fail(`auto_pad ${autoPad} is not supported (export with explicit pads)`);
+  const pads = autoPad === 'VALID' ? [] : ctx.intList('pads', []);
+  return Array.from({ length: spatial }, (_, i) => [pads[i] ?? 0, pads[i + spatial] ?? 0]);
+}
+
+/** Strata's 2-D padding: [top, bottom, left, right]. */
+const pad2d = (p: [number, number][]): [number, number, number, number] => [p[0][0], p[0][1], p[1][0], p[1][1]];
+
+function conv(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0), w = ctx.tensor(1), b = ctx.optionalTensor(2);
+  const spatial = w.ndim - 2;
+  const pads = padsOf(ctx, spatial);
+  const stride = ctx.intList('strides', new Array<number>(spatial).fill(1));
+  const dilation = ctx.intList('dilations', new Array<number>(spatial).fill(1));
+  const groups = ctx.int('group', 1);
+  if (spatial === 2) return [conv2d(x, w, b, { padding: pad2d(pads), stride: [stride[0], stride[1]], dilation: [dilation[0], dilation[1]], groups })];
+  if (spatial === 1) return [conv1d(x, w, b, { padding: pads[0], stride: stride[0], dilation: dilation[0], groups })];
+  return ctx.fail(`${spatial}-D convolution is not supported (1-D and 2-D are)`);
+}
+
+function convTranspose(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0), w = ctx.tensor(1), b = ctx.optionalTensor(2);
+  if (w.ndim !== 4) return ctx.fail('only 2-D transposed convolution is supported');
+  if (ctx.has('output_shape')) return ctx.fail('output_shape is not supported (export with pads and output_padding)');
+  const pads = padsOf(ctx, 2);
+  if (pads.some(([p, q]) => p !== q)) return ctx.fail(`asymmetric pads ${JSON.stringify(pads)} are not supported`);
+  const stride = ctx.intList('strides', [1, 1]);
+  const dilation = ctx.intList('dilations', [1, 1]);
+  const outPad = ctx.intList('output_padding', [0, 0]);
+  return [convTranspose2d(x, w, b, {
+    padding: [pads[0][0], pads[1][0]], stride: [stride[0], stride[1]], dilation: [dilation[0], dilation[1]],
+    outputPadding: [outPad[0], outPad[1]], groups: ctx.int('group', 1),
+  })];
+}
+
+function pool(ctx: OpContext, kind: 'max' | 'avg'): Value[] {
+  const x = ctx.tensor(0);
+  if (ctx.int('ceil_mode', 0) !== 0) return ctx.fail('ceil_mode=1 is not supported');
+  if (kind === 'max' && ctx.node.outputs.length > 1 && ctx.node.outputs[1]) return ctx.fail('the Indices output is not supported');
+  const kernel = ctx.intList('kernel_shape', []);
+  const spatial = kernel.length;
+  const pads = padsOf(ctx, spatial);
+  // ONNX's default stride is 1, PyTorch's (and Strata's) the kernel size: always pass it.
+  const stride = ctx.intList('strides', new Array<number>(spatial).fill(1));
+  const dilation = ctx.intList('dilations', new Array<number>(spatial).fill(1));
+  const countIncludePad = ctx.int('count_include_pad', 0) === 1;
+  if (spatial === 2) {
+    const opts = { padding: pad2d(pads), stride: [stride[0], stride[1]] as [number, number], dilation: [dilation[0], dilation[1]] as [number, number], countIncludePad };
+    return [kind === 'max' ? maxPool2d(x, [kernel[0], kernel[1]], opts) : avgPool2d(x, [kernel[0], kernel[1]], opts)];
+  }
+  if (spatial === 1) {
+    const opts = { padding: pads[0], stride: stride[0], dilation: dilation[0], countIncludePad };
+    return [kind === 'max' ? maxPool1d(x, kernel[0], opts) : avgPool1d(x, kernel[0], opts)];
+  }
+  return ctx.fail(`${spatial}-D pooling is not supported (1-D and 2-D are)`);
+}
+
+function gemm(ctx: OpContext): Value[] {
+  let a = ctx.tensor(0), b = ctx.tensor(1);
+  const c = ctx.optionalTensor(2);
+  const alpha = ctx.float('alpha', 1), beta = ctx.float('beta', 1);
+  const transA = ctx.int('transA', 0) === 1, transB = ctx.int('transB', 0) === 1;
+  if (transA) a = a.t();
+  // The common case (a Linear layer: B transposed, alpha = beta = 1) is one matmul with the bias.
+  if (transB && alpha === 1 && beta === 1) return [linear(a, b, c)];
+  if (transB) b = b.t();
+  let y = a.matmul(b);
+  if (alpha !== 1) y = y.mul(alpha);
+  if (c) y = y.add(beta === 1 ? c : c.mul(beta));
+  return [y];
+}
+
+function batchNormalization(ctx: OpContext): Value[] {
+  if (ctx.node.outputs.filter((o) => o).length > 1) return ctx.fail('running-statistics outputs (training_mode export) are not supported');
+  const [x, scale, bias, mean, variance] = [0, 1, 2, 3, 4].map((i) => ctx.tensor(i));
+  // ONNX's momentum weighs the old statistic (0.9); PyTorch's weighs the new one (0.1).
+  return [batchNorm(x, mean, variance, scale, bias, { training: ctx.training, momentum: 1 - ctx.float('momentum', 0.9), eps: ctx.float('epsilon', 1e-5) })];
+}
+
+function pad(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0);
+  if (ctx.string('mode', 'constant') !== 'constant') return ctx.fail(`mode ${ctx.string('mode', '')} is not supported (only constant)`);
+  if (ctx.input(3) !== undefined) return ctx.fail('the axes input is not supported');
+  const pads = ctx.opset >= 11 ? ctx.ints(1) : ctx.intList('pads', []);
+  const value = ctx.input(2) === undefined ? 0 : ctx.numbers(2)[0];
+  if (pads.some((p) => p < 0)) return ctx.fail(`negative pads ${pads.join(',')} are not supported`);
+  const r = x.ndim;
+  // Strata's pad lists (before, after) from the last axis backwards.
+  const pairs: number[] = [];
+  for (let d = r - 1; d >= 0; d--) pairs.push(pads[d] ?? 0, pads[d + r] ?? 0);
+  return [pads.every((p) => p === 0) ? x : x.pad(pairs, value)];
+}
+
+/** Source index of output position `o` along an axis of `n` → `m` elements, per ONNX's Resize. */
+function nearestSource(ctx: OpContext, o: number, n: number, m: number, scale: number): number {
+  const mode = ctx.string('coordinate_transformation_mode', 'half_pixel');
+  let x: number;
+  switch (mode) {
+    case 'asymmetric': x = o / scale; break;
+    case 'half_pixel': x = (o + 0.5) / scale - 0.5; break;
+    case 'pytorch_half_pixel': x = m > 1 ? (o + 0.5) / scale - 0.5 : 0; break;
+    case 'align_corners': x = m > 1 ? (o * (n - 1)) / (m - 1) : 0; break;
+    default: return ctx.fail(`coordinate_transformation_mode ${mode} is not supported`);
+  }
+  const rounding = ctx.string('nearest_mode', 'round_prefer_floor');
+  let i: number;
+  switch (rounding) {
+    case 'floor': i = Math.floor(x); break;
+    case 'ceil': i = Math.ceil(x); break;
+    case 'round_prefer_floor': i = x - Math.floor(x) === 0.5 ? Math.floor(x) : Math.round(x); break;
+    case 'round_prefer_ceil': i = Math.round(x); break;
+    default: return ctx.fail(`nearest_mode ${rounding} is not supported`);
+  }
+  return Math.min(Math.max(i, 0), n - 1);
+}
+
+function resize(ctx: OpContext): Value[] {
+  let x: Tensor = ctx.tensor(0);
+  if (ctx.string('mode', 'nearest') !== 'nearest') return ctx.fail(`mode ${ctx.string('mode', '')} is not supported (only nearest)`);
+  const scalesIn = ctx.input(2) === undefined ? [] : ctx.numbers(2);
+  const sizesIn = ctx.input(3) === undefined ? [] : ctx.ints(3);
+  const shape = [...x.shape];
+  const sizes = sizesIn.length ? sizesIn : shape.map((d, i) => Math.floor(d * scalesIn[i]));
+  const scales = scalesIn.length ? scalesIn : sizes.map((s, i) => s / shape[i]);
+  if (sizes.length !== shape.length) return ctx.fail(`needs scales or sizes for all ${shape.length} axes`);
+  // Nearest-neighbour resizing is a gather along each resized axis, so gradients flow back by autograd.
+  for (let a = 0; a < shape.length; a++) {
+    if (sizes[a] === shape[a] && scales[a] === 1) continue;
+    const idx = Array.from({ length: sizes[a] }, (_, o) => nearestSource(ctx, o, shape[a], sizes[a], scales[a]));
+    x = x.indexSelect(a, idx);
+  }
+  return [x];
+}
+
+export const NN_OPS: Record<string, OpImpl> = {
+  Conv: conv,
+  ConvTranspose: convTranspose,
+  Gemm: gemm,
+  MaxPool: (ctx) => pool(ctx, 'max'),
+  AveragePool: (ctx) => pool(ctx, 'avg'),
+  GlobalAveragePool: (ctx) => {
+    const x = ctx.tensor(0);
+    return [x.mean(Array.from({ length: x.ndim - 2 }, (_, i) => i + 2), true)];
+  },
+  GlobalMaxPool: (ctx) => {
+    const x = ctx.tensor(0);
+    return [x.amax(Array.from({ length: x.ndim - 2 }, (_, i) => i + 2), true)];
+  },
+  BatchNormalization: batchNormalization,
+  Pad: pad,
+  Resize: resize,
+};

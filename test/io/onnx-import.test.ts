@@ -1,0 +1,166 @@
+// SPDX-License-Identifier: MIT
+// importOnnx: models exported by torch.onnx.export (test/fixtures/torch/*.onnx) run in Strata with
+// PyTorch's outputs, on every backend, and fine-tune; bad models get clear errors.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import * as st from 'strata-dl';
+import { assertClose } from '../helpers.js';
+import { ONNX_FIXTURES, TWINS, asTensor, fineTuneStep, fixtureBytes, maxDiff, recorded } from './torch-models.js';
+
+const { io } = st;
+
+test('ONNX models exported by PyTorch (opsets 13–17) give PyTorch\'s outputs to 1e-4 on every backend', () => {
+  const prev = st.getBackend().name;
+  for (const backend of st.listBackends()) try {
+    st.setBackend(backend);
+    for (const name of ONNX_FIXTURES) {
+      const model = st.importOnnx(fixtureBytes(`${name}.onnx`));
+      const r = recorded(name);
+      assert.equal(io.decodeOnnx(fixtureBytes(`${name}.onnx`)).opset, r.opset);
+      const y = st.noGrad(() => model.forward(asTensor(r.input)));
+      assertClose(y, asTensor(r.output, 'js'), 1e-4, 1e-4, `${backend} ${name}.onnx`);
+      // Another batch size than the export's: the batch axis is dynamic (Shape/Gather/Reshape run on the host).
+      const one = asTensor(r.input).slice(0, 0, 1);
+      assertClose(st.noGrad(() => model.forward(one)), asTensor(r.output, 'js').slice(0, 0, 1), 1e-4, 1e-4, `${backend} ${name}.onnx batch 1`);
+    }
+  } finally {
+    st.setBackend(prev);
+  }
+});
+
+test('an imported ONNX model is trainable: initializers are Parameters under their names, and one SGD step changes every one', () => {
+  const cnn = st.importOnnx(fixtureBytes('cnn.onnx'));
+  assert.deepEqual(cnn.namedParameters().map(([k]) => k), ['features.0.weight', 'features.0.bias', 'features.2.weight', 'features.2.bias', 'classifier.0.weight', 'classifier.0.bias', 'classifier.3.weight', 'classifier.3.bias']);
+  const gan = st.importOnnx(fixtureBytes('dcgan.onnx'));
+  assert.deepEqual(gan.namedBuffers().map(([k]) => k), ['1.running_mean', '1.running_var', '4.running_mean', '4.running_var']);
+  for (const name of ONNX_FIXTURES) {
+    const model = st.importOnnx(fixtureBytes(`${name}.onnx`));
+    assert.ok(model.parameters().length > 0);
+    assert.deepEqual(fineTuneStep(model, asTensor(recorded(name).input)), [], `${name}: parameters unchanged by the step`);
+  }
+  // Training mode updates batch norm's running statistics, as PyTorch's would.
+  const before = gan.namedBuffers()[0][1].clone();
+  gan.train();
+  gan.forward(asTensor(recorded('dcgan').input));
+  assert.ok(maxDiff(gan.namedBuffers()[0][1], before) > 0);
+});
+
+test('ONNX LSTM/GRU weights (gate orders iofc, zrh) reordered equal the PyTorch state dict, and the CNN\'s state dict loads from the .pt', () => {
+  const pt = io.loadPyTorch(fixtureBytes('lstm.pt'));
+  const lstm = st.importOnnx(fixtureBytes('lstm.onnx'));
+  const w = lstm.stateDict()['onnx::LSTM_193'].reshape([4, 8, 5]); // [1, 4H, in], blocks i, o, f, c
+  const torchOrder = st.cat([0, 2, 3, 1].map((k) => w.slice(0, k, k + 1)), 0).reshape([32, 5]);
+  assertClose(torchOrder, pt['rnn.weight_ih_l0'], 0, 0, 'LSTM W');
+  const gru = st.importOnnx(fixtureBytes('gru.onnx'));
+  const g = gru.stateDict()['onnx::GRU_184'].reshape([3, 8, 8]); // R, blocks z, r, h
+  assertClose(st.cat([1, 0, 2].map((k) => g.slice(0, k, k + 1)), 0).reshape([24, 8]), io.loadPyTorch(fixtureBytes('gru.pt'))['rnn.weight_hh_l0'], 0, 0, 'GRU R');
+  const cnn = st.importOnnx(fixtureBytes('cnn.onnx'));
+  const weights = io.loadPyTorch(fixtureBytes('cnn.pt'));
+  for (const p of cnn.parameters()) p._assign(p.mul(0));
+  assert.deepEqual(cnn.loadStateDict(weights).missingKeys, []);
+  const r = recorded('cnn');
+  assertClose(st.noGrad(() => cnn.forward(asTensor(r.input))), asTensor(r.output, 'js'), 1e-4, 1e-4, 'after loadStateDict');
+});
+
+test('one SGD step on an imported ONNX model equals the same step on the Strata twin loaded from the .pt (gradients through the interpreter)', () => {
+  for (const name of ['lenet', 'dcgan']) {
+    const onnx = st.importOnnx(fixtureBytes(`${name}.onnx`));
+    const twin = TWINS[name]();
+    twin.loadStateDict(io.loadPyTorch(fixtureBytes(`${name}.pt`)));
+    const x = asTensor(recorded(name).input);
+    fineTuneStep(onnx, x);
+    fineTuneStep(twin, x);
+    const after = twin.stateDict();
+    for (const [k, p] of onnx.namedParameters()) assertClose(p, after[k], 1e-5, 1e-4, `${name} ${k} after one step`);
+    for (const [k, b] of onnx.namedBuffers()) assertClose(b, after[k], 1e-5, 1e-4, `${name} ${k} after one step`);
+  }
+});
+
+test('ONNX LSTM with layout 1 (batch first) equals layout 0 on the transposed input', () => {
+  const g = new st.Generator(5);
+  const [t, n, i, h] = [3, 2, 4, 5];
+  const rand = (name: string, dims: number[]): Uint8Array => {
+    const v = st.randn(dims, { generator: g }).mul(0.5).dataSync() as Float32Array;
+    return msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength))]]);
+  };
+  const inits = [rand('w', [1, 4 * h, i]), rand('r', [1, 4 * h, h]), rand('b', [1, 8 * h])];
+  const lstm = (layout: number): st.OnnxModel => st.importOnnx(model([node('LSTM', ['x', 'w', 'r', 'b'], ['y', 'yh', 'yc'], [attrInt('hidden_size', h), attrInt('layout', layout)])], 14, inits));
+  const x = st.randn([t, n, i], { generator: g });
+  const a = lstm(0).run([x]), b = lstm(1).run([x.permute([1, 0, 2])]);
+  assert.deepEqual(a.y.shape, [t, 1, n, h]);
+  assert.deepEqual(b.y.shape, [n, t, 1, h]);
+  assertClose(b.y.permute([1, 2, 0, 3]), a.y, 1e-6, 1e-6, 'Y');
+  assertClose(b.yh.permute([1, 0, 2]), a.yh, 1e-6, 1e-6, 'Y_h');
+  assertClose(b.yc.permute([1, 0, 2]), a.yc, 1e-6, 1e-6, 'Y_c');
+  assertClose(a.yh, a.y.slice(0, t - 1, t).reshape([1, n, h]), 0, 0, 'Y_h is the last step of Y');
+});
+
+test('ONNX Dropout is the identity in evaluation and drops (scaling by 1/(1-p)) in training; Identity passes through', () => {
+  const m = st.importOnnx(model([node('Dropout', ['x'], ['d']), node('Identity', ['d'], ['y'])], 13));
+  const x = st.ones([1000]);
+  assert.deepEqual(m.forward(x).toArray(), x.toArray());
+  m.train();
+  const y = [...m.forward(x).dataSync()];
+  assert.ok(y.every((v) => v === 0 || v === 2), 'kept values are scaled by 2 (ratio 0.5)');
+  const kept = y.filter((v) => v === 2).length;
+  assert.ok(kept > 400 && kept < 600, `${kept} of 1000 kept`);
+});
+
+test('exportOnnx then importOnnx round-trips a Strata model', () => {
+  st.manualSeed(4);
+  const model = new st.nn.Sequential(new st.nn.Conv2d(2, 3, 3, { padding: 1 }), new st.nn.ReLU(), new st.nn.MaxPool2d(2), new st.nn.Flatten(), new st.nn.Linear(12, 4), new st.nn.LogSoftmax());
+  const x = st.randn([2, 2, 4, 4]);
+  const back = st.importOnnx(io.exportOnnx(model, { inputShape: [2, 4, 4] }));
+  assertClose(st.noGrad(() => back.forward(x)), st.noGrad(() => model.forward(x)), 1e-5, 1e-5);
+});
+
+test('unsupported ops are listed in one error; other opsets, external data and wrong inputs are refused clearly', () => {
+  const m = model([node('Relu', ['x'], ['a']), node('Foo', ['a'], ['b']), node('Bar', ['b'], ['c']), node('Foo', ['c'], ['y'])], 13);
+  assert.throws(() => st.importOnnx(m), /importOnnx: the model uses ops that Strata cannot import: Foo \(2 nodes\), Bar \(1 node\); supported: .*Conv/);
+  assert.throws(() => st.importOnnx(model([node('Relu', ['x'], ['y'])], 9)), /importOnnx: the model uses opset 9; supported: 13 to 17/);
+  const external = model([node('Add', ['x', 'w'], ['y'])], 13, [msg([[1, [2]], [2, 1], [8, str('w')], [14, 1]])]);
+  assert.throws(() => st.importOnnx(external), /decodeOnnx: tensor 'w' is stored in an external file/);
+  assert.throws(() => st.importOnnx(Uint8Array.from([0x0a, 0x05, 1])), /decodeOnnx: malformed protobuf/);
+  const relu = st.importOnnx(model([node('Relu', ['x'], ['y'])], 13));
+  assert.deepEqual(relu.forward(st.tensor([-1, 2])).toArray(), [0, 2]);
+  assert.throws(() => relu.forward(), /OnnxModel: expects 1 input tensor\(s\) \(x\), got 0/);
+  const zeros = (name: string): Uint8Array => msg([[1, [1, 3, 1]], [2, 1], [8, str(name)], [9, new Uint8Array(12)]]);
+  const gru0 = model([node('GRU', ['x', 'w', 'r'], ['y'], [attrInt('hidden_size', 1)])], 13, [zeros('w'), zeros('r')]);
+  assert.throws(() => st.importOnnx(gru0).forward(st.zeros([1, 1, 1])), /GRU node .*linear_before_reset=0 is not supported/);
+});
+
+// ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
+type Field = [number, number | Uint8Array | number[]];
+function varint(n: number): number[] {
+  const out: number[] = [];
+  while (n >= 0x80) { out.push((n & 0x7f) | 0x80); n = Math.floor(n / 0x80); }
+  out.push(n);
+  return out;
+}
+function str(s: string): Uint8Array { return new TextEncoder().encode(s); }
+function msg(fields: Field[]): Uint8Array {
+  const out: number[] = [];
+  for (const [f, v] of fields) {
+    if (typeof v === 'number') out.push(...varint(f * 8), ...varint(v));
+    else {
+      const bytes = v instanceof Uint8Array ? v : Uint8Array.from(v.flatMap(varint));
+      out.push(...varint(f * 8 + 2), ...varint(bytes.length), ...bytes);
+    }
+  }
+  return Uint8Array.from(out);
+}
+function attrInt(name: string, v: number): Uint8Array { return msg([[1, str(name)], [3, v], [20, 2]]); }
+function node(op: string, inputs: string[], outputs: string[], attrs: Uint8Array[] = []): Uint8Array {
+  return msg([...inputs.map((i): Field => [1, str(i)]), ...outputs.map((o): Field => [2, str(o)]), [4, str(op)], ...attrs.map((a): Field => [5, a])]);
+}
+/** The output names of an encoded NodeProto (field 2), read back with Strata's own decoder. */
+function outputsOf(n: Uint8Array): string[] {
+  const g = io.decodeOnnx(msg([[7, msg([[1, n]])]]));
+  return g.nodes[0].outputs;
+}
+function model(nodes: Uint8Array[], opset: number, initializers: Uint8Array[] = []): Uint8Array {
+  const io1 = (name: string): Uint8Array => msg([[1, str(name)]]);
+  const outs = nodes.length === 1 ? outputsOf(nodes[0]) : ['y'];
+  const graph = msg([...nodes.map((n): Field => [1, n]), [2, str('g')], ...initializers.map((t): Field => [5, t]), [11, io1('x')], ...outs.map((o): Field => [12, io1(o)])]);
+  return msg([[1, 7], [7, graph], [8, msg([[1, str('')], [2, opset]])]]);
+}
