@@ -12,7 +12,7 @@ const ROOT = new URL('..', import.meta.url).pathname;
 const DOCS = ['README.md', 'CONTRIBUTING.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)]
   .filter((f) => existsSync(join(ROOT, f)));
 
-/** Runs a file's ```ts blocks as one module inside the repository (so 'strata-dl' resolves to the workspace). */
+/** Runs a file's ```ts blocks as one module inside the repository (so 'strata-dl' resolves to the workspace), from its root (so paths such as test/fixtures/… resolve). */
 function runBlocks(file: string): { code: string; out: string } {
   const text = readFileSync(join(ROOT, file), 'utf8');
   const code = [...text.matchAll(/```ts\n([\s\S]*?)```/g)].map((m) => m[1]).join('\n');
@@ -20,7 +20,7 @@ function runBlocks(file: string): { code: string; out: string } {
   try {
     const path = join(dir, 'doc.ts');
     writeFileSync(path, code);
-    const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=strata-source', path], { encoding: 'utf8', cwd: dir, timeout: 300_000 });
+    const out = execFileSync(process.execPath, ['--import', 'tsx', '--conditions=strata-source', path], { encoding: 'utf8', cwd: ROOT, timeout: 300_000 });
     return { code, out };
   } finally {
     rmSync(dir, { recursive: true, force: true });
