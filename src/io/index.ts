@@ -7,4 +7,5 @@
 export { encodeSafetensors, decodeSafetensors } from './safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint, saveSafetensors, loadSafetensors, writeAtomic } from './checkpoint.js';
 export type { Checkpoint, FileSystem, Json } from './checkpoint.js';
+export type { SaveOptions } from './finite.js';
 export { exportOnnx, type OnnxExportOptions } from './onnx.js';

@@ -17,6 +17,8 @@ export interface ModelCheckpointOptions {
   every?: number;
   /** Schedulers whose state should resume too. */
   schedulers?: Stateful<Json>[];
+  /** Write weights holding NaN or ±Inf (default false: saving them throws and the file keeps its last good state). */
+  allowNonFinite?: boolean;
 }
 
 /**
@@ -47,7 +49,7 @@ export class ModelCheckpoint implements Callback {
     }
     const path = typeof this.opts.path === 'function' ? this.opts.path(epoch, logs) : this.opts.path;
     const ckpt = trainingCheckpoint({ model: state.model, optimizer: state.optimizer, generator: state.generator, schedulers: this.opts.schedulers }, epoch + 1, { logs });
-    await saveCheckpoint(path, ckpt, this.opts.fs);
+    await saveCheckpoint(path, ckpt, this.opts.fs, { allowNonFinite: this.opts.allowNonFinite });
     this.saved.push(path);
   }
 }
