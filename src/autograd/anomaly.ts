@@ -52,11 +52,15 @@ export function isAnomalyEnabled(): boolean {
  *
  * @example
  * const x = tensor([1, 0], { requiresGrad: true });
+ * let found = '';
  * try {
  *   detectAnomaly(() => x.log().sum().backward());
  * } catch (e) {
- *   (e as AnomalyError).op; // 'log': its forward made -Infinity from finite inputs
+ *   if (e instanceof AnomalyError) found = `${e.info.phase} of ${e.op}`; // log(0) made -Infinity
  * }
+ * found; // 'forward of log'
+ * isAnomalyEnabled(); // false
+ * // in training: await detectAnomaly(() => fit(model, data, opts), { model });
  */
 export function detectAnomaly<T>(fn: () => T, opts: DetectAnomalyOptions = {}): T {
   const prev = anomalyOn;
@@ -196,6 +200,17 @@ export interface AnomalyInfo {
 /**
  * Thrown by anomaly detection and by `fit` on a non-finite loss. `op` is the primitive (or custom
  * op) whose forward or backward made the value, or 'fit'; `info` holds the details as data.
+ *
+ * @example
+ * const w = tensor([4, 0], { requiresGrad: true });
+ * let info: AnomalyInfo | null = null;
+ * try {
+ *   detectAnomaly(() => w.sqrt().sum().backward()); // sqrt's gradient at 0 is Infinity
+ * } catch (e) {
+ *   if (e instanceof AnomalyError) info = e.info;
+ * }
+ * info?.phase; // 'backward'
+ * info?.value; // 'Infinity'
  */
 export class AnomalyError extends StrataError {
   readonly info: AnomalyInfo;
