@@ -24,6 +24,8 @@ export interface ModelCheckpointOptions {
 /**
  * Writes a full training checkpoint (weights, optimizer state, generator states, epoch) at the end
  * of epochs, atomically. `restoreTraining` + `fit(…, { initialEpoch })` resumes from it exactly.
+ * A state holding NaN or ±Inf is never written (saving throws, and the file keeps the last good one)
+ * unless `allowNonFinite` is set.
  *
  * @example callbacks: [new ModelCheckpoint({ path: 'runs/last.safetensors', fs: nodeFileSystem })]
  */
