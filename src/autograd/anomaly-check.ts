@@ -10,6 +10,7 @@ import { fmtShape } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { AnomalyError, type ModulePlace, type TrainPosition, captureModule, formatPosition, trainPosition } from './anomaly.js';
 import type { GradNode } from './engine.js';
+import { captureStack, opChain } from './anomaly-trace.js';
 
 const enum Status { Finite, Inf, Nan, OutsideNan }
 
@@ -17,7 +18,7 @@ const enum Status { Finite, Inf, Nan, OutsideNan }
 const known = new WeakMap<object, Status>();
 
 /** Where each recorded node's forward ran, for the message if its backward goes wrong. */
-const origins = new WeakMap<GradNode, { module: () => ModulePlace | null; position: TrainPosition | null }>();
+const origins = new WeakMap<GradNode, { module: () => ModulePlace | null; position: TrainPosition | null; stack: Error }>();
 
 /** Ops that only move or select values: a NaN from outside passes through them unflagged. */
 const MOVES: ReadonlySet<string> = new Set(['reshape', 'permute', 'expand', 'slice', 'pad', 'flip', 'concat', 'gather', 'unfold', 'cast', 'where', 'pool']);
@@ -70,7 +71,7 @@ const at = (index: number, shape: readonly number[]): string => (shape.length ? 
  */
 export function checkForward(op: string, ins: readonly Tensor[], out: Tensor, node: GradNode | null): void {
   if (paused) return;
-  if (node) origins.set(node, { module: captureModule(ins), position: trainPosition() });
+  if (node) origins.set(node, { module: captureModule(ins), position: trainPosition(), stack: captureStack() });
   // a view of checked data (reshape shares storage), or an output attached twice (split's pieces)
   if (!isFloat(out.dtype) || known.has(out._storage)) return;
   const o = scan(out);
@@ -99,8 +100,9 @@ export function checkForward(op: string, ins: readonly Tensor[], out: Tensor, no
   }
   const module = captureModule(ins)();
   const position = trainPosition();
-  throw new AnomalyError(op, `forward${where(module, position)} ${reason}; inputs ${shapes(ins)}, output ${fmtShape(out.shape)} (anomaly detection)`, {
-    phase: 'forward', value, module: module?.path ?? null, moduleType: module?.type ?? null, inputShapes: ins.map((t) => [...t.shape]), outputShape: [...out.shape],
+  const calls = chain(op, captureStack());
+  throw new AnomalyError(op, `forward${via(calls)}${where(module, position)} ${reason}; inputs ${shapes(ins)}, output ${fmtShape(out.shape)} (anomaly detection)`, {
+    phase: 'forward', value, calls, module: module?.path ?? null, moduleType: module?.type ?? null, inputShapes: ins.map((t) => [...t.shape]), outputShape: [...out.shape],
     epoch: position?.epoch ?? null, batch: position?.batch ?? null, step: position?.step ?? null,
   });
 }
@@ -119,15 +121,25 @@ export function checkBackward(op: string, g: Tensor | null, inputs: readonly Ten
     const origin = node ? origins.get(node) : undefined;
     const module = origin?.module() ?? null;
     const position = origin?.position ?? trainPosition();
+    const calls = origin ? chain(op, origin.stack) : [];
     const incoming = g ? ` (the incoming gradient ${fmtShape(g.shape)} ${scan(g).status === Status.Finite ? 'was finite' : 'already held a non-finite value'})` : '';
     const value = String(s.value);
     const forward = `forward inputs ${shapes(inputs)}${out ? `, output ${fmtShape(out.shape)}` : ''}`;
-    throw new AnomalyError(op, `backward${where(module, position)} made ${value}${at(s.index, gi.shape)} in the gradient for input ${i} ${fmtShape(inputs[i].shape)}${incoming}; ${forward} (anomaly detection)`, {
-      phase: 'backward', value, module: module?.path ?? null, moduleType: module?.type ?? null, inputShapes: inputs.map((t) => [...t.shape]), outputShape: out ? [...out.shape] : null,
+    throw new AnomalyError(op, `backward${via(calls)}${where(module, position)} made ${value}${at(s.index, gi.shape)} in the gradient for input ${i} ${fmtShape(inputs[i].shape)}${incoming}; ${forward} (anomaly detection)`, {
+      phase: 'backward', value, calls, module: module?.path ?? null, moduleType: module?.type ?? null, inputShapes: inputs.map((t) => [...t.shape]), outputShape: out ? [...out.shape] : null,
       epoch: position?.epoch ?? null, batch: position?.batch ?? null, step: position?.step ?? null,
     });
   }
 }
+
+/** The library calls that led to `op`, without the method that is `op` itself (`Tensor.log` for log). */
+function chain(op: string, stack: Error): string[] {
+  const calls = opChain(stack);
+  if (calls[calls.length - 1] === `Tensor.${op}`) calls.pop();
+  return calls;
+}
+
+const via = (calls: readonly string[]): string => (calls.length ? ` (in ${calls.join(' › ')})` : '');
 
 function where(module: ModulePlace | null, position: TrainPosition | null): string {
   const m = module ? (module.path ? ` in module '${module.path}' (${module.type})` : ` in the model (${module.type})`) : '';

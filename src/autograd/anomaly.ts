@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 /**
  * Anomaly detection (PyTorch's `torch.autograd.detect_anomaly`): while it is on, the first op whose
- * forward or backward makes a NaN or an infinity throws an `AnomalyError` naming the op, its shapes,
- * the module it ran in and fit's position. The rules are in anomaly-check.ts; this file holds the
- * switch, the context (module frames, training position) and the error.
+ * forward or backward makes a NaN or an infinity throws an `AnomalyError` naming the primitive, the
+ * public ops it ran in (anomaly-trace.ts), its shapes, the module and fit's position. The rules are in
+ * anomaly-check.ts; this file holds the switch, the context (module frames, training position) and
+ * the error.
  *
  * The switch is one module-level boolean that every op reads (`if (anomalyOn) …` in Tensor._apply,
  * the backward sweep and Sequential), so detection costs nothing measurable while it is off.
@@ -45,6 +46,10 @@ export function isAnomalyEnabled(): boolean {
  *   cat, pad, where, cast…) pass such a NaN on, so the op named is the first that computes with it,
  *   typically the model's first layer. Infinities from outside pass (a `-Infinity` mask is fine);
  * - its **backward** returns a gradient holding a NaN or ±Inf (PyTorch flags NaN only).
+ *
+ * The error names the primitive (`op`), the library functions it ran in (`info.calls`, such as
+ * `crossEntropy › Tensor.logSoftmax › logsumexp`), the input and output shapes, the module path
+ * (`info.module`, such as `features.0`) and, inside `fit`, the epoch, batch and step.
  *
  * PyTorch checks only backward; the forward rules find the op that made the value rather than the
  * first gradient that inherits it. Checking reads every op's output, so training runs several times
@@ -186,6 +191,12 @@ export interface AnomalyInfo {
   phase: 'forward' | 'backward' | 'loss';
   /** The non-finite value: 'NaN', 'Infinity' or '-Infinity' (the first found). */
   value: string;
+  /**
+   * The library functions the op ran in, outermost first (`['crossEntropy', 'logSoftmax',
+   * 'logsumexp']`): the public op and the composites inside it, from the call stack. Empty when the
+   * op was called directly, or where function names are lost (minified bundles).
+   */
+  calls: string[];
   /** Key path of the module the op ran in (`'features.0'`; `''` for the model itself), when known. */
   module: string | null;
   /** Its class name (`'Linear'`). */

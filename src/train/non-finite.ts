@@ -16,7 +16,7 @@ export function stopIfNonFinite(loss: number | undefined, pos: TrainPosition, be
     : 'training stopped after the train step (a custom trainStep that does not call ctx.checkLoss before updating may have changed the weights)';
   throw new AnomalyError('fit', `the loss is ${loss} at ${formatPosition(pos)}; ${weights}. ` +
     'Find the op that made it with detectAnomaly(() => fit(…)); pass stopOnNonFinite: false to train on regardless', {
-    phase: 'loss', value: String(loss), module: null, moduleType: null, inputShapes: [], outputShape: null, epoch: pos.epoch, batch: pos.batch, step: pos.step,
+    phase: 'loss', value: String(loss), calls: [], module: null, moduleType: null, inputShapes: [], outputShape: null, epoch: pos.epoch, batch: pos.batch, step: pos.step,
   });
 }
 

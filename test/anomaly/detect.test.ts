@@ -52,7 +52,8 @@ test('forward: NaN made from infinities is flagged; infinities from outside (a -
   const none = st.tensor([[false, false, false], [true, true, true]], { dtype: 'bool' });
   const e = anomaly(() => st.detectAnomaly(() => logits.where(none, -Infinity).softmax(-1)));
   assert.equal(e.op, 'log');
-  assert.match(e.message, /made -Infinity at flat index 0 from finite inputs; inputs \[2,1\] float32/);
+  assert.deepEqual(e.info.calls, ['Tensor.softmax', 'logSoftmax', 'logsumexp']);
+  assert.match(e.message, /^log: forward \(in Tensor\.softmax › logSoftmax › logsumexp\) made -Infinity at flat index 0 from finite inputs; inputs \[2,1\] float32/);
 });
 
 test('forward: a NaN in the data is reported at the first op that computes with it, not at reshapes or slices', () => {
@@ -87,7 +88,8 @@ test('forward: module paths come from Sequential frames, the model given to dete
   assert.equal(e.op, 'matmul');
   assert.equal(e.info.module, 'features.0');
   assert.equal(e.info.moduleType, 'Linear');
-  assert.match(e.message, /^matmul: forward in module 'features\.0' \(Linear\) computed with a NaN/);
+  assert.match(e.message, /^matmul: forward \(in Linear\.forward › linear\) in module 'features\.0' \(Linear\) computed with a NaN/);
+  assert.deepEqual(e.info.calls, ['Linear.forward', 'linear']); // the public ops, from the call stack
   // without a root, the path counts from the outermost Sequential that ran
   e = anomaly(() => st.detectAnomaly(() => net.forward(nan)));
   assert.equal(e.info.module, '0');
@@ -125,6 +127,12 @@ test('backward: a gradient with NaN or Inf is named with the op, the gradient\'s
   assert.equal(e.info.value, 'Infinity');
   assert.match(e.message, /^sqrt: backward made Infinity at flat index 1 in the gradient for input 0 \[3\] \(the incoming gradient \[3\] was finite\)/);
   assert.equal(x.grad, null);
+  assert.deepEqual(e.info.calls, []); // called directly
+  // inside a composite: std of equal values is sqrt(0), whose gradient is Infinity
+  e = anomaly(() => st.detectAnomaly(() => st.tensor([2, 2, 2], { requiresGrad: true }).std().backward()));
+  assert.equal(e.op, 'sqrt');
+  assert.deepEqual(e.info.calls, ['Tensor.std']);
+  assert.match(e.message, /^sqrt: backward \(in Tensor\.std\) made Infinity/);
   // inside a layer: the path recorded at forward time is in the message
   class Root extends nn.Module {
     forward(h: st.Tensor): st.Tensor { return h.abs().sqrt(); }
