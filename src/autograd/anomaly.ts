@@ -152,7 +152,9 @@ export function setModuleLocator(fn: ModuleLocator): void {
 /** @internal A snapshot of the frames, resolved to a module description only if an error needs it. */
 export function captureModule(inputs: readonly Tensor[]): () => ModulePlace | null {
   const snapshot = frames.slice();
-  return () => (locator && snapshot.length ? locator(snapshot, inputs) : null);
+  // Only leaves can be parameters; holding just them keeps a recorded node's intermediates collectable.
+  const leaves = inputs.filter((t) => t.isLeaf);
+  return () => (locator && snapshot.length ? locator(snapshot, leaves) : null);
 }
 
 /** Where `fit` is: 0-based epoch, batch within it, and step since `fit` began. */
