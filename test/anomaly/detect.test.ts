@@ -201,3 +201,22 @@ test('detectAnomaly returns fn\'s result and restores the previous setting when 
   }
   assert.equal(st.isAnomalyEnabled(), false);
 });
+
+test('the rules hold on every registered backend', () => {
+  const was = st.getBackend().name;
+  try {
+    for (const name of st.listBackends()) {
+      st.setBackend(name);
+      st.manualSeed(5);
+      const model = new nn.Sequential(new nn.Linear(3, 2));
+      const f = anomaly(() => st.detectAnomaly(() => model.forward(st.tensor([[1, NaN, 2]]))));
+      assert.equal(`${name}: ${f.op} ${f.info.module}`, `${name}: matmul 0`);
+      assert.equal(anomaly(() => st.detectAnomaly(() => st.tensor([0, 1]).log())).op, 'log');
+      const b = anomaly(() => st.detectAnomaly(() => st.tensor([0, 1], { requiresGrad: true }).sqrt().sum().backward()));
+      assert.equal(`${name}: ${b.op} ${b.info.phase}`, `${name}: sqrt backward`);
+      assert.deepEqual(st.detectAnomaly(() => model.forward(st.ones([2, 3]))).shape, [2, 2]);
+    }
+  } finally {
+    st.setBackend(was);
+  }
+});
