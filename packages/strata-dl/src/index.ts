@@ -33,6 +33,8 @@ export { createWasmBackend, wasmFeatures, setNumThreads, getNumThreads } from '.
 export type { WasmBackend, WasmBackendOptions, WasmFeatures, WasmVariant } from './backends/wasm/index.js';
 export type { Prim, PrimAttrs, WindowAttrs } from './ir/prims.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
+export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, AnomalyError } from './autograd/anomaly.js';
+export type { AnomalyInfo, DetectAnomalyOptions } from './autograd/anomaly.js';
 export type { BackwardOptions } from './autograd/engine.js';
 export { Tensor } from './tensor/tensor.js';
 export type { TensorLike } from './tensor/tensor.js';

@@ -3,6 +3,8 @@ import { StrataError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './mode.js';
+import { anomalyOn } from './anomaly.js';
+import { checkBackward, withoutForwardChecks } from './anomaly-check.js';
 
 /**
  * One recorded operation on the tape. `inputs` and `out` are the saved tensors; they are dropped
@@ -39,6 +41,8 @@ export interface GradGroup {
 
 /** A group's gradients gathered so far, and the inputs its `combine` gives gradients to. */
 interface Gathered {
+  /** The name of the first node gathered (for anomaly detection's message). */
+  readonly name: string;
   readonly grads: (Tensor | null)[];
   readonly inputs: readonly Tensor[];
   readonly needs: readonly boolean[];
@@ -102,6 +106,7 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
     if (!p) return;
     gathered.delete(group);
     const gs = group.combine(p.grads);
+    if (anomalyOn) checkBackward(p.name, p.grads.find((x) => x) ?? null, p.inputs, gs.map((gi, j) => (p.needs[j] ? gi : null)), null, null);
     p.inputs.forEach((x, j) => {
       const gi = gs[j];
       if (!p.needs[j] || !gi) return;
@@ -135,11 +140,12 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       let vjpNeeds = needs;
       if (node.group) {
         const ks = node.group.inputs ?? [0];
-        gather(gathered, waitingAt, node.group, ks.map((k) => inputs[k]), ks.map((k) => needs[k]), g);
+        gather(gathered, waitingAt, node.group, node.name, ks.map((k) => inputs[k]), ks.map((k) => needs[k]), g);
         vjpNeeds = needs.map((n, i) => n && !ks.includes(i));
       }
       if (vjpNeeds.some(Boolean)) {
         const gs = node.vjp(g, inputs, node.out ?? t, vjpNeeds);
+        if (anomalyOn) checkBackward(node.name, g, inputs, gs.map((gi, i) => (vjpNeeds[i] ? gi : null)), node.out ?? t, node);
         inputs.forEach((x, i) => {
           const gi = gs[i];
           if (!vjpNeeds[i] || !gi) return;
@@ -155,8 +161,10 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       }
     }
   };
-  if (opts.createGraph) enableGrad(sweep);
-  else noGrad(sweep);
+  // under anomaly detection the sweep's ops are judged as gradients (checkBackward), not as forwards
+  const run = anomalyOn ? () => withoutForwardChecks(sweep) : sweep;
+  if (opts.createGraph) enableGrad(run);
+  else noGrad(run);
   return result;
 }
 
@@ -166,12 +174,12 @@ function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {
 }
 
 /** Keeps output `index`'s gradient of a group until the sweep reaches the first of `inputs`. */
-function gather(gathered: Map<GradGroup, Gathered>, waitingAt: Map<Tensor, GradGroup[]>, { of, index }: NonNullable<GradNode['group']>,
+function gather(gathered: Map<GradGroup, Gathered>, waitingAt: Map<Tensor, GradGroup[]>, { of, index }: NonNullable<GradNode['group']>, name: string,
   inputs: readonly Tensor[], needs: readonly boolean[], g: Tensor): void {
   if (!needs.some(Boolean)) return;
   let p = gathered.get(of);
   if (!p) {
-    gathered.set(of, (p = { grads: new Array<Tensor | null>(of.size).fill(null), inputs, needs }));
+    gathered.set(of, (p = { name, grads: new Array<Tensor | null>(of.size).fill(null), inputs, needs }));
     for (const x of inputs) {
       const list = waitingAt.get(x);
       if (list) list.push(of);

@@ -11,6 +11,7 @@
 import { StrataError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
+import { type SaveOptions, assertFinite } from './finite.js';
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -75,7 +76,12 @@ export async function writeAtomic(fs: FileSystem, path: string, bytes: Uint8Arra
   await fs.rename(tmp, path);
 }
 
-export async function saveCheckpoint(path: string, ckpt: Checkpoint, fs: FileSystem): Promise<void> {
+/**
+ * Writes a checkpoint atomically. Refuses (before writing anything) when a tensor holds NaN or ±Inf,
+ * unless `allowNonFinite` is set: a diverged run never replaces the last good checkpoint.
+ */
+export async function saveCheckpoint(path: string, ckpt: Checkpoint, fs: FileSystem, opts: SaveOptions = {}): Promise<void> {
+  if (!opts.allowNonFinite) assertFinite('saveCheckpoint', path, ckpt.tensors);
   await writeAtomic(fs, path, encodeCheckpoint(ckpt));
 }
 
@@ -83,8 +89,9 @@ export async function loadCheckpoint(path: string, fs: FileSystem, opts: { backe
   return decodeCheckpoint(await fs.readFile(path), { ...opts, source: path });
 }
 
-/** Saves plain weights (a state dict) as safetensors, atomically. */
-export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, fs: FileSystem, metadata?: Record<string, string>): Promise<void> {
+/** Saves plain weights (a state dict) as safetensors, atomically; refuses NaN or ±Inf as `saveCheckpoint` does. */
+export async function saveSafetensors(path: string, tensors: Record<string, Tensor>, fs: FileSystem, metadata?: Record<string, string>, opts: SaveOptions = {}): Promise<void> {
+  if (!opts.allowNonFinite) assertFinite('saveSafetensors', path, tensors);
   await writeAtomic(fs, path, encodeSafetensors(tensors, metadata));
 }
 

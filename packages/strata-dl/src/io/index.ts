@@ -8,6 +8,7 @@
 export { encodeSafetensors, decodeSafetensors } from './safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint, saveSafetensors, loadSafetensors, writeAtomic } from './checkpoint.js';
 export type { Checkpoint, FileSystem, Json } from './checkpoint.js';
+export type { SaveOptions } from './finite.js';
 export { exportOnnx, type OnnxExportOptions } from './onnx.js';
 export { loadPyTorch, decodePyTorch, type PyTorchLoadOptions, type PyTorchCheckpoint } from './pytorch.js';
 export { decodeOnnx, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxAttribute, type OnnxValueInfo } from './onnx-decode.js';

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: MIT
 import { StrataError } from '../core/errors.js';
+import { anomalyOn, inFrame } from '../autograd/anomaly.js';
 import type { Tensor } from '../tensor/tensor.js';
+import './anomaly-path.js';
 import { ReLU } from './activation.js';
 import { Conv1d, Conv2d } from './conv.js';
 import { Module } from './module.js';
@@ -54,19 +56,26 @@ export class Sequential extends ModuleList {
    * does to see each layer), runs as written.
    */
   override forward(x: Tensor): Tensor {
-    let y = x;
-    const layers = this._modules;
-    for (let i = 0; i < layers.length; i++) {
-      const layer = layers[i];
-      if ((plain(layer, Conv2d) || plain(layer, Conv1d)) && plain(layers[i + 1], ReLU)) {
-        y = (layer as Conv2d | Conv1d).forwardRelu(y);
-        i++;
-      } else {
-        y = layer.forward(y);
-      }
-    }
-    return y;
+    // under anomaly detection, each layer runs in a frame that names it in errors
+    if (anomalyOn) return inFrame(this, () => runLayers(this._modules, x, true));
+    return runLayers(this._modules, x, false);
   }
+}
+
+function runLayers(layers: readonly Module[], x: Tensor, framed: boolean): Tensor {
+  let y = x;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    const input = y;
+    if ((plain(layer, Conv2d) || plain(layer, Conv1d)) && plain(layers[i + 1], ReLU)) {
+      const conv = layer as Conv2d | Conv1d;
+      y = framed ? inFrame(conv, () => conv.forwardRelu(input)) : conv.forwardRelu(input);
+      i++;
+    } else {
+      y = framed ? inFrame(layer, () => layer.forward(input)) : layer.forward(input);
+    }
+  }
+  return y;
 }
 
 /** `m` is an instance of exactly `cls`, with the class's own forward (none set on the instance). */

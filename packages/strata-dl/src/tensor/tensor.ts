@@ -7,6 +7,8 @@ import { NON_DIFFERENTIABLE, type Prim, type PrimAttrs } from '../ir/prims.js';
 import { infer } from '../ir/infer.js';
 import { type BackwardOptions, type GradNode, runBackward } from '../autograd/engine.js';
 import { activeLevels, belowLevel, willRecord } from '../autograd/mode.js';
+import { anomalyOn } from '../autograd/anomaly.js';
+import { checkForward } from '../autograd/anomaly-check.js';
 import { JVP, VJP } from '../autograd/rules.js';
 import { Storage, finalizer } from './storage.js';
 import { track } from './scope.js';
@@ -108,6 +110,7 @@ export class Tensor {
       out._node = { name: prim, inputs: [...ins], out, vjp: (g, xs, o, needs) => rule(g, xs, o, attrs, needs) };
       out._requiresGrad = true;
     }
+    if (anomalyOn) checkForward(prim, ins, out, out._node);
     if (differentiable) {
       // Outermost level first, so inner levels' rules see the outer tangents of `out`.
       for (const level of activeLevels()) {
@@ -129,6 +132,8 @@ export class Tensor {
   _attachNode(node: GradNode): void {
     this._node = node;
     this._requiresGrad = true;
+    // fused kernels (cells) and custom ops make their outputs here rather than in _apply
+    if (anomalyOn && node.inputs) checkForward(node.name, node.inputs, this, node);
   }
 
   /** @internal */

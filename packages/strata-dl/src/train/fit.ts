@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
 import { type Generator, defaultGenerator } from '../core/rng.js';
+import type { TrainPosition } from '../autograd/anomaly.js';
 import type { Module } from '../nn/module.js';
 import { scoped } from '../tensor/scope.js';
 import { type FitData, planEpoch, xy } from './batches.js';
 import { evaluate } from './evaluate.js';
 import { History } from './history.js';
+import { inStep, stopIfNonFinite } from './non-finite.js';
 import { Averager, type MetricLike, resolveMetric } from './metrics.js';
 import { type StepContext, type TrainStep, defaultTrainStep } from './step.js';
 import { validationSplit } from './validation-split.js';
@@ -47,6 +49,13 @@ export interface FitOptions {
   yieldEvery?: number;
   /** Prints one line per epoch through this function (e.g. console.log). */
   log?: (line: string) => void;
+  /**
+   * Stop with an `AnomalyError` naming the epoch and batch when a batch's loss is NaN or ±Inf
+   * (default true: Keras' `TerminateOnNaN`, on by default, and throwing, since such a run is broken).
+   * The default train step checks before the optimizer step, so the weights keep their last finite
+   * values and no checkpoint is written from them.
+   */
+  stopOnNonFinite?: boolean;
 }
 
 const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setTimeout(resolve, 0));
@@ -67,7 +76,10 @@ export async function fit(model: Module, data: FitData, opts: FitOptions): Promi
   const split = opts.validationSplit
     ? validationSplit(data, opts.validationSplit, { shuffle: opts.validationShuffle ?? false, generator, warn: opts.log ?? console.warn })
     : { train: data, validation: opts.validationData };
+  const stopOnNonFinite = opts.stopOnNonFinite ?? true;
+  const pos: TrainPosition = { epoch: initialEpoch, epochs, batch: 0, steps: null, step: 0 };
   const ctx: StepContext = { model, optimizer: opts.optimizer, loss: lossFn(opts.loss), metrics: (opts.metrics ?? []).map(resolveMetric) };
+  if (stopOnNonFinite) ctx.checkLoss = (v) => stopIfNonFinite(v, pos, true);
   const trainStep = opts.trainStep ?? defaultTrainStep;
   const history = new History();
   const callbacks: Callback[] = [history, ...(opts.callbacks ?? [])];
@@ -86,10 +98,13 @@ export async function fit(model: Module, data: FitData, opts: FitOptions): Promi
     let batch = 0;
     for (const load of plan.batches) {
       for (const cb of callbacks) await cb.onBatchBegin?.(batch, state);
-      const batchLogs = scoped(() => {
+      Object.assign(pos, { epoch, batch, steps: plan.steps });
+      const batchLogs = inStep(model, pos, () => scoped(() => {
         const [x, y] = xy(load());
         return { ...trainStep(ctx, x, y), size: x.shape[0] };
-      });
+      }));
+      if (stopOnNonFinite) stopIfNonFinite((batchLogs as Logs).loss, pos, false);
+      pos.step++;
       const { size, ...values } = batchLogs;
       avg.add(values, size);
       for (const cb of callbacks) await cb.onBatchEnd?.(batch, batchLogs, state);

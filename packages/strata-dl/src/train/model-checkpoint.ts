@@ -17,11 +17,15 @@ export interface ModelCheckpointOptions {
   every?: number;
   /** Schedulers whose state should resume too. */
   schedulers?: Stateful<Json>[];
+  /** Write weights holding NaN or ±Inf (default false: saving them throws and the file keeps its last good state). */
+  allowNonFinite?: boolean;
 }
 
 /**
  * Writes a full training checkpoint (weights, optimizer state, generator states, epoch) at the end
  * of epochs, atomically. `restoreTraining` + `fit(…, { initialEpoch })` resumes from it exactly.
+ * A state holding NaN or ±Inf is never written (saving throws, and the file keeps the last good one)
+ * unless `allowNonFinite` is set.
  *
  * @example callbacks: [new ModelCheckpoint({ path: 'runs/last.safetensors', fs: nodeFileSystem })]
  */
@@ -47,7 +51,7 @@ export class ModelCheckpoint implements Callback {
     }
     const path = typeof this.opts.path === 'function' ? this.opts.path(epoch, logs) : this.opts.path;
     const ckpt = trainingCheckpoint({ model: state.model, optimizer: state.optimizer, generator: state.generator, schedulers: this.opts.schedulers }, epoch + 1, { logs });
-    await saveCheckpoint(path, ckpt, this.opts.fs);
+    await saveCheckpoint(path, ckpt, this.opts.fs, { allowNonFinite: this.opts.allowNonFinite });
     this.saved.push(path);
   }
 }

@@ -9,6 +9,11 @@ export interface StepContext {
   optimizer: TrainOptimizer;
   loss: (input: Tensor, target: Tensor) => Tensor;
   metrics: readonly Metric[];
+  /**
+   * Called with the batch's loss before the backward pass and the optimizer step; throws to stop
+   * training with the weights untouched (fit's `stopOnNonFinite` sets it). Custom steps should call it too.
+   */
+  checkLoss?: (loss: number) => void;
 }
 
 /**
@@ -24,9 +29,11 @@ export function defaultTrainStep(ctx: StepContext, x: Tensor, y: Tensor): Logs {
   ctx.optimizer.zeroGrad();
   const pred = ctx.model.forward(x);
   const loss = ctx.loss(pred, y);
+  const value = loss.item();
+  ctx.checkLoss?.(value);
   loss.backward();
   ctx.optimizer.step();
-  return { loss: loss.item(), ...metricLogs(ctx.metrics, pred.detach(), y) };
+  return { loss: value, ...metricLogs(ctx.metrics, pred.detach(), y) };
 }
 
 export type TrainStep = (ctx: StepContext, x: Tensor, y: Tensor) => Logs;
