@@ -123,7 +123,10 @@ export class Pool {
     this.join();
     const err = Atomics.exchange(ctl, CTL.ERR, 0);
     if (mainError) throw mainError;
-    if (err) throw new StrataError('wasm', `a kernel failed in worker thread ${err - 1} (task ${task})`);
+    if (err) {
+      const kind = ['', ': memory access out of bounds', ': unreachable', ': divide by zero'][err >> 8] ?? '';
+      throw new StrataError('wasm', `a kernel failed in worker thread ${(err & 255) - 1} (task ${task})${kind}`);
+    }
   }
 
   private join(): void {

@@ -68,7 +68,10 @@ for (;;) {
     try {
       x.runTask(task, c & 255, nt, desc);
     } catch (e) {
-      Atomics.store(ctl, C.ERR, tid + 1);
+      // the thread, and the kind of failure in the next byte (the message cannot cross the memory)
+      const msg = String(e && e.message);
+      const kind = msg.includes('out of bounds') ? 1 : msg.includes('unreachable') ? 2 : msg.includes('divide by zero') ? 3 : 0;
+      Atomics.store(ctl, C.ERR, (tid + 1) | (kind << 8));
     }
     if (Atomics.sub(ctl, C.PENDING, 1) === 1) Atomics.notify(ctl, C.PENDING);
   }
