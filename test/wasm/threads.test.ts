@@ -34,6 +34,29 @@ test('a trap in the caller and in a worker is reported, and the pool keeps worki
   assert.equal(rt.f32[(c >> 2) + 1234], n);
 });
 
+test('an unknown task id or op code traps in every dispatch instead of leaving the output uninitialized', () => {
+  assert.throws(() => rt.pool.run(999, rt.desc, 1), /unreachable/);
+  // TASK.UNARY with op code 99: unaryRow has no such case
+  const [a] = rt.temp(64);
+  const [o] = rt.temp(64);
+  rt.setDesc(0, [99, 16, o, a]);
+  assert.throws(() => rt.pool.run(TASK.UNARY, rt.desc, 1), /unreachable/);
+  // and the pool still works
+  gemmDescOk();
+});
+
+function gemmDescOk(): void {
+  const n = 8;
+  const [a] = rt.temp(n * n * 4);
+  const [b] = rt.temp(n * n * 4);
+  const [c] = rt.temp(n * n * 4);
+  rt.f32.fill(1, a >> 2, (a >> 2) + n * n);
+  rt.f32.fill(1, b >> 2, (b >> 2) + n * n);
+  gemmDesc(n, n, n, a, b, c, 1);
+  rt.pool.run(TASK.GEMM, rt.desc, 1);
+  assert.equal(rt.f32[c >> 2], n);
+}
+
 test('a script that ran parallel kernels exits on its own', () => {
   const code = `
     import * as st from './packages/strata-dl/src/index.ts';

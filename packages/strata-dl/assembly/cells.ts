@@ -154,6 +154,7 @@ export function cellTask(tid: i32, nt: i32, d: usize): void {
     case 0: lstmForwardRows(d, r0, r1); break;
     case 1: lstmBackwardRows(d, r0, r1); break;
     case 2: gruForwardRows(d, r0, r1); break;
-    default: gruBackwardRows(d, r0, r1); break;
+    case 3: gruBackwardRows(d, r0, r1); break;
+    default: unreachable(); // an unknown cell mode: trap rather than run the wrong kernel
   }
 }

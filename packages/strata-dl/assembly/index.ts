@@ -71,6 +71,6 @@ export function runTask(task: i32, tid: i32, nt: i32, desc: usize): void {
     case TASK_POOL_INDEX: poolIndexTask(tid, nt, desc); break;
     case TASK_OPTIM: optimTask(tid, nt, desc); break;
     case TASK_CELL: cellTask(tid, nt, desc); break;
-    default: break;
+    default: unreachable(); // an unknown task id: trap, so the caller gets an error, not silence
   }
 }

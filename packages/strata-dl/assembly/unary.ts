@@ -21,7 +21,9 @@ import { expv, logv, tanhv, sigmoidv } from './mathv';
       const one = f32x4.splat(1);
       return f32x4.sub(v128.and(f32x4.gt(x, f32x4.splat(0)), one), v128.and(f32x4.lt(x, f32x4.splat(0)), one));
     }
-    default: return x;
+    // an op code with no case is a bug (a primitive added to UNARY but not here): trap, never
+    // return the input or leave the output uninitialized
+    default: unreachable(); return x;
   }
 }
 
@@ -59,5 +61,6 @@ export function unaryRow(op: i32, n: i32, o: usize, a: usize): void {
     case 8: rowV(8, n, o, a); break;
     case 9: rowV(9, n, o, a); break;
     case 10: rowV(10, n, o, a); break;
+    default: unreachable();
   }
 }

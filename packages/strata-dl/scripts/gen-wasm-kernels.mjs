@@ -188,6 +188,7 @@ elt.push(`/** Op codes: ${ops.map((n, i) => `${i} ${n}`).join(', ')}. */
 @inline export function binaryRow(op: i32, n: i32, o: usize, a: usize, ia: i32, b: usize, ib: i32): void {
   switch (op) {
 ${ops.map((n, i) => `    case ${i}: ${n}(n, o, a, ia, b, ib); break;`).join('\n')}
+    default: unreachable(); // an op code with no kernel: trap, never leave the output uninitialized
   }
 }`);
 writeFileSync(outDir + 'eltwise.ts', elt.join('\n\n') + '\n');
