@@ -33,7 +33,9 @@ function workload(s: typeof st): Record<string, unknown> {
     s.nn.functional.binaryCrossEntropyWithLogits(net.forward(x) as st.Tensor, y).backward();
     opt.step();
   }
+  const big = s.randn([192, 192]);
   return {
+    big: big.matmul(big).sum(1).toArray(),
     product: a.matmul(b).flatten().toArray(),
     grad: w.grad!.toArray(),
     xor: s.noGrad(() => (net.forward(x) as st.Tensor).gt(0).float().flatten().toArray()),
@@ -44,7 +46,11 @@ const PAGE = `<!doctype html><meta charset="utf-8"><script type="module">
 import * as st from './strata.js';
 const workload = ${workload.toString()};
 try {
-  window.__result = { backend: st.getBackend().name, isolated: globalThis.crossOriginIsolated, ...workload(st) };
+  const first = workload(st);
+  // the workers start in the background: give them a moment, then run the big product again on them
+  await new Promise((r) => setTimeout(r, 500));
+  const again = workload(st);
+  window.__result = { backend: st.getBackend().name, isolated: globalThis.crossOriginIsolated, threads: st.getNumThreads(), ...first, again: again.big };
 } catch (e) {
   window.__result = { error: String(e && e.stack || e) };
 }
@@ -82,7 +88,7 @@ describe('the library in headless Chromium', { skip }, () => {
     server?.close();
   });
 
-  async function run(path: string): Promise<{ result: Record<string, unknown>; errors: string[] }> {
+  async function run(path: string): Promise<{ result: Record<string, unknown>; errors: string[]; workers: number }> {
     const page = await browser.newPage();
     const errors: string[] = [];
     page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
@@ -90,18 +96,29 @@ describe('the library in headless Chromium', { skip }, () => {
     await page.goto(base + path);
     await page.waitForFunction(() => (window as unknown as { __result?: unknown }).__result, null, { timeout: 60_000 });
     const result = await page.evaluate(() => (window as unknown as { __result: Record<string, unknown> }).__result);
+    const workers = page.workers().length;
     await page.close();
-    return { result, errors };
+    return { result, errors, workers };
   }
 
   const expected = workload(st);
+  const closeTo = (got: number[], want: number[]): void => {
+    assert.equal(got.length, want.length);
+    for (let i = 0; i < got.length; i++) assert.ok(Math.abs(got[i] - want[i]) <= 1e-3 * (1 + Math.abs(want[i])), `[${i}]: ${got[i]} vs ${want[i]}`);
+  };
 
-  test('cross-origin isolated: the wasm backend on shared memory, the same results as Node', async () => {
-    const { result, errors } = await run('/isolated/');
+  test('cross-origin isolated: the wasm backend on shared memory with a Web Worker pool, the same results as Node', async () => {
+    const { result, errors, workers } = await run('/isolated/');
     assert.deepEqual(errors, []);
     assert.equal(result.error, undefined, String(result.error));
     assert.equal(result.isolated, true);
     assert.equal(result.backend, 'wasm');
+    // one Web Worker per extra thread (navigator.hardwareConcurrency), and the same bits with them
+    assert.ok((result.threads as number) >= 1);
+    assert.equal(workers, (result.threads as number) - 1);
+    console.log(`chromium: ${result.threads as number} threads, ${workers} Web Worker(s)`);
+    assert.deepEqual(result.again, result.big);
+    closeTo(result.big as number[], expected.big as number[]);
     assert.deepEqual(result.grad, expected.grad);
     assert.deepEqual(result.xor, [0, 1, 1, 0]);
     const got = result.product as number[];
@@ -111,7 +128,9 @@ describe('the library in headless Chromium', { skip }, () => {
   });
 
   test('not isolated: falls back to the js backend and computes the same', async () => {
-    const { result, errors } = await run('/plain/');
+    const { result, errors, workers } = await run('/plain/');
+    assert.equal(workers, 0);
+    closeTo(result.big as number[], expected.big as number[]);
     assert.deepEqual(errors, []);
     assert.equal(result.error, undefined, String(result.error));
     assert.equal(result.isolated, false);

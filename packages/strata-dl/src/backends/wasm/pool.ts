@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 import { StrataError } from '../../core/errors.js';
-import { CTL, WORKER_SOURCE } from './worker-source.js';
+import { CTL, WEB_WORKER_SOURCE, WORKER_SOURCE } from './worker-source.js';
 import { MAX_THREADS, nodeBuiltin } from './threads.js';
 
-type WorkerT = import('node:worker_threads').Worker;
+/** What the pool needs of a worker, in Node (worker_threads) and in browsers (Web Workers). */
+interface WorkerT { terminate(): unknown }
 export type RunTask = (task: number, tid: number, nt: number, desc: number) => void;
 
 /**
@@ -13,13 +14,17 @@ export type RunTask = (task: number, tid: number, nt: number, desc: number) => v
  * for `spinMs` after each task before they sleep, so back-to-back calls cost about a microsecond.
  *
  * Workers start in the background on first use; until one has instantiated the module, calls run
- * without it. Workers are unref'd: they never keep the process alive.
+ * without it. Workers are unref'd: they never keep the process alive. In browsers the workers are
+ * Web Workers (the page must be cross-origin isolated for shared memory); on a page's main thread,
+ * where `Atomics.wait` is not allowed, the caller polls for the last shares instead of sleeping.
  */
 export class Pool {
   private readonly ctl: Int32Array;
   private readonly workers: WorkerT[] = [];
   private failure: string | null = null;
   private spawnFailed = false;
+  /** whether this thread may block in Atomics.wait (not a browser page's main thread) */
+  private readonly canBlock: boolean;
   /** generation of the last task, tagging its share counter */
   private gen = 0;
 
@@ -33,6 +38,7 @@ export class Pool {
     private readonly joinSpinMs = 0.05,
   ) {
     this.ctl = new Int32Array(memory.buffer, ctlPtr, CTL.SIZE);
+    this.canBlock = mayBlock(this.ctl);
   }
 
   /** Starts workers so that `threads` threads (counting the caller) can take part. */
@@ -40,21 +46,25 @@ export class Pool {
     const want = Math.min(threads, MAX_THREADS) - 1;
     if (this.workers.length >= want || this.spawnFailed) return;
     const wt = nodeBuiltin('node:worker_threads');
-    if (!wt) {
+    const web = wt ? null : webWorkerUrl();
+    if (!wt && !web) {
       this.spawnFailed = true;
       return;
     }
     while (this.workers.length < want) {
-      const tid = this.workers.length + 1;
-      const w = new wt.Worker(WORKER_SOURCE, {
-        eval: true,
-        execArgv: [],
-        workerData: { module: this.module, memory: this.memory, ctlPtr: this.ctlPtr, tid, spinMs: this.spinMs },
-      });
-      w.unref();
+      const data = { module: this.module, memory: this.memory, ctlPtr: this.ctlPtr, tid: this.workers.length + 1, spinMs: this.spinMs };
       // a worker that fails never sets its ready flag, so it simply takes no part; ready() reports it
-      w.on('error', (e: Error) => { this.failure = e.message; });
-      this.workers.push(w);
+      if (wt) {
+        const w = new wt.Worker(WORKER_SOURCE, { eval: true, execArgv: [], workerData: data });
+        w.unref();
+        w.on('error', (e: Error) => { this.failure = e.message; });
+        this.workers.push(w);
+      } else {
+        const w = new Worker(web!);
+        w.onerror = (e) => { this.failure = e.message; };
+        w.postMessage(data);
+        this.workers.push(w);
+      }
     }
   }
 
@@ -138,6 +148,10 @@ export class Pool {
       if ((i & 63) === 0 && performance.now() - t0 > this.joinSpinMs) break;
     }
     let d: number;
+    if (!this.canBlock) {
+      while (Atomics.load(ctl, CTL.PENDING) !== 0);
+      return;
+    }
     while ((d = Atomics.load(ctl, CTL.PENDING)) !== 0) Atomics.wait(ctl, CTL.PENDING, d);
   }
 
@@ -153,4 +167,27 @@ export class Pool {
     for (let t = 0; t < MAX_THREADS; t++) Atomics.store(this.ctl, CTL.READY + t, 0);
     Atomics.store(this.ctl, CTL.EXIT, 0);
   }
+}
+
+/** Whether Atomics.wait may block on this thread: everywhere but a browser page's main thread. */
+function mayBlock(ctl: Int32Array): boolean {
+  try {
+    Atomics.wait(ctl, CTL.EXIT, -1, 0); // returns 'not-equal' at once where waiting is allowed
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+let webUrl: string | null | undefined;
+
+/** A Blob URL of the Web Worker's source, where Web Workers and shared memory exist; else null. */
+function webWorkerUrl(): string | null {
+  if (webUrl === undefined) {
+    const g = globalThis as { Worker?: unknown; crossOriginIsolated?: boolean };
+    webUrl = typeof g.Worker === 'function' && g.crossOriginIsolated === true && typeof Blob === 'function' && typeof URL.createObjectURL === 'function'
+      ? URL.createObjectURL(new Blob([WEB_WORKER_SOURCE], { type: 'text/javascript' }))
+      : null;
+  }
+  return webUrl;
 }

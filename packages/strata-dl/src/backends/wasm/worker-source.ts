@@ -17,10 +17,12 @@ export const CTL = {
   SIZE: 8 + 64 + 64 + 64,
 } as const;
 
-export const WORKER_SOURCE = `
-'use strict';
-const { workerData } = require('node:worker_threads');
-const { module, memory, ctlPtr, tid, spinMs } = workerData;
+/**
+ * The worker's loop, given the module, the shared memory, the control block's address, its thread id
+ * and its polling time: instantiates the module on the memory, then claims shares until told to exit.
+ */
+const WORKER_LOOP = `
+function workerLoop({ module, memory, ctlPtr, tid, spinMs }) {
 // Adaptive polling: after a task the worker polls for a quarter of the recent task length, between
 // 0.2 ms and spinMs. Long kernels (a big GEMM) keep it hot between back-to-back calls; runs of small
 // kernels do not keep a core busy polling, which on a loaded machine starves the calling thread
@@ -77,4 +79,20 @@ for (;;) {
   }
   taskMs = 0.5 * taskMs + 0.5 * (performance.now() - t1);
 }
+}
+`;
+
+/** Node: `new Worker(WORKER_SOURCE, { eval: true, workerData })` (worker_threads). */
+export const WORKER_SOURCE = `'use strict';
+${WORKER_LOOP}
+workerLoop(require('node:worker_threads').workerData);
+`;
+
+/**
+ * Browsers: a Web Worker from a Blob URL of this source, started by one message carrying the same
+ * data (a WebAssembly.Module and a shared Memory are both cloneable to a worker).
+ */
+export const WEB_WORKER_SOURCE = `'use strict';
+${WORKER_LOOP}
+self.onmessage = (e) => { self.onmessage = null; workerLoop(e.data); };
 `;
