@@ -24,7 +24,7 @@ const ALLOWED: Record<string, string[]> = {
   data: ['tensor', 'core'],
   io: ['tensor', 'core'],
   interop: ['nn', 'io', 'tensor', 'autograd', 'backend', 'core'],
-  models: ['nn', 'core'],
+  models: ['nn', 'tensor', 'core'],
   train: ['nn', 'optim', 'data', 'io', 'autograd', 'tensor', 'core'],
   node: ['data', 'io', 'tensor', 'core'],
   text: ['nn', 'optim', 'data', 'tensor', 'autograd', 'core'],
