@@ -25,3 +25,5 @@ export { trainingCheckpoint, restoreTraining } from './checkpoint.js';
 export type { Stateful, TrainingState } from './checkpoint.js';
 export { Perceptron, trainPerceptron } from './perceptron.js';
 export type { PerceptronFitOptions, PerceptronFitResult } from './perceptron.js';
+export { ganStep, ganCheckpoint, restoreGan } from './gan.js';
+export type { Gan, GanLosses } from './gan.js';
