@@ -95,6 +95,46 @@ const W3I: Workload = {
   },
 };
 
+/** Per-op overhead: one small op, or two and their backward, per step (1000 / rate = µs per step). */
+const OP1: Workload = {
+  id: 'OP1',
+  what: 'a + b on 64 float32 elements, no gradient (one op)',
+  unit: 'kop/s',
+  setup(st, backend) {
+    const gen = new st.Generator(7);
+    const a = st.rand([64], { backend, generator: gen });
+    const b = st.rand([64], { backend, generator: gen });
+    return {
+      step() {
+        a.add(b).dispose();
+        return 1e-3;
+      },
+      dispose() { a.dispose(); b.dispose(); },
+    };
+  },
+};
+
+const OP2: Workload = {
+  id: 'OP2',
+  what: '(w * b).sum().backward() on 64 elements (two ops forward, their backward)',
+  unit: 'kop/s',
+  setup(st, backend) {
+    const gen = new st.Generator(8);
+    const w = st.rand([64], { backend, generator: gen, requiresGrad: true });
+    const b = st.rand([64], { backend, generator: gen });
+    return {
+      step() {
+        st.scoped(() => {
+          w.grad = null;
+          w.mul(b).sum().backward();
+        });
+        return 1e-3;
+      },
+      dispose() { w.dispose(); b.dispose(); },
+    };
+  },
+};
+
 /** Every workload the harness knows, by id. */
 export const WORKLOADS: readonly Workload[] = [
   trainWorkload('W1', 'MLP 784-256-128-10, batch 128, train', 'mlp', 128),
@@ -103,5 +143,7 @@ export const WORKLOADS: readonly Workload[] = [
   W3I,
   W4,
   W5,
+  OP1,
+  OP2,
   ...TENSOROPS_MICRO,
 ];

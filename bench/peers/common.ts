@@ -3,8 +3,8 @@
 // §5), the result line, and the timing loop (warm-up excluded, >= 3 repeats, median/min/max).
 import { availableParallelism } from 'node:os';
 
-export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W3i' | 'W4' | 'W5';
-export const WORKLOAD_IDS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W3i', 'W4', 'W5'];
+export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W3i' | 'W4' | 'W5' | 'OP1' | 'OP2';
+export const WORKLOAD_IDS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W3i', 'W4', 'W5', 'OP1', 'OP2'];
 
 /** What each workload is, as every system implements it. Inputs are random data of MNIST's shapes. */
 export const WORKLOADS: Record<WorkloadId, { what: string; unit: string; batch: number }> = {
@@ -14,6 +14,9 @@ export const WORKLOADS: Record<WorkloadId, { what: string; unit: string; batch: 
   W3i: { what: 'W3 inference, batch 256', unit: 'samples/s', batch: 256 },
   W4: { what: 'char-LSTM vocab 28, hidden 128, seq 16, batch 32 train', unit: 'tokens/s', batch: 32 },
   W5: { what: 'matmul 1024x1024x1024', unit: 'GFLOP/s', batch: 1 },
+  // per-op overhead: thousands of small ops per second (1000 / rate = µs per op)
+  OP1: { what: 'a + b on 64 float32 elements, no gradient (one op)', unit: 'kop/s', batch: 1 },
+  OP2: { what: '(w * b).sum().backward() on 64 elements (two ops forward, their backward)', unit: 'kop/s', batch: 1 },
 };
 export const W4_SHAPE = { vocab: 28, hidden: 128, seq: 16, batch: 32 } as const;
 export const SGD = { lr: 0.01, momentum: 0.9 } as const;

@@ -194,6 +194,8 @@ export async function setupJax(workload: WorkloadId, threads: number): Promise<{
       };
       break;
     }
+    default:
+      throw new Error(`${'jax-js'}: no ${workload} here (the per-op workloads compare Strata with PyTorch)`);
   }
   const pool = threads > 1 ? `${threads} workers (Web Worker shim over worker_threads)` : 'main thread, no worker pool';
   return { runner, backend: 'wasm', threads, note: `jit; ${pool}` };

@@ -131,6 +131,8 @@ for (let round = 0; round < (values.from ? 0 : Number(values.rounds)); round++) 
   for (const w of workloads) {
     for (const s of systems) {
       if (s === 'onnxruntime' && w !== 'W3i') continue;
+      // the per-op overhead workloads compare Strata with PyTorch, the eager peer
+      if (w.startsWith('OP') && s !== 'strata' && s !== 'pytorch') continue;
       for (const t of THREADS[s]) {
         const r = runOne(s, w, t);
         console.log(JSON.stringify(r));

@@ -158,6 +158,8 @@ export async function setupTfjs(backend: 'cpu' | 'wasm', workload: WorkloadId, t
       };
       break;
     }
+    default:
+      throw new Error(`${'tfjs'}: no ${workload} here (the per-op workloads compare Strata with PyTorch)`);
   }
   return { runner, backend: backend === 'cpu' ? 'cpu (js)' : 'wasm (XNNPACK)', threads: sel.threads, ...(sel.note ? { note: sel.note } : {}) };
 }

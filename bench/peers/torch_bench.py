@@ -28,7 +28,7 @@ args = p.parse_args()
 
 torch.set_num_threads(args.threads)
 torch.manual_seed(1)
-UNITS = {"W1": "samples/s", "W2": "samples/s", "W3": "samples/s", "W3i": "samples/s", "W4": "tokens/s", "W5": "GFLOP/s"}
+UNITS = {"W1": "samples/s", "W2": "samples/s", "W3": "samples/s", "W3i": "samples/s", "W4": "tokens/s", "W5": "GFLOP/s", "OP1": "kop/s", "OP2": "kop/s"}
 
 
 def mlp():
@@ -120,6 +120,23 @@ def setup(w):
             return 2 * 1024 ** 3 / 1e9
 
         return mm
+    if w == "OP1":
+        a, b = torch.rand(64), torch.rand(64)
+
+        def op1():
+            torch.add(a, b)
+            return 1e-3
+
+        return op1
+    if w == "OP2":
+        w_, b = torch.rand(64, requires_grad=True), torch.rand(64)
+
+        def op2():
+            w_.grad = None
+            (w_ * b).sum().backward()
+            return 1e-3
+
+        return op2
     raise ValueError(f"unknown workload {w}")
 
 
