@@ -279,7 +279,7 @@ export class Tensor {
   sum(axis?: number | number[], keepdim = false): Tensor { return this._reduce('sum', axis, keepdim); }
   mean(axis?: number | number[], keepdim = false): Tensor {
     const axes = normAxes('mean', axis, this.ndim);
-    const n = axes.reduce((acc, a) => acc * this.shape[a], 1);
+    const n = axes.reduce((acc, a) => acc * (this.shape[a] ?? 1), 1); // a 0-d tensor's axis 0 has length 1
     return this.to(isFloat(this.dtype) ? this.dtype : 'float32').sum(axes, keepdim).div(n);
   }
   /** Maximum values over `axis` (PyTorch's `amax`; use `argmax` for positions). */

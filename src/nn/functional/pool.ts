@@ -54,6 +54,8 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
   let y: Tensor;
   if (opts.countIncludePad ?? true) y = cols.mean(1);
   else {
+    // Without padding in the count, a window of padding alone would average nothing (0/0).
+    poolWindowCounts(op, [h, w], attrs);
     const counts = unfold(ones([1, 1, h, w], { dtype: x.dtype, backend: x.backend.name }), attrs).sum(1);
     y = cols.sum(1).div(counts);
   }
