@@ -14,7 +14,8 @@ import { type Arg, check, mat } from './harness.js';
 import { TENSOR_METHODS, type Spec } from './tensor-ops.js';
 import { FUNCTIONAL, LAYERS, ROOT_ONLY } from './other-ops.js';
 
-const RUNS = { numRuns: 40, includeErrorInReport: true };
+// FUZZ_RUNS=500 for a longer hunt; FUZZ_SEED=<n> replays a run (fast-check prints its seed on failure).
+const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 40), seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined, includeErrorInReport: true };
 const F = st.nn.functional as unknown as Record<string, (...a: unknown[]) => unknown>;
 const root = st as unknown as Record<string, unknown>;
 const isClass = (f: unknown): boolean => typeof f === 'function' && /^class\b/.test(Function.prototype.toString.call(f));
