@@ -1,12 +1,17 @@
 // SPDX-License-Identifier: MIT
 // Soak test: long training runs of the standard workloads (bench/workloads.ts: W1 = MLP, W3 = CNN)
 // on the wasm backend must keep memory flat. Prints one JSON object:
-//   { date, node, cpu, threads, runs: [{ workload, steps, samples: [{ step, liveBytes, liveTensors,
-//     wasmReservedBytes, rssBytes, heapUsedBytes, externalBytes }], liveBytesFlat, rssGrowth }] }
-// where rssGrowth is (max RSS after step 100) / (RSS at step 100) - 1 and liveBytesFlat says the live
-// bytes at every sample equal those at step 100.
+//   { date, node, cpu, threads, gcBeforeSamples, runs: [{ workload, steps, seconds, samples: [{ step,
+//     liveBytes, liveTensors, wasmReservedBytes, rssBytes, heapTotalBytes, heapUsedBytes, externalBytes }],
+//     liveBytesFlat, rssGrowth, outsideHeapGrowth }] }
+// where rssGrowth is (max RSS after step 100) / (RSS at step 100) - 1, outsideHeapGrowth the same for
+// RSS - heapTotal (memory outside V8's JS heap: wasm memory, native buffers, code), and liveBytesFlat
+// says the live tensor bytes at every sample equal those at step 100.
 //
-//   node --import tsx --conditions=development scripts/soak.ts [--w1 10000] [--w3 1000] [--every 500]
+//   node --import tsx --conditions=development scripts/soak.ts [--w1 10000] [--w3 1000] [--every 500] [--gc]
+//
+// --gc runs each child with --expose-gc and collects garbage before every sample, so the JS heap
+// numbers are what is retained rather than where V8's collector happens to be.
 //
 // Each workload runs in its own child process, so its RSS is its own and starts from a fresh heap.
 import { spawnSync } from 'node:child_process';
@@ -18,13 +23,14 @@ const { values } = parseArgs({
     w1: { type: 'string', default: '10000' },
     w3: { type: 'string', default: '1000' },
     every: { type: 'string', default: '500' },
+    gc: { type: 'boolean', default: false },
     child: { type: 'string' },
     steps: { type: 'string' },
   },
 });
 
-interface Sample { step: number; liveBytes: number; liveTensors: number; wasmReservedBytes: number; rssBytes: number; heapUsedBytes: number; externalBytes: number }
-interface Run { workload: string; steps: number; seconds: number; samples: Sample[]; liveBytesFlat: boolean; rssGrowth: number }
+interface Sample { step: number; liveBytes: number; liveTensors: number; wasmReservedBytes: number; rssBytes: number; heapTotalBytes: number; heapUsedBytes: number; externalBytes: number }
+interface Run { workload: string; steps: number; seconds: number; samples: Sample[]; liveBytesFlat: boolean; rssGrowth: number; outsideHeapGrowth: number }
 
 if (values.child) {
   const st = await import('../src/index.js');
@@ -40,11 +46,12 @@ if (values.child) {
   for (let i = 1; i <= steps; i++) {
     runner.step();
     if (i === 100 || (i % every === 0 && i >= 100) || i === steps) {
+      (globalThis as { gc?: () => void }).gc?.();
       const m = st.memory();
       const mu = process.memoryUsage();
       samples.push({
         step: i, liveBytes: m.bytes, liveTensors: m.tensors, wasmReservedBytes: backend.reservedBytes(),
-        rssBytes: mu.rss, heapUsedBytes: mu.heapUsed, externalBytes: mu.external,
+        rssBytes: mu.rss, heapTotalBytes: mu.heapTotal, heapUsedBytes: mu.heapUsed, externalBytes: mu.external,
       });
     }
   }
@@ -55,6 +62,7 @@ if (values.child) {
     workload: w.id, steps, seconds: Math.round(seconds * 10) / 10, samples,
     liveBytesFlat: samples.every((s) => s.liveBytes === base.liveBytes),
     rssGrowth: Math.max(...samples.map((s) => s.rssBytes)) / base.rssBytes - 1,
+    outsideHeapGrowth: Math.max(...samples.map((s) => s.rssBytes - s.heapTotalBytes)) / (base.rssBytes - base.heapTotalBytes) - 1,
   };
   process.stdout.write(JSON.stringify(run));
   await backend.close();
@@ -63,11 +71,12 @@ if (values.child) {
   const runs: Run[] = [];
   for (const [id, steps] of [['W1', values.w1], ['W3', values.w3]] as const) {
     if (Number(steps) <= 0) continue;
-    const child = spawnSync(process.execPath, [...process.execArgv, process.argv[1], '--child', id, '--steps', steps, '--every', values.every],
+    const flags = values.gc ? ['--expose-gc'] : [];
+    const child = spawnSync(process.execPath, [...flags, ...process.execArgv, process.argv[1], '--child', id, '--steps', steps, '--every', values.every],
       { encoding: 'utf8', maxBuffer: 1 << 26, stdio: ['ignore', 'pipe', 'inherit'] });
     if (child.status !== 0) throw new Error(`${id} soak failed with status ${child.status}`);
     runs.push(JSON.parse(child.stdout) as Run);
   }
   const { getNumThreads } = await import('../src/index.js');
-  console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu, threads: getNumThreads(), runs }, null, 1));
+  console.log(JSON.stringify({ date: new Date().toISOString(), node: process.version, cpu, threads: getNumThreads(), gcBeforeSamples: values.gc, runs }, null, 1));
 }
