@@ -153,6 +153,8 @@ export function check(name: string, call: () => unknown, opts: { finite?: boolea
   if (!ref.ok || !got.ok) {
     const err = (o: Outcome): string => (o.ok ? 'no error' : o.error.message);
     assert.equal(got.ok, ref.ok, `${name}: js gave ${err(ref)}, wasm ${err(got)}`);
+    // FUZZ_ERRORS=1 lists every error raised, to review which op each message names.
+    if (process.env.FUZZ_ERRORS && !ref.ok) console.error(`FUZZ_ERROR ${name} => ${ref.error.message.slice(0, 160)}`);
     for (const o of [ref, got]) if (!o.ok) assert.match(o.error.message, /^[\w.]+: ./, `${name}: error message does not start with an op name: ${o.error.message}`);
     return;
   }

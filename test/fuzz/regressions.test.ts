@@ -56,4 +56,17 @@ for (const backend of st.listBackends()) {
     // Windows that reach real input still average only it.
     assert.deepEqual([...F.avgPool1d(T([1, 3], [1, 1, 2]), 2, { padding: 1, stride: 1, countIncludePad: false }).dataSync()], [1, 2, 3]);
   });
+
+  test(`[${backend}] convolution and pooling reject a stride, dilation or kernel of 0 with their own name (dilation 0 ran, stride 0 blamed unfold)`, () => {
+    const x = T(Array.from({ length: 16 }, (_, i) => i), [1, 1, 4, 4]);
+    const w = T(Array.from({ length: 9 }, () => 1), [1, 1, 3, 3]);
+    throwsStrata('conv2d', () => F.conv2d(x, w, null, { dilation: 0 }));
+    throwsStrata('conv2d', () => F.conv2d(x, w, null, { stride: [1, 0] }));
+    throwsStrata('conv2d', () => F.conv1d(T([1, 2, 3], [1, 1, 3]), T([1], [1, 1, 1]), null, { dilation: 0 }));
+    throwsStrata('maxPool2d', () => F.maxPool2d(x, 2, { dilation: 0 }));
+    throwsStrata('avgPool2d', () => F.avgPool2d(x, 2, { stride: 0 }));
+    throwsStrata('avgPool2d', () => F.avgPool2d(x, 0));
+    throwsStrata('convTranspose2d', () => F.convTranspose2d(x, w, null, { stride: 0 }));
+    throwsStrata('Conv2d', () => new st.nn.Conv2d(1, 1, [3, 0], { backend }));
+  });
 }

@@ -33,9 +33,9 @@ export interface Pool1dOptions {
 export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduce, opts: Pool2dOptions = {}): Tensor {
   if (x.ndim !== 4) throw new StrataError(op, `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
   const [n, c, h, w] = x.shape;
-  const k = pair(op, 'kernel size', kernel);
-  const s = pair(op, 'stride', opts.stride ?? k);
-  const d = pair(op, 'dilation', opts.dilation ?? 1);
+  const k = pair(op, 'kernel size', kernel, 1);
+  const s = pair(op, 'stride', opts.stride ?? k, 1);
+  const d = pair(op, 'dilation', opts.dilation ?? 1, 1);
   const p = resolvePadding2d(op, opts.padding ?? 0, [h, w], k, s, d);
   const oh = outSize(h, p[0], p[1], k[0], s[0], d[0]);
   const ow = outSize(w, p[2], p[3], k[1], s[1], d[1]);
