@@ -69,4 +69,14 @@ for (const backend of st.listBackends()) {
     throwsStrata('convTranspose2d', () => F.convTranspose2d(x, w, null, { stride: 0 }));
     throwsStrata('Conv2d', () => new st.nn.Conv2d(1, 1, [3, 0], { backend }));
   });
+
+  test(`[${backend}] chunk rejects chunks <= 0 with its own name, and splits an empty dimension into empty pieces (chunk(0) returned the whole tensor; an empty dim threw from split)`, () => {
+    const x = T([1, 2, 3], [3]);
+    throwsStrata('chunk', () => x.chunk(0));
+    throwsStrata('chunk', () => x.chunk(-2));
+    throwsStrata('chunk', () => x.chunk(1.5));
+    assert.deepEqual(x.chunk(2).map((p) => [...p.dataSync()]), [[1, 2], [3]]);
+    const empty = st.zeros([0, 2], { backend }).chunk(3, 0);
+    assert.deepEqual(empty.map((p) => [...p.shape]), [[0, 2], [0, 2], [0, 2]]);
+  });
 }
