@@ -10,9 +10,18 @@ export const ALL: DT[] = ['float32', 'float64', 'int32', 'bool'];
 /** Value domains: 'any' [-3, 3]; 'pos' > 0; 'nonzero' away from 0; 'unit' inside (0, 1). */
 export type Dom = 'any' | 'pos' | 'nonzero' | 'unit';
 
-/** A dimension: usually 1-4, sometimes 0 (empty tensors). */
-export const dim = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 7, arbitrary: fc.integer({ min: 1, max: 4 }) });
-export const shape = (minRank = 0, maxRank = 4): fc.Arbitrary<number[]> => fc.array(dim, { minLength: minRank, maxLength: maxRank });
+/**
+ * A dimension: usually 1-4, sometimes 0 (empty tensors), now and then 5-40 so that the wasm kernels'
+ * SIMD loops, their tails and the blocked GEMM paths run too.
+ */
+export const dim = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 7, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 40 }) });
+/** Shapes stay under 5,000 elements (the js reference with gradients must stay quick): big dims shrink. */
+const capped = (s: number[]): number[] => {
+  const out = [...s];
+  while (out.reduce((a, b) => a * b, 1) > 5000) out[out.indexOf(Math.max(...out))] = 4;
+  return out;
+};
+export const shape = (minRank = 0, maxRank = 4): fc.Arbitrary<number[]> => fc.array(dim, { minLength: minRank, maxLength: maxRank }).map(capped);
 export const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 export function value(dtype: DT, dom: Dom): fc.Arbitrary<number> {
