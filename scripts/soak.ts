@@ -53,6 +53,8 @@ if (values.child) {
         step: i, liveBytes: m.bytes, liveTensors: m.tensors, wasmReservedBytes: backend.reservedBytes(),
         rssBytes: mu.rss, heapTotalBytes: mu.heapTotal, heapUsedBytes: mu.heapUsed, externalBytes: mu.external,
       });
+      // progress on stderr, so that a long run shows where it is (and what it had, if stopped)
+      process.stderr.write(`${w.id} ${JSON.stringify(samples[samples.length - 1])}\n`);
     }
   }
   const seconds = (performance.now() - t0) / 1000;
