@@ -79,4 +79,16 @@ for (const backend of st.listBackends()) {
     const empty = st.zeros([0, 2], { backend }).chunk(3, 0);
     assert.deepEqual(empty.map((p) => [...p.shape]), [[0, 2], [0, 2], [0, 2]]);
   });
+
+  test(`[${backend}] a 0-d tensor takes axis -1 as well as 0, as in PyTorch (softmax() of a scalar threw)`, () => {
+    const x = T([2.5], []);
+    assert.equal(x.softmax().item(), 1);
+    assert.equal(x.logSoftmax(-1).item(), 0);
+    assert.equal(x.sum(-1).item(), 2.5);
+    assert.equal(x.mean(-1).item(), 2.5);
+    assert.equal(x.argmax(-1).item(), 0);
+    assert.deepEqual([...x.unsqueeze(-1).shape], [1]);
+    throwsStrata('sum', () => x.sum(-2));
+    throwsStrata('sum', () => x.sum(1));
+  });
 }
