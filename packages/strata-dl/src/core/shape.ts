@@ -56,9 +56,12 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
   return out;
 }
 
-/** Normalizes a possibly negative axis; throws naming the op when out of range. */
+/**
+ * Normalizes a possibly negative axis; throws naming the op when out of range. A 0-d tensor has the
+ * one axis 0 (also spelled -1), as in PyTorch.
+ */
 export function normAxis(op: string, axis: number, rank: number): number {
-  const a = axis < 0 ? axis + rank : axis;
+  const a = axis < 0 ? axis + Math.max(rank, 1) : axis;
   if (!Number.isInteger(axis) || a < 0 || a >= Math.max(rank, 1)) {
     throw new StrataError(op, `axis ${axis} is out of range for a tensor of rank ${rank}`);
   }

@@ -43,7 +43,7 @@ export class Conv2d extends Module {
     super();
     const { stride = 1, padding = 0, dilation = 1, groups = 1 } = opts;
     checkChannels('Conv2d', inChannels, outChannels, groups);
-    this.kernelSize = pair('Conv2d', 'kernel size', kernelSize);
+    this.kernelSize = pair('Conv2d', 'kernel size', kernelSize, 1);
     this.stride = stride;
     this.padding = padding;
     this.dilation = dilation;
@@ -139,7 +139,7 @@ export class ConvTranspose2d extends Module {
     super();
     const { stride = 1, padding = 0, outputPadding = 0, dilation = 1, groups = 1 } = opts;
     checkChannels('ConvTranspose2d', inChannels, outChannels, groups);
-    this.kernelSize = pair('ConvTranspose2d', 'kernel size', kernelSize);
+    this.kernelSize = pair('ConvTranspose2d', 'kernel size', kernelSize, 1);
     this.stride = stride;
     this.padding = padding;
     this.outputPadding = outputPadding;

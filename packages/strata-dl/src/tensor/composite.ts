@@ -12,7 +12,7 @@ export type IndexSpec = number | null | string | readonly number[] | Tensor;
 
 export function variance(x: Tensor, axis: number | number[] | undefined, { correction = 1, keepdim = false }: { correction?: number; keepdim?: boolean }): Tensor {
   const axes = normAxes('var', axis, x.ndim);
-  const n = axes.reduce((acc, a) => acc * x.shape[a], 1);
+  const n = axes.reduce((acc, a) => acc * (x.shape[a] ?? 1), 1); // a 0-d tensor's axis 0 has length 1
   const d = x.sub(x.mean(axes, true));
   return d.mul(d).sum(axes, keepdim).div(Math.max(n - correction, 0));
 }

@@ -18,8 +18,9 @@ export interface RandomOptions extends CreateOptions {
 }
 type ShapeArg = number | readonly number[];
 
-function make(values: ArrayLike<number>, shape: readonly number[], opts: CreateOptions, dtype: DType): Tensor {
-  checkShape('tensor', shape);
+function make(values: ArrayLike<number>, shape: readonly number[], opts: CreateOptions, dtype: DType, op = 'tensor'): Tensor {
+  checkShape(op, shape);
+  if (sizeOf(shape) !== values.length) throw new StrataError(op, `shape ${fmtShape(shape)} needs ${sizeOf(shape)} values, got ${values.length}`);
   const t = Tensor._fromValues(getBackend(opts.backend), values, shape, dtype);
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
@@ -104,33 +105,36 @@ export function arange(start: number, end?: number, step = 1, opts: CreateOption
 
 /** `steps` evenly spaced values from `start` to `end` inclusive. */
 export function linspace(start: number, end: number, steps: number, opts: CreateOptions = {}): Tensor {
+  if (!(Number.isInteger(steps) && steps >= 0)) throw new StrataError('linspace', `steps must be a non-negative integer, got ${steps}`);
   const values = Array.from({ length: steps }, (_, i) => (steps === 1 ? start : start + ((end - start) * i) / (steps - 1)));
   return make(values, [steps], opts, opts.dtype ?? 'float32');
 }
 
 /** Identity matrix (n×m, m defaulting to n). */
 export function eye(n: number, m = n, opts: CreateOptions = {}): Tensor {
+  checkShape('eye', [n, m]);
   const values = new Array<number>(n * m).fill(0);
   for (let i = 0; i < Math.min(n, m); i++) values[i * m + i] = 1;
   return make(values, [n, m], opts, opts.dtype ?? 'float32');
 }
 
-function random(shape: ShapeArg, opts: RandomOptions, draw: (g: Generator) => number): Tensor {
+function random(op: string, shape: ShapeArg, opts: RandomOptions, draw: (g: Generator) => number): Tensor {
   const s = shapeOf(shape);
+  checkShape(op, s);
   const g = opts.generator ?? defaultGenerator();
   const values = new Float64Array(sizeOf(s));
   for (let i = 0; i < values.length; i++) values[i] = draw(g);
-  return make(values, s, opts, opts.dtype ?? 'float32');
+  return make(values, s, opts, opts.dtype ?? 'float32', op);
 }
 
 /** Uniform on [0, 1). */
-export function rand(shape: ShapeArg, opts: RandomOptions = {}): Tensor { return random(shape, opts, (g) => g.random()); }
+export function rand(shape: ShapeArg, opts: RandomOptions = {}): Tensor { return random('rand', shape, opts, (g) => g.random()); }
 /** Standard normal. */
-export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor { return random(shape, opts, (g) => g.normal()); }
+export function randn(shape: ShapeArg, opts: RandomOptions = {}): Tensor { return random('randn', shape, opts, (g) => g.normal()); }
 /** Uniform integers in [low, high), int32 by default. */
 export function randint(low: number, high: number, shape: ShapeArg, opts: RandomOptions = {}): Tensor {
   if (!(high > low)) throw new StrataError('randint', `high (${high}) must be greater than low (${low})`);
-  return random(shape, { dtype: 'int32', ...opts }, (g) => g.int(low, high));
+  return random('randint', shape, { dtype: 'int32', ...opts }, (g) => g.int(low, high));
 }
 
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor { return full(x.shape, 0, { dtype: x.dtype, backend: x.backend.name, ...opts }); }

@@ -321,7 +321,7 @@ export class Tensor {
   sum(axis?: number | number[], keepdim = false): Tensor { return this._reduce('sum', axis, keepdim); }
   mean(axis?: number | number[], keepdim = false): Tensor {
     const axes = normAxes('mean', axis, this.ndim);
-    const n = axes.reduce((acc, a) => acc * this.shape[a], 1);
+    const n = axes.reduce((acc, a) => acc * (this.shape[a] ?? 1), 1); // a 0-d tensor's axis 0 has length 1
     return this.to(isFloat(this.dtype) ? this.dtype : 'float32').sum(axes, keepdim).div(n);
   }
   /**
@@ -463,7 +463,14 @@ export class Tensor {
   split(size: number | readonly number[], dim = 0): Tensor[] { return C.split(this, size, dim); }
   /** The slices along `dim`, that dimension removed; gradients flow back through one concatenation. @example randn([3, 4]).unbind(0).length // 3 */
   unbind(dim = 0): Tensor[] { return C.unbind(this, dim); }
-  chunk(chunks: number, dim = 0): Tensor[] { return C.split(this, Math.ceil(this.shape[normAxis('chunk', dim, this.ndim)] / chunks), dim); }
+  /** `chunks` pieces of equal size (the last may be smaller, and fewer pieces when they run out), as PyTorch's `chunk`. */
+  chunk(chunks: number, dim = 0): Tensor[] {
+    if (!(Number.isInteger(chunks) && chunks > 0)) throw new StrataError('chunk', `chunks must be a positive integer, got ${chunks}`);
+    const d = normAxis('chunk', dim, this.ndim);
+    const n = this.shape[d];
+    // An empty dimension gives `chunks` empty pieces, as in PyTorch (a split of size 0 would give none).
+    return C.split(this, n === 0 ? new Array<number>(chunks).fill(0) : Math.ceil(n / chunks), d);
+  }
   /** Pads with a constant, PyTorch order: `[left, right]` for the last dim, then the one before... */
   pad(pads: readonly number[], value = 0): Tensor { return C.pad(this, pads, value); }
   flip(dims: number | readonly number[]): Tensor { return this._p('flip', [], { axes: normAxes('flip', dims, this.ndim) }); }

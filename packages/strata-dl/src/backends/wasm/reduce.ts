@@ -71,8 +71,9 @@ export function argKernel<P extends 'argmax' | 'argmin'>(ctx: Ctx, prim: P): Ker
     const n = sizeOf(out.shape);
     if (n === 0) return;
     const { axis } = attrs;
-    const len = x.shape[axis];
-    const inner = stridesOf(x.shape)[axis];
+    // A 0-d input (axis 0, as PyTorch allows) is one row of length 1.
+    const len = x.shape[axis] ?? 1;
+    const inner = stridesOf(x.shape)[axis] ?? 1;
     ctx.rt.x.argF32(prim === 'argmax' ? 1 : 0, n / inner, len, inner, ctx.ptr(x), ctx.ptr(out));
   };
 }

@@ -56,8 +56,8 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
   if (!Number.isInteger(groups) || groups < 1 || o % groups !== 0) throw new StrataError('conv2d', `groups ${groups} must divide the ${o} output channels`);
   if (c !== cg * groups) throw new StrataError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels, weight ${fmtShape(weight.shape)} expects ${cg * groups}`);
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new StrataError('conv2d', `bias ${fmtShape(bias.shape)} must be [${o}]`);
-  const s = pair('conv2d', 'stride', stride);
-  const d = pair('conv2d', 'dilation', dilation);
+  const s = pair('conv2d', 'stride', stride, 1);
+  const d = pair('conv2d', 'dilation', dilation, 1);
   const p = resolvePadding2d('conv2d', padding, [h, w], [kh, kw], s, d);
   const oh = outSize(h, p[0], p[1], kh, s[0], d[0]);
   const ow = outSize(w, p[2], p[3], kw, s[1], d[1]);
@@ -134,8 +134,8 @@ export function convTranspose2d(x: Tensor, weight: Tensor, bias: Tensor | null =
   if (!Number.isInteger(groups) || groups < 1 || cin % groups !== 0) throw new StrataError('convTranspose2d', `groups ${groups} must divide the ${cin} input channels`);
   const o = og * groups;
   if (bias && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new StrataError('convTranspose2d', `bias ${fmtShape(bias.shape)} must be [${o}]`);
-  const s = pair('convTranspose2d', 'stride', stride);
-  const d = pair('convTranspose2d', 'dilation', dilation);
+  const s = pair('convTranspose2d', 'stride', stride, 1);
+  const d = pair('convTranspose2d', 'dilation', dilation, 1);
   let pads: [number, number, number, number];
   let size: [number, number];
   let extra = [0, 0];

@@ -14,9 +14,10 @@ export type Padding2d = number | readonly [number, number] | readonly [number, n
 export type Padding1d = number | readonly [number, number] | PaddingMode;
 export type PaddingMode = 'valid' | 'same' | 'full';
 
-export function pair(op: string, what: string, v: IntPair): [number, number] {
+/** An int or a pair of ints, each at least `min` (1 for strides, dilations and kernels: 0 would divide by zero or select nothing). */
+export function pair(op: string, what: string, v: IntPair, min = 0): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
-  if (!p.every((x) => Number.isInteger(x) && x >= 0)) throw new StrataError(op, `${what} must be non-negative integers, got ${JSON.stringify(v)}`);
+  if (!p.every((x) => Number.isInteger(x) && x >= min)) throw new StrataError(op, `${what} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${JSON.stringify(v)}`);
   return p;
 }
 

@@ -42,9 +42,9 @@ export interface Pool1dOptions {
 export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduce, opts: Pool2dOptions = {}): Tensor {
   if (x.ndim !== 4) throw new StrataError(op, `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
   const [n, c, h, w] = x.shape;
-  const k = pair(op, 'kernel size', kernel);
-  const s = pair(op, 'stride', opts.stride ?? k);
-  const d = pair(op, 'dilation', opts.dilation ?? 1);
+  const k = pair(op, 'kernel size', kernel, 1);
+  const s = pair(op, 'stride', opts.stride ?? k, 1);
+  const d = pair(op, 'dilation', opts.dilation ?? 1, 1);
   const p = resolvePadding2d(op, opts.padding ?? 0, [h, w], k, s, d);
   const ceil = opts.ceilMode ?? false;
   const oh = ceil ? ceilOutSize(h, p[0], p[1], k[0], s[0], d[0]) : outSize(h, p[0], p[1], k[0], s[0], d[0]);
@@ -74,8 +74,10 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
   } else if ((opts.countIncludePad ?? true) && eh === 0 && ew === 0) y = cols.mean(1);
   else {
     // The divisor counts the taps on real inputs, plus those on declared padding when countIncludePad
-    // (never those on ceil mode's overhang): unfold a ones image of that extent.
+    // (never those on ceil mode's overhang): unfold a ones image of that extent. Without padding in
+    // the count, a window of padding alone would average nothing (0/0): refuse it.
     const incl = opts.countIncludePad ?? true;
+    if (!incl) poolWindowCounts(op, [h, w], attrs);
     const [ch, cw] = incl ? [h + p[0] + p[1], w + p[2] + p[3]] : [h, w];
     const region = ones([1, 1, ch, cw], { dtype: x.dtype, backend: x.backend.name });
     const counts = unfold(region, { ...attrs, padding: incl ? [0, eh, 0, ew] : padded }).sum(1);
