@@ -3,6 +3,8 @@
  * Serialization of named tensors: safetensors, and checkpoints (tensors + JSON metadata).
  * Works on `Record<string, Tensor>`; knows nothing about modules or optimizers. Node's file
  * system lives in `io/node-fs.ts` (not exported here, so this entry stays runtime-neutral).
+ *
+ * @packageDocumentation
  */
 export { encodeSafetensors, decodeSafetensors } from './safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint, saveSafetensors, loadSafetensors, writeAtomic } from './checkpoint.js';

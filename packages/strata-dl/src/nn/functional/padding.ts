@@ -12,8 +12,10 @@ export type IntPair = number | readonly [number, number];
 export type Padding2d = number | readonly [number, number] | readonly [number, number, number, number] | PaddingMode;
 /** Padding of a 1-D window op: a number (both sides), `[left, right]`, or a mode. */
 export type Padding1d = number | readonly [number, number] | PaddingMode;
+/** Keras-style padding by name: none, output size ⌈input / stride⌉, or every partial overlap. */
 export type PaddingMode = 'valid' | 'same' | 'full';
 
+/** @internal Validates a kernel/stride/dilation argument and expands one number to a pair; `op` names the caller in errors. */
 export function pair(op: string, what: string, v: IntPair): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= 0)) throw new StrataError(op, `${what} must be non-negative integers, got ${JSON.stringify(v)}`);
