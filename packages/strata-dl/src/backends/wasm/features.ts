@@ -21,7 +21,7 @@ export interface WasmFeatures {
   sharedMemory: boolean;
 }
 
-/** Probes this engine's WebAssembly features (by validating tiny modules); the wasm backend needs `simd`, its worker pool `sharedMemory`. */
+/** Probes this engine's WebAssembly features (by validating tiny modules and creating a shared memory); the package entry registers the wasm backend where `simd` and `sharedMemory` are both true. */
 export function wasmFeatures(): WasmFeatures {
   if (typeof WebAssembly === 'undefined') return { simd: false, relaxedSimd: false, sharedMemory: false };
   let sharedMemory = false;
