@@ -7,6 +7,8 @@
  * const x = st.tensor([1, 2, 3], { requiresGrad: true });
  * x.mul(x).sum().backward();
  * console.log(x.grad!.toString()); // tensor([2., 4., 6.])
+ *
+ * @packageDocumentation
  */
 import { registerBackend, setBackend } from './backend/registry.js';
 import { createJsBackend } from './backends/js/index.js';
@@ -26,12 +28,16 @@ if (features.simd && features.sharedMemory) {
 export type { DType, TypedArray } from './core/dtype.js';
 export { StrataError } from './core/errors.js';
 export { Generator, manualSeed, defaultGenerator } from './core/rng.js';
-export type { Backend, Buf, View, Kernels } from './backend/backend.js';
+export type {
+  Backend, Buf, View, Kernel, KernelPrim, Kernels, FusedUpdates, FusedCells, SgdKernelArgs, AdamKernelArgs,
+  LstmForwardArgs, LstmBackwardArgs, GruForwardArgs, GruBackwardArgs,
+} from './backend/backend.js';
+export type { Shape } from './core/shape.js';
 export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
 export { createJsBackend } from './backends/js/index.js';
 export { createWasmBackend, wasmFeatures, setNumThreads, getNumThreads } from './backends/wasm/index.js';
 export type { WasmBackend, WasmBackendOptions, WasmFeatures, WasmVariant } from './backends/wasm/index.js';
-export type { Prim, PrimAttrs, WindowAttrs } from './ir/prims.js';
+export type { Prim, PrimAttrs, WindowAttrs, Empty } from './ir/prims.js';
 export { noGrad, enableGrad, isGradEnabled } from './autograd/mode.js';
 export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, AnomalyError } from './autograd/anomaly.js';
 export type { AnomalyInfo, DetectAnomalyOptions } from './autograd/anomaly.js';
@@ -45,7 +51,7 @@ export { scoped } from './tensor/scope.js';
 export {
   tensor, zeros, ones, full, arange, linspace, eye, rand, randn, randint, zerosLike, onesLike, fullLike, isTensor, asTensor,
 } from './tensor/creation.js';
-export type { CreateOptions, RandomOptions } from './tensor/creation.js';
+export type { CreateOptions, RandomOptions, ShapeArg } from './tensor/creation.js';
 export { randLike, randnLike } from './tensor/random-like.js';
 export * from './tensor/functions.js';
 export {
@@ -54,7 +60,7 @@ export {
 } from './tensor/tensorops-functions.js';
 export { ValuesIndices } from './tensor/values-indices.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, customOp } from './tensor/transforms.js';
-export type { GradOptions, CustomOpSpec, Arg } from './tensor/transforms.js';
+export type { GradOptions, CustomOpSpec, Arg, TensorFn } from './tensor/transforms.js';
 export { gradcheck, gradgradcheck, jvpcheck } from './testing/gradcheck.js';
 export * as data from './data/index.js';
 export * as models from './models/index.js';

@@ -48,6 +48,7 @@ interface Gathered {
   readonly needs: readonly boolean[];
 }
 
+/** Options of `Tensor.backward` (PyTorch's `retain_graph`, `create_graph`...). */
 export interface BackwardOptions {
   /** Keep saved tensors so backward can run through this graph again. */
   retainGraph?: boolean;

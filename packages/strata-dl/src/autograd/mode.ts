@@ -9,6 +9,7 @@ let levels: number[] = [];
 let nextLevel = 1;
 let functionalDepth = 0;
 
+/** Whether ops are being recorded for autodiff now (false inside `noGrad`), as `torch.is_grad_enabled`. */
 export function isGradEnabled(): boolean {
   return gradEnabled;
 }

@@ -24,6 +24,7 @@ export type Kernel<P extends Prim> = (out: View, ins: readonly View[], attrs: Pr
 
 /** `reshape` is a view (storage is shared), so it has no kernel. */
 export type KernelPrim = Exclude<Prim, 'reshape'>;
+/** A backend's kernel table: one kernel for every primitive but `reshape`. */
 export type Kernels = { [P in KernelPrim]: Kernel<P> };
 
 /** Arguments of a fused SGD step (see `FusedUpdates`); coefficients as the composed rule uses them. */
@@ -84,7 +85,9 @@ export interface AdamKernelArgs {
 export interface FusedUpdates {
   /** Dtypes the kernels take (parameter, gradient and state all alike); others use the composed rules. */
   readonly dtypes: readonly DType[];
+  /** One SGD step over a parameter, in place. */
   sgd(args: SgdKernelArgs): void;
+  /** One Adam/AdamW step over a parameter, in place. */
   adam(args: AdamKernelArgs): void;
 }
 
@@ -175,9 +178,13 @@ export interface GruBackwardArgs {
 export interface FusedCells {
   /** Dtypes the kernels take; others use the composed gate equations. */
   readonly dtypes: readonly DType[];
+  /** The pointwise part of an LSTM step forward. */
   lstmForward(args: LstmForwardArgs): void;
+  /** Its backward, from the saved activations. */
   lstmBackward(args: LstmBackwardArgs): void;
+  /** The pointwise part of a GRU step forward. */
   gruForward(args: GruForwardArgs): void;
+  /** Its backward, from the saved activations. */
   gruBackward(args: GruBackwardArgs): void;
 }
 
@@ -197,6 +204,7 @@ export interface Backend {
    * padding to the zero fill, so js does not); it saves clearing memory about to be overwritten.
    */
   allocUninit?(dtype: DType, size: number): Buf;
+  /** Releases a buffer's memory (a no-op where `needsFree` is false). */
   free(buf: Buf): void;
   /** Copies values in (converted to the buffer's dtype). */
   write(buf: Buf, data: ArrayLike<number>): void;

@@ -19,6 +19,7 @@ export function setBackend(name: string): Backend {
   return b;
 }
 
+/** The backend registered as `name`, or the current one when omitted; throws for an unknown name. */
 export function getBackend(name?: string): Backend {
   if (name !== undefined) {
     const b = backends.get(name);
@@ -29,6 +30,12 @@ export function getBackend(name?: string): Backend {
   return current;
 }
 
+/**
+ * Names of the registered backends, in registration order.
+ *
+ * @example
+ * listBackends(); // ['js', 'wasm'] where WebAssembly SIMD and threads exist
+ */
 export function listBackends(): string[] {
   return [...backends.keys()];
 }

@@ -83,6 +83,14 @@ export class Generator {
     return this.spare === null ? s : [...s, this.spare];
   }
 
+  /**
+   * Restores a state from `getState()`, so the stream continues exactly where it was.
+   *
+   * @example
+   * const s = g.getState();
+   * const a = g.random();
+   * g.setState(s).random() === a; // true
+   */
   setState(state: readonly number[]): this {
     [this.s0, this.s1, this.s2, this.s3] = state.slice(0, 4).map((v) => v >>> 0);
     this.spare = state.length > 4 ? state[4] : null;

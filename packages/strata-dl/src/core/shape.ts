@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { StrataError, fmtShape } from './errors.js';
 
+/** A tensor's dimension sizes, outermost first. */
 export type Shape = readonly number[];
 
 export function sizeOf(shape: Shape): number {

@@ -4,7 +4,9 @@ import type { Tensor } from '../tensor/tensor.js';
 
 /** A map-style dataset, as PyTorch's: a length and random access to examples. */
 export interface Dataset<T> {
+  /** Number of examples. */
   readonly length: number;
+  /** The example at `index` (0 ≤ index < length). */
   get(index: number): T;
 }
 
@@ -31,6 +33,7 @@ export class TensorDataset implements Dataset<Tensor[]> {
   get length(): number {
     return this.tensors[0].shape[0];
   }
+  /** Row `index` of each tensor. */
   get(index: number): Tensor[] {
     if (!(index >= 0 && index < this.length)) throw new StrataError('TensorDataset', `index ${index} is out of range for ${this.length} examples`);
     return this.tensors.map((t) => t.index(index));
@@ -47,6 +50,7 @@ export class Subset<T> implements Dataset<T> {
   get length(): number {
     return this.indices.length;
   }
+  /** Example `indices[index]` of the underlying dataset. */
   get(index: number): T {
     return this.dataset.get(this.indices[index]);
   }
@@ -54,10 +58,15 @@ export class Subset<T> implements Dataset<T> {
 
 /** A dataset computed on access from another one (e.g. augmentation per example). */
 export class MappedDataset<T, U> implements Dataset<U> {
+  /**
+   * @param dataset - The underlying dataset.
+   * @param fn - Computes an example from the underlying one and its index.
+   */
   constructor(readonly dataset: Dataset<T>, readonly fn: (example: T, index: number) => U) {}
   get length(): number {
     return this.dataset.length;
   }
+  /** `fn` applied to example `index` of the underlying dataset. */
   get(index: number): U {
     return this.fn(this.dataset.get(index), index);
   }

@@ -5,6 +5,7 @@ import { stack } from '../tensor/composite.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type Dataset, Subset, TensorDataset } from './dataset.js';
 
+/** Options of `DataLoader`. */
 export interface LoaderOptions<B> {
   batchSize?: number;
   /** Reshuffle at the start of every epoch (seeded by `generator`). */
@@ -78,10 +79,22 @@ export class DataLoader<B = Tensor[]> implements Iterable<B>, AsyncIterable<B> {
     return transform ? transform(batch, this.opts.generator ?? defaultGenerator()) : batch;
   }
 
+  /**
+   * The batches of one epoch (reshuffled each time when `shuffle`).
+   *
+   * @example
+   * for (const [xb, yb] of loader) { ... }
+   */
   *[Symbol.iterator](): Iterator<B> {
     for (const idx of this.batches()) yield this.load(idx);
   }
 
+  /**
+   * The batches of one epoch, asynchronously: the next batch is built while the consumer awaits.
+   *
+   * @example
+   * for await (const [xb, yb] of loader) { ... }
+   */
   async *[Symbol.asyncIterator](): AsyncIterator<B> {
     const plan = this.batches();
     // Prefetch: the next batch is built in a macrotask that runs while the consumer awaits.

@@ -7,10 +7,13 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type Dataset, Subset } from './dataset.js';
 import { permutation } from './loader.js';
 
+/** Options of `trainTestSplit`. */
 export interface SplitOptions {
   /** Fraction (0..1) or count of examples for the test part (default 0.25, as scikit-learn). */
   testSize?: number;
+  /** Shuffle before splitting (default true). */
   shuffle?: boolean;
+  /** The random stream of the shuffle (default the global one). */
   generator?: Generator;
 }
 
@@ -82,11 +85,20 @@ export function bootstrap(n: number, generator: Generator = defaultGenerator()):
  * Bagging: trains `k` models, each on its own bootstrap sample, and predicts with their average
  * (of probabilities or regression outputs).
  *
+ * @typeParam M - A trained model: a function from inputs to predictions.
+ *
  * @example
  * const ensemble = bagging(x.shape[0], 5, (idx) => trainModel(x.indexSelect(0, idx), y.indexSelect(0, idx)));
  * const p = ensemble.predict(xTest);
  */
-export function bagging<M extends (x: Tensor) => Tensor>(n: number, k: number, train: (indices: number[], round: number) => M, generator: Generator = defaultGenerator()): { members: M[]; outOfBag: number[][]; predict: (x: Tensor) => Tensor } {
+export function bagging<M extends (x: Tensor) => Tensor>(n: number, k: number, train: (indices: number[], round: number) => M, generator: Generator = defaultGenerator()): {
+  /** The k trained models. */
+  members: M[];
+  /** For each member, the examples its bootstrap sample left out. */
+  outOfBag: number[][];
+  /** The members' mean prediction. */
+  predict: (x: Tensor) => Tensor;
+} {
   if (!(Number.isInteger(k) && k >= 1)) throw new StrataError('bagging', `k must be a positive integer, got ${k}`);
   const members: M[] = [];
   const outOfBag: number[][] = [];

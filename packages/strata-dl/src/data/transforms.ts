@@ -5,6 +5,7 @@ import { StrataError, fmtShape } from '../core/errors.js';
 import { type Generator, defaultGenerator } from '../core/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** A per-example (or per-batch) tensor transform; random ones draw from `generator`, so augmentation is reproducible. */
 export type Transform = (x: Tensor, generator: Generator) => Tensor;
 
 /** Chains transforms left to right. */

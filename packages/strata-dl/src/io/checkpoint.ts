@@ -13,17 +13,24 @@ import type { Tensor } from '../tensor/tensor.js';
 import { decodeSafetensors, encodeSafetensors } from './safetensors.js';
 import { type SaveOptions, assertFinite } from './finite.js';
 
+/** A JSON value (checkpoint metadata). */
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
+/** A checkpoint: named tensors plus JSON metadata (epoch, optimizer hyperparameters...), stored as one safetensors file. */
 export interface Checkpoint {
+  /** Named tensors (model and optimizer state). */
   tensors: Record<string, Tensor>;
+  /** Everything else, as JSON (non-finite numbers survive). */
   metadata: { [key: string]: Json };
 }
 
 /** The few file operations checkpoints need. */
 export interface FileSystem {
+  /** Writes (creates or replaces) a file. */
   writeFile(path: string, data: Uint8Array): Promise<void>;
+  /** Reads a whole file. */
   readFile(path: string): Promise<Uint8Array>;
+  /** Renames a file, replacing `to` (atomic on POSIX file systems). */
   rename(from: string, to: string): Promise<void>;
 }
 
@@ -37,6 +44,7 @@ function decodeJson(s: string): Json {
   return JSON.parse(s, (_k, x: unknown) => (typeof x === 'string' && x.startsWith('__number__:') ? Number(x.slice(11)) : x)) as Json;
 }
 
+/** The bytes of a checkpoint: safetensors with the metadata as JSON in its header. */
 export function encodeCheckpoint(ckpt: Checkpoint): Uint8Array {
   return encodeSafetensors(ckpt.tensors, { format: FORMAT, version: '1', metadata: encodeJson(ckpt.metadata) });
 }
@@ -77,14 +85,18 @@ export async function writeAtomic(fs: FileSystem, path: string, bytes: Uint8Arra
 }
 
 /**
- * Writes a checkpoint atomically. Refuses (before writing anything) when a tensor holds NaN or ±Inf,
- * unless `allowNonFinite` is set: a diverged run never replaces the last good checkpoint.
+ * Writes a checkpoint to `path` atomically. Refuses (before writing anything) when a tensor holds
+ * NaN or ±Inf, unless `allowNonFinite` is set: a diverged run never replaces the last good checkpoint.
+ *
+ * @example
+ * await saveCheckpoint('ckpt.safetensors', { tensors: model.stateDict(), metadata: { epoch } }, nodeFileSystem);
  */
 export async function saveCheckpoint(path: string, ckpt: Checkpoint, fs: FileSystem, opts: SaveOptions = {}): Promise<void> {
   if (!opts.allowNonFinite) assertFinite('saveCheckpoint', path, ckpt.tensors);
   await writeAtomic(fs, path, encodeCheckpoint(ckpt));
 }
 
+/** Reads a checkpoint written by `saveCheckpoint`; tensors go to `opts.backend` (default the current one). */
 export async function loadCheckpoint(path: string, fs: FileSystem, opts: { backend?: string } = {}): Promise<Checkpoint> {
   return decodeCheckpoint(await fs.readFile(path), { ...opts, source: path });
 }
@@ -95,6 +107,12 @@ export async function saveSafetensors(path: string, tensors: Record<string, Tens
   await writeAtomic(fs, path, encodeSafetensors(tensors, metadata));
 }
 
+/**
+ * Reads plain safetensors weights (a state dict, such as PyTorch's `save_file` writes).
+ *
+ * @example
+ * model.loadStateDict(await loadSafetensors('model.safetensors', nodeFileSystem));
+ */
 export async function loadSafetensors(path: string, fs: FileSystem, opts: { backend?: string } = {}): Promise<Record<string, Tensor>> {
   return decodeSafetensors(await fs.readFile(path), { ...opts, source: path }).tensors;
 }

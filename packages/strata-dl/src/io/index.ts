@@ -4,6 +4,8 @@
  * checkpoints (read only), ONNX export and decoding (`importOnnx`, in src/interop/, turns a decoded
  * graph into a Module). Works on `Record<string, Tensor>`; knows nothing about modules or optimizers. Node's file
  * system lives in `io/node-fs.ts` (not exported here, so this entry stays runtime-neutral).
+ *
+ * @packageDocumentation
  */
 export { encodeSafetensors, decodeSafetensors } from './safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint, saveSafetensors, loadSafetensors, writeAtomic } from './checkpoint.js';

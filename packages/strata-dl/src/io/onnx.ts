@@ -31,6 +31,7 @@ import type { MaxPool2d } from '../nn/pool.js';
 import type { Flatten } from '../nn/reshape.js';
 import type { ELU, LeakyReLU, LogSoftmax, Softmax } from '../nn/activation.js';
 
+/** Options of the ONNX export. */
 export interface OnnxExportOptions {
   /** One sample's shape, without the batch axis: `[C, H, W]` for images, `[features]` for vectors. */
   inputShape: readonly number[];

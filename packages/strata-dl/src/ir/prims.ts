@@ -76,7 +76,9 @@ export interface WindowAttrs {
   dilation: [number, number];
 }
 
+/** The attributes of a primitive that has none. */
 export type Empty = Record<string, never>;
+/** Name of a primitive operation: the kernels a backend implements and the autodiff rules cover. */
 export type Prim = keyof PrimAttrs;
 
 export const UNARY = ['neg', 'exp', 'log', 'sqrt', 'sin', 'cos', 'tanh', 'sigmoid', 'relu', 'abs', 'sign'] as const;

@@ -3,9 +3,11 @@
 import { StrataError } from '../core/errors.js';
 import * as nn from '../nn/index.js';
 
+/** Options of the model builders: input shape and number of classes. */
 export interface ZooOptions {
   /** Input [C, H, W] (default MNIST: [1, 28, 28]). */
   inputShape?: readonly [number, number, number];
+  /** Number of output classes (default 10). */
   classes?: number;
 }
 
@@ -52,7 +54,18 @@ export function alexnet({ inputShape = [1, 28, 28], classes = 10 }: ZooOptions =
   );
 }
 
-export const ZOO = { mlp, lenet5, cnn, alexnet } as const;
+/** The model builders by name, as `createModel` looks them up. */
+export const ZOO = {
+  /** See {@link mlp}. */
+  mlp,
+  /** See {@link lenet5}. */
+  lenet5,
+  /** See {@link cnn}. */
+  cnn,
+  /** See {@link alexnet}. */
+  alexnet,
+} as const;
+/** Name of a model in `ZOO`. */
 export type ZooName = keyof typeof ZOO;
 
 /** A zoo model by name, with a clear error for unknown names. */

@@ -20,16 +20,20 @@ export class ModuleList extends Module {
   protected override entries(): [string, Module][] {
     return this._modules.map((m, i): [string, Module] => [String(i), m]);
   }
+  /** Number of modules. */
   get length(): number { return this._modules.length; }
+  /** The module at position `i` (negative counts from the end); throws when out of range. */
   at(i: number): Module {
     const m = this._modules.at(i);
     if (!m) throw new StrataError(this.typeName, `index ${i} is out of range for ${this._modules.length} modules`);
     return m;
   }
+  /** Adds a module at the end (PyTorch's `append`). */
   append(m: Module): this {
     this._modules.push(m);
     return this;
   }
+  /** Iterates over the modules in order. */
   [Symbol.iterator](): Iterator<Module> { return this._modules[Symbol.iterator](); }
   forward(..._inputs: Tensor[]): Tensor {
     throw new StrataError('ModuleList', 'has no forward(); iterate over its modules instead');

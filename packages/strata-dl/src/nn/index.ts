@@ -5,9 +5,11 @@
  * @example
  * import { nn } from 'strata-dl';
  * const model = new nn.Sequential(new nn.Linear(2, 100), new nn.ReLU(), new nn.Linear(100, 3));
+ *
+ * @packageDocumentation
  */
 export { Module } from './module.js';
-export type { StateDict, LoadResult } from './module.js';
+export type { StateDict, LoadResult, ModuleEntry } from './module.js';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary.js';
 export { Parameter } from './parameter.js';
 export type { LayerOptions } from './options.js';

@@ -2,41 +2,44 @@
 // Loss modules: `forward(input, target)` over the functional losses, with options fixed at construction.
 import type { Tensor } from '../tensor/tensor.js';
 import * as C from './functional/classification-loss.js';
-import type { Reduction } from './functional/reduction.js';
+import type { LossOptions, Reduction } from './functional/reduction.js';
 import * as R from './functional/regression-loss.js';
 import { Module } from './module.js';
 
 abstract class Loss<O> extends Module {
   constructor(readonly options: O) { super(); }
+  /** The loss of `input` (predictions) against `target`, reduced as `options.reduction` says. */
   abstract override forward(input: Tensor, target: Tensor): Tensor;
 }
-type Base = { reduction?: Reduction };
 
 /** @example new MSELoss().forward(pred, y) */
-export class MSELoss extends Loss<Base> {
-  constructor(opts: Base = {}) { super(opts); }
+export class MSELoss extends Loss<LossOptions> {
+  constructor(opts: LossOptions = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return R.mseLoss(input, target, this.options); }
 }
-export class L1Loss extends Loss<Base> {
-  constructor(opts: Base = {}) { super(opts); }
+/** Mean absolute error (PyTorch's `nn.L1Loss`). */
+export class L1Loss extends Loss<LossOptions> {
+  constructor(opts: LossOptions = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return R.l1Loss(input, target, this.options); }
 }
-export class HuberLoss extends Loss<Base & { delta?: number }> {
-  constructor(opts: Base & { delta?: number } = {}) { super(opts); }
+/** Huber loss: quadratic within `delta` (default 1), linear beyond (PyTorch's `nn.HuberLoss`). */
+export class HuberLoss extends Loss<LossOptions & { delta?: number }> {
+  constructor(opts: LossOptions & { delta?: number } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return R.huberLoss(input, target, this.options); }
 }
-export class SmoothL1Loss extends Loss<Base & { beta?: number }> {
-  constructor(opts: Base & { beta?: number } = {}) { super(opts); }
+/** Smooth L1: the Huber loss divided by `beta` (default 1) (PyTorch's `nn.SmoothL1Loss`). */
+export class SmoothL1Loss extends Loss<LossOptions & { beta?: number }> {
+  constructor(opts: LossOptions & { beta?: number } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return R.smoothL1Loss(input, target, this.options); }
 }
 /** Binary cross-entropy of probabilities (after a sigmoid). */
-export class BCELoss extends Loss<Base & { weight?: Tensor }> {
-  constructor(opts: Base & { weight?: Tensor } = {}) { super(opts); }
+export class BCELoss extends Loss<LossOptions & { weight?: Tensor }> {
+  constructor(opts: LossOptions & { weight?: Tensor } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return C.binaryCrossEntropy(input, target, this.options); }
 }
 /** Binary cross-entropy of logits: the sigmoid is folded in for numerical stability. */
-export class BCEWithLogitsLoss extends Loss<Base & { posWeight?: Tensor | number; weight?: Tensor }> {
-  constructor(opts: Base & { posWeight?: Tensor | number; weight?: Tensor } = {}) { super(opts); }
+export class BCEWithLogitsLoss extends Loss<LossOptions & { posWeight?: Tensor | number; weight?: Tensor }> {
+  constructor(opts: LossOptions & { posWeight?: Tensor | number; weight?: Tensor } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return C.binaryCrossEntropyWithLogits(input, target, this.options); }
 }
 /**
@@ -56,15 +59,16 @@ export class NLLLoss extends Loss<C.ClassLossOptions> {
   forward(input: Tensor, target: Tensor): Tensor { return C.nllLoss(input, target, this.options); }
 }
 /** CS231n's multiclass SVM loss. */
-export class MulticlassHingeLoss extends Loss<Base & { margin?: number }> {
-  constructor(opts: Base & { margin?: number } = {}) { super(opts); }
+export class MulticlassHingeLoss extends Loss<LossOptions & { margin?: number }> {
+  constructor(opts: LossOptions & { margin?: number } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return C.multiclassHingeLoss(input, target, this.options); }
 }
 /** PyTorch's MultiMarginLoss (the hinge divided by the class count). */
-export class MultiMarginLoss extends Loss<Base & { margin?: number }> {
-  constructor(opts: Base & { margin?: number } = {}) { super(opts); }
+export class MultiMarginLoss extends Loss<LossOptions & { margin?: number }> {
+  constructor(opts: LossOptions & { margin?: number } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return C.multiMarginLoss(input, target, this.options); }
 }
+/** Kullback–Leibler divergence of log-probabilities `input` from `target` (log-probabilities with `logTarget`); `'batchmean'` as PyTorch recommends. */
 export class KLDivLoss extends Loss<{ reduction?: Reduction | 'batchmean'; logTarget?: boolean }> {
   constructor(opts: { reduction?: Reduction | 'batchmean'; logTarget?: boolean } = {}) { super(opts); }
   forward(input: Tensor, target: Tensor): Tensor { return C.klDiv(input, target, this.options); }

@@ -18,7 +18,8 @@ export interface LoadResult {
   unexpectedKeys: string[];
 }
 
-type Entry = Module | Tensor;
+/** One entry of a module: a sub-module, or a tensor (a parameter or a buffer). */
+export type ModuleEntry = Module | Tensor;
 
 /**
  * Base class of every layer and model. Parameters, buffers and sub-modules are found by walking the
@@ -47,8 +48,8 @@ export abstract class Module {
    * The direct entries of this module: sub-modules, parameters and buffers, with their key.
    * Containers override this to name children by position (`0`, `1`, ...).
    */
-  protected entries(): [string, Entry][] {
-    const out: [string, Entry][] = [];
+  protected entries(): [string, ModuleEntry][] {
+    const out: [string, ModuleEntry][] = [];
     for (const field of Object.keys(this)) {
       if (field.startsWith('_') || field === 'training') continue;
       const v: unknown = Reflect.get(this, field);
@@ -68,6 +69,7 @@ export abstract class Module {
     return this.entries().flatMap(([k, v]): [string, Module][] => (v instanceof Module ? [[k, v]] : []));
   }
 
+  /** Direct sub-modules (PyTorch `children()`). */
   children(): Module[] {
     return this.namedChildren().map(([, m]) => m);
   }
@@ -81,6 +83,7 @@ export abstract class Module {
     return out;
   }
 
+  /** This module and every descendant, depth first, each once (PyTorch `modules()`). */
   modules(): Module[] {
     return this.namedModules().map(([, m]) => m);
   }
@@ -90,6 +93,12 @@ export abstract class Module {
     return this.namedTensors().flatMap(([k, t]): [string, Parameter][] => (t instanceof Parameter ? [[k, t]] : []));
   }
 
+  /**
+   * Every parameter, each once; what an optimizer takes (PyTorch `parameters()`).
+   *
+   * @example
+   * const opt = new optim.SGD(model.parameters(), { lr: 0.1 });
+   */
   parameters(): Parameter[] {
     return this.namedParameters().map(([, p]) => p);
   }
@@ -135,6 +144,7 @@ export abstract class Module {
     return this;
   }
 
+  /** Lets gradients reach every parameter again: the inverse of `freeze()`. */
   unfreeze(): this {
     for (const p of this.parameters()) p.requiresGrad = true;
     return this;

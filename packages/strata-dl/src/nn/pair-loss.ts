@@ -2,10 +2,9 @@
 // Loss modules over pairs and triplets: `forward` takes the two or three inputs (and the target).
 import type { Tensor } from '../tensor/tensor.js';
 import * as E from './functional/embedding-loss.js';
-import type { Reduction } from './functional/reduction.js';
+import type { LossOptions } from './functional/reduction.js';
 import { Module } from './module.js';
 
-type Base = { reduction?: Reduction };
 
 /**
  * PyTorch's `MarginRankingLoss`: max(0, −y·(x1 − x2) + margin).
@@ -15,7 +14,7 @@ type Base = { reduction?: Reduction };
  * loss.forward(tensor([0.8, 0.1]), tensor([0.3, 0.5]), tensor([1, -1])).item(); // 0
  */
 export class MarginRankingLoss extends Module {
-  constructor(readonly options: Base & { margin?: number } = {}) { super(); }
+  constructor(readonly options: LossOptions & { margin?: number } = {}) { super(); }
   forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor { return E.marginRankingLoss(x1, x2, target, this.options); }
 }
 
@@ -26,7 +25,7 @@ export class MarginRankingLoss extends Module {
  * new CosineEmbeddingLoss().forward(tensor([[1, 0]]), tensor([[1, 1]]), tensor([1])).item(); // 0.2929
  */
 export class CosineEmbeddingLoss extends Module {
-  constructor(readonly options: Base & { margin?: number } = {}) { super(); }
+  constructor(readonly options: LossOptions & { margin?: number } = {}) { super(); }
   forward(x1: Tensor, x2: Tensor, target: Tensor): Tensor { return E.cosineEmbeddingLoss(x1, x2, target, this.options); }
 }
 
@@ -37,6 +36,6 @@ export class CosineEmbeddingLoss extends Module {
  * new TripletMarginLoss({ margin: 0.5 }).forward(tensor([[0, 0]]), tensor([[0, 1]]), tensor([[3, 0]])).item(); // 0
  */
 export class TripletMarginLoss extends Module {
-  constructor(readonly options: Base & { margin?: number; p?: number; eps?: number; swap?: boolean } = {}) { super(); }
+  constructor(readonly options: LossOptions & { margin?: number; p?: number; eps?: number; swap?: boolean } = {}) { super(); }
   forward(anchor: Tensor, positive: Tensor, negative: Tensor): Tensor { return E.tripletMarginLoss(anchor, positive, negative, this.options); }
 }

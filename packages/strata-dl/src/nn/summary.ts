@@ -6,6 +6,7 @@ import { scoped } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Module } from './module.js';
 
+/** Options of `Module.summary`. */
 export interface SummaryOptions {
   /** dtype of the probe input (int32 for models that start with an embedding). Default float32. */
   dtype?: DType;
@@ -13,18 +14,25 @@ export interface SummaryOptions {
   print?: ((line: string) => void) | null;
 }
 
+/** One layer of a `ModelSummary`. */
 export interface SummaryRow {
   /** Key path of the layer, as in the state dict (`features.0`). */
   name: string;
+  /** Class name of the layer. */
   type: string;
   /** Output shape with the batch dimension shown as -1. */
   outputShape: number[];
+  /** Parameters of the layer itself (not of its children). */
   params: number;
 }
 
+/** What `Module.summary` returns: a Keras-style table of layers, output shapes and parameter counts. */
 export interface ModelSummary {
+  /** One row per layer. */
   rows: SummaryRow[];
+  /** All parameter elements. */
   totalParams: number;
+  /** Parameter elements that require gradients. */
   trainableParams: number;
   /** The printed table. */
   text: string;

@@ -10,13 +10,16 @@ import { parseCsv } from '../data/datasets/csv.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 
+/** An image classification set: images and their labels. */
 export interface ImageSet {
   /** float32 [N, C, H, W], scaled to [0, 1]. */
   images: Tensor;
   /** int32 [N]. */
   labels: Tensor;
 }
+/** Options of the dataset loaders (`loadCifar10`...). */
 export interface LoadOptions {
+  /** Which part of the dataset (default `'train'`). */
   split?: 'train' | 'test';
   /** Only the first `limit` examples. */
   limit?: number;

@@ -8,6 +8,7 @@ export interface AdagradHyper extends BaseHyper {
   eps: number;
   initialAccumulatorValue: number;
 }
+/** Per-parameter state of Adagrad: step count and the sum of squared gradients. */
 export type AdagradState = { step: number; sum: Tensor };
 
 /** One Adagrad step (Duchi et al.): s ← s + g², θ ← θ − lrₜ·g / (√s + ε), lrₜ = lr / (1 + (t − 1)·lrDecay). */

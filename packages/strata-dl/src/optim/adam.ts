@@ -11,6 +11,7 @@ export interface AdamHyper extends BaseHyper {
   decoupled: boolean;
   amsgrad: boolean;
 }
+/** Per-parameter state of Adam/AdamW: step count and the moment estimates (plus the running max with amsgrad). */
 export type AdamState = { step: number; expAvg: Tensor; expAvgSq: Tensor; maxExpAvgSq?: Tensor };
 
 /**
@@ -60,7 +61,8 @@ export function adamFused(param: Tensor, grad: Tensor, state: AdamState | undefi
   return { param: out, state: { step, expAvg, expAvgSq } };
 }
 
-type AdamOptions = Partial<Omit<AdamHyper, 'decoupled'>>;
+/** Options of `Adam` and `AdamW`: any hyperparameters to override (the defaults are PyTorch's). */
+export type AdamOptions = Partial<Omit<AdamHyper, 'decoupled'>>;
 
 /**
  * Adam; `weightDecay` is an L2 term in the gradient (use AdamW for decoupled decay).

@@ -5,13 +5,15 @@
  * @example
  * const opt = new optim.SGD(model.parameters(), { lr: 0.01, momentum: 0.9 });
  * opt.zeroGrad(); loss.backward(); opt.step();
+ *
+ * @packageDocumentation
  */
 export { Optimizer } from './optimizer.js';
 export type { BaseHyper, ParamState, ParamGroup, ParamGroupSpec, UpdateRule, FusedRule, OptimizerStateDict } from './optimizer.js';
 export { SGD, sgdUpdate, sgdFused } from './sgd.js';
 export type { SgdHyper, SgdState } from './sgd.js';
 export { Adam, AdamW, adamUpdate, adamFused } from './adam.js';
-export type { AdamHyper, AdamState } from './adam.js';
+export type { AdamHyper, AdamState, AdamOptions } from './adam.js';
 export { RMSprop, rmspropUpdate } from './rmsprop.js';
 export type { RmspropHyper, RmspropState } from './rmsprop.js';
 export { Adagrad, adagradUpdate } from './adagrad.js';

@@ -10,6 +10,7 @@ export interface RmspropHyper extends BaseHyper {
   /** Divide by an estimate of the variance (E[g²] − E[g]²) rather than the raw second moment. */
   centered: boolean;
 }
+/** Per-parameter state of RMSprop: step count, the running mean of squared gradients, and the optional centred mean and momentum buffer. */
 export type RmspropState = { step: number; squareAvg: Tensor; gradAvg?: Tensor; momentumBuffer?: Tensor };
 
 /** One RMSprop step (Hinton's lecture 6e, PyTorch's ε outside the root): θ ← θ − lr·g / (√v + ε). */

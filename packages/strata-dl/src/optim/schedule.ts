@@ -24,8 +24,11 @@ export function cosineAnnealing(base: number, t: number, { tMax, etaMin = 0 }: {
   return etaMin + ((base - etaMin) * (1 + Math.cos((Math.PI * Math.min(t, tMax)) / tMax))) / 2;
 }
 
+/** Options of the one-cycle schedule (`oneCycle`, `OneCycleLR`). */
 export interface OneCycleOptions {
+  /** The peak learning rate. */
   maxLr: number;
+  /** Number of steps (batches) in the whole cycle. */
   totalSteps: number;
   /** Fraction of steps spent rising to maxLr (default 0.3). */
   pctStart?: number;

@@ -23,6 +23,7 @@ export class LRScheduler {
     this.baseLrs = optimizer.paramGroups.map((g) => g.lr);
     this.apply();
   }
+  /** Advances t by one and sets each group's lr for it. */
   step(): void {
     this.t++;
     this.apply();
@@ -32,7 +33,9 @@ export class LRScheduler {
   private apply(): void {
     this.optimizer.paramGroups.forEach((g, i) => { g.lr = this.schedule(this.baseLrs[i], this.t); });
   }
+  /** The step count and base lrs, to resume the schedule from a checkpoint. */
   stateDict(): { t: number; baseLrs: number[] } { return { t: this.t, baseLrs: [...this.baseLrs] }; }
+  /** Restores `stateDict()`'s values and sets the lrs for that step. */
   loadStateDict(s: { t: number; baseLrs: number[] }): void {
     this.t = s.t;
     this.baseLrs.splice(0, this.baseLrs.length, ...s.baseLrs);
@@ -57,6 +60,7 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: HasParamGroups, opts: OneCycleOptions) { super(optimizer, (b, t) => oneCycle(b, t, opts)); }
 }
 
+/** Options of `ReduceLROnPlateau` (PyTorch's defaults). */
 export interface PlateauOptions {
   /** 'min' for a loss, 'max' for an accuracy. */
   mode?: 'min' | 'max';
@@ -68,6 +72,7 @@ export interface PlateauOptions {
   threshold?: number;
   /** Epochs to wait after a reduction (default 0). */
   cooldown?: number;
+  /** The lr never goes below this (default 0). */
   minLr?: number;
 }
 
@@ -89,6 +94,7 @@ export class ReduceLROnPlateau {
   private better(v: number): boolean {
     return this.o.mode === 'min' ? v < this.best * (1 - Math.sign(this.best) * this.o.threshold) : v > this.best * (1 + Math.sign(this.best) * this.o.threshold);
   }
+  /** Records this epoch's `metric` and reduces the lr once it has not improved for more than `patience` epochs. */
   step(metric: number): void {
     if (this.better(metric)) {
       this.best = metric;
@@ -104,9 +110,11 @@ export class ReduceLROnPlateau {
       this.numBadEpochs = 0;
     }
   }
+  /** The best value and counters, to resume from a checkpoint. */
   stateDict(): { best: number; numBadEpochs: number; cooldownCounter: number } {
     return { best: this.best, numBadEpochs: this.numBadEpochs, cooldownCounter: this.cooldownCounter };
   }
+  /** Restores `stateDict()`'s values. */
   loadStateDict(s: { best: number; numBadEpochs: number; cooldownCounter: number }): void {
     Object.assign(this, s);
   }

@@ -11,6 +11,7 @@ export interface SgdHyper extends BaseHyper {
   nesterov: boolean;
   maximize: boolean;
 }
+/** Per-parameter state of SGD: the momentum buffer, once momentum is on. */
 export type SgdState = { momentumBuffer?: Tensor };
 
 /**

@@ -6,6 +6,7 @@ import { normAxes, normAxis } from '../core/shape.js';
 import type { GradGroup } from '../autograd/engine.js';
 import type { Tensor } from './tensor.js';
 
+/** Nested arrays of numbers or booleans: what `tensor` takes and `toArray` returns. */
 export type Nested = number | boolean | Nested[];
 /** One index per dimension: see `Tensor.index`. */
 export type IndexSpec = number | null | string | readonly number[] | Tensor;

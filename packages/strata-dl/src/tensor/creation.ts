@@ -7,16 +7,22 @@ import { getBackend } from '../backend/registry.js';
 import type { Nested } from './composite.js';
 import { Tensor } from './tensor.js';
 
+/** Options of the creation functions: dtype (default float32), `requiresGrad`, backend. */
 export interface CreateOptions {
+  /** Element type (default float32, or what the values imply for `tensor`). */
   dtype?: DType;
+  /** Whether the new tensor is a leaf that accumulates gradients. */
   requiresGrad?: boolean;
   /** Backend name; defaults to the current one (`setBackend`). */
   backend?: string;
 }
+/** Options of the random creation functions: a `generator` (default the global one that `manualSeed` seeds). */
 export interface RandomOptions extends CreateOptions {
+  /** The random stream to draw from (default: the global generator). */
   generator?: Generator;
 }
-type ShapeArg = number | readonly number[];
+/** A shape: a list of dimension sizes, or one number for a 1-D shape. */
+export type ShapeArg = number | readonly number[];
 
 function make(values: ArrayLike<number>, shape: readonly number[], opts: CreateOptions, dtype: DType, op = 'tensor'): Tensor {
   checkShape(op, shape);
@@ -79,6 +85,12 @@ export function tensor(data: Nested | TypedArray, opts: CreateOptions & { shape?
   return make(flat, opts.shape ?? shape, opts, opts.dtype ?? (sawBool ? 'bool' : 'float32'));
 }
 
+/**
+ * A tensor of `shape` filled with `value` (float32 unless `opts.dtype`), as `torch.full`.
+ *
+ * @example
+ * full([2, 2], 7).toArray(); // [[7, 7], [7, 7]]
+ */
 export function full(shape: ShapeArg, value: number, opts: CreateOptions = {}): Tensor {
   const s = shapeOf(shape);
   checkShape('full', s);
@@ -87,7 +99,14 @@ export function full(shape: ShapeArg, value: number, opts: CreateOptions = {}): 
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }
+/**
+ * A tensor of zeros (`torch.zeros`).
+ *
+ * @example
+ * zeros([2, 3]).shape; // [2, 3]
+ */
 export function zeros(shape: ShapeArg, opts: CreateOptions = {}): Tensor { return full(shape, 0, opts); }
+/** A tensor of ones (`torch.ones`). */
 export function ones(shape: ShapeArg, opts: CreateOptions = {}): Tensor { return full(shape, 1, opts); }
 
 /**
@@ -137,10 +156,14 @@ export function randint(low: number, high: number, shape: ShapeArg, opts: Random
   return random('randint', shape, { dtype: 'int32', ...opts }, (g) => g.int(low, high));
 }
 
+/** Zeros of `x`'s shape, dtype and backend unless `opts` says otherwise (`torch.zeros_like`). */
 export function zerosLike(x: Tensor, opts: CreateOptions = {}): Tensor { return full(x.shape, 0, { dtype: x.dtype, backend: x.backend.name, ...opts }); }
+/** Ones of `x`'s shape, dtype and backend unless `opts` says otherwise (`torch.ones_like`). */
 export function onesLike(x: Tensor, opts: CreateOptions = {}): Tensor { return full(x.shape, 1, { dtype: x.dtype, backend: x.backend.name, ...opts }); }
+/** `value` in `x`'s shape, dtype and backend unless `opts` says otherwise (`torch.full_like`). */
 export function fullLike(x: Tensor, value: number, opts: CreateOptions = {}): Tensor { return full(x.shape, value, { dtype: x.dtype, backend: x.backend.name, ...opts }); }
 
+/** Whether `x` is a `Tensor` (`torch.is_tensor`). */
 export function isTensor(x: unknown): x is Tensor {
   return x instanceof Tensor;
 }

@@ -8,70 +8,139 @@ import { tensor } from './creation.js';
 import { Tensor, type TensorLike } from './tensor.js';
 
 const T = (x: TensorLike, like?: TensorLike): Tensor => (x instanceof Tensor ? x : like instanceof Tensor ? like._lift(x) : tensor(x));
-type Axis = number | number[];
+/** One axis or several; negative axes count from the end. */
+export type Axis = number | number[];
 
+/**
+ * Elementwise `a + b`, broadcasting (`torch.add`).
+ *
+ * @example
+ * add(tensor([1, 2]), 1).toArray(); // [2, 3]
+ */
 export const add = (a: TensorLike, b: TensorLike): Tensor => T(a, b).add(b);
+/** Elementwise `a - b`, broadcasting (`torch.sub`). */
 export const sub = (a: TensorLike, b: TensorLike): Tensor => T(a, b).sub(b);
+/** Elementwise `a * b`, broadcasting (`torch.mul`). */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => T(a, b).mul(b);
+/** Elementwise true division `a / b`, broadcasting; integer operands give float32 (`torch.div`). */
 export const div = (a: TensorLike, b: TensorLike): Tensor => T(a, b).div(b);
+/** Elementwise `a ** b`, broadcasting (`torch.pow`). */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => T(a, b).pow(b);
+/** Elementwise maximum, broadcasting (`torch.maximum`). */
 export const maximum = (a: TensorLike, b: TensorLike): Tensor => T(a, b).maximum(b);
+/** Elementwise minimum, broadcasting (`torch.minimum`). */
 export const minimum = (a: TensorLike, b: TensorLike): Tensor => T(a, b).minimum(b);
+/** Elementwise `a == b` as a bool tensor (`torch.eq`). */
 export const eq = (a: TensorLike, b: TensorLike): Tensor => T(a, b).eq(b);
+/** Elementwise `a != b` as a bool tensor (`torch.ne`). */
 export const ne = (a: TensorLike, b: TensorLike): Tensor => T(a, b).ne(b);
+/** Elementwise `a < b` as a bool tensor (`torch.lt`). */
 export const lt = (a: TensorLike, b: TensorLike): Tensor => T(a, b).lt(b);
+/** Elementwise `a <= b` as a bool tensor (`torch.le`). */
 export const le = (a: TensorLike, b: TensorLike): Tensor => T(a, b).le(b);
+/** Elementwise `a > b` as a bool tensor (`torch.gt`). */
 export const gt = (a: TensorLike, b: TensorLike): Tensor => T(a, b).gt(b);
+/** Elementwise `a >= b` as a bool tensor (`torch.ge`). */
 export const ge = (a: TensorLike, b: TensorLike): Tensor => T(a, b).ge(b);
+/** Elementwise `-x` (`torch.neg`). */
 export const neg = (x: TensorLike): Tensor => T(x).neg();
+/** Elementwise |x| (`torch.abs`). */
 export const abs = (x: TensorLike): Tensor => T(x).abs();
+/** Elementwise sign: -1, 0 or 1 (`torch.sign`). */
 export const sign = (x: TensorLike): Tensor => T(x).sign();
+/** Elementwise eˣ (`torch.exp`). */
 export const exp = (x: TensorLike): Tensor => T(x).exp();
+/** Elementwise natural logarithm (`torch.log`). */
 export const log = (x: TensorLike): Tensor => T(x).log();
+/** Elementwise square root (`torch.sqrt`). */
 export const sqrt = (x: TensorLike): Tensor => T(x).sqrt();
+/** Elementwise sine (`torch.sin`). */
 export const sin = (x: TensorLike): Tensor => T(x).sin();
+/** Elementwise cosine (`torch.cos`). */
 export const cos = (x: TensorLike): Tensor => T(x).cos();
+/** Elementwise hyperbolic tangent (`torch.tanh`). */
 export const tanh = (x: TensorLike): Tensor => T(x).tanh();
+/** Elementwise logistic sigmoid 1 / (1 + e⁻ˣ) (`torch.sigmoid`). */
 export const sigmoid = (x: TensorLike): Tensor => T(x).sigmoid();
+/** Elementwise max(x, 0) (`torch.relu`). */
 export const relu = (x: TensorLike): Tensor => T(x).relu();
+/** Heaviside step: 1 where x > 0, else 0; its gradient is 0 (see `Tensor.step`). */
 export const step = (x: TensorLike): Tensor => T(x).step();
+/** Elementwise x² (`torch.square`). */
 export const square = (x: TensorLike): Tensor => T(x).square();
+/** Limits every element to [`min`, `max`]; a null or omitted bound is open (`torch.clamp`). */
 export const clamp = (x: TensorLike, min?: number | null, max?: number | null): Tensor => T(x).clamp(min, max);
+/** `x` converted to `dtype` (`x.to(dtype)`). */
 export const cast = (x: Tensor, dtype: DType): Tensor => x.to(dtype);
 
+/**
+ * Sum over `axis` (one, several, or all when omitted) (`torch.sum`).
+ *
+ * @example
+ * sum(tensor([[1, 2], [3, 4]]), 0).toArray(); // [4, 6]
+ */
 export const sum = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.sum(axis, keepdim);
+/** Mean over `axis` (one, several, or all when omitted); integer input gives float32 (`torch.mean`). */
 export const mean = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.mean(axis, keepdim);
 export { max, min, amax, amin } from './tensorops-functions.js';
+/** Index of the maximum along `axis`, or into the flattened tensor when omitted (`torch.argmax`). */
 export const argmax = (x: Tensor, axis?: number, keepdim = false): Tensor => x.argmax(axis, keepdim);
+/** Index of the minimum along `axis`, or into the flattened tensor when omitted (`torch.argmin`). */
 export const argmin = (x: Tensor, axis?: number, keepdim = false): Tensor => x.argmin(axis, keepdim);
+/** Variance over `axis`; `correction` 1 (default) is the unbiased estimator (`torch.var`). */
 export const variance = (x: Tensor, axis?: Axis, opts?: { correction?: number; keepdim?: boolean }): Tensor => x.var(axis, opts);
+/** Standard deviation over `axis`; `correction` as in `variance` (`torch.std`). */
 export const std = (x: Tensor, axis?: Axis, opts?: { correction?: number; keepdim?: boolean }): Tensor => x.std(axis, opts);
+/** log(sum(exp(x))) over `axis`, computed stably (`torch.logsumexp`). */
 export const logsumexp = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.logsumexp(axis, keepdim);
+/** Softmax along `axis` (default the last) (`torch.softmax`). */
 export const softmax = (x: Tensor, axis = -1): Tensor => x.softmax(axis);
+/** log(softmax(x)) along `axis` (default the last), computed stably (`torch.log_softmax`). */
 export const logSoftmax = (x: Tensor, axis = -1): Tensor => x.logSoftmax(axis);
+/** Matrix product with NumPy semantics: 1-D operands are promoted, leading dims broadcast (`torch.matmul`). */
 export const matmul = (a: Tensor, b: Tensor): Tensor => a.matmul(b);
 
+/** `x` with a new shape (one dim may be -1), sharing storage (`torch.reshape`). */
 export const reshape = (x: Tensor, shape: readonly number[]): Tensor => x.reshape(shape);
+/** Same as `reshape` (`Tensor.view`). */
 export const view = (x: Tensor, shape: readonly number[]): Tensor => x.view(shape);
+/** Merges dims `startDim`..`endDim` (inclusive) into one (`torch.flatten`). */
 export const flatten = (x: Tensor, startDim = 0, endDim = -1): Tensor => x.flatten(startDim, endDim);
+/** Reorders the dims: output dim i is input dim `dims[i]` (`torch.permute`). */
 export const permute = (x: Tensor, dims: readonly number[]): Tensor => x.permute(dims);
+/** Swaps dims `dim0` and `dim1` (`torch.transpose`). */
 export const transpose = (x: Tensor, dim0: number, dim1: number): Tensor => x.transpose(dim0, dim1);
+/** Removes dims of size 1 (all of them, or the given ones) (`torch.squeeze`). */
 export const squeeze = (x: Tensor, dim?: Axis): Tensor => x.squeeze(dim);
+/** Inserts a dim of size 1 at `dim` (`torch.unsqueeze`). */
 export const unsqueeze = (x: Tensor, dim: number): Tensor => x.unsqueeze(dim);
+/** Broadcasts `x` to `shape`; -1 keeps a dim (`Tensor.expand`). */
 export const expand = (x: Tensor, shape: readonly number[]): Tensor => x.expand(shape);
+/** Broadcasts `x` to `shape` (`torch.broadcast_to`). */
 export const broadcastTo = (x: Tensor, shape: readonly number[]): Tensor => x.broadcastTo(shape);
+/** Elements `start` (inclusive) to `end` (exclusive) along `dim`; negative indices count from the end. */
 export const slice = (x: Tensor, dim: number, start = 0, end?: number): Tensor => x.slice(dim, start, end);
+/** `length` elements along `dim` from `start` (`torch.narrow`). */
 export const narrow = (x: Tensor, dim: number, start: number, length: number): Tensor => x.narrow(dim, start, length);
+/** NumPy-style indexing, one spec per leading dim (see `Tensor.index`). */
 export const index = (x: Tensor, ...specs: IndexSpec[]): Tensor => x.index(...specs);
+/** Entries of `x` along `dim` at the positions in `idx` (`torch.index_select`). */
 export const indexSelect = (x: Tensor, dim: number, idx: Tensor | readonly number[]): Tensor => x.indexSelect(dim, idx);
+/** Entries of `x` along `dim` at the positions `idx` names, elementwise (`torch.gather`). */
 export const gather = (x: Tensor, dim: number, idx: Tensor): Tensor => x.gather(dim, idx);
+/** A copy of `x` with `src` added at the positions `idx` gives along `dim` (`torch.scatter_add`). */
 export const scatterAdd = (x: Tensor, dim: number, idx: Tensor, src: Tensor): Tensor => x.scatterAdd(dim, idx, src);
+/** Pieces of `size` (or of the listed sizes) along `dim` (`torch.split`). */
 export const split = (x: Tensor, size: number | readonly number[], dim = 0): Tensor[] => x.split(size, dim);
 /** The slices of `x` along `dim`, that dimension removed. @example unbind(randn([3, 4]), 1).length // 4 */
 export const unbind = (x: Tensor, dim = 0): Tensor[] => x.unbind(dim);
+/** `chunks` pieces of equal size along `dim`, the last possibly smaller (`torch.chunk`). */
 export const chunk = (x: Tensor, chunks: number, dim = 0): Tensor[] => x.chunk(chunks, dim);
+/** Pads with a constant, PyTorch order: `[left, right]` for the last dim, then the one before (`F.pad`). */
 export const pad = (x: Tensor, pads: readonly number[], value = 0): Tensor => x.pad(pads, value);
+/** Reverses the order of elements along `dims` (`torch.flip`). */
 export const flip = (x: Tensor, dims: Axis): Tensor => x.flip(dims);
+/** A tensor sharing `x`'s data but cut from the graph (`Tensor.detach`). */
 export const detach = (x: Tensor): Tensor => x.detach();
 
 /** Sliding windows (im2col): [N, C, H, W] → [N, C·kh·kw, OH·OW], like PyTorch's `F.unfold`. */

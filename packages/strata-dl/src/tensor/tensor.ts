@@ -181,6 +181,7 @@ export class Tensor {
   get ndim(): number { return this.shape.length; }
   /** Number of elements. */
   get size(): number { return sizeOf(this.shape); }
+  /** Number of elements, as a method (PyTorch's `numel()`); same as `size`. */
   numel(): number { return this.size; }
   /** Row-major strides in elements (storage is always contiguous). */
   get strides(): number[] { return stridesOf(this.shape); }
@@ -244,8 +245,16 @@ export class Tensor {
   get isDisposed(): boolean { return this._storage.freed; }
 
   // ---- elementwise ---------------------------------------------------------------------------
+  /**
+   * Elementwise `this + o`, broadcasting.
+   *
+   * @example
+   * tensor([1, 2]).add(1).toArray(); // [2, 3]
+   */
   add(o: TensorLike): Tensor { return this._p('add', [this._lift(o)], {}); }
+  /** Elementwise `this - o`, broadcasting. */
   sub(o: TensorLike): Tensor { return this._p('sub', [this._lift(o)], {}); }
+  /** Elementwise `this * o`, broadcasting. */
   mul(o: TensorLike): Tensor { return this._p('mul', [this._lift(o)], {}); }
   /** True division: integer operands give float32, as in PyTorch. */
   div(o: TensorLike): Tensor {
@@ -253,23 +262,49 @@ export class Tensor {
     const a = !isFloat(this.dtype) && !isFloat(b.dtype) ? this.to('float32') : this;
     return a._p('div', [b], {});
   }
+  /**
+   * Elementwise `this ** o`, broadcasting.
+   *
+   * @example
+   * tensor([2, 3]).pow(2).toArray(); // [4, 9]
+   */
   pow(o: TensorLike): Tensor { return this._p('pow', [this._lift(o)], {}); }
+  /** Elementwise maximum of two tensors, broadcasting (PyTorch's `torch.maximum`). */
   maximum(o: TensorLike): Tensor { return this._p('maximum', [this._lift(o)], {}); }
+  /** Elementwise minimum of two tensors, broadcasting (PyTorch's `torch.minimum`). */
   minimum(o: TensorLike): Tensor { return this._p('minimum', [this._lift(o)], {}); }
+  /** Elementwise `-x`. */
   neg(): Tensor { return this._p('neg', [], {}); }
+  /** Elementwise |x|. */
   abs(): Tensor { return this._p('abs', [], {}); }
+  /** Elementwise sign: -1, 0 or 1. */
   sign(): Tensor { return this._p('sign', [], {}); }
+  /** Elementwise eˣ. */
   exp(): Tensor { return this._p('exp', [], {}); }
+  /** Elementwise natural logarithm. */
   log(): Tensor { return this._p('log', [], {}); }
+  /** Elementwise square root. */
   sqrt(): Tensor { return this._p('sqrt', [], {}); }
+  /** Elementwise sine. */
   sin(): Tensor { return this._p('sin', [], {}); }
+  /** Elementwise cosine. */
   cos(): Tensor { return this._p('cos', [], {}); }
+  /** Elementwise hyperbolic tangent. */
   tanh(): Tensor { return this._p('tanh', [], {}); }
+  /** Elementwise logistic sigmoid 1 / (1 + e⁻ˣ). */
   sigmoid(): Tensor { return this._p('sigmoid', [], {}); }
+  /**
+   * Elementwise max(x, 0).
+   *
+   * @example
+   * tensor([-1, 2]).relu().toArray(); // [0, 2]
+   */
   relu(): Tensor { return this._p('relu', [], {}); }
   /** Heaviside step: 1 where x > 0, else 0 (the perceptron's activation; its gradient is 0). */
   step(): Tensor { return this.gt(0).to(isFloat(this.dtype) ? this.dtype : 'float32'); }
+  /** Elementwise x². */
   square(): Tensor { return this.mul(this); }
+  /** Elementwise 1 / x (float for integer input, as `div`). */
   reciprocal(): Tensor { return this._lift(1).div(this); }
   /**
    * Limits values to [min, max]; either bound may be omitted. NaN stays NaN. The gradient is
@@ -290,11 +325,22 @@ export class Tensor {
   }
 
   // ---- comparisons and selection -------------------------------------------------------------
+  /**
+   * Elementwise `==`, broadcasting; a bool tensor.
+   *
+   * @example
+   * tensor([1, 2]).eq(2).toArray(); // [false, true]
+   */
   eq(o: TensorLike): Tensor { return this._p('eq', [this._lift(o)], {}); }
+  /** Elementwise `!=`, broadcasting; a bool tensor. */
   ne(o: TensorLike): Tensor { return this._p('ne', [this._lift(o)], {}); }
+  /** Elementwise `<`, broadcasting; a bool tensor. */
   lt(o: TensorLike): Tensor { return this._p('lt', [this._lift(o)], {}); }
+  /** Elementwise `<=`, broadcasting; a bool tensor. */
   le(o: TensorLike): Tensor { return this._p('le', [this._lift(o)], {}); }
+  /** Elementwise `>`, broadcasting; a bool tensor. */
   gt(o: TensorLike): Tensor { return this._p('gt', [this._lift(o)], {}); }
+  /** Elementwise `>=`, broadcasting; a bool tensor. */
   ge(o: TensorLike): Tensor { return this._p('ge', [this._lift(o)], {}); }
   /** `this` where `condition` holds, else `other` (PyTorch's `Tensor.where`). */
   where(condition: Tensor, other: TensorLike): Tensor {
@@ -311,14 +357,19 @@ export class Tensor {
    * tensor([2.7, -2.7, NaN]).to('int32'); // tensor([2, -2, -2147483648], dtype=int32)
    */
   to(dtype: DType): Tensor { return dtype === this.dtype ? this : this._p('cast', [], { dtype }); }
+  /** Cast to float32 (`to('float32')`). */
   float(): Tensor { return this.to('float32'); }
+  /** Cast to float64 (`to('float64')`). */
   double(): Tensor { return this.to('float64'); }
+  /** Cast to int32 (`to('int32')`). */
   int(): Tensor { return this.to('int32'); }
+  /** Cast to bool (`to('bool')`): non-zero is true. */
   bool(): Tensor { return this.to('bool'); }
 
   // ---- reductions ----------------------------------------------------------------------------
   /** Sum over `axis` (one, several, or all when omitted). */
   sum(axis?: number | number[], keepdim = false): Tensor { return this._reduce('sum', axis, keepdim); }
+  /** Mean over `axis` (one, several, or all when omitted); integer input gives float32. */
   mean(axis?: number | number[], keepdim = false): Tensor {
     const axes = normAxes('mean', axis, this.ndim);
     const n = axes.reduce((acc, a) => acc * (this.shape[a] ?? 1), 1); // a 0-d tensor's axis 0 has length 1
@@ -367,13 +418,22 @@ export class Tensor {
   amin(axis?: number | number[], keepdim = false): Tensor { return this._reduce('min', axis, keepdim); }
   /** Index of the maximum along `axis`, or into the flattened tensor when omitted. */
   argmax(axis?: number, keepdim = false): Tensor { return this._arg('argmax', axis, keepdim); }
+  /** Index of the minimum along `axis`, or into the flattened tensor when omitted. */
   argmin(axis?: number, keepdim = false): Tensor { return this._arg('argmin', axis, keepdim); }
   /** Variance; `correction` 1 (default) is the unbiased estimator, as in PyTorch. */
   var(axis?: number | number[], opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return C.variance(this, axis, opts); }
+  /** Standard deviation: the square root of `var` (same `correction`, default 1). */
   std(axis?: number | number[], opts: { correction?: number; keepdim?: boolean } = {}): Tensor { return this.var(axis, opts).sqrt(); }
   /** log(sum(exp(x))) over `axis`, computed stably. */
   logsumexp(axis?: number | number[], keepdim = false): Tensor { return C.logsumexp(this, axis, keepdim); }
+  /**
+   * Softmax along `axis` (default the last), computed stably.
+   *
+   * @example
+   * tensor([0, 0]).softmax().toArray(); // [0.5, 0.5]
+   */
   softmax(axis = -1): Tensor { return C.softmax(this, axis); }
+  /** log(softmax(x)) along `axis` (default the last), computed stably. */
   logSoftmax(axis = -1): Tensor { return C.logSoftmax(this, axis); }
 
   private _reduce(prim: 'sum' | 'max' | 'min', axis: number | number[] | undefined, keepdim: boolean): Tensor {
@@ -396,6 +456,7 @@ export class Tensor {
   matmul(o: Tensor): Tensor { return C.matmul(this, o); }
   /** Transpose of a 2-D tensor (the last two dims for higher ranks). */
   get T(): Tensor { return this.ndim < 2 ? this : this.transpose(-2, -1); }
+  /** Same as `T`: the transpose of the last two dims. */
   t(): Tensor { return this.T; }
 
   // ---- movement ------------------------------------------------------------------------------
@@ -405,11 +466,24 @@ export class Tensor {
   }
   /** Same as `reshape` (storage is always contiguous, so every view is valid). */
   view(...shape: (number | readonly number[])[]): Tensor { return this.reshape(...shape); }
+  /**
+   * Merges dims `startDim`..`endDim` (inclusive) into one.
+   *
+   * @example
+   * zeros([2, 3, 4]).flatten(1).shape; // [2, 12]
+   */
   flatten(startDim = 0, endDim = -1): Tensor { return C.flatten(this, startDim, endDim); }
+  /**
+   * Reorders the dims: output dim i is input dim `dims[i]`.
+   *
+   * @example
+   * zeros([2, 3, 4]).permute(2, 0, 1).shape; // [4, 2, 3]
+   */
   permute(...dims: (number | readonly number[])[]): Tensor {
     const perm = dims.flat().map((d) => normAxis('permute', d, this.ndim));
     return this._p('permute', [], { perm });
   }
+  /** Swaps dims `dim0` and `dim1`. */
   transpose(dim0: number, dim1: number): Tensor {
     const a = normAxis('transpose', dim0, this.ndim);
     const b = normAxis('transpose', dim1, this.ndim);
@@ -421,6 +495,12 @@ export class Tensor {
     const dims = dim === undefined ? this.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes('squeeze', dim, this.ndim).filter((i) => this.shape[i] === 1);
     return this.reshape(this.shape.filter((_, i) => !dims.includes(i)));
   }
+  /**
+   * Inserts a dimension of size 1 at `dim`.
+   *
+   * @example
+   * zeros([3]).unsqueeze(0).shape; // [1, 3]
+   */
   unsqueeze(dim: number): Tensor {
     const d = normAxis('unsqueeze', dim, this.ndim + 1);
     const s = [...this.shape];
@@ -434,6 +514,7 @@ export class Tensor {
     const full = s.map((d, i) => (d === -1 ? this.shape[i - off] : d));
     return this._p('expand', [], { shape: full });
   }
+  /** Broadcasts to `shape` (same as `expand`). */
   broadcastTo(shape: readonly number[]): Tensor { return this.expand(shape); }
   /** Elements `start` (inclusive) to `end` (exclusive) along `dim`; negative indices count from the end. */
   slice(dim: number, start = 0, end?: number): Tensor { return C.slice(this, dim, start, end); }
@@ -454,6 +535,7 @@ export class Tensor {
   index(...specs: IndexSpec[]): Tensor { return C.index(this, specs); }
   /** Picks entries along `dim` at the positions in `index` (PyTorch's `index_select`). */
   indexSelect(dim: number, index: Tensor | readonly number[]): Tensor { return C.indexSelect(this, dim, index); }
+  /** Picks along `dim` the entries `index` names: out[i][j] = this[index[i][j]][j] for `dim` 0 (PyTorch's `gather`). */
   gather(dim: number, index: Tensor): Tensor { return this._p('gather', [index], { axis: normAxis('gather', dim, this.ndim) }); }
   /** Adds `src` into a copy of this tensor at the positions `index` gives along `dim`. */
   scatterAdd(dim: number, index: Tensor, src: Tensor): Tensor {
@@ -473,6 +555,12 @@ export class Tensor {
   }
   /** Pads with a constant, PyTorch order: `[left, right]` for the last dim, then the one before... */
   pad(pads: readonly number[], value = 0): Tensor { return C.pad(this, pads, value); }
+  /**
+   * Reverses the order of elements along `dims`.
+   *
+   * @example
+   * tensor([1, 2, 3]).flip(0).toArray(); // [3, 2, 1]
+   */
   flip(dims: number | readonly number[]): Tensor { return this._p('flip', [], { axes: normAxes('flip', dims, this.ndim) }); }
 
   // ---- issue 21: scans, sorting, norms, triangles, repetition, masks (see tensorops.ts) ----------
@@ -535,8 +623,11 @@ export class Tensor {
   nanToNum(nan = 0, posinf?: number, neginf?: number): Tensor { return Ops.nanToNum(this, nan, posinf, neginf); }
 
   // ---- creation from this tensor's backend and dtype -----------------------------------------
+  /** Zeros with this tensor's shape, dtype and backend. */
   zerosLike(): Tensor { return this.fullLike(0); }
+  /** Ones with this tensor's shape, dtype and backend. */
   onesLike(): Tensor { return this.fullLike(1); }
+  /** `value` with this tensor's shape, dtype and backend. */
   fullLike(value: number): Tensor { return Tensor._scalar(this.backend, value, this.dtype).expand(this.shape); }
   /** A copy that does not share storage (gradients flow through it). @example tensor([1, 2]).clone().toArray(); // [1, 2] */
   clone(): Tensor { return this.ndim === 0 ? this.add(0) : this._p('slice', [], { starts: this.shape.map(() => 0), ends: [...this.shape] }); }
@@ -556,5 +647,6 @@ export class Tensor {
   }
   /** Nested arrays (booleans for bool tensors), like PyTorch's `tolist`. */
   toArray(): C.Nested { return C.nest(this.dataSync(), this.shape, this.dtype); }
+  /** A printable view of the values, shape, dtype and grad function, like PyTorch's `repr`. */
   toString(): string { return formatTensor(this.dataSync(), this.shape, this.dtype, this._node?.name, this._requiresGrad); }
 }

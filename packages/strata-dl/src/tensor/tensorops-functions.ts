@@ -5,7 +5,7 @@ import type { Tensor, TensorLike } from './tensor.js';
 import type { ValuesIndices } from './values-indices.js';
 import * as Ops from './tensorops.js';
 
-type Axis = number | number[];
+import type { Axis } from './functions.js';
 
 /**
  * The largest element, or `{ values, indices }` along `dim` (see `Tensor.max`).

@@ -9,9 +9,12 @@ import {
 import { tensor } from './creation.js';
 import { Tensor } from './tensor.js';
 
+/** An argument of a transformed function: a tensor, or a number (made a float32 tensor). */
 export type Arg = Tensor | number;
-type Fn = (...args: Tensor[]) => Tensor;
+/** A function of tensors to a tensor: what `grad`, `vjp`, `jvp` and `hvp` differentiate. */
+export type TensorFn = (...args: Tensor[]) => Tensor;
 
+/** Options of `grad` and `valueAndGrad`. */
 export interface GradOptions {
   /** Which positional arguments to differentiate (default 0). An array gives an array of gradients. */
   argnums?: number | readonly number[];
@@ -54,9 +57,9 @@ function argnumList(op: string, argnums: number | readonly number[], n: number):
  * @example
  * const [v, g] = valueAndGrad((x: Tensor) => x.mul(x).sum())(tensor([1, 2])); // v = 5, g = [2, 4]
  */
-export function valueAndGrad(f: Fn, opts: { argnums: readonly number[] }): (...args: Arg[]) => [Tensor, Tensor[]];
-export function valueAndGrad(f: Fn, opts?: { argnums?: number }): (...args: Arg[]) => [Tensor, Tensor];
-export function valueAndGrad(f: Fn, opts: GradOptions = {}): (...args: Arg[]) => [Tensor, Tensor | Tensor[]] {
+export function valueAndGrad(f: TensorFn, opts: { argnums: readonly number[] }): (...args: Arg[]) => [Tensor, Tensor[]];
+export function valueAndGrad(f: TensorFn, opts?: { argnums?: number }): (...args: Arg[]) => [Tensor, Tensor];
+export function valueAndGrad(f: TensorFn, opts: GradOptions = {}): (...args: Arg[]) => [Tensor, Tensor | Tensor[]] {
   return (...args: Arg[]) => {
     const xs = args.map((a, i) => toTensor('grad', a, i));
     const nums = argnumList('grad', opts.argnums ?? 0, xs.length);
@@ -81,9 +84,9 @@ export function valueAndGrad(f: Fn, opts: GradOptions = {}): (...args: Arg[]) =>
  * const df = grad((x: Tensor) => x.sin().sum());
  * df(tensor([0])); // tensor([1.0000])
  */
-export function grad(f: Fn, opts: { argnums: readonly number[] }): (...args: Arg[]) => Tensor[];
-export function grad(f: Fn, opts?: { argnums?: number }): (...args: Arg[]) => Tensor;
-export function grad(f: Fn, opts: GradOptions = {}): (...args: Arg[]) => Tensor | Tensor[] {
+export function grad(f: TensorFn, opts: { argnums: readonly number[] }): (...args: Arg[]) => Tensor[];
+export function grad(f: TensorFn, opts?: { argnums?: number }): (...args: Arg[]) => Tensor;
+export function grad(f: TensorFn, opts: GradOptions = {}): (...args: Arg[]) => Tensor | Tensor[] {
   const vg = valueAndGrad(f, opts as { argnums?: number });
   return (...args: Arg[]) => vg(...args)[1];
 }
@@ -92,7 +95,7 @@ export function grad(f: Fn, opts: GradOptions = {}): (...args: Arg[]) => Tensor 
  * Reverse mode for any output shape: returns `[value, pullback]`, where `pullback(cotangent)`
  * gives one gradient per primal. The pullback can be called many times.
  */
-export function vjp(f: Fn, ...primals: Arg[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
+export function vjp(f: TensorFn, ...primals: Arg[]): [Tensor, (cotangent: Tensor) => Tensor[]] {
   const xs = primals.map((a, i) => toTensor('vjp', a, i));
   const keep = outerTracking(xs);
   const tracked = xs.map((x, i) => track('vjp', x, i));
@@ -113,7 +116,7 @@ export function vjp(f: Fn, ...primals: Arg[]): [Tensor, (cotangent: Tensor) => T
  * @example
  * const [y, dy] = jvp((x: Tensor) => x.exp(), [tensor([0])], [tensor([1])]); // dy = [1]
  */
-export function jvp(f: Fn, primals: readonly Arg[], tangents: readonly Arg[]): [Tensor, Tensor] {
+export function jvp(f: TensorFn, primals: readonly Arg[], tangents: readonly Arg[]): [Tensor, Tensor] {
   if (primals.length !== tangents.length) throw new StrataError('jvp', `${primals.length} primals but ${tangents.length} tangents`);
   return withNewLevel((level) => {
     const xs = primals.map((p, i) => {
@@ -133,11 +136,13 @@ export function jvp(f: Fn, primals: readonly Arg[], tangents: readonly Arg[]): [
 }
 
 /** Hessian-vector product H(x)·v of a scalar function, by forward-over-reverse. */
-export function hvp(f: Fn, x: Tensor, v: Tensor): Tensor {
+export function hvp(f: TensorFn, x: Tensor, v: Tensor): Tensor {
   return jvp((xx) => grad(f)(xx), [x], [v])[1];
 }
 
+/** A differentiable op defined by its forward and backward (see `customOp`; PyTorch's `autograd.Function`). */
 export interface CustomOpSpec {
+  /** Name shown as the result's `gradFn` and in errors. */
   name: string;
   /** Computes the output; runs without recording the tape. */
   forward: (...inputs: Tensor[]) => Tensor;

@@ -22,6 +22,7 @@ export class ValuesIndices {
     readonly indices: Tensor,
   ) {}
 
+  /** Yields `values` then `indices`, for `const [v, i] = x.max(1)`. */
   *[Symbol.iterator](): Iterator<Tensor> {
     yield this.values;
     yield this.indices;

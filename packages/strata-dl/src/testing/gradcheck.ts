@@ -5,12 +5,15 @@ import { Generator } from '../core/rng.js';
 import { noGrad } from '../autograd/mode.js';
 import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { grad, jvp, vjp } from '../tensor/transforms.js';
+import { grad, jvp, vjp, type TensorFn } from '../tensor/transforms.js';
 
+/** Options of `gradcheck`, `gradgradcheck` and `jvpcheck`. */
 export interface GradcheckOptions {
   /** Finite-difference step (default 1e-6). */
   eps?: number;
+  /** Absolute tolerance. */
   atol?: number;
+  /** Relative tolerance. */
   rtol?: number;
   /** Seed of the random output weights. */
   seed?: number;
@@ -18,13 +21,14 @@ export interface GradcheckOptions {
   raise?: boolean;
 }
 
+/** The result of a gradient check. */
 export interface GradcheckReport {
+  /** Whether every derivative matched within tolerance. */
   ok: boolean;
   /** The element whose analytic and numeric derivatives disagree most (relative to the tolerance). */
   worst: { input: number; index: number[]; analytic: number; numeric: number } | null;
 }
 
-type Fn = (...xs: Tensor[]) => Tensor;
 
 /** Copies inputs to float64 on the `js` backend (non-float inputs, such as indices, keep their dtype). */
 export function toFloat64(inputs: readonly Tensor[]): Tensor[] {
@@ -45,7 +49,7 @@ function unravel(i: number, shape: readonly number[]): number[] {
  * `f` may return any shape: it is reduced with fixed random weights u, so what is checked is
  * Jᵀu for every input element. Reports the worst element with both values.
  */
-export function gradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {
+export function gradcheck(f: TensorFn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {
   const { eps = 1e-6, atol = 1e-5, rtol = 1e-4, seed = 0, raise = true } = opts;
   const xs = toFloat64(inputs);
   const g = new Generator(seed);
@@ -85,7 +89,7 @@ export function gradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckOptio
 /**
  * Second derivatives: gradcheck of x ↦ Σ ∇(u·f)(x)·w, which differentiates the backward pass itself.
  */
-export function gradgradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {
+export function gradgradcheck(f: TensorFn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): GradcheckReport {
   const xs = toFloat64(inputs);
   const g = new Generator((opts.seed ?? 0) + 1);
   const out0 = noGrad(() => f(...xs));
@@ -103,7 +107,7 @@ export function gradgradcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckO
  * Forward mode against reverse mode: ⟨u, J·v⟩ from `jvp` must equal ⟨Jᵀ·u, v⟩ from `vjp`
  * for random u and v. Returns both numbers; throws when they differ beyond the tolerance.
  */
-export function jvpcheck(f: Fn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): { forward: number; reverse: number } {
+export function jvpcheck(f: TensorFn, inputs: readonly Tensor[], opts: GradcheckOptions = {}): { forward: number; reverse: number } {
   const { atol = 1e-8, rtol = 1e-6, seed = 0, raise = true } = opts;
   const xs = toFloat64(inputs);
   const g = new Generator(seed + 2);

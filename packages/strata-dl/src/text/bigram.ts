@@ -16,6 +16,7 @@ import { CharVocab } from './vocab.js';
 export class BigramModel {
   private constructor(readonly vocab: CharVocab, readonly counts: Float64Array, readonly k: number) {}
 
+  /** Counts character pairs in `names`, with add-`k` smoothing (default 1). */
   static fit(names: readonly string[], vocab: CharVocab, opts: { k?: number } = {}): BigramModel {
     const { k = 1 } = opts;
     if (!(k >= 0)) throw new StrataError('BigramModel', `k must be non-negative, got ${k}`);

@@ -9,6 +9,8 @@
  * const { train, validation } = text.splitNames(text.normalizeNames(loadFirstNames()));
  * const { model, vocab } = text.trainCharLM(train, { validation, epochs: 10 });
  * text.sample(model, vocab, { count: 20, temperature: 0.8 }).map(text.displayName);
+ *
+ * @packageDocumentation
  */
 export { CharVocab } from './vocab.js';
 export { normalizeNames, displayName, splitNames, makeBatch, nameBatches, novelty } from './names.js';

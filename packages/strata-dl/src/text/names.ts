@@ -53,7 +53,9 @@ export interface NameBatch {
   tokens: number;
 }
 
+/** Options of `nameBatches`. */
 export interface BatchOptions {
+  /** Names per batch (default 64). */
   batchSize?: number;
   /** Shuffle with this generator (else the order given is kept). */
   generator?: Generator;

@@ -9,6 +9,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { CharLM } from './charlm.js';
 import { CharVocab } from './vocab.js';
 
+/** Options of sampling names from a `CharLM`. */
 export interface SampleOptions {
   /** How many names (default 20). They are drawn together, as one batch. */
   count?: number;

@@ -10,6 +10,7 @@ import { CharLM, bitsPerChar, maskedCrossEntropy } from './charlm.js';
 import { nameBatches } from './names.js';
 import { CharVocab } from './vocab.js';
 
+/** Options of `trainCharLM`. */
 export interface TrainCharLMOptions {
   /** Passes over the training names (default 10). */
   epochs?: number;
@@ -40,6 +41,7 @@ export interface TrainCharLMOptions {
   onBatch?: (info: { epoch: number; batch: number; batches: number; bitsPerChar: number }) => void;
 }
 
+/** One epoch of `trainCharLM`, as `onEpoch` receives it and `history` keeps it. */
 export interface EpochInfo {
   /** 1-based. */
   epoch: number;
@@ -51,6 +53,7 @@ export interface EpochInfo {
   seconds: number;
 }
 
+/** What `trainCharLM` returns: the model, its vocabulary and the per-epoch history. */
 export interface TrainCharLMResult {
   model: CharLM;
   vocab: CharVocab;

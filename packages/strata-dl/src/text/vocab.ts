@@ -65,6 +65,7 @@ export class CharVocab {
     return { symbols: this.symbols.slice(1).join('') };
   }
 
+  /** The vocabulary `toJSON()` saved. */
   static fromJSON(json: { symbols: string }): CharVocab {
     return new CharVocab([...json.symbols]);
   }

@@ -11,15 +11,21 @@ import type { TrainOptimizer } from './types.js';
 
 /** Anything with JSON-able state to carry along (lr schedulers). */
 export interface Stateful<S> {
+  /** The state to save. */
   stateDict(): S;
+  /** Restores a saved state. */
   loadStateDict(state: S): void;
 }
 
+/** What a training checkpoint holds: the model and, optionally, the optimizer, generator and schedulers. */
 export interface TrainingState {
+  /** Its weights and buffers are saved. */
   model: Module;
+  /** Its state (moments, step counts, lrs) is saved. */
   optimizer?: TrainOptimizer;
   /** The generator `fit` shuffles with, if not the global one. The global one is always saved. */
   generator?: Generator;
+  /** Their state is saved as JSON. */
   schedulers?: Stateful<Json>[];
 }
 

@@ -4,6 +4,7 @@ import { noGrad } from '../autograd/mode.js';
 import type { StateDict } from '../nn/module.js';
 import type { Callback, Logs, TrainState } from './types.js';
 
+/** Options of `EarlyStopping` (Keras' arguments). */
 export interface EarlyStoppingOptions {
   /** Logged value to watch (default 'valLoss'). */
   monitor?: string;
@@ -46,6 +47,7 @@ export class EarlyStopping implements Callback {
     return this.mode === 'min' ? v < this.best - this.o.minDelta : v > this.best + this.o.minDelta;
   }
 
+  /** Resets the best value and counters, so one instance can serve several runs. */
   onTrainBegin(): void {
     this.best = NaN;
     this.bestEpoch = -1;
@@ -53,6 +55,7 @@ export class EarlyStopping implements Callback {
     this.wait = 0;
   }
 
+  /** Compares the monitored value with the best so far and stops training after `patience` epochs without improvement. */
   onEpochEnd(epoch: number, logs: Logs, state: TrainState): void {
     const v = logs[this.monitor];
     if (v === undefined) throw new StrataError('EarlyStopping', `monitor '${this.monitor}' is not logged; available: ${Object.keys(logs).join(', ')}`);
@@ -70,6 +73,7 @@ export class EarlyStopping implements Callback {
     }
   }
 
+  /** With `restoreBestWeights`, loads the weights of the best epoch back into the model. */
   onTrainEnd(state: TrainState): void {
     if (this.o.restoreBestWeights && this.snapshot) state.model.loadStateDict(this.snapshot);
   }

@@ -10,9 +10,13 @@ import { Averager, type MetricLike, resolveMetric } from './metrics.js';
 import { metricLogs } from './step.js';
 import { type LossLike, type Logs, lossFn } from './types.js';
 
+/** Options of `evaluate`. */
 export interface EvaluateOptions {
+  /** The loss to report as `loss`. */
   loss?: LossLike;
+  /** Metrics to report, by name or object. */
   metrics?: MetricLike[];
+  /** Samples per batch for tensor data (default 256). */
   batchSize?: number;
 }
 

@@ -12,9 +12,13 @@ import { type StepContext, type TrainStep, defaultTrainStep } from './step.js';
 import { validationSplit } from './validation-split.js';
 import { type Callback, type Logs, type LossLike, type TrainOptimizer, type TrainState, lossFn } from './types.js';
 
+/** Options of `fit`. */
 export interface FitOptions {
+  /** Updates the parameters (any optimizer in `optim`). */
   optimizer: TrainOptimizer;
+  /** The training loss: a function or a loss module. */
   loss: LossLike;
+  /** Passes over the data (default 1). */
   epochs?: number;
   /** Samples per batch for tensor data (default 32); loaders bring their own. */
   batchSize?: number;

@@ -9,6 +9,7 @@ import type { Callback, Logs } from './types.js';
 export class History implements Callback {
   readonly epochs: number[] = [];
   readonly history: Record<string, number[]> = {};
+  /** Appends the epoch and each logged value. */
   onEpochEnd(epoch: number, logs: Logs): void {
     this.epochs.push(epoch);
     for (const [k, v] of Object.entries(logs)) (this.history[k] ??= []).push(v);

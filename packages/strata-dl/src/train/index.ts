@@ -4,6 +4,8 @@
  * metrics, checkpoints that resume exactly, and Rosenblatt's perceptron. The hand-written loop
  * (zeroGrad, forward, backward, step) works just as well; `fit` is that loop plus bookkeeping.
  * The terminal progress bar is Node-only: `train/progress-bar.ts`.
+ *
+ * @packageDocumentation
  */
 export { fit } from './fit.js';
 export type { FitOptions } from './fit.js';
@@ -20,7 +22,7 @@ export { EarlyStopping } from './early-stopping.js';
 export type { EarlyStoppingOptions } from './early-stopping.js';
 export { ModelCheckpoint } from './model-checkpoint.js';
 export type { ModelCheckpointOptions } from './model-checkpoint.js';
-export { LRSchedulerCallback } from './lr-callback.js';
+export { LRSchedulerCallback, type Steppable } from './lr-callback.js';
 export { trainingCheckpoint, restoreTraining } from './checkpoint.js';
 export type { Stateful, TrainingState } from './checkpoint.js';
 export { Perceptron, trainPerceptron } from './perceptron.js';

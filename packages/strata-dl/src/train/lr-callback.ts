@@ -3,7 +3,10 @@ import { StrataError } from '../core/errors.js';
 import type { Callback, Logs } from './types.js';
 
 /** A per-step scheduler (LRScheduler and its subclasses) or a metric-driven one (ReduceLROnPlateau). */
-type Steppable = { step(metric?: number): void };
+export type Steppable = {
+  /** Advances the schedule; metric-driven schedulers get the monitored value. */
+  step(metric?: number): void;
+};
 
 /**
  * Steps an lr scheduler from `fit`: once per epoch (default) or once per batch (`perBatch`, for
@@ -15,10 +18,12 @@ type Steppable = { step(metric?: number): void };
 export class LRSchedulerCallback implements Callback {
   constructor(readonly scheduler: Steppable & { optimizer: { paramGroups: { lr: number }[] } }, readonly opts: { perBatch?: boolean; monitor?: string } = {}) {}
 
+  /** Steps the scheduler when it runs per batch. */
   onBatchEnd(): void {
     if (this.opts.perBatch) this.stepWith(undefined);
   }
 
+  /** Logs the current lr as `lr`, then steps the scheduler unless it runs per batch. */
   onEpochEnd(_epoch: number, logs: Logs): void {
     logs.lr = this.scheduler.optimizer.paramGroups[0].lr;
     if (!this.opts.perBatch) this.stepWith(logs);

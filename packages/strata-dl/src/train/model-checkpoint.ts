@@ -3,6 +3,7 @@ import { type FileSystem, type Json, saveCheckpoint } from '../io/checkpoint.js'
 import { type Stateful, trainingCheckpoint } from './checkpoint.js';
 import type { Callback, Logs, TrainState } from './types.js';
 
+/** Options of `ModelCheckpoint`. */
 export interface ModelCheckpointOptions {
   /** File to write, or a function of the epoch and its logs (`ckpt-${epoch}.safetensors`). */
   path: string | ((epoch: number, logs: Logs) => string);
@@ -40,6 +41,7 @@ export class ModelCheckpoint implements Callback {
     this.mode = mode === 'auto' ? (/acc/i.test(monitor) ? 'max' : 'min') : mode;
   }
 
+  /** Writes the checkpoint when this epoch is due (and, with `saveBestOnly`, improved the monitored value). */
   async onEpochEnd(epoch: number, logs: Logs, state: TrainState): Promise<void> {
     if ((epoch + 1) % (this.opts.every ?? 1) !== 0) return;
     if (this.opts.saveBestOnly) {

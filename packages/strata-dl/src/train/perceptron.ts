@@ -26,6 +26,7 @@ export class Perceptron extends Module {
   }
 }
 
+/** Options of `Perceptron.fit`. */
 export interface PerceptronFitOptions {
   /** Learning rate η (default 1). */
   lr?: number;
@@ -33,6 +34,7 @@ export interface PerceptronFitOptions {
   maxEpochs?: number;
 }
 
+/** What `Perceptron.fit` returns. */
 export interface PerceptronFitResult {
   /** Misclassified samples in each pass. */
   errors: number[];

@@ -5,9 +5,13 @@ import type { Logs, Metric, TrainOptimizer } from './types.js';
 
 /** What a training step works with. */
 export interface StepContext {
+  /** The model being trained. */
   model: Module;
+  /** Its optimizer. */
   optimizer: TrainOptimizer;
+  /** The loss, as a function. */
   loss: (input: Tensor, target: Tensor) => Tensor;
+  /** The batch metrics to compute. */
   metrics: readonly Metric[];
   /**
    * Called with the batch's loss before the backward pass and the optimizer step; throws to stop
@@ -36,6 +40,7 @@ export function defaultTrainStep(ctx: StepContext, x: Tensor, y: Tensor): Logs {
   return { loss: value, ...metricLogs(ctx.metrics, pred.detach(), y) };
 }
 
+/** A training step: `defaultTrainStep` or a replacement passed as `fit(…, { trainStep })`. */
 export type TrainStep = (ctx: StepContext, x: Tensor, y: Tensor) => Logs;
 
 export function metricLogs(metrics: readonly Metric[], pred: Tensor, y: Tensor): Logs {

@@ -9,19 +9,29 @@ export type Logs = Record<string, number>;
 
 /** What `fit` needs of an optimizer (every optimizer in optim/ is one). */
 export interface TrainOptimizer {
+  /** Clears the gradients of the parameters. */
   zeroGrad(): void;
+  /** Applies one update from the accumulated gradients. */
   step(): void;
+  /** Parameter groups; their `lr` is what schedulers set and `fit` logs. */
   readonly paramGroups: { lr: number }[];
+  /** The optimizer's state, for checkpoints. */
   stateDict(): OptimizerStateDict;
+  /** Restores `stateDict()`'s state. */
   loadStateDict(state: OptimizerStateDict): void;
 }
 
 /** A loss: a function or a loss module (`forward(input, target)`). */
-export type LossLike = ((input: Tensor, target: Tensor) => Tensor) | { forward(input: Tensor, target: Tensor): Tensor };
+export type LossLike = ((input: Tensor, target: Tensor) => Tensor) | {
+  /** The loss of `input` (predictions) against `target`. */
+  forward(input: Tensor, target: Tensor): Tensor;
+};
 
 /** A batch metric: its mean over the batch (epoch values are sample-weighted means of these). */
 export interface Metric {
+  /** Key of the metric in the logs. */
   readonly name: string;
+  /** The metric's value on a batch (its mean over the batch). */
   compute(pred: Tensor, target: Tensor): number;
 }
 
@@ -44,10 +54,15 @@ export interface TrainState {
 
 /** Lifecycle hooks (Keras' callbacks). Every hook may be async; `fit` awaits it. */
 export interface Callback {
+  /** Before the first epoch. */
   onTrainBegin?(state: TrainState): void | Promise<void>;
+  /** After the last epoch, with its logs. */
   onTrainEnd?(state: TrainState, logs: Logs): void | Promise<void>;
+  /** Before epoch `epoch` (0-based). */
   onEpochBegin?(epoch: number, state: TrainState): void | Promise<void>;
+  /** After epoch `epoch`, with its training and validation logs. */
   onEpochEnd?(epoch: number, logs: Logs, state: TrainState): void | Promise<void>;
+  /** Before batch `batch` (0-based within the epoch). */
   onBatchBegin?(batch: number, state: TrainState): void | Promise<void>;
   /** `logs` holds this batch's values and `size`, its number of samples. */
   onBatchEnd?(batch: number, logs: Logs, state: TrainState): void | Promise<void>;

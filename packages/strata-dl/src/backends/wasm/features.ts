@@ -11,6 +11,7 @@ const SIMD = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123
 const RELAXED = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0,
   10, 19, 1, 17, 0, 65, 0, 253, 17, 65, 0, 253, 17, 65, 0, 253, 17, 253, 133, 2, 11]);
 
+/** What this JavaScript engine's WebAssembly supports (see `wasmFeatures`). */
 export interface WasmFeatures {
   /** SIMD128: every current engine (Node >= 16, current browsers). */
   simd: boolean;
@@ -20,6 +21,7 @@ export interface WasmFeatures {
   sharedMemory: boolean;
 }
 
+/** Probes this engine's WebAssembly features (by validating tiny modules and creating a shared memory); the package entry registers the wasm backend where `simd` and `sharedMemory` are both true. */
 export function wasmFeatures(): WasmFeatures {
   if (typeof WebAssembly === 'undefined') return { simd: false, relaxedSimd: false, sharedMemory: false };
   let sharedMemory = false;

@@ -21,6 +21,7 @@ export type { WasmFeatures } from './features.js';
 export { setNumThreads, getNumThreads } from './threads.js';
 export type { WasmVariant } from './runtime.js';
 
+/** Options of `createWasmBackend`. */
 export interface WasmBackendOptions extends RuntimeOptions {
   /**
    * The reference backend whose kernels run (copy out, run, copy in) for dtypes the wasm kernels do

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { StrataError } from '../../core/errors.js';
 
+/** The ten CIFAR-10 class names, indexed by label. */
 export const CIFAR10_CLASSES = ['airplane', 'automobile', 'bird', 'cat', 'deer', 'dog', 'frog', 'horse', 'ship', 'truck'] as const;
 const RECORD = 1 + 3 * 32 * 32;
 

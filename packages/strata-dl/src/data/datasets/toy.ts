@@ -4,8 +4,10 @@ import { type Generator, defaultGenerator } from '../../core/rng.js';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
+/** A toy classification set: points `x` [n, 2] (float32) and labels `y` [n] (int32). */
 export interface Toy { x: Tensor; y: Tensor }
-interface ToyOptions { generator?: Generator; noise?: number }
+/** Options of the toy sets: the random `generator` and the Gaussian `noise` added to the points. */
+export interface ToyOptions { generator?: Generator; noise?: number }
 
 function toTensors(points: number[], labels: number[]): Toy {
   return { x: tensor(points, { shape: [labels.length, 2] }), y: tensor(labels, { dtype: 'int32' }) };

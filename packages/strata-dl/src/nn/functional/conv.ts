@@ -8,6 +8,7 @@ import { fold, unfold } from '../../tensor/functions.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
+/** Options of `conv2d` (PyTorch's `F.conv2d` keyword arguments). */
 export interface Conv2dOptions {
   stride?: IntPair;
   padding?: Padding2d;
@@ -15,6 +16,7 @@ export interface Conv2dOptions {
   /** Channels are split into this many groups, each convolved with its own filters. */
   groups?: number;
 }
+/** Options of `conv1d` (PyTorch's `F.conv1d` keyword arguments). */
 export interface Conv1dOptions {
   stride?: number;
   padding?: Padding1d;
@@ -80,7 +82,7 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
   return relu ? biased.relu() : biased;
 }
 
-/** 1-D convolution of `x` [N, C, L] with `weight` [O, C/groups, k]: a 2-D one of height 1. */
+/** 1-D convolution of `x` `[N, C, L]` with `weight` `[O, C/groups, k]`: a 2-D one of height 1. */
 export function conv1d(x: Tensor, weight: Tensor, bias: Tensor | null = null, opts: Conv1dOptions = {}): Tensor {
   return convolve1d(x, weight, bias, opts, false);
 }
@@ -105,6 +107,7 @@ function convolve1d(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv1d
   return y.squeeze(2);
 }
 
+/** Options of `convTranspose2d` (PyTorch's `F.conv_transpose2d` keyword arguments). */
 export interface ConvTranspose2dOptions {
   stride?: IntPair;
   /**

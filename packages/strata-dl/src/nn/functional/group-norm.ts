@@ -18,7 +18,7 @@ function affine(y: Tensor, weight: Tensor | null, bias: Tensor | null, op: strin
 }
 
 /**
- * Group normalization of `x` [N, C, ...]: the C channels are split into `numGroups` groups, and
+ * Group normalization of `x` `[N, C, ...]`: the C channels are split into `numGroups` groups, and
  * each sample's group is normalized over its channels and spatial positions (biased variance),
  * then scaled and shifted per channel. PyTorch's F.group_norm.
  *
@@ -37,6 +37,7 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   return affine(y, weight, bias, 'groupNorm');
 }
 
+/** Options of `instanceNorm` (PyTorch's `F.instance_norm`). */
 export interface InstanceNormOptions {
   /** Normalize with each instance's own statistics (default true); false uses the running ones. */
   useInputStats?: boolean;
@@ -45,7 +46,7 @@ export interface InstanceNormOptions {
 }
 
 /**
- * Instance normalization of `x` [N, C, ...]: each (sample, channel) is normalized over its spatial
+ * Instance normalization of `x` `[N, C, ...]`: each (sample, channel) is normalized over its spatial
  * positions. With running statistics and `useInputStats`, they are updated in place with the batch
  * mean of the instance means and of the unbiased instance variances (momentum 0.1), as PyTorch's
  * F.instance_norm; with `useInputStats: false` the running statistics normalize instead.

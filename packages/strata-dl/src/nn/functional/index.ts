@@ -1,4 +1,12 @@
 // SPDX-License-Identifier: MIT
+/**
+ * Layers, losses and regularizers as free functions (PyTorch's `torch.nn.functional`).
+ *
+ * @example
+ * const y = nn.functional.relu(x);
+ *
+ * @packageDocumentation
+ */
 // Layers, losses and regularizers as free functions (PyTorch's torch.nn.functional).
 export * from './activation.js';
 export * from './activation-more.js';

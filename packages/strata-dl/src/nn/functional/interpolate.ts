@@ -7,8 +7,10 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
+/** Resampling of `interpolate`: nearest neighbour (PyTorch's legacy or exact variant), or linear in 1-D / bilinear in 2-D. */
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear';
 
+/** Options of `interpolate` (PyTorch's `F.interpolate`). */
 export interface InterpolateOptions {
   /** Output spatial size (one number for every axis, or one per axis). Give this or `scaleFactor`. */
   size?: number | readonly number[];

@@ -3,6 +3,7 @@ import { StrataError, fmtShape } from '../../core/errors.js';
 import { noGrad } from '../../autograd/mode.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
+/** Options of `batchNorm`: `training` uses batch statistics and updates the running ones with `momentum`. */
 export interface BatchNormOptions {
   training?: boolean;
   momentum?: number;

@@ -5,6 +5,7 @@ import { StrataError, fmtShape } from '../../core/errors.js';
 import { cat } from '../../tensor/composite.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
+/** How `pad` fills: a constant, a mirror image, the edge value, or wrapping around. */
 export type PadMode = 'constant' | 'reflect' | 'replicate' | 'circular';
 
 /**

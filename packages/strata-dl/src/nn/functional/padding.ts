@@ -12,9 +12,14 @@ export type IntPair = number | readonly [number, number];
 export type Padding2d = number | readonly [number, number] | readonly [number, number, number, number] | PaddingMode;
 /** Padding of a 1-D window op: a number (both sides), `[left, right]`, or a mode. */
 export type Padding1d = number | readonly [number, number] | PaddingMode;
+/** Keras-style padding by name: none, output size ⌈input / stride⌉, or every partial overlap. */
 export type PaddingMode = 'valid' | 'same' | 'full';
 
-/** An int or a pair of ints, each at least `min` (1 for strides, dilations and kernels: 0 would divide by zero or select nothing). */
+/**
+ * @internal Validates a kernel/stride/dilation argument and expands one number to a pair, each at
+ * least `min` (1 for strides, dilations and kernels: 0 would divide by zero or select nothing); `op`
+ * names the caller in errors.
+ */
 export function pair(op: string, what: string, v: IntPair, min = 0): [number, number] {
   const p: [number, number] = typeof v === 'number' ? [v, v] : [v[0], v[1]];
   if (!p.every((x) => Number.isInteger(x) && x >= min)) throw new StrataError(op, `${what} must be ${min === 0 ? 'non-negative' : 'positive'} integers, got ${JSON.stringify(v)}`);

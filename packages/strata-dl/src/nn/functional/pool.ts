@@ -13,7 +13,9 @@ import { poolExtremum, poolIndex, unfold } from '../../tensor/functions.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
+/** How a pooling window is reduced. */
 export type PoolReduce = 'max' | 'min' | 'mean';
+/** Options of the 2-D pooling functions (PyTorch's `F.max_pool2d` / `F.avg_pool2d` keyword arguments). */
 export interface Pool2dOptions {
   /** Default: the kernel size (non-overlapping windows). */
   stride?: IntPair;
@@ -30,6 +32,7 @@ export interface Pool2dOptions {
   /** Average pooling: divide every window's sum by this instead of its count. */
   divisorOverride?: number;
 }
+/** Options of the 1-D pooling functions; as `Pool2dOptions`, for one axis. */
 export interface Pool1dOptions {
   stride?: number;
   padding?: Padding1d;
@@ -112,6 +115,7 @@ function ceilOutSize(n: number, padBefore: number, padAfter: number, k: number, 
  * maxPool2d(x, 2, { ceilMode: true }).toArray(); // [[[[6, 8, 9], [16, 18, 19], [21, 23, 24]]]]
  */
 export const maxPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('maxPool2d', x, kernel, 'max', opts);
+/** Min pooling over [N, C, H, W] (options as `maxPool2d`). */
 export const minPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('minPool2d', x, kernel, 'min', opts);
 /**
  * Average pooling over [N, C, H, W]. The divisor is the window's count of input and declared padding
@@ -122,8 +126,16 @@ export const minPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}):
  * avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }).toArray(); // [[[[1.1111111, 2.6666667, 1.6666666], [5.6666665, 10, 5.5], [4.1666665, 7, 3.75]]]]
  */
 export const avgPool2d = (x: Tensor, kernel: IntPair, opts: Pool2dOptions = {}): Tensor => pool2d('avgPool2d', x, kernel, 'mean', opts);
+/**
+ * Max pooling over [N, C, L] (`F.max_pool1d`).
+ *
+ * @example
+ * maxPool1d(tensor([[[1, 3, 2, 5]]]), 2).toArray(); // [[[3, 5]]]
+ */
 export const maxPool1d = (x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor => pool1d('maxPool1d', x, kernel, 'max', opts);
+/** Min pooling over [N, C, L]. */
 export const minPool1d = (x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor => pool1d('minPool1d', x, kernel, 'min', opts);
+/** Average pooling over [N, C, L] (`F.avg_pool1d`). */
 export const avgPool1d = (x: Tensor, kernel: number, opts: Pool1dOptions = {}): Tensor => pool1d('avgPool1d', x, kernel, 'mean', opts);
 
 /** PyTorch's adaptive bins along one axis: bin i covers [⌊i·n/out⌋, ⌈(i+1)·n/out⌉). */
@@ -154,14 +166,24 @@ export function adaptivePool2d(x: Tensor, outputSize: IntPair, reduce: PoolReduc
   if (oh < 1 || ow < 1 || oh > x.shape[2] || ow > x.shape[3]) throw new StrataError(op, `output size ${oh}x${ow} must be between 1 and the input size ${x.shape[2]}x${x.shape[3]}`);
   return adaptiveAxis(adaptiveAxis(x, 2, oh, reduce), 3, ow, reduce);
 }
+/** Pools [N, C, L] to [N, C, `outputSize`] with PyTorch's adaptive bins, whatever L. */
 export function adaptivePool1d(x: Tensor, outputSize: number, reduce: PoolReduce): Tensor {
   if (x.ndim !== 3) throw new StrataError('adaptivePool1d', `input must be [N, C, L], got ${fmtShape(x.shape)}`);
   if (outputSize < 1 || outputSize > x.shape[2]) throw new StrataError('adaptivePool1d', `output size ${outputSize} must be between 1 and the input length ${x.shape[2]}`);
   return adaptiveAxis(x, 2, outputSize, reduce);
 }
+/**
+ * Average pooling of [N, C, H, W] to a fixed [N, C, oh, ow] (`F.adaptive_avg_pool2d`).
+ *
+ * @example
+ * adaptiveAvgPool2d(zeros([1, 3, 7, 5]), 1).shape; // [1, 3, 1, 1]
+ */
 export const adaptiveAvgPool2d = (x: Tensor, outputSize: IntPair): Tensor => adaptivePool2d(x, outputSize, 'mean');
+/** Max pooling of [N, C, H, W] to a fixed [N, C, oh, ow] (`F.adaptive_max_pool2d`, values only). */
 export const adaptiveMaxPool2d = (x: Tensor, outputSize: IntPair): Tensor => adaptivePool2d(x, outputSize, 'max');
+/** Average pooling of [N, C, L] to a fixed [N, C, out] (`F.adaptive_avg_pool1d`). */
 export const adaptiveAvgPool1d = (x: Tensor, outputSize: number): Tensor => adaptivePool1d(x, outputSize, 'mean');
+/** Max pooling of [N, C, L] to a fixed [N, C, out] (`F.adaptive_max_pool1d`, values only). */
 export const adaptiveMaxPool1d = (x: Tensor, outputSize: number): Tensor => adaptivePool1d(x, outputSize, 'max');
 
 /** Global pooling over every spatial axis: [N, C, ...] → [N, C] (Keras' GlobalAveragePooling). */
@@ -169,6 +191,7 @@ export function globalAvgPool(x: Tensor): Tensor {
   if (x.ndim < 3) throw new StrataError('globalAvgPool', `input must be [N, C, ...spatial], got ${fmtShape(x.shape)}`);
   return x.mean(Array.from({ length: x.ndim - 2 }, (_, i) => i + 2));
 }
+/** Global max pooling over every spatial axis: [N, C, ...] → [N, C] (Keras' GlobalMaxPooling). */
 export function globalMaxPool(x: Tensor): Tensor {
   if (x.ndim < 3) throw new StrataError('globalMaxPool', `input must be [N, C, ...spatial], got ${fmtShape(x.shape)}`);
   return x.amax(Array.from({ length: x.ndim - 2 }, (_, i) => i + 2));

@@ -4,6 +4,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 
 /** How a loss combines per-element values: their mean (default), their sum, or none (per element). */
 export type Reduction = 'mean' | 'sum' | 'none';
+/** Options every loss takes: how per-element values are combined (default `'mean'`). */
 export interface LossOptions { reduction?: Reduction }
 
 export function reduce(op: string, loss: Tensor, reduction: Reduction = 'mean'): Tensor {

@@ -119,6 +119,7 @@ export class LSTMCell extends CellBase {
     if (!h !== !c) throw new StrataError('LSTMCell', `give both h and c or neither, got only ${h ? 'h' : 'c'} (input ${fmtShape(x.shape)})`);
     return this.forwardWithState(x, h && c ? [h, c] : undefined)[0];
   }
+  /** One step: `[h', c']` from `x` [N, input] and `state` `[h, c]` (zeros when omitted). */
   forwardWithState(x: Tensor, state?: readonly [Tensor, Tensor]): [Tensor, Tensor] { return lstmCell(x, state ?? null, this); }
 }
 

@@ -77,6 +77,7 @@ abstract class RecurrentBase extends Module {
     return w;
   }
 
+  /** Runs the stack over `x` from the initial states; what `forward` and `forwardWithState` share. */
   protected run(x: Tensor, h0: Tensor | undefined, c0: Tensor | undefined, opts: SequenceCallOptions): SequenceResult {
     return recurrent(this._mode, x, { h: h0 ?? null, c: c0 ?? null }, this._cells, {
       batchFirst: this.batchFirst, lengths: opts.lengths, dropout: this.dropout, training: this.training, generator: this._generator,
@@ -99,6 +100,7 @@ export class RNN extends RecurrentBase {
     this.nonlinearity = opts.nonlinearity ?? 'tanh';
   }
   forward(x: Tensor, h0?: Tensor): Tensor { return this.run(x, h0, undefined, {}).output; }
+  /** The output and the final hidden state h_n [layers·directions, N, H], from `h0` or zeros. */
   forwardWithState(x: Tensor, h0?: Tensor, opts: SequenceCallOptions = {}): [Tensor, Tensor] {
     const r = this.run(x, h0, undefined, opts);
     return [r.output, r.h];
@@ -123,6 +125,7 @@ export class LSTM extends RecurrentBase {
     if (!h0 !== !c0) throw new StrataError('lstm', `give both h0 and c0 or neither, got only ${h0 ? 'h0' : 'c0'} (input ${fmtShape(x.shape)})`);
     return this.run(x, h0, c0, {}).output;
   }
+  /** The output and the final `[h_n, c_n]` (each [layers·directions, N, H]), from `state` or zeros. */
   forwardWithState(x: Tensor, state?: readonly [Tensor, Tensor] | null, opts: SequenceCallOptions = {}): [Tensor, [Tensor, Tensor]] {
     const r = this.run(x, state?.[0], state?.[1], opts);
     return [r.output, [r.h, r.c!]];
@@ -142,6 +145,7 @@ export class GRU extends RecurrentBase {
     super('gru', inputSize, hiddenSize, opts);
   }
   forward(x: Tensor, h0?: Tensor): Tensor { return this.run(x, h0, undefined, {}).output; }
+  /** The output and the final hidden state h_n [layers·directions, N, H], from `h0` or zeros. */
   forwardWithState(x: Tensor, h0?: Tensor, opts: SequenceCallOptions = {}): [Tensor, Tensor] {
     const r = this.run(x, h0, undefined, opts);
     return [r.output, r.h];

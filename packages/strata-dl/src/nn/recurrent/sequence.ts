@@ -12,6 +12,7 @@ import { dropout } from '../functional/dropout.js';
 import { sharedWeightProducts } from './shared-weight.js';
 import { type CellWeights, MODE_NAME, type RecurrentMode, gruStep, hiddenSizeOf, inputProjection, lstmStep, rnnStep } from './gates.js';
 
+/** Options of the recurrent layers and `recurrent` that concern the sequence (layout, lengths, dropout). */
 export interface SequenceOptions {
   /** Input and output are [N, T, features] instead of PyTorch's default [T, N, features]. */
   batchFirst?: boolean;
