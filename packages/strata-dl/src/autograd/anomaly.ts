@@ -92,6 +92,7 @@ export function detectAnomaly<T>(fn: () => T, opts: DetectAnomalyOptions = {}): 
   return result;
 }
 
+/** Options of `detectAnomaly`. */
 export interface DetectAnomalyOptions {
   /**
    * The model `fn` runs (a `Module`), so that errors name module paths from its root

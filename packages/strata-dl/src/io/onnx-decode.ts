@@ -17,8 +17,10 @@ export interface OnnxTensor {
   values: Float32Array | Float64Array | number[];
 }
 
+/** A node attribute's value as decoded: a number, a string, a list of either, or a tensor. */
 export type OnnxAttribute = number | string | number[] | string[] | OnnxTensor;
 
+/** One operator of an ONNX graph: its type, inputs and outputs by name, and attributes. */
 export interface OnnxNode {
   opType: string;
   domain: string;
@@ -28,12 +30,14 @@ export interface OnnxNode {
   attributes: Record<string, OnnxAttribute>;
 }
 
+/** A graph input or output: its name and, where the file says, its element type and shape. */
 export interface OnnxValueInfo {
   name: string;
   /** Dimensions: a number, or a symbolic name (`'N'`), or null when unknown. */
   shape: (number | string | null)[] | null;
 }
 
+/** A decoded ONNX graph: nodes in file order, initializers, inputs and outputs. */
 export interface OnnxGraph {
   name: string;
   irVersion: number;

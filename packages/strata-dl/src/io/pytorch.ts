@@ -16,6 +16,7 @@ import { Tensor } from '../tensor/tensor.js';
 import { PickleDict, type PickleCallable, unpickle } from './pickle.js';
 import { readZip } from './zip.js';
 
+/** Options of `loadPyTorch` and `decodePyTorch`. */
 export interface PyTorchLoadOptions {
   /** The file's name, for error messages (default `'checkpoint'`). */
   name?: string;

@@ -12,17 +12,17 @@ import type { Tensor } from '../tensor/tensor.js';
 import { restoreTraining, trainingCheckpoint } from './checkpoint.js';
 import type { TrainOptimizer } from './types.js';
 
-/** A network that may take class labels as a second input (a conditional GAN's). */
-interface MaybeConditional extends Module {
+/** A GAN's network: it may take class labels as a second input (a conditional GAN's). */
+export interface GanNetwork extends Module {
   forward(x: Tensor, labels?: Tensor): Tensor;
 }
 
 /** The two players of a GAN and their optimizers. */
 export interface Gan {
   /** Noise [N, latent] (and labels [N] when conditional) → samples. */
-  generator: MaybeConditional;
+  generator: GanNetwork;
   /** Samples (and labels [N] when conditional) → one logit [N, 1] each: real or generated. */
-  discriminator: MaybeConditional;
+  discriminator: GanNetwork;
   optG: TrainOptimizer;
   optD: TrainOptimizer;
   /** The noise's size. */

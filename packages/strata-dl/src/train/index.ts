@@ -28,4 +28,4 @@ export type { Stateful, TrainingState } from './checkpoint.js';
 export { Perceptron, trainPerceptron } from './perceptron.js';
 export type { PerceptronFitOptions, PerceptronFitResult } from './perceptron.js';
 export { ganStep, ganCheckpoint, restoreGan } from './gan.js';
-export type { Gan, GanLosses } from './gan.js';
+export type { Gan, GanLosses, GanNetwork } from './gan.js';

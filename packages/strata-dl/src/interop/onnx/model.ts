@@ -22,6 +22,7 @@ export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OPS).sort();
 export const MIN_OPSET = 13;
 export const MAX_OPSET = 17;
 
+/** Options of `importOnnx`. */
 export interface ImportOnnxOptions {
   /** Backend of the parameters (default: the current one). */
   backend?: string;
@@ -43,6 +44,7 @@ export class OnnxModel extends Module {
   readonly outputNames: readonly string[];
   readonly _graph: OnnxGraph;
   readonly _state: [string, Tensor][];
+  /** @internal shape values computed while loading (Shape/Constant outputs that reshapes read) */
   readonly _constants = new Map<string, Value>();
   readonly _backend: string;
 
