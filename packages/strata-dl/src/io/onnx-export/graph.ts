@@ -4,7 +4,7 @@
 import { StrataError } from '../../core/errors.js';
 import { type Attr, ProtoWriter, type TensorData, node, tensorProto } from './proto.js';
 
-interface NodeSpec { opType: string; name: string; inputs: readonly string[]; outputs: readonly string[]; attrs: readonly Attr[] }
+export interface NodeSpec { readonly opType: string; readonly name: string; readonly inputs: readonly string[]; readonly outputs: readonly string[]; readonly attrs: readonly Attr[] }
 
 /** Where the batch size lives in the graph: the input's axis, and the two traced sizes. */
 export interface BatchInfo {
@@ -69,13 +69,5 @@ export class GraphBuilder {
   /** The graph's nodes as protobuf messages, in order. */
   nodeMessages(): ProtoWriter[] {
     return this.nodes.map((n) => node(n.opType, n.name, n.inputs, n.outputs, n.attrs));
-  }
-
-  /** Renames a node output (to a graph output's name), everywhere it is read. */
-  rename(from: string, to: string): void {
-    for (const n of this.nodes) {
-      n.outputs = n.outputs.map((o) => (o === from ? to : o));
-      n.inputs = n.inputs.map((i) => (i === from ? to : i));
-    }
   }
 }
