@@ -8,3 +8,4 @@ export { encodeSafetensors, decodeSafetensors } from './safetensors.js';
 export { encodeCheckpoint, decodeCheckpoint, saveCheckpoint, loadCheckpoint, saveSafetensors, loadSafetensors, writeAtomic } from './checkpoint.js';
 export type { Checkpoint, FileSystem, Json } from './checkpoint.js';
 export { exportOnnx, type OnnxExportOptions } from './onnx.js';
+export type { TraceResult as OnnxForwardResult } from './onnx-export/trace.js';

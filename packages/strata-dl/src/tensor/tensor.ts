@@ -5,7 +5,7 @@ import { type Shape, normAxes, normAxis, sizeOf, stridesOf } from '../core/shape
 import type { Backend, Kernel, KernelPrim, View } from '../backend/backend.js';
 import { NON_DIFFERENTIABLE, type Prim, type PrimAttrs } from '../ir/prims.js';
 import { infer } from '../ir/infer.js';
-import { primObserver } from '../ir/trace-hook.js';
+import { primObserver } from './trace-hook.js';
 import { type BackwardOptions, type GradNode, runBackward } from '../autograd/engine.js';
 import { activeLevels, belowLevel, willRecord } from '../autograd/mode.js';
 import { JVP, VJP } from '../autograd/rules.js';

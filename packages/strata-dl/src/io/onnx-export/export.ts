@@ -6,7 +6,6 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { DType } from '../../core/dtype.js';
 import { Generator } from '../../core/rng.js';
-import { noGrad } from '../../autograd/mode.js';
 import { rand, tensor } from '../../tensor/creation.js';
 import { scoped } from '../../tensor/scope.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -67,11 +66,11 @@ export function exportTraced(model: Module, opts: TracedExportOptions): Uint8Arr
   const modes = model.modules().map((m) => [m, m.training] as const);
   model.eval(); // the export is for inference: dropout off, batch norm on running statistics
   try {
-    return scoped(() => noGrad(() => {
+    return scoped(() => {
       const inputs = sizes.map((n, i) => sample(opts, n, backend, 11 + i));
       const traces = inputs.map((x) => capture(() => run(model, x))) as [Trace, Trace];
       return build(model, opts, traces, inputs as [Tensor, Tensor], sizes, { inputName, graphName, dynamic: batch === undefined, batchAxis });
-    }));
+    });
   } finally {
     for (const [m, mode] of modes) m.training = mode;
   }

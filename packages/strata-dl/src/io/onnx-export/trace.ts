@@ -3,7 +3,7 @@
 // steps in order. Every op in Strata is a composite of the closed primitive set (ir/prims.ts), so the
 // steps are the whole computation; tensors that no step produced are the input, parameters and
 // constants.
-import { observePrims } from '../../ir/trace-hook.js';
+import { observePrims } from '../../tensor/trace-hook.js';
 import type { Prim, PrimAttrs } from '../../ir/prims.js';
 import { Tensor } from '../../tensor/tensor.js';
 
@@ -28,7 +28,7 @@ function flatten(r: TraceResult): Tensor[] {
   return r instanceof Tensor ? [r] : r.flatMap(flatten);
 }
 
-/** Runs `fn` while recording every primitive it applies. Call it inside `scoped` and `noGrad`. */
+/** Runs `fn` (without a gradient tape) while recording every primitive it applies. Call it inside `scoped`. */
 export function capture(fn: () => TraceResult): Trace {
   const steps: Step[] = [];
   const result = observePrims((prim, ins, attrs, out) => { steps.push({ prim, ins, attrs, out }); }, fn);

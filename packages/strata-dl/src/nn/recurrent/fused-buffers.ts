@@ -4,7 +4,7 @@
 import type { Buf, FusedCells } from '../../backend/backend.js';
 import { activeLevels, isGradEnabled } from '../../autograd/mode.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { primObserver } from '../../ir/trace-hook.js';
+import { primObserver } from '../../tensor/trace-hook.js';
 
 export const bufOf = (t: Tensor): Buf => t._storage.buf;
 
