@@ -14,3 +14,4 @@ export type { SaveOptions } from './finite.js';
 export { exportOnnx, type OnnxExportOptions } from './onnx.js';
 export { loadPyTorch, decodePyTorch, type PyTorchLoadOptions, type PyTorchCheckpoint } from './pytorch.js';
 export { decodeOnnx, type OnnxGraph, type OnnxNode, type OnnxTensor, type OnnxAttribute, type OnnxValueInfo } from './onnx-decode.js';
+export type { TraceResult as OnnxForwardResult } from './onnx-export/trace.js';

@@ -1,19 +1,19 @@
 // SPDX-License-Identifier: MIT
 /**
- * ONNX export of feed-forward `Sequential` models: an ONNX `ModelProto` (IR version 7, opset 13)
- * whose initializers are the model's float32 weights, named by their state-dict keys (`0.weight`).
- * Supported layers: Conv2d, Linear, ReLU, LeakyReLU, ELU, Sigmoid, Tanh, Softmax, LogSoftmax,
- * MaxPool2d, AvgPool2d, Flatten, Dropout and Identity (both dropped: the export is for inference),
- * and nested Sequentials. The batch axis is symbolic (`N`) unless `batch` is given.
+ * ONNX export (IR version 7, opset 13) of any `Module`; initializers are the model's float32
+ * weights, named by their state-dict keys (`0.weight`, `lstm.weight_ih_l0`).
  *
- * The protobuf wire format is written by hand below (about 60 lines: varints, length-delimited
- * fields, fixed32 floats). A protobuf package would be a runtime dependency of the whole library,
- * and a browser-safe one only in its reflection-free "minimal" build, for the few messages that an
- * export needs; the test decodes our bytes with protobufjs and loads them in ONNX Runtime.
+ * Two paths. A `Sequential` of the layers listed in `SEQUENTIAL_LAYERS` (Conv2d, Linear, the
+ * common activations, MaxPool2d, AvgPool2d, Flatten, Dropout, Identity) is written layer by layer as
+ * one ONNX node each (Conv, Gemm, Relu, MaxPool...), as before. Anything else (custom modules with
+ * skip connections, BatchNorm, ConvTranspose2d, Upsample, LSTM, GRU...) is exported by graph capture
+ * (`onnx-export/`): the forward pass runs at two batch sizes while every primitive is recorded, and
+ * each primitive becomes ONNX nodes; shapes that change with the batch become shapes computed from
+ * the input's batch dimension `N`. Recurrent layers are unrolled over the traced sequence length.
  *
  * NOTE: `io` sits below `nn` (STYLE.md §4) and must not import it at run time, so layers are told
- * apart by class name. A bundler that renames classes (minifiers without `keepNames`) breaks the
- * export; it then fails with "unsupported layer", never silently.
+ * apart by class name. A bundler that renames classes (minifiers without `keepNames`) moves a
+ * Sequential to the traced path, which exports the same function with more, smaller nodes.
  *
  * @example
  * const bytes = exportOnnx(models.cnn(), { inputShape: [1, 28, 28] });
@@ -23,6 +23,7 @@ import { StrataError, fmtShape } from '../core/errors.js';
 import { zeros } from '../tensor/creation.js';
 import { scoped } from '../tensor/scope.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { type Attr, FLOAT, INT64, IR_VERSION, OPSET, ProtoWriter, node, tensorProto, valueInfo } from './onnx-export/proto.js';
 import type { Module } from '../nn/module.js';
 import type { Sequential } from '../nn/container.js';
 import type { Conv2d } from '../nn/conv.js';
@@ -30,121 +31,32 @@ import type { Linear } from '../nn/linear.js';
 import type { MaxPool2d } from '../nn/pool.js';
 import type { Flatten } from '../nn/reshape.js';
 import type { ELU, LeakyReLU, LogSoftmax, Softmax } from '../nn/activation.js';
+import { exportTraced } from './onnx-export/export.js';
+import type { TraceResult } from './onnx-export/trace.js';
 
 /** Options of the ONNX export. */
 export interface OnnxExportOptions {
-  /** One sample's shape, without the batch axis: `[C, H, W]` for images, `[features]` for vectors. */
+  /** One sample's shape, without the batch axis: `[C, H, W]` for images, `[features]` for vectors, `[T, features]` for sequences. */
   inputShape: readonly number[];
   /** A fixed batch size; by default the batch axis is the symbolic dimension `N`. */
   batch?: number;
+  /** Where the batch axis goes in the input (default 0; 1 for a sequence layer without `batchFirst`: [T, N, features]). */
+  batchAxis?: number;
+  /** The input's dtype (default `'float32'`; `'int32'` for token ids). */
+  inputDtype?: 'float32' | 'int32';
   /** Default `'input'`. */
   inputName?: string;
-  /** Default `'output'`. */
+  /** Default `'output'`; further outputs are `output1`, `output2`, ... */
   outputName?: string;
+  /** Names of all outputs, in the order `forward` returns them (flattened). */
+  outputNames?: readonly string[];
   /** Default `'strata'`. */
   graphName?: string;
-}
-
-const OPSET = 13;
-const IR_VERSION = 7; // the IR version that goes with opset 13 (ONNX 1.8)
-const FLOAT = 1;
-const INT64 = 7;
-const ATTR = { FLOAT: 1, INT: 2, INTS: 7 } as const;
-
-// ---- protobuf wire format -------------------------------------------------------------------
-
-/** Appends protobuf fields to a growing list of byte chunks; nested messages are encoded first. */
-class ProtoWriter {
-  private readonly chunks: Uint8Array[] = [];
-  private bytesOut: number[] = [];
-  private flush(): void {
-    if (this.bytesOut.length) this.chunks.push(Uint8Array.from(this.bytesOut));
-    this.bytesOut = [];
-  }
-  private varint(v: number | bigint): void {
-    // int64 fields encode negative values as 10-byte two's-complement varints.
-    let x = typeof v === 'bigint' ? BigInt.asUintN(64, v) : v < 0 ? BigInt.asUintN(64, BigInt(v)) : v;
-    if (typeof x === 'number') {
-      if (!Number.isSafeInteger(x)) throw new StrataError('exportOnnx', `integer ${x} is out of range`);
-      while (x >= 0x80) { this.bytesOut.push((x % 0x80) | 0x80); x = Math.floor(x / 0x80); }
-      this.bytesOut.push(x);
-    } else {
-      while (x >= 0x80n) { this.bytesOut.push(Number(x & 0x7fn) | 0x80); x >>= 7n; }
-      this.bytesOut.push(Number(x));
-    }
-  }
-  private tag(field: number, wire: 0 | 2 | 5): void { this.varint(field * 8 + wire); }
-  int(field: number, v: number): this { this.tag(field, 0); this.varint(v); return this; }
-  float(field: number, v: number): this {
-    this.tag(field, 5);
-    const b = new Uint8Array(4);
-    new DataView(b.buffer).setFloat32(0, v, true);
-    this.bytesOut.push(...b);
-    return this;
-  }
-  bytes(field: number, b: Uint8Array): this {
-    this.tag(field, 2);
-    this.varint(b.byteLength);
-    this.flush();
-    this.chunks.push(b);
-    return this;
-  }
-  string(field: number, s: string): this { return this.bytes(field, new TextEncoder().encode(s)); }
-  message(field: number, m: ProtoWriter): this { return this.bytes(field, m.finish()); }
-  /** A packed repeated int64 field. */
-  packed(field: number, values: readonly number[]): this {
-    const inner = new ProtoWriter();
-    for (const v of values) inner.varint(v);
-    return this.bytes(field, inner.finish());
-  }
-  finish(): Uint8Array {
-    this.flush();
-    if (this.chunks.length === 1) return this.chunks[0];
-    const out = new Uint8Array(this.chunks.reduce((n, c) => n + c.byteLength, 0));
-    let at = 0;
-    for (const c of this.chunks) { out.set(c, at); at += c.byteLength; }
-    return out;
-  }
-}
-
-// ---- ONNX messages (field numbers from onnx.proto) -----------------------------------------
-
-type Attr = { name: string; f: number } | { name: string; i: number } | { name: string; ints: readonly number[] };
-
-function attribute(a: Attr): ProtoWriter {
-  const w = new ProtoWriter().string(1, a.name);
-  if ('f' in a) return w.float(2, a.f).int(20, ATTR.FLOAT);
-  if ('i' in a) return w.int(3, a.i).int(20, ATTR.INT);
-  return w.packed(8, a.ints).int(20, ATTR.INTS);
-}
-
-function node(opType: string, name: string, inputs: readonly string[], outputs: readonly string[], attrs: readonly Attr[] = []): ProtoWriter {
-  const w = new ProtoWriter();
-  for (const i of inputs) w.string(1, i);
-  for (const o of outputs) w.string(2, o);
-  w.string(3, name).string(4, opType);
-  for (const a of attrs) w.message(5, attribute(a));
-  return w;
-}
-
-function littleEndian(a: Float32Array | BigInt64Array): Uint8Array {
-  const out = new Uint8Array(a.byteLength);
-  const view = new DataView(out.buffer);
-  if (a instanceof Float32Array) a.forEach((v, i) => view.setFloat32(i * 4, v, true));
-  else a.forEach((v, i) => view.setBigInt64(i * 8, v, true));
-  return out;
-}
-
-function tensorProto(name: string, dims: readonly number[], data: Float32Array | BigInt64Array): ProtoWriter {
-  return new ProtoWriter().packed(1, dims).int(2, data instanceof Float32Array ? FLOAT : INT64).string(8, name).bytes(9, littleEndian(data));
-}
-
-/** ValueInfoProto of a float32 tensor; a dimension given as a string is symbolic. */
-function valueInfo(name: string, dims: readonly (number | string)[]): ProtoWriter {
-  const shape = new ProtoWriter();
-  for (const d of dims) shape.message(1, typeof d === 'number' ? new ProtoWriter().int(1, d) : new ProtoWriter().string(2, d));
-  const tensorType = new ProtoWriter().int(1, FLOAT).message(2, shape);
-  return new ProtoWriter().string(1, name).message(2, new ProtoWriter().message(1, tensorType));
+  /**
+   * The computation to export (default `model.forward(input)`); it may return several tensors,
+   * nested in arrays, e.g. `(m, x) => lstm.forwardWithState(x)` for `[output, [h_n, c_n]]`.
+   */
+  forward?: (model: Module, input: Tensor) => TraceResult;
 }
 
 // ---- layers to nodes -------------------------------------------------------------------------
@@ -254,21 +166,48 @@ function emitLayer(layer: Module, x: string, shape: readonly number[], e: Emit):
   }
 }
 
+/** The layers the per-layer `Sequential` path writes as one ONNX node each. */
+const SEQUENTIAL_LAYERS: ReadonlySet<string> = new Set(['Conv2d', 'Linear', 'ReLU', 'Sigmoid', 'Tanh', 'LeakyReLU', 'ELU', 'Softmax', 'LogSoftmax', 'Dropout', 'Identity', 'MaxPool2d', 'AvgPool2d', 'Flatten']);
+
 /** Leaf layers in order with their state-dict prefixes (`0.`, `3.1.`), nested Sequentials unrolled. */
 function leaves(model: Sequential, prefix = ''): [string, Module][] {
   return [...model].flatMap((m, i): [string, Module][] =>
     m.constructor.name === 'Sequential' ? leaves(m as Sequential, `${prefix}${i}.`) : [[`${prefix}${i}`, m]]);
 }
 
+/** Whether the per-layer path writes `model`: a Sequential of `SEQUENTIAL_LAYERS`, default options. */
+function perLayer(model: Module, opts: OnnxExportOptions): model is Sequential {
+  if (model.constructor.name !== 'Sequential' || opts.forward || opts.outputNames || (opts.batchAxis ?? 0) !== 0 || (opts.inputDtype ?? 'float32') !== 'float32') return false;
+  return leaves(model as Sequential).every(([, m]) => {
+    if (!SEQUENTIAL_LAYERS.has(m.constructor.name)) return false;
+    const p = m as MaxPool2d; // pooling with ceilMode or divisorOverride: the traced path
+    return !(m.constructor.name.endsWith('Pool2d') && (p.options.ceilMode || p.options.divisorOverride !== undefined));
+  });
+}
+
 /**
- * Serializes a `Sequential` model to ONNX bytes (opset 13): one input `[N, ...inputShape]`, one
- * output, float32 weights as initializers. The layers' output shapes are found by running them
- * once on a zero sample of `inputShape` (Dropout is skipped, so the global generator is untouched).
+ * Serializes a model to ONNX bytes (opset 13): one input `[N, ...inputShape]` (the batch axis at
+ * `batchAxis`), the outputs of `forward`, float32 weights as initializers named by their state-dict
+ * keys. The batch axis is symbolic (`N`): the graph runs at any batch size. The model is run in eval
+ * mode (dropout off, batch norm on running statistics) and its training flags are restored after.
+ *
+ * A `Sequential` of plain layers is written one ONNX node per layer; any other module is traced: its
+ * forward pass runs at two batch sizes with every primitive recorded, so custom forward code (skip
+ * connections, `cat`, reshapes) exports as written. Forward code must not branch on the batch size
+ * or on tensor values; primitives with no ONNX form (sort, scatter) are refused with one error listing
+ * them. Recurrent layers are unrolled over the sequence length of `inputShape`, so that length is fixed.
  *
  * @example
  * const bytes = exportOnnx(models.mlp(), { inputShape: [1, 28, 28] }); // a Uint8Array
+ * class Residual extends nn.Module {
+ *   conv = new nn.Conv2d(4, 4, 3, { padding: 1 });
+ *   forward(x: Tensor): Tensor { return x.add(this.conv.forward(x.relu())); }
+ * }
+ * exportOnnx(new Residual(), { inputShape: [4, 8, 8] });
+ * exportOnnx(new nn.LSTM(3, 5, { batchFirst: true }), { inputShape: [7, 3], forward: (m, x) => (m as nn.LSTM).forwardWithState(x) });
  */
-export function exportOnnx(model: Sequential, opts: OnnxExportOptions): Uint8Array {
+export function exportOnnx(model: Module, opts: OnnxExportOptions): Uint8Array {
+  if (!perLayer(model, opts)) return exportTraced(model, opts);
   const { inputShape, batch, inputName = 'input', outputName = 'output', graphName = 'strata' } = opts;
   if (!inputShape.every((d) => Number.isInteger(d) && d > 0)) throw new StrataError('exportOnnx', `inputShape must be positive integers, got ${JSON.stringify(inputShape)}`);
   interface Node { opType: string; name: string; inputs: readonly string[]; outputs: string[]; attrs: readonly Attr[] }

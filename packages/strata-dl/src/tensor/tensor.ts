@@ -5,6 +5,7 @@ import { type Shape, normAxes, normAxis, sizeOf, stridesOf } from '../core/shape
 import type { Backend, Kernel, KernelPrim, View } from '../backend/backend.js';
 import { NON_DIFFERENTIABLE, type Prim, type PrimAttrs } from '../ir/prims.js';
 import { infer } from '../ir/infer.js';
+import { primObserver } from './trace-hook.js';
 import { type BackwardOptions, type GradNode, runBackward } from '../autograd/engine.js';
 import { activeLevels, belowLevel, willRecord } from '../autograd/mode.js';
 import { anomalyOn } from '../autograd/anomaly.js';
@@ -120,6 +121,7 @@ export class Tensor {
         if (tan) out._setTangent(level, tan);
       }
     }
+    if (primObserver !== null) primObserver(prim, ins, attrs, out); // graph capture (io/onnx-export)
     return out;
   }
 

@@ -4,6 +4,7 @@
 import type { Buf, FusedCells } from '../../backend/backend.js';
 import { activeLevels, isGradEnabled } from '../../autograd/mode.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { primObserver } from '../../tensor/trace-hook.js';
 
 export const bufOf = (t: Tensor): Buf => t._storage.buf;
 
@@ -15,6 +16,7 @@ export const bufOf = (t: Tensor): Buf => t._storage.buf;
 export function cellKernels(gates: number, gateInputs: readonly Tensor[], states: readonly Tensor[]): FusedCells | null {
   const all = [...gateInputs, ...states];
   const first = all[0];
+  if (primObserver !== null) return null; // a graph capture must see the cell's primitives
   const cells = first.backend.cells;
   if (!cells || !cells.dtypes.includes(first.dtype)) return null;
   const [n, h] = states[0].shape;

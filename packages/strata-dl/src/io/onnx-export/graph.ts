@@ -1,0 +1,73 @@
+// SPDX-License-Identifier: MIT
+// The ONNX graph under construction: nodes, initializers, fresh names, and int64 shape vectors that
+// may depend on the batch size (found by comparing two traces at different batch sizes).
+import { StrataError } from '../../core/errors.js';
+import { type Attr, ProtoWriter, type TensorData, node, tensorProto } from './proto.js';
+
+export interface NodeSpec { readonly opType: string; readonly name: string; readonly inputs: readonly string[]; readonly outputs: readonly string[]; readonly attrs: readonly Attr[] }
+
+/** Where the batch size lives in the graph: the input's axis, and the two traced sizes. */
+export interface BatchInfo {
+  readonly input: string;
+  readonly axis: number;
+  readonly sizes: readonly [number, number];
+  /** False with a fixed batch size: every shape is then a constant. */
+  readonly dynamic: boolean;
+}
+
+export class GraphBuilder {
+  readonly nodes: NodeSpec[] = [];
+  readonly initializers: ProtoWriter[] = [];
+  private readonly used = new Set<string>();
+  private batchDim: string | null = null;
+
+  constructor(readonly batch: BatchInfo) {}
+
+  /** A name not used before, from `base` (`Conv`, `Conv.1`, ...). */
+  fresh(base: string): string {
+    let name = base;
+    for (let k = 1; this.used.has(name); k++) name = `${base}.${k}`;
+    this.used.add(name);
+    return name;
+  }
+
+  /** Adds a node with one output and returns the output's name. */
+  node(opType: string, inputs: readonly string[], attrs: readonly Attr[] = []): string {
+    const name = this.fresh(opType);
+    this.nodes.push({ opType, name, inputs, outputs: [`${name}.out`], attrs });
+    return `${name}.out`;
+  }
+
+  initializer(name: string, dims: readonly number[], data: TensorData): string {
+    const unique = this.fresh(name);
+    this.initializers.push(tensorProto(unique, dims, data));
+    return unique;
+  }
+
+  /** A constant int64 tensor: a vector, or a scalar with `scalar`. */
+  int64(values: readonly (number | bigint)[], scalar = false): string {
+    return this.initializer('const', scalar ? [] : [values.length], BigInt64Array.from(values, (v) => BigInt(v)));
+  }
+
+  /**
+   * An int64 vector whose entries are `values` from the trace at the first batch size and `other`
+   * at the second: entries that differ are a·N + b of the graph's batch size N (a Shape of the input).
+   */
+  dims(op: string, values: readonly number[], other: readonly number[]): string {
+    const [b1, b2] = this.batch.sizes;
+    if (values.length !== other.length) throw new StrataError('exportOnnx', `${op}: the rank changes with the batch size (${values.length} vs ${other.length})`);
+    if (!this.batch.dynamic || values.every((v, i) => v === other[i])) return this.int64(values);
+    const slope = values.map((v, i) => (other[i] - v) / (b2 - b1));
+    const offset = values.map((v, i) => v - slope[i] * b1);
+    if (!slope.every(Number.isInteger)) {
+      throw new StrataError('exportOnnx', `${op}: [${values.join(', ')}] at batch ${b1} and [${other.join(', ')}] at batch ${b2} are not a multiple of the batch size plus a constant`);
+    }
+    this.batchDim ??= this.node('Gather', [this.node('Shape', [this.batch.input]), this.int64([this.batch.axis])], [{ name: 'axis', i: 0 }]);
+    return this.node('Add', [this.node('Mul', [this.batchDim, this.int64(slope)]), this.int64(offset)]);
+  }
+
+  /** The graph's nodes as protobuf messages, in order. */
+  nodeMessages(): ProtoWriter[] {
+    return this.nodes.map((n) => node(n.opType, n.name, n.inputs, n.outputs, n.attrs));
+  }
+}

@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: MIT
+// Each primitive as ONNX opset-13 nodes. Window primitives keep their meaning exactly: `unfold` is a
+// grouped Conv with one-hot kernels and `fold` its ConvTranspose (each output is one input value,
+// or a sum of them, so no rounding is added), `conv` is Conv on the weight reshaped to 4-D.
+import type { PrimAttrs, WindowAttrs } from '../../ir/prims.js';
+import type { DType } from '../../core/dtype.js';
+import type { Attr } from './proto.js';
+import type { GraphBuilder } from './graph.js';
+import type { Step } from './trace.js';
+
+const UNARY: Partial<Record<string, string>> = {
+  neg: 'Neg', exp: 'Exp', log: 'Log', sqrt: 'Sqrt', sin: 'Sin', cos: 'Cos', tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'Relu', abs: 'Abs', sign: 'Sign',
+};
+const BINARY: Partial<Record<string, string>> = {
+  add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', pow: 'Pow', maximum: 'Max', minimum: 'Min',
+  eq: 'Equal', lt: 'Less', le: 'LessOrEqual', gt: 'Greater', ge: 'GreaterOrEqual', where: 'Where', gather: 'GatherElements',
+};
+const ONNX_TYPE: Record<DType, number> = { float32: 1, int32: 6, bool: 9, float64: 11 };
+/** The most negative int64: a Slice end before the first element, for steps of −1. */
+const BEFORE_START = -(2n ** 63n) + 1n;
+
+/** The primitives `lower` maps (the others are reported as unsupported). */
+export const LOWERED: ReadonlySet<string> = new Set([
+  ...Object.keys(UNARY), ...Object.keys(BINARY), 'ne', 'cast', 'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand',
+  'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum',
+]);
+
+/** ONNX pads [top, left, bottom, right] from Strata's [top, bottom, left, right]. */
+const pads = (w: WindowAttrs): number[] => [w.padding[0], w.padding[2], w.padding[1], w.padding[3]];
+const windowAttrs = (w: WindowAttrs): Attr[] => [
+  { name: 'kernel_shape', ints: w.kernel }, { name: 'strides', ints: w.stride }, { name: 'pads', ints: pads(w) }, { name: 'dilations', ints: w.dilation },
+];
+
+/** One-hot kernels [C·kh·kw, 1, kh, kw]: output channel c·kh·kw + r of group c copies window offset r. */
+function oneHot(g: GraphBuilder, channels: number, [kh, kw]: readonly [number, number]): string {
+  const kk = kh * kw;
+  const data = new Float32Array(channels * kk * kk);
+  for (let o = 0; o < channels * kk; o++) data[o * kk + (o % kk)] = 1;
+  return g.initializer('one_hot', [channels * kk, 1, kh, kw], data);
+}
+
+/** Window counts along one axis (floor), as Strata's `windowCounts`. */
+const windows = (n: number, k: number, s: number, d: number, p: number): number => Math.floor((n + p - d * (k - 1) - 1) / s) + 1;
+
+/**
+ * Emits the nodes of `a` (the step at the first batch size; `b` is the same step at the second) on
+ * the input names `x` and returns the output's name.
+ */
+export function lower(g: GraphBuilder, a: Step, b: Step, x: readonly string[]): string {
+  const op = a.prim;
+  const unary = UNARY[op];
+  if (unary) return g.node(unary, x);
+  const binary = BINARY[op];
+  if (binary) return g.node(binary, x, op === 'gather' ? [{ name: 'axis', i: (a.attrs as PrimAttrs['gather']).axis }] : []);
+  const outDims = (): string => g.dims(op, a.out.shape, b.out.shape);
+  switch (op) {
+    case 'ne': return g.node('Not', [g.node('Equal', x)]);
+    case 'cast': return g.node('Cast', x, [{ name: 'to', i: ONNX_TYPE[(a.attrs as PrimAttrs['cast']).dtype] }]);
+    case 'sum': {
+      const { axes } = a.attrs as PrimAttrs['sum'];
+      return axes.length ? g.node('ReduceSum', [x[0], g.int64(axes)], [{ name: 'keepdims', i: 1 }]) : g.node('Identity', x);
+    }
+    case 'max': case 'min': {
+      const { axes } = a.attrs as PrimAttrs['max'];
+      if (!axes.length) return g.node('Identity', x);
+      return g.node(op === 'max' ? 'ReduceMax' : 'ReduceMin', x, [{ name: 'axes', ints: axes }, { name: 'keepdims', i: 1 }]);
+    }
+    case 'argmax': case 'argmin': {
+      const { axis } = a.attrs as PrimAttrs['argmax'];
+      const i64 = g.node(op === 'argmax' ? 'ArgMax' : 'ArgMin', x, [{ name: 'axis', i: axis }, { name: 'keepdims', i: 1 }]);
+      return g.node('Cast', [i64], [{ name: 'to', i: ONNX_TYPE.int32 }]);
+    }
+    case 'reshape': return g.node('Reshape', [x[0], outDims()]);
+    case 'expand': return g.node('Expand', [x[0], outDims()]);
+    case 'permute': return g.node('Transpose', x, [{ name: 'perm', ints: (a.attrs as PrimAttrs['permute']).perm }]);
+    case 'slice': {
+      const sa = a.attrs as PrimAttrs['slice'], sb = b.attrs as PrimAttrs['slice'];
+      return g.node('Slice', [x[0], g.dims(op, sa.starts, sb.starts), g.dims(op, sa.ends, sb.ends), g.int64(sa.starts.map((_, i) => i))]);
+    }
+    case 'pad': {
+      const pa = a.attrs as PrimAttrs['pad'], pb = b.attrs as PrimAttrs['pad'];
+      const value = a.ins[0].dtype === 'int32' ? g.initializer('pad_value', [], Int32Array.of(pa.value)) : g.initializer('pad_value', [], Float32Array.of(pa.value));
+      return g.node('Pad', [x[0], g.dims(op, [...pa.before, ...pa.after], [...pb.before, ...pb.after]), value]);
+    }
+    case 'flip': {
+      const { axes } = a.attrs as PrimAttrs['flip'];
+      return g.node('Slice', [x[0], g.int64(axes.map(() => -1)), g.int64(axes.map(() => BEFORE_START)), g.int64(axes), g.int64(axes.map(() => -1))]);
+    }
+    case 'concat': return g.node('Concat', x, [{ name: 'axis', i: (a.attrs as PrimAttrs['concat']).axis }]);
+    case 'matmul': {
+      const { transA, transB } = a.attrs as PrimAttrs['matmul'];
+      const t = (name: string, rank: number): string => {
+        const perm = Array.from({ length: rank }, (_, i) => i);
+        [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
+        return g.node('Transpose', [name], [{ name: 'perm', ints: perm }]);
+      };
+      return g.node('MatMul', [transA ? t(x[0], a.ins[0].ndim) : x[0], transB ? t(x[1], a.ins[1].ndim) : x[1]]);
+    }
+    case 'conv': {
+      const w = a.attrs as PrimAttrs['conv'];
+      const [, c] = a.ins[0].shape;
+      const weight = g.node('Reshape', [x[1], g.int64([a.ins[1].shape[0], c, ...w.kernel])]);
+      let y = g.node('Conv', [x[0], weight, ...x.slice(2)], [...windowAttrs(w), { name: 'group', i: 1 }]);
+      if (w.relu) y = g.node('Relu', [y]);
+      return g.node('Reshape', [y, outDims()]);
+    }
+    case 'unfold': {
+      const w = a.attrs as WindowAttrs;
+      const c = a.ins[0].shape[1];
+      const y = g.node('Conv', [x[0], oneHot(g, c, w.kernel)], [...windowAttrs(w), { name: 'group', i: c }]);
+      return g.node('Reshape', [y, outDims()]);
+    }
+    case 'fold': {
+      const fa = a.attrs as PrimAttrs['fold'], fb = b.attrs as PrimAttrs['fold'];
+      const kk = fa.kernel[0] * fa.kernel[1];
+      const c = a.ins[0].shape[1] / kk;
+      const [oh, ow] = [0, 1].map((i) => windows(fa.outputSize[i], fa.kernel[i], fa.stride[i], fa.dilation[i], fa.padding[2 * i] + fa.padding[2 * i + 1]));
+      const [ohB, owB] = [0, 1].map((i) => windows(fb.outputSize[i], fb.kernel[i], fb.stride[i], fb.dilation[i], fb.padding[2 * i] + fb.padding[2 * i + 1]));
+      const x4 = g.node('Reshape', [x[0], g.dims(op, [...a.ins[0].shape.slice(0, 2), oh, ow], [...b.ins[0].shape.slice(0, 2), ohB, owB])]);
+      // ConvTranspose's output is s·(n−1) + d·(k−1) + 1 + output_padding − pads; fold's is outputSize.
+      const extra = [oh, ow].map((n, i) => fa.outputSize[i] + fa.padding[2 * i] + fa.padding[2 * i + 1] - (fa.stride[i] * (n - 1) + fa.dilation[i] * (fa.kernel[i] - 1) + 1));
+      return g.node('ConvTranspose', [x4, oneHot(g, c, fa.kernel)], [...windowAttrs(fa), { name: 'group', i: c }, { name: 'output_padding', ints: extra }]);
+    }
+    case 'pool': {
+      const w = a.attrs as PrimAttrs['pool'];
+      const [h, wd] = a.ins[0].shape.slice(2);
+      const floor = [windows(h, w.kernel[0], w.stride[0], w.dilation[0], w.padding[0] + w.padding[1]), windows(wd, w.kernel[1], w.stride[1], w.dilation[1], w.padding[2] + w.padding[3])];
+      const ceil = floor[0] !== a.out.shape[2] || floor[1] !== a.out.shape[3];
+      const attrs: Attr[] = [...windowAttrs(w), { name: 'ceil_mode', i: ceil ? 1 : 0 }];
+      if (w.mode === 'max') return g.node('MaxPool', x, attrs);
+      return g.node('Neg', [g.node('MaxPool', [g.node('Neg', x)], attrs)]);
+    }
+    case 'cumsum': {
+      const { axis, reverse } = a.attrs as PrimAttrs['cumsum'];
+      return g.node('CumSum', [x[0], g.int64([axis], true)], [{ name: 'reverse', i: reverse ? 1 : 0 }]);
+    }
+    default:
+      throw new Error(`unreachable: ${op} is not in LOWERED`);
+  }
+}

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: MIT
+// ONNX export by graph capture (issue 24): every zoo model, the char-LSTM, custom modules with skip
+// connections and cat, BatchNorm (eval), ConvTranspose2d, Upsample, LSTM and GRU, each run in ONNX
+// Runtime at batch sizes 1 and 3 (the batch axis is symbolic) and compared to Strata to 1e-4.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import protobuf from 'protobufjs';
+import * as st from 'strata-dl';
+
+const { nn } = st;
+type Tensor = st.Tensor;
+type OnnxExportOptions = Parameters<typeof st.io.exportOnnx>[1];
+
+type OrtModule = typeof import('onnxruntime-node');
+let ort: OrtModule | null = null;
+let ortSkip: string | false = false;
+try {
+  ort = await import('onnxruntime-node');
+} catch (e) {
+  ortSkip = `onnxruntime-node cannot load here: ${(e as Error).message.split('\n')[0]}`;
+}
+
+const flat = (r: unknown): Tensor[] => (r instanceof st.Tensor ? [r] : Array.isArray(r) ? r.flatMap(flat) : []);
+
+const f = (id: number, type: string, rule?: 'repeated') => ({ id, type, ...(rule ? { rule } : {}) });
+const onnxSchema = protobuf.Root.fromJSON({
+  nested: {
+    ModelProto: { fields: { graph: f(7, 'GraphProto') } },
+    GraphProto: { fields: { node: f(1, 'NodeProto', 'repeated'), initializer: f(5, 'TensorProto', 'repeated'), input: f(11, 'ValueInfoProto', 'repeated'), output: f(12, 'ValueInfoProto', 'repeated') } },
+    NodeProto: { fields: { opType: f(4, 'string') } },
+    TensorProto: { fields: { dims: f(1, 'int64', 'repeated'), dataType: f(2, 'int32'), name: f(8, 'string'), rawData: f(9, 'bytes') } },
+    ValueInfoProto: { fields: { name: f(1, 'string'), type: f(2, 'TypeProto') } },
+    TypeProto: { fields: { tensorType: f(1, 'TypeProtoTensor') } },
+    TypeProtoTensor: { fields: { elemType: f(1, 'int32'), shape: f(2, 'TensorShapeProto') } },
+    TensorShapeProto: { fields: { dim: f(1, 'Dimension', 'repeated') } },
+    Dimension: { fields: { dimValue: f(1, 'int64'), dimParam: f(2, 'string') } },
+  },
+});
+interface Dim { dimValue?: number; dimParam?: string }
+interface ValueInfo { name: string; type: { tensorType: { elemType: number; shape: { dim: Dim[] } } } }
+interface DecodedGraph {
+  node: { opType: string }[];
+  initializer: { name: string; dims?: number[]; dataType: number; rawData: Uint8Array }[];
+  input: ValueInfo[];
+  output: ValueInfo[];
+}
+function decodeGraph(bytes: Uint8Array): DecodedGraph {
+  const Model = onnxSchema.lookupType('ModelProto');
+  return (Model.toObject(Model.decode(bytes), { longs: Number, defaults: false, arrays: true }) as { graph: DecodedGraph }).graph;
+}
+const dims = (v: ValueInfo): (number | string)[] => v.type.tensorType.shape.dim.map((d) => d.dimParam ?? d.dimValue ?? '?');
+
+/** Exports `model`, then runs ONNX Runtime at batch sizes 1 and 3 and compares every output to Strata's. */
+async function assertMatches(model: st.nn.Module, opts: OnnxExportOptions, tol = 1e-4): Promise<void> {
+  if (!ort) throw new Error('unreachable: the test is skipped without onnxruntime-node');
+  model.eval();
+  const bytes = st.io.exportOnnx(model, opts);
+  const session = await ort.InferenceSession.create(bytes);
+  const axis = opts.batchAxis ?? 0;
+  for (const n of [1, 3]) {
+    const shape = [...opts.inputShape.slice(0, axis), n, ...opts.inputShape.slice(axis)];
+    const g = new st.Generator(100 + n);
+    const x = opts.inputDtype === 'int32' ? st.randint(0, 5, shape, { generator: g }) : st.randn(shape, { generator: g });
+    const want = st.noGrad(() => flat(opts.forward ? opts.forward(model, x) : model.forward(x)));
+    const data = x.dataSync();
+    const feed = data instanceof Int32Array ? new ort.Tensor('int32', Int32Array.from(data), shape) : new ort.Tensor('float32', Float32Array.from(data), shape);
+    const got = await session.run({ input: feed });
+    const names = session.outputNames;
+    assert.equal(names.length, want.length);
+    names.forEach((name, i) => {
+      const o = got[name];
+      assert.deepEqual(o.dims, want[i].shape, `${name} at batch ${n}`);
+      const w = want[i].dataSync();
+      let worst = 0;
+      for (let k = 0; k < w.length; k++) worst = Math.max(worst, Math.abs(Number(o.data[k]) - w[k]) / (1 + Math.abs(w[k])));
+      assert.ok(worst < tol, `${name} at batch ${n}: largest difference ${worst} ≥ ${tol}`);
+    });
+  }
+  await session.release();
+}
+
+/** x + conv2(relu(conv1(x))), then cat with a pooled branch, flatten and a linear head. */
+class SkipNet extends nn.Module {
+  conv1 = new nn.Conv2d(3, 3, 3, { padding: 1 });
+  conv2 = new nn.Conv2d(3, 3, 3, { padding: 1 });
+  bn = new nn.BatchNorm2d(6);
+  pool = new nn.MaxPool2d(2);
+  head = new nn.Linear(6 * 4 * 4, 5);
+  forward(x: Tensor): Tensor {
+    const y = x.add(this.conv2.forward(this.conv1.forward(x).relu()));
+    const z = st.cat([y, x.mul(0.5).sigmoid()], 1);
+    const p = this.pool.forward(this.bn.forward(z));
+    return this.head.forward(p.reshape([-1, 6 * 4 * 4])).softmax(-1);
+  }
+}
+
+/** Randomizes batch norm running statistics so that eval mode is not the identity. */
+function randomizeStats(model: st.nn.Module): void {
+  const g = new st.Generator(3);
+  for (const [k, t] of model.namedBuffers()) {
+    if (k.endsWith('running_mean')) t._assign(st.randn(t.shape, { generator: g }));
+    if (k.endsWith('running_var')) t._assign(st.rand(t.shape, { generator: g }).add(0.5));
+  }
+}
+
+test('every zoo model exports by tracing and matches in ONNX Runtime at batch 1 and 3', { skip: ortSkip }, async () => {
+  for (const name of ['mlp', 'lenet5', 'cnn', 'alexnet']) {
+    // A Module wrapper sends the Sequential through the traced path (a bare Sequential takes the per-layer one).
+    const inner = st.models.createModel(name, { dropout: true });
+    class Wrapped extends nn.Module { net = inner; forward(x: Tensor): Tensor { return this.net.forward(x); } }
+    await assertMatches(new Wrapped(), { inputShape: [1, 28, 28] });
+    await assertMatches(inner, { inputShape: [1, 28, 28] });
+  }
+});
+
+test('a custom Module with a skip connection, cat, BatchNorm2d in eval mode, reshape(-1) and softmax', { skip: ortSkip }, async () => {
+  const model = new SkipNet();
+  randomizeStats(model);
+  model.train(); // exportOnnx runs in eval mode and restores the flags
+  await assertMatches(model, { inputShape: [3, 8, 8] });
+  assert.equal(model.training, false); // assertMatches called eval()
+  model.train();
+  st.io.exportOnnx(model, { inputShape: [3, 8, 8] });
+  assert.equal(model.bn.training, true);
+});
+
+test('BatchNorm1d, Conv1d, ConvTranspose2d (strided, padded, output padding) and Upsample (nearest)', { skip: ortSkip }, async () => {
+  const seq = new nn.Sequential(new nn.Conv1d(2, 4, 3, { padding: 1 }), new nn.BatchNorm1d(4), new nn.Tanh());
+  randomizeStats(seq);
+  await assertMatches(seq, { inputShape: [2, 9] });
+  const up = new nn.Sequential(
+    new nn.ConvTranspose2d(3, 4, 3, { stride: 2, padding: 1, outputPadding: 1 }), new nn.BatchNorm2d(4), new nn.ReLU(),
+    new nn.Upsample({ scaleFactor: 2, mode: 'nearest' }), new nn.Conv2d(4, 2, 3),
+  );
+  randomizeStats(up);
+  await assertMatches(up, { inputShape: [3, 5, 4] });
+});
+
+for (const batchFirst of [true, false]) {
+  test(`LSTM and GRU (batchFirst ${batchFirst}, 2 layers, bidirectional GRU): outputs and final states`, { skip: ortSkip }, async () => {
+    const T = 6;
+    const inputShape = batchFirst ? [T, 3] : [T, 3];
+    const batchAxis = batchFirst ? 0 : 1;
+    const lstm = new nn.LSTM(3, 5, { numLayers: 2, batchFirst });
+    await assertMatches(lstm, { inputShape, batchAxis, forward: (m, x) => (m as st.nn.LSTM).forwardWithState(x) });
+    const gru = new nn.GRU(3, 4, { bidirectional: true, batchFirst });
+    await assertMatches(gru, { inputShape, batchAxis, forward: (m, x) => (m as st.nn.GRU).forwardWithState(x) });
+  });
+}
+
+test('the char-LSTM of st.text (int32 ids, Embedding → LSTM → Linear) exports and matches', { skip: ortSkip }, async () => {
+  const model = new st.text.CharLM({ vocabSize: 5, hiddenSize: 8, embeddingDim: 4 });
+  await assertMatches(model, { inputShape: [7], inputDtype: 'int32' });
+});
+
+/** Single-head self-attention over [N, T, D]: matmul with a transposed operand, scaling, softmax, permute. */
+class Attention extends nn.Module {
+  q = new nn.Linear(4, 4);
+  k = new nn.Linear(4, 4);
+  v = new nn.Linear(4, 4);
+  norm = new nn.LayerNorm([4]);
+  forward(x: Tensor): Tensor {
+    const scores = this.q.forward(x).matmul(this.k.forward(x).transpose(1, 2)).div(2).softmax(-1);
+    const y = this.norm.forward(x.add(scores.matmul(this.v.forward(x))));
+    return y.permute([0, 2, 1]).logSoftmax(1);
+  }
+}
+
+/** Pads the features with ones made from the batch size: a filled tensor whose shape follows N. */
+class PadOnes extends nn.Module {
+  fc = new nn.Linear(7, 2);
+  forward(x: Tensor): Tensor {
+    const n = x.shape[0];
+    // ones() is a broadcast scalar (an Expand); a filled array is materialized data (ConstantOfShape)
+    return this.fc.forward(st.cat([x, st.ones([n, 2]), st.tensor(new Float32Array(n * 2).fill(0.5), { shape: [n, 2] })], 1));
+  }
+}
+
+test('a filled tensor shaped by the batch becomes ConstantOfShape of the input\'s batch dimension', { skip: ortSkip }, async () => {
+  assert.ok(decodeGraph(st.io.exportOnnx(new PadOnes(), { inputShape: [3] })).node.some((n) => n.opType === 'ConstantOfShape'), 'a ConstantOfShape node');
+  await assertMatches(new PadOnes(), { inputShape: [3] });
+});
+
+test('a self-attention block (3-D Linear, matmul with a transpose, softmax, LayerNorm, permute) matches', { skip: ortSkip }, async () => {
+  await assertMatches(new Attention(), { inputShape: [5, 4] });
+});
+
+test('window ops through the traced path: asymmetric padding, strides, dilation, groups, ceilMode, divisorOverride, min/adaptive/global pooling and the other activations', { skip: ortSkip }, async () => {
+  const layers = [
+    new nn.Conv2d(3, 4, 3, { stride: 2, padding: 'same' }), new nn.GELU(), new nn.Dropout(0.5),
+    new nn.Conv2d(4, 8, [3, 2], { padding: [1, 0, 2, 1], dilation: [2, 1], groups: 2 }), new nn.SiLU(),
+    new nn.MaxPool2d(2, { ceilMode: true }), new nn.GroupNorm(2, 8), new nn.Hardswish(),
+    new nn.AvgPool2d(2, { padding: 1, countIncludePad: false }), new nn.ELU(),
+    new nn.AvgPool2d(2, { stride: 1, divisorOverride: 3 }), new nn.PReLU(),
+    new nn.MinPool2d(2, { stride: 1, padding: [1, 0] }), new nn.AdaptiveAvgPool2d(2), new nn.PixelShuffle(2), new nn.Softplus(),
+  ];
+  const features = st.noGrad(() => new nn.Sequential(...layers).forward(st.zeros([1, 3, 23, 21])).shape);
+  const model = new nn.Sequential(...layers, new nn.Flatten(2), new nn.Linear(features[2] * features[3], 5), new nn.LogSoftmax(1));
+  await assertMatches(model, { inputShape: [3, 23, 21] });
+  await assertMatches(new nn.Sequential(new nn.Conv2d(2, 3, 3), new nn.GlobalAvgPool(), new nn.Flatten(), new nn.Linear(3, 2)), { inputShape: [2, 6, 6] });
+});
+
+test('the traced graph: input [N, ...] (or a fixed batch), state-dict-named initializers holding the weights, several named outputs', () => {
+  const lstm = new nn.LSTM(3, 5, { batchFirst: true });
+  const g = decodeGraph(st.io.exportOnnx(lstm, { inputShape: [4, 3], outputNames: ['y', 'h', 'c'], forward: (m, x) => (m as st.nn.LSTM).forwardWithState(x) }));
+  assert.deepEqual(g.input.map((v) => [v.name, dims(v)]), [['input', ['N', 4, 3]]]);
+  assert.deepEqual(g.output.map((v) => [v.name, dims(v)]), [['y', ['N', 4, 5]], ['h', [1, 'N', 5]], ['c', [1, 'N', 5]]]);
+  const state = lstm.stateDict();
+  for (const [key, t] of Object.entries(state)) {
+    const init = g.initializer.find((i) => i.name === key);
+    assert.ok(init, `${key} not in ${g.initializer.map((i) => i.name).join()}`);
+    assert.deepEqual(new Float32Array(init.rawData.slice().buffer), t.dataSync());
+  }
+  const fixed = decodeGraph(st.io.exportOnnx(new Attention(), { inputShape: [5, 4], batch: 2 }));
+  assert.deepEqual(dims(fixed.input[0]), [2, 5, 4]);
+  assert.deepEqual(dims(fixed.output[0]), [2, 4, 5]);
+  assert.throws(() => st.io.exportOnnx(lstm, { inputShape: [4, 3], outputNames: ['y'], forward: (m, x) => (m as st.nn.LSTM).forwardWithState(x) }), /outputNames has 1 names for 3 outputs/);
+});
+
+test('unsupported primitives are one error that lists them; batch-dependent data is refused', () => {
+  class Sorts extends nn.Module { forward(x: Tensor): Tensor { return st.sort(x, -1).values.add(st.cumprod(x, 1)); } }
+  assert.throws(() => st.io.exportOnnx(new Sorts(), { inputShape: [4] }), /exportOnnx: the forward pass uses primitives with no ONNX lowering: argsort, .*cumprod/);
+  class Noisy extends nn.Module { forward(x: Tensor): Tensor { return x.add(st.randn(x.shape)); } }
+  assert.throws(() => st.io.exportOnnx(new Noisy(), { inputShape: [4] }), /exportOnnx: add: an input \[2,4\] that no traced primitive computed depends on the input batch/);
+});
