@@ -139,3 +139,19 @@ test('anomaly mode changes no result: ops under detectAnomaly give the same valu
   st.setDetectAnomaly(false);
   assert.equal(st.isAnomalyEnabled(), false);
 });
+
+test('randLike and randnLike: the shape of the input, its dtype unless one is given, and the same draws as rand/randn under one seed', () => {
+  const spec = MORE_ROOT_ONLY.randLike.arb;
+  fc.assert(fc.property(spec, fc.constantFrom('randLike', 'randnLike'), (args, k) => {
+    const x = mat(args[0]) as st.Tensor;
+    const opts = args[1] as { dtype?: st.DType };
+    const dtype = opts.dtype ?? x.dtype;
+    if (dtype !== 'float32' && dtype !== 'float64') return;
+    st.manualSeed(3);
+    const y = (k === 'randLike' ? st.randLike : st.randnLike)(x, opts);
+    st.manualSeed(3);
+    const z = (k === 'randLike' ? st.rand : st.randn)([...x.shape], { dtype });
+    assert.deepEqual([[...y.shape], y.dtype, y.backend.name], [[...x.shape], dtype, x.backend.name]);
+    assert.deepEqual([...y.dataSync()], [...z.dataSync()]);
+  }), RUNS);
+});
