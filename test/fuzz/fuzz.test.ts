@@ -10,9 +10,16 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import * as st from 'strata-dl';
-import { type Arg, check, mat } from './harness.js';
+import { type Arg, check, mat, runOn } from './harness.js';
 import { TENSOR_METHODS, type Spec } from './tensor-ops.js';
-import { FUNCTIONAL, LAYERS, ROOT_ONLY } from './other-ops.js';
+import { FUNCTIONAL as FUNCTIONAL_1, LAYERS as LAYERS_1, ROOT_ONLY as ROOT_ONLY_1 } from './other-ops.js';
+import { MORE_FUNCTIONAL, MORE_LAYERS, MORE_ROOT_ONLY, MORE_TENSOR_METHODS } from './more-ops.js';
+import { ONNX_BYTES } from './onnx-bytes.js';
+
+const TENSOR_METHODS_ALL: Record<string, Spec> = { ...TENSOR_METHODS, ...MORE_TENSOR_METHODS };
+const ROOT_ONLY = { ...ROOT_ONLY_1, ...MORE_ROOT_ONLY };
+const FUNCTIONAL = { ...FUNCTIONAL_1, ...MORE_FUNCTIONAL };
+const LAYERS = { ...LAYERS_1, ...MORE_LAYERS };
 
 // FUZZ_RUNS=500 for a longer hunt; FUZZ_SEED=<n> replays a run (fast-check prints its seed on failure).
 const RUNS = { numRuns: Number(process.env.FUZZ_RUNS ?? 40), seed: process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : undefined, includeErrorInReport: true };
@@ -32,6 +39,8 @@ const SKIP: Record<string, string> = {
   ...Object.fromEntries(['fit', 'evaluate', 'predict'].map((k) => [`st.${k}`, 'training loops over models and datasets; test/train'])),
   ...Object.fromEntries(['gradcheck', 'gradgradcheck', 'jvpcheck'].map((k) => [`st.${k}`, 'finite-difference checkers: test tools, not ops'])),
   'st.customOp': 'user-defined ops: behaviour is the user\'s; test/autograd.test.ts',
+  ...Object.fromEntries(['detectAnomaly', 'setDetectAnomaly', 'isAnomalyEnabled']
+    .map((k) => [`st.${k}`, 'global mode switches, not ops: the property "anomaly mode changes no result" below fuzzes ops under them'])),
   ...Object.fromEntries(['outSize', 'pair', 'resolvePadding2d', 'padding1dAs2d'].map((k) => [`F.${k}`, 'number helpers of the window ops (fuzzed through them)'])),
   ...Object.fromEntries(['Module', 'ModuleList', 'Sequential', 'Parameter'].map((k) => [`nn.${k}`, 'containers and the base class: no computation of their own'])),
   ...Object.fromEntries(['recurrent', 'rnnCell', 'lstmCell', 'gruCell', 'padSequence', 'sequenceMask', 'timeChunks', 'detachState']
@@ -48,6 +57,7 @@ const CUSTOM: Record<string, { arb: fc.Arbitrary<Arg[]>; call: (a: unknown[]) =>
   valueAndGrad: { arb: fc.tuple(TENSOR_METHODS.sin.arb.map((a) => a[0])), call: ([x]) => st.valueAndGrad(f)(x as st.Tensor) },
   vjp: { arb: fc.tuple(TENSOR_METHODS.sin.arb.map((a) => a[0])), call: ([x]) => { const [y, back] = st.vjp((t: st.Tensor) => t.tanh(), x as st.Tensor); return [y, back(y.cos())]; } },
   jvp: { arb: fc.tuple(TENSOR_METHODS.sin.arb.map((a) => a[0])), call: ([x]) => st.jvp((t: st.Tensor) => t.tanh().mul(t), [x as st.Tensor], [(x as st.Tensor).cos()]) },
+  importOnnx: { arb: ONNX_BYTES, call: ([bytes]) => st.importOnnx(new Uint8Array(bytes as number[])) },
   hvp: { arb: fc.tuple(TENSOR_METHODS.sin.arb.map((a) => a[0])), call: ([x]) => st.hvp(f, x as st.Tensor, (x as st.Tensor).cos()) },
 };
 
@@ -56,10 +66,10 @@ interface Target { name: string; arb: fc.Arbitrary<Arg[]>; call: (a: unknown[]) 
 function targets(): Target[] {
   const out: Target[] = [];
   const methodCall = (m: string) => ([x, ...rest]: unknown[]): unknown => (x as unknown as Record<string, (...a: unknown[]) => unknown>)[m](...rest);
-  for (const [m, spec] of Object.entries(TENSOR_METHODS)) out.push({ name: `Tensor.${m}`, arb: spec.arb, call: methodCall(m), finite: spec.finite ?? true });
+  for (const [m, spec] of Object.entries(TENSOR_METHODS_ALL)) out.push({ name: `Tensor.${m}`, arb: spec.arb, call: methodCall(m), finite: spec.finite ?? true });
   const rootFn = (k: string) => (a: unknown[]): unknown => (root[k] as (...a: unknown[]) => unknown)(...a);
   for (const k of Object.keys(root)) {
-    const spec: Spec | undefined = TENSOR_METHODS[ALIAS[k] ?? k] ?? ROOT_ONLY[k];
+    const spec: Spec | undefined = TENSOR_METHODS_ALL[ALIAS[k] ?? k] ?? ROOT_ONLY[k];
     if (spec && typeof root[k] === 'function' && !isClass(root[k])) out.push({ name: `st.${k}`, arb: spec.arb, call: rootFn(k), finite: spec.finite ?? true });
   }
   for (const [k, c] of Object.entries(CUSTOM)) out.push({ name: `st.${k}`, arb: c.arb, call: c.call, finite: true });
@@ -108,3 +118,40 @@ for (const t of all) {
     }), RUNS);
   });
 }
+
+test('anomaly mode changes no result: ops under detectAnomaly give the same values or the same StrataError, and the mode is restored', () => {
+  const picks = ['Tensor.cumsum', 'Tensor.norm', 'F.groupNorm', 'F.interpolate', 'Tensor.sort', 'F.tripletMarginLoss'].map((n) => all.find((t) => t.name === n)!);
+  fc.assert(fc.property(fc.constantFrom(...picks).chain((t) => fc.tuple(fc.constant(t), t.arb)), ([t, args]) => {
+    const plain = runOn('js', () => t.call(args.map(mat)), 1);
+    assert.equal(st.isAnomalyEnabled(), false);
+    let anomaly: ReturnType<typeof runOn> | undefined;
+    try {
+      anomaly = st.detectAnomaly(() => runOn('js', () => t.call(args.map(mat)), 1));
+    } catch (e) {
+      // anomaly mode may stop a NaN/∞ that the plain run let through (instanceNorm's 0/0, say)
+      assert.ok(e instanceof st.AnomalyError, `${t.name}: ${String(e)}`);
+    }
+    assert.equal(st.isAnomalyEnabled(), false, 'detectAnomaly restores the mode');
+    if (anomaly && !(!anomaly.ok && anomaly.error instanceof st.AnomalyError)) assert.deepEqual(anomaly.ok ? [anomaly.value, anomaly.grads] : anomaly.error.message, plain.ok ? [plain.value, plain.grads] : plain.error.message, t.name);
+  }), { ...RUNS, numRuns: 30 });
+  st.setDetectAnomaly(true);
+  assert.equal(st.isAnomalyEnabled(), true);
+  st.setDetectAnomaly(false);
+  assert.equal(st.isAnomalyEnabled(), false);
+});
+
+test('randLike and randnLike: the shape of the input, its dtype unless one is given, and the same draws as rand/randn under one seed', () => {
+  const spec = MORE_ROOT_ONLY.randLike.arb;
+  fc.assert(fc.property(spec, fc.constantFrom('randLike', 'randnLike'), (args, k) => {
+    const x = mat(args[0]) as st.Tensor;
+    const opts = args[1] as { dtype?: st.DType };
+    const dtype = opts.dtype ?? x.dtype;
+    if (dtype !== 'float32' && dtype !== 'float64') return;
+    st.manualSeed(3);
+    const y = (k === 'randLike' ? st.randLike : st.randnLike)(x, opts);
+    st.manualSeed(3);
+    const z = (k === 'randLike' ? st.rand : st.randn)([...x.shape], { dtype });
+    assert.deepEqual([[...y.shape], y.dtype, y.backend.name], [[...x.shape], dtype, x.backend.name]);
+    assert.deepEqual([...y.dataSync()], [...z.dataSync()]);
+  }), RUNS);
+});

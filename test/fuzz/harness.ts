@@ -41,6 +41,7 @@ function read(v: unknown, out: st.Tensor[]): Read {
     return { shape: [...v.shape], dtype: v.dtype, values: [...v.dataSync()] };
   }
   if (Array.isArray(v)) return v.map((x) => read(x, out));
+  if (v instanceof st.ValuesIndices) return [read(v.values, out), read(v.indices, out)];
   if (v === null || v === undefined || typeof v === 'number' || typeof v === 'string' || typeof v === 'boolean') return v;
   if (v instanceof st.nn.Module) return `module ${v.constructor.name}`;
   return `<${typeof v}>`;

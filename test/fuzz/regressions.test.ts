@@ -91,4 +91,33 @@ for (const backend of st.listBackends()) {
     throwsStrata('sum', () => x.sum(-2));
     throwsStrata('sum', () => x.sum(1));
   });
+
+  // ---- found by the fuzz targets of the second wave of ops (more-ops.ts) ----
+
+  test(`[${backend}] interpolate of an empty spatial axis raises a StrataError naming interpolate (gather raised on index -1)`, () => {
+    throwsStrata('interpolate', () => F.interpolate(st.zeros([1, 2, 0, 4], { backend }), { size: 3 }));
+    throwsStrata('interpolate', () => F.interpolate(st.zeros([1, 3, 0], { backend }), { size: 2, mode: 'linear' }));
+    assert.deepEqual([...F.interpolate(st.zeros([0, 2, 2, 2], { backend }), { size: 3 }).shape], [0, 2, 3, 3]);
+  });
+
+  test(`[${backend}] groupNorm of an empty batch is empty, as in PyTorch (reshape could not infer -1 for 0 elements)`, () => {
+    assert.deepEqual([...F.groupNorm(st.zeros([0, 4, 3], { backend }), 2).shape], [0, 4, 3]);
+    assert.deepEqual([...new st.nn.GroupNorm(1, 2, { backend }).forward(st.zeros([0, 2], { backend })).shape], [0, 2]);
+    const y = F.groupNorm(T([1, 2, 3, 4], [1, 2, 2]), 2).toArray() as number[][][];
+    assert.ok(Math.abs(y[0][0][0] + 1) < 1e-3 && Math.abs(y[0][1][1] - 1) < 1e-3);
+  });
+
+  test(`[${backend}] topk(0) of a 0-d tensor gives the scalar and index 0, as PyTorch (reshape raised)`, () => {
+    const r = T([5], []).topk(0);
+    assert.deepEqual([[...r.values.shape], r.values.item(), r.indices.item()], [[], 5, 0]);
+  });
+
+  test(`[${backend}] einsum of int32 operands contracts exactly and stays int32 (matmul raised: float-only)`, () => {
+    const a = st.tensor([[1, 2], [3, 4]], { dtype: 'int32', backend });
+    const b = st.tensor([[5, 6], [7, 8]], { dtype: 'int32', backend });
+    const y = st.einsum('ij,jk->ik', a, b);
+    assert.equal(y.dtype, 'int32');
+    assert.deepEqual(y.toArray(), [[19, 22], [43, 50]]);
+    assert.equal(st.einsum('ii', a).item(), 5);
+  });
 }

@@ -84,6 +84,9 @@ function contract(a: Term, b: Term, needed: ReadonlySet<string>, size: ReadonlyM
  */
 export function einsum(equation: string, ...operands: (Tensor | readonly Tensor[])[]): Tensor {
   const ops = operands.flat() as Tensor[];
+  // Contractions run on matmul, which is float-only: int32 operands go through float64, which is
+  // exact for every product and sum below 2^53, and come back int32 (torch.einsum takes integers).
+  if (ops.length > 0 && ops.every((t) => t.dtype === 'int32')) return einsum(equation, ...ops.map((t) => t.to('float64'))).to('int32');
   const eq = equation.replace(/\s+/g, '');
   const arrow = eq.indexOf('->');
   const lhs = arrow < 0 ? eq : eq.slice(0, arrow);

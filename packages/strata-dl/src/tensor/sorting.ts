@@ -31,6 +31,8 @@ export function sort(x: Tensor, dim = -1, descending = false): ValuesIndices {
 /** The k largest (or smallest) entries along `dim`, in order, with their positions. */
 export function topk(x: Tensor, k: number, dim = -1, largest = true, sorted = true): ValuesIndices {
   void sorted; // always sorted: PyTorch leaves the order unspecified when sorted is false
+  // PyTorch gives a 0-d tensor's k = 0 the same result as k = 1: the scalar itself, index 0
+  if (x.ndim === 0 && k === 0) k = 1;
   return on1d('topk', x, dim, (t, axis) => {
     const n = t.shape[axis];
     if (!Number.isInteger(k) || k < 0 || k > n) throw new StrataError('topk', `k = ${k} is out of range for dimension ${axis} of size ${n} in ${fmtShape(x.shape)}`);

@@ -30,7 +30,8 @@ export function groupNorm(x: Tensor, numGroups: number, weight: Tensor | null = 
   if (!Number.isInteger(numGroups) || numGroups < 1 || c % numGroups !== 0) {
     throw new StrataError('groupNorm', `numGroups ${numGroups} must divide the ${c} channels of input ${fmtShape(x.shape)}`);
   }
-  const g = x.reshape([n, numGroups, -1]);
+  // explicit group size, not -1: an empty batch (n = 0) cannot infer it
+  const g = x.reshape([n, numGroups, (c / numGroups) * x.shape.slice(2).reduce((a, b) => a * b, 1)]);
   const mean = g.mean(2, true);
   const d = g.sub(mean);
   const y = d.div(d.square().mean(2, true).add(eps).sqrt()).reshape(x.shape);

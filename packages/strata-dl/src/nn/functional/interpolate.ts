@@ -52,6 +52,8 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
     return a;
   };
   const ins = x.shape.slice(2);
+  // An empty spatial axis has no source pixel to sample (PyTorch refuses it too).
+  if (ins.some((n) => n === 0)) throw new StrataError('interpolate', `input spatial sizes must be positive, got input ${fmtShape(x.shape)}`);
   let outs: number[];
   let scales: (number | undefined)[];
   if (size !== undefined) {
