@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 // Runs op-table cases on every registered backend: forward against the reference (float32 on each
 // backend, float64 on js), gradcheck and forward mode vs reverse mode on js in float64, and every
-// other backend's gradients against js. The same checks as ops.test.ts, for tables kept in their
-// own files (ops.losses.table.ts).
+// other backend's gradients against js. ops.test.ts runs the main tables through it, and
+// ops.losses.test.ts the losses' table.
 import { describe, test } from 'node:test';
 import * as st from 'strata-dl';
 import { assertClose, build } from './helpers.js';

@@ -13,24 +13,12 @@ import type { Module } from '../../nn/module.js';
 import { GraphBuilder } from './graph.js';
 import { LOWERED, lower } from './lower.js';
 import { FLOAT, INT32, IR_VERSION, OPSET, ProtoWriter, type TensorData, tensorProto, valueInfo } from './proto.js';
-import { type Trace, type TraceResult, capture } from './trace.js';
-
-/** Options of the traced export (see `exportOnnx`). */
-export interface TracedExportOptions {
-  inputShape: readonly number[];
-  batch?: number;
-  batchAxis?: number;
-  inputDtype?: 'float32' | 'int32';
-  inputName?: string;
-  outputName?: string;
-  outputNames?: readonly string[];
-  graphName?: string;
-  forward?: (model: Module, input: Tensor) => TraceResult;
-}
+import type { OnnxExportOptions } from '../onnx.js';
+import { type Trace, capture } from './trace.js';
 
 const ELEM: Partial<Record<DType, number>> = { float32: FLOAT, int32: INT32, bool: 9 };
 
-function sample(opts: TracedExportOptions, batch: number, backend: string | undefined, seed: number): Tensor {
+function sample(opts: OnnxExportOptions, batch: number, backend: string | undefined, seed: number): Tensor {
   const axis = opts.batchAxis ?? 0;
   const shape = [...opts.inputShape.slice(0, axis), batch, ...opts.inputShape.slice(axis)];
   if (opts.inputDtype === 'int32') {
@@ -55,7 +43,7 @@ const same = (x: Tensor, y: Tensor): boolean => {
 const uniform = (t: Tensor): boolean => { const d = t.dataSync(); return d.every((v) => Object.is(v, d[0])); };
 
 /** The traced export: see `exportOnnx` in io/onnx.ts, which calls this for anything but a plain Sequential. */
-export function exportTraced(model: Module, opts: TracedExportOptions): Uint8Array {
+export function exportTraced(model: Module, opts: OnnxExportOptions): Uint8Array {
   const { inputShape, batch, batchAxis = 0, inputName = 'input', graphName = 'strata' } = opts;
   if (!inputShape.every((d) => Number.isInteger(d) && d > 0)) throw new StrataError('exportOnnx', `inputShape must be positive integers, got ${JSON.stringify(inputShape)}`);
   if (!(Number.isInteger(batchAxis) && batchAxis >= 0 && batchAxis <= inputShape.length)) throw new StrataError('exportOnnx', `batchAxis must be an integer in [0, ${inputShape.length}], got ${batchAxis}`);
@@ -78,7 +66,7 @@ export function exportTraced(model: Module, opts: TracedExportOptions): Uint8Arr
 
 interface BuildInfo { inputName: string; graphName: string; dynamic: boolean; batchAxis: number }
 
-function build(model: Module, opts: TracedExportOptions, [ta, tb]: [Trace, Trace], [xa, xb]: [Tensor, Tensor], sizes: [number, number], info: BuildInfo): Uint8Array {
+function build(model: Module, opts: OnnxExportOptions, [ta, tb]: [Trace, Trace], [xa, xb]: [Tensor, Tensor], sizes: [number, number], info: BuildInfo): Uint8Array {
   const differ = ta.steps.length !== tb.steps.length || ta.steps.some((s, i) => s.prim !== tb.steps[i].prim) || ta.outputs.length !== tb.outputs.length;
   if (differ) throw new StrataError('exportOnnx', `the forward pass runs different operations at batch sizes ${sizes[0]} and ${sizes[1]} (${ta.steps.length} and ${tb.steps.length} primitives); only batch-independent control flow can be exported`);
   const unsupported = new Set<string>();
