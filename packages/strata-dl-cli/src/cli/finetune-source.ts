@@ -55,6 +55,7 @@ export async function loadSource(path: string, opts: { model?: string; inputShap
     return { modelName: config.model, model, dropout: config.dropout, describe: `${path} (${config.model} trained on ${config.dataset})` };
   }
   if (path.endsWith('.pt') || path.endsWith('.pth')) {
+    if (!opts.model) fail(`${path}: a PyTorch .pt file holds weights but not the architecture; pass --model (mlp, lenet5, cnn or alexnet)`);
     let dict: Record<string, st.Tensor>;
     try {
       dict = await loadPyTorchFile(path);

@@ -45,7 +45,7 @@ export interface FinetuneOptions {
 
 /** What metrics.json holds: the fine-tuned run at the top level (so `strata evaluate` checks it), the baseline beside it. */
 export interface FinetuneMetrics extends RunMetrics {
-  finetune: { source: string; labels: number; validation: number; frozen: string[]; trainableParams: number; lrBackbone: number | null; headLayer: string };
+  finetune: { source: string; labels: number; validation: number; frozen: string[]; trainableParams: number; lrBackbone: number | null; headLayer: string; paramGroups: { lr: number; params: string[] }[] };
   fromScratch: RunMetrics | null;
 }
 
@@ -128,6 +128,17 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
   const backend = selectBackend(o.backend, o.threads);
   const out = o.out ?? join('runs', `${ds.name}-finetune-${source.modelName}`);
 
+  // Fine-tuned: the pretrained layers, a fresh head (initialized from the seed), frozen prefixes;
+  // built before the data loads, so that a bad --freeze fails at once.
+  st.manualSeed(o.seed);
+  const tuned = replaceHead(source.model, classes, o.dropout).train();
+  const headLayer = String(headIndex(tuned));
+  const frozen = frozenPrefixes(tuned, o.freeze);
+  if (frozen.some((p) => `${headLayer}.`.startsWith(p.endsWith('.') ? p : `${p}.`))) fail(`--freeze ${frozen.join(',')} would freeze the new head (layer ${headLayer})`);
+  if (frozen.length) tuned.freeze(...frozen);
+  const trainableParams = tuned.numParameters({ trainable: true });
+  const optimizer = optimizerFor(tuned, headLayer, o.lr, o.lrBackbone);
+  log(`${source.describe}: head layer ${headLayer} replaced by ${classes} outputs; ${frozen.length ? `frozen ${frozen.join(', ')}; ` : ''}${trainableParams.toLocaleString('en-US')} of ${tuned.numParameters().toLocaleString('en-US')} parameters train`);
   log(`loading ${ds.name}...`);
   const train = ds.load('train', { dataDir: o.dataDir });
   const test = ds.load('test', { dataDir: o.dataDir });
@@ -140,17 +151,9 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
   const val = heldOut.length ? pick(heldOut) : undefined;
   const data = { x: lab.x, y: lab.y, vx: val?.x, vy: val?.y };
 
-  // Fine-tuned: the pretrained layers, a fresh head (initialized from the seed), frozen prefixes.
-  st.manualSeed(o.seed);
-  const tuned = replaceHead(source.model, classes, o.dropout).train();
-  const headLayer = String(headIndex(tuned));
-  const frozen = frozenPrefixes(tuned, o.freeze);
-  if (frozen.some((p) => `${headLayer}.`.startsWith(p.endsWith('.') ? p : `${p}.`))) fail(`--freeze ${frozen.join(',')} would freeze the new head (layer ${headLayer})`);
-  if (frozen.length) tuned.freeze(...frozen);
-  const trainableParams = tuned.numParameters({ trainable: true });
-  log(`${source.describe}: head layer ${headLayer} replaced by ${classes} outputs; ${frozen.length ? `frozen ${frozen.join(', ')}; ` : ''}${trainableParams.toLocaleString('en-US')} of ${tuned.numParameters().toLocaleString('en-US')} parameters train`);
   log(`${labelled.length} labelled ${ds.name} images (class-balanced, seed ${o.seed}), ${heldOut.length} held out for validation; backend ${backend}`);
-  const ft = await trainAndTest(tuned, optimizerFor(tuned, headLayer, o.lr, o.lrBackbone), data, test, ds, o, backend, 'fine-tuning the pretrained model');
+  const names = new Map<st.Tensor, string>(tuned.namedParameters().map(([k, p]) => [p, k]));
+  const ft = await trainAndTest(tuned, optimizer, data, test, ds, o, backend, 'fine-tuning the pretrained model');
   log(`fine-tuned: test accuracy ${(100 * ft.metrics.testAccuracy).toFixed(2)}% after ${ft.metrics.trainSeconds.toFixed(1)} s`);
 
   // From scratch: the same architecture freshly initialized, every layer training at --lr.
@@ -174,7 +177,10 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
   };
   const metrics: FinetuneMetrics = {
     ...ft.metrics,
-    finetune: { source: source.describe, labels: labelled.length, validation: heldOut.length, frozen, trainableParams, lrBackbone: o.lrBackbone ?? null, headLayer },
+    finetune: {
+      source: source.describe, labels: labelled.length, validation: heldOut.length, frozen, trainableParams, lrBackbone: o.lrBackbone ?? null, headLayer,
+      paramGroups: optimizer.paramGroups.map((grp) => ({ lr: grp.lr, params: grp.params.map((p) => names.get(p) ?? '?') })),
+    },
     fromScratch: scratch?.metrics ?? null,
   };
   await saveModel(out, config, tuned);
