@@ -100,3 +100,20 @@ export function replaceHead(model: st.nn.Sequential, classes: number, p: number)
   layers[h] = new DropoutLinear(old.inFeatures, classes, p);
   return new st.nn.Sequential(...layers);
 }
+
+/**
+ * The model with dropout `p` on the input of each dense layer after the first parameterized one
+ * (the classifier's hidden layers; never on raw pixels), as Keras's MNIST CNN puts it after the
+ * convolutions and before the head. The layers keep their values and names.
+ */
+export function addDenseDropout(model: st.nn.Sequential, p: number): st.nn.Sequential {
+  if (p === 0) return model;
+  const layers = model.children();
+  const first = layers.findIndex((m) => m.parameters().length > 0);
+  return new st.nn.Sequential(...layers.map((m, i) => {
+    if (i <= first || !(m instanceof st.nn.Linear) || m instanceof DropoutLinear) return m;
+    const d = new DropoutLinear(m.inFeatures, m.outFeatures, p);
+    d.loadStateDict(m.stateDict());
+    return d;
+  }));
+}

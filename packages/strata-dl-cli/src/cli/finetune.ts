@@ -9,7 +9,7 @@ import { ProgressBar } from '../progress-bar.js';
 import { selectBackend } from './backend.js';
 import { DATASETS, type ImageDataset } from './datasets.js';
 import { type Evaluation, evaluateSet } from './evaluate.js';
-import { type Source, headIndex, loadSource, replaceHead } from './finetune-source.js';
+import { type Source, addDenseDropout, headIndex, loadSource, replaceHead } from './finetune-source.js';
 import { balancedSubset } from './label-subset.js';
 import { writeReport } from './report.js';
 import { type EpochMetrics, type RunConfig, type RunMetrics, saveModel, writeJson } from './run-folder.js';
@@ -30,7 +30,7 @@ export interface FinetuneOptions {
   lrBackbone?: number;
   epochs: number;
   batchSize: number;
-  /** Dropout on the head's input while training. */
+  /** Dropout on the inputs of the dense layers (the head and the hidden ones) while training. */
   dropout: number;
   seed: number;
   /** Train the from-scratch comparison (default true). */
@@ -130,8 +130,9 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
 
   // Fine-tuned: the pretrained layers, a fresh head (initialized from the seed), frozen prefixes;
   // built before the data loads, so that a bad --freeze fails at once.
+  const pretrained = addDenseDropout(source.model, o.dropout);
   st.manualSeed(o.seed);
-  const tuned = replaceHead(source.model, classes, o.dropout).train();
+  const tuned = replaceHead(pretrained, classes, o.dropout).train();
   const headLayer = String(headIndex(tuned));
   const frozen = frozenPrefixes(tuned, o.freeze);
   if (frozen.some((p) => `${headLayer}.`.startsWith(p.endsWith('.') ? p : `${p}.`))) fail(`--freeze ${frozen.join(',')} would freeze the new head (layer ${headLayer})`);
@@ -160,7 +161,7 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
   let scratch: Trained | null = null;
   if (o.scratch) {
     st.manualSeed(o.seed);
-    const fresh = st.models.createModel(source.modelName, { inputShape: ds.inputShape, classes, dropout: source.dropout });
+    const fresh = addDenseDropout(st.models.createModel(source.modelName, { inputShape: ds.inputShape, classes, dropout: source.dropout }), o.dropout);
     st.manualSeed(o.seed); // the same head initialization as the fine-tuned model's
     const model = replaceHead(fresh, classes, o.dropout).train();
     scratch = await trainAndTest(model, new st.optim.Adam(model.parameters(), { lr: o.lr }), data, test, ds, o, backend, 'training from scratch on the same labels');

@@ -64,7 +64,7 @@ export function program(): Command {
     .option('--batch-size <n>', 'batch size', int('--batch-size'), 32)
     .option('--lr <x>', 'Adam learning rate (the head, and the backbone unless --lr-backbone)', num('--lr'), 1e-3)
     .option('--lr-backbone <x>', 'learning rate of the pretrained layers (their own parameter group)', num('--lr-backbone'))
-    .option('--dropout <p>', "dropout on the head's input while training", Number, 0.3)
+    .option('--dropout <p>', "dropout on the inputs of the dense layers (the head and the hidden ones, not raw pixels) while training", Number, 0.3)
     .option('--seed <n>', 'random seed (labels, head initialization, batches, dropout)', (v) => Number(v), 0)
     .option('--no-scratch', 'skip the comparison run from scratch')
     .option('--out <dir>', 'run folder (default runs/<dataset>-finetune-<model>)')
