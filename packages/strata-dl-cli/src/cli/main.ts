@@ -1,9 +1,10 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: MIT
-// The `strata` command line: train, evaluate, predict, summary, bench.
+// The `strata` command line: train, finetune, evaluate, predict, summary, bench.
 import { Command, InvalidArgumentError } from 'commander';
 import * as st from 'strata-dl';
 import { evaluateCommand } from './evaluate.js';
+import { finetuneCommand } from './finetune.js';
 import { sampleCommand, trainNamesCommand } from './names.js';
 import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
@@ -17,6 +18,12 @@ const int = (name: string) => (v: string): number => {
 const num = (name: string) => (v: string): number => {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new InvalidArgumentError(`${name} must be a positive number`);
+  return n;
+};
+
+const nonNegInt = (name: string) => (v: string): number => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(`${name} must be a non-negative integer`);
   return n;
 };
 
@@ -44,6 +51,28 @@ export function program(): Command {
       if (dataset === 'names') await trainNamesCommand(o);
       else await trainCommand(dataset, o);
     });
+  p.command('finetune')
+    .description('transfer learning: replace the head of a pretrained model, train it on (a few) labels, and compare with training from scratch')
+    .argument('<source>', 'a run folder (strata train), a PyTorch .pt state dict or an .onnx file (these two need --model)')
+    .argument('<dataset>', 'mnist | fashion-mnist | cifar10')
+    .option('--model <name>', 'architecture of a .pt/.onnx source: mlp | lenet5 | cnn | alexnet')
+    .option('--freeze [prefixes]', 'freeze parameters by name prefix, comma-separated (names as `strata summary` numbers the layers: 0,2 = the CNN\'s convolutions); alone: everything but the head')
+    .option('--head <n>', "outputs of the new head (default: the dataset's classes)", int('--head'))
+    .option('--labels <n>', 'train on n labelled examples, class-balanced, drawn with --seed (default: all)', int('--labels'))
+    .option('--val <n>', 'held-out training examples (not among the labelled ones) for the validation curves; 0 for none', nonNegInt('--val'), 500)
+    .option('--epochs <n>', 'epochs over the labelled examples', int('--epochs'), 40)
+    .option('--batch-size <n>', 'batch size', int('--batch-size'), 32)
+    .option('--lr <x>', 'Adam learning rate (the head, and the backbone unless --lr-backbone)', num('--lr'), 1e-3)
+    .option('--lr-backbone <x>', 'learning rate of the pretrained layers (their own parameter group)', num('--lr-backbone'))
+    .option('--dropout <p>', "dropout on the inputs of the dense layers (the head and the hidden ones, not raw pixels) while training", Number, 0.3)
+    .option('--seed <n>', 'random seed (labels, head initialization, batches, dropout)', (v) => Number(v), 0)
+    .option('--no-scratch', 'skip the comparison run from scratch')
+    .option('--out <dir>', 'run folder (default runs/<dataset>-finetune-<model>)')
+    .option('--backend <name>', 'js | wasm (default: the fastest available; env STRATA_BACKEND)')
+    .option('--threads <n>', 'worker threads for the wasm backend (default: all cores)', int('--threads'))
+    .option('--data-dir <dir>', 'folder with the dataset files (CIFAR-10)')
+    .option('--no-report', 'skip report.html')
+    .action(async (source: string, dataset: string, o) => { await finetuneCommand(source, dataset, o); });
   p.command('sample')
     .description('sample names from a trained name model')
     .argument('<run>', 'run folder of `strata train names`')

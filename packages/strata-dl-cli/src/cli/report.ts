@@ -6,11 +6,16 @@ import type { Evaluation } from './evaluate.js';
 import { type RunConfig, type RunMetrics, writeText } from './run-folder.js';
 
 /** Writes report.html: curves, filters, feature maps, confusion matrix, mistakes and samples. */
-export async function writeReport(dir: string, r: { model: st.nn.Module; config: RunConfig; metrics: RunMetrics; test: ImageSet; evaluation: Evaluation; summary: string }): Promise<void> {
+export async function writeReport(dir: string, r: {
+  model: st.nn.Module; config: RunConfig; metrics: RunMetrics; test: ImageSet; evaluation: Evaluation; summary: string;
+  /** A run to compare against (fine-tuning's from-scratch run), overlaid on the curves. */
+  baseline?: { label: string; metrics: RunMetrics }; runLabel?: string;
+}): Promise<void> {
   const { model, config, metrics, test, evaluation } = r;
   const classes = config.classNames.length;
   const first = st.data.normalize(config.mean, config.std)(test.images.slice(0, 0, 1), new st.Generator(0));
   const pct = (v: number): string => `${(100 * v).toFixed(2)}%`;
+  const pctOr = (v: number | undefined): string => (v === undefined ? 'n/a' : pct(v));
   const pred = evaluation.predicted.dataSync();
   const html = renderReport({
     title: `Strata: ${config.model} on ${config.dataset}`,
@@ -23,6 +28,17 @@ export async function writeReport(dir: string, r: { model: st.nn.Module; config:
     ],
     history: metrics.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy })),
     summary: r.summary,
+    runLabel: r.runLabel,
+    baseline: r.baseline && {
+      label: r.baseline.label,
+      history: r.baseline.metrics.epochs.map((e) => ({ epoch: e.epoch, loss: e.loss, accuracy: e.accuracy, valLoss: e.valLoss, valAccuracy: e.valAccuracy })),
+      rows: [
+        ['test accuracy', pct(metrics.testAccuracy), pct(r.baseline.metrics.testAccuracy)],
+        ['test loss', metrics.testLoss.toFixed(4), r.baseline.metrics.testLoss.toFixed(4)],
+        ['final validation accuracy', pctOr(metrics.epochs.at(-1)?.valAccuracy), pctOr(r.baseline.metrics.epochs.at(-1)?.valAccuracy)],
+        ['training time', `${metrics.trainSeconds.toFixed(1)} s`, `${r.baseline.metrics.trainSeconds.toFixed(1)} s`],
+      ],
+    },
     filters: [firstLayerFilters(model, config.inputShape)].flatMap((f) => (f ? [f] : [])),
     featureMaps: [{ caption: `input (label ${config.classNames[test.labels.index(0).item()]})`, src: pngDataUrl(tileGrid(test.images.slice(0, 0, 1), { scale: 4, normalize: 'none' })) }, ...featureMaps(model, first)],
     confusion: { matrix: confusionMatrix(evaluation.predicted, test.labels, classes), classes: config.classNames },

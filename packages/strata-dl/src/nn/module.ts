@@ -138,15 +138,26 @@ export abstract class Module {
     return this.train(false);
   }
 
-  /** Stops gradients to every parameter (for transfer learning: a frozen feature extractor). */
-  freeze(): this {
-    for (const p of this.parameters()) p.requiresGrad = false;
+  /**
+   * Stops gradients to parameters (for transfer learning: a frozen feature extractor). With no
+   * argument, every parameter; with name prefixes, those whose state-dict key (as `namedParameters`
+   * and `summary` name them) is a prefix, starts with it followed by `.`, or starts with a prefix
+   * that itself ends in `.`: `'0'` freezes `0.weight` and `0.bias` but not `10.weight`. A prefix
+   * that names no parameter is an error (a typo would otherwise freeze nothing).
+   *
+   * @example
+   * const model = new nn.Sequential(new nn.Linear(4, 8), new nn.ReLU(), new nn.Linear(8, 2));
+   * model.freeze('0');           // the first layer is a fixed feature extractor
+   * model.numParameters({ trainable: true }); // 18: only the head trains
+   */
+  freeze(...prefixes: string[]): this {
+    for (const p of selectParameters(this, 'freeze', prefixes)) p.requiresGrad = false;
     return this;
   }
 
-  /** Lets gradients reach every parameter again: the inverse of `freeze()`. */
-  unfreeze(): this {
-    for (const p of this.parameters()) p.requiresGrad = true;
+  /** Lets gradients reach parameters again: every one, or those matching the prefixes (as `freeze`). */
+  unfreeze(...prefixes: string[]): this {
+    for (const p of selectParameters(this, 'unfreeze', prefixes)) p.requiresGrad = true;
     return this;
   }
 
@@ -225,4 +236,21 @@ export abstract class Module {
 
 function join(prefix: string, key: string): string {
   return prefix ? `${prefix}.${key}` : key;
+}
+
+/** The parameters of `m` named by `prefixes` (all with none), for `freeze`/`unfreeze`. */
+function selectParameters(m: Module, fn: string, prefixes: readonly string[]): Parameter[] {
+  const named = m.namedParameters();
+  if (prefixes.length === 0) return named.map(([, p]) => p);
+  const out = new Set<Parameter>();
+  for (const prefix of prefixes) {
+    const hits = named.filter(([k]) => k === prefix || k.startsWith(prefix.endsWith('.') ? prefix : `${prefix}.`));
+    if (hits.length === 0) {
+      const names = named.map(([k]) => k);
+      const shown = names.length > 12 ? [...names.slice(0, 12), '…'] : names;
+      throw new StrataError(`Module.${fn}`, `no parameter name starts with '${prefix}'; the parameters are ${shown.join(', ')}`);
+    }
+    for (const [, p] of hits) out.add(p);
+  }
+  return [...out];
 }
