@@ -43,10 +43,12 @@ export interface GenerativeReportData {
   /** Test inputs and their reconstructions, pairwise (autoencoder, VAE). */
   reconstructions?: { inputs: ImageSet; outputs: ImageSet };
   /**
-   * Codes of test images for the latent-space scatter: the model's code when it is 2-D, or its first two
-   * principal components otherwise, beside the first two principal components of the pixels (PCA).
+   * Codes of test images (n × codeDim, row-major) and the same images' pixels (n × pixelDim), for the
+   * latent-space scatter coloured by class: the code itself when it is 2-D, or its first two principal
+   * components otherwise, beside the first two principal components of the pixels (PCA), which the
+   * report computes.
    */
-  latent?: { codes: Float32Array; pixelsPca: Float32Array; labels: Int32Array; classNames: readonly string[]; codeIsPca: boolean };
+  latent?: { codes: Float32Array; codeDim: number; pixels: Float32Array; pixelDim: number; labels: Int32Array; classNames: readonly string[] };
   /** Decoded samples from the prior (VAE) or the generator (GAN). */
   samples?: ImageSet;
   /** A straight line between two latent codes, decoded (VAE, GAN). */
