@@ -10,6 +10,7 @@ import { selectBackend } from './backend.js';
 import { DATASETS, type ImageDataset } from './datasets.js';
 import { type Evaluation, evaluateSet } from './evaluate.js';
 import { type Source, addDenseDropout, headIndex, loadSource, replaceHead } from './finetune-source.js';
+import { defaultAugment, parseAugment } from './augment.js';
 import { balancedSubset } from './label-subset.js';
 import { writeReport } from './report.js';
 import { type EpochMetrics, type RunConfig, type RunMetrics, saveModel, writeJson } from './run-folder.js';
@@ -32,6 +33,10 @@ export interface FinetuneOptions {
   batchSize: number;
   /** Dropout on the inputs of the dense layers (the head and the hidden ones) while training. */
   dropout: number;
+  /** 'cosine' (default) anneals every group's learning rate to lr/50 over all batches; 'constant' keeps it. */
+  schedule?: string;
+  /** Training-time augmentation, comma-separated (shift, flip, rotate, or none); default per dataset. */
+  augment?: string;
   seed: number;
   /** Train the from-scratch comparison (default true). */
   scratch: boolean;
@@ -76,18 +81,25 @@ function frozenPrefixes(model: st.nn.Sequential, freeze: string | boolean | unde
 
 interface Trained { metrics: RunMetrics; evaluation: Evaluation; model: st.nn.Sequential }
 
+/** The labelled examples as fit takes them: tensors, or with augmentation a loader that transforms each batch afresh. */
+interface TrainData { train: st.train.FitData; samples: number; vx?: st.Tensor; vy?: st.Tensor }
+
 async function trainAndTest(
-  model: st.nn.Sequential, optimizer: st.train.TrainOptimizer, data: { x: st.Tensor; y: st.Tensor; vx?: st.Tensor; vy?: st.Tensor },
+  model: st.nn.Sequential, optimizer: st.train.TrainOptimizer, data: TrainData,
   test: { images: st.Tensor; labels: st.Tensor }, ds: ImageDataset, o: FinetuneOptions, backend: string, label: string,
 ): Promise<Trained> {
   const timer = new EpochTimer();
   const callbacks: st.train.Callback[] = [timer];
+  if ((o.schedule ?? 'cosine') === 'cosine') {
+    const steps = o.epochs * Math.ceil(data.samples / o.batchSize);
+    callbacks.push(new st.train.LRSchedulerCallback(new st.optim.CosineAnnealingLR(optimizer, { tMax: steps, etaMin: o.lr / 50 }), { perBatch: true }));
+  }
   if (!o.quiet) {
     console.log(label);
     callbacks.push(new ProgressBar());
   }
   const t0 = performance.now();
-  const history = await st.fit(model, { x: data.x, y: data.y }, {
+  const history = await st.fit(model, data.train, {
     optimizer, loss: st.nn.functional.crossEntropy, epochs: o.epochs, batchSize: o.batchSize, generator: new st.Generator(o.seed),
     metrics: ['accuracy'], validationData: data.vx && data.vy ? { x: data.vx, y: data.vy } : undefined, callbacks, yieldEvery: 5,
   });
@@ -122,6 +134,7 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
   const log = o.quiet ? (): void => {} : (s: string): void => console.log(s);
   const ds = DATASETS[datasetName] ?? fail(`unknown dataset '${datasetName}'; choose one of ${Object.keys(DATASETS).join(', ')}`);
   if (!(o.dropout >= 0 && o.dropout < 1)) fail(`--dropout must be in [0, 1), got ${o.dropout}`);
+  if (!['cosine', 'constant'].includes(o.schedule ?? 'cosine')) fail(`unknown --schedule '${o.schedule}'; choose cosine or constant`);
   const source: Source = await loadSource(sourcePath, { model: o.model, inputShape: ds.inputShape });
   const classes = o.head ?? ds.classNames.length;
   if (classes < ds.classNames.length) fail(`--head ${classes} is fewer outputs than ${ds.name}'s ${ds.classNames.length} classes`);
@@ -147,14 +160,28 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
   const { labelled, heldOut } = balancedSubset(train.labels.dataSync(), ds.classNames.length, n, o.seed, o.val);
   const norm = st.data.normalize(ds.mean, ds.std);
   const g = new st.Generator(o.seed);
-  const pick = (idx: number[]): { x: st.Tensor; y: st.Tensor } => ({ x: norm(train.images.indexSelect(0, idx), g).keep(), y: train.labels.indexSelect(0, idx).keep() });
-  const lab = pick(labelled);
-  const val = heldOut.length ? pick(heldOut) : undefined;
-  const data = { x: lab.x, y: lab.y, vx: val?.x, vy: val?.y };
+  const pick = (idx: number[], t: st.data.Transform): { x: st.Tensor; y: st.Tensor } => ({ x: t(train.images.indexSelect(0, idx), g).keep(), y: train.labels.indexSelect(0, idx).keep() });
+  const augment = o.augment ?? defaultAugment(ds.name);
+  const aug = parseAugment(augment);
+  const val = heldOut.length ? pick(heldOut, norm) : undefined;
+  // Each run gets its own loader from the same seed, so both see the same batches and the same augmentations.
+  const trainData = (): TrainData => {
+    if (!aug) {
+      const lab = pick(labelled, norm);
+      return { train: lab, samples: labelled.length, vx: val?.x, vy: val?.y };
+    }
+    const raw = pick(labelled, (x) => x);
+    const transform = st.data.compose(aug, norm);
+    const loader = new st.data.DataLoader<st.Tensor[]>(new st.data.TensorDataset(raw.x, raw.y), {
+      batchSize: o.batchSize, shuffle: true, generator: new st.Generator(o.seed + 1),
+      transform: ([xb, yb], gen) => [transform(xb, gen), yb],
+    });
+    return { train: loader, samples: labelled.length, vx: val?.x, vy: val?.y };
+  };
 
-  log(`${labelled.length} labelled ${ds.name} images (class-balanced, seed ${o.seed}), ${heldOut.length} held out for validation; backend ${backend}`);
+  log(`${labelled.length} labelled ${ds.name} images (class-balanced, seed ${o.seed}), ${heldOut.length} held out for validation; augmentation ${aug ? augment : 'none'}; backend ${backend}`);
   const names = new Map<st.Tensor, string>(tuned.namedParameters().map(([k, p]) => [p, k]));
-  const ft = await trainAndTest(tuned, optimizer, data, test, ds, o, backend, 'fine-tuning the pretrained model');
+  const ft = await trainAndTest(tuned, optimizer, trainData(), test, ds, o, backend, 'fine-tuning the pretrained model');
   log(`fine-tuned: test accuracy ${(100 * ft.metrics.testAccuracy).toFixed(2)}% after ${ft.metrics.trainSeconds.toFixed(1)} s`);
 
   // From scratch: the same architecture freshly initialized, every layer training at --lr.
@@ -164,7 +191,7 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
     const fresh = addDenseDropout(st.models.createModel(source.modelName, { inputShape: ds.inputShape, classes, dropout: source.dropout }), o.dropout);
     st.manualSeed(o.seed); // the same head initialization as the fine-tuned model's
     const model = replaceHead(fresh, classes, o.dropout).train();
-    scratch = await trainAndTest(model, new st.optim.Adam(model.parameters(), { lr: o.lr }), data, test, ds, o, backend, 'training from scratch on the same labels');
+    scratch = await trainAndTest(model, new st.optim.Adam(model.parameters(), { lr: o.lr }), trainData(), test, ds, o, backend, 'training from scratch on the same labels');
     log(`from scratch: test accuracy ${(100 * scratch.metrics.testAccuracy).toFixed(2)}% after ${scratch.metrics.trainSeconds.toFixed(1)} s`);
   }
 
@@ -173,7 +200,7 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
     format: 'strata-run/1', model: source.modelName, dataset: ds.name, inputShape: ds.inputShape, classNames, mean: ds.mean, std: ds.std, dropout: source.dropout,
     options: {
       finetune: sourcePath, labels: labelled.length, validation: heldOut.length, freeze: frozen.join(',') || 'none', epochs: o.epochs, batchSize: o.batchSize,
-      optimizer: 'adam', lr: o.lr, lrBackbone: o.lrBackbone ?? 'same', headDropout: o.dropout, seed: o.seed, backend,
+      optimizer: 'adam', schedule: o.schedule ?? 'cosine', augment: aug ? augment : 'none', lr: o.lr, lrBackbone: o.lrBackbone ?? 'same', headDropout: o.dropout, seed: o.seed, backend,
     },
   };
   const metrics: FinetuneMetrics = {

@@ -65,6 +65,8 @@ export function program(): Command {
     .option('--lr <x>', 'Adam learning rate (the head, and the backbone unless --lr-backbone)', num('--lr'), 1e-3)
     .option('--lr-backbone <x>', 'learning rate of the pretrained layers (their own parameter group)', num('--lr-backbone'))
     .option('--dropout <p>', "dropout on the inputs of the dense layers (the head and the hidden ones, not raw pixels) while training", Number, 0.3)
+    .option('--schedule <name>', 'learning rate of both runs: cosine (annealed to lr/50 over all batches) | constant', 'cosine')
+    .option('--augment <list>', 'training-time augmentation of the labelled images, comma-separated: shift (up to 2 pixels), flip (left-right), rotate (up to 10°), or none (default: shift for mnist, shift,flip otherwise)')
     .option('--seed <n>', 'random seed (labels, head initialization, batches, dropout)', (v) => Number(v), 0)
     .option('--no-scratch', 'skip the comparison run from scratch')
     .option('--out <dir>', 'run folder (default runs/<dataset>-finetune-<model>)')
