@@ -74,6 +74,12 @@ describe('strata finetune', () => {
     assert.deepEqual(m.finetune.frozen, ['1']);
   });
 
+  test('the recipe is recorded: cosine schedule and augmentation by default (shift and flip for clothes)', () => {
+    const c = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
+    assert.equal(c.options.schedule, 'cosine');
+    assert.equal(c.options.augment, 'shift,flip');
+  });
+
   test('the fine-tuned run loads like any run: strata evaluate reproduces its test accuracy', () => {
     const r = run('evaluate', out);
     assert.equal(r.code, 0, r.err);

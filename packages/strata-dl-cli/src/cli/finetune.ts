@@ -92,7 +92,7 @@ async function trainAndTest(
   const callbacks: st.train.Callback[] = [timer];
   if ((o.schedule ?? 'cosine') === 'cosine') {
     const steps = o.epochs * Math.ceil(data.samples / o.batchSize);
-    callbacks.push(new st.train.LRSchedulerCallback(new st.optim.CosineAnnealingLR(optimizer, { tMax: steps, etaMin: o.lr / 50 }), { perBatch: true }));
+    callbacks.push(new st.train.LRSchedulerCallback(new st.optim.CosineAnnealingLR(optimizer, { tMax: steps, etaMin: Math.min(...optimizer.paramGroups.map((grp) => grp.lr)) / 50 }), { perBatch: true }));
   }
   if (!o.quiet) {
     console.log(label);
@@ -152,6 +152,7 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
   if (frozen.length) tuned.freeze(...frozen);
   const trainableParams = tuned.numParameters({ trainable: true });
   const optimizer = optimizerFor(tuned, headLayer, o.lr, o.lrBackbone);
+  const baseLrs = optimizer.paramGroups.map((grp) => grp.lr); // before the schedule anneals them
   log(`${source.describe}: head layer ${headLayer} replaced by ${classes} outputs; ${frozen.length ? `frozen ${frozen.join(', ')}; ` : ''}${trainableParams.toLocaleString('en-US')} of ${tuned.numParameters().toLocaleString('en-US')} parameters train`);
   log(`loading ${ds.name}...`);
   const train = ds.load('train', { dataDir: o.dataDir });
@@ -207,7 +208,7 @@ export async function finetuneCommand(sourcePath: string, datasetName: string, o
     ...ft.metrics,
     finetune: {
       source: source.describe, labels: labelled.length, validation: heldOut.length, frozen, trainableParams, lrBackbone: o.lrBackbone ?? null, headLayer,
-      paramGroups: optimizer.paramGroups.map((grp) => ({ lr: grp.lr, params: grp.params.map((p) => names.get(p) ?? '?') })),
+      paramGroups: optimizer.paramGroups.map((grp, i) => ({ lr: baseLrs[i], params: grp.params.map((p) => names.get(p) ?? '?') })),
     },
     fromScratch: scratch?.metrics ?? null,
   };
