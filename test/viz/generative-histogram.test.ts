@@ -18,6 +18,18 @@ describe('histograms', () => {
     assert.deepEqual(h.counts, [[1, 1, 1, 2]]);
   });
 
+  test('where the division rounds across an edge, the edges decide', () => {
+    // Ranges where (v − lo) / width rounds to the wrong side of an edge: found by search, one each way.
+    const cases: [number, number, number][] = [[0.586, 0.6742647943831495, 47], [0.218, 0.8208084252758274, 32], [0.078, 0.3778996990972919, 8], [0.947, 1.9048736208625878, 46]];
+    for (const [lo, hi, bins] of cases) {
+      const { edges } = histograms([[lo, hi]], bins);
+      // Every edge, and the float just below every inner edge.
+      const below = edges.slice(1, -1).map((e) => { const b = new Float64Array([e]); new BigInt64Array(b.buffer)[0] -= 1n; return b[0]; });
+      const h = histograms([[...edges, ...below]], bins);
+      assert.deepEqual(h.counts[0], new Array(bins).fill(2), `${lo}..${hi} in ${bins}`); // each bin: its left edge and the float below its right one
+    }
+  });
+
   test('two sets share one range, so their bins line up', () => {
     const h = histograms([[0, 1], [3, 4, 4]], 4);
     assert.deepEqual(h.edges, [0, 1, 2, 3, 4]);
