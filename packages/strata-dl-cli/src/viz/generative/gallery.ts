@@ -9,7 +9,7 @@ const figure = (src: string, caption: string, extra = ''): string =>
   `<figure${extra}><img src="${src}" alt="${esc(caption)}"><figcaption>${esc(caption)}</figcaption></figure>`;
 
 export function reconstructionsHtml(r: NonNullable<GenerativeReportData['reconstructions']>): string {
-  return figure(pairsUrl(r.inputs, r.outputs), `${r.inputs.images.length} test images, each followed by its reconstruction`);
+  return figure(pairsUrl(r.inputs, r.outputs), `${r.inputs.images.length} test images (upper row of each band) above their reconstructions`);
 }
 
 export function samplesHtml(s: ImageSet, kind: GenerativeReportData['kind']): string {

@@ -23,12 +23,29 @@ export function gridUrl(set: ImageSet, what: string, cols?: number, scale = 2): 
   return pngDataUrl(tileGrid(t, { cols: cols ?? Math.ceil(Math.sqrt(set.images.length)), scale, normalize: 'none', pad: 2 }));
 }
 
-/** Each input followed by its reconstruction, `pairsPerRow` pairs to a row. */
-export function pairsUrl(inputs: ImageSet, outputs: ImageSet, pairsPerRow = 8, scale = 2): string {
+/**
+ * Inputs over their reconstructions: a row of `perRow` inputs, the row of their reconstructions under
+ * it, then a blank row before the next pair of rows (blank tiles are white, like the padding, so each
+ * pair of rows reads as one band on the dark digits).
+ */
+export function pairsUrl(inputs: ImageSet, outputs: ImageSet, perRow = 8, scale = 2): string {
   const n = inputs.images.length;
   if (n === 0 || n !== outputs.images.length || inputs.height !== outputs.height || inputs.width !== outputs.width) {
     throw new StrataError('renderGenerativeReport', `reconstructions need as many outputs as inputs, of the same size: got ${n} inputs of ${inputs.height}×${inputs.width} and ${outputs.images.length} outputs of ${outputs.height}×${outputs.width}`);
   }
-  const both: ImageSet = { height: inputs.height, width: inputs.width, images: inputs.images.flatMap((img, i) => [img, outputs.images[i]]) };
-  return gridUrl(both, 'reconstructions', 2 * Math.min(pairsPerRow, n), scale);
+  const per = inputs.height * inputs.width;
+  for (const [what, set] of [['inputs', inputs], ['outputs', outputs]] as const) {
+    set.images.forEach((img, k) => {
+      if (img.length !== per) throw new StrataError('renderGenerativeReport', `reconstructions.${what}.images[${k}] has ${img.length} values, expected height × width = ${inputs.height} × ${inputs.width} = ${per}`);
+    });
+  }
+  const cols = Math.min(perRow, n);
+  const blank = new Float32Array(per).fill(1);
+  const tiles: Float32Array[] = [];
+  for (let start = 0; start < n; start += cols) {
+    const row = (set: ImageSet): Float32Array[] => Array.from({ length: cols }, (_, i) => set.images[start + i] ?? blank);
+    if (start > 0) tiles.push(...new Array<Float32Array>(cols).fill(blank));
+    tiles.push(...row(inputs), ...row(outputs));
+  }
+  return gridUrl({ height: inputs.height, width: inputs.width, images: tiles }, 'reconstructions', cols, scale);
 }
