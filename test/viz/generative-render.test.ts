@@ -81,6 +81,12 @@ describe('the generative report', () => {
     });
   }
 
+  test('the facts say what kind of model it is, unless the run names the model itself', () => {
+    const rows = (html: string): string[] => [...html.matchAll(/<tr><th>model<\/th><td>([^<]*)<\/td>/g)].map((m) => m[1]);
+    assert.deepEqual(rows(renderGenerativeReport(runs.gan)), ['generative adversarial network']);
+    assert.deepEqual(rows(renderGenerativeReport({ ...runs.gan, facts: [['model', 'DCGAN (conv)']] })), ['DCGAN (conv)']);
+  });
+
   test('bad data names the report and the offending field', () => {
     const broken = { ...runs.vae, samples: { height: H, width: W, images: [new Float32Array(3)] } };
     assert.throws(() => renderGenerativeReport(broken), /renderGenerativeReport: samples\.images\[0\] has 3 values, expected height × width = 12 × 10 = 120/);

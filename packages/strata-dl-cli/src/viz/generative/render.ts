@@ -30,7 +30,9 @@ pre{background:#f6f6f6;padding:8px;overflow:auto}`;
  */
 export function renderGenerativeReport(d: GenerativeReportData): string {
   const s: string[] = [];
-  s.push(section('facts', 'Run', `<table>${[['model', KIND[d.kind]] as [string, string], ...d.facts].map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`));
+  // The kind in words, unless the run's own facts already say what the model is.
+  const facts: [string, string][] = d.facts.some(([k]) => k === 'model') ? d.facts : [['model', KIND[d.kind]], ...d.facts];
+  s.push(section('facts', 'Run', `<table>${facts.map(([k, v]) => `<tr><th>${esc(k)}</th><td>${esc(v)}</td></tr>`).join('')}</table>`));
   if (d.history.length) s.push(section('curves', 'Learning curves', `<div class="figs">${curvesHtml(d.history)}</div>`));
   if (d.summary) s.push(section('model', 'Model', `<pre>${esc(d.summary)}</pre>`));
   if (d.reconstructions) s.push(section('reconstructions', 'Reconstructions', reconstructionsHtml(d.reconstructions)));
