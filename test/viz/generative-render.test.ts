@@ -25,7 +25,8 @@ const W = 10;
 /** A blob whose place depends on k: images that differ visibly. */
 const image = (k: number): Float32Array => Float32Array.from({ length: H * W }, (_, i) => Math.exp(-(((i % W) - (k % W)) ** 2 + (Math.floor(i / W) - (k % H)) ** 2) / 6) * (0.8 + 0.2 * r()));
 const set = (n: number, k0 = 0): ImageSet => ({ height: H, width: W, images: Array.from({ length: n }, (_, k) => image(k + k0)) });
-const classNames = ['zero', 'one', 'two', 'three'];
+// A class name that would close the chart's script element if it were inlined unescaped.
+const classNames = ['zero', 'one', 'two', '</script>three'];
 
 function latent(n: number, codeDim: number): NonNullable<GenerativeReportData['latent']> {
   const labels = Int32Array.from({ length: n }, (_, i) => i % classNames.length);

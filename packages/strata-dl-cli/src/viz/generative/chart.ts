@@ -24,9 +24,9 @@ export function chartHtml(id: string, title: string, config: ChartConfig, width 
       plugins: { title: { display: true, text: title }, ...(config.options?.plugins as Record<string, unknown> | undefined) },
     },
   };
-  // '</' cannot appear in JSON.stringify's output of our data except inside strings: escape it so a
-  // label can never close the script element.
-  const json = JSON.stringify(full).replace(/<\//g, '<\\/');
+  // '<' appears in JSON only inside strings, where \u003c means the same: a label (a class name, a
+  // data set's name) can then never close the script element or open a comment in it.
+  const json = JSON.stringify(full).replace(/</g, '\\u003c');
   return `<canvas id="${id}" width="${width}" height="${height}"></canvas><script>new Chart(document.getElementById('${id}'), ${json});</script>`;
 }
 
