@@ -27,7 +27,8 @@ export interface ReportData {
 
 const require = createRequire(import.meta.url);
 let chartJs: string | null = null;
-function chartLibrary(): string {
+/** The Chart.js UMD source, safe to inline in a <script> (shared with the generative report). */
+export function chartLibrary(): string {
   // The UMD build of Chart.js, inlined; '</script' cannot occur in it, checked to be safe.
   chartJs ??= readFileSync(join(dirname(require.resolve('chart.js')), 'chart.umd.js'), 'utf8').replace(/<\/script/gi, '<\\/script');
   return chartJs;
