@@ -1,0 +1,27 @@
+// SPDX-License-Identifier: MIT
+// The messages between the page and its training worker.
+import type { Points } from './datasets.js';
+import type { Metrics } from './net.js';
+import type { ClassifyState } from './state.js';
+
+export type ToWorker =
+  /** a new network for this configuration and data (training stops) */
+  | { type: 'reset'; state: ClassifyState; train: Points; test: Points }
+  | { type: 'train' }
+  | { type: 'pause' }
+  /** one optimizer step, then a progress report */
+  | { type: 'step' };
+
+export interface Progress extends Metrics {
+  /** P(class 1) on a res×res grid over [-1, 1]², row-major from the top-left */
+  grid: Float32Array;
+  res: number;
+  /** each layer's weights [out][in] */
+  weights: number[][][];
+  running: boolean;
+}
+
+export type FromWorker =
+  | { type: 'ready'; backend: string; threads: number; isolated: boolean }
+  | ({ type: 'progress' } & Progress)
+  | { type: 'error'; message: string };
