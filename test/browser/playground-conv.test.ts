@@ -87,9 +87,9 @@ describe('playground: convolution explorer', { skip: skipWithoutChromium }, () =
     const { page, errors } = await pg.open('conv/');
     await page.waitForFunction(`${EXPOSED}.version > 0`);
     const box = (await page.locator('#pad').boundingBox())!;
-    await page.mouse.move(box.x + 40, box.y + 40);
+    await page.mouse.move(box.x + 30, box.y + 30);
     await page.mouse.down();
-    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 40 + 14 * i, box.y + 40 + 10 * i);
+    for (let i = 1; i <= 10; i++) await page.mouse.move(box.x + 30 + 10 * i, box.y + 30 + 8 * i);
     await page.mouse.up();
     await page.waitForFunction(`${EXPOSED}.state.image === 'drawn'`);
     const got = (await page.evaluate(EXPOSED)) as Exposed;

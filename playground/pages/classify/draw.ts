@@ -60,7 +60,7 @@ export function drawNetwork(canvas: HTMLCanvasElement, weights: number[][][]): v
   if (weights.length === 0) return;
   const sizes = [weights[0][0].length, ...weights.map((l) => l.length)];
   const colX = (j: number): number => 30 + (j / (sizes.length - 1)) * (w - 60);
-  const rowY = (j: number, i: number): number => h / 2 + (i - (sizes[j] - 1) / 2) * Math.min(22, (h - 30) / Math.max(1, sizes[j] - 1));
+  const rowY = (j: number, i: number): number => h / 2 + 8 + (i - (sizes[j] - 1) / 2) * Math.min(22, (h - 44) / Math.max(1, sizes[j] - 1));
   const maxAbs = Math.max(1e-6, ...weights.flatMap((l) => l.flatMap((r) => r.map(Math.abs))));
   weights.forEach((layer, j) => {
     layer.forEach((row, o) => row.forEach((v, i) => {

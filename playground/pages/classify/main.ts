@@ -17,6 +17,8 @@ interface Exposed {
   state: ClassifyState;
   step: number; trainLoss: number; testLoss: number; trainAcc: number; testAcc: number;
   running: boolean;
+  /** ms the worker spent in optimizer steps, and in reports (grid, metrics, weights) */
+  trainMs: number; reportMs: number;
   /** ms from pressing Train to the first report with test accuracy ≥ 95% (null: not yet) */
   msTo95: number | null;
   backend: string; threads: number; workerIsolated: boolean;
@@ -24,7 +26,7 @@ interface Exposed {
 }
 const exposed: Exposed = {
   state: parseState(location.hash), step: 0, trainLoss: NaN, testLoss: NaN, trainAcc: NaN, testAcc: NaN,
-  running: false, msTo95: null, backend: '', threads: 0, workerIsolated: false, error: null,
+  running: false, trainMs: 0, reportMs: 0, msTo95: null, backend: '', threads: 0, workerIsolated: false, error: null,
 };
 (window as unknown as { __classify: Exposed }).__classify = exposed;
 
@@ -97,10 +99,11 @@ function setRunning(r: boolean): void {
 
 function render(): void {
   drawBoundary($.boundary, last?.grid ?? null, last?.res ?? 1, data.train, data.test, $.showTest.checked);
-  drawCurves($.loss, [{ label: 'train loss', color: '#1565c0', values: curves.train }, { label: 'test loss', color: '#222', values: curves.test }], 'reports (every ~30 ms of training)');
+  drawCurves($.loss, [{ label: 'train loss', color: '#1565c0', values: curves.train }, { label: 'test loss', color: '#222', values: curves.test }], 'reports (every 40 ms or more of training)');
   if (last) drawNetwork($.network, last.weights);
   $.metrics.textContent = last
     ? `step ${last.step} · epoch ${last.epoch} · train loss ${last.trainLoss.toFixed(4)} · test loss ${last.testLoss.toFixed(4)} · train accuracy ${pct(last.trainAcc)} · test accuracy ${pct(last.testAcc)}`
+      + (last.step > 0 ? ` · ${Math.round((1000 * last.step) / Math.max(1, last.trainMs))} steps/s` : '')
       + (exposed.msTo95 !== null ? ` · 95% after ${(exposed.msTo95 / 1000).toFixed(1)} s` : '')
     : '';
 }
@@ -122,10 +125,10 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
       curves.test.push(m.testLoss);
     }
     last = m;
-    Object.assign(exposed, { step: m.step, trainLoss: m.trainLoss, testLoss: m.testLoss, trainAcc: m.trainAcc, testAcc: m.testAcc });
+    Object.assign(exposed, { step: m.step, trainLoss: m.trainLoss, testLoss: m.testLoss, trainAcc: m.trainAcc, testAcc: m.testAcc, trainMs: m.trainMs, reportMs: m.reportMs });
     if (exposed.msTo95 === null && m.testAcc >= 0.95 && trainPressedAt > 0 && exposed.running) exposed.msTo95 = performance.now() - trainPressedAt;
     // draw at most once a frame, however fast the reports come
-    if (!frame) frame = requestAnimationFrame(() => { frame = 0; render(); });
+    if (!frame) frame = requestAnimationFrame(() => { frame = 0; render(); document.body.dataset.screenshot = 'ready'; });
   }
 };
 worker.onerror = (e): void => { exposed.error = e.message; console.error(`training worker: ${e.message}`); };

@@ -19,6 +19,9 @@ export interface Progress extends Metrics {
   /** each layer's weights [out][in] */
   weights: number[][][];
   running: boolean;
+  /** ms spent in optimizer steps, and in computing reports, since the reset */
+  trainMs: number;
+  reportMs: number;
 }
 
 export type FromWorker =

@@ -2,7 +2,7 @@
 // The classify page's training worker. Training runs here, not on the page's thread, so that no
 // step, however slow (a wide network, batch 256, a loaded machine), ever delays input or painting;
 // the page only draws what this worker posts: metrics, the decision-boundary grid and the weights.
-// The worker trains in slices of about 30 ms and yields between them, so 'pause' and 'reset'
+// The worker trains in slices of 40 ms or more and yields between them, so 'pause' and 'reset'
 // are answered at once.
 import * as st from 'strata-dl';
 import { Classifier } from './net.js';
@@ -13,17 +13,27 @@ import type { FromWorker, ToWorker } from './protocol.js';
 st.setNumThreads(1);
 
 const GRID = 50;
-const SLICE_MS = 30;
+/** Train at least this long between reports, and 4× the last report's cost (≤ 20% on reports), up to 250 ms. */
+const SLICE_MS = 40;
+let lastReportMs = 0;
 let net: Classifier | null = null;
 let running = false;
 let scheduled = false;
 
 const post = (m: FromWorker, transfer: Transferable[] = []): void => (self as unknown as Worker).postMessage(m, transfer);
 
+/** Milliseconds spent in optimizer steps and in reports since the last reset. */
+const time = { train: 0, report: 0 };
+
 function report(): void {
   if (!net) return;
+  const t0 = performance.now();
   const grid = net.grid(GRID);
-  post({ type: 'progress', ...net.metrics(), grid, res: GRID, weights: net.weights(), running }, [grid.buffer]);
+  const metrics = net.metrics();
+  const weights = net.weights();
+  lastReportMs = performance.now() - t0;
+  time.report += lastReportMs;
+  post({ type: 'progress', ...metrics, grid, res: GRID, weights, running, trainMs: time.train, reportMs: time.report }, [grid.buffer]);
 }
 
 function slice(): void {
@@ -31,7 +41,8 @@ function slice(): void {
   if (!running || !net) return;
   try {
     const t0 = performance.now();
-    do net.trainStep(); while (performance.now() - t0 < SLICE_MS);
+    do net.trainStep(); while (performance.now() - t0 < Math.min(250, Math.max(SLICE_MS, 4 * lastReportMs)));
+    time.train += performance.now() - t0;
     report();
   } catch (e) {
     running = false;
@@ -53,6 +64,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
     if (m.type === 'reset') {
       running = false;
       net = new Classifier(m.state, m.train, m.test);
+      time.train = time.report = 0;
       report();
     } else if (m.type === 'train') {
       running = true;

@@ -168,3 +168,4 @@ const backend = st.getBackend() as Partial<st.WasmBackend>;
 if (typeof backend.ready === 'function') {
   backend.ready().then(() => { exposed.poolReady = true; }, (e: unknown) => { console.error(`wasm worker pool: ${String(e)}`); });
 } else exposed.poolReady = true;
+document.body.dataset.screenshot = 'ready';
