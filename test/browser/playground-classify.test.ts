@@ -93,3 +93,24 @@ describe('playground: classify 2-D data', { skip: skipWithoutChromium }, () => {
     await page.close();
   });
 });
+
+describe('playground: classify served without COOP/COEP', { skip: skipWithoutChromium }, () => {
+  let pg: Playground;
+  before(async () => { pg = await startPlayground({ isolated: false }); });
+  after(async () => { await pg?.close(); });
+
+  test('not isolated, the worker still trains (the loss falls), with no console errors', async () => {
+    const { page, errors } = await pg.open('classify/#dataset=circles');
+    await page.waitForFunction(`${EXPOSED}.threads > 0 && ${EXPOSED}.step === 0 && !Number.isNaN(${EXPOSED}.trainLoss)`);
+    const before = (await page.evaluate(EXPOSED)) as Exposed;
+    assert.equal(before.workerIsolated, false);
+    await page.click('#train');
+    await page.waitForFunction(`${EXPOSED}.step >= 200 || ${EXPOSED}.error`, null, { timeout: 120_000 });
+    await page.click('#train');
+    const got = (await page.evaluate(EXPOSED)) as Exposed;
+    assert.equal(got.error, null);
+    assert.ok(got.trainLoss < before.trainLoss, `${got.trainLoss} < ${before.trainLoss}`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});

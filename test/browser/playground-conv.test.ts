@@ -113,3 +113,25 @@ describe('playground: convolution explorer', { skip: skipWithoutChromium }, () =
     await page.close();
   });
 });
+
+describe('playground: convolution explorer served without COOP/COEP', { skip: skipWithoutChromium }, () => {
+  let pg: Playground;
+  before(async () => { pg = await startPlayground({ isolated: false }); });
+  after(async () => { await pg?.close(); });
+
+  test('not isolated, it still computes F.conv2d\'s numbers, with no pool workers and no console errors', async () => {
+    const hash = `image=checkerboard&kernel=custom&weights=${WEIGHTS.join(',')}&padding=full&stride=1&dilation=1&pool=avg&poolSize=3`;
+    const { page, errors } = await pg.open(`conv/#${hash}`);
+    await page.waitForFunction(`${EXPOSED}.version > 0 && ${EXPOSED}.poolReady`);
+    const got = (await page.evaluate(EXPOSED)) as Exposed;
+    assert.equal(await page.evaluate('globalThis.crossOriginIsolated'), false);
+    const x = st.tensor(makeImage('checkerboard'), { shape: [1, 1, SIZE, SIZE] });
+    const y = F.conv2d(x, st.tensor(Float32Array.from(WEIGHTS), { shape: [1, 1, 3, 3] }), null, { padding: 'full' });
+    assert.deepEqual(got.convShape, [34, 34]);
+    close(got.conv, y.flatten().toArray() as number[], 'conv');
+    close(got.pooled ?? [], F.avgPool2d(y, 3).flatten().toArray() as number[], 'avg');
+    assert.equal(page.workers().length, 0);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+});
