@@ -52,12 +52,13 @@ describe('playground: classify 2-D data', { skip: skipWithoutChromium }, () => {
     await page.selectOption('#optimizer', 'momentum');
     await page.selectOption('#lr', '0.1');
     await page.selectOption('#batch', '8');
+    await page.selectOption('#points', '200');
     await page.fill('#l2', '0.001');
     await page.dispatchEvent('#l2', 'change');
     await page.fill('#seed', '42');
     await page.dispatchEvent('#seed', 'change');
     await page.$eval('#noise', (e) => { (e as HTMLInputElement).value = '0.3'; e.dispatchEvent(new Event('change')); });
-    const want = { dataset: 'moons', layers: [5, 3], activation: 'sigmoid', optimizer: 'momentum', lr: 0.1, batch: 8, l2: 0.001, seed: 42, noise: 0.3 };
+    const want = { dataset: 'moons', layers: [5, 3], activation: 'sigmoid', optimizer: 'momentum', lr: 0.1, batch: 8, points: 200, l2: 0.001, seed: 42, noise: 0.3 };
     const state = ((await page.evaluate(EXPOSED)) as Exposed).state;
     assert.deepEqual({ ...state, ...want }, state, 'the controls set the state');
     const url = page.url();
@@ -74,6 +75,7 @@ describe('playground: classify 2-D data', { skip: skipWithoutChromium }, () => {
     assert.equal(await again.inputValue('#optimizer'), 'momentum');
     assert.equal(await again.inputValue('#lr'), '0.1');
     assert.equal(await again.inputValue('#noise'), '0.3');
+    assert.equal(await again.inputValue('#points'), '200');
     assert.equal(again.url(), url);
     assert.deepEqual([...errors, ...errors2], []);
     await again.close();

@@ -9,7 +9,7 @@ import { DATASETS, type Points, makeDataset, splitPoints } from './datasets.js';
 import { drawBoundary, drawNetwork } from './draw.js';
 import type { FromWorker, Progress, ToWorker } from './protocol.js';
 import {
-  ACTIVATIONS, BATCH_SIZES, type ClassifyState, LEARNING_RATES, OPTIMIZERS, formatState, parseLayers, parseState,
+  ACTIVATIONS, BATCH_SIZES, type ClassifyState, LEARNING_RATES, OPTIMIZERS, POINTS, formatState, parseLayers, parseState,
 } from './state.js';
 
 /** What the page exposes for tests. */
@@ -32,7 +32,7 @@ const exposed: Exposed = {
 
 const $ = {
   dataset: byId<HTMLSelectElement>('dataset'), noise: byId<HTMLInputElement>('noise'), split: byId<HTMLInputElement>('split'),
-  seed: byId<HTMLInputElement>('seed'), layers: byId<HTMLInputElement>('layers'), activation: byId<HTMLSelectElement>('activation'),
+  seed: byId<HTMLInputElement>('seed'), points: byId<HTMLSelectElement>('points'), layers: byId<HTMLInputElement>('layers'), activation: byId<HTMLSelectElement>('activation'),
   optimizer: byId<HTMLSelectElement>('optimizer'), lr: byId<HTMLSelectElement>('lr'), batch: byId<HTMLSelectElement>('batch'),
   l1: byId<HTMLInputElement>('l1'), l2: byId<HTMLInputElement>('l2'), dropout: byId<HTMLInputElement>('dropout'),
   train: byId<HTMLButtonElement>('train'), step: byId<HTMLButtonElement>('step'), reset: byId<HTMLButtonElement>('reset'),
@@ -48,6 +48,7 @@ function showState(s: ClassifyState): void {
   fillSelect($.optimizer, OPTIMIZERS.map((o) => [o, o === 'sgd' ? 'SGD' : o === 'adam' ? 'Adam' : 'SGD + momentum 0.9'] as const), s.optimizer);
   fillSelect($.lr, [...new Set([...LEARNING_RATES, s.lr])].sort((a, b) => a - b), s.lr);
   fillSelect($.batch, [...new Set([...BATCH_SIZES, s.batch])].sort((a, b) => a - b), s.batch);
+  fillSelect($.points, [...new Set([...POINTS, s.points])].sort((a, b) => a - b), s.points);
   $.noise.value = String(s.noise);
   $.split.value = String(s.split);
   $.seed.value = String(s.seed);
@@ -67,7 +68,7 @@ function readState(prev: ClassifyState): ClassifyState {
     ...prev,
     dataset: $.dataset.value as ClassifyState['dataset'], activation: $.activation.value as ClassifyState['activation'],
     optimizer: $.optimizer.value as ClassifyState['optimizer'], lr: n($.lr, prev.lr), batch: n($.batch, prev.batch),
-    noise: n($.noise, prev.noise), split: n($.split, prev.split), seed: n($.seed, prev.seed), layers: layers ?? prev.layers,
+    points: n($.points, prev.points), noise: n($.noise, prev.noise), split: n($.split, prev.split), seed: n($.seed, prev.seed), layers: layers ?? prev.layers,
     l1: n($.l1, prev.l1), l2: n($.l2, prev.l2), dropout: n($.dropout, prev.dropout),
   }));
 }
@@ -76,6 +77,7 @@ let data: { train: Points; test: Points } = { train: { xy: new Float32Array(0), 
 let last: Progress | null = null;
 const curves = { train: [] as number[], test: [] as number[] };
 let trainPressedAt = 0;
+let gen = 0;
 const worker = new Worker(new URL('./train.worker.js', import.meta.url), { type: 'module' });
 const send = (m: ToWorker): void => worker.postMessage(m);
 
@@ -88,7 +90,7 @@ function reset(): void {
   curves.test = [];
   exposed.msTo95 = null;
   setRunning(false);
-  send({ type: 'reset', state: s, train: data.train, test: data.test });
+  send({ type: 'reset', gen: ++gen, state: s, train: data.train, test: data.test });
   render();
 }
 
@@ -119,7 +121,7 @@ worker.onmessage = (ev: MessageEvent<FromWorker>): void => {
     setRunning(false);
     $.metrics.textContent = `error: ${m.message}`;
     console.error(m.message);
-  } else {
+  } else if (m.gen === gen) {
     if (m.step > 0 && m.step !== last?.step) {
       curves.train.push(m.trainLoss);
       curves.test.push(m.testLoss);
@@ -141,7 +143,7 @@ function onControls(): void {
   reset();
 }
 
-for (const e of [$.dataset, $.noise, $.split, $.seed, $.layers, $.activation, $.optimizer, $.lr, $.batch, $.l1, $.l2, $.dropout]) e.addEventListener('change', onControls);
+for (const e of [$.dataset, $.points, $.noise, $.split, $.seed, $.layers, $.activation, $.optimizer, $.lr, $.batch, $.l1, $.l2, $.dropout]) e.addEventListener('change', onControls);
 $.showTest.addEventListener('change', render);
 $.train.addEventListener('click', () => {
   if (exposed.running) {

@@ -8,6 +8,7 @@ export const ACTIVATIONS = ['tanh', 'relu', 'sigmoid', 'linear'] as const;
 export const OPTIMIZERS = ['sgd', 'momentum', 'adam'] as const;
 export const LEARNING_RATES = [0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3] as const;
 export const BATCH_SIZES = [1, 8, 16, 32, 64, 128, 256] as const;
+export const POINTS = [100, 200, 300, 500, 1000] as const;
 export type Activation = (typeof ACTIVATIONS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
 

@@ -17,6 +17,7 @@ const GRID = 50;
 const SLICE_MS = 40;
 let lastReportMs = 0;
 let net: Classifier | null = null;
+let gen = 0;
 let running = false;
 let scheduled = false;
 
@@ -33,7 +34,7 @@ function report(): void {
   const weights = net.weights();
   lastReportMs = performance.now() - t0;
   time.report += lastReportMs;
-  post({ type: 'progress', ...metrics, grid, res: GRID, weights, running, trainMs: time.train, reportMs: time.report }, [grid.buffer]);
+  post({ type: 'progress', gen, ...metrics, grid, res: GRID, weights, running, trainMs: time.train, reportMs: time.report }, [grid.buffer]);
 }
 
 function slice(): void {
@@ -64,6 +65,7 @@ self.onmessage = (ev: MessageEvent<ToWorker>): void => {
     if (m.type === 'reset') {
       running = false;
       net = new Classifier(m.state, m.train, m.test);
+      gen = m.gen;
       time.train = time.report = 0;
       report();
     } else if (m.type === 'train') {
