@@ -79,6 +79,16 @@ describe('playground: convolution explorer', { skip: skipWithoutChromium }, () =
       assert.deepEqual([got.formula?.h, got.formula?.w], got.convShape);
       assert.match(page.url(), new RegExp(`padding=${padding}.*dilation=${dilation}`));
     }
+    // editing a weight of the (box blur) grid makes a custom kernel, in the URL too
+    const v = ((await page.evaluate(EXPOSED)) as Exposed).version;
+    await page.fill('#grid input >> nth=0', '2');
+    await page.dispatchEvent('#grid input >> nth=0', 'change');
+    await page.waitForFunction(`${EXPOSED}.version > ${v}`);
+    const custom = (await page.evaluate(EXPOSED)) as Exposed;
+    assert.equal(custom.state.kernel, 'custom');
+    assert.deepEqual(custom.state.weights, [2, ...Array<number>(8).fill(1 / 9)]);
+    assert.match(page.url(), /kernel=custom&weights=2,0\.111/);
+    assert.equal(await page.inputValue('#kernel'), 'custom');
     assert.deepEqual(errors, []);
     await page.close();
   });

@@ -19,7 +19,7 @@ interface Exposed {
   running: boolean;
   /** ms the worker spent in optimizer steps, and in reports (grid, metrics, weights) */
   trainMs: number; reportMs: number;
-  /** ms from pressing Train to the first report with test accuracy ≥ 95% (null: not yet) */
+  /** ms from the first press of Train after a reset to the first report with test accuracy ≥ 95% (null: not yet) */
   msTo95: number | null;
   backend: string; threads: number; workerIsolated: boolean;
   error: string | null;

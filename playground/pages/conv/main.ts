@@ -54,13 +54,24 @@ function showState(s: ConvState): void {
   $.stride.value = String(s.stride);
   $.dilation.value = String(s.dilation);
   $.poolSize.value = String(s.poolSize);
-  const k = kernelSide(s.weights.length);
+  showGrid(s.weights);
+}
+
+/** The kernel's weights as a grid of inputs; rebuilt only when the size changes, so focus stays put. */
+function showGrid(weights: number[]): void {
+  const k = kernelSide(weights.length);
+  const cells = [...$.grid.querySelectorAll('input')];
+  const fmt = (w: number): string => String(Number(w.toPrecision(4)));
+  if (cells.length === weights.length) {
+    cells.forEach((c, i) => { if (c !== document.activeElement) c.value = fmt(weights[i]); });
+    return;
+  }
   $.grid.style.gridTemplateColumns = `repeat(${k}, auto)`;
-  $.grid.replaceChildren(...s.weights.map((w, i) => {
+  $.grid.replaceChildren(...weights.map((w, i) => {
     const cell = document.createElement('input');
     cell.type = 'number';
     cell.step = '0.1';
-    cell.value = String(Number(w.toPrecision(4)));
+    cell.value = fmt(w);
     cell.setAttribute('aria-label', `kernel row ${Math.floor(i / k) + 1} column ${(i % k) + 1}`);
     cell.addEventListener('change', () => {
       const v = Number(cell.value);
