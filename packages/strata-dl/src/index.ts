@@ -74,3 +74,4 @@ export { importOnnx, OnnxModel, SUPPORTED_ONNX_OPS, type ImportOnnxOptions } fro
 export * as train from './train/index.js';
 export { fit, evaluate, predict } from './train/index.js';
 export * as text from './text/index.js';
+export * as worker from './worker/index.js';
