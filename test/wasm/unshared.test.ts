@@ -2,7 +2,7 @@
 // The wasm backend without shared memory (a browser page that is not cross-origin isolated): the
 // loader unshares the kernel module's memory import and every task runs on the calling thread.
 // The instructions are the shared build's, so every kernel and a training run must give the same
-// bits as the shared-memory backend on one thread and on two (browser.smoke.test.ts checks it in
+// bits as the shared-memory backend on one thread and on two (test/browser/smoke.test.ts checks it in
 // Chromium too).
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
