@@ -12,6 +12,8 @@
  * // main.ts (the page)
  * const w = worker.connect<Handlers>(new Worker(new URL('./train.worker.js', import.meta.url), { type: 'module' }));
  * const { loss } = await w.call('train', 10, (epoch) => console.log(`epoch ${epoch}`));
+ *
+ * @packageDocumentation
  */
 export { expose } from './expose.js';
 export { connect } from './connect.js';

@@ -38,7 +38,9 @@ export type WorkerReply = ReadyMessage | ProgressMessage | ResultMessage | Error
  * (`self`) inside it, or a `MessagePort`.
  */
 export interface MessageEndpoint {
+  /** Sends a message (structured clone) to the other end. */
   postMessage(message: unknown): void;
+  /** Receives the other end's messages. */
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
   /** MessagePort only: starts delivery to listeners added with addEventListener. */
   start?(): void;
@@ -46,8 +48,11 @@ export interface MessageEndpoint {
 
 /** The page's side: a `Worker` (errors in its script arrive as `error` events). */
 export interface WorkerEndpoint extends MessageEndpoint {
+  /** Receives the worker's messages. */
   addEventListener(type: 'message', listener: (event: MessageEvent) => void): void;
+  /** Learns that the worker's script failed (a failed import, an uncaught exception). */
   addEventListener(type: 'error', listener: (event: ErrorEvent) => void): void;
+  /** Stops the worker (a `Worker` has it; a `MessagePort` does not). */
   terminate?(): void;
 }
 
