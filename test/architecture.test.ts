@@ -28,6 +28,7 @@ const ALLOWED: Record<string, string[]> = {
   train: ['nn', 'optim', 'data', 'io', 'autograd', 'tensor', 'core'],
   node: ['data', 'io', 'tensor', 'core'],
   text: ['nn', 'optim', 'data', 'tensor', 'autograd', 'core'],
+  worker: ['core'],
 };
 
 function files(dir: string): string[] {

@@ -15,12 +15,12 @@ import { createJsBackend } from './backends/js/index.js';
 import { createWasmBackend, wasmFeatures } from './backends/wasm/index.js';
 
 // The package entry is the one place that registers backends (explicitly, here): `js` always (the
-// reference), then `wasm` (compiled on first use) as the default wherever WebAssembly SIMD and
-// shared memory exist. `setBackend('js')` switches back.
+// reference), then `wasm` (compiled on first use) as the default wherever WebAssembly SIMD exists:
+// with a worker pool over shared memory where there is shared memory, else on one thread (a page
+// that is not cross-origin isolated). `setBackend('js')` switches back.
 const js = createJsBackend();
 registerBackend(js);
-const features = wasmFeatures();
-if (features.simd && features.sharedMemory) {
+if (wasmFeatures().simd) {
   registerBackend(createWasmBackend({ reference: js }));
   setBackend('wasm');
 }
@@ -74,3 +74,4 @@ export { importOnnx, OnnxModel, SUPPORTED_ONNX_OPS, type ImportOnnxOptions } fro
 export * as train from './train/index.js';
 export { fit, evaluate, predict } from './train/index.js';
 export * as text from './text/index.js';
+export * as worker from './worker/index.js';

@@ -17,11 +17,11 @@ export interface WasmFeatures {
   simd: boolean;
   /** Relaxed SIMD (FMA): on by default in V8 >= 11.4 (Node >= 22, Chrome >= 114); Node 20 needs a V8 flag. */
   relaxedSimd: boolean;
-  /** Shared memory (SharedArrayBuffer): needed for the worker pool; browsers need cross-origin isolation. */
+  /** Shared memory (SharedArrayBuffer): needed for the worker pool; browsers need cross-origin isolation (without it the wasm backend runs on one thread). */
   sharedMemory: boolean;
 }
 
-/** Probes this engine's WebAssembly features (by validating tiny modules and creating a shared memory); the package entry registers the wasm backend where `simd` and `sharedMemory` are both true. */
+/** Probes this engine's WebAssembly features (by validating tiny modules and creating a shared memory); the package entry registers the wasm backend where `simd` is true (with a worker pool where `sharedMemory` is too, else on one thread). */
 export function wasmFeatures(): WasmFeatures {
   if (typeof WebAssembly === 'undefined') return { simd: false, relaxedSimd: false, sharedMemory: false };
   let sharedMemory = false;

@@ -44,8 +44,8 @@ export interface WasmBackend extends Backend {
 
 /**
  * Creates the WebAssembly backend: SIMD kernels compiled from AssemblyScript (assembly/), tensors
- * in one shared `WebAssembly.Memory` with a size-class allocator, and a worker pool for the large
- * kernels. The module compiles on first use. It picks the relaxed-SIMD (FMA) build when the engine
+ * in one `WebAssembly.Memory` with a size-class allocator, and a worker pool for the large
+ * kernels where the memory can be shared (else one thread, same results: `sharedMemory`). The module compiles on first use. It picks the relaxed-SIMD (FMA) build when the engine
  * validates it; it never changes V8 flags itself (see README, "Performance").
  *
  * @example

@@ -4,6 +4,7 @@ import { WASM_RELAXED, WASM_SIMD } from './generated/modules.js';
 import { wasmFeatures } from './features.js';
 import { Heap, MAX_PAGES } from './heap.js';
 import { Pool } from './pool.js';
+import { SerialPool, type TaskRunner, unshareMemoryImport } from './memory.js';
 import { CTL } from './worker-source.js';
 import { MAX_THREADS, getNumThreads } from './threads.js';
 
@@ -72,17 +73,25 @@ export interface RuntimeOptions {
   variant?: WasmVariant | 'auto';
   /** Initial memory in MiB (default 16); it grows on demand up to 4 GiB. */
   initialMiB?: number;
+  /**
+   * Shared memory and a worker pool (default: where the engine has shared memory), or one thread on
+   * an unshared memory (default where it has not: a page that is not cross-origin isolated).
+   */
+  sharedMemory?: boolean;
 }
 
 /**
- * One compiled kernel module on one shared memory: the allocator, typed views of the memory
- * (re-made after it grows), the descriptor area and the worker pool.
+ * One compiled kernel module on one memory (shared with a worker pool, or unshared and run on the
+ * calling thread: memory.ts): the allocator, typed views of the memory (re-made after it grows),
+ * the descriptor area and the pool.
  */
 export class Runtime {
   readonly x: WasmExports;
   readonly memory: WebAssembly.Memory;
   readonly heap: Heap;
-  readonly pool: Pool;
+  readonly pool: TaskRunner;
+  /** Whether the memory is shared with a worker pool (else every task runs on the calling thread). */
+  readonly shared: boolean;
   readonly variant: WasmVariant;
   /** Byte offset of the descriptor area (DESC_SLOTS i32) and of the per-thread odometers. */
   readonly desc: number;
@@ -99,16 +108,17 @@ export class Runtime {
   constructor(opts: RuntimeOptions = {}) {
     const f = wasmFeatures();
     if (!f.simd) throw new StrataError('wasm', 'this engine lacks WebAssembly SIMD; use the js backend');
-    if (!f.sharedMemory) throw new StrataError('wasm', 'this engine lacks shared WebAssembly memory (browsers need cross-origin isolation); use the js backend');
+    this.shared = opts.sharedMemory ?? f.sharedMemory;
+    if (this.shared && !f.sharedMemory) throw new StrataError('wasm', 'sharedMemory: true requested but this engine lacks shared WebAssembly memory (browsers need cross-origin isolation)');
     const want = opts.variant ?? 'auto';
     if (want === 'relaxed-simd' && !f.relaxedSimd) {
       throw new StrataError('wasm', "variant 'relaxed-simd' requested but this engine does not enable relaxed SIMD (Node 20: run node with --experimental-wasm-relaxed-simd)");
     }
     this.variant = want === 'auto' ? (f.relaxedSimd ? 'relaxed-simd' : 'simd') : want;
     const bytes = decodeBase64(this.variant === 'relaxed-simd' ? WASM_RELAXED : WASM_SIMD);
-    const module = new WebAssembly.Module(bytes);
+    const module = new WebAssembly.Module(this.shared ? bytes : unshareMemoryImport(bytes));
     const initialPages = Math.max(1, Math.ceil(((opts.initialMiB ?? 16) * 2 ** 20) / 65536));
-    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: true });
+    this.memory = new WebAssembly.Memory({ initial: initialPages, maximum: MAX_PAGES, shared: this.shared });
     const env: Record<string, WebAssembly.ImportValue> = { memory: this.memory };
     for (const imp of WebAssembly.Module.imports(module)) {
       if (imp.module === 'env' && imp.name !== 'memory') env[imp.name] = () => { throw new StrataError('wasm', `kernel called import ${imp.name}`); };
@@ -123,7 +133,8 @@ export class Runtime {
     this._i32 = new Int32Array(this.buffer);
     this._f32 = new Float32Array(this.buffer);
     this._f64 = new Float64Array(this.buffer);
-    this.pool = new Pool(module, this.memory, ctlPtr, (t, tid, nt, d) => this.x.runTask(t, tid, nt, d));
+    const runMain = (t: number, tid: number, nt: number, d: number): void => this.x.runTask(t, tid, nt, d);
+    this.pool = this.shared ? new Pool(module, this.memory, ctlPtr, runMain) : new SerialPool(runMain);
   }
 
   private refresh(): void {
@@ -148,7 +159,7 @@ export class Runtime {
 
   /** Threads to use for `work` units (~flops or elements): 1 below `minPerThread` units per thread. */
   threadsFor(work: number, minPerThread: number): number {
-    const t = getNumThreads();
+    const t = this.shared ? getNumThreads() : 1;
     return Math.max(1, Math.min(t, Math.floor(work / minPerThread)));
   }
 
