@@ -4,21 +4,21 @@
 //
 // Parallel kernels are "tasks": the calling thread and the pool's workers all call
 // runTask(task, tid, nt, desc) with the same descriptor, and each does its own share.
-import { CONV_K_MAX, gemmTask, gemmWorkspaceBytes, INPLACE_B_MAX_M, MR } from './gemm';
+import { CONV_K_MAX, gemmTask, gemmWorkspaceBytes, INPLACE_B_MAX_M, MR } from './matmul';
 import { unfoldTask, foldTask } from './window';
-import { poolIndexTask } from './poolindex';
-import { unaryRow } from './unary';
-import { eltwiseND } from './eltwise';
+import { poolIndexTask } from './pooling';
+import { unaryRow } from './elementwise-unary';
+import { eltwiseND } from './elementwise';
 import { optimTask } from './optim';
 import { cellTask } from './cells';
 
-export { sgemm, gemmWorkspaceBytes } from './gemm';
+export { sgemm, gemmWorkspaceBytes } from './matmul';
 export { reduceF32, argF32 } from './reduce';
 export { scanF32, argsortF32 } from './scan';
 export { copyND, toBool, fillBytes, fill32, copyBytes } from './movement';
 export { gather4, scatterAddF32, gatherRows4, scatterAddRowsF32 } from './indexing';
-export { unaryRow } from './unary';
-export { eltwiseND } from './eltwise';
+export { unaryRow } from './elementwise-unary';
+export { eltwiseND } from './elementwise';
 
 export const TASK_GEMM: i32 = 1;
 export const TASK_UNFOLD: i32 = 2;
@@ -35,9 +35,9 @@ export function heapBase(): usize { return __heap_base; }
 export function usesRelaxedSimd(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
 /** Rows of the GEMM micro-kernel (6 with FMA, 5 without). */
 export function microRows(): i32 { return MR; }
-/** Up to this many rows of C, the GEMM reads full 8-column panels of B in place (gemm.ts). */
+/** Up to this many rows of C, the GEMM reads full 8-column panels of B in place (matmul.ts). */
 export function inplaceBMaxM(): i32 { return INPLACE_B_MAX_M; }
-/** The implicit-GEMM convolution's per-k table capacity: windows of at most this many values (gemm.ts). */
+/** The implicit-GEMM convolution's per-k table capacity: windows of at most this many values (matmul.ts). */
 export function convKMax(): i32 { return CONV_K_MAX; }
 export function noop(): void {}
 
@@ -52,7 +52,7 @@ function unaryTask(tid: i32, nt: i32, d: usize): void {
 
 /**
  * Elementwise task descriptor: 0 kind, 1 op, 2 out, 3 x, 4 y, 5 z, 6 rows, 7 odometer base (32
- * bytes per thread), then the N-d descriptor of eltwise.ts at slot 8. Shares out whole rows.
+ * bytes per thread), then the N-d descriptor of elementwise.ts at slot 8. Shares out whole rows.
  */
 function eltwiseTask(tid: i32, nt: i32, d: usize): void {
   const rows = load<i32>(d, 24);

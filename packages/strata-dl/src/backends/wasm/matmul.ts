@@ -159,9 +159,9 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: 
 
 /**
  * conv = w·unfold(x) as an implicit GEMM: each image is packed into the GEMM's B panels straight from
- * [C, H, W] (assembly/gemm.ts, packBConv), so the column matrix, C·kh·kw times the image, is never
+ * [C, H, W] (assembly/matmul.ts, packBConv), so the column matrix, C·kh·kw times the image, is never
  * written or read. The weights are A, packed once per thread for the whole batch. With few filters
- * (M <= inplaceBMaxM() of gemm.ts) the GEMM reads the columns in place without packing them, which
+ * (M <= inplaceBMaxM() of matmul.ts) the GEMM reads the columns in place without packing them, which
  * beats packing from the image (LeNet's 6 and 16 filters: about 2x), so those unfold into a
  * temporary first, as do windows of more than convKMax() values (the per-k tables' capacity).
  */

@@ -10,7 +10,7 @@ import { TASK } from './runtime.js';
 const PAR_MIN = 1 << 15;
 
 /**
- * Each window's max or min (assembly/poolindex.ts), float32, shared out by (n, c) planes: where it
+ * Each window's max or min (assembly/pooling.ts), float32, shared out by (n, c) planes: where it
  * is (poolIndex) or its value (pool, which saves pooling a gather).
  */
 function extremumKernel<P extends 'poolIndex' | 'pool'>(ctx: Ctx, prim: P): Kernel<P> {
