@@ -7,8 +7,11 @@ import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwis
 import { matmulKernel } from './matmul.js';
 import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
-import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
-import { convKernel, foldKernel, poolIndexKernel, poolKernel, unfoldKernel } from './window.js';
+import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
+import { gatherKernel, scatterAddKernel } from './indexing.js';
+import { foldKernel, unfoldKernel } from './window.js';
+import { poolIndexKernel, poolKernel } from './pooling.js';
+import { convKernel } from './conv.js';
 import { argsortKernel, cumprodKernel, cumsumKernel } from './scan.js';
 import { argmaxKernel, argminKernel, maxKernel, minKernel, sumKernel } from './reduce.js';
 

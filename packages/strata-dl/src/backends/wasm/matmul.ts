@@ -1,20 +1,17 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel } from '../../backend/backend.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../core/shape.js';
-import { windowCounts } from '../../ir/infer.js';
-import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
 import { TASK } from './runtime.js';
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
 const GEMM_PAR_MIN = 1 << 20;
-const WINDOW_PAR_MIN = 1 << 15;
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
 const TABLE_MAX = 448;
 
 /** The GEMM task's mode (descriptor slot 16): products per matrix, an implicit conv, or summed over the batch (in fixed chunks). */
-const MODE = { PLAIN: 0, CONV: 1, SUM: 2 } as const;
+export const MODE = { PLAIN: 0, CONV: 1, SUM: 2 } as const;
 
 /** Floats of the operand that every item repacks, up to which items are cut four per thread. */
 const FINE_SPLIT_MAX = 1 << 18;
@@ -135,7 +132,7 @@ function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void 
  * address and ReLU flag in 29-30) and runs the task on `nt` threads (default: by the work).
  * `g` = batch, M, N, K, the four strides, A, B, C.
  */
-function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: number, extra: readonly number[] | null, nt?: number, epi: readonly [number, number] = [0, 0]): void {
+export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: number, extra: readonly number[] | null, nt?: number, epi: readonly [number, number] = [0, 0]): void {
   const rt = ctx.rt;
   const [batch, m, n, k] = g;
   let table = rt.desc + TABLE_AT * 4;
@@ -156,73 +153,3 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: 
     if (temp) rt.heap.free(temp[0], temp[1]);
   }
 }
-
-/**
- * conv = w·unfold(x) as an implicit GEMM: each image is packed into the GEMM's B panels straight from
- * [C, H, W] (assembly/matmul.ts, packBConv), so the column matrix, C·kh·kw times the image, is never
- * written or read. The weights are A, packed once per thread for the whole batch. With few filters
- * (M <= inplaceBMaxM() of matmul.ts) the GEMM reads the columns in place without packing them, which
- * beats packing from the image (LeNet's 6 and 16 filters: about 2x), so those unfold into a
- * temporary first, as do windows of more than convKMax() values (the per-k tables' capacity).
- */
-export function convKernel(ctx: Ctx): Kernel<'conv'> {
-  const fb = ctx.fallback('conv');
-  return (out, ins, attrs) => {
-    const [x, w, bias] = ins;
-    const [n, c, h, wd] = x.shape;
-    const k = c * attrs.kernel[0] * attrs.kernel[1];
-    if (x.dtype !== 'float32' || w.dtype !== 'float32') return fb(out, ins, attrs);
-    const epi: [number, number] = [bias ? ctx.ptr(bias) : 0, attrs.relu ? 1 : 0];
-    const [oh, ow] = windowCounts('conv', [h, wd], attrs);
-    const o = w.shape[0], L = oh * ow;
-    if (n === 0 || o === 0 || L === 0) return;
-    if (k === 0) {
-      // an empty product: the epilogue alone, relu(bias) per channel (rare, so through the reference)
-      if (bias || attrs.relu) return fb(out, ins, attrs);
-      return ctx.fill(out, 0);
-    }
-    const offs: number[] = [];
-    if (o > ctx.rt.x.inplaceBMaxM() && k <= ctx.rt.x.convKMax()) {
-      for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], MODE.CONV,
-        [c, h, wd, attrs.kernel[0], attrs.kernel[1], attrs.stride[0], attrs.stride[1], attrs.padding[0], attrs.padding[2], attrs.dilation[0], attrs.dilation[1], ow], undefined, epi);
-      return;
-    }
-    const rt = ctx.rt;
-    const cols = rt.temp(n * k * L * 4);
-    try {
-      rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(ctx, x.shape, L, attrs, ctx.ptr(x), cols[0]));
-      for (let b = 0; b < n; b++) offs.push(0, b * k * L);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], MODE.PLAIN, null, undefined, epi);
-    } finally {
-      rt.heap.free(cols[0], cols[1]);
-    }
-  };
-}
-
-function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttrs, src: number, dst: number): number {
-  const [n, c, h, w] = image;
-  const [oh, ow] = windowCounts('unfold', [h, w], a);
-  ctx.rt.setDesc(0, [n, c, h, w, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], oh, ow, src, dst]);
-  return Math.max(1, Math.min(n * c, ctx.rt.threadsFor(n * c * a.kernel[0] * a.kernel[1] * L, WINDOW_PAR_MIN)));
-}
-
-/**
- * im2col ([N, C, H, W] -> [N, C*kh*kw, OH*OW]) and col2im (the sum back), shared out by (n, c)
- * planes. Both describe the same windows over the image side, so one kernel body serves both.
- */
-function windowKernel<P extends 'unfold' | 'fold'>(ctx: Ctx, prim: P): Kernel<P> {
-  const fb = ctx.fallback(prim);
-  const task = prim === 'unfold' ? TASK.UNFOLD : TASK.FOLD;
-  return (out, ins, attrs) => {
-    const [src] = ins;
-    if (src.dtype !== 'float32') return fb(out, ins, attrs);
-    if (sizeOf(out.shape) === 0) return;
-    const [image, cols] = prim === 'unfold' ? [src, out] : [out, src];
-    const threads = windowDesc(ctx, image.shape, cols.shape[2], attrs, ctx.ptr(src), ctx.ptr(out));
-    ctx.rt.pool.run(task, ctx.rt.desc, threads);
-  };
-}
-
-export const unfoldKernel = (ctx: Ctx): Kernel<'unfold'> => windowKernel(ctx, 'unfold');
-export const foldKernel = (ctx: Ctx): Kernel<'fold'> => windowKernel(ctx, 'fold');
