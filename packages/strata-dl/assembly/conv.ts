@@ -3,6 +3,8 @@
 // GEMM's B panels straight from [C, H, W] through per-k offset tables, so the column matrix is
 // never written; the epilogue adds the bias and applies ReLU while C is still in cache.
 
+import { gemmConv_channels, gemmConv_dh, gemmConv_dw, gemmConv_H, gemmConv_kh, gemmConv_kw, gemmConv_N, gemmConv_OW, gemmConv_padLeft, gemmConv_padTop, gemmConv_sh, gemmConv_sw, gemmConv_W } from './generated/interface';
+
 const NR: i32 = 8; // the micro-kernel's columns (matmul.ts)
 
 // Implicit-GEMM convolution (conv.ts's task) reads B from the image through per-k offset tables of
@@ -79,18 +81,18 @@ export function packBConv(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: u
 }
 
 /**
- * Reads a convolution's geometry from the GEMM descriptor (slots 17-28: C, H, W, kh, kw, sh, sw,
- * pad top, pad left, dh, dw, OW) and fills this thread's per-k tables: for k = (c, ki, kj), the
+ * Reads a convolution's geometry from the GEMM descriptor (`gemmConv` in scripts/wasm-interface.mjs)
+ * and fills this thread's per-k tables: for k = (c, ki, kj), the
  * channel's offset c·H·W, the row offset ki·dh and the column offset kj·dw.
  */
 export function setupConv(d: usize, K: i32, tab: usize): void {
   cvOn = true;
-  const C = load<i32>(d, 68), kh = load<i32>(d, 80), kw = load<i32>(d, 84);
-  cvH = load<i32>(d, 72); cvW = load<i32>(d, 76);
-  cvSh = load<i32>(d, 88); cvSw = load<i32>(d, 92); cvPt = load<i32>(d, 96); cvPl = load<i32>(d, 100);
-  const dh = load<i32>(d, 104), dw = load<i32>(d, 108);
-  cvOW = load<i32>(d, 112);
-  cvL = load<i32>(d, 8);
+  const C = gemmConv_channels(d), kh = gemmConv_kh(d), kw = gemmConv_kw(d);
+  cvH = gemmConv_H(d); cvW = gemmConv_W(d);
+  cvSh = gemmConv_sh(d); cvSw = gemmConv_sw(d); cvPt = gemmConv_padTop(d); cvPl = gemmConv_padLeft(d);
+  const dh = gemmConv_dh(d), dw = gemmConv_dw(d);
+  cvOW = gemmConv_OW(d);
+  cvL = gemmConv_N(d);
   cvJ0 = 0;
   cvTab = tab;
   const kk = kh * kw;

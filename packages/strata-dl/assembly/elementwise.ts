@@ -5,11 +5,10 @@
 //
 // Layout of the descriptor at `d` (i32 slots): rank, shape[8], then per input k (0..2) strides[8]
 // (elements) at 9 + 8k. The odometer lives in `ctr` (per thread, 8 i32).
+// Kinds (ELTWISE_KIND): BINARY float32 x float32 -> float32, COMPARE float32 x float32 -> bool,
+// WHERE bool x float32 x float32 -> float32.
 import { binaryRow } from './generated/eltwise';
-
-export const KIND_BINARY: i32 = 0; // float32 x float32 -> float32 (op: BINARY order)
-export const KIND_COMPARE: i32 = 1; // float32 x float32 -> bool (op: COMPARE order)
-export const KIND_WHERE: i32 = 2; // bool x float32 x float32 -> float32
+import { ELTWISE_KIND_COMPARE as KIND_COMPARE, ELTWISE_KIND_WHERE as KIND_WHERE } from './generated/interface';
 
 // @ts-ignore: decorator
 @inline function di(d: usize, k: i32): i32 { return load<i32>(d + (<usize>k << 2)); }

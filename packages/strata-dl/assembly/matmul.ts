@@ -10,6 +10,7 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
+import { GEMM_MODE_CONV, GEMM_MODE_SUM, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogue, packBConv, setupConv } from './conv';
 
 export { CONV_K_MAX } from './conv';
@@ -367,25 +368,25 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
  * fixed chunks), whatever the block (docs/determinism.md).
  */
 export function gemmTask(tid: i32, nt: i32, d: usize): void {
-  const batch = load<i32>(d), M = load<i32>(d, 4), N = load<i32>(d, 8), K = load<i32>(d, 12);
-  const ars = load<i32>(d, 16), acs = load<i32>(d, 20), brs = load<i32>(d, 24), bcs = load<i32>(d, 28);
-  const A = load<usize>(d, 32), B = load<usize>(d, 36), C = load<usize>(d, 40), table = load<usize>(d, 44);
-  const ws = load<usize>(d, 48) + <usize>tid * load<usize>(d, 52);
-  const counter = d + 56;
-  const block = load<i32>(d, 60);
-  const mode = load<i32>(d, 64);
-  if (mode == 1) setupConv(d, K, ws + <usize>WS_CONV);
+  const batch = gemm_batch(d), M = gemm_M(d), N = gemm_N(d), K = gemm_K(d);
+  const ars = gemm_ars(d), acs = gemm_acs(d), brs = gemm_brs(d), bcs = gemm_bcs(d);
+  const A = gemm_A(d), B = gemm_B(d), C = gemm_C(d), table = gemm_table(d);
+  const ws = gemm_ws(d) + <usize>tid * <usize>gemm_wsPerThread(d);
+  const counter = gemm_counter_at(d);
+  const block = gemm_block(d);
+  const mode = gemm_mode(d);
+  if (mode == GEMM_MODE_CONV) setupConv(d, K, ws + <usize>WS_CONV);
   else convOff();
   const mnB = <usize>M * <usize>N * 4;
   const splitN = N >= M;
   const total = splitN ? N : M;
   const perMatrix = block > 0 ? (total + block - 1) / block : 1;
-  if (mode == 2) {
+  if (mode == GEMM_MODE_SUM) {
     // summed in `chunks` fixed runs of the batch, chunk c into its own [M, N] at slot 17 + c·M·N
     // (slot 17 is C itself when there is one chunk; else the caller sums the partials in order).
     // An item is one chunk's block of C: each element adds its chunk's matrices in batch order,
     // however the blocks and chunks fall to threads, so the bits do not depend on the thread count.
-    const parts = load<usize>(d, 68), chunks = load<i32>(d, 72);
+    const parts = gemmSum_parts(d), chunks = gemmSum_chunks(d);
     for (let it = atomic.add<i32>(counter, 1); it < chunks * perMatrix; it = atomic.add<i32>(counter, 1)) {
       const ch = it / perMatrix;
       const s0 = (it - ch * perMatrix) * block, s1 = block > 0 ? min(total, s0 + block) : total;
@@ -398,7 +399,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     return;
   }
   const items = batch * perMatrix;
-  const bias = load<usize>(d, 116), relu = load<i32>(d, 120) != 0, epi = bias != 0 || relu;
+  const bias = gemm_bias(d), relu = gemm_relu(d) != 0, epi = bias != 0 || relu;
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
   for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);

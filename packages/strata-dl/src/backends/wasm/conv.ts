@@ -2,8 +2,8 @@
 import type { Kernel } from '../../backend/backend.js';
 import { windowCounts } from '../../ir/infer.js';
 import type { Ctx } from './context.js';
-import { MODE, runGemm } from './matmul.js';
-import { TASK } from './runtime.js';
+import { GEMM_MODE as MODE, TASK } from './generated/interface.js';
+import { runGemm } from './matmul.js';
 import { windowDesc } from './window.js';
 
 /**
@@ -33,8 +33,10 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     const offs: number[] = [];
     if (o > ctx.rt.x.inplaceBMaxM() && k <= ctx.rt.x.convKMax()) {
       for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], MODE.CONV,
-        [c, h, wd, attrs.kernel[0], attrs.kernel[1], attrs.stride[0], attrs.stride[1], attrs.padding[0], attrs.padding[2], attrs.dilation[0], attrs.dilation[1], ow], undefined, epi);
+      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], {
+        mode: MODE.CONV, channels: c, H: h, W: wd, kh: attrs.kernel[0], kw: attrs.kernel[1], sh: attrs.stride[0], sw: attrs.stride[1],
+        padTop: attrs.padding[0], padLeft: attrs.padding[2], dh: attrs.dilation[0], dw: attrs.dilation[1], OW: ow,
+      }, undefined, epi);
       return;
     }
     const rt = ctx.rt;
@@ -42,7 +44,7 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     try {
       rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(ctx, x.shape, L, attrs, ctx.ptr(x), cols[0]));
       for (let b = 0; b < n; b++) offs.push(0, b * k * L);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], MODE.PLAIN, null, undefined, epi);
+      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], { mode: MODE.PLAIN }, undefined, epi);
     } finally {
       rt.heap.free(cols[0], cols[1]);
     }

@@ -2,7 +2,7 @@
 import type { Kernel } from '../../backend/backend.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../core/shape.js';
 import type { Ctx } from './context.js';
-import { TASK } from './runtime.js';
+import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmSum } from './generated/interface.js';
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
 const GEMM_PAR_MIN = 1 << 20;
@@ -10,8 +10,13 @@ const GEMM_PAR_MIN = 1 << 20;
 const TABLE_AT = 64;
 const TABLE_MAX = 448;
 
-/** The GEMM task's mode (descriptor slot 16): products per matrix, an implicit conv, or summed over the batch (in fixed chunks). */
-export const MODE = { PLAIN: 0, CONV: 1, SUM: 2 } as const;
+/** A convolution's geometry in the GEMM descriptor (mode CONV). */
+export type ConvGeometry = Pick<GemmConvDesc, 'channels' | 'H' | 'W' | 'kh' | 'kw' | 'sh' | 'sw' | 'padTop' | 'padLeft' | 'dh' | 'dw' | 'OW'>;
+/**
+ * The GEMM task's mode and what it needs: products per matrix, an implicit conv, or summed over
+ * the batch in `chunks` fixed chunks into `parts`.
+ */
+export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV } & ConvGeometry) | { mode: typeof MODE.SUM; parts: number; chunks: number };
 
 /** Floats of the operand that every item repacks, up to which items are cut four per thread. */
 const FINE_SPLIT_MAX = 1 << 18;
@@ -83,7 +88,7 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
     }
     const g = [batch, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)];
     if (sumBatch && batch > 1) sumGemm(ctx, offs, g);
-    else runGemm(ctx, offs, g, MODE.PLAIN, null);
+    else runGemm(ctx, offs, g, { mode: MODE.PLAIN });
   };
 }
 
@@ -116,10 +121,10 @@ function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void 
   const [batch, m, n, k] = g;
   const rt = ctx.rt;
   const chunks = sumChunks(batch, m, n, k);
-  if (chunks === 1) return runGemm(ctx, offs, g, MODE.SUM, [g[10], 1]);
+  if (chunks === 1) return runGemm(ctx, offs, g, { mode: MODE.SUM, parts: g[10], chunks: 1 });
   const part = rt.temp(chunks * m * n * 4);
   try {
-    runGemm(ctx, offs, g, MODE.SUM, [part[0], chunks]);
+    runGemm(ctx, offs, g, { mode: MODE.SUM, parts: part[0], chunks });
     rt.x.reduceF32(0, 1, chunks, m * n, part[0], g[10]);
   } finally {
     rt.heap.free(part[0], part[1]);
@@ -132,7 +137,7 @@ function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void 
  * address and ReLU flag in 29-30) and runs the task on `nt` threads (default: by the work).
  * `g` = batch, M, N, K, the four strides, A, B, C.
  */
-export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: number, extra: readonly number[] | null, nt?: number, epi: readonly [number, number] = [0, 0]): void {
+export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], how: GemmMode, nt?: number, epi: readonly [number, number] = [0, 0]): void {
   const rt = ctx.rt;
   const [batch, m, n, k] = g;
   let table = rt.desc + TABLE_AT * 4;
@@ -145,8 +150,14 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   }
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
-  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? extra?.[1] ?? 1 : batch, m, n, k, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
-  rt.setDesc(29, epi);
+  const block = gemmBlock(how.mode === MODE.SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
+  const header = {
+    batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
+    table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1],
+  };
+  if (how.mode === MODE.CONV) writeGemmConv(rt, rt.desc, { ...header, ...how });
+  else if (how.mode === MODE.SUM) writeGemmSum(rt, rt.desc, { ...header, ...how });
+  else writeGemm(rt, rt.desc, { ...header, mode: how.mode });
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);
   } finally {

@@ -4,7 +4,7 @@ import { sizeOf } from '../../core/shape.js';
 import { windowCounts } from '../../ir/infer.js';
 import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
-import { TASK } from './runtime.js';
+import { TASK, writeWindow } from './generated/interface.js';
 
 const WINDOW_PAR_MIN = 1 << 15;
 
@@ -12,7 +12,10 @@ const WINDOW_PAR_MIN = 1 << 15;
 export function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttrs, src: number, dst: number): number {
   const [n, c, h, w] = image;
   const [oh, ow] = windowCounts('unfold', [h, w], a);
-  ctx.rt.setDesc(0, [n, c, h, w, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], oh, ow, src, dst]);
+  writeWindow(ctx.rt, ctx.rt.desc, {
+    N: n, C: c, H: h, W: w, kh: a.kernel[0], kw: a.kernel[1], sh: a.stride[0], sw: a.stride[1],
+    padTop: a.padding[0], padLeft: a.padding[2], dh: a.dilation[0], dw: a.dilation[1], OH: oh, OW: ow, src, dst,
+  });
   return Math.max(1, Math.min(n * c, ctx.rt.threadsFor(n * c * a.kernel[0] * a.kernel[1] * L, WINDOW_PAR_MIN)));
 }
 
