@@ -33,10 +33,7 @@ export const UNARY_CODE = ${JSON.stringify(unaryCodes)} as const;
 export const BINARY_CODE = ${JSON.stringify(binaryCodes)} as const;
 `];
 for (const [name, values] of Object.entries(ENUMS)) ts.push(`export const ${name} = ${JSON.stringify(values)} as const;`);
-ts.push(`
-/** The memory a descriptor is written to (the runtime's views, current after memory growth). */
-export interface DescMemory { readonly i32: Int32Array; readonly f32: Float32Array }
-`);
+
 for (const [name, { task, fields }] of Object.entries(DESCRIPTORS)) {
   const named = fields.map(([f, type], slot) => ({ f, type, slot })).filter(({ f }) => !f.startsWith('_'));
   const T = `${cap(name)}Desc`;
@@ -45,10 +42,9 @@ export interface ${T} {
 ${named.map(({ f, type }) => `  readonly ${f}: number; // ${type}`).join('\n')}
 }
 export const ${snake(name)}_SLOTS = ${fields.length};
-/** Writes a ${name} descriptor at byte address \`at\`. */
-export function write${cap(name)}(m: DescMemory, at: number, d: ${T}): void {
+/** Writes a ${name} descriptor at byte address \`at\` of the memory that \`i32\`${named.some(({ type }) => type === 'f32') ? ' and `f32` view' : ' views'}. */
+export function write${cap(name)}(i32: Int32Array, ${named.some(({ type }) => type === 'f32') ? 'f32: Float32Array, ' : ''}at: number, d: ${T}): void {
   const b = at >>> 2;
-  const i32 = m.i32;${named.some(({ type }) => type === 'f32') ? '\n  const f32 = m.f32;' : ''}
 ${named.map(({ f, type, slot }) => `  ${type === 'f32' ? 'f32' : 'i32'}[b + ${slot}] = d.${f};`).join('\n')}
 }
 `);

@@ -23,16 +23,16 @@ function run(ctx: Ctx, n: number, hidden: number, write: (rt: Runtime, p: (b: Bu
 export function fusedCells(ctx: () => Ctx): FusedCells {
   return {
     dtypes: ['float32'],
-    lstmForward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeLstmForward(rt, rt.desc, {
+    lstmForward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeLstmForward(rt.i32, rt.desc, {
       kind: CELL_KIND.LSTM_FORWARD, n: a.n, hidden: a.hidden, xg: p(a.xg), hg: p(a.hg), c: p(a.c), h: p(a.h), cNext: p(a.cNext), workspace: p(a.workspace),
     })),
-    lstmBackward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeLstmBackward(rt, rt.desc, {
+    lstmBackward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeLstmBackward(rt.i32, rt.desc, {
       kind: CELL_KIND.LSTM_BACKWARD, n: a.n, hidden: a.hidden, workspace: p(a.workspace), c: p(a.c), gradH: p(a.gradH), gradC: p(a.gradC), dGates: p(a.dGates), dc: p(a.dc),
     })),
-    gruForward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeGruForward(rt, rt.desc, {
+    gruForward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeGruForward(rt.i32, rt.desc, {
       kind: CELL_KIND.GRU_FORWARD, n: a.n, hidden: a.hidden, xg: p(a.xg), hg: p(a.hg), h: p(a.h), hNext: p(a.hNext), workspace: p(a.workspace),
     })),
-    gruBackward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeGruBackward(rt, rt.desc, {
+    gruBackward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeGruBackward(rt.i32, rt.desc, {
       kind: CELL_KIND.GRU_BACKWARD, n: a.n, hidden: a.hidden, workspace: p(a.workspace), h: p(a.h), gradH: p(a.gradH), dXg: p(a.dXg), dHg: p(a.dHg), dh: p(a.dh),
     })),
   };

@@ -33,7 +33,7 @@ export function unaryKernel<P extends UnaryPrim>(ctx: Ctx, op: P): Kernel<P> {
     const n = sizeOf(out.shape);
     if (n === 0) return;
     const rt = ctx.rt;
-    writeUnary(rt, rt.desc, { op: code, n, out: ctx.ptr(out), src: ctx.ptr(x) });
+    writeUnary(rt.i32, rt.desc, { op: code, n, out: ctx.ptr(out), src: ctx.ptr(x) });
     rt.pool.run(TASK.UNARY, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
   };
 }
@@ -70,8 +70,8 @@ function eltwise(ctx: Ctx, kind: number, op: number, heavy: boolean, out: View, 
       for (let k = 0; k < 3; k++) i32[d + 9 + 8 * k + j] = k < ins.length ? c.strides[k + 1][j] : 0;
     }
   }
-  const ptr = (k: number): number => (k < ins.length ? ctx.ptr(ins[k]) : 0);
-  writeEltwise(rt, rt.desc, { kind, op, out: ctx.ptr(out), x: ptr(0), y: ptr(1), z: ptr(2), rows, odometers: rt.ctr });
+  const [x, y, z] = ins;
+  writeEltwise(i32, rt.desc, { kind, op, out: ctx.ptr(out), x: ctx.ptr(x), y: y ? ctx.ptr(y) : 0, z: z ? ctx.ptr(z) : 0, rows, odometers: rt.ctr });
   rt.pool.run(TASK.ELTWISE, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
   return true;
 }

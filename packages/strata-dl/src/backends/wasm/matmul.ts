@@ -155,9 +155,9 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
     batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
     table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1],
   };
-  if (how.mode === MODE.CONV) writeGemmConv(rt, rt.desc, { ...header, ...how });
-  else if (how.mode === MODE.SUM) writeGemmSum(rt, rt.desc, { ...header, ...how });
-  else writeGemm(rt, rt.desc, { ...header, mode: how.mode });
+  if (how.mode === MODE.CONV) writeGemmConv(rt.i32, rt.desc, { ...header, ...how });
+  else if (how.mode === MODE.SUM) writeGemmSum(rt.i32, rt.desc, { ...header, ...how });
+  else writeGemm(rt.i32, rt.desc, { ...header, mode: how.mode });
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);
   } finally {

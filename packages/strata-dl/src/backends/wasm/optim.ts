@@ -20,7 +20,7 @@ export function fusedUpdates(ctx: () => Ctx): FusedUpdates {
       if (n === 0) return;
       const c = ctx();
       const rt = c.rt;
-      writeSgd(rt, rt.desc, {
+      writeSgd(rt.i32, rt.f32, rt.desc, {
         kind: KIND.SGD, n, flags, out: ptr(c, a.out), param: ptr(c, a.param), grad: ptr(c, a.grad), momentumBuf: a.buf ? ptr(c, a.buf) : 0,
         lr: a.lr, weightDecay: a.weightDecay, momentum: a.momentum, gradScale: a.gradScale,
       });
@@ -32,7 +32,7 @@ export function fusedUpdates(ctx: () => Ctx): FusedUpdates {
       if (n === 0) return;
       const c = ctx();
       const rt = c.rt;
-      writeAdam(rt, rt.desc, {
+      writeAdam(rt.i32, rt.f32, rt.desc, {
         kind: KIND.ADAM, n, flags, out: ptr(c, a.out), param: ptr(c, a.param), grad: ptr(c, a.grad), expAvg: ptr(c, a.expAvg), expAvgSq: ptr(c, a.expAvgSq),
         beta1: a.beta1, oneMinusBeta1: a.oneMinusBeta1, beta2: a.beta2, oneMinusBeta2: a.oneMinusBeta2, weightDecay: a.weightDecay,
         decay: a.decay, sqrtBias2: a.sqrtBias2, eps: a.eps, stepSize: a.stepSize,

@@ -24,7 +24,7 @@ function extremumKernel<P extends 'poolIndex' | 'pool'>(ctx: Ctx, prim: P): Kern
     const { kernel: k, stride: s, padding: p, dilation: d } = attrs;
     const planes = n * c;
     const rt = ctx.rt;
-    writePoolIndex(rt, rt.desc, {
+    writePoolIndex(rt.i32, rt.desc, {
       planes, H: h, W: w, kh: k[0], kw: k[1], sh: s[0], sw: s[1], padTop: p[0], padLeft: p[2], dh: d[0], dw: d[1], OH: oh, OW: ow,
       src: ctx.ptr(x), dst: ctx.ptr(out), max: attrs.mode === 'max' ? 1 : 0, values: prim === 'pool' ? 1 : 0,
     });

@@ -12,7 +12,7 @@ const WINDOW_PAR_MIN = 1 << 15;
 export function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttrs, src: number, dst: number): number {
   const [n, c, h, w] = image;
   const [oh, ow] = windowCounts('unfold', [h, w], a);
-  writeWindow(ctx.rt, ctx.rt.desc, {
+  writeWindow(ctx.rt.i32, ctx.rt.desc, {
     N: n, C: c, H: h, W: w, kh: a.kernel[0], kw: a.kernel[1], sh: a.stride[0], sw: a.stride[1],
     padTop: a.padding[0], padLeft: a.padding[2], dh: a.dilation[0], dw: a.dilation[1], OH: oh, OW: ow, src, dst,
   });
