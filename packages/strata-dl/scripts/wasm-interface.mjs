@@ -60,6 +60,13 @@ export const COMPARE_OPS = {
   ge: ['f32x4.ge(x, y)', 'x >= y'],
 };
 
+/**
+ * The N-d layout that follows a descriptor or is passed by address (copyND, gather4, scatterAddF32,
+ * the ELTWISE task after its header): rank, shape[maxRank], then `strideRows` rows of maxRank strides
+ * (elements), one per operand, after coalescing (src/backends/wasm/nd.ts).
+ */
+export const ND = { maxRank: 8, strideRows: 3 };
+
 /** Small enumerations and bit flags shared by both sides. */
 export const ENUMS = {
   ELTWISE_KIND: { BINARY: 0, COMPARE: 1, WHERE: 2 },
@@ -85,6 +92,8 @@ const gemmHeader = [['batch', 'i32'], ['M', 'i32'], ['N', 'i32'], ['K', 'i32'], 
   ['counter', 'i32'], ['block', 'i32'], ['mode', 'i32']];
 const gemmEpilogue = [['bias', 'ptr'], ['relu', 'i32']];
 export const DESCRIPTORS = {
+  // gather/scatterAdd: the N-d layout of the index (stride rows: A with its axis zeroed, B), then these
+  indexing: { at: 1 + ND.maxRank * 3, fields: [['axisStride', 'i32'], ['n', 'i32']] },
   unary: { task: 'UNARY', fields: [['op', 'i32'], ['n', 'i32'], ['out', 'ptr'], ['src', 'ptr']] },
   // the N-d layout of elementwise.ts follows at slot 8 (rank, then shape and three stride rows of 8)
   eltwise: { task: 'ELTWISE', fields: [['kind', 'i32'], ['op', 'i32'], ['out', 'ptr'], ['x', 'ptr'], ['y', 'ptr'], ['z', 'ptr'], ['rows', 'i32'], ['odometers', 'ptr']] },
