@@ -13,8 +13,8 @@ const SRC = join(ROOT, 'packages/strata-dl/src');
 const APP = join(ROOT, 'packages/strata-dl-cli/src');
 const ALLOWED: Record<string, string[]> = {
   core: [],
-  ir: ['core'],
-  autograd: ['ir', 'core'],
+  ir: ['autograd', 'core'],
+  autograd: ['core'],
   backend: ['ir', 'core'],
   backends: ['backend', 'ir', 'core'],
   tensor: ['autograd', 'backend', 'ir', 'core'],

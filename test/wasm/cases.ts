@@ -3,7 +3,7 @@
 // the GEMM tiles (5/6 x 8, KC 384), batch 1, broadcasting, and a few large ones.
 import type { KernelPrim } from '../../packages/strata-dl/src/backend/backend.js';
 import type { DType } from '../../packages/strata-dl/src/core/dtype.js';
-import { BINARY, COMPARE, UNARY, type PrimAttrs, type WindowAttrs } from '../../packages/strata-dl/src/ir/prims.js';
+import { BINARY, COMPARE, RECORDS, UNARY, type PrimAttrs, type WindowAttrs } from '../../packages/strata-dl/src/ir/prims.js';
 import { EXACT, type Input, type Tol, randomInput, rng } from './helpers.js';
 import { scanCases } from './cases-scan.js';
 
@@ -39,14 +39,17 @@ export function buildCases(seed = 1): Case[] {
   const f = (shape: number[], lo = -2, hi = 2): Input => randomInput(r, shape, 'float32', lo, hi);
   const shapes = [[], [1], [3], [4], [7], [17, 33], [5, 1, 9], [1031], [64, 257]];
 
+  // from the records: the test domain, int32 support, and the cost class (a light op is a few exact
+  // instructions; a heavy one a polynomial within a few ulp)
   for (const op of UNARY) {
-    const exact = op === 'neg' || op === 'abs' || op === 'relu' || op === 'sign' || op === 'sqrt';
+    const rec = RECORDS[op];
+    const exact = rec.cost === 'light';
     for (const s of shapes) {
-      const [lo, hi] = op === 'exp' || op === 'sigmoid' || op === 'tanh' ? [-30, 30] : op === 'log' || op === 'sqrt' ? [-0.5, 50] : [-10, 10];
+      const [lo, hi] = rec.domain ?? [-10, 10];
       push(cases, { name: `${op} [${s}]`, prim: op, inputs: [f(s, lo, hi)], attrs: {}, tol: exact ? EXACT : APPROX });
     }
     push(cases, { name: `${op} specials`, prim: op, inputs: [withSpecials(f([SPECIALS.length + 3]))], attrs: {}, tol: exact ? EXACT : APPROX });
-    if (op === 'neg' || op === 'abs' || op === 'sign' || op === 'relu') {
+    if (rec.intOk) {
       push(cases, { name: `${op} int32`, prim: op, inputs: [randomInput(r, [5, 7], 'int32', -9, 9)], attrs: {}, tol: EXACT });
     }
     push(cases, { name: `${op} float64`, prim: op, inputs: [randomInput(r, [11], 'float64', 0.1, 3)], attrs: {}, tol: EXACT });
@@ -57,14 +60,15 @@ export function buildCases(seed = 1): Case[] {
     [[17, 33], [17, 1]], [[300, 301], [301]], [[2, 3, 4, 5], [2, 1, 4, 1]], [[7], []], [[0, 3], [3]],
   ];
   for (const op of BINARY) {
+    const tol = RECORDS[op].cost === 'light' ? EXACT : APPROX;
     for (const [a, b] of pairs) {
-      const [lo, hi] = op === 'pow' ? [0.1, 3] : [-3, 3];
-      const y = f(b, op === 'pow' ? -3 : -3, 3);
-      push(cases, { name: `${op} [${a}] [${b}]`, prim: op, inputs: [f(a, lo, hi), y], attrs: {}, tol: op === 'pow' ? APPROX : EXACT });
+      const [lo, hi] = RECORDS[op].domain ?? [-3, 3];
+      const y = f(b, -3, 3);
+      push(cases, { name: `${op} [${a}] [${b}]`, prim: op, inputs: [f(a, lo, hi), y], attrs: {}, tol });
     }
-    push(cases, { name: `${op} specials`, prim: op, inputs: [withSpecials(f([SPECIALS.length])), withSpecials(f([SPECIALS.length])).data.reverse() && withSpecials(f([SPECIALS.length]))], attrs: {}, tol: op === 'pow' ? APPROX : EXACT });
+    push(cases, { name: `${op} specials`, prim: op, inputs: [withSpecials(f([SPECIALS.length])), withSpecials(f([SPECIALS.length])).data.reverse() && withSpecials(f([SPECIALS.length]))], attrs: {}, tol });
     push(cases, { name: `${op} int32`, prim: op, inputs: [randomInput(r, [4, 5], 'int32', 1, 9), randomInput(r, [5], 'int32', 1, 4)], attrs: {}, tol: EXACT });
-    push(cases, { name: `${op} mixed float32/int32`, prim: op, inputs: [f([4, 5], 0.5, 2), randomInput(r, [5], 'int32', 1, 4)], attrs: {}, tol: op === 'pow' ? APPROX : EXACT });
+    push(cases, { name: `${op} mixed float32/int32`, prim: op, inputs: [f([4, 5], 0.5, 2), randomInput(r, [5], 'int32', 1, 4)], attrs: {}, tol });
   }
   for (const op of COMPARE) {
     for (const [a, b] of pairs) {

@@ -7,14 +7,19 @@
 // The forward also keeps the activated gates and tanh(c') in a workspace [N, 5H], so the backward is
 // arithmetic only.
 //
-// Descriptor (4-byte slots): 0 kind, 1 N, 2 H, then
-//   0 LSTM forward  3 xg, 4 hg, 5 c [N, H], 6 h' [N, H], 7 c' [N, H], 8 workspace [N, 5H] (0: none);
-//   1 LSTM backward 3 workspace, 4 c, 5 dh', 6 dc', 7 dGates [N, 4H], 8 dc [N, H];
-//   2 GRU forward   3 xg, 4 hg, 5 h [N, H], 6 h' [N, H], 7 workspace [N, 4H] (r, z, n, h_n; 0: none);
-//   3 GRU backward  3 workspace, 4 h, 5 dh', 6 dxg [N, 3H], 7 dhg [N, 3H], 8 dh [N, H].
+// Descriptors: `lstmForward`, `lstmBackward`, `gruForward`, `gruBackward` in scripts/wasm-interface.mjs
+// (kind: CELL_KIND; a workspace address 0: none, inference). Shapes: xg, hg [N, 4H] (GRU [N, 3H]);
+// states [N, H]; the LSTM workspace [N, 5H], the GRU's [N, 4H] (r, z, n, h_n).
 // Threads share out rows. Columns go four at a time; a ragged tail goes through the same vector
 // code one lane at a time, so every element is computed alike.
 import { sigmoidv, tanhv } from './mathv';
+import {
+  CELL_KIND_GRU_BACKWARD, CELL_KIND_GRU_FORWARD, CELL_KIND_LSTM_BACKWARD, CELL_KIND_LSTM_FORWARD,
+  gruBackward_dh, gruBackward_dHg, gruBackward_dXg, gruBackward_gradH, gruBackward_h, gruBackward_hidden, gruBackward_workspace,
+  gruForward_h, gruForward_hg, gruForward_hidden, gruForward_hNext, gruForward_workspace, gruForward_xg,
+  lstmBackward_c, lstmBackward_dc, lstmBackward_dGates, lstmBackward_gradC, lstmBackward_gradH, lstmBackward_hidden, lstmBackward_workspace,
+  lstmForward_c, lstmForward_cNext, lstmForward_h, lstmForward_hg, lstmForward_hidden, lstmForward_kind, lstmForward_n, lstmForward_workspace, lstmForward_xg,
+} from './generated/interface';
 
 /** Four floats at `p`, or the first `lanes` (1-3) of them for a ragged tail (the rest zero). */
 // @ts-ignore: decorator
@@ -37,8 +42,8 @@ import { sigmoidv, tanhv } from './mathv';
 }
 
 function lstmForwardRows(d: usize, r0: i32, r1: i32): void {
-  const h = load<i32>(d, 8);
-  const xg = load<usize>(d, 12), hg = load<usize>(d, 16), c = load<usize>(d, 20), hOut = load<usize>(d, 24), cOut = load<usize>(d, 28), ws = load<usize>(d, 32);
+  const h = lstmForward_hidden(d);
+  const xg = lstmForward_xg(d), hg = lstmForward_hg(d), c = lstmForward_c(d), hOut = lstmForward_h(d), cOut = lstmForward_cNext(d), ws = lstmForward_workspace(d);
   const gate = <usize>h << 2;
   for (let r = r0; r < r1; r++) {
     const row = <usize>r * (gate << 2), srow = <usize>r * gate, wrow = <usize>r * gate * 5;
@@ -67,8 +72,8 @@ function lstmForwardRows(d: usize, r0: i32, r1: i32): void {
 }
 
 function lstmBackwardRows(d: usize, r0: i32, r1: i32): void {
-  const h = load<i32>(d, 8);
-  const ws = load<usize>(d, 12), c = load<usize>(d, 16), gH = load<usize>(d, 20), gC = load<usize>(d, 24), dz = load<usize>(d, 28), dc = load<usize>(d, 32);
+  const h = lstmBackward_hidden(d);
+  const ws = lstmBackward_workspace(d), c = lstmBackward_c(d), gH = lstmBackward_gradH(d), gC = lstmBackward_gradC(d), dz = lstmBackward_dGates(d), dc = lstmBackward_dc(d);
   const gate = <usize>h << 2;
   const one = f32x4.splat(1);
   for (let r = r0; r < r1; r++) {
@@ -92,8 +97,8 @@ function lstmBackwardRows(d: usize, r0: i32, r1: i32): void {
 }
 
 function gruForwardRows(d: usize, r0: i32, r1: i32): void {
-  const h = load<i32>(d, 8);
-  const xg = load<usize>(d, 12), hg = load<usize>(d, 16), hp = load<usize>(d, 20), hOut = load<usize>(d, 24), ws = load<usize>(d, 28);
+  const h = gruForward_hidden(d);
+  const xg = gruForward_xg(d), hg = gruForward_hg(d), hp = gruForward_h(d), hOut = gruForward_hNext(d), ws = gruForward_workspace(d);
   const gate = <usize>h << 2;
   for (let r = r0; r < r1; r++) {
     const row = <usize>r * gate * 3, srow = <usize>r * gate, wrow = <usize>r * (gate << 2);
@@ -118,8 +123,8 @@ function gruForwardRows(d: usize, r0: i32, r1: i32): void {
 }
 
 function gruBackwardRows(d: usize, r0: i32, r1: i32): void {
-  const h = load<i32>(d, 8);
-  const ws = load<usize>(d, 12), hp = load<usize>(d, 16), gH = load<usize>(d, 20), dx = load<usize>(d, 24), dhg = load<usize>(d, 28), dh = load<usize>(d, 32);
+  const h = gruBackward_hidden(d);
+  const ws = gruBackward_workspace(d), hp = gruBackward_h(d), gH = gruBackward_gradH(d), dx = gruBackward_dXg(d), dhg = gruBackward_dHg(d), dh = gruBackward_dh(d);
   const gate = <usize>h << 2;
   const one = f32x4.splat(1);
   for (let r = r0; r < r1; r++) {
@@ -147,14 +152,14 @@ function gruBackwardRows(d: usize, r0: i32, r1: i32): void {
 
 /** Task entry: thread `tid` of `nt` takes its share of the N rows. */
 export function cellTask(tid: i32, nt: i32, d: usize): void {
-  const n = load<i32>(d, 4);
+  const n = lstmForward_n(d); // the header is the same in all four
   const r0 = <i32>((<i64>n * tid) / nt), r1 = <i32>((<i64>n * (tid + 1)) / nt);
   if (r1 <= r0) return;
-  switch (load<i32>(d)) {
-    case 0: lstmForwardRows(d, r0, r1); break;
-    case 1: lstmBackwardRows(d, r0, r1); break;
-    case 2: gruForwardRows(d, r0, r1); break;
-    case 3: gruBackwardRows(d, r0, r1); break;
+  switch (lstmForward_kind(d)) {
+    case CELL_KIND_LSTM_FORWARD: lstmForwardRows(d, r0, r1); break;
+    case CELL_KIND_LSTM_BACKWARD: lstmBackwardRows(d, r0, r1); break;
+    case CELL_KIND_GRU_FORWARD: gruForwardRows(d, r0, r1); break;
+    case CELL_KIND_GRU_BACKWARD: gruBackwardRows(d, r0, r1); break;
     default: unreachable(); // an unknown cell mode: trap rather than run the wrong kernel
   }
 }

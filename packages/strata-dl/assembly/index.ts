@@ -4,30 +4,28 @@
 //
 // Parallel kernels are "tasks": the calling thread and the pool's workers all call
 // runTask(task, tid, nt, desc) with the same descriptor, and each does its own share.
-import { CONV_K_MAX, gemmTask, gemmWorkspaceBytes, INPLACE_B_MAX_M, MR } from './gemm';
+import { CONV_K_MAX, gemmTask, gemmWorkspaceBytes, INPLACE_B_MAX_M, MR } from './matmul';
 import { unfoldTask, foldTask } from './window';
-import { poolIndexTask } from './poolindex';
-import { unaryRow } from './unary';
-import { eltwiseND } from './eltwise';
+import { poolIndexTask } from './pooling';
+import { unaryRow } from './generated/unary';
+import { eltwiseND } from './elementwise';
+import {
+  TASK_CELL, TASK_ELTWISE, TASK_FOLD, TASK_GEMM, TASK_OPTIM, TASK_POOL_INDEX, TASK_UNARY, TASK_UNFOLD,
+  eltwise_kind, eltwise_odometers, eltwise_op, eltwise_out, eltwise_rows, eltwise_x, eltwise_y, eltwise_z, ELTWISE_SLOTS,
+  unary_n, unary_op, unary_out, unary_src,
+} from './generated/interface';
 import { optimTask } from './optim';
 import { cellTask } from './cells';
 
-export { sgemm, gemmWorkspaceBytes } from './gemm';
+export { sgemm, gemmWorkspaceBytes } from './matmul';
 export { reduceF32, argF32 } from './reduce';
 export { scanF32, argsortF32 } from './scan';
 export { copyND, toBool, fillBytes, fill32, copyBytes } from './movement';
 export { gather4, scatterAddF32, gatherRows4, scatterAddRowsF32 } from './indexing';
-export { unaryRow } from './unary';
-export { eltwiseND } from './eltwise';
+export { unaryRow } from './generated/unary';
+export { eltwiseND } from './elementwise';
 
-export const TASK_GEMM: i32 = 1;
-export const TASK_UNFOLD: i32 = 2;
-export const TASK_FOLD: i32 = 3;
-export const TASK_UNARY: i32 = 4;
-export const TASK_ELTWISE: i32 = 5;
-export const TASK_POOL_INDEX: i32 = 6;
-export const TASK_OPTIM: i32 = 7;
-export const TASK_CELL: i32 = 8;
+// Task ids, op codes and descriptor fields: scripts/wasm-interface.mjs (generated/interface.ts).
 
 /** First free byte after the module's static data: where the TypeScript allocator starts. */
 export function heapBase(): usize { return __heap_base; }
@@ -35,15 +33,15 @@ export function heapBase(): usize { return __heap_base; }
 export function usesRelaxedSimd(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
 /** Rows of the GEMM micro-kernel (6 with FMA, 5 without). */
 export function microRows(): i32 { return MR; }
-/** Up to this many rows of C, the GEMM reads full 8-column panels of B in place (gemm.ts). */
+/** Up to this many rows of C, the GEMM reads full 8-column panels of B in place (matmul.ts). */
 export function inplaceBMaxM(): i32 { return INPLACE_B_MAX_M; }
-/** The implicit-GEMM convolution's per-k table capacity: windows of at most this many values (gemm.ts). */
+/** The implicit-GEMM convolution's per-k table capacity: windows of at most this many values (matmul.ts). */
 export function convKMax(): i32 { return CONV_K_MAX; }
 export function noop(): void {}
 
-/** Unary task descriptor: 0 op, 1 n, 2 out, 3 src. Shares out 16-element aligned chunks. */
+/** The unary task (descriptor `unary`). Shares out 16-element aligned chunks. */
 function unaryTask(tid: i32, nt: i32, d: usize): void {
-  const op = load<i32>(d), n = load<i32>(d, 4), out = load<usize>(d, 8), src = load<usize>(d, 12);
+  const op = unary_op(d), n = unary_n(d), out = unary_out(d), src = unary_src(d);
   const chunks = (n + 15) >> 4;
   const c0 = <i32>((<i64>chunks * tid) / nt) << 4;
   const c1 = min(n, <i32>((<i64>chunks * (tid + 1)) / nt) << 4);
@@ -51,14 +49,14 @@ function unaryTask(tid: i32, nt: i32, d: usize): void {
 }
 
 /**
- * Elementwise task descriptor: 0 kind, 1 op, 2 out, 3 x, 4 y, 5 z, 6 rows, 7 odometer base (32
- * bytes per thread), then the N-d descriptor of eltwise.ts at slot 8. Shares out whole rows.
+ * The elementwise task (descriptor `eltwise`; odometers: 32 bytes per thread), with the N-d layout
+ * of elementwise.ts after it. Shares out whole rows.
  */
 function eltwiseTask(tid: i32, nt: i32, d: usize): void {
-  const rows = load<i32>(d, 24);
+  const rows = eltwise_rows(d);
   const r0 = <i32>((<i64>rows * tid) / nt), r1 = <i32>((<i64>rows * (tid + 1)) / nt);
   if (r1 <= r0) return;
-  eltwiseND(load<i32>(d), load<i32>(d, 4), d + 32, load<usize>(d, 8), load<usize>(d, 12), load<usize>(d, 16), load<usize>(d, 20), r0, r1, load<usize>(d, 28) + (<usize>tid << 5));
+  eltwiseND(eltwise_kind(d), eltwise_op(d), d + (<usize>ELTWISE_SLOTS << 2), eltwise_out(d), eltwise_x(d), eltwise_y(d), eltwise_z(d), r0, r1, eltwise_odometers(d) + (<usize>tid << 5));
 }
 
 export function runTask(task: i32, tid: i32, nt: i32, desc: usize): void {

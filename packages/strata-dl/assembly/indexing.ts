@@ -1,17 +1,16 @@
 // SPDX-License-Identifier: MIT
 // gather and scatterAdd along one axis, walking the (contiguous) index tensor with an odometer.
-// Descriptor at d (i32 slots): 0 rank, 1..8 index shape, 9..16 strides A (elements; the axis
-// stride zeroed), 17..24 strides B, 25 axis stride of A, 26 size of A's axis.
+// Descriptor at d: the N-d layout of the index shape (stride rows: A in elements with the axis
+// stride zeroed, B), then `indexing` (axis stride of A, size of A's axis): scripts/wasm-interface.mjs.
 // Both return -1, or the position of the first out-of-range index (nothing past it is written).
 
-// @ts-ignore: decorator
-@inline function di(d: usize, k: i32): i32 { return load<i32>(d + (<usize>k << 2)); }
+import { indexing_axisStride, indexing_n, nd_dim, nd_rank, nd_stride } from './generated/interface';
 
 /** out[i] = x[pA(i) + idx[i] * axisStride] for 4-byte elements; A = x. */
 export function gather4(d: usize, out: usize, x: usize, idx: usize, ctr: usize): i32 {
-  const rank = di(d, 0), axisStride = di(d, 25), n = di(d, 26);
+  const rank = nd_rank(d), axisStride = indexing_axisStride(d), n = indexing_n(d);
   let total = 1;
-  for (let k = 0; k < rank; k++) { total *= di(d, 1 + k); store<i32>(ctr + (<usize>k << 2), 0); }
+  for (let k = 0; k < rank; k++) { total *= nd_dim(d, k); store<i32>(ctr + (<usize>k << 2), 0); }
   let pa = 0;
   for (let i = 0; i < total; i++) {
     const k = load<i32>(idx + (<usize>i << 2));
@@ -20,8 +19,8 @@ export function gather4(d: usize, out: usize, x: usize, idx: usize, ctr: usize):
     for (let j = rank - 1; j >= 0; j--) {
       const jp = <usize>j << 2;
       const c = load<i32>(ctr + jp) + 1;
-      const s = di(d, 9 + j);
-      if (c < di(d, 1 + j)) { store<i32>(ctr + jp, c); pa += s; break; }
+      const s = nd_stride(d, 0, j);
+      if (c < nd_dim(d, j)) { store<i32>(ctr + jp, c); pa += s; break; }
       store<i32>(ctr + jp, 0);
       pa -= (c - 1) * s;
     }
@@ -31,9 +30,9 @@ export function gather4(d: usize, out: usize, x: usize, idx: usize, ctr: usize):
 
 /** out[pA(i) + idx[i] * axisStride] += src[pB(i)], float32; A = out, B = src. */
 export function scatterAddF32(d: usize, out: usize, idx: usize, src: usize, ctr: usize): i32 {
-  const rank = di(d, 0), axisStride = di(d, 25), n = di(d, 26);
+  const rank = nd_rank(d), axisStride = indexing_axisStride(d), n = indexing_n(d);
   let total = 1;
-  for (let k = 0; k < rank; k++) { total *= di(d, 1 + k); store<i32>(ctr + (<usize>k << 2), 0); }
+  for (let k = 0; k < rank; k++) { total *= nd_dim(d, k); store<i32>(ctr + (<usize>k << 2), 0); }
   let pa = 0, pb = 0;
   for (let i = 0; i < total; i++) {
     const k = load<i32>(idx + (<usize>i << 2));
@@ -43,8 +42,8 @@ export function scatterAddF32(d: usize, out: usize, idx: usize, src: usize, ctr:
     for (let j = rank - 1; j >= 0; j--) {
       const jp = <usize>j << 2;
       const c = load<i32>(ctr + jp) + 1;
-      const sa = di(d, 9 + j), sb = di(d, 17 + j);
-      if (c < di(d, 1 + j)) { store<i32>(ctr + jp, c); pa += sa; pb += sb; break; }
+      const sa = nd_stride(d, 0, j), sb = nd_stride(d, 1, j);
+      if (c < nd_dim(d, j)) { store<i32>(ctr + jp, c); pa += sa; pb += sb; break; }
       store<i32>(ctr + jp, 0);
       pa -= (c - 1) * sa;
       pb -= (c - 1) * sb;

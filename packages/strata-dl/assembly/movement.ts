@@ -1,10 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Strided N-d copy: permute, expand, slice, flip, pad and concat are all this one loop with
 // different strides (in elements; negative for flip). Element size 1, 4 or 8 bytes, so it serves
-// every dtype. Descriptor at d (i32 slots): rank, shape[8], dst strides[8], src strides[8].
+// every dtype. Descriptor at d: the N-d layout (stride rows: dst, src), scripts/wasm-interface.mjs.
 
-// @ts-ignore: decorator
-@inline function di(d: usize, k: i32): i32 { return load<i32>(d + (<usize>k << 2)); }
+import { nd_dim, nd_rank, nd_stride } from './generated/interface';
 
 function copyRow(esz: i32, n: i32, dst: usize, ds: i32, src: usize, ss: i32): void {
   if (ds == 1 && ss == 1) { memory.copy(dst, src, <usize>n * esz); return; }
@@ -29,11 +28,11 @@ function copyRow(esz: i32, n: i32, dst: usize, ds: i32, src: usize, ss: i32): vo
 }
 
 export function copyND(esz: i32, d: usize, dst: usize, src: usize, ctr: usize): void {
-  const rank = di(d, 0);
-  const n = di(d, rank);
-  const ds = di(d, 8 + rank), ss = di(d, 16 + rank); // inner strides (slots 9 + rank-1, 17 + rank-1)
+  const rank = nd_rank(d);
+  const n = nd_dim(d, rank - 1);
+  const ds = nd_stride(d, 0, rank - 1), ss = nd_stride(d, 1, rank - 1); // inner strides
   let rows = 1;
-  for (let k = 0; k < rank - 1; k++) { rows *= di(d, 1 + k); store<i32>(ctr + (<usize>k << 2), 0); }
+  for (let k = 0; k < rank - 1; k++) { rows *= nd_dim(d, k); store<i32>(ctr + (<usize>k << 2), 0); }
   const e = <usize>esz;
   let pd = dst, ps = src;
   for (let r = 0; r < rows; r++) {
@@ -41,8 +40,8 @@ export function copyND(esz: i32, d: usize, dst: usize, src: usize, ctr: usize): 
     for (let k = rank - 2; k >= 0; k--) {
       const kp = <usize>k << 2;
       const c = load<i32>(ctr + kp) + 1;
-      const sd = di(d, 9 + k), sv = di(d, 17 + k);
-      if (c < di(d, 1 + k)) {
+      const sd = nd_stride(d, 0, k), sv = nd_stride(d, 1, k);
+      if (c < nd_dim(d, k)) {
         store<i32>(ctr + kp, c);
         pd += <usize>sd * e; ps += <usize>sv * e;
         break;

@@ -3,25 +3,19 @@
 // gradient and its state, and writes the new parameter and the state. Every operation is the
 // composed rule's, in its order, rounded to float32 (no FMA), so that both paths agree bit for bit.
 //
-// Descriptor (4-byte slots): 0 kind (0 SGD, 1 Adam), 1 n, 2 flags, 3 out, 4 param, 5 grad,
-// 6 first state buffer (SGD momentum, Adam m), 7 second (Adam v); float32 coefficients from slot 8:
-//   SGD  flags 1 first, 2 momentum, 4 weight decay, 8 nesterov, 16 maximize;
-//        8 lr, 9 weight decay, 10 momentum, 11 1 - dampening
-//   Adam flags 1 first, 4 weight decay (L2 in the gradient);
-//        8 b1, 9 1 - b1, 10 b2, 11 1 - b2, 12 weight decay, 13 decay (AdamW), 14 sqrt(1 - b2^t),
-//        15 eps, 16 lr / (1 - b1^t)
-// The state buffers are updated in place; `out` may be the parameter itself.
-
-const FIRST = 1, MOMENTUM = 2, DECAY = 4, NESTEROV = 8, MAXIMIZE = 16;
-
-// @ts-ignore: decorator
-@inline function cf(d: usize, slot: i32): f32 { return load<f32>(d + (<usize>slot << 2)); }
+// Descriptors: `sgd` and `adam` in scripts/wasm-interface.mjs (flags: OPTIM_FLAG; Adam's DECAY is L2
+// in the gradient). The state buffers are updated in place; `out` may be the parameter itself.
+import {
+  OPTIM_FLAG_DECAY as DECAY, OPTIM_FLAG_FIRST as FIRST, OPTIM_FLAG_MAXIMIZE as MAXIMIZE, OPTIM_FLAG_MOMENTUM as MOMENTUM, OPTIM_FLAG_NESTEROV as NESTEROV, OPTIM_KIND_ADAM, OPTIM_KIND_SGD,
+  adam_beta1, adam_beta2, adam_decay, adam_eps, adam_expAvg, adam_expAvgSq, adam_flags, adam_grad, adam_oneMinusBeta1, adam_oneMinusBeta2, adam_out, adam_param, adam_sqrtBias2, adam_stepSize, adam_weightDecay,
+  sgd_flags, sgd_grad, sgd_gradScale, sgd_kind, sgd_lr, sgd_momentum, sgd_momentumBuf, sgd_n, sgd_out, sgd_param, sgd_weightDecay,
+} from './generated/interface';
 
 /** SGD over elements [i0, i1). */
 function sgdRange(d: usize, i0: i32, i1: i32): void {
-  const flags = load<i32>(d, 8);
-  const out = load<usize>(d, 12), pp = load<usize>(d, 16), gp = load<usize>(d, 20), bp = load<usize>(d, 24);
-  const lr = cf(d, 8), wd = cf(d, 9), mu = cf(d, 10), gs = cf(d, 11);
+  const flags = sgd_flags(d);
+  const out = sgd_out(d), pp = sgd_param(d), gp = sgd_grad(d), bp = sgd_momentumBuf(d);
+  const lr = sgd_lr(d), wd = sgd_weightDecay(d), mu = sgd_momentum(d), gs = sgd_gradScale(d);
   const first = (flags & FIRST) != 0, mom = (flags & MOMENTUM) != 0, decay = (flags & DECAY) != 0;
   const nesterov = (flags & NESTEROV) != 0, maximize = (flags & MAXIMIZE) != 0;
   const vlr = f32x4.splat(lr), vwd = f32x4.splat(wd), vmu = f32x4.splat(mu), vgs = f32x4.splat(gs);
@@ -58,9 +52,9 @@ function sgdRange(d: usize, i0: i32, i1: i32): void {
 
 /** Adam / AdamW over elements [i0, i1). */
 function adamRange(d: usize, i0: i32, i1: i32): void {
-  const flags = load<i32>(d, 8);
-  const out = load<usize>(d, 12), pp = load<usize>(d, 16), gp = load<usize>(d, 20), mp = load<usize>(d, 24), vp = load<usize>(d, 28);
-  const b1 = cf(d, 8), c1 = cf(d, 9), b2 = cf(d, 10), c2 = cf(d, 11), wd = cf(d, 12), dk = cf(d, 13), bias2 = cf(d, 14), eps = cf(d, 15), step = cf(d, 16);
+  const flags = adam_flags(d);
+  const out = adam_out(d), pp = adam_param(d), gp = adam_grad(d), mp = adam_expAvg(d), vp = adam_expAvgSq(d);
+  const b1 = adam_beta1(d), c1 = adam_oneMinusBeta1(d), b2 = adam_beta2(d), c2 = adam_oneMinusBeta2(d), wd = adam_weightDecay(d), dk = adam_decay(d), bias2 = adam_sqrtBias2(d), eps = adam_eps(d), step = adam_stepSize(d);
   const first = (flags & FIRST) != 0, decay = (flags & DECAY) != 0;
   const vb1 = f32x4.splat(b1), vc1 = f32x4.splat(c1), vb2 = f32x4.splat(b2), vc2 = f32x4.splat(c2), vwd = f32x4.splat(wd);
   const vdk = f32x4.splat(dk), vbias2 = f32x4.splat(bias2), veps = f32x4.splat(eps), vstep = f32x4.splat(step);
@@ -104,11 +98,13 @@ function adamRange(d: usize, i0: i32, i1: i32): void {
 
 /** Task entry: thread `tid` of `nt` takes its share of 16-element chunks (aligned vectors). */
 export function optimTask(tid: i32, nt: i32, d: usize): void {
-  const n = load<i32>(d, 4);
+  const n = sgd_n(d); // the header is the same in both
   const chunks = (n + 15) >> 4;
   const c0 = <i32>((<i64>chunks * tid) / nt) << 4;
   const c1 = min(n, <i32>((<i64>chunks * (tid + 1)) / nt) << 4);
   if (c1 <= c0) return;
-  if (load<i32>(d) == 0) sgdRange(d, c0, c1);
-  else adamRange(d, c0, c1);
+  const kind = sgd_kind(d);
+  if (kind == OPTIM_KIND_SGD) sgdRange(d, c0, c1);
+  else if (kind == OPTIM_KIND_ADAM) adamRange(d, c0, c1);
+  else unreachable(); // an unknown optimizer: trap rather than run the wrong kernel
 }

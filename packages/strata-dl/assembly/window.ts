@@ -1,11 +1,8 @@
 // SPDX-License-Identifier: MIT
 // unfold (im2col) and fold (col2im) over float32 [N, C, H, W], shared out by (n, c) planes.
-// Descriptor at d (i32 slots): 0 N, 1 C, 2 H, 3 W, 4 kh, 5 kw, 6 sh, 7 sw, 8 pad top, 9 pad left,
-// 10 dh, 11 dw, 12 OH, 13 OW, 14 src, 15 dst. Column rows are ordered (c, ki, kj) as PyTorch's
-// F.unfold; padding reads as zero.
-
-// @ts-ignore: decorator
-@inline function di(d: usize, k: i32): i32 { return load<i32>(d + (<usize>k << 2)); }
+// Descriptor: `window` in scripts/wasm-interface.mjs. Column rows are ordered (c, ki, kj) as
+// PyTorch's F.unfold; padding reads as zero.
+import { window_C, window_dh, window_dst, window_dw, window_H, window_kh, window_kw, window_N, window_OH, window_OW, window_padLeft, window_padTop, window_sh, window_src, window_sw, window_W } from './generated/interface';
 
 /** First output column whose input column ox*sw + off is >= 0, and one past the last one < W. */
 // @ts-ignore: decorator
@@ -34,10 +31,10 @@
 }
 
 export function unfoldTask(tid: i32, nt: i32, d: usize): void {
-  const N = di(d, 0), C = di(d, 1), H = di(d, 2), W = di(d, 3), kh = di(d, 4), kw = di(d, 5);
-  const sh = di(d, 6), sw = di(d, 7), pt = di(d, 8), pl = di(d, 9), dh = di(d, 10), dw = di(d, 11);
-  const OH = di(d, 12), OW = di(d, 13);
-  const src = <usize>di(d, 14), dst = <usize>di(d, 15);
+  const N = window_N(d), C = window_C(d), H = window_H(d), W = window_W(d), kh = window_kh(d), kw = window_kw(d);
+  const sh = window_sh(d), sw = window_sw(d), pt = window_padTop(d), pl = window_padLeft(d), dh = window_dh(d), dw = window_dw(d);
+  const OH = window_OH(d), OW = window_OW(d);
+  const src = window_src(d), dst = window_dst(d);
   const P = N * C, L = OH * OW;
   const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
   const owB = <usize>OW << 2;
@@ -69,10 +66,10 @@ export function unfoldTask(tid: i32, nt: i32, d: usize): void {
 }
 
 export function foldTask(tid: i32, nt: i32, d: usize): void {
-  const N = di(d, 0), C = di(d, 1), H = di(d, 2), W = di(d, 3), kh = di(d, 4), kw = di(d, 5);
-  const sh = di(d, 6), sw = di(d, 7), pt = di(d, 8), pl = di(d, 9), dh = di(d, 10), dw = di(d, 11);
-  const OH = di(d, 12), OW = di(d, 13);
-  const src = <usize>di(d, 14), dst = <usize>di(d, 15);
+  const N = window_N(d), C = window_C(d), H = window_H(d), W = window_W(d), kh = window_kh(d), kw = window_kw(d);
+  const sh = window_sh(d), sw = window_sw(d), pt = window_padTop(d), pl = window_padLeft(d), dh = window_dh(d), dw = window_dw(d);
+  const OH = window_OH(d), OW = window_OW(d);
+  const src = window_src(d), dst = window_dst(d);
   const P = N * C, L = OH * OW;
   const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
   const owB = <usize>OW << 2;

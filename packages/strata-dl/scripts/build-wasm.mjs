@@ -1,5 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Builds the wasm kernels: generates the repetitive AssemblyScript sources, compiles two variants
+// Builds the wasm kernels: generates the TypeScript <-> AssemblyScript interface (task ids, op
+// codes, descriptor writers and readers, from scripts/wasm-interface.mjs) and the repetitive
+// AssemblyScript sources, compiles two variants
 // (SIMD128, and SIMD128 + relaxed-SIMD FMA) for a shared, imported memory, and embeds both as
 // base64 in src/backends/wasm/generated/modules.ts, so the library needs no file access at run
 // time (Node and browsers alike). Run by `npm run build`, hence by `prepare` on `npm ci`; needs
@@ -9,6 +11,7 @@ import { fileURLToPath } from 'node:url';
 import asc from 'assemblyscript/asc';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
+await import('./gen-wasm-interface.mjs');
 await import('./gen-wasm-kernels.mjs');
 
 // Memory: imported and shared, so worker threads can instantiate the same module on it; the

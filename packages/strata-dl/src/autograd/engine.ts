@@ -3,6 +3,7 @@ import { StrataError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './mode.js';
+import { broadcastsTo, sumTo } from './sum-to.js';
 import { anomalyOn } from './anomaly.js';
 import { checkBackward, withoutForwardChecks } from './anomaly-check.js';
 
@@ -145,7 +146,8 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
         vjpNeeds = needs.map((n, i) => n && !ks.includes(i));
       }
       if (vjpNeeds.some(Boolean)) {
-        const gs = node.vjp(g, inputs, node.out ?? t, vjpNeeds);
+        // rules may return a gradient in the output's broadcast shape: summed back here, once
+        const gs = node.vjp(g, inputs, node.out ?? t, vjpNeeds).map((gi, i) => (gi && vjpNeeds[i] && broadcastsTo(inputs[i].shape, gi.shape) ? sumTo(gi, inputs[i].shape) : gi));
         if (anomalyOn) checkBackward(node.name, g, inputs, gs.map((gi, i) => (vjpNeeds[i] ? gi : null)), node.out ?? t, node);
         inputs.forEach((x, i) => {
           const gi = gs[i];

@@ -10,7 +10,7 @@ import { type BackwardOptions, type GradNode, runBackward } from '../autograd/en
 import { activeLevels, belowLevel, willRecord } from '../autograd/mode.js';
 import { anomalyOn } from '../autograd/anomaly.js';
 import { checkForward } from '../autograd/anomaly-check.js';
-import { JVP, VJP } from '../autograd/rules.js';
+import { JVP, VJP } from '../ir/rules.js';
 import { Storage, finalizer } from './storage.js';
 import { track } from './scope.js';
 import { formatTensor } from './format.js';

@@ -2,24 +2,23 @@
 import type { DType, TypedArray } from '../../core/dtype.js';
 import { makeArray } from '../../core/dtype.js';
 import type { Backend, Buf, Kernels } from '../../backend/backend.js';
+import { perPrim } from '../../backend/per-prim.js';
+import { BINARY, COMPARE, UNARY } from '../../ir/prims.js';
 import { JsBuf, arr } from './buf.js';
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { matmulKernel } from './matmul.js';
 import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
-import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
-import { convKernel, foldKernel, poolIndexKernel, poolKernel, unfoldKernel } from './window.js';
+import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
+import { gatherKernel, scatterAddKernel } from './indexing.js';
+import { foldKernel, unfoldKernel } from './window.js';
+import { poolIndexKernel, poolKernel } from './pooling.js';
+import { convKernel } from './conv.js';
 import { argsortKernel, cumprodKernel, cumsumKernel } from './scan.js';
 import { argmaxKernel, argminKernel, maxKernel, minKernel, sumKernel } from './reduce.js';
 
 const kernels: Kernels = {
-  neg: unaryKernel('neg'), exp: unaryKernel('exp'), log: unaryKernel('log'), sqrt: unaryKernel('sqrt'),
-  sin: unaryKernel('sin'), cos: unaryKernel('cos'), tanh: unaryKernel('tanh'), sigmoid: unaryKernel('sigmoid'),
-  relu: unaryKernel('relu'), abs: unaryKernel('abs'), sign: unaryKernel('sign'),
-  add: binaryKernel('add'), sub: binaryKernel('sub'), mul: binaryKernel('mul'), div: binaryKernel('div'),
-  pow: binaryKernel('pow'), maximum: binaryKernel('maximum'), minimum: binaryKernel('minimum'), reluGrad: binaryKernel('reluGrad'),
-  eq: binaryKernel('eq'), ne: binaryKernel('ne'), lt: binaryKernel('lt'), le: binaryKernel('le'),
-  gt: binaryKernel('gt'), ge: binaryKernel('ge'),
+  ...perPrim(UNARY, unaryKernel), ...perPrim(BINARY, binaryKernel), ...perPrim(COMPARE, binaryKernel),
   where: whereKernel, cast: castKernel,
   sum: sumKernel, max: maxKernel, min: minKernel, argmax: argmaxKernel, argmin: argminKernel,
   permute: permuteKernel, expand: expandKernel, slice: sliceKernel, pad: padKernel, flip: flipKernel,

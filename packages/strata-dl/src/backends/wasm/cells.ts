@@ -2,7 +2,8 @@
 import type { Buf, FusedCells } from '../../backend/backend.js';
 import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
-import { TASK } from './runtime.js';
+import { CELL_KIND, TASK, writeGruBackward, writeGruForward, writeLstmBackward, writeLstmForward } from './generated/interface.js';
+import type { Runtime } from './runtime.js';
 
 /**
  * Elements (n·hidden) per thread below which a cell stays on the calling thread: an LSTM forward
@@ -10,11 +11,11 @@ import { TASK } from './runtime.js';
  */
 const PAR_MIN = 1 << 13;
 
-/** Writes the descriptor of assembly/cells.ts (kind, n, hidden, then the buffers) and runs the task. */
-function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (Buf | null)[]): void {
+/** Runs the CELL task whose descriptor `write` wrote (the threads share out the n rows). */
+function run(ctx: Ctx, n: number, hidden: number, write: (rt: Runtime, p: (b: Buf | null) => number) => void): void {
   if (n === 0 || hidden === 0) return;
   const rt = ctx.rt;
-  rt.setDesc(0, [kind, n, hidden, ...bufs.map((b) => (b ? wbuf(b, rt).ptr : 0))]);
+  write(rt, (b) => (b ? wbuf(b, rt).ptr : 0));
   rt.pool.run(TASK.CELL, rt.desc, rt.threadsFor(n * hidden, PAR_MIN));
 }
 
@@ -22,9 +23,17 @@ function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (
 export function fusedCells(ctx: () => Ctx): FusedCells {
   return {
     dtypes: ['float32'],
-    lstmForward: (a) => run(ctx(), 0, a.n, a.hidden, [a.xg, a.hg, a.c, a.h, a.cNext, a.workspace]),
-    lstmBackward: (a) => run(ctx(), 1, a.n, a.hidden, [a.workspace, a.c, a.gradH, a.gradC, a.dGates, a.dc]),
-    gruForward: (a) => run(ctx(), 2, a.n, a.hidden, [a.xg, a.hg, a.h, a.hNext, a.workspace]),
-    gruBackward: (a) => run(ctx(), 3, a.n, a.hidden, [a.workspace, a.h, a.gradH, a.dXg, a.dHg, a.dh]),
+    lstmForward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeLstmForward(rt.i32, rt.desc, {
+      kind: CELL_KIND.LSTM_FORWARD, n: a.n, hidden: a.hidden, xg: p(a.xg), hg: p(a.hg), c: p(a.c), h: p(a.h), cNext: p(a.cNext), workspace: p(a.workspace),
+    })),
+    lstmBackward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeLstmBackward(rt.i32, rt.desc, {
+      kind: CELL_KIND.LSTM_BACKWARD, n: a.n, hidden: a.hidden, workspace: p(a.workspace), c: p(a.c), gradH: p(a.gradH), gradC: p(a.gradC), dGates: p(a.dGates), dc: p(a.dc),
+    })),
+    gruForward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeGruForward(rt.i32, rt.desc, {
+      kind: CELL_KIND.GRU_FORWARD, n: a.n, hidden: a.hidden, xg: p(a.xg), hg: p(a.hg), h: p(a.h), hNext: p(a.hNext), workspace: p(a.workspace),
+    })),
+    gruBackward: (a) => run(ctx(), a.n, a.hidden, (rt, p) => writeGruBackward(rt.i32, rt.desc, {
+      kind: CELL_KIND.GRU_BACKWARD, n: a.n, hidden: a.hidden, workspace: p(a.workspace), h: p(a.h), gradH: p(a.gradH), dXg: p(a.dXg), dHg: p(a.dHg), dh: p(a.dh),
+    })),
   };
 }

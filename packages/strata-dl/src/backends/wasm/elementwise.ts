@@ -1,20 +1,31 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel, View } from '../../backend/backend.js';
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.js';
-import { BINARY, COMPARE, UNARY, type BinaryPrim, type ComparePrim, type UnaryPrim } from '../../ir/prims.js';
+import { RECORDS, type BinaryPrim, type ComparePrim, type UnaryPrim } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
 import { MAX_RANK, coalesce } from './nd.js';
-import { TASK } from './runtime.js';
+import { BINARY_CODE, ELTWISE_KIND as KIND, ELTWISE_SLOTS, TASK, UNARY_CODE, writeEltwise, writeUnary } from './generated/interface.js';
 import { floatsToInt32 } from '../../core/cast.js';
 
 /** Elements per thread below which an elementwise op stays on the calling thread. */
 const PAR_MIN = 1 << 15;
+/** The same for the primitives whose record says `cost: 'heavy'` (a polynomial per element). */
 const PAR_MIN_TRANSCENDENTAL = 1 << 13;
-const KIND = { BINARY: 0, COMPARE: 1, WHERE: 2 } as const;
+
+/**
+ * The op codes of the wasm schema (scripts/wasm-interface.mjs), checked against the records: a
+ * primitive of the family without a code, or a code for no primitive, is a compile error naming it.
+ */
+const UNARY_CODES: { readonly [P in UnaryPrim]: number } = UNARY_CODE;
+const BINARY_CODES: { readonly [P in BinaryPrim | ComparePrim]: number } = BINARY_CODE;
+type NoExtra<K, Family> = [Exclude<K, Family>] extends [never] ? true : { 'wasm schema op without a primitive': Exclude<K, Family> };
+const unaryExact: NoExtra<keyof typeof UNARY_CODE, UnaryPrim> = true;
+const binaryExact: NoExtra<keyof typeof BINARY_CODE, BinaryPrim | ComparePrim> = true;
+void unaryExact; void binaryExact;
 
 export function unaryKernel<P extends UnaryPrim>(ctx: Ctx, op: P): Kernel<P> {
-  const code = UNARY.indexOf(op);
-  const heavy = op !== 'neg' && op !== 'abs' && op !== 'relu' && op !== 'sign' && op !== 'sqrt';
+  const code = UNARY_CODES[op];
+  const heavy = RECORDS[op].cost === 'heavy';
   const fb = ctx.fallback(op);
   return (out, ins, attrs) => {
     const [x] = ins;
@@ -22,29 +33,20 @@ export function unaryKernel<P extends UnaryPrim>(ctx: Ctx, op: P): Kernel<P> {
     const n = sizeOf(out.shape);
     if (n === 0) return;
     const rt = ctx.rt;
-    const d = rt.desc >>> 2;
-    const i32 = rt.i32;
-    i32[d] = code;
-    i32[d + 1] = n;
-    i32[d + 2] = ctx.ptr(out);
-    i32[d + 3] = ctx.ptr(x);
+    writeUnary(rt.i32, rt.desc, { op: code, n, out: ctx.ptr(out), src: ctx.ptr(x) });
     rt.pool.run(TASK.UNARY, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
   };
 }
 
 /** Broadcasting N-d elementwise op through the ELTWISE task; false when the layout does not fit a descriptor. */
-function eltwise(ctx: Ctx, kind: number, op: number, out: View, ins: readonly View[]): boolean {
+function eltwise(ctx: Ctx, kind: number, op: number, heavy: boolean, out: View, ins: readonly View[]): boolean {
   const n = sizeOf(out.shape);
   if (n === 0) return true;
   const rt = ctx.rt;
   const i32 = rt.i32;
-  const d = rt.desc >>> 2;
-  // header: kind, op, out, x, y, z, rows, odometers; the N-d descriptor follows at slot 8
-  i32[d] = kind;
-  i32[d + 1] = op;
-  i32[d + 2] = ctx.ptr(out);
-  for (let k = 0; k < 3; k++) i32[d + 3 + k] = k < ins.length ? ctx.ptr(ins[k]) : 0;
-  i32[d + 7] = rt.ctr;
+  // the header (descriptor `eltwise`), then the N-d layout: rank, shape[8], three stride rows of 8
+  const d = (rt.desc >>> 2) + ELTWISE_SLOTS;
+  let rows: number;
   // Fast path (most calls in training): every input is the output's shape or a single value.
   let flat = true;
   for (const v of ins) {
@@ -52,40 +54,43 @@ function eltwise(ctx: Ctx, kind: number, op: number, out: View, ins: readonly Vi
     if (m !== 1 && (m !== n || v.shape.length !== out.shape.length || !v.shape.every((s, i) => s === out.shape[i]))) flat = false;
   }
   if (flat) {
-    i32[d + 6] = 1;
-    i32[d + 8] = 1;
-    i32[d + 9] = n;
-    for (let k = 0; k < 3; k++) i32[d + 17 + 8 * k] = k < ins.length && sizeOf(ins[k].shape) === n && n !== 1 ? 1 : 0;
+    rows = 1;
+    i32[d] = 1;
+    i32[d + 1] = n;
+    for (let k = 0; k < 3; k++) i32[d + 9 + 8 * k] = k < ins.length && sizeOf(ins[k].shape) === n && n !== 1 ? 1 : 0;
   } else {
     const strides = [stridesOf(out.shape), ...ins.map((v) => broadcastStrides(v.shape, out.shape))];
     const c = coalesce(out.shape, strides);
     const rank = c.shape.length;
     if (rank > MAX_RANK) return false;
-    i32[d + 6] = n / c.shape[rank - 1];
-    i32[d + 8] = rank;
+    rows = n / c.shape[rank - 1];
+    i32[d] = rank;
     for (let j = 0; j < rank; j++) {
-      i32[d + 9 + j] = c.shape[j];
-      for (let k = 0; k < 3; k++) i32[d + 17 + 8 * k + j] = k < ins.length ? c.strides[k + 1][j] : 0;
+      i32[d + 1 + j] = c.shape[j];
+      for (let k = 0; k < 3; k++) i32[d + 9 + 8 * k + j] = k < ins.length ? c.strides[k + 1][j] : 0;
     }
   }
-  rt.pool.run(TASK.ELTWISE, rt.desc, rt.threadsFor(n, op === 4 && kind === KIND.BINARY ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
+  const [x, y, z] = ins;
+  writeEltwise(i32, rt.desc, { kind, op, out: ctx.ptr(out), x: ctx.ptr(x), y: y ? ctx.ptr(y) : 0, z: z ? ctx.ptr(z) : 0, rows, odometers: rt.ctr });
+  rt.pool.run(TASK.ELTWISE, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
   return true;
 }
 
 export function binaryKernel<P extends BinaryPrim>(ctx: Ctx, op: P): Kernel<P> {
-  const code = BINARY.indexOf(op);
+  const code = BINARY_CODES[op];
+  const heavy = RECORDS[op].cost === 'heavy';
   const fb = ctx.fallback(op);
   return (out, ins, attrs) => {
-    const ok = out.dtype === 'float32' && ins.every((v) => v.dtype === 'float32') && eltwise(ctx, KIND.BINARY, code, out, ins);
+    const ok = out.dtype === 'float32' && ins.every((v) => v.dtype === 'float32') && eltwise(ctx, KIND.BINARY, code, heavy, out, ins);
     if (!ok) fb(out, ins, attrs);
   };
 }
 
 export function compareKernel<P extends ComparePrim>(ctx: Ctx, op: P): Kernel<P> {
-  const code = BINARY.length + COMPARE.indexOf(op);
+  const code = BINARY_CODES[op];
   const fb = ctx.fallback(op);
   return (out, ins, attrs) => {
-    const ok = ins.every((v) => v.dtype === 'float32') && eltwise(ctx, KIND.COMPARE, code, out, ins);
+    const ok = ins.every((v) => v.dtype === 'float32') && eltwise(ctx, KIND.COMPARE, code, false, out, ins);
     if (!ok) fb(out, ins, attrs);
   };
 }
@@ -95,7 +100,7 @@ export function whereKernel(ctx: Ctx): Kernel<'where'> {
   return (out, ins, attrs) => {
     const [c, x, y] = ins;
     const ok = c.dtype === 'bool' && x.dtype === 'float32' && y.dtype === 'float32' && out.dtype === 'float32' &&
-      eltwise(ctx, KIND.WHERE, 0, out, ins);
+      eltwise(ctx, KIND.WHERE, 0, false, out, ins);
     if (!ok) fb(out, ins, attrs);
   };
 }

@@ -2,13 +2,17 @@
 import { type DType, type TypedArray, makeArray } from '../../core/dtype.js';
 import { StrataError } from '../../core/errors.js';
 import type { Backend, Buf, Kernel, KernelPrim, Kernels } from '../../backend/backend.js';
+import { perPrim } from '../../backend/per-prim.js';
+import { BINARY, COMPARE, UNARY } from '../../ir/prims.js';
 import { WasmBuf, elemSize, wbuf } from './buf.js';
 import { Ctx, viewOf } from './context.js';
 import { binaryKernel, castKernel, compareKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { gatherKernel, scatterAddKernel } from './indexing.js';
-import { convKernel, foldKernel, matmulKernel, unfoldKernel } from './linalg.js';
+import { matmulKernel } from './matmul.js';
+import { foldKernel, unfoldKernel } from './window.js';
+import { convKernel } from './conv.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
-import { poolIndexKernel, poolKernel } from './poolindex.js';
+import { poolIndexKernel, poolKernel } from './pooling.js';
 import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
 import { argKernel, reduceKernel } from './reduce.js';
@@ -65,16 +69,8 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
     };
   };
   const kernels: Kernels = {
-    neg: lazy((x) => unaryKernel(x, 'neg')), exp: lazy((x) => unaryKernel(x, 'exp')), log: lazy((x) => unaryKernel(x, 'log')),
-    sqrt: lazy((x) => unaryKernel(x, 'sqrt')), sin: lazy((x) => unaryKernel(x, 'sin')), cos: lazy((x) => unaryKernel(x, 'cos')),
-    tanh: lazy((x) => unaryKernel(x, 'tanh')), sigmoid: lazy((x) => unaryKernel(x, 'sigmoid')), relu: lazy((x) => unaryKernel(x, 'relu')),
-    abs: lazy((x) => unaryKernel(x, 'abs')), sign: lazy((x) => unaryKernel(x, 'sign')),
-    add: lazy((x) => binaryKernel(x, 'add')), sub: lazy((x) => binaryKernel(x, 'sub')), mul: lazy((x) => binaryKernel(x, 'mul')),
-    div: lazy((x) => binaryKernel(x, 'div')), pow: lazy((x) => binaryKernel(x, 'pow')),
-    maximum: lazy((x) => binaryKernel(x, 'maximum')), minimum: lazy((x) => binaryKernel(x, 'minimum')),
-    reluGrad: lazy((x) => binaryKernel(x, 'reluGrad')),
-    eq: lazy((x) => compareKernel(x, 'eq')), ne: lazy((x) => compareKernel(x, 'ne')), lt: lazy((x) => compareKernel(x, 'lt')),
-    le: lazy((x) => compareKernel(x, 'le')), gt: lazy((x) => compareKernel(x, 'gt')), ge: lazy((x) => compareKernel(x, 'ge')),
+    ...perPrim(UNARY, (op) => lazy((x) => unaryKernel(x, op))), ...perPrim(BINARY, (op) => lazy((x) => binaryKernel(x, op))),
+    ...perPrim(COMPARE, (op) => lazy((x) => compareKernel(x, op))),
     where: lazy(whereKernel), cast: lazy(castKernel),
     sum: lazy((x) => reduceKernel(x, 'sum')), max: lazy((x) => reduceKernel(x, 'max')), min: lazy((x) => reduceKernel(x, 'min')),
     argmax: lazy((x) => argKernel(x, 'argmax')), argmin: lazy((x) => argKernel(x, 'argmin')),

@@ -4,6 +4,7 @@ import { StrataError, fmtShape } from '../../core/errors.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
 import type { Ctx } from './context.js';
 import { MAX_RANK } from './nd.js';
+import { writeIndexing, writeNd } from './generated/interface.js';
 
 function outOfBounds(op: string, v: number, n: number, shape: readonly number[], axis: number): StrataError {
   return new StrataError(op, `index ${v} is out of bounds for dimension ${axis} of size ${n} (input ${fmtShape(shape)})`);
@@ -11,17 +12,9 @@ function outOfBounds(op: string, v: number, n: number, shape: readonly number[],
 
 /** Writes the indexing descriptor: index shape, strides A (axis zeroed), strides B, axis stride, axis size. */
 function desc(ctx: Ctx, idxShape: readonly number[], a: readonly number[], b: readonly number[], axis: number, n: number): void {
-  const i32 = ctx.rt.i32;
-  const d = ctx.rt.desc >>> 2;
-  i32.fill(0, d, d + 27);
-  i32[d] = idxShape.length;
-  for (let j = 0; j < idxShape.length; j++) {
-    i32[d + 1 + j] = idxShape[j];
-    i32[d + 9 + j] = j === axis ? 0 : a[j];
-    i32[d + 17 + j] = b[j] ?? 0;
-  }
-  i32[d + 25] = a[axis];
-  i32[d + 26] = n;
+  const rt = ctx.rt;
+  writeNd(rt.i32, rt.desc, idxShape, [a.map((s, j) => (j === axis ? 0 : s)), idxShape.map((_, j) => b[j] ?? 0)]);
+  writeIndexing(rt.i32, rt.desc, { axisStride: a[axis], n });
 }
 
 /**

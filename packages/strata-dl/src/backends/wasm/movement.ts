@@ -3,7 +3,8 @@ import type { Kernel, View } from '../../backend/backend.js';
 import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.js';
 import type { Ctx } from './context.js';
 import { elemSize } from './buf.js';
-import { MAX_RANK, coalesce, padTo } from './nd.js';
+import { MAX_RANK, coalesce } from './nd.js';
+import { writeNd } from './generated/interface.js';
 
 /**
  * dst[d-offsets] = src[s-offsets] over `shape`, every dtype (element size 1, 4 or 8 bytes).
@@ -15,7 +16,7 @@ function copy(ctx: Ctx, shape: readonly number[], dst: View, dOff: number, dStri
   if (c.shape.length > MAX_RANK) return false;
   const rt = ctx.rt;
   const es = elemSize(dst.dtype);
-  rt.setDesc(0, [c.shape.length, ...padTo(c.shape, 8), ...padTo(c.strides[0], 8), ...padTo(c.strides[1], 8)]);
+  writeNd(rt.i32, rt.desc, c.shape, c.strides);
   rt.x.copyND(es, rt.desc, ctx.ptr(dst) + dOff * es, ctx.ptr(src) + sOff * es, rt.ctr);
   return true;
 }

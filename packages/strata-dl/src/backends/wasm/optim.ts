@@ -2,24 +2,12 @@
 import type { AdamKernelArgs, Buf, FusedUpdates, SgdKernelArgs } from '../../backend/backend.js';
 import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
-import { TASK } from './runtime.js';
+import { OPTIM_FLAG as FLAG, OPTIM_KIND as KIND, TASK, writeAdam, writeSgd } from './generated/interface.js';
 
 /** Elements per thread below which a step stays on the calling thread (memory-bound, like the elementwise ops). */
 const PAR_MIN = 1 << 15;
-const KIND = { SGD: 0, ADAM: 1 } as const;
-const FLAG = { FIRST: 1, MOMENTUM: 2, DECAY: 4, NESTEROV: 8, MAXIMIZE: 16 } as const;
-
-/**
- * Writes the descriptor of assembly/optim.ts (header, then float32 coefficients from slot 8,
- * rounded by the Float32Array store as the composed rules' scalars are) and runs the task.
- */
-function run(ctx: Ctx, kind: number, flags: number, bufs: readonly (Buf | null)[], coefs: readonly number[], n: number): void {
-  if (n === 0) return;
-  const rt = ctx.rt;
-  rt.setDesc(0, [kind, n, flags, ...bufs.map((b) => (b ? wbuf(b, rt).ptr : 0))]);
-  rt.f32.set(coefs, (rt.desc >>> 2) + 8);
-  rt.pool.run(TASK.OPTIM, rt.desc, rt.threadsFor(n, PAR_MIN));
-}
+/** A buffer's address (coefficients go to the descriptor as float32, rounded as the composed rules' scalars are). */
+const ptr = (c: Ctx, b: Buf): number => wbuf(b, c.rt).ptr;
 
 /** The wasm backend's fused optimizer steps (float32; other dtypes take the composed rules). */
 export function fusedUpdates(ctx: () => Ctx): FusedUpdates {
@@ -28,12 +16,28 @@ export function fusedUpdates(ctx: () => Ctx): FusedUpdates {
     sgd(a: SgdKernelArgs): void {
       const flags = (a.first ? FLAG.FIRST : 0) | (a.buf ? FLAG.MOMENTUM : 0) | (a.weightDecay !== 0 ? FLAG.DECAY : 0) |
         (a.nesterov ? FLAG.NESTEROV : 0) | (a.maximize ? FLAG.MAXIMIZE : 0);
-      run(ctx(), KIND.SGD, flags, [a.out, a.param, a.grad, a.buf], [a.lr, a.weightDecay, a.momentum, a.gradScale], a.param.size);
+      const n = a.param.size;
+      if (n === 0) return;
+      const c = ctx();
+      const rt = c.rt;
+      writeSgd(rt.i32, rt.f32, rt.desc, {
+        kind: KIND.SGD, n, flags, out: ptr(c, a.out), param: ptr(c, a.param), grad: ptr(c, a.grad), momentumBuf: a.buf ? ptr(c, a.buf) : 0,
+        lr: a.lr, weightDecay: a.weightDecay, momentum: a.momentum, gradScale: a.gradScale,
+      });
+      rt.pool.run(TASK.OPTIM, rt.desc, rt.threadsFor(n, PAR_MIN));
     },
     adam(a: AdamKernelArgs): void {
       const flags = (a.first ? FLAG.FIRST : 0) | (a.weightDecay !== 0 ? FLAG.DECAY : 0);
-      const coefs = [a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.weightDecay, a.decay, a.sqrtBias2, a.eps, a.stepSize];
-      run(ctx(), KIND.ADAM, flags, [a.out, a.param, a.grad, a.expAvg, a.expAvgSq], coefs, a.param.size);
+      const n = a.param.size;
+      if (n === 0) return;
+      const c = ctx();
+      const rt = c.rt;
+      writeAdam(rt.i32, rt.f32, rt.desc, {
+        kind: KIND.ADAM, n, flags, out: ptr(c, a.out), param: ptr(c, a.param), grad: ptr(c, a.grad), expAvg: ptr(c, a.expAvg), expAvgSq: ptr(c, a.expAvgSq),
+        beta1: a.beta1, oneMinusBeta1: a.oneMinusBeta1, beta2: a.beta2, oneMinusBeta2: a.oneMinusBeta2, weightDecay: a.weightDecay,
+        decay: a.decay, sqrtBias2: a.sqrtBias2, eps: a.eps, stepSize: a.stepSize,
+      });
+      rt.pool.run(TASK.OPTIM, rt.desc, rt.threadsFor(n, PAR_MIN));
     },
   };
 }

@@ -38,7 +38,8 @@ export interface WasmExports {
 }
 const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'scanF32', 'argsortF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'inplaceBMaxM', 'convKMax', 'gemmWorkspaceBytes'] as const;
 
-export const TASK = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5, POOL_INDEX: 6, OPTIM: 7, CELL: 8 } as const;
+/** Task ids: scripts/wasm-interface.mjs. */
+export { TASK } from './generated/interface.js';
 
 /** i32 slots of the descriptor area (task arguments, N-d shapes and strides). */
 const DESC_SLOTS = 512;

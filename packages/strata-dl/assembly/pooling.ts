@@ -1,16 +1,14 @@
 // SPDX-License-Identifier: MIT
 // poolIndex over float32 [N, C, H, W]: the flat index ih*W + iw, within its (n, c) plane, of each
 // window's max (min: the max of the sign-flipped values), shared out by planes.
-// Descriptor at d (i32 slots): 0 N*C, 1 H, 2 W, 3 kh, 4 kw, 5 sh, 6 sw, 7 pad top, 8 pad left,
-// 9 dh, 10 dw, 11 OH, 12 OW, 13 src, 14 dst, 15 mode (1 max, 0 min), 16 what to write: 0 the
-// indices (int32, the poolIndex primitive), 1 the values at them (float32, the pool primitive).
+// Descriptor: `poolIndex` in scripts/wasm-interface.mjs; `max` 1 for max, 0 for min; `values` 0
+// writes the indices (int32, the poolIndex primitive), 1 the values at them (float32, pool).
 // Every window holds a real input (the shape rule checks it); the search starts at the first one,
 // so padding is never chosen, `>` keeps the first of ties, and every NaN takes over (PyTorch's loop).
 // Windows whose columns are all inside the image take 4 outputs at a time when the column stride
 // is 1 or 2 (MaxPool2d(2)'s case); the others, at the left and right edges, go one by one.
 
-// @ts-ignore: decorator
-@inline function di(d: usize, k: i32): i32 { return load<i32>(d + (<usize>k << 2)); }
+import { poolIndex_dh, poolIndex_dst, poolIndex_dw, poolIndex_H, poolIndex_kh, poolIndex_kw, poolIndex_max, poolIndex_OH, poolIndex_OW, poolIndex_padLeft, poolIndex_padTop, poolIndex_planes, poolIndex_sh, poolIndex_src, poolIndex_sw, poolIndex_values, poolIndex_W } from './generated/interface';
 
 /** First tap t of a window starting at `start` (taps start + t*dil) that is >= 0, and one past the last < n. */
 // @ts-ignore: decorator
@@ -89,12 +87,12 @@
 }
 
 export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
-  const P = di(d, 0), H = di(d, 1), W = di(d, 2), kh = di(d, 3), kw = di(d, 4);
-  const sh = di(d, 5), sw = di(d, 6), pt = di(d, 7), pl = di(d, 8), dh = di(d, 9), dw = di(d, 10);
-  const OH = di(d, 11), OW = di(d, 12);
-  const src = <usize>di(d, 13), dst = <usize>di(d, 14), values = di(d, 16) != 0;
+  const P = poolIndex_planes(d), H = poolIndex_H(d), W = poolIndex_W(d), kh = poolIndex_kh(d), kw = poolIndex_kw(d);
+  const sh = poolIndex_sh(d), sw = poolIndex_sw(d), pt = poolIndex_padTop(d), pl = poolIndex_padLeft(d), dh = poolIndex_dh(d), dw = poolIndex_dw(d);
+  const OH = poolIndex_OH(d), OW = poolIndex_OW(d);
+  const src = poolIndex_src(d), dst = poolIndex_dst(d), values = poolIndex_values(d) != 0;
   // Flipping the sign bit turns min into max (NaN stays NaN; -0 and 0 stay equal).
-  const flip: u32 = di(d, 15) != 0 ? 0 : 0x80000000;
+  const flip: u32 = poolIndex_max(d) != 0 ? 0 : 0x80000000;
   const flipV = i32x4.splat(flip);
   // Output columns [oxA, oxB) have every column tap inside the image.
   const oxA = min(OW, pl <= 0 ? 0 : (pl + sw - 1) / sw);

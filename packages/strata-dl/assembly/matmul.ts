@@ -10,6 +10,10 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
+import { GEMM_MODE_CONV, GEMM_MODE_SUM, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
+import { CONV_K_MAX, convActive, convColumn, convOff, epilogue, packBConv, setupConv } from './conv';
+
+export { CONV_K_MAX } from './conv';
 
 const NR: i32 = 8;
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
@@ -21,10 +25,6 @@ export const INPLACE_B_MAX_M: i32 = 24; // read full 8-column panels of B in pla
 // A batch that shares one A (a conv's weights against every image's columns) packs it once per
 // thread, into a region of this many floats, instead of once per matrix of the batch.
 const SHARED_A_MAX: i32 = 96 * 1024;
-
-// Implicit-GEMM convolution (conv.ts's task) reads B from the image through per-k offset tables of
-// this many entries (K = C·kh·kw at most this; exported to the TypeScript side as convKMax()).
-export const CONV_K_MAX: i32 = 16384;
 
 // One thread's workspace, in bytes from its start: packed A, packed B, an edge tile, a shared packed
 // A, the convolution's per-k tables (channel offset, row offset, column offset).
@@ -38,64 +38,6 @@ export function gemmWorkspaceBytes(): i32 {
   return WS_CONV + CONV_K_MAX * 3 * 4;
 }
 
-// The convolution being run as a GEMM, if any (set per thread by gemmTask from the descriptor): B(p, l)
-// is the input at channel c, row (l / OW)·sh − pt + ki·dh, column (l % OW)·sw − pl + kj·dw, where
-// p = (c, ki, kj), or 0 in the padding. cvJ0 is the first column of the current item.
-let cvOn = false;
-let cvH: i32 = 0, cvW: i32 = 0, cvSh: i32 = 1, cvSw: i32 = 1, cvPt: i32 = 0, cvPl: i32 = 0, cvOW: i32 = 1, cvL: i32 = 0, cvJ0: i32 = 0;
-let cvTab: usize = 0;
-
-/**
- * Packs B(p, l) for p in [pc, pc + kc), l in [cvJ0 + jc, + nc) straight from the image at `img` into
- * panels of kc x 8, as packB lays them out. Eight columns in one output row at stride 1 are eight
- * consecutive inputs: two vector loads when the window row lies inside the image.
- */
-function packBConv(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize): void {
-  const H = cvH, W = cvW, OW = cvOW, L = cvL;
-  const tab = cvTab + (<usize>pc * 12);
-  for (let jp = 0; jp < nc; jp += NR) {
-    const l0 = cvJ0 + jc + jp;
-    const oy0 = l0 / OW, ox0 = l0 - oy0 * OW;
-    const iyb = oy0 * cvSh - cvPt, ixb = ox0 * cvSw - cvPl;
-    let d = dst + <usize>(jp * kc * 4);
-    if (cvSw == 1 && ox0 + NR <= OW && jp + NR <= nc) {
-      for (let p = 0; p < kc; p++) {
-        const t = tab + (<usize>p * 12);
-        const iy = iyb + load<i32>(t, 4), ix = ixb + load<i32>(t, 8);
-        if (<u32>iy < <u32>H && ix >= 0 && ix + NR <= W) {
-          const src = img + (<usize>(load<i32>(t) + iy * W + ix) << 2);
-          v128.store(d, v128.load(src));
-          v128.store(d, v128.load(src, 16), 16);
-        } else {
-          const row = img + (<usize>(load<i32>(t) + iy * W) << 2);
-          for (let j = 0; j < NR; j++) {
-            const x = ix + j;
-            store<f32>(d + (<usize>j << 2), <u32>iy < <u32>H && <u32>x < <u32>W ? load<f32>(row + (<usize>x << 2)) : 0);
-          }
-        }
-        d += NR * 4;
-      }
-      continue;
-    }
-    // columns that wrap to the next output row, strided, or past the end: one at a time
-    for (let j = 0; j < NR; j++) {
-      const l = l0 + j;
-      let e = d + (<usize>j << 2);
-      if (jp + j >= nc || l >= L) {
-        for (let p = 0; p < kc; p++) { store<f32>(e, 0); e += NR * 4; }
-        continue;
-      }
-      const oy = l / OW;
-      const iy0 = oy * cvSh - cvPt, ix0 = (l - oy * OW) * cvSw - cvPl;
-      for (let p = 0; p < kc; p++) {
-        const t = tab + (<usize>p * 12);
-        const iy = iy0 + load<i32>(t, 4), ix = ix0 + load<i32>(t, 8);
-        store<f32>(e, <u32>iy < <u32>H && <u32>ix < <u32>W ? load<f32>(img + (<usize>(load<i32>(t) + iy * W + ix) << 2)) : 0);
-        e += NR * 4;
-      }
-    }
-  }
-}
 
 /** The balanced k-block size: K = 400 gives two blocks of 200 rather than 384 + 16. */
 // @ts-ignore: decorator
@@ -281,7 +223,7 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i
 
 /** C = op(A) . op(B); ws: gemmWorkspaceBytes() bytes private to the calling thread, 16-aligned. */
 export function sgemm(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize, brs: i32, bcs: i32, C: usize, ldc: i32, ws: usize): void {
-  cvOn = false;
+  convOff();
   gemmCore(M, N, K, A, ars, acs, B, brs, bcs, C, ldc, ws, 0, 0);
 }
 
@@ -298,7 +240,7 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
   const pB = ws + <usize>WS_B;
   const tile = ws + <usize>WS_TILE;
   const arsB = <usize>ars << 2, acsB = <usize>acs << 2;
-  const inB = !cvOn && bcs == 1 && M <= INPLACE_B_MAX_M;
+  const inB = !convActive() && bcs == 1 && M <= INPLACE_B_MAX_M;
   const noPackA = !inB && aPre == 0 && acs == 1 && N <= PACK_A_MAX_N;
   const brsB = <usize>brs << 2;
   const kcStep = kStep(K);
@@ -311,7 +253,7 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
       const nFull = inB ? nc & ~(NR - 1) : 0;
       // in place: only a ragged last panel is packed (at pB, as panel 0)
       if (inB) { if (nFull < nc) packB(kc, nc - nFull, bBlk + (<usize>nFull << 2), brs, bcs, pB); }
-      else if (cvOn) packBConv(kc, nc, pc, jc, B, pB);
+      else if (convActive()) packBConv(kc, nc, pc, jc, B, pB);
       else packB(kc, nc, bBlk, brs, bcs, pB);
       const acc = pc > 0 || beta ? 1 : 0;
       for (let ic = 0; ic < M; ic += MC) {
@@ -380,58 +322,7 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
   }
 }
 
-/**
- * Reads a convolution's geometry from the GEMM descriptor (slots 17-28: C, H, W, kh, kw, sh, sw,
- * pad top, pad left, dh, dw, OW) and fills this thread's per-k tables: for k = (c, ki, kj), the
- * channel's offset c·H·W, the row offset ki·dh and the column offset kj·dw.
- */
-function setupConv(d: usize, K: i32, ws: usize): void {
-  const C = load<i32>(d, 68), kh = load<i32>(d, 80), kw = load<i32>(d, 84);
-  cvH = load<i32>(d, 72); cvW = load<i32>(d, 76);
-  cvSh = load<i32>(d, 88); cvSw = load<i32>(d, 92); cvPt = load<i32>(d, 96); cvPl = load<i32>(d, 100);
-  const dh = load<i32>(d, 104), dw = load<i32>(d, 108);
-  cvOW = load<i32>(d, 112);
-  cvL = load<i32>(d, 8);
-  cvJ0 = 0;
-  cvTab = ws + <usize>WS_CONV;
-  const kk = kh * kw;
-  for (let k = 0; k < min(K, C * kk); k++) {
-    const c = k / kk, r = k - c * kk, ki = r / kw, kj = r - ki * kw;
-    const t = cvTab + (<usize>k * 12);
-    store<i32>(t, c * cvH * cvW);
-    store<i32>(t, ki * dh, 4);
-    store<i32>(t, kj * dw, 8);
-  }
-}
 
-/**
- * The epilogue of a convolution's product, on a block of C while it is still in cache: each row
- * (a filter) plus its bias (when `bias` is not 0), then ReLU as the relu kernel computes it
- * (v < 0 ? 0 : v, so NaN stays NaN, as torch.relu).
- */
-function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool): void {
-  const zero = f32x4.splat(0);
-  for (let i = 0; i < rows; i++) {
-    const row = c + <usize>i * (<usize>ldc << 2);
-    const b = bias != 0 ? load<f32>(bias + (<usize>i << 2)) : 0;
-    const bv = f32x4.splat(b);
-    let j = 0;
-    for (; j + 4 <= cols; j += 4) {
-      const p = row + (<usize>j << 2);
-      let v = v128.load(p);
-      if (bias != 0) v = f32x4.add(v, bv);
-      if (relu) v = f32x4.pmax(v, zero);
-      v128.store(p, v);
-    }
-    for (; j < cols; j++) {
-      const p = row + (<usize>j << 2);
-      let v = load<f32>(p);
-      if (bias != 0) v += b;
-      if (relu) v = v < 0 ? 0 : v;
-      store<f32>(p, v);
-    }
-  }
-}
 
 /** Matrix b's operand from the per-batch offset table (`second`: B's offset, else A's). */
 // @ts-ignore: decorator
@@ -477,25 +368,25 @@ function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: b
  * fixed chunks), whatever the block (docs/determinism.md).
  */
 export function gemmTask(tid: i32, nt: i32, d: usize): void {
-  const batch = load<i32>(d), M = load<i32>(d, 4), N = load<i32>(d, 8), K = load<i32>(d, 12);
-  const ars = load<i32>(d, 16), acs = load<i32>(d, 20), brs = load<i32>(d, 24), bcs = load<i32>(d, 28);
-  const A = load<usize>(d, 32), B = load<usize>(d, 36), C = load<usize>(d, 40), table = load<usize>(d, 44);
-  const ws = load<usize>(d, 48) + <usize>tid * load<usize>(d, 52);
-  const counter = d + 56;
-  const block = load<i32>(d, 60);
-  const mode = load<i32>(d, 64);
-  cvOn = mode == 1;
-  if (cvOn) setupConv(d, K, ws);
+  const batch = gemm_batch(d), M = gemm_M(d), N = gemm_N(d), K = gemm_K(d);
+  const ars = gemm_ars(d), acs = gemm_acs(d), brs = gemm_brs(d), bcs = gemm_bcs(d);
+  const A = gemm_A(d), B = gemm_B(d), C = gemm_C(d), table = gemm_table(d);
+  const ws = gemm_ws(d) + <usize>tid * <usize>gemm_wsPerThread(d);
+  const counter = gemm_counter_at(d);
+  const block = gemm_block(d);
+  const mode = gemm_mode(d);
+  if (mode == GEMM_MODE_CONV) setupConv(d, K, ws + <usize>WS_CONV);
+  else convOff();
   const mnB = <usize>M * <usize>N * 4;
   const splitN = N >= M;
   const total = splitN ? N : M;
   const perMatrix = block > 0 ? (total + block - 1) / block : 1;
-  if (mode == 2) {
+  if (mode == GEMM_MODE_SUM) {
     // summed in `chunks` fixed runs of the batch, chunk c into its own [M, N] at slot 17 + c·M·N
     // (slot 17 is C itself when there is one chunk; else the caller sums the partials in order).
     // An item is one chunk's block of C: each element adds its chunk's matrices in batch order,
     // however the blocks and chunks fall to threads, so the bits do not depend on the thread count.
-    const parts = load<usize>(d, 68), chunks = load<i32>(d, 72);
+    const parts = gemmSum_parts(d), chunks = gemmSum_chunks(d);
     for (let it = atomic.add<i32>(counter, 1); it < chunks * perMatrix; it = atomic.add<i32>(counter, 1)) {
       const ch = it / perMatrix;
       const s0 = (it - ch * perMatrix) * block, s1 = block > 0 ? min(total, s0 + block) : total;
@@ -508,7 +399,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     return;
   }
   const items = batch * perMatrix;
-  const bias = load<usize>(d, 116), relu = load<i32>(d, 120) != 0, epi = bias != 0 || relu;
+  const bias = gemm_bias(d), relu = gemm_relu(d) != 0, epi = bias != 0 || relu;
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
   for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);
@@ -528,7 +419,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     }
     const s0 = (it - b * perMatrix) * block;
     const s1 = min(total, s0 + block);
-    cvJ0 = splitN ? s0 : 0;
+    convColumn(splitN ? s0 : 0);
     gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu);
   }
 }

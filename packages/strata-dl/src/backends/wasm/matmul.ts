@@ -1,20 +1,22 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel } from '../../backend/backend.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../core/shape.js';
-import { windowCounts } from '../../ir/infer.js';
-import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
-import { TASK } from './runtime.js';
+import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmSum } from './generated/interface.js';
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
 const GEMM_PAR_MIN = 1 << 20;
-const WINDOW_PAR_MIN = 1 << 15;
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
 const TABLE_MAX = 448;
 
-/** The GEMM task's mode (descriptor slot 16): products per matrix, an implicit conv, or summed over the batch (in fixed chunks). */
-const MODE = { PLAIN: 0, CONV: 1, SUM: 2 } as const;
+/** A convolution's geometry in the GEMM descriptor (mode CONV). */
+export type ConvGeometry = Pick<GemmConvDesc, 'channels' | 'H' | 'W' | 'kh' | 'kw' | 'sh' | 'sw' | 'padTop' | 'padLeft' | 'dh' | 'dw' | 'OW'>;
+/**
+ * The GEMM task's mode and what it needs: products per matrix, an implicit conv, or summed over
+ * the batch in `chunks` fixed chunks into `parts`.
+ */
+export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV } & ConvGeometry) | { mode: typeof MODE.SUM; parts: number; chunks: number };
 
 /** Floats of the operand that every item repacks, up to which items are cut four per thread. */
 const FINE_SPLIT_MAX = 1 << 18;
@@ -86,7 +88,7 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
     }
     const g = [batch, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)];
     if (sumBatch && batch > 1) sumGemm(ctx, offs, g);
-    else runGemm(ctx, offs, g, MODE.PLAIN, null);
+    else runGemm(ctx, offs, g, { mode: MODE.PLAIN });
   };
 }
 
@@ -119,10 +121,10 @@ function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void 
   const [batch, m, n, k] = g;
   const rt = ctx.rt;
   const chunks = sumChunks(batch, m, n, k);
-  if (chunks === 1) return runGemm(ctx, offs, g, MODE.SUM, [g[10], 1]);
+  if (chunks === 1) return runGemm(ctx, offs, g, { mode: MODE.SUM, parts: g[10], chunks: 1 });
   const part = rt.temp(chunks * m * n * 4);
   try {
-    runGemm(ctx, offs, g, MODE.SUM, [part[0], chunks]);
+    runGemm(ctx, offs, g, { mode: MODE.SUM, parts: part[0], chunks });
     rt.x.reduceF32(0, 1, chunks, m * n, part[0], g[10]);
   } finally {
     rt.heap.free(part[0], part[1]);
@@ -135,7 +137,7 @@ function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void 
  * address and ReLU flag in 29-30) and runs the task on `nt` threads (default: by the work).
  * `g` = batch, M, N, K, the four strides, A, B, C.
  */
-function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: number, extra: readonly number[] | null, nt?: number, epi: readonly [number, number] = [0, 0]): void {
+export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], how: GemmMode, nt?: number, epi: readonly [number, number] = [0, 0]): void {
   const rt = ctx.rt;
   const [batch, m, n, k] = g;
   let table = rt.desc + TABLE_AT * 4;
@@ -148,81 +150,17 @@ function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], mode: 
   }
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
-  rt.setDesc(0, [...g, table, ws, wsPer, 0, gemmBlock(mode === MODE.SUM ? extra?.[1] ?? 1 : batch, m, n, k, threads, rt.x.microRows()), mode, ...(extra ?? [])]);
-  rt.setDesc(29, epi);
+  const block = gemmBlock(how.mode === MODE.SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
+  const header = {
+    batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
+    table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1],
+  };
+  if (how.mode === MODE.CONV) writeGemmConv(rt.i32, rt.desc, { ...header, ...how });
+  else if (how.mode === MODE.SUM) writeGemmSum(rt.i32, rt.desc, { ...header, ...how });
+  else writeGemm(rt.i32, rt.desc, { ...header, mode: how.mode });
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);
   } finally {
     if (temp) rt.heap.free(temp[0], temp[1]);
   }
 }
-
-/**
- * conv = w·unfold(x) as an implicit GEMM: each image is packed into the GEMM's B panels straight from
- * [C, H, W] (assembly/gemm.ts, packBConv), so the column matrix, C·kh·kw times the image, is never
- * written or read. The weights are A, packed once per thread for the whole batch. With few filters
- * (M <= inplaceBMaxM() of gemm.ts) the GEMM reads the columns in place without packing them, which
- * beats packing from the image (LeNet's 6 and 16 filters: about 2x), so those unfold into a
- * temporary first, as do windows of more than convKMax() values (the per-k tables' capacity).
- */
-export function convKernel(ctx: Ctx): Kernel<'conv'> {
-  const fb = ctx.fallback('conv');
-  return (out, ins, attrs) => {
-    const [x, w, bias] = ins;
-    const [n, c, h, wd] = x.shape;
-    const k = c * attrs.kernel[0] * attrs.kernel[1];
-    if (x.dtype !== 'float32' || w.dtype !== 'float32') return fb(out, ins, attrs);
-    const epi: [number, number] = [bias ? ctx.ptr(bias) : 0, attrs.relu ? 1 : 0];
-    const [oh, ow] = windowCounts('conv', [h, wd], attrs);
-    const o = w.shape[0], L = oh * ow;
-    if (n === 0 || o === 0 || L === 0) return;
-    if (k === 0) {
-      // an empty product: the epilogue alone, relu(bias) per channel (rare, so through the reference)
-      if (bias || attrs.relu) return fb(out, ins, attrs);
-      return ctx.fill(out, 0);
-    }
-    const offs: number[] = [];
-    if (o > ctx.rt.x.inplaceBMaxM() && k <= ctx.rt.x.convKMax()) {
-      for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], MODE.CONV,
-        [c, h, wd, attrs.kernel[0], attrs.kernel[1], attrs.stride[0], attrs.stride[1], attrs.padding[0], attrs.padding[2], attrs.dilation[0], attrs.dilation[1], ow], undefined, epi);
-      return;
-    }
-    const rt = ctx.rt;
-    const cols = rt.temp(n * k * L * 4);
-    try {
-      rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(ctx, x.shape, L, attrs, ctx.ptr(x), cols[0]));
-      for (let b = 0; b < n; b++) offs.push(0, b * k * L);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, L, 1, ctx.ptr(w), cols[0], ctx.ptr(out)], MODE.PLAIN, null, undefined, epi);
-    } finally {
-      rt.heap.free(cols[0], cols[1]);
-    }
-  };
-}
-
-function windowDesc(ctx: Ctx, image: readonly number[], L: number, a: WindowAttrs, src: number, dst: number): number {
-  const [n, c, h, w] = image;
-  const [oh, ow] = windowCounts('unfold', [h, w], a);
-  ctx.rt.setDesc(0, [n, c, h, w, a.kernel[0], a.kernel[1], a.stride[0], a.stride[1], a.padding[0], a.padding[2], a.dilation[0], a.dilation[1], oh, ow, src, dst]);
-  return Math.max(1, Math.min(n * c, ctx.rt.threadsFor(n * c * a.kernel[0] * a.kernel[1] * L, WINDOW_PAR_MIN)));
-}
-
-/**
- * im2col ([N, C, H, W] -> [N, C*kh*kw, OH*OW]) and col2im (the sum back), shared out by (n, c)
- * planes. Both describe the same windows over the image side, so one kernel body serves both.
- */
-function windowKernel<P extends 'unfold' | 'fold'>(ctx: Ctx, prim: P): Kernel<P> {
-  const fb = ctx.fallback(prim);
-  const task = prim === 'unfold' ? TASK.UNFOLD : TASK.FOLD;
-  return (out, ins, attrs) => {
-    const [src] = ins;
-    if (src.dtype !== 'float32') return fb(out, ins, attrs);
-    if (sizeOf(out.shape) === 0) return;
-    const [image, cols] = prim === 'unfold' ? [src, out] : [out, src];
-    const threads = windowDesc(ctx, image.shape, cols.shape[2], attrs, ctx.ptr(src), ctx.ptr(out));
-    ctx.rt.pool.run(task, ctx.rt.desc, threads);
-  };
-}
-
-export const unfoldKernel = (ctx: Ctx): Kernel<'unfold'> => windowKernel(ctx, 'unfold');
-export const foldKernel = (ctx: Ctx): Kernel<'fold'> => windowKernel(ctx, 'fold');

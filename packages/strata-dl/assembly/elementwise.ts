@@ -3,16 +3,13 @@
 // innermost dimension has stride 0 or 1 for every input; this walks the outer dimensions with an
 // odometer and hands each row to a SIMD row function.
 //
-// Layout of the descriptor at `d` (i32 slots): rank, shape[8], then per input k (0..2) strides[8]
-// (elements) at 9 + 8k. The odometer lives in `ctr` (per thread, 8 i32).
+// The descriptor at `d` is the N-d layout (scripts/wasm-interface.mjs), one stride row (elements)
+// per input. The odometer lives in `ctr` (per thread, 8 i32).
+// Kinds (ELTWISE_KIND): BINARY float32 x float32 -> float32, COMPARE float32 x float32 -> bool,
+// WHERE bool x float32 x float32 -> float32.
 import { binaryRow } from './generated/eltwise';
+import { ELTWISE_KIND_COMPARE as KIND_COMPARE, ELTWISE_KIND_WHERE as KIND_WHERE, nd_dim, nd_rank, nd_strides_at } from './generated/interface';
 
-export const KIND_BINARY: i32 = 0; // float32 x float32 -> float32 (op: BINARY order)
-export const KIND_COMPARE: i32 = 1; // float32 x float32 -> bool (op: COMPARE order)
-export const KIND_WHERE: i32 = 2; // bool x float32 x float32 -> float32
-
-// @ts-ignore: decorator
-@inline function di(d: usize, k: i32): i32 { return load<i32>(d + (<usize>k << 2)); }
 
 function whereRow(n: i32, o: usize, c: usize, ic: i32, x: usize, ix: i32, y: usize, iy: i32): void {
   let i = 0;
@@ -34,11 +31,11 @@ function whereRow(n: i32, o: usize, c: usize, ic: i32, x: usize, ix: i32, y: usi
  * x, y, z: input base pointers; out: contiguous output.
  */
 export function eltwiseND(kind: i32, op: i32, d: usize, out: usize, x: usize, y: usize, z: usize, r0: i32, r1: i32, ctr: usize): void {
-  const rank = di(d, 0);
-  const n = di(d, rank); // shape[rank-1]
+  const rank = nd_rank(d);
+  const n = nd_dim(d, rank - 1);
   const esz: usize = kind == KIND_COMPARE ? 1 : 4;
   const xsz: usize = kind == KIND_WHERE ? 1 : 4; // first input's element size
-  const sx = d + 36, sy = d + 68, sz = d + 100; // strides tables (9 + 8k slots)
+  const sx = nd_strides_at(d, 0), sy = nd_strides_at(d, 1), sz = nd_strides_at(d, 2);
   const ix = load<i32>(sx + (<usize>(rank - 1) << 2));
   const iy = load<i32>(sy + (<usize>(rank - 1) << 2));
   const iz = load<i32>(sz + (<usize>(rank - 1) << 2));
@@ -46,7 +43,7 @@ export function eltwiseND(kind: i32, op: i32, d: usize, out: usize, x: usize, y:
   let px: usize = x, py: usize = y, pz: usize = z;
   let rem = r0;
   for (let k = rank - 2; k >= 0; k--) {
-    const dim = di(d, 1 + k);
+    const dim = nd_dim(d, k);
     const c = rem % dim;
     rem = rem / dim;
     store<i32>(ctr + (<usize>k << 2), c);
@@ -63,7 +60,7 @@ export function eltwiseND(kind: i32, op: i32, d: usize, out: usize, x: usize, y:
       const kp = <usize>k << 2;
       const c = load<i32>(ctr + kp) + 1;
       const stx = load<i32>(sx + kp), sty = load<i32>(sy + kp), stz = load<i32>(sz + kp);
-      if (c < di(d, 1 + k)) {
+      if (c < nd_dim(d, k)) {
         store<i32>(ctr + kp, c);
         px += <usize>stx * xsz; py += <usize>sty << 2; pz += <usize>stz << 2;
         break;

@@ -4,13 +4,13 @@ import { sizeOf } from '../../core/shape.js';
 import { windowCounts } from '../../ir/infer.js';
 import type { PrimAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
-import { TASK } from './runtime.js';
+import { TASK, writePoolIndex } from './generated/interface.js';
 
 /** Window taps per thread below which the search stays on the calling thread (as unfold's). */
 const PAR_MIN = 1 << 15;
 
 /**
- * Each window's max or min (assembly/poolindex.ts), float32, shared out by (n, c) planes: where it
+ * Each window's max or min (assembly/pooling.ts), float32, shared out by (n, c) planes: where it
  * is (poolIndex) or its value (pool, which saves pooling a gather).
  */
 function extremumKernel<P extends 'poolIndex' | 'pool'>(ctx: Ctx, prim: P): Kernel<P> {
@@ -24,7 +24,10 @@ function extremumKernel<P extends 'poolIndex' | 'pool'>(ctx: Ctx, prim: P): Kern
     const { kernel: k, stride: s, padding: p, dilation: d } = attrs;
     const planes = n * c;
     const rt = ctx.rt;
-    rt.setDesc(0, [planes, h, w, k[0], k[1], s[0], s[1], p[0], p[2], d[0], d[1], oh, ow, ctx.ptr(x), ctx.ptr(out), attrs.mode === 'max' ? 1 : 0, prim === 'pool' ? 1 : 0]);
+    writePoolIndex(rt.i32, rt.desc, {
+      planes, H: h, W: w, kh: k[0], kw: k[1], sh: s[0], sw: s[1], padTop: p[0], padLeft: p[2], dh: d[0], dw: d[1], OH: oh, OW: ow,
+      src: ctx.ptr(x), dst: ctx.ptr(out), max: attrs.mode === 'max' ? 1 : 0, values: prim === 'pool' ? 1 : 0,
+    });
     const threads = Math.max(1, Math.min(planes, rt.threadsFor(planes * oh * ow * k[0] * k[1], PAR_MIN)));
     rt.pool.run(TASK.POOL_INDEX, rt.desc, threads);
   };

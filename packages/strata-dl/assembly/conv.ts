@@ -1,0 +1,135 @@
+// SPDX-License-Identifier: MIT
+// Convolution as an implicit GEMM (the GEMM task's mode 1, matmul.ts): the image is packed into the
+// GEMM's B panels straight from [C, H, W] through per-k offset tables, so the column matrix is
+// never written; the epilogue adds the bias and applies ReLU while C is still in cache.
+
+import { gemmConv_channels, gemmConv_dh, gemmConv_dw, gemmConv_H, gemmConv_kh, gemmConv_kw, gemmConv_N, gemmConv_OW, gemmConv_padLeft, gemmConv_padTop, gemmConv_sh, gemmConv_sw, gemmConv_W } from './generated/interface';
+
+const NR: i32 = 8; // the micro-kernel's columns (matmul.ts)
+
+// Implicit-GEMM convolution (conv.ts's task) reads B from the image through per-k offset tables of
+// this many entries (K = C·kh·kw at most this; exported to the TypeScript side as convKMax()).
+export const CONV_K_MAX: i32 = 16384;
+
+// The convolution being run as a GEMM, if any (set per thread by gemmTask from the descriptor): B(p, l)
+// is the input at channel c, row (l / OW)·sh − pt + ki·dh, column (l % OW)·sw − pl + kj·dw, where
+// p = (c, ki, kj), or 0 in the padding. cvJ0 is the first column of the current item.
+let cvOn = false;
+let cvH: i32 = 0, cvW: i32 = 0, cvSh: i32 = 1, cvSw: i32 = 1, cvPt: i32 = 0, cvPl: i32 = 0, cvOW: i32 = 1, cvL: i32 = 0, cvJ0: i32 = 0;
+let cvTab: usize = 0;
+
+/** No convolution: B is an ordinary matrix. */
+// @ts-ignore: decorator
+@inline export function convOff(): void { cvOn = false; }
+/** Whether the running GEMM reads B from an image (setupConv ran for it). */
+// @ts-ignore: decorator
+@inline export function convActive(): bool { return cvOn; }
+/** The first column of the current work item. */
+// @ts-ignore: decorator
+@inline export function convColumn(j0: i32): void { cvJ0 = j0; }
+
+/**
+ * Packs B(p, l) for p in [pc, pc + kc), l in [cvJ0 + jc, + nc) straight from the image at `img` into
+ * panels of kc x 8, as packB lays them out. Eight columns in one output row at stride 1 are eight
+ * consecutive inputs: two vector loads when the window row lies inside the image.
+ */
+export function packBConv(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize): void {
+  const H = cvH, W = cvW, OW = cvOW, L = cvL;
+  const tab = cvTab + (<usize>pc * 12);
+  for (let jp = 0; jp < nc; jp += NR) {
+    const l0 = cvJ0 + jc + jp;
+    const oy0 = l0 / OW, ox0 = l0 - oy0 * OW;
+    const iyb = oy0 * cvSh - cvPt, ixb = ox0 * cvSw - cvPl;
+    let d = dst + <usize>(jp * kc * 4);
+    if (cvSw == 1 && ox0 + NR <= OW && jp + NR <= nc) {
+      for (let p = 0; p < kc; p++) {
+        const t = tab + (<usize>p * 12);
+        const iy = iyb + load<i32>(t, 4), ix = ixb + load<i32>(t, 8);
+        if (<u32>iy < <u32>H && ix >= 0 && ix + NR <= W) {
+          const src = img + (<usize>(load<i32>(t) + iy * W + ix) << 2);
+          v128.store(d, v128.load(src));
+          v128.store(d, v128.load(src, 16), 16);
+        } else {
+          const row = img + (<usize>(load<i32>(t) + iy * W) << 2);
+          for (let j = 0; j < NR; j++) {
+            const x = ix + j;
+            store<f32>(d + (<usize>j << 2), <u32>iy < <u32>H && <u32>x < <u32>W ? load<f32>(row + (<usize>x << 2)) : 0);
+          }
+        }
+        d += NR * 4;
+      }
+      continue;
+    }
+    // columns that wrap to the next output row, strided, or past the end: one at a time
+    for (let j = 0; j < NR; j++) {
+      const l = l0 + j;
+      let e = d + (<usize>j << 2);
+      if (jp + j >= nc || l >= L) {
+        for (let p = 0; p < kc; p++) { store<f32>(e, 0); e += NR * 4; }
+        continue;
+      }
+      const oy = l / OW;
+      const iy0 = oy * cvSh - cvPt, ix0 = (l - oy * OW) * cvSw - cvPl;
+      for (let p = 0; p < kc; p++) {
+        const t = tab + (<usize>p * 12);
+        const iy = iy0 + load<i32>(t, 4), ix = ix0 + load<i32>(t, 8);
+        store<f32>(e, <u32>iy < <u32>H && <u32>ix < <u32>W ? load<f32>(img + (<usize>(load<i32>(t) + iy * W + ix) << 2)) : 0);
+        e += NR * 4;
+      }
+    }
+  }
+}
+
+/**
+ * Reads a convolution's geometry from the GEMM descriptor (`gemmConv` in scripts/wasm-interface.mjs)
+ * and fills this thread's per-k tables: for k = (c, ki, kj), the
+ * channel's offset c·H·W, the row offset ki·dh and the column offset kj·dw.
+ */
+export function setupConv(d: usize, K: i32, tab: usize): void {
+  cvOn = true;
+  const C = gemmConv_channels(d), kh = gemmConv_kh(d), kw = gemmConv_kw(d);
+  cvH = gemmConv_H(d); cvW = gemmConv_W(d);
+  cvSh = gemmConv_sh(d); cvSw = gemmConv_sw(d); cvPt = gemmConv_padTop(d); cvPl = gemmConv_padLeft(d);
+  const dh = gemmConv_dh(d), dw = gemmConv_dw(d);
+  cvOW = gemmConv_OW(d);
+  cvL = gemmConv_N(d);
+  cvJ0 = 0;
+  cvTab = tab;
+  const kk = kh * kw;
+  for (let k = 0; k < min(K, C * kk); k++) {
+    const c = k / kk, r = k - c * kk, ki = r / kw, kj = r - ki * kw;
+    const t = cvTab + (<usize>k * 12);
+    store<i32>(t, c * cvH * cvW);
+    store<i32>(t, ki * dh, 4);
+    store<i32>(t, kj * dw, 8);
+  }
+}
+
+/**
+ * The epilogue of a convolution's product, on a block of C while it is still in cache: each row
+ * (a filter) plus its bias (when `bias` is not 0), then ReLU as the relu kernel computes it
+ * (v < 0 ? 0 : v, so NaN stays NaN, as torch.relu).
+ */
+export function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool): void {
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < rows; i++) {
+    const row = c + <usize>i * (<usize>ldc << 2);
+    const b = bias != 0 ? load<f32>(bias + (<usize>i << 2)) : 0;
+    const bv = f32x4.splat(b);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const p = row + (<usize>j << 2);
+      let v = v128.load(p);
+      if (bias != 0) v = f32x4.add(v, bv);
+      if (relu) v = f32x4.pmax(v, zero);
+      v128.store(p, v);
+    }
+    for (; j < cols; j++) {
+      const p = row + (<usize>j << 2);
+      let v = load<f32>(p);
+      if (bias != 0) v += b;
+      if (relu) v = v < 0 ? 0 : v;
+      store<f32>(p, v);
+    }
+  }
+}

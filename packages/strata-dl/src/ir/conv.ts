@@ -1,0 +1,53 @@
+// SPDX-License-Identifier: MIT
+// Convolution as one product.
+import { isFloat } from '../core/dtype.js';
+import { StrataError, fmtShape } from '../core/errors.js';
+import { shapesEqual } from '../core/shape.js';
+import { plus } from './elementwise.js';
+import { type WindowAttrs, windowCounts } from './geometry.js';
+import { matmulTo } from './matmul.js';
+import type { Records } from './record.js';
+import { windowOf } from './window.js';
+
+export interface ConvAttrs {
+  // w [O, C·kh·kw] times the unfolded x [N, C, H, W], giving [N, O, OH·OW] (= matmul(w, unfold(x)),
+  // without the column matrix where the backend can: implicit GEMM); an optional third input, a
+  // bias [O], is added per channel and `relu` applies ReLU after it, both while the product is
+  // still in cache (inference's conv-bias-ReLU in one pass over the output)
+  conv: WindowAttrs & { relu?: boolean };
+}
+
+export const CONV_RECORDS: Records<ConvAttrs> = {
+  conv: {
+    shape: ([x, wt, bias], w) => {
+      const k = x.shape.length === 4 ? x.shape[1] * w.kernel[0] * w.kernel[1] : -1;
+      if (x.shape.length !== 4 || wt.shape.length !== 2 || wt.shape[1] !== k) {
+        throw new StrataError('conv', `input ${fmtShape(x.shape)} must be [N, C, H, W] and weight ${fmtShape(wt.shape)} [O, C·${w.kernel[0]}·${w.kernel[1]}]`);
+      }
+      if (!isFloat(x.dtype) || x.dtype !== wt.dtype) throw new StrataError('conv', `input and weight must share a floating dtype, got ${x.dtype} and ${wt.dtype}`);
+      if (bias && (bias.shape.length !== 1 || bias.shape[0] !== wt.shape[0] || bias.dtype !== x.dtype)) {
+        throw new StrataError('conv', `bias ${fmtShape(bias.shape)} (${bias.dtype}) must be [${wt.shape[0]}] (${x.dtype}), one per filter of weight ${fmtShape(wt.shape)}`);
+      }
+      const [oh, ow] = windowCounts('conv', [x.shape[2], x.shape[3]], w);
+      return { shape: [x.shape[0], wt.shape[0], oh * ow], dtype: x.dtype };
+    },
+    cost: 'heavy', differentiable: true,
+    // conv = w·unfold(x) (+ bias, then ReLU): the weight's gradient needs the columns (made here, in the
+    // backward pass), summed over the batch; the input's is fold(wᵀ·g); the bias's, g summed per channel
+    vjp: (g0, [x, w, b], out, attrs, n) => {
+      const g = attrs.relu ? g0._p('reluGrad', [out], {}) : g0;
+      const win = windowOf(attrs);
+      return [
+        n[0] ? w._p('matmul', [g], { transA: true, transB: false })._p('fold', [], { ...win, outputSize: [x.shape[2], x.shape[3]] }) : null,
+        n[1] ? matmulTo(g, x._p('unfold', [], win), false, true, w.shape) : null,
+        ...(b ? [n[2] ? g._p('sum', [], { axes: [0, 2] })._p('reshape', [], { shape: [...b.shape] }) : null] : []),
+      ];
+    },
+    jvp: ([tx, tw, tbias], [x, w], out, attrs) => {
+      const win = windowOf(attrs);
+      let t = plus(tx && tx._p('conv', [w], win), tw && x._p('conv', [tw], win), tbias && tbias._p('reshape', [], { shape: [1, tbias.shape[0], 1] }));
+      if (t && !shapesEqual(t.shape, out.shape)) t = t._p('expand', [], { shape: [...out.shape] }); // the bias's alone
+      return t && attrs.relu ? t._p('reluGrad', [out], {}) : t;
+    },
+  },
+};

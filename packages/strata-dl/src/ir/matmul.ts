@@ -1,0 +1,58 @@
+// SPDX-License-Identifier: MIT
+// Batched matrix products, broadcasting over leading dims, with transposed operands.
+import { isFloat, promote } from '../core/dtype.js';
+import { StrataError, fmtShape } from '../core/errors.js';
+import { broadcastShapes } from '../core/shape.js';
+import { sumTo } from '../autograd/sum-to.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { plus } from './elementwise.js';
+import type { Meta, OutMeta, Records } from './record.js';
+
+export interface MatmulAttrs {
+  // sumBatch sums the products over the (broadcast) batch, giving [M, N]: a shared weight's gradient
+  // in one pass, without the [batch, M, N] products (the adjoint of broadcasting a 2-D operand)
+  matmul: { transA: boolean; transB: boolean; sumBatch?: boolean };
+}
+
+function matmulShape([a, b]: readonly Meta[], { transA, transB, sumBatch }: MatmulAttrs['matmul']): OutMeta {
+  if (a.shape.length < 2 || b.shape.length < 2) {
+    throw new StrataError('matmul', `operands must have rank >= 2 here, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
+  }
+  const ra = a.shape.length;
+  const rb = b.shape.length;
+  const m = transA ? a.shape[ra - 1] : a.shape[ra - 2];
+  const ka = transA ? a.shape[ra - 2] : a.shape[ra - 1];
+  const kb = transB ? b.shape[rb - 1] : b.shape[rb - 2];
+  const n = transB ? b.shape[rb - 2] : b.shape[rb - 1];
+  if (ka !== kb) {
+    throw new StrataError('matmul', `a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}: inner dimensions ${ka} != ${kb}`);
+  }
+  const batch = broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2));
+  const dtype = promote(a.dtype, b.dtype);
+  if (!isFloat(dtype)) throw new StrataError('matmul', `expects floating-point operands, got ${a.dtype} and ${b.dtype}`);
+  return { shape: sumBatch ? [m, n] : [...batch, m, n], dtype };
+}
+
+/**
+ * op(x)·op(y) summed down to `shape` (a gradient's matmul): where `shape` is one matrix and the
+ * product is batched, a summed matmul, which never makes the [batch, M, N] products.
+ */
+export function matmulTo(x: Tensor, y: Tensor, transA: boolean, transB: boolean, shape: readonly number[]): Tensor {
+  if (shape.length === 2 && (x.ndim > 2 || y.ndim > 2)) return x._p('matmul', [y], { transA, transB, sumBatch: true });
+  return sumTo(x._p('matmul', [y], { transA, transB }), shape);
+}
+
+export const MATMUL_RECORDS: Records<MatmulAttrs> = {
+  matmul: {
+    shape: matmulShape, cost: 'heavy', differentiable: true,
+    vjp: (g0, [a, b], _o, { transA, transB, sumBatch }, n) => {
+      // summed: every matrix of the batch had the same output gradient
+      const g = sumBatch ? g0._p('expand', [], { shape: [...broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2)), ...g0.shape] }) : g0;
+      return [
+        !n[0] ? null : transA ? matmulTo(b, g, transB, true, a.shape) : matmulTo(g, b, false, !transB, a.shape),
+        !n[1] ? null : transB ? matmulTo(g, a, true, transA, b.shape) : matmulTo(a, g, !transA, false, b.shape),
+      ];
+    },
+    jvp: ([ta, tb], [a, b], _o, attrs) => plus(ta && ta._p('matmul', [b], attrs), tb && a._p('matmul', [tb], attrs)),
+  },
+};

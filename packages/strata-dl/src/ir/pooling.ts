@@ -1,0 +1,39 @@
+// SPDX-License-Identifier: MIT
+// Max/min pooling: where each window's extremum is (poolIndex), and its value (pool).
+import { StrataError, fmtShape } from '../core/errors.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { type WindowAttrs, poolWindowCounts } from './geometry.js';
+import type { Meta, OutMeta, Records } from './record.js';
+
+export interface PoolingAttrs {
+  // max/min pooling's selection: where each window's extremum is (its gradient is a gather's)
+  poolIndex: WindowAttrs & { mode: 'max' | 'min' };
+  // max/min pooling's values: the input at poolIndex's positions (its gradient scatters there)
+  pool: WindowAttrs & { mode: 'max' | 'min' };
+}
+
+const poolShape = (prim: 'poolIndex' | 'pool') => ([x]: readonly Meta[], w: PoolingAttrs['pool']): OutMeta => {
+  if (x.shape.length !== 4 || x.dtype === 'bool') throw new StrataError(prim, `input must be a numeric [N, C, H, W], got ${x.dtype} ${fmtShape(x.shape)}`);
+  if (w.mode !== 'max' && w.mode !== 'min') throw new StrataError(prim, `mode must be 'max' or 'min', got '${String(w.mode)}'`);
+  const [oh, ow] = poolWindowCounts(prim, [x.shape[2], x.shape[3]], w);
+  return { shape: [x.shape[0], x.shape[1], oh, ow], dtype: prim === 'pool' ? x.dtype : 'int32' };
+};
+
+/** [N, C, H, W] as [N, C, H·W]: pooling's positions index these planes. */
+const planes = (t: Tensor): Tensor => t._p('reshape', [], { shape: [t.shape[0], t.shape[1], t.shape[2] * t.shape[3]] });
+/** Where pooling `x` took each value: poolIndex's positions as [N, C, OH·OW]. */
+const poolPositions = (x: Tensor, attrs: PoolingAttrs['pool']): Tensor => planes(x._p('poolIndex', [], attrs));
+
+export const POOLING_RECORDS: Records<PoolingAttrs> = {
+  poolIndex: { shape: poolShape('poolIndex'), cost: 'light', differentiable: false },
+  pool: {
+    shape: poolShape('pool'), cost: 'light', differentiable: true,
+    // all of a window's gradient to its extremum: a scatter at poolIndex's positions (gather's VJP)
+    vjp: (g, [x], _o, attrs) => {
+      const idx = poolPositions(x, attrs);
+      const gs = g._p('reshape', [], { shape: [...idx.shape] });
+      return [planes(x.zerosLike())._p('scatterAdd', [idx, gs], { axis: 2 })._p('reshape', [], { shape: [...x.shape] })];
+    },
+    jvp: ([t], [x], out, attrs) => (t ? planes(t)._p('gather', [poolPositions(x, attrs)], { axis: 2 })._p('reshape', [], { shape: [...out.shape] }) : null),
+  },
+};
