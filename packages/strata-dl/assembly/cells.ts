@@ -14,27 +14,8 @@
 //   3 GRU backward  3 workspace, 4 h, 5 dh', 6 dxg [N, 3H], 7 dhg [N, 3H], 8 dh [N, H].
 // Threads share out rows. Columns go four at a time; a ragged tail goes through the same vector
 // code one lane at a time, so every element is computed alike.
+import { ld, st } from './lanes';
 import { sigmoidv, tanhv } from './mathv';
-
-/** Four floats at `p`, or the first `lanes` (1-3) of them for a ragged tail (the rest zero). */
-// @ts-ignore: decorator
-@inline function ld(p: usize, lanes: i32): v128 {
-  if (lanes == 4) return v128.load(p);
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, load<f32>(p));
-  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
-  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
-  return v;
-}
-
-/** Stores four lanes at `p`, or the first `lanes`. */
-// @ts-ignore: decorator
-@inline function st(p: usize, v: v128, lanes: i32): void {
-  if (lanes == 4) { v128.store(p, v); return; }
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-}
 
 function lstmForwardRows(d: usize, r0: i32, r1: i32): void {
   const h = load<i32>(d, 8);

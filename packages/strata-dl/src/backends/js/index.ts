@@ -5,8 +5,6 @@ import type { Backend, Buf, Kernels } from '../../backend/backend.js';
 import { JsBuf, arr } from './buf.js';
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { matmulKernel } from './matmul.js';
-import { fusedCells } from './cells.js';
-import { fusedUpdates } from './optim.js';
 import { concatKernel, expandKernel, flipKernel, gatherKernel, padKernel, permuteKernel, scatterAddKernel, sliceKernel } from './movement.js';
 import { convKernel, foldKernel, poolIndexKernel, poolKernel, unfoldKernel } from './window.js';
 import { argsortKernel, cumprodKernel, cumsumKernel } from './scan.js';
@@ -47,7 +45,5 @@ export function createJsBackend(): Backend {
       return out;
     },
     kernels,
-    fused: fusedUpdates,
-    cells: fusedCells,
   };
 }

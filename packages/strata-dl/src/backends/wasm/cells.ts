@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-import type { Buf, FusedCells } from '../../backend/backend.js';
+import type { Buf, FusedKernels } from '../../backend/backend.js';
 import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
 import { TASK } from './runtime.js';
@@ -19,12 +19,12 @@ function run(ctx: Ctx, kind: number, n: number, hidden: number, bufs: readonly (
 }
 
 /** The wasm backend's fused LSTM and GRU cells (float32; float64 takes the composed gate equations). */
-export function fusedCells(ctx: () => Ctx): FusedCells {
+export function fusedCells(ctx: () => Ctx): FusedKernels {
+  const dtypes = ['float32'] as const;
   return {
-    dtypes: ['float32'],
-    lstmForward: (a) => run(ctx(), 0, a.n, a.hidden, [a.xg, a.hg, a.c, a.h, a.cNext, a.workspace]),
-    lstmBackward: (a) => run(ctx(), 1, a.n, a.hidden, [a.workspace, a.c, a.gradH, a.gradC, a.dGates, a.dc]),
-    gruForward: (a) => run(ctx(), 2, a.n, a.hidden, [a.xg, a.hg, a.h, a.hNext, a.workspace]),
-    gruBackward: (a) => run(ctx(), 3, a.n, a.hidden, [a.workspace, a.h, a.gradH, a.dXg, a.dHg, a.dh]),
+    lstmForward: { dtypes, run: (a) => run(ctx(), 0, a.n, a.hidden, [a.xg, a.hg, a.c, a.h, a.cNext, a.workspace]) },
+    lstmBackward: { dtypes, run: (a) => run(ctx(), 1, a.n, a.hidden, [a.workspace, a.c, a.gradH, a.gradC, a.dGates, a.dc]) },
+    gruForward: { dtypes, run: (a) => run(ctx(), 2, a.n, a.hidden, [a.xg, a.hg, a.h, a.hNext, a.workspace]) },
+    gruBackward: { dtypes, run: (a) => run(ctx(), 3, a.n, a.hidden, [a.workspace, a.h, a.gradH, a.dXg, a.dHg, a.dh]) },
   };
 }

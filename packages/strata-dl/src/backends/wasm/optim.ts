@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-import type { AdamKernelArgs, Buf, FusedUpdates, SgdKernelArgs } from '../../backend/backend.js';
+import type { Buf, FusedKernels } from '../../backend/backend.js';
 import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
 import { TASK } from './runtime.js';
@@ -22,18 +22,18 @@ function run(ctx: Ctx, kind: number, flags: number, bufs: readonly (Buf | null)[
 }
 
 /** The wasm backend's fused optimizer steps (float32; other dtypes take the composed rules). */
-export function fusedUpdates(ctx: () => Ctx): FusedUpdates {
+export function fusedUpdates(ctx: () => Ctx): FusedKernels {
+  const dtypes = ['float32'] as const;
   return {
-    dtypes: ['float32'],
-    sgd(a: SgdKernelArgs): void {
+    sgd: { dtypes, run(a): void {
       const flags = (a.first ? FLAG.FIRST : 0) | (a.buf ? FLAG.MOMENTUM : 0) | (a.weightDecay !== 0 ? FLAG.DECAY : 0) |
         (a.nesterov ? FLAG.NESTEROV : 0) | (a.maximize ? FLAG.MAXIMIZE : 0);
       run(ctx(), KIND.SGD, flags, [a.out, a.param, a.grad, a.buf], [a.lr, a.weightDecay, a.momentum, a.gradScale], a.param.size);
-    },
-    adam(a: AdamKernelArgs): void {
+    } },
+    adam: { dtypes, run(a): void {
       const flags = (a.first ? FLAG.FIRST : 0) | (a.weightDecay !== 0 ? FLAG.DECAY : 0);
       const coefs = [a.beta1, a.oneMinusBeta1, a.beta2, a.oneMinusBeta2, a.weightDecay, a.decay, a.sqrtBias2, a.eps, a.stepSize];
       run(ctx(), KIND.ADAM, flags, [a.out, a.param, a.grad, a.expAvg, a.expAvgSq], coefs, a.param.size);
-    },
+    } },
   };
 }
