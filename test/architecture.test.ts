@@ -99,3 +99,61 @@ test('the application reaches the library only through its public entries', () =
   }
   assert.deepEqual(bad, []);
 });
+
+// ---- Tensor's internals stay inside tensor/ and autograd/ (issue 16) ----------------------------
+// Everything else reaches tensors through their public methods, the primitive layer
+// (tensor/prims.ts), grouped custom ops (tensor/grouped-op.ts) and fused ops (tensor/fused-op.ts).
+
+/** The underscore members Tensor declares (fields, methods, statics), read from its source. */
+function tensorInternals(): string[] {
+  const text = readFileSync(join(SRC, 'tensor/tensor.ts'), 'utf8');
+  const body = text.slice(text.indexOf('export class Tensor'));
+  const names = [...body.matchAll(/^ {2}(?:\/\*\*.*?\*\/\s*)?(?:(?:static|private|protected|readonly|get|set)\s+)*(_\w+)\s*[(:<=]/gm)].map((m) => m[1]);
+  return [...new Set(names)].sort();
+}
+
+const withoutComments = (text: string): string => text.replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+
+/** `file:line member` for each use of one of `members` in `text`. */
+function internalUses(file: string, text: string, members: readonly string[]): string[] {
+  const re = new RegExp(`\\.(${members.join('|')})\\b`, 'g');
+  return withoutComments(text).split('\n').flatMap((line, i) => [...line.matchAll(re)].map((m) => `${file}:${i + 1} ${m[1]}`));
+}
+
+/** Uses that stay: a test of the tape's own memory handling reads the node it inspects. */
+const INTERNAL_USE_ALLOWED = new Set(['test/autograd.test.ts _node']);
+/**
+ * The primitive records in src/ir hold each primitive's VJP and JVP (issue 16 puts them beside the
+ * shape rule), and those rules are the engine's own code: they apply primitives to the tensors the
+ * engine hands them, by `_p`. Nothing else of Tensor's internals is allowed there.
+ */
+const IR_ALLOWED = new Set(['_p']);
+
+test('no underscore member of Tensor is used outside src/tensor and src/autograd, but the derivative rules of the primitive records in src/ir apply primitives (library, application, tests, tools)', () => {
+  const members = tensorInternals();
+  for (const m of ['_p', '_storage', '_attachNode', '_node', '_tangents']) {
+    assert.ok(members.includes(m), `the scan of tensor.ts no longer finds ${m} (found ${members.join(', ')})`);
+  }
+  // removed members must not come back under their old names either (set_ and fused-op.ts's kernelOutput replace them)
+  const watched = [...new Set([...members, '_assign', '_uninit'])];
+  const roots = ['packages/strata-dl/src', 'packages/strata-dl-cli/src', 'test', 'bench', 'scripts', 'playground', 'examples'].map((d) => join(ROOT, d)).filter(existsSync);
+  const inside = ['tensor', 'autograd'].map((d) => join(SRC, d) + '/');
+  const bad = roots.flatMap(files)
+    .filter((f) => !f.includes('/node_modules/') && !inside.some((d) => f.startsWith(d)) && f !== join(ROOT, 'test/architecture.test.ts'))
+    .flatMap((f) => internalUses(relative(ROOT, f), readFileSync(f, 'utf8'), watched))
+    .filter((use) => !INTERNAL_USE_ALLOWED.has(use.replace(/:\d+ /, ' ')))
+    .filter((use) => !(use.startsWith('packages/strata-dl/src/ir/') && IR_ALLOWED.has(use.slice(use.lastIndexOf(' ') + 1))));
+  assert.deepEqual(bad, []);
+});
+
+test('the internals check finds a use when one is added', () => {
+  const members = tensorInternals();
+  const fixture = [
+    "const y = x._p('add', [z], {}); // an internal call",
+    'p._assign(v);',
+    '/* x._storage in a comment is fine */ const s = t._storage.buf;',
+    "y._attachNode(node); Tensor._uninit(x); const ok = 'http://example.org'; x.add(1);",
+  ].join('\n');
+  assert.deepEqual(internalUses('fixture.ts', fixture, [...members, '_assign', '_uninit']),
+    ['fixture.ts:1 _p', 'fixture.ts:2 _assign', 'fixture.ts:3 _storage', 'fixture.ts:4 _attachNode', 'fixture.ts:4 _uninit']);
+});

@@ -29,7 +29,7 @@ const win = (kernel: number, stride: number, pad: number): st.WindowAttrs => ({
   kernel: [kernel, kernel], stride: [stride, stride], padding: [pad, pad, pad, pad], dilation: [1, 1],
 });
 const unary = (p: Prim, f: (x: st.Tensor) => st.Tensor): NonFiniteCase => ({ prims: [p], f });
-const binary = (p: Prim): NonFiniteCase => ({ prims: [p], f: (a, b) => a._p(p, [b], {}) });
+const binary = (p: Prim): NonFiniteCase => ({ prims: [p], f: (a, b) => st.prims.bind(p, [a, b], {}) });
 
 export const NONFINITE: Record<string, NonFiniteCase> = {
   neg: unary('neg', (x) => x.neg()),
@@ -86,16 +86,16 @@ export const NONFINITE: Record<string, NonFiniteCase> = {
   scatterAdd: { prims: ['scatterAdd'], f: (x, i, s) => x.scatterAdd(0, i, s) },
   matmul: { prims: ['matmul'], f: (a, b) => a.matmul(b) },
   'matmul 0·inf': { prims: ['matmul'], f: (a, b) => a.matmul(b) },
-  'unfold 2x2, padded': { prims: ['unfold'], f: (x) => x._p('unfold', [], win(2, 1, 1)) },
-  'fold (inf + -inf overlap)': { prims: ['fold'], f: (c) => c._p('fold', [], { ...win(2, 1, 0), outputSize: [3, 3] }) },
-  'poolIndex max (the last NaN wins)': { prims: ['poolIndex'], f: (x) => x._p('poolIndex', [], { ...win(2, 1, 0), mode: 'max' }) },
-  'poolIndex min (the last NaN wins)': { prims: ['poolIndex'], f: (x) => x._p('poolIndex', [], { ...win(2, 1, 0), mode: 'min' }) },
-  'pool max': { prims: ['pool'], f: (x) => x._p('pool', [], { ...win(2, 1, 0), mode: 'max' }) },
-  'pool min': { prims: ['pool'], f: (x) => x._p('pool', [], { ...win(2, 1, 0), mode: 'min' }) },
+  'unfold 2x2, padded': { prims: ['unfold'], f: (x) => st.prims.bind('unfold', [x], win(2, 1, 1)) },
+  'fold (inf + -inf overlap)': { prims: ['fold'], f: (c) => st.prims.bind('fold', [c], { ...win(2, 1, 0), outputSize: [3, 3] }) },
+  'poolIndex max (the last NaN wins)': { prims: ['poolIndex'], f: (x) => st.prims.bind('poolIndex', [x], { ...win(2, 1, 0), mode: 'max' }) },
+  'poolIndex min (the last NaN wins)': { prims: ['poolIndex'], f: (x) => st.prims.bind('poolIndex', [x], { ...win(2, 1, 0), mode: 'min' }) },
+  'pool max': { prims: ['pool'], f: (x) => st.prims.bind('pool', [x], { ...win(2, 1, 0), mode: 'max' }) },
+  'pool min': { prims: ['pool'], f: (x) => st.prims.bind('pool', [x], { ...win(2, 1, 0), mode: 'min' }) },
   'maxPool2d padded': { prims: ['pool', 'poolIndex', 'gather'], f: (x) => st.nn.functional.maxPool2d(x, 2, { stride: 2, padding: 1 }) },
-  conv: { prims: ['conv'], f: (x, w) => x._p('conv', [w.reshape(2, 4)], win(2, 1, 0)) },
-  'conv + bias + ReLU': { prims: ['conv'], f: (x, w, b) => x._p('conv', [w.reshape(2, 4), b], { ...win(2, 1, 0), relu: true }) },
-  'conv with inf': { prims: ['conv'], f: (x, w) => x._p('conv', [w.reshape(2, 4)], win(2, 1, 0)) },
+  conv: { prims: ['conv'], f: (x, w) => st.prims.bind('conv', [x, w.reshape(2, 4)], win(2, 1, 0)) },
+  'conv + bias + ReLU': { prims: ['conv'], f: (x, w, b) => st.prims.bind('conv', [x, w.reshape(2, 4), b], { ...win(2, 1, 0), relu: true }) },
+  'conv with inf': { prims: ['conv'], f: (x, w) => st.prims.bind('conv', [x, w.reshape(2, 4)], win(2, 1, 0)) },
   softmax: { prims: ['max', 'exp', 'sum', 'log'], f: (x) => x.softmax(1) },
   logSoftmax: { prims: ['max', 'exp', 'sum', 'log'], f: (x) => x.logSoftmax(1) },
   logsumexp: { prims: ['max', 'exp', 'sum', 'log'], f: (x) => x.logsumexp(1) },

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // One entry per op: inputs (as plain data), the function, and an independent reference for the
 // forward value. ops.test.ts turns every entry into forward, gradcheck, JVP and backend tests.
-import type * as st from 'strata-dl';
+import * as st from 'strata-dl';
 import { type Spec, bools, distinct, fixed, ints, rnd } from './helpers.js';
 
 type Prim = st.Prim;
@@ -214,7 +214,7 @@ export const CASES: OpCase[] = [
   binary('maximum', (a, b) => a.maximum(b), Math.max, distinct([2, 3]), distinct([3])),
   binary('minimum', (a, b) => a.minimum(b), Math.min, distinct([2, 3]), distinct([2, 1])),
   // ReLU's backward: y's entries stay away from the step at 0, where finite differences would jump
-  binary('reluGrad', (g, y) => g._p('reluGrad', [y], {}), (g, y) => (y <= 0 ? 0 : g), distinct([2, 3]), fixed([-1.5, 0.7, 2], [3]), true),
+  binary('reluGrad', (g, y) => st.prims.bind('reluGrad', [g, y], {}), (g, y) => (y <= 0 ? 0 : g), distinct([2, 3]), fixed([-1.5, 0.7, 2], [3]), true),
   { name: 'maximum ties split the gradient', prims: ['maximum'], inputs: [fixed([1, 2, 3])], f: (x) => x.maximum(x.flip(0)).mul(fixedWeights(x)),
     ref: () => ({ values: [3, 4, 9], shape: [3] }) },
   // comparisons and selection
@@ -278,15 +278,15 @@ export const CASES: OpCase[] = [
   { name: 'matmul batched broadcast', prims: ['matmul'], inputs: [rnd([2, 1, 3, 4]), rnd([5, 4, 2])], f: (a, b) => a.matmul(b), ref: matmulRef },
   { name: 'matmul vector·matrix', prims: ['matmul'], inputs: [rnd([4]), rnd([4, 3])], f: (a, b) => a.matmul(b),
     ref: (a, b) => { const r = matmulRef({ ...a, shape: [1, 4] }, b); return { values: r.values, shape: [3] }; } },
-  { name: 'matmul transA transB', prims: ['matmul'], inputs: [rnd([4, 3]), rnd([2, 4])], f: (a, b) => a._p('matmul', [b], { transA: true, transB: true }),
+  { name: 'matmul transA transB', prims: ['matmul'], inputs: [rnd([4, 3]), rnd([2, 4])], f: (a, b) => st.prims.matmul(a, b, { transA: true, transB: true }),
     ref: (a, b) => matmulRef(permuteRef(a, [1, 0]) as Spec, permuteRef(b, [1, 0]) as Spec), second: true },
-  { name: 'matmul transB batched', prims: ['matmul'], inputs: [rnd([2, 3, 4]), rnd([2, 5, 4])], f: (a, b) => a._p('matmul', [b], { transA: false, transB: true }),
+  { name: 'matmul transB batched', prims: ['matmul'], inputs: [rnd([2, 3, 4]), rnd([2, 5, 4])], f: (a, b) => st.prims.matmul(a, b, { transA: false, transB: true }),
     ref: (a, b) => { const bt = { kind: 'float' as const, ...permuteRef(b, [0, 2, 1]) }; return matmulRef(a, bt); } },
-  { name: 'matmul sumBatch (shared weight grad)', prims: ['matmul'], inputs: [rnd([3, 2, 4]), rnd([3, 5, 4])], f: (a, b) => a._p('matmul', [b], { transA: false, transB: true, sumBatch: true }),
+  { name: 'matmul sumBatch (shared weight grad)', prims: ['matmul'], inputs: [rnd([3, 2, 4]), rnd([3, 5, 4])], f: (a, b) => st.prims.matmul(a, b, { transA: false, transB: true, sumBatch: true }),
     ref: (a, b) => sumBatchRef(matmulRef(a, { kind: 'float' as const, ...permuteRef(b, [0, 2, 1]) })), second: true },
-  { name: 'matmul sumBatch transA, broadcast', prims: ['matmul'], inputs: [rnd([2, 1, 4, 3]), rnd([3, 4, 2])], f: (a, b) => a._p('matmul', [b], { transA: true, transB: false, sumBatch: true }),
+  { name: 'matmul sumBatch transA, broadcast', prims: ['matmul'], inputs: [rnd([2, 1, 4, 3]), rnd([3, 4, 2])], f: (a, b) => st.prims.matmul(a, b, { transA: true, transB: false, sumBatch: true }),
     ref: (a, b) => sumBatchRef(matmulRef({ kind: 'float' as const, ...permuteRef(a, [0, 1, 3, 2]) }, b)), second: true },
-  { name: 'matmul sumBatch of plain matrices', prims: ['matmul'], inputs: [rnd([2, 3]), rnd([3, 2])], f: (a, b) => a._p('matmul', [b], { transA: false, transB: false, sumBatch: true }), ref: matmulRef },
+  { name: 'matmul sumBatch of plain matrices', prims: ['matmul'], inputs: [rnd([2, 3]), rnd([3, 2])], f: (a, b) => st.prims.matmul(a, b, { transA: false, transB: false, sumBatch: true }), ref: matmulRef },
   // sliding windows
   { name: 'unfold 2x2', prims: ['unfold'], inputs: [rnd([2, 2, 3, 4])], f: (x) => unfoldOf(x, W), ref: (x) => unfoldRef(x, W) },
   { name: 'unfold strided, padded, dilated', prims: ['unfold'], inputs: [rnd([1, 2, 5, 4])], f: (x) => unfoldOf(x, W2), ref: (x) => unfoldRef(x, W2) },
@@ -300,9 +300,9 @@ export const CASES: OpCase[] = [
     } },
   // convolution as one product, weight·unfold(x), at stride 1 (the implicit-GEMM path) and strided
   { name: 'conv (weight·unfold) 2x2', prims: ['conv'], inputs: [rnd([2, 2, 3, 4]), rnd([3, 8])], f: (x, w) => convOf(x, w, W), ref: (x, w) => convRef(x, w, W), second: true },
-  { name: 'conv with bias and ReLU (the epilogue)', prims: ['conv'], inputs: [rnd([2, 2, 3, 4]), rnd([3, 8]), rnd([3])], f: (x, w, b) => x._p('conv', [w, b], { ...W, relu: true }),
+  { name: 'conv with bias and ReLU (the epilogue)', prims: ['conv'], inputs: [rnd([2, 2, 3, 4]), rnd([3, 8]), rnd([3])], f: (x, w, b) => st.prims.bind('conv', [x, w, b], { ...W, relu: true }),
     ref: (x, w, b) => { const r = convRef(x, w, W); const l = r.shape[2]; return { values: r.values.map((v, i) => Math.max(0, v + b.values[Math.floor(i / l) % 3])), shape: r.shape }; }, second: true },
-  { name: 'conv with bias', prims: ['conv'], inputs: [rnd([1, 2, 5, 4]), rnd([2, 12]), rnd([2])], f: (x, w, b) => x._p('conv', [w, b], W2),
+  { name: 'conv with bias', prims: ['conv'], inputs: [rnd([1, 2, 5, 4]), rnd([2, 12]), rnd([2])], f: (x, w, b) => st.prims.bind('conv', [x, w, b], W2),
     ref: (x, w, b) => { const r = convRef(x, w, W2); const l = r.shape[2]; return { values: r.values.map((v, i) => v + b.values[Math.floor(i / l) % 2]), shape: r.shape }; } },
   { name: 'conv strided, padded, dilated', prims: ['conv'], inputs: [rnd([1, 2, 5, 4]), rnd([2, 12])], f: (x, w) => convOf(x, w, W2), ref: (x, w) => convRef(x, w, W2) },
   // pooling: where the extremum is, and max/min pooling as poolIndex + gather

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import * as st from 'strata-dl';
 import { assertClose } from './helpers.js';
+import { storageOf } from '../packages/strata-dl/src/tensor/identity.js';
 
 describe('creation', () => {
   test('tensor infers shape and dtype from nested arrays', () => {
@@ -121,11 +122,22 @@ describe('ops', () => {
     assert.deepEqual(st.sub(10, a).toArray(), [9, 8]);
     assert.deepEqual(st.softmax(st.tensor([0, 0])).toArray(), [0.5, 0.5]);
   });
+  test('set_ replaces the data in place: same identity, cast to its dtype, the old memory left to its other sharers', () => {
+    const w = st.zeros([2]);
+    const view = w.detach();
+    const before = storageOf(w);
+    assert.equal(w.set_(st.tensor([1.5, 2], { dtype: 'float64' })), w);
+    assert.deepEqual(w.toArray(), [1.5, 2]);
+    assert.equal(w.dtype, 'float32');
+    assert.notEqual(storageOf(w), before);
+    assert.deepEqual(view.toArray(), [0, 0]);
+    assert.throws(() => w.set_(st.ones([3])), /set_: value \[3\] does not match \[2\]/);
+  });
   test('reshape shares storage; clone does not', () => {
     const x = st.arange(4).float();
     const r = x.reshape(2, 2);
-    assert.equal(r._storage, x._storage);
-    assert.notEqual(x.clone()._storage, x._storage);
+    assert.equal(storageOf(r), storageOf(x));
+    assert.notEqual(storageOf(x.clone()), storageOf(x));
   });
 });
 

@@ -98,21 +98,21 @@ test('forward: module paths come from Sequential frames, the model given to dete
   // exp has no parameter input, so it is placed in the innermost frame, the Block
   const big = st.tensor([[1e3, 1e3]]);
   const b = net.features.at(1) as Block;
-  (net.features.at(0) as st.nn.Linear).weight._assign(st.ones([3, 2]));
-  b.fc1.weight._assign(st.ones([3, 3]));
+  (net.features.at(0) as st.nn.Linear).weight.set_(st.ones([3, 2]));
+  b.fc1.weight.set_(st.ones([3, 3]));
   e = anomaly(() => st.detectAnomaly(() => net.forward(big), { model: net }));
   assert.equal(e.op, 'exp');
   assert.equal(e.info.module, 'features.1');
   assert.equal(e.info.moduleType, 'Block');
   // an infinite weight: the matmul that uses it is in 'features.1.fc2'
-  b.fc1.weight._assign(st.ones([3, 3]).mul(1e-3));
-  b.fc2.weight._assign(st.full([2, 3], 3e38));
+  b.fc1.weight.set_(st.ones([3, 3]).mul(1e-3));
+  b.fc2.weight.set_(st.full([2, 3], 3e38));
   e = anomaly(() => st.detectAnomaly(() => net.forward(st.ones([1, 2])), { model: net }));
   assert.equal(e.op, 'matmul');
   assert.equal(e.info.module, 'features.1.fc2');
   // the model itself: log of a negative number
-  b.fc2.weight._assign(st.full([2, 3], -1));
-  b.fc2.bias!._assign(st.full([2], -1));
+  b.fc2.weight.set_(st.full([2, 3], -1));
+  b.fc2.bias!.set_(st.full([2], -1));
   e = anomaly(() => st.detectAnomaly(() => net.forward(st.ones([1, 2])), { model: net }));
   assert.equal(e.op, 'log');
   assert.equal(e.info.module, '');
@@ -140,7 +140,7 @@ test('backward: a gradient with NaN or Inf is named with the op, the gradient\'s
   }
   st.manualSeed(2);
   const model = new nn.Sequential(new nn.Linear(2, 2, { bias: false }), new Root());
-  (model.at(0) as st.nn.Linear).weight._assign(st.tensor([[1, -1], [1, 1]]));
+  (model.at(0) as st.nn.Linear).weight.set_(st.tensor([[1, -1], [1, 1]]));
   e = anomaly(() => st.detectAnomaly(() => model.forward(st.tensor([[1, 1]])).sum().backward()));
   assert.equal(e.op, 'sqrt');
   assert.equal(e.info.module, '1');

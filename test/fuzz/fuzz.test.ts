@@ -32,6 +32,7 @@ const SKIP: Record<string, string> = {
   'Tensor.backward': 'called by every case: the gradients of all float inputs are compared',
   'Tensor.data': 'the async twin of dataSync, which is fuzzed',
   'Tensor.dispose': 'lifecycle, not an op; covered in test/tensor.test.ts',
+  'Tensor.set_': 'replaces a tensor\'s memory in place (optimizers, running statistics), not an op; test/tensor.test.ts',
   ...Object.fromEntries(['createJsBackend', 'createWasmBackend', 'registerBackend', 'setBackend', 'getBackend', 'listBackends', 'setNumThreads', 'getNumThreads', 'wasmFeatures']
     .map((k) => [`st.${k}`, 'backend management, which this harness itself drives'])),
   ...Object.fromEntries(['manualSeed', 'defaultGenerator', 'noGrad', 'enableGrad', 'isGradEnabled', 'scoped', 'memory']

@@ -98,8 +98,8 @@ class SkipNet extends nn.Module {
 function randomizeStats(model: st.nn.Module): void {
   const g = new st.Generator(3);
   for (const [k, t] of model.namedBuffers()) {
-    if (k.endsWith('running_mean')) t._assign(st.randn(t.shape, { generator: g }));
-    if (k.endsWith('running_var')) t._assign(st.rand(t.shape, { generator: g }).add(0.5));
+    if (k.endsWith('running_mean')) t.set_(st.randn(t.shape, { generator: g }));
+    if (k.endsWith('running_var')) t.set_(st.rand(t.shape, { generator: g }).add(0.5));
   }
 }
 

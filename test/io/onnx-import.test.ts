@@ -56,7 +56,7 @@ test('ONNX LSTM/GRU weights (gate orders iofc, zrh) reordered equal the PyTorch 
   assertClose(st.cat([1, 0, 2].map((k) => g.slice(0, k, k + 1)), 0).reshape([24, 8]), io.loadPyTorch(fixtureBytes('gru.pt'))['rnn.weight_hh_l0'], 0, 0, 'GRU R');
   const cnn = st.importOnnx(fixtureBytes('cnn.onnx'));
   const weights = io.loadPyTorch(fixtureBytes('cnn.pt'));
-  for (const p of cnn.parameters()) p._assign(p.mul(0));
+  for (const p of cnn.parameters()) p.set_(p.mul(0));
   assert.deepEqual(cnn.loadStateDict(weights).missingKeys, []);
   const r = recorded('cnn');
   assertClose(st.noGrad(() => cnn.forward(asTensor(r.input))), asTensor(r.output, 'js'), 1e-4, 1e-4, 'after loadStateDict');

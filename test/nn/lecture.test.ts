@@ -37,7 +37,7 @@ test('summary: nested models list leaves with their state-dict paths and restore
   class Net extends nn.Module {
     features = new nn.Sequential(new nn.Conv2d(1, 4, 3, { padding: 'same' }), new nn.ReLU(), new nn.MaxPool2d(2));
     head = new nn.Linear(4 * 4 * 4, 10);
-    forward(x: st.Tensor): st.Tensor { return this.head.forward(this.features.forward(x).flatten(1)); }
+    forward(x: st.Tensor): st.Tensor { return this.head.call(this.features.call(x).flatten(1)); }
   }
   const net = new Net();
   const s = net.summary([1, 8, 8], quiet);
@@ -45,7 +45,7 @@ test('summary: nested models list leaves with their state-dict paths and restore
   assert.deepEqual(s.rows[2].outputShape, [-1, 4, 4, 4]);
   assert.equal(s.totalParams, 4 * 9 + 4 + 64 * 10 + 10);
   assert.equal(net.training, true);
-  assert.equal(Object.hasOwn(net.head, 'forward'), false, 'the probe leaves no own forward behind');
+  assert.equal(net.head.hasForwardHooks() || net.features.hasForwardHooks(), false, 'the probe leaves no hook behind');
 });
 
 test('padding arithmetic (lecture 17): (5 − 3 + 2)/1 + 1 = 5, and with stride 2 → 3', () => {

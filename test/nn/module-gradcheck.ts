@@ -24,11 +24,11 @@ export function checkModule(m: st.nn.Module, x: st.Tensor, { eps = 1e-6, atol = 
       const at = (d: number): number => {
         const v = Float64Array.from(base);
         v[j] += d;
-        p._assign(st.tensor(v, { shape: p.shape, dtype: 'float64', backend: 'js' }));
+        p.set_(st.tensor(v, { shape: p.shape, dtype: 'float64', backend: 'js' }));
         return objective();
       };
       const numeric = (at(eps) - at(-eps)) / (2 * eps);
-      p._assign(st.tensor(base, { shape: p.shape, dtype: 'float64', backend: 'js' }));
+      p.set_(st.tensor(base, { shape: p.shape, dtype: 'float64', backend: 'js' }));
       const ok = Math.abs(analytic[j] - numeric) <= atol + rtol * Math.abs(numeric);
       assert.ok(ok, `${m.typeName}.${name}[${j}]: analytic ${analytic[j]} vs numeric ${numeric}`);
     }

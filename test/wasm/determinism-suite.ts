@@ -248,7 +248,7 @@ export function determinismTests(backend: st.WasmBackend, { light = false } = {}
       const a = r([m, k]), b = r([k, n]);
       await sameOnThreads(`[${m}, ${k}] x [${k}, ${n}]`, () => a.matmul(b));
       const at = a.t().mul(1), bt = b.t().mul(1);
-      await sameOnThreads(`[${k}, ${m}]ᵀ x [${n}, ${k}]ᵀ (transposed operands)`, () => at._p('matmul', [bt], { transA: true, transB: true }));
+      await sameOnThreads(`[${k}, ${m}]ᵀ x [${n}, ${k}]ᵀ (transposed operands)`, () => st.prims.matmul(at, bt, { transA: true, transB: true }));
     }
     const a = r([6, 100, 70]), b = r([6, 70, 90]);
     await sameOnThreads('a batch of 6 products', () => a.matmul(b));
@@ -260,11 +260,11 @@ export function determinismTests(backend: st.WasmBackend, { light = false } = {}
     // [batch, M, L] x [batch, K, L]ᵀ summed: conv weight gradients (small C, many matrices), a big C, few matrices
     for (const [batch, m, k, l] of [[64, 6, 25, 784], [64, 16, 150, 100], [7, 30, 40, 3000], [3, 600, 500, 64], [256, 8, 9, 196]]) {
       const x = r([batch, m, l]), y = r([batch, k, l]);
-      await sameOnThreads(`Σ_b [${m}, ${l}]·[${k}, ${l}]ᵀ over ${batch}`, () => x._p('matmul', [y], { transA: false, transB: true, sumBatch: true }));
+      await sameOnThreads(`Σ_b [${m}, ${l}]·[${k}, ${l}]ᵀ over ${batch}`, () => st.prims.matmul(x, y, { transA: false, transB: true, sumBatch: true }));
     }
     // a Linear layer on [B, T, F] input: the weight's gradient sums over B·T rows
     const x = r([32, 40, 64]), gy = r([32, 40, 48]);
-    await sameOnThreads('Σ_b xᵀ·g (k folded over the batch)', () => x._p('matmul', [gy], { transA: true, transB: false, sumBatch: true }));
+    await sameOnThreads('Σ_b xᵀ·g (k folded over the batch)', () => st.prims.matmul(x, gy, { transA: true, transB: false, sumBatch: true }));
   });
 
   test('conv forward and every gradient of conv do not depend on the thread count', async () => {

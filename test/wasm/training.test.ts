@@ -23,7 +23,7 @@ test('10,000 training steps on wasm keep memory() flat and learn', () => {
     const loss = pred.sub(y).square().mean();
     loss.backward();
     for (const p of params) {
-      p._assign(p.sub(p.grad!.mul(lr)));
+      p.set_(p.sub(p.grad!.mul(lr)));
       p.grad = null;
     }
     return loss.item();

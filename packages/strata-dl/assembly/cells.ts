@@ -12,6 +12,7 @@
 // states [N, H]; the LSTM workspace [N, 5H], the GRU's [N, 4H] (r, z, n, h_n).
 // Threads share out rows. Columns go four at a time; a ragged tail goes through the same vector
 // code one lane at a time, so every element is computed alike.
+import { ld, st } from './lanes';
 import { sigmoidv, tanhv } from './mathv';
 import {
   CELL_KIND_GRU_BACKWARD, CELL_KIND_GRU_FORWARD, CELL_KIND_LSTM_BACKWARD, CELL_KIND_LSTM_FORWARD,
@@ -20,26 +21,6 @@ import {
   lstmBackward_c, lstmBackward_dc, lstmBackward_dGates, lstmBackward_gradC, lstmBackward_gradH, lstmBackward_hidden, lstmBackward_workspace,
   lstmForward_c, lstmForward_cNext, lstmForward_h, lstmForward_hg, lstmForward_hidden, lstmForward_kind, lstmForward_n, lstmForward_workspace, lstmForward_xg,
 } from './generated/interface';
-
-/** Four floats at `p`, or the first `lanes` (1-3) of them for a ragged tail (the rest zero). */
-// @ts-ignore: decorator
-@inline function ld(p: usize, lanes: i32): v128 {
-  if (lanes == 4) return v128.load(p);
-  let v = f32x4.splat(0);
-  v = f32x4.replace_lane(v, 0, load<f32>(p));
-  if (lanes > 1) v = f32x4.replace_lane(v, 1, load<f32>(p, 4));
-  if (lanes > 2) v = f32x4.replace_lane(v, 2, load<f32>(p, 8));
-  return v;
-}
-
-/** Stores four lanes at `p`, or the first `lanes`. */
-// @ts-ignore: decorator
-@inline function st(p: usize, v: v128, lanes: i32): void {
-  if (lanes == 4) { v128.store(p, v); return; }
-  store<f32>(p, f32x4.extract_lane(v, 0));
-  if (lanes > 1) store<f32>(p, f32x4.extract_lane(v, 1), 4);
-  if (lanes > 2) store<f32>(p, f32x4.extract_lane(v, 2), 8);
-}
 
 function lstmForwardRows(d: usize, r0: i32, r1: i32): void {
   const h = lstmForward_hidden(d);

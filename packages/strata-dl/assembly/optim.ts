@@ -10,6 +10,7 @@ import {
   adam_beta1, adam_beta2, adam_decay, adam_eps, adam_expAvg, adam_expAvgSq, adam_flags, adam_grad, adam_oneMinusBeta1, adam_oneMinusBeta2, adam_out, adam_param, adam_sqrtBias2, adam_stepSize, adam_weightDecay,
   sgd_flags, sgd_grad, sgd_gradScale, sgd_kind, sgd_lr, sgd_momentum, sgd_momentumBuf, sgd_n, sgd_out, sgd_param, sgd_weightDecay,
 } from './generated/interface';
+import { ld, st } from './lanes';
 
 /** SGD over elements [i0, i1). */
 function sgdRange(d: usize, i0: i32, i1: i32): void {
@@ -19,34 +20,21 @@ function sgdRange(d: usize, i0: i32, i1: i32): void {
   const first = (flags & FIRST) != 0, mom = (flags & MOMENTUM) != 0, decay = (flags & DECAY) != 0;
   const nesterov = (flags & NESTEROV) != 0, maximize = (flags & MAXIMIZE) != 0;
   const vlr = f32x4.splat(lr), vwd = f32x4.splat(wd), vmu = f32x4.splat(mu), vgs = f32x4.splat(gs);
-  let i = i0;
-  for (; i + 4 <= i1; i += 4) {
+  // vectors of four, the ragged tail through the same code (lanes.ts)
+  for (let i = i0; i < i1; i += 4) {
+    const lanes = min(4, i1 - i);
     const o = <usize>i << 2;
-    const p = v128.load(pp + o);
-    let g = v128.load(gp + o);
+    const p = ld(pp + o, lanes);
+    let g = ld(gp + o, lanes);
     if (decay) g = f32x4.add(g, f32x4.mul(p, vwd));
     if (mom) {
       let b = g;
-      if (!first) b = f32x4.add(f32x4.mul(v128.load(bp + o), vmu), f32x4.mul(g, vgs));
-      v128.store(bp + o, b);
+      if (!first) b = f32x4.add(f32x4.mul(ld(bp + o, lanes), vmu), f32x4.mul(g, vgs));
+      st(bp + o, b, lanes);
       g = nesterov ? f32x4.add(g, f32x4.mul(b, vmu)) : b;
     }
     const s = f32x4.mul(g, vlr);
-    v128.store(out + o, maximize ? f32x4.add(p, s) : f32x4.sub(p, s));
-  }
-  for (; i < i1; i++) {
-    const o = <usize>i << 2;
-    const p = load<f32>(pp + o);
-    let g = load<f32>(gp + o);
-    if (decay) g = g + p * wd;
-    if (mom) {
-      let b = g;
-      if (!first) b = load<f32>(bp + o) * mu + g * gs;
-      store<f32>(bp + o, b);
-      g = nesterov ? g + b * mu : b;
-    }
-    const s = g * lr;
-    store<f32>(out + o, maximize ? p + s : p - s);
+    st(out + o, maximize ? f32x4.add(p, s) : f32x4.sub(p, s), lanes);
   }
 }
 
@@ -58,41 +46,25 @@ function adamRange(d: usize, i0: i32, i1: i32): void {
   const first = (flags & FIRST) != 0, decay = (flags & DECAY) != 0;
   const vb1 = f32x4.splat(b1), vc1 = f32x4.splat(c1), vb2 = f32x4.splat(b2), vc2 = f32x4.splat(c2), vwd = f32x4.splat(wd);
   const vdk = f32x4.splat(dk), vbias2 = f32x4.splat(bias2), veps = f32x4.splat(eps), vstep = f32x4.splat(step);
-  let i = i0;
-  for (; i + 4 <= i1; i += 4) {
+  // vectors of four, the ragged tail through the same code (lanes.ts)
+  for (let i = i0; i < i1; i += 4) {
+    const lanes = min(4, i1 - i);
     const o = <usize>i << 2;
-    const p = v128.load(pp + o);
-    let g = v128.load(gp + o);
+    const p = ld(pp + o, lanes);
+    let g = ld(gp + o, lanes);
     if (decay) g = f32x4.add(g, f32x4.mul(p, vwd));
     const g2 = f32x4.mul(g, g);
     let m = f32x4.mul(g, vc1);
     let v = f32x4.mul(g2, vc2);
     if (!first) {
-      m = f32x4.add(f32x4.mul(v128.load(mp + o), vb1), m);
-      v = f32x4.add(f32x4.mul(v128.load(vp + o), vb2), v);
+      m = f32x4.add(f32x4.mul(ld(mp + o, lanes), vb1), m);
+      v = f32x4.add(f32x4.mul(ld(vp + o, lanes), vb2), v);
     }
-    v128.store(mp + o, m);
-    v128.store(vp + o, v);
+    st(mp + o, m, lanes);
+    st(vp + o, v, lanes);
     const denom = f32x4.add(f32x4.div(f32x4.sqrt(v), vbias2), veps);
     // θ·1 is θ exactly, so AdamW's decay needs no branch
-    v128.store(out + o, f32x4.sub(f32x4.mul(p, vdk), f32x4.mul(f32x4.div(m, denom), vstep)));
-  }
-  for (; i < i1; i++) {
-    const o = <usize>i << 2;
-    const p = load<f32>(pp + o);
-    let g = load<f32>(gp + o);
-    if (decay) g = g + p * wd;
-    const g2 = g * g;
-    let m = g * c1;
-    let v = g2 * c2;
-    if (!first) {
-      m = load<f32>(mp + o) * b1 + m;
-      v = load<f32>(vp + o) * b2 + v;
-    }
-    store<f32>(mp + o, m);
-    store<f32>(vp + o, v);
-    const denom = Mathf.sqrt(v) / bias2 + eps;
-    store<f32>(out + o, p * dk - (m / denom) * step);
+    st(out + o, f32x4.sub(f32x4.mul(p, vdk), f32x4.mul(f32x4.div(m, denom), vstep)), lanes);
   }
 }
 

@@ -29,9 +29,13 @@ export type { DType, TypedArray } from './core/dtype.js';
 export { StrataError } from './core/errors.js';
 export { Generator, manualSeed, defaultGenerator } from './core/rng.js';
 export type {
-  Backend, Buf, View, Kernel, KernelPrim, Kernels, FusedUpdates, FusedCells, SgdKernelArgs, AdamKernelArgs,
-  LstmForwardArgs, LstmBackwardArgs, GruForwardArgs, GruBackwardArgs,
+  Backend, Buf, View, Kernel, KernelPrim, Kernels, FusedKernel, FusedKernelArgs, FusedKernels,
 } from './backend/backend.js';
+export type { Lowered, FusedOp, FusedOpSpec } from './tensor/fused-op.js';
+export type { SgdKernelArgs } from './optim/sgd.js';
+export type { AdamKernelArgs } from './optim/adam.js';
+export type { LstmForwardArgs, LstmBackwardArgs } from './nn/recurrent/fused-lstm.js';
+export type { GruForwardArgs, GruBackwardArgs } from './nn/recurrent/fused-gru.js';
 export type { Shape } from './core/shape.js';
 export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
 export { createJsBackend } from './backends/js/index.js';
@@ -59,6 +63,7 @@ export {
   maskedFill, maskedSelect, nonzero, isnan, isinf, isfinite, nanToNum, clone, einsum,
 } from './tensor/tensorops-functions.js';
 export { ValuesIndices } from './tensor/values-indices.js';
+export * as prims from './tensor/prims.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, customOp } from './tensor/transforms.js';
 export type { GradOptions, CustomOpSpec, Arg, TensorFn } from './tensor/transforms.js';
 export { gradcheck, gradgradcheck, jvpcheck } from './testing/gradcheck.js';

@@ -30,7 +30,8 @@ export function captureStack(): Error {
 
 /**
  * The library functions on `e`'s stack, outermost first, from where the caller's code (or fit's
- * loop) called in to the op: internal plumbing (autograd, `_apply`, Sequential's loop, arrows) left out.
+ * loop) called in to the op: internal plumbing (autograd, `_apply`, the primitive layer, `Module.call`, Sequential's loop,
+ * arrows) left out.
  */
 export function opChain(e: Error): string[] {
   const names: string[] = [];
@@ -40,7 +41,8 @@ export function opChain(e: Error): string[] {
     const [, name, file] = m;
     const rel = file.startsWith(ROOT_URL) ? file.slice(ROOT_URL.length) : file.startsWith(ROOT_PATH) ? file.slice(ROOT_PATH.length) : null;
     if (rel === null || rel.startsWith('train/')) break; // the caller's code, or the training loop
-    if (rel.startsWith('autograd/') || rel === 'nn/container.ts' || name.includes('<anonymous>') || /(^|\.)_/.test(name)) continue;
+    if (rel.startsWith('autograd/') || rel === 'nn/container.ts' || rel === 'tensor/prims.ts' || name.includes('<anonymous>') || /(^|\.)_/.test(name)) continue;
+    if (rel === 'nn/module.ts' && /\.call$/.test(name)) continue; // Module.call runs hooks around forward
     const short = name.replace(/^(Function|Module|Object)\./, '');
     // a method and the function it forwards to (Tensor.softmax, softmax) count once, as the method
     const prev = names[names.length - 1];

@@ -4,6 +4,7 @@
 import { StrataError, fmtShape } from '../core/errors.js';
 import { type Generator, defaultGenerator } from '../core/rng.js';
 import type { Tensor } from '../tensor/tensor.js';
+import { tensor } from '../tensor/creation.js';
 
 /** A per-example (or per-batch) tensor transform; random ones draw from `generator`, so augmentation is reproducible. */
 export type Transform = (x: Tensor, generator: Generator) => Tensor;
@@ -17,7 +18,7 @@ export function compose(...ts: Transform[]): Transform {
 export function normalize(mean: number | readonly number[], std: number | readonly number[]): Transform {
   return (x) => {
     const asTensor = (v: number | readonly number[]): Tensor | number =>
-      (typeof v === 'number' ? v : x._make(v, x.ndim >= 3 ? [v.length, 1, 1] : [v.length], x.dtype));
+      (typeof v === 'number' ? v : tensor([...v], { dtype: x.dtype, backend: x.backend.name }).reshape(x.ndim >= 3 ? [v.length, 1, 1] : [v.length]));
     return x.sub(asTensor(mean)).div(asTensor(std));
   };
 }
@@ -54,7 +55,7 @@ function resample(x: Tensor, op: string, g: Generator, pick: (g: Generator) => {
       }
     }
   }
-  return x._make(out, x.shape, x.dtype);
+  return tensor(out, { shape: x.shape, dtype: x.dtype, backend: x.backend.name });
 }
 
 /** Random translation by up to `maxShift` pixels in each direction (whole pixels). */

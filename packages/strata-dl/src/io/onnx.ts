@@ -53,7 +53,7 @@ export interface OnnxExportOptions {
   /** Default `'strata'`. */
   graphName?: string;
   /**
-   * The computation to export (default `model.forward(input)`); it may return several tensors,
+   * The computation to export (default `model.call(input)`); it may return several tensors,
    * nested in arrays, e.g. `(m, x) => lstm.forwardWithState(x)` for `[output, [h_n, c_n]]`.
    */
   forward?: (model: Module, input: Tensor) => TraceResult;
@@ -234,7 +234,7 @@ export function exportOnnx(model: Module, opts: OnnxExportOptions): Uint8Array {
       prefix = p;
       current = emitLayer(layer, current, shape, emit);
       if (layer.constructor.name === 'Dropout') continue; // shape-preserving; skipping keeps the global generator untouched
-      x = layer.forward(x);
+      x = layer.call(x);
       shape = [...x.shape];
     }
   });

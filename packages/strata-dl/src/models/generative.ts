@@ -26,9 +26,9 @@ export class MlpAutoencoder extends nn.Module {
     this.decoder = new nn.Sequential(new nn.Linear(latent, 256), new nn.ReLU(), new nn.Linear(256, 784), new nn.Sigmoid(), new nn.Unflatten(1, [1, 28, 28]));
   }
   /** The code of each image: [N, 1, 28, 28] → [N, latent]. */
-  encode(x: Tensor): Tensor { return this.encoder.forward(x); }
+  encode(x: Tensor): Tensor { return this.encoder.call(x); }
   /** Images from codes: [N, latent] → [N, 1, 28, 28]. */
-  decode(z: Tensor): Tensor { return this.decoder.forward(z); }
+  decode(z: Tensor): Tensor { return this.decoder.call(z); }
   /** The reconstruction of `x`. */
   forward(x: Tensor): Tensor { return this.decode(this.encode(x)); }
 }
@@ -59,9 +59,9 @@ export class ConvAutoencoder extends nn.Module {
     );
   }
   /** The code of each image: [N, 1, 28, 28] → [N, latent]. */
-  encode(x: Tensor): Tensor { return this.encoder.forward(x); }
+  encode(x: Tensor): Tensor { return this.encoder.call(x); }
   /** Images from codes: [N, latent] → [N, 1, 28, 28]. */
-  decode(z: Tensor): Tensor { return this.decoder.forward(z); }
+  decode(z: Tensor): Tensor { return this.decoder.call(z); }
   /** The reconstruction of `x`. */
   forward(x: Tensor): Tensor { return this.decode(this.encode(x)); }
 }
@@ -102,15 +102,15 @@ export class Vae extends nn.Module {
   }
   /** The posterior q(z | x): its mean and log-variance, [N, latent] each. */
   encode(x: Tensor): { mu: Tensor; logVar: Tensor } {
-    const h = this.fc1.forward(x.reshape([x.shape[0], 784])).relu();
-    return { mu: this.fc21.forward(h), logVar: this.fc22.forward(h) };
+    const h = this.fc1.call(x.reshape([x.shape[0], 784])).relu();
+    return { mu: this.fc21.call(h), logVar: this.fc22.call(h) };
   }
   /** A sample of z = μ + σ·ε, ε ~ N(0, 1) (the reparameterization: differentiable in μ and σ). */
   reparameterize(mu: Tensor, logVar: Tensor): Tensor {
     return mu.add(logVar.mul(0.5).exp().mul(randnLike(mu)));
   }
   /** The decoder's logits [N, 784] for codes [N, latent]. */
-  decode(z: Tensor): Tensor { return this.fc4.forward(this.fc3.forward(z).relu()); }
+  decode(z: Tensor): Tensor { return this.fc4.call(this.fc3.call(z).relu()); }
   /** Encodes, samples (in training mode; the mean in evaluation mode) and decodes. */
   run(x: Tensor): VaeOutput {
     const { mu, logVar } = this.encode(x);
@@ -169,9 +169,9 @@ export class DcganGenerator extends nn.Module {
   forward(z: Tensor, labels?: Tensor): Tensor {
     if (this.embed) {
       if (!labels) throw new StrataError('DcganGenerator.forward', 'a class-conditional generator needs labels [N]');
-      z = z.mul(this.embed.forward(labels));
+      z = z.mul(this.embed.call(labels));
     }
-    return this.net.forward(z);
+    return this.net.call(z);
   }
 }
 
@@ -201,10 +201,10 @@ export class DcganDiscriminator extends nn.Module {
   }
   /** One logit [N, 1] per image [N, 1, 28, 28] (given its int32 label [N] for a conditional model). */
   forward(x: Tensor, labels?: Tensor): Tensor {
-    const h = this.features.forward(x);
-    const logit = this.head.forward(h);
+    const h = this.features.call(x);
+    const logit = this.head.call(h);
     if (!this.embed) return logit;
     if (!labels) throw new StrataError('DcganDiscriminator.forward', 'a projection discriminator needs labels [N]');
-    return logit.add(this.embed.forward(labels).mul(h).sum(1, true));
+    return logit.add(this.embed.call(labels).mul(h).sum(1, true));
   }
 }

@@ -11,7 +11,11 @@ export class Step extends Module { forward(x: Tensor): Tensor { return x.step();
 export class Sigmoid extends Module { forward(x: Tensor): Tensor { return x.sigmoid(); } }
 export class Tanh extends Module { forward(x: Tensor): Tensor { return x.tanh(); } }
 /** max(0, x). @example new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2)) */
-export class ReLU extends Module { forward(x: Tensor): Tensor { return x.relu(); } }
+export class ReLU extends Module {
+  forward(x: Tensor): Tensor { return x.relu(); }
+  /** ReLU, unless a subclass computes something else in its own forward. */
+  override get epilogue(): 'relu' | null { return this.forward === ReLU.prototype.forward ? 'relu' : null; }
+}
 export class LeakyReLU extends Module {
   constructor(readonly negativeSlope = 0.01) { super(); }
   forward(x: Tensor): Tensor { return leakyRelu(x, this.negativeSlope); }

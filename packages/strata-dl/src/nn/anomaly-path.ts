@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
 /**
- * Module paths for anomaly detection's messages (`features.0 (Linear)`). Forward calls are plain
- * method calls (no `__call__` to hook, and instances are never patched), so the module running is
- * known from two sources, both consulted only when an error is being written:
+ * Module paths for anomaly detection's messages (`features.0 (Linear)`). A layer may run through
+ * `Module.call` or by a direct `forward` call (and instances are never patched), so the module
+ * running is known from two sources, both consulted only when an error is being written:
  * - the frame stack: `fit` and `detectAnomaly({ model })` push the model, `Sequential` pushes itself
  *   and each layer it runs (only while detection is on);
  * - the op's inputs: a `Parameter` among them names the module that owns it, which finds layers

@@ -3,8 +3,6 @@ import { StrataError } from '../core/errors.js';
 import { anomalyOn, inFrame } from '../autograd/anomaly.js';
 import type { Tensor } from '../tensor/tensor.js';
 import './anomaly-path.js';
-import { ReLU } from './activation.js';
-import { Conv1d, Conv2d } from './conv.js';
 import { Module } from './module.js';
 
 /**
@@ -53,11 +51,11 @@ export class Sequential extends ModuleList {
     super(layers);
   }
   /**
-   * Each layer's forward in turn. A Conv2d (or Conv1d) directly followed by a ReLU runs as one
-   * `forwardRelu`: the same values and gradients, but at inference the bias and ReLU are the
-   * convolution's epilogue instead of two more passes. Only for exactly those classes whose
-   * `forward` is the class's own: a subclass, or a forward wrapped on the instance (as `summary`
-   * does to see each layer), runs as written.
+   * Each layer in turn, through `call` (so hooks run). Before running a layer, the explicit fusion
+   * step asks it to `fuse` with the next one: a Conv2d (or Conv1d) followed by a ReLU runs as one
+   * `forwardRelu`, the same values and gradients, but at inference the bias and ReLU are the
+   * convolution's epilogue instead of two more passes. Layers with forward hooks are never fused,
+   * so each hook sees its own layer's output.
    */
   override forward(x: Tensor): Tensor {
     // under anomaly detection, each layer runs in a frame that names it in errors
@@ -66,23 +64,21 @@ export class Sequential extends ModuleList {
   }
 }
 
+/** `layer` fused with `next` (see `Module.fuse`), or null when either has hooks or the layer does not fuse. */
+function fused(layer: Module, next: Module | undefined): ((x: Tensor) => Tensor) | null {
+  if (!next || layer.hasForwardHooks() || next.hasForwardHooks()) return null;
+  return layer.fuse(next);
+}
+
 function runLayers(layers: readonly Module[], x: Tensor, framed: boolean): Tensor {
   let y = x;
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
     const input = y;
-    if ((plain(layer, Conv2d) || plain(layer, Conv1d)) && plain(layers[i + 1], ReLU)) {
-      const conv = layer as Conv2d | Conv1d;
-      y = framed ? inFrame(conv, () => conv.forwardRelu(input)) : conv.forwardRelu(input);
-      i++;
-    } else {
-      y = framed ? inFrame(layer, () => layer.forward(input)) : layer.forward(input);
-    }
+    const both = fused(layer, layers[i + 1]);
+    const run = both ? (): Tensor => both(input) : (): Tensor => layer.call(input);
+    y = framed ? inFrame(layer, run) : run();
+    if (both) i++;
   }
   return y;
-}
-
-/** `m` is an instance of exactly `cls`, with the class's own forward (none set on the instance). */
-function plain(m: Module | undefined, cls: new (...args: never[]) => Module): boolean {
-  return m !== undefined && m.constructor === cls && !Object.hasOwn(m, 'forward');
 }

@@ -14,6 +14,14 @@ function checkChannels(op: string, inC: number, outC: number, groups: number): v
   }
 }
 
+/**
+ * `Module.fuse` of a convolution layer: its one-pass `forwardRelu` when `next` is a ReLU, unless
+ * the layer's forward is not its class's `own` (a subclass that computes something else).
+ */
+function reluFusion(conv: Conv2d | Conv1d, own: (x: Tensor) => Tensor, next: Module): ((x: Tensor) => Tensor) | null {
+  return next.epilogue === 'relu' && conv.forward === own ? (x) => conv.forwardRelu(x) : null;
+}
+
 export interface Conv2dLayerOptions extends LayerOptions {
   stride?: IntPair;
   padding?: Padding2d;
@@ -57,7 +65,15 @@ export class Conv2d extends Module {
     return conv2d(x, this.weight, this.bias, this.options());
   }
 
-  /** `forward(x).relu()` in one pass where it can (see `conv2dRelu`); Sequential calls it for Conv2d then ReLU. */
+  /**
+   * `forwardRelu` for a following ReLU (see `reluFusion`).
+   *
+   * @example
+   * new Conv2d(1, 2, 3).fuse(new ReLU()) !== null; // true
+   */
+  override fuse(next: Module): ((x: Tensor) => Tensor) | null { return reluFusion(this, Conv2d.prototype.forward, next); }
+
+  /** `forward(x).relu()` in one pass where it can (see `conv2dRelu`); what `fuse` gives for a following ReLU. */
   forwardRelu(x: Tensor): Tensor {
     return conv2dRelu(x, this.weight, this.bias, this.options());
   }
@@ -101,7 +117,15 @@ export class Conv1d extends Module {
     return conv1d(x, this.weight, this.bias, this.options());
   }
 
-  /** `forward(x).relu()` in one pass where it can (see `conv1dRelu`); Sequential calls it for Conv1d then ReLU. */
+  /**
+   * `forwardRelu` for a following ReLU (see `reluFusion`).
+   *
+   * @example
+   * new Conv1d(1, 2, 3).fuse(new ReLU()) !== null; // true
+   */
+  override fuse(next: Module): ((x: Tensor) => Tensor) | null { return reluFusion(this, Conv1d.prototype.forward, next); }
+
+  /** `forward(x).relu()` in one pass where it can (see `conv1dRelu`); what `fuse` gives for a following ReLU. */
   forwardRelu(x: Tensor): Tensor {
     return conv1dRelu(x, this.weight, this.bias, this.options());
   }

@@ -84,7 +84,7 @@ abstract class InstanceNorm extends Module {
       throw new StrataError(this.typeName, `expects ${this.numFeatures} channels, got input ${fmtShape(x.shape)}`);
     }
     const useInputStats = this.training || !this.runningMean;
-    if (this.training && this.numBatchesTracked) this.numBatchesTracked._assign(this.numBatchesTracked.add(1));
+    if (this.training && this.numBatchesTracked) this.numBatchesTracked.set_(this.numBatchesTracked.add(1));
     // Running statistics exist only with trackRunningStats: updated in training, used in evaluation.
     const y = instanceNorm(xb, this.runningMean, this.runningVar, this.weight, this.bias, { useInputStats, momentum: this.momentum, eps: this.eps });
     return batched ? y : y.squeeze(0);

@@ -10,6 +10,7 @@
  */
 export { Module } from './module.js';
 export type { StateDict, LoadResult, ModuleEntry } from './module.js';
+export type { ForwardHook, ForwardPreHook, HookHandle } from './hooks.js';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary.js';
 export { Parameter } from './parameter.js';
 export type { LayerOptions } from './options.js';

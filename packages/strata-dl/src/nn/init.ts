@@ -120,7 +120,7 @@ export function defaultBias(size: number, fanIn: number, opts: InitOptions = {})
 
 /** Overwrites `t` in place with `make(t.shape)`, in t's dtype and on its backend. */
 function inPlace(t: Tensor, make: (shape: readonly number[], o: InitOptions) => Tensor, opts: InitOptions): Tensor {
-  noGrad(() => t._assign(make(t.shape, { ...opts, dtype: t.dtype, backend: t.backend.name })));
+  noGrad(() => t.set_(make(t.shape, { ...opts, dtype: t.dtype, backend: t.backend.name })));
   return t;
 }
 /** Overwrites `t` in place with `uniform(t.shape, a, b)` (PyTorch's `nn.init.uniform_`); returns `t`. */

@@ -4,6 +4,7 @@ import { noGrad } from '../autograd/mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
 import { Parameter } from './parameter.js';
+import { type ForwardHook, type ForwardPreHook, type HookHandle, HookList } from './hooks.js';
 import { snakeCase } from './naming.js';
 import { type ModelSummary, type SummaryOptions, summarize } from './summary.js';
 
@@ -41,8 +42,79 @@ export abstract class Module {
   /** Training mode (dropout active, batch norm uses batch statistics); see `train()` and `eval()`. */
   training = true;
 
-  /** The computation; sub-classes choose their arity (most take one tensor). */
+  // hooks of `call`; fields starting with `_` are not entries of the module (see `entries`)
+  private readonly _forwardPreHooks = new HookList<ForwardPreHook>();
+  private readonly _forwardHooks = new HookList<ForwardHook>();
+
+  /** The computation; sub-classes choose their arity (most take one tensor). Run it with `call`. */
   abstract forward(...inputs: Tensor[]): Tensor;
+
+  /**
+   * Runs the module: its forward pre-hooks, `forward`, then its forward hooks (PyTorch's
+   * `__call__`). Layers and models call their children this way, so hooks see every layer.
+   *
+   * @example
+   * const fc = new Linear(3, 2);
+   * fc.call(zeros([4, 3])).shape; // [4, 2]
+   */
+  call(...inputs: Parameters<this['forward']>): ReturnType<this['forward']> {
+    let xs: readonly Tensor[] = inputs;
+    for (const hook of this._forwardPreHooks.list()) {
+      const r = hook(this, xs);
+      if (r !== undefined) xs = r instanceof Tensor ? [r] : r;
+    }
+    let y = this.forward(...xs);
+    for (const hook of this._forwardHooks.list()) y = hook(this, xs, y) ?? y;
+    return y as ReturnType<this['forward']>;
+  }
+
+  /**
+   * Adds a hook that runs before each `call`'s forward and may replace its inputs
+   * (PyTorch's `register_forward_pre_hook`).
+   *
+   * @example
+   * const h = layer.registerForwardPreHook((m, [x]) => x.clamp(-1, 1));
+   * h.remove();
+   */
+  registerForwardPreHook(hook: ForwardPreHook): HookHandle {
+    return this._forwardPreHooks.add(hook);
+  }
+
+  /**
+   * Adds a hook that runs after each `call`'s forward and may replace its output
+   * (PyTorch's `register_forward_hook`).
+   *
+   * @example
+   * const shapes: number[][] = [];
+   * const h = layer.registerForwardHook((m, inputs, y) => { shapes.push([...y.shape]); });
+   * h.remove();
+   */
+  registerForwardHook(hook: ForwardHook): HookHandle {
+    return this._forwardHooks.add(hook);
+  }
+
+  /** Whether any forward hook or pre-hook is registered (a container then runs this layer by itself, unfused). */
+  hasForwardHooks(): boolean {
+    return this._forwardPreHooks.size + this._forwardHooks.size > 0;
+  }
+
+  /**
+   * The explicit fusion step containers take before running this layer then `next`: a function
+   * computing `next.call(this.call(x))` in fewer passes, or null (the default) to run them one by
+   * one. Conv1d and Conv2d fuse a following layer whose `epilogue` is ReLU.
+   */
+  fuse(next: Module): ((x: Tensor) => Tensor) | null {
+    void next;
+    return null;
+  }
+
+  /**
+   * The elementwise function this layer is, for a preceding layer to apply as its epilogue
+   * (`'relu'` for ReLU); null for layers that are not one.
+   */
+  get epilogue(): 'relu' | null {
+    return null;
+  }
 
   /**
    * The direct entries of this module: sub-modules, parameters and buffers, with their key.
@@ -211,7 +283,7 @@ export abstract class Module {
       for (const [k, t] of own) {
         const v = byKey.get(k);
         if (!v) continue;
-        t._assign(v.backend === t.backend ? v : tensor(v.dataSync(), { shape: v.shape, dtype: v.dtype, backend: t.backend.name }));
+        t.set_(v.backend === t.backend ? v : tensor(v.dataSync(), { shape: v.shape, dtype: v.dtype, backend: t.backend.name }));
       }
     });
     return { missing, unexpected, missingKeys: missing, unexpectedKeys: unexpected };

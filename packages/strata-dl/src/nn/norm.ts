@@ -44,7 +44,7 @@ abstract class BatchNorm extends Module {
     if (!this.ranks.includes(x.ndim) || x.shape[1] !== this.numFeatures) {
       throw new StrataError(this.typeName, `expects input of rank ${this.ranks.join(' or ')} with ${this.numFeatures} channels, got ${fmtShape(x.shape)}`);
     }
-    if (this.training) this.numBatchesTracked._assign(this.numBatchesTracked.add(1));
+    if (this.training) this.numBatchesTracked.set_(this.numBatchesTracked.add(1));
     return batchNorm(x, this.runningMean, this.runningVar, this.weight, this.bias, { training: this.training, momentum: this.momentum, eps: this.eps });
   }
 }

@@ -1,21 +1,3 @@
 // SPDX-License-Identifier: MIT
-import { isFloat } from '../core/dtype.js';
-import { Tensor } from '../tensor/tensor.js';
-
-/**
- * A tensor a module learns. It is a subclass (not a marker) so that the module walker can find
- * parameters with `instanceof`, and so types say which fields are learned. It shares the data of
- * the tensor it wraps, requires gradients by default, and survives `scoped` blocks.
- * Optimizers update it in place with `_assign`, so its identity never changes.
- *
- * @example
- * const w = new Parameter(randn([4, 3]));
- * w.requiresGrad; // true
- */
-export class Parameter extends Tensor {
-  constructor(data: Tensor, requiresGrad = true) {
-    super(data._storage.share(), data.shape, data.dtype);
-    this._kept = true;
-    if (requiresGrad && isFloat(data.dtype)) this.requiresGrad = true;
-  }
-}
+// `Parameter` is built from another tensor's memory, so it is defined beside `Tensor`.
+export { Parameter } from '../tensor/parameter.js';

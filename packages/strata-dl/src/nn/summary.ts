@@ -3,7 +3,7 @@ import type { DType } from '../core/dtype.js';
 import { noGrad } from '../autograd/mode.js';
 import { zeros } from '../tensor/creation.js';
 import { scoped } from '../tensor/scope.js';
-import type { Tensor } from '../tensor/tensor.js';
+import type { HookHandle } from './hooks.js';
 import type { Module } from './module.js';
 
 /** Options of `Module.summary`. */
@@ -42,33 +42,29 @@ const fmt = (n: number): string => n.toLocaleString('en-US');
 
 /**
  * Runs the model once on zeros of `[1, ...inputShape]` in evaluation mode and records the output of
- * every leaf layer. NOTE: to see inner layers without a hook system, each sub-module's `forward` is
- * shadowed by an own property for the duration of the probe and restored afterwards.
+ * every leaf layer (and of every inner module with parameters of its own) with a forward hook,
+ * removed afterwards. Layers are seen when run through `Module.call`, as PyTorch's hooks see
+ * `__call__`.
  */
 export function summarize(model: Module, inputShape: readonly number[], opts: SummaryOptions = {}): ModelSummary {
   const { dtype = 'float32', print = console.log } = opts;
   const rows: SummaryRow[] = [];
   const wasTraining = model.training;
-  const restore: (() => void)[] = [];
+  const handles: HookHandle[] = [];
   for (const [name, m] of model.namedModules()) {
-    const own = Object.getOwnPropertyDescriptor(m, 'forward');
     const leaf = m.namedChildren().length === 0;
     const direct = m.numParameters() - m.children().reduce((n, c) => n + c.numParameters(), 0);
     if (name === '' && !leaf) continue;
     if (!leaf && direct === 0) continue;
-    const orig = m.forward;
-    m.forward = (...xs: Tensor[]): Tensor => {
-      const y = orig.apply(m, xs);
+    handles.push(m.registerForwardHook((_m, _inputs, y) => {
       rows.push({ name: name || m.typeName, type: m.typeName, outputShape: [-1, ...y.shape.slice(1)], params: leaf ? m.numParameters() : direct });
-      return y;
-    };
-    restore.push(() => (own ? Object.defineProperty(m, 'forward', own) : Reflect.deleteProperty(m, 'forward')));
+    }));
   }
   try {
     model.eval();
-    noGrad(() => scoped(() => { model.forward(zeros([1, ...inputShape], { dtype })); }));
+    noGrad(() => scoped(() => { model.call(zeros([1, ...inputShape], { dtype })); }));
   } finally {
-    for (const r of restore) r();
+    for (const h of handles) h.remove();
     model.train(wasTraining);
   }
   const totalParams = model.numParameters();

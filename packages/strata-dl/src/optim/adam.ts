@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-import { Tensor } from '../tensor/tensor.js';
-import { bufOf, fusedKernels } from './fused.js';
+import { type Lowered, fusedKernel, fusedOp, kernelOutput } from '../tensor/fused-op.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { updatable } from './fused.js';
 import { type BaseHyper, Optimizer, type ParamGroupSpec } from './optimizer.js';
 
 export interface AdamHyper extends BaseHyper {
@@ -37,29 +38,68 @@ export function adamUpdate(param: Tensor, grad: Tensor, state: AdamState | undef
   return { param: next, state: maxExpAvgSq ? { step, expAvg, expAvgSq, maxExpAvgSq } : { step, expAvg, expAvgSq } };
 }
 
+/** The arguments of the fused Adam/AdamW kernel, coefficients as `adamUpdate` computes them (exactness as for `SgdKernelArgs`). */
+export interface AdamKernelArgs {
+  /** Receives the new parameter values (a fresh tensor). */
+  readonly out: Tensor;
+  readonly param: Tensor;
+  readonly grad: Tensor;
+  /** First and second moments, updated in place. */
+  readonly expAvg: Tensor;
+  readonly expAvgSq: Tensor;
+  /** No moments yet: m ← (1 − β₁)g and v ← (1 − β₂)g² (the buffers' contents are not read). */
+  readonly first: boolean;
+  readonly beta1: number;
+  /** 1 − β₁, computed once in double precision like the composed rule's constant. */
+  readonly oneMinusBeta1: number;
+  readonly beta2: number;
+  readonly oneMinusBeta2: number;
+  /** Adam's L2 term added to the gradient (g + wd·θ); 0 leaves the gradient untouched. */
+  readonly weightDecay: number;
+  /** AdamW's factor θ ← θ·decay before the step (1 − lr·wd); 1 for none. */
+  readonly decay: number;
+  /** √(1 − β₂ᵗ), the second moment's bias correction. */
+  readonly sqrtBias2: number;
+  readonly eps: number;
+  /** lr / (1 − β₁ᵗ). */
+  readonly stepSize: number;
+}
+
+declare module '../backend/backend.js' {
+  interface FusedKernelArgs {
+    adam: Lowered<AdamKernelArgs>;
+  }
+}
+
 /**
- * `adamUpdate` in one fused kernel call, or null where the parameter's backend has none. AMSGrad
+ * One Adam step as a fused op: `adamUpdate`, in one kernel pass where the backend has one. AMSGrad
  * stays composed (a third buffer and a running maximum for a rarely used variant).
  */
-export function adamFused(param: Tensor, grad: Tensor, state: AdamState | undefined, h: AdamHyper): { param: Tensor; state: AdamState } | null {
-  if (h.amsgrad || state?.maxExpAvgSq) return null;
-  const kernels = fusedKernels(param, grad, state ? [state.expAvg, state.expAvgSq] : []);
-  if (!kernels) return null;
-  const [b1, b2] = h.betas;
-  const step = (state?.step ?? 0) + 1;
-  const expAvg = state?.expAvg ?? Tensor._uninit(param);
-  const expAvgSq = state?.expAvgSq ?? Tensor._uninit(param);
-  const out = Tensor._uninit(param);
-  // the constants exactly as adamUpdate computes them (in double precision, then lifted)
-  kernels.adam({
-    out: bufOf(out), param: bufOf(param), grad: bufOf(grad), expAvg: bufOf(expAvg), expAvgSq: bufOf(expAvgSq), first: !state,
-    beta1: b1, oneMinusBeta1: 1 - b1, beta2: b2, oneMinusBeta2: 1 - b2,
-    weightDecay: h.weightDecay && !h.decoupled ? h.weightDecay : 0,
-    decay: h.weightDecay && h.decoupled ? 1 - h.lr * h.weightDecay : 1,
-    sqrtBias2: Math.sqrt(1 - b2 ** step), eps: h.eps, stepSize: h.lr / (1 - b1 ** step),
-  });
-  return { param: out, state: { step, expAvg, expAvgSq } };
-}
+export const adamStep = fusedOp({
+  composed: adamUpdate,
+  fused(param: Tensor, grad: Tensor, state: AdamState | undefined, h: AdamHyper): { param: Tensor; state: AdamState } | null {
+    if (h.amsgrad || state?.maxExpAvgSq) return null;
+    const run = fusedKernel<AdamKernelArgs>('adam', param);
+    if (!run || !updatable(param, grad, state ? [state.expAvg, state.expAvgSq] : [])) return null;
+    const [b1, b2] = h.betas;
+    const step = (state?.step ?? 0) + 1;
+    const expAvg = state?.expAvg ?? kernelOutput(param);
+    const expAvgSq = state?.expAvgSq ?? kernelOutput(param);
+    const out = kernelOutput(param);
+    // the constants exactly as adamUpdate computes them (in double precision, then lifted)
+    const ran = run({
+      out, param, grad, expAvg, expAvgSq, first: !state,
+      beta1: b1, oneMinusBeta1: 1 - b1, beta2: b2, oneMinusBeta2: 1 - b2,
+      weightDecay: h.weightDecay && !h.decoupled ? h.weightDecay : 0,
+      decay: h.weightDecay && h.decoupled ? 1 - h.lr * h.weightDecay : 1,
+      sqrtBias2: Math.sqrt(1 - b2 ** step), eps: h.eps, stepSize: h.lr / (1 - b1 ** step),
+    });
+    return ran ? { param: out, state: { step, expAvg, expAvgSq } } : null;
+  },
+});
+
+/** `adamUpdate` in one fused kernel call, or null where the parameter's backend has none. */
+export const adamFused = adamStep.fused;
 
 /** Options of `Adam` and `AdamW`: any hyperparameters to override (the defaults are PyTorch's). */
 export type AdamOptions = Partial<Omit<AdamHyper, 'decoupled'>>;

@@ -1,39 +1,30 @@
 // SPDX-License-Identifier: MIT
 /**
- * What the fused update rules (sgd.ts, adam.ts) share: whether a backend's fused kernels take a
- * parameter, and the buffers behind tensors (fresh ones for the kernels to write: `Tensor._uninit`).
+ * What the fused update rules (sgd.ts, adam.ts) share: whether their kernel may take a parameter.
  *
- * The new parameter goes to a fresh buffer, not over the old one: a parameter's storage is often
+ * The new parameter goes to a fresh tensor, not over the old one: a parameter's memory is often
  * shared (a `Parameter` shares its initial tensor's, `Module.loadStateDict` the loaded tensor's,
  * `Module.stateDict` hands out views of it), and the composed rules leave every such sharer its old
- * values, as `_assign` does. The optimizer state is its own (made here or cloned on load), so its
- * buffers are updated in place.
+ * values, as `set_` does. The optimizer state is its own (made here or cloned on load), so it is
+ * updated in place.
  */
-import type { Buf, FusedUpdates } from '../backend/backend.js';
+import { sharesMemory } from '../tensor/fused-op.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /**
- * The fused kernels of `param`'s backend if they take this parameter, its gradient and the state
- * tensors the kernel will write: same backend, dtype and shape, none disposed, and each state
- * buffer its own (not the parameter's, the gradient's or another state tensor's). Null otherwise:
- * the composed rule then runs (and reports any error).
+ * Whether a kernel may update `param` from `grad` writing the state tensors `written`: all of
+ * `param`'s shape, and each state tensor's memory its own (not the parameter's, the gradient's or
+ * another state tensor's). Backend, dtype and disposal are checked when the kernel runs
+ * (`fusedKernel`); where any check fails the composed rule runs (and reports any error).
  */
-export function fusedKernels(param: Tensor, grad: Tensor, written: readonly Tensor[]): FusedUpdates | null {
-  const kernels = param.backend.fused;
-  if (!kernels || !kernels.dtypes.includes(param.dtype)) return null;
+export function updatable(param: Tensor, grad: Tensor, written: readonly Tensor[]): boolean {
   for (const t of [grad, ...written]) {
-    if (t.backend !== param.backend || t.dtype !== param.dtype || t.ndim !== param.ndim || t.shape.some((d, i) => d !== param.shape[i])) return null;
+    if (t.ndim !== param.ndim || t.shape.some((d, i) => d !== param.shape[i])) return false;
   }
-  if ([param, grad, ...written].some((t) => t.isDisposed)) return null;
-  const bufs = new Set<Buf>([param._storage.buf, grad._storage.buf]);
+  const seen: Tensor[] = [param, grad];
   for (const t of written) {
-    if (bufs.has(t._storage.buf)) return null;
-    bufs.add(t._storage.buf);
+    if (seen.some((u) => sharesMemory(t, u))) return false;
+    seen.push(t);
   }
-  return kernels;
-}
-
-/** The buffer behind a tensor, for a fused kernel. */
-export function bufOf(t: Tensor): Buf {
-  return t._storage.buf;
+  return true;
 }

@@ -90,7 +90,7 @@ export class Optimizer<H extends BaseHyper, S extends ParamState> {
           if (!g || !p.requiresGrad) continue;
           const old = this.state.get(p);
           const { param, state } = this.fused?.(p, g, old, group) ?? this.rule(p, g, old, group);
-          p._assign(param);
+          p.set_(param);
           for (const v of Object.values(state)) if (typeof v !== 'number') v.keep();
           if (old) for (const [k, v] of Object.entries(old)) if (typeof v !== 'number' && state[k] !== v) v.dispose();
           this.state.set(p, state);

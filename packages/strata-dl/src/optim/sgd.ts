@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
-import { Tensor } from '../tensor/tensor.js';
-import { bufOf, fusedKernels } from './fused.js';
+import { type Lowered, fusedKernel, fusedOp, kernelOutput } from '../tensor/fused-op.js';
+import type { Tensor } from '../tensor/tensor.js';
+import { updatable } from './fused.js';
 import { type BaseHyper, Optimizer, type ParamGroupSpec } from './optimizer.js';
 
 export interface SgdHyper extends BaseHyper {
@@ -30,21 +31,59 @@ export function sgdUpdate(param: Tensor, grad: Tensor, state: SgdState | undefin
   return { param: next, state: buf ? { momentumBuffer: buf } : {} };
 }
 
-/** `sgdUpdate` in one fused kernel call, or null where the parameter's backend has none. */
-export function sgdFused(param: Tensor, grad: Tensor, state: SgdState | undefined, h: SgdHyper): { param: Tensor; state: SgdState } | null {
-  const old = state?.momentumBuffer;
-  const kernels = fusedKernels(param, grad, h.momentum && old ? [old] : []);
-  if (!kernels) return null;
-  const buf = h.momentum ? old ?? Tensor._uninit(param) : null;
-  const out = Tensor._uninit(param);
-  kernels.sgd({
-    out: bufOf(out), param: bufOf(param), grad: bufOf(grad), buf: buf && bufOf(buf), first: !old,
-    lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, gradScale: 1 - h.dampening, nesterov: h.nesterov, maximize: h.maximize,
-  });
-  // without momentum an old buffer is kept as it is, as sgdUpdate keeps it
-  const kept = buf ?? old;
-  return { param: out, state: kept ? { momentumBuffer: kept } : {} };
+/**
+ * The arguments of the fused SGD kernel, coefficients as `sgdUpdate` uses them. A kernel must give
+ * `sgdUpdate`'s result on its backend bit for bit, each operation rounded to the dtype in the same
+ * order, so that switching paths (another backend, a checkpoint) changes nothing.
+ */
+export interface SgdKernelArgs {
+  /** Receives the new parameter values (a fresh tensor: the parameter's memory may be shared). */
+  readonly out: Tensor;
+  readonly param: Tensor;
+  readonly grad: Tensor;
+  /** The momentum buffer, updated in place; null for plain SGD (no momentum). */
+  readonly buf: Tensor | null;
+  /** The momentum buffer starts as the (decayed) gradient, undamped, as in PyTorch. */
+  readonly first: boolean;
+  readonly lr: number;
+  /** L2 term added to the gradient (g + wd·θ); 0 leaves the gradient untouched. */
+  readonly weightDecay: number;
+  readonly momentum: number;
+  /** 1 − dampening. */
+  readonly gradScale: number;
+  readonly nesterov: boolean;
+  /** Step up the gradient (θ + lr·d) instead of down. */
+  readonly maximize: boolean;
 }
+
+declare module '../backend/backend.js' {
+  interface FusedKernelArgs {
+    sgd: Lowered<SgdKernelArgs>;
+  }
+}
+
+/** One SGD step as a fused op: `sgdUpdate`, in one kernel pass where the backend has one. */
+export const sgdStep = fusedOp({
+  composed: sgdUpdate,
+  fused(param: Tensor, grad: Tensor, state: SgdState | undefined, h: SgdHyper): { param: Tensor; state: SgdState } | null {
+    const old = state?.momentumBuffer;
+    const run = fusedKernel<SgdKernelArgs>('sgd', param);
+    if (!run || !updatable(param, grad, h.momentum && old ? [old] : [])) return null;
+    const buf = h.momentum ? old ?? kernelOutput(param) : null;
+    const out = kernelOutput(param);
+    const ran = run({
+      out, param, grad, buf, first: !old,
+      lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, gradScale: 1 - h.dampening, nesterov: h.nesterov, maximize: h.maximize,
+    });
+    if (!ran) return null;
+    // without momentum an old buffer is kept as it is, as sgdUpdate keeps it
+    const kept = buf ?? old;
+    return { param: out, state: kept ? { momentumBuffer: kept } : {} };
+  },
+});
+
+/** `sgdUpdate` in one fused kernel call, or null where the parameter's backend has none. */
+export const sgdFused = sgdStep.fused;
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.

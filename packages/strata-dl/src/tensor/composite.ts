@@ -3,7 +3,7 @@
 import type { DType, TypedArray } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { normAxes, normAxis } from '../core/shape.js';
-import type { GradGroup } from '../autograd/engine.js';
+import { GroupedOp } from './grouped-op.js';
 import type { Tensor } from './tensor.js';
 
 /** Nested arrays of numbers or booleans: what `tensor` takes and `toArray` returns. */
@@ -177,14 +177,8 @@ export function split(x: Tensor, size: number | readonly number[], dim: number):
  * the input's full size and summed, so iterating over T steps (an unrolled RNN) would cost O(T²).
  */
 function shareBackward(pieces: readonly Tensor[], dim: number): void {
-  const group: GradGroup = {
-    size: pieces.length,
-    combine: (grads) => [cat(grads.map((g, i) => g ?? pieces[i].zerosLike()), dim)],
-  };
-  pieces.forEach((p, index) => {
-    const n = p._node!;
-    p._attachNode({ name: 'split', inputs: n.inputs, out: p, vjp: n.vjp, group: { of: group, index } });
-  });
+  const op = new GroupedOp({ name: 'split', size: pieces.length, backward: (grads) => [cat(grads.map((g, i) => g ?? pieces[i].zerosLike()), dim)] });
+  pieces.forEach((p, index) => op.join(p, index, { deferred: [0] }));
 }
 
 /** The slices of `x` along `dim`, with that dimension removed (PyTorch's `unbind`). */

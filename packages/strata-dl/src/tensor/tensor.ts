@@ -65,11 +65,18 @@ export class Tensor {
   }
 
   /**
-   * @internal Replaces this tensor's data with `value`'s (same shape and dtype), keeping its identity:
-   * how optimizers update parameters in place without recording the tape.
+   * Replaces this tensor's data with `value`'s (same shape; cast to this dtype), keeping its identity,
+   * without recording the tape: how optimizers and running statistics update a tensor in place.
+   * PyTorch's `set_` restricted to the same shape: this tensor then shares `value`'s memory, and any
+   * other tensor that shared the old memory keeps the old values.
+   *
+   * @example
+   * const w = zeros([2]);
+   * w.set_(ones([2]));
+   * w.toArray(); // [1, 1]
    */
-  _assign(value: Tensor): void {
-    if (value.shape.join() !== this.shape.join()) throw new StrataError('assign', `value ${fmtShape(value.shape)} does not match ${fmtShape(this.shape)}`);
+  set_(value: Tensor): this {
+    if (value.shape.join() !== this.shape.join()) throw new StrataError('set_', `value ${fmtShape(value.shape)} does not match ${fmtShape(this.shape)}`);
     const v = value.to(this.dtype);
     const old = this._storage;
     this._storage = v._storage.share();
@@ -78,14 +85,7 @@ export class Tensor {
       finalizer.register(this, this._storage, this);
     }
     old.release();
-  }
-
-  /**
-   * @internal A new tensor on `like`'s backend and dtype (shaped like it unless `shape` is given),
-   * contents unspecified: for a fused kernel (cells, optimizer updates) that writes all of it.
-   */
-  static _uninit(like: Tensor, shape: readonly number[] = like.shape): Tensor {
-    return new Tensor(Storage.forOutput(like.backend, like.dtype, sizeOf(shape)), shape, like.dtype);
+    return this;
   }
 
   /** @internal Applies a primitive: shape inference, kernel, tape and tangents. */

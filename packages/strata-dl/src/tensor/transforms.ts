@@ -7,6 +7,7 @@ import {
   activeLevels, belowLevel, enableGrad, inFunctionalTransform, isGradEnabled, noGrad, willRecord, withFunctionalTransform, withNewLevel, withoutLevels,
 } from '../autograd/mode.js';
 import { tensor } from './creation.js';
+import { GroupedOp } from './grouped-op.js';
 import { Tensor } from './tensor.js';
 
 /** An argument of a transformed function: a tensor, or a number (made a float32 tensor). */
@@ -174,12 +175,8 @@ export function customOp(spec: CustomOpSpec): (...inputs: Tensor[]) => Tensor {
       }
     } else if (raw._tangents) out._tangents = new Map(raw._tangents);
     if (isFloat(out.dtype) && willRecord(inputs)) {
-      out._attachNode({
-        name: spec.name,
-        inputs: [...inputs],
-        out,
-        vjp: (g, ins, o, needs) => spec.backward(g, { inputs: ins, output: o, needs }),
-      });
+      // a grouped op of one output with nothing deferred: the backward is the output's own
+      new GroupedOp({ name: spec.name, size: 1 }).join(out, 0, { inputs, vjp: (g, ins, o, needs) => spec.backward(g, { inputs: ins, output: o, needs }) });
     }
     return out;
   };

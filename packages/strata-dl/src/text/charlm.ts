@@ -30,7 +30,7 @@ export interface CharLMConfig {
  *
  * @example
  * const model = new CharLM({ vocabSize: 28, hiddenSize: 128 });
- * model.forward(batch.input).shape; // [N, T, 28]
+ * model.call(batch.input).shape; // [N, T, 28]
  */
 export class CharLM extends Module {
   readonly config: CharLMConfig;
@@ -58,8 +58,8 @@ export class CharLM extends Module {
   /** Logits and the final LSTM state, to continue from (sampling feeds one character at a time). */
   forwardWithState(input: Tensor, state: readonly [Tensor, Tensor] | null): [Tensor, [Tensor, Tensor]] {
     if (input.ndim !== 2 || input.dtype !== 'int32') throw new StrataError('CharLM', `input must be int32 ids [N, T], got ${input.dtype} ${fmtShape(input.shape)}`);
-    const [out, next] = this.lstm.forwardWithState(this.embedding.forward(input), state);
-    return [this.head.forward(dropout(out, this.config.dropout, this.training, this._generator)), next];
+    const [out, next] = this.lstm.forwardWithState(this.embedding.call(input), state);
+    return [this.head.call(dropout(out, this.config.dropout, this.training, this._generator)), next];
   }
 }
 
@@ -85,7 +85,7 @@ export function bitsPerChar(model: CharLM, batches: readonly NameBatch[]): numbe
   try {
     noGrad(() => {
       for (const b of batches) {
-        nats += scoped(() => maskedCrossEntropy(model.forward(b.input), b.target, b.mask).item()) * b.tokens;
+        nats += scoped(() => maskedCrossEntropy(model.call(b.input), b.target, b.mask).item()) * b.tokens;
         tokens += b.tokens;
       }
     });

@@ -91,7 +91,7 @@ export function trainCharLM(names: readonly string[], opts: TrainCharLMOptions =
     batches.forEach((b, i) => {
       if (schedule === 'cosine') opt.paramGroups[0].lr = cosineAnnealing(lr, stepCount++, { tMax: totalSteps, etaMin: lr / 20 });
       const loss = scoped(() => {
-        const l = maskedCrossEntropy(model.forward(b.input), b.target, b.mask);
+        const l = maskedCrossEntropy(model.call(b.input), b.target, b.mask);
         opt.zeroGrad();
         l.backward();
         if (clipNorm > 0) clipGradNorm(params, clipNorm);

@@ -45,7 +45,7 @@ export function evaluate(model: Module, data: FitData, opts: EvaluateOptions = {
     for (const load of planEpoch(data, { batchSize: opts.batchSize ?? 256, shuffle: false, generator: defaultGenerator() }).batches) {
       scoped(() => {
         const [x, y] = xy(load());
-        const pred = model.forward(x);
+        const pred = model.call(x);
         avg.add({ ...(loss ? { loss: loss(pred, y).item() } : {}), ...metricLogs(metrics, pred, y) }, x.shape[0]);
       });
     }
@@ -63,7 +63,7 @@ export function predict(model: Module, x: Tensor, opts: { batchSize?: number } =
   const bs = opts.batchSize ?? 256;
   return inEvalMode(model, () => noGrad(() => scoped(() => {
     const outs: Tensor[] = [];
-    for (let i = 0; i < n; i += bs) outs.push(model.forward(x.slice(0, i, Math.min(i + bs, n))));
+    for (let i = 0; i < n; i += bs) outs.push(model.call(x.slice(0, i, Math.min(i + bs, n))));
     return cat(outs, 0);
   })));
 }

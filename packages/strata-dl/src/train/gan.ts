@@ -54,16 +54,16 @@ export function ganStep(gan: Gan, real: Tensor, labels?: Tensor): GanLosses {
     throw new StrataError('ganStep', `labels must be [${n}] for ${n} real samples, got ${fmtShape(labels.shape)}`);
   }
   return scoped(() => {
-    const fake = gan.generator.forward(randn([n, gan.latent]), labels);
+    const fake = gan.generator.call(randn([n, gan.latent]), labels);
     const isReal = ones([n, 1]);
     const isFake = zeros([n, 1]);
     gan.optD.zeroGrad();
-    const lossD = binaryCrossEntropyWithLogits(gan.discriminator.forward(real, labels), isReal)
-      .add(binaryCrossEntropyWithLogits(gan.discriminator.forward(fake.detach(), labels), isFake));
+    const lossD = binaryCrossEntropyWithLogits(gan.discriminator.call(real, labels), isReal)
+      .add(binaryCrossEntropyWithLogits(gan.discriminator.call(fake.detach(), labels), isFake));
     lossD.backward();
     gan.optD.step();
     gan.optG.zeroGrad();
-    const lossG = binaryCrossEntropyWithLogits(gan.discriminator.forward(fake, labels), isReal);
+    const lossG = binaryCrossEntropyWithLogits(gan.discriminator.call(fake, labels), isReal);
     lossG.backward();
     gan.optG.step();
     return { lossD: lossD.item(), lossG: lossG.item() };

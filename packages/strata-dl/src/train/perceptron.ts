@@ -22,7 +22,7 @@ export class Perceptron extends Module {
     this.linear = new Linear(inFeatures, outFeatures, opts);
   }
   forward(x: Tensor): Tensor {
-    return this.linear.forward(x).step();
+    return this.linear.call(x).step();
   }
 }
 
@@ -65,12 +65,12 @@ export function trainPerceptron(model: Perceptron, x: Tensor, y: Tensor, opts: P
     for (let i = 0; i < x.shape[0]; i++) {
       noGrad(() => scoped(() => {
         const xi = x.index(i);
-        const err = targets.index(i).to(weight.dtype).sub(model.forward(xi)); // y − ŷ per output, in {−1, 0, 1}
+        const err = targets.index(i).to(weight.dtype).sub(model.call(xi)); // y − ŷ per output, in {−1, 0, 1}
         const wrong = err.abs().sum().item();
         if (wrong === 0) return;
         mistakes += wrong;
-        weight._assign(weight.add(err.unsqueeze(1).mul(xi.unsqueeze(0)).mul(lr)));
-        if (bias) bias._assign(bias.add(err.mul(lr)));
+        weight.set_(weight.add(err.unsqueeze(1).mul(xi.unsqueeze(0)).mul(lr)));
+        if (bias) bias.set_(bias.add(err.mul(lr)));
       }));
     }
     errors.push(mistakes);

@@ -31,7 +31,7 @@ export interface StepContext {
  */
 export function defaultTrainStep(ctx: StepContext, x: Tensor, y: Tensor): Logs {
   ctx.optimizer.zeroGrad();
-  const pred = ctx.model.forward(x);
+  const pred = ctx.model.call(x);
   const loss = ctx.loss(pred, y);
   const value = loss.item();
   ctx.checkLoss?.(value);

@@ -7,8 +7,6 @@ import { BINARY, COMPARE, UNARY } from '../../ir/prims.js';
 import { JsBuf, arr } from './buf.js';
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { matmulKernel } from './matmul.js';
-import { fusedCells } from './cells.js';
-import { fusedUpdates } from './optim.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
 import { gatherKernel, scatterAddKernel } from './indexing.js';
 import { foldKernel, unfoldKernel } from './window.js';
@@ -46,7 +44,5 @@ export function createJsBackend(): Backend {
       return out;
     },
     kernels,
-    fused: fusedUpdates,
-    cells: fusedCells,
   };
 }

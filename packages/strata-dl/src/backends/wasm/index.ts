@@ -120,8 +120,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
       return out;
     },
     kernels,
-    fused: fusedUpdates(c),
-    cells: fusedCells(c),
+    fused: { ...fusedUpdates(c), ...fusedCells(c) },
     ready: async (threads?: number) => runtime().pool.ready(threads ?? getNumThreads()),
     close: async () => { if (rt) await rt.pool.close(); },
     reservedBytes: () => (rt ? rt.heap.reservedBytes : 0),

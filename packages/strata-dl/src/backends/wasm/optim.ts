@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-import type { AdamKernelArgs, Buf, FusedUpdates, SgdKernelArgs } from '../../backend/backend.js';
+import type { Buf, FusedKernels } from '../../backend/backend.js';
 import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
 import { OPTIM_FLAG as FLAG, OPTIM_KIND as KIND, TASK, writeAdam, writeSgd } from './generated/interface.js';
@@ -10,10 +10,10 @@ const PAR_MIN = 1 << 15;
 const ptr = (c: Ctx, b: Buf): number => wbuf(b, c.rt).ptr;
 
 /** The wasm backend's fused optimizer steps (float32; other dtypes take the composed rules). */
-export function fusedUpdates(ctx: () => Ctx): FusedUpdates {
+export function fusedUpdates(ctx: () => Ctx): FusedKernels {
+  const dtypes = ['float32'] as const;
   return {
-    dtypes: ['float32'],
-    sgd(a: SgdKernelArgs): void {
+    sgd: { dtypes, run(a): void {
       const flags = (a.first ? FLAG.FIRST : 0) | (a.buf ? FLAG.MOMENTUM : 0) | (a.weightDecay !== 0 ? FLAG.DECAY : 0) |
         (a.nesterov ? FLAG.NESTEROV : 0) | (a.maximize ? FLAG.MAXIMIZE : 0);
       const n = a.param.size;
@@ -25,8 +25,8 @@ export function fusedUpdates(ctx: () => Ctx): FusedUpdates {
         lr: a.lr, weightDecay: a.weightDecay, momentum: a.momentum, gradScale: a.gradScale,
       });
       rt.pool.run(TASK.OPTIM, rt.desc, rt.threadsFor(n, PAR_MIN));
-    },
-    adam(a: AdamKernelArgs): void {
+    } },
+    adam: { dtypes, run(a): void {
       const flags = (a.first ? FLAG.FIRST : 0) | (a.weightDecay !== 0 ? FLAG.DECAY : 0);
       const n = a.param.size;
       if (n === 0) return;
@@ -38,6 +38,6 @@ export function fusedUpdates(ctx: () => Ctx): FusedUpdates {
         decay: a.decay, sqrtBias2: a.sqrtBias2, eps: a.eps, stepSize: a.stepSize,
       });
       rt.pool.run(TASK.OPTIM, rt.desc, rt.threadsFor(n, PAR_MIN));
-    },
+    } },
   };
 }

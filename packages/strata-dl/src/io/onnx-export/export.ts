@@ -15,6 +15,7 @@ import { LOWERED, lower } from './lower.js';
 import { FLOAT, INT32, IR_VERSION, OPSET, ProtoWriter, type TensorData, tensorProto, valueInfo } from './proto.js';
 import type { OnnxExportOptions } from '../onnx.js';
 import { type Trace, capture } from './trace.js';
+import { storageOf } from '../../tensor/identity.js';
 
 const ELEM: Partial<Record<DType, number>> = { float32: FLOAT, int32: INT32, bool: 9 };
 
@@ -50,7 +51,7 @@ export function exportTraced(model: Module, opts: OnnxExportOptions): Uint8Array
   if (batch !== undefined && !(Number.isInteger(batch) && batch > 0)) throw new StrataError('exportOnnx', `batch must be a positive integer, got ${batch}`);
   const sizes: [number, number] = [batch ?? 2, (batch ?? 2) + 1];
   const backend = model.parameters()[0]?.backend.name;
-  const run = opts.forward ?? ((m: Module, x: Tensor) => m.forward(x));
+  const run = opts.forward ?? ((m: Module, x: Tensor) => m.call(x));
   const modes = model.modules().map((m) => [m, m.training] as const);
   model.eval(); // the export is for inference: dropout off, batch norm on running statistics
   try {
@@ -78,19 +79,19 @@ function build(model: Module, opts: OnnxExportOptions, [ta, tb]: [Trace, Trace],
 
   const g = new GraphBuilder({ input: info.inputName, axis: info.batchAxis, sizes, dynamic: info.dynamic });
   const names = new Map<Tensor, string>([[xa, info.inputName]]);
-  const byStorage = new Map<unknown, [Tensor, string]>([[xa._storage, [xa, info.inputName]]]);
+  const byStorage = new Map<unknown, [Tensor, string]>([[storageOf(xa), [xa, info.inputName]]]);
   const stateKeys = new Map<unknown, string>();
-  for (const [k, t] of [...model.namedParameters(), ...model.namedBuffers()]) stateKeys.set(t._storage, k);
+  for (const [k, t] of [...model.namedParameters(), ...model.namedBuffers()]) stateKeys.set(storageOf(t), k);
   let constants = 0;
 
   /** The graph value of `t`, an input of step `i` (`u` is the same input in the other trace). */
   const valueOf = (t: Tensor, u: Tensor, op: string): string => {
     const known = names.get(t);
     if (known !== undefined) return known;
-    const alias = byStorage.get(t._storage); // a detached view of a traced value
+    const alias = byStorage.get(storageOf(t)); // a detached view of a traced value
     if (alias && alias[0].shape.join() === t.shape.join()) return alias[1];
     let name: string;
-    const key = stateKeys.get(t._storage);
+    const key = stateKeys.get(storageOf(t));
     if (key !== undefined) name = g.initializer(key, t.shape, data(key, t));
     else if (same(t, u)) name = g.initializer(`const${constants++}`, t.shape, data('a constant', t));
     else if (t.shape.join() !== u.shape.join() && uniform(t) && uniform(u) && t.size > 0 && u.size > 0) {
@@ -112,7 +113,7 @@ function build(model: Module, opts: OnnxExportOptions, [ta, tb]: [Trace, Trace],
     }
     const out = lower(g, a, b, a.ins.map((t, j) => valueOf(t, b.ins[j], a.prim)));
     names.set(a.out, out);
-    byStorage.set(a.out._storage, [a.out, out]);
+    byStorage.set(storageOf(a.out), [a.out, out]);
   });
 
   const outputNames = opts.outputNames ?? ta.outputs.map((_, i) => (i === 0 ? opts.outputName ?? 'output' : `${opts.outputName ?? 'output'}${i}`));

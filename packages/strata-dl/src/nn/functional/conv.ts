@@ -5,6 +5,7 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import { willRecord } from '../../autograd/mode.js';
 import { fold, unfold } from '../../tensor/functions.js';
+import * as prims from '../../tensor/prims.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
@@ -72,7 +73,7 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
   // The primitive also takes the bias (of the same dtype) and the ReLU as its epilogue.
   const needCols = willRecord([weight]);
   if (groups === 1 && !needCols && x.dtype === weight.dtype && (!bias || bias.dtype === x.dtype)) {
-    return x._p('conv', bias ? [weight.reshape([o, k]), bias] : [weight.reshape([o, k])], relu ? { ...attrs, relu } : attrs).reshape([n, o, oh, ow]);
+    return prims.conv(x, weight.reshape([o, k]), bias ?? null, relu ? { ...attrs, relu } : attrs).reshape([n, o, oh, ow]);
   }
   const y = groups === 1
     ? weight.reshape([o, k]).matmul(unfold(x, attrs))

@@ -73,8 +73,8 @@ export function instanceNorm(x: Tensor, runningMean: Tensor | null = null, runni
     const variance = d.square().mean(axes, true);
     y = d.div(variance.add(eps).sqrt());
     noGrad(() => {
-      if (runningMean) runningMean._assign(runningMean.mul(1 - momentum).add(mean.reshape([n, c]).mean(0).mul(momentum)));
-      if (runningVar) runningVar._assign(runningVar.mul(1 - momentum).add(variance.reshape([n, c]).mul(count / Math.max(count - 1, 1)).mean(0).mul(momentum)));
+      if (runningMean) runningMean.set_(runningMean.mul(1 - momentum).add(mean.reshape([n, c]).mean(0).mul(momentum)));
+      if (runningVar) runningVar.set_(runningVar.mul(1 - momentum).add(variance.reshape([n, c]).mul(count / Math.max(count - 1, 1)).mean(0).mul(momentum)));
     });
   } else {
     if (!runningMean || !runningVar) throw new StrataError('instanceNorm', 'useInputStats: false needs runningMean and runningVar');

@@ -6,6 +6,7 @@
 // so that the indices where rounding decides agree.
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { tensor } from '../../tensor/creation.js';
 
 /** Resampling of `interpolate`: nearest neighbour (PyTorch's legacy or exact variant), or linear in 1-D / bilinear in 2-D. */
 export type InterpolateMode = 'nearest' | 'nearest-exact' | 'linear' | 'bilinear';
@@ -85,8 +86,8 @@ export function interpolate(x: Tensor, opts: InterpolateOptions = {}): Tensor {
     const scale = alignCorners ? (o > 1 ? r((n - 1) / (o - 1)) : 0) : ratio;
     const { i0, i1, l0, l1 } = linearTaps(n, o, scale, alignCorners ?? false, r);
     const wshape = [o, ...new Array<number>(x.ndim - 1 - axis).fill(1)];
-    const w0 = x._make(l0, wshape, x.dtype);
-    const w1 = x._make(l1, wshape, x.dtype);
+    const w0 = tensor(l0, { dtype: x.dtype, backend: x.backend.name }).reshape(wshape);
+    const w1 = tensor(l1, { dtype: x.dtype, backend: x.backend.name }).reshape(wshape);
     y = y.indexSelect(axis, i0).mul(w0).add(y.indexSelect(axis, i1).mul(w1));
   }
   return y;

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { matmul } from '../../tensor/prims.js';
 
 /**
  * y = x·Wᵀ + b with `weight` stored [out, in] (PyTorch). The transpose is a flag of the matmul
@@ -12,7 +13,7 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null): T
     throw new StrataError('linear', `input ${fmtShape(x.shape)} has ${x.shape[x.ndim - 1]} features, weight ${fmtShape(weight.shape)} expects ${weight.shape[1]}`);
   }
   const x2 = x.ndim === 1 ? x.unsqueeze(0) : x;
-  let y = x2._p('matmul', [weight], { transA: false, transB: true });
+  let y = matmul(x2, weight, { transB: true });
   if (x.ndim === 1) y = y.squeeze(0);
   return bias ? y.add(bias) : y;
 }

@@ -34,8 +34,8 @@ export function batchNorm(x: Tensor, runningMean: Tensor | null, runningVar: Ten
     if (training && runningMean && runningVar) {
       noGrad(() => {
         const unbiased = variance.reshape([c]).mul(count / Math.max(count - 1, 1));
-        runningMean._assign(runningMean.mul(1 - momentum).add(mean.reshape([c]).mul(momentum)));
-        runningVar._assign(runningVar.mul(1 - momentum).add(unbiased.mul(momentum)));
+        runningMean.set_(runningMean.mul(1 - momentum).add(mean.reshape([c]).mul(momentum)));
+        runningVar.set_(runningVar.mul(1 - momentum).add(unbiased.mul(momentum)));
       });
     }
   } else {

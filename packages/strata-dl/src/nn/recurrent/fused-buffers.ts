@@ -1,40 +1,40 @@
 // SPDX-License-Identifier: MIT
-// What the fused cells (fused-lstm.ts, fused-gru.ts) share: the buffers behind tensors (fresh ones
-// for a kernel to write come from Tensor._uninit), and when the kernels may run.
-import type { Buf, FusedCells } from '../../backend/backend.js';
+// What the fused cells (fused-lstm.ts, fused-gru.ts) share: which tensors their kernels take, when a
+// backward may run the backward kernel, and the backward otherwise (the composed equations
+// differentiated, so each cell's maths is written once here and once as a SIMD kernel).
 import { activeLevels, isGradEnabled } from '../../autograd/mode.js';
+import { cat } from '../../tensor/composite.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { primObserver } from '../../tensor/trace-hook.js';
-
-export const bufOf = (t: Tensor): Buf => t._storage.buf;
+import { vjp } from '../../tensor/transforms.js';
 
 /**
- * The fused kernels of `ts[0]`'s backend for a step on `ts` (gate tensors [N, G·H] first, then
- * [N, H] states): none carries forward-mode tangents, all are 2-D on that backend in a dtype the
- * kernels take, none is disposed, and the gate tensors have `gates`·H columns for the states' H.
+ * Whether a step on these tensors fits the kernels: all 2-D, the gate tensors (first) with
+ * `gates`·H columns for the states' H, and the same batch. Backend, dtype, disposal and tangents
+ * are checked when a kernel runs (`fusedKernel`).
  */
-export function cellKernels(gates: number, gateInputs: readonly Tensor[], states: readonly Tensor[]): FusedCells | null {
-  const all = [...gateInputs, ...states];
-  const first = all[0];
-  if (primObserver !== null) return null; // a graph capture must see the cell's primitives
-  const cells = first.backend.cells;
-  if (!cells || !cells.dtypes.includes(first.dtype)) return null;
+export function cellShapes(gates: number, gateInputs: readonly Tensor[], states: readonly Tensor[]): boolean {
   const [n, h] = states[0].shape;
-  for (const t of all) {
-    if (t.ndim !== 2 || t.backend !== first.backend || t.dtype !== first.dtype || t.isDisposed) return null;
-    if (t._tangents !== null && t._tangents.size > 0) return null;
-    if (t.shape[0] !== n || t.shape[1] !== (gateInputs.includes(t) ? gates * h : h)) return null;
+  for (const t of [...gateInputs, ...states]) {
+    if (t.ndim !== 2 || t.shape[0] !== n || t.shape[1] !== (gateInputs.includes(t) ? gates * h : h)) return false;
   }
-  return cells;
+  return true;
 }
 
 /**
- * Whether a backward may use the fused kernel: the kernel's result carries no graph, so only when
- * this backward is not itself recorded (no createGraph, no forward-mode level), and with gradients
- * like the saved tensors (same backend and dtype) that are still alive.
+ * Whether a backward may use a backward kernel: its result carries no graph, so only when this
+ * backward is not itself recorded (no createGraph, no forward-mode level).
  */
-export function plainBackward(saved: readonly Tensor[], grads: readonly Tensor[]): boolean {
-  if (isGradEnabled() || activeLevels().length > 0) return false;
-  const ref = saved[0];
-  return saved.every((t) => !t.isDisposed) && grads.every((g) => g.backend === ref.backend && g.dtype === ref.dtype);
+export function plainBackward(): boolean {
+  return !isGradEnabled() && activeLevels().length === 0;
+}
+
+/**
+ * The gradients of a cell's inputs for the gradients `grads` of its outputs, by differentiating its
+ * composed equations `f`: recorded where the surrounding backward records (gradients of gradients),
+ * with tangents in forward mode.
+ */
+export function composedBackward(f: (...xs: Tensor[]) => Tensor[], inputs: readonly Tensor[], grads: readonly Tensor[]): Tensor[] {
+  const flat = (...xs: Tensor[]): Tensor => cat(f(...xs).map((o) => o.reshape([-1])), 0);
+  const [, pullback] = vjp(flat, ...inputs);
+  return pullback(cat(grads.map((g) => g.reshape([-1])), 0));
 }

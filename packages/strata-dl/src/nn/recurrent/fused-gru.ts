@@ -2,11 +2,53 @@
 // The pointwise half of a GRU step as one op, as fused-lstm.ts does for the LSTM (see there for how
 // differentiability is kept): from the gate pre-activations xg and hg (h·W_hhᵀ + b_hh) and the
 // state h to h'. Composed, it is about ten elementwise ops forward and twenty backward.
-import type { FusedCells } from '../../backend/backend.js';
 import { willRecord } from '../../autograd/mode.js';
-import { cat } from '../../tensor/composite.js';
-import { Tensor } from '../../tensor/tensor.js';
-import { bufOf, cellKernels, plainBackward } from './fused-buffers.js';
+import { type Lowered, fusedKernel, fusedOp, kernelOutput } from '../../tensor/fused-op.js';
+import { GroupedOp } from '../../tensor/grouped-op.js';
+import type { Tensor } from '../../tensor/tensor.js';
+import { cellShapes, composedBackward, plainBackward } from './fused-buffers.js';
+
+/**
+ * The fused GRU step forward (PyTorch's gate order r, z, n): r = σ(x_r + h_r), z = σ(x_z + h_z),
+ * n = tanh(x_n + r⊙h_n), h' = (1 − z)⊙n + z⊙h, where x_* are blocks of `xg` and h_* of `hg`.
+ */
+export interface GruForwardArgs {
+  readonly n: number;
+  readonly hidden: number;
+  /** Input part of the gates [n, 3·hidden] (b_ih included). */
+  readonly xg: Tensor;
+  /** Recurrent part of the gates [n, 3·hidden] (b_hh included: r multiplies h_n with its bias). */
+  readonly hg: Tensor;
+  /** The state h [n, hidden]. */
+  readonly h: Tensor;
+  /** Receives h' [n, hidden]. */
+  readonly hNext: Tensor;
+  /** Receives r, z, n and h_n per row, [n, 4·hidden]; null when no backward will run. */
+  readonly workspace: Tensor | null;
+}
+
+/** The fused GRU step backward, from the forward's workspace and the gradient of h'. */
+export interface GruBackwardArgs {
+  readonly n: number;
+  readonly hidden: number;
+  readonly workspace: Tensor;
+  /** The forward's input state h [n, hidden]. */
+  readonly h: Tensor;
+  /** Gradient of h' [n, hidden]. */
+  readonly gradH: Tensor;
+  /** Receive the gradients of xg and hg [n, 3·hidden] (they differ in the n block: r⊙·). */
+  readonly dXg: Tensor;
+  readonly dHg: Tensor;
+  /** Receives the gradient of h through z⊙h [n, hidden]. */
+  readonly dh: Tensor;
+}
+
+declare module '../../backend/backend.js' {
+  interface FusedKernelArgs {
+    gruForward: Lowered<GruForwardArgs>;
+    gruBackward: Lowered<GruBackwardArgs>;
+  }
+}
 
 const thirds = (t: Tensor): Tensor[] => t.split(t.shape[t.ndim - 1] / 3, -1);
 
@@ -25,45 +67,37 @@ export function gruComposed(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
   return n.add(z.mul(h.sub(n)));
 }
 
-/** The backward of `gruFused` with ordinary (recordable) ops: [dxg, dhg, dh] from dh'. */
-function gruBackwardComposed(g: Tensor, xg: Tensor, hg: Tensor, h: Tensor): [Tensor, Tensor, Tensor] {
-  const [xr, xz, xn] = thirds(xg);
-  const [hr, hz, hn] = thirds(hg);
-  const r = xr.add(hr).sigmoid();
-  const z = xz.add(hz).sigmoid();
-  const n = xn.add(r.mul(hn)).tanh();
-  const dn = g.mul(z.neg().add(1)).mul(n.mul(n).neg().add(1));
-  const dz = g.mul(h.sub(n)).mul(z.mul(z.neg().add(1)));
-  const dr = dn.mul(hn).mul(r.mul(r.neg().add(1)));
-  return [cat([dr, dz, dn], -1), cat([dr, dz, dn.mul(r)], -1), g.mul(z)];
-}
-
-/** h' by the fused kernel; the node keeps the kernel's workspace (r, z, n, h_n) for the backward. */
-function gruFused(cells: FusedCells, xg: Tensor, hg: Tensor, h: Tensor): Tensor {
+/**
+ * h' by the fused kernels, or null where they do not apply. The recorded node keeps the kernel's
+ * workspace (r, z, n, h_n) for the backward kernel; a recorded backward differentiates the composed
+ * equations instead.
+ */
+function gruFused(xg: Tensor, hg: Tensor, h: Tensor): Tensor | null {
+  const forward = fusedKernel<GruForwardArgs>('gruForward', h);
+  if (!forward || !cellShapes(3, [xg, hg], [h])) return null;
   const [n, hidden] = h.shape;
-  const hNext = Tensor._uninit(h);
-  const record = willRecord([xg, hg, h]);
-  const ws = record ? Tensor._uninit(h, [n, 4 * hidden]) : null;
-  cells.gruForward({ n, hidden, xg: bufOf(xg), hg: bufOf(hg), h: bufOf(h), hNext: bufOf(hNext), workspace: ws && bufOf(ws) });
+  const hNext = kernelOutput(h);
+  const ws = willRecord([xg, hg, h]) ? kernelOutput(h, [n, 4 * hidden]) : null;
+  if (!forward({ n, hidden, xg, hg, h, hNext, workspace: ws })) return null;
   if (!ws) return hNext;
-  hNext._attachNode({
-    name: 'gruCell',
+  const backward = fusedKernel<GruBackwardArgs>('gruBackward', h);
+  new GroupedOp({ name: 'gruCell', size: 1 }).join(hNext, 0, {
     inputs: [xg, hg, h],
-    out: hNext,
-    vjp: (g, [x, hh, hPrev], _out, needs) => {
-      let grads: [Tensor, Tensor, Tensor];
-      if (plainBackward([ws, hPrev], [g])) {
-        grads = [Tensor._uninit(hPrev, [n, 3 * hidden]), Tensor._uninit(hPrev, [n, 3 * hidden]), Tensor._uninit(hPrev)];
-        const [dXg, dHg, dh] = grads.map(bufOf);
-        cells.gruBackward({ n, hidden, workspace: bufOf(ws), h: bufOf(hPrev), gradH: bufOf(g), dXg, dHg, dh });
-      } else {
-        grads = gruBackwardComposed(g, x, hh, hPrev);
+    vjp: (gradH, [x, hh, hPrev], _out, needs) => {
+      let grads: Tensor[] | null = null;
+      if (backward && plainBackward()) {
+        const [dXg, dHg, dh] = grads = [kernelOutput(hPrev, [n, 3 * hidden]), kernelOutput(hPrev, [n, 3 * hidden]), kernelOutput(hPrev)];
+        if (!backward({ n, hidden, workspace: ws, h: hPrev, gradH, dXg, dHg, dh })) grads = null;
       }
+      grads ??= composedBackward((a, b, c) => [gruComposed(a, b, c)], [x, hh, hPrev], [gradH]);
       return grads.map((t, i) => (needs[i] ? t : null));
     },
   });
   return hNext;
 }
+
+/** The pointwise GRU step as a fused op: `gruComposed`, by the backend's kernels where it has them. */
+export const gruCell = fusedOp({ composed: gruComposed, fused: gruFused });
 
 /**
  * The pointwise GRU step: h' from the input and recurrent parts of the gates, xg and hg [N, 3H]
@@ -74,6 +108,5 @@ function gruFused(cells: FusedCells, xg: Tensor, hg: Tensor, h: Tensor): Tensor 
  * const h1 = gruPointwise(xg, linear(h0, wHh, bHh), h0);
  */
 export function gruPointwise(xg: Tensor, hg: Tensor, h: Tensor): Tensor {
-  const cells = cellKernels(3, [xg, hg], [h]);
-  return cells ? gruFused(cells, xg, hg, h) : gruComposed(xg, hg, h);
+  return gruCell(xg, hg, h);
 }

@@ -3,9 +3,10 @@
 // by op, the weight's gradient is T small matmuls (inner dimension: the batch) and T − 1 additions
 // of a [G·H, H] matrix. It is one matmul of the concatenated steps instead:
 // Σ_t g_tᵀ·h_t = [g_1; …; g_T]ᵀ·[h_1; …; h_T], computed once when the backward pass reaches W.
-import type { GradGroup } from '../../autograd/engine.js';
 import { isGradEnabled } from '../../autograd/mode.js';
 import { cat } from '../../tensor/composite.js';
+import { GroupedOp } from '../../tensor/grouped-op.js';
+import { matmul } from '../../tensor/prims.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { linear } from '../functional/linear.js';
 
@@ -22,9 +23,10 @@ export function sharedWeightProducts(weight: Tensor, uses: number): (x: Tensor) 
   if (uses < 2 || !isGradEnabled() || !weight.requiresGrad) return (x) => linear(x, weight);
   const inputs = new Array<Tensor | null>(uses).fill(null);
   let next = 0;
-  const group: GradGroup = {
+  const op = new GroupedOp({
+    name: 'matmul',
     size: uses,
-    combine: (grads) => {
+    backward: (grads) => {
       const gs: Tensor[] = [];
       const xs: Tensor[] = [];
       grads.forEach((g, i) => {
@@ -33,16 +35,15 @@ export function sharedWeightProducts(weight: Tensor, uses: number): (x: Tensor) 
           xs.push(inputs[i]!);
         }
       });
-      return [cat(gs, 0)._p('matmul', [cat(xs, 0)], { transA: true, transB: false })];
+      return [matmul(cat(gs, 0), cat(xs, 0), { transA: true })];
     },
-  };
+  });
   return (x) => {
+    // for 2-D x, linear is the one matmul primitive with inputs [x, weight]: its rule keeps giving
+    // x's gradient, and weight's (input 1) is deferred to the group
     const y = linear(x, weight);
-    const node = y._node;
-    if (next >= uses || x.ndim !== 2 || !node || node.inputs?.[1] !== weight) return y;
-    const index = next++;
-    inputs[index] = x;
-    y._attachNode({ name: node.name, inputs: node.inputs, out: y, vjp: node.vjp, group: { of: group, index, inputs: [1] } });
+    if (next >= uses || x.ndim !== 2) return y;
+    if (op.join(y, next, { deferred: [1] })) inputs[next++] = x;
     return y;
   };
 }
