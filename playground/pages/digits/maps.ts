@@ -47,7 +47,7 @@ export function renderMaps(root: HTMLElement, outputs: LayerOutput[]): void {
       for (let k = 0; k < c; k++) {
         paintGrey(ctx, o.values.subarray(k * hh * ww, (k + 1) * hh * ww), hh, ww, (k % cols) * (ww + 1), Math.floor(k / cols) * (hh + 1));
       }
-      const zoom = Math.max(1, Math.floor(448 / canvas.width));
+      const zoom = Math.max(1, Math.round(860 / canvas.width));
       canvas.style.width = `${canvas.width * zoom}px`;
     } else {
       const f = o.values.length;

@@ -42,8 +42,11 @@ interface Defaults { title: string; blurb: string; samples?: number; epochs: num
 const DEFAULTS: Record<Task, Defaults> = {
   vae: { title: 'VAE', blurb: 'The variational autoencoder of PyTorch\'s example (784 → 400 → 20-d Gaussian → 400 → 784), trained on the negative ELBO.', samples: 10000, epochs: 3, batch: 128, hidden: 400, file: true },
   gan: { title: 'GAN', blurb: 'The DCGAN generator (64-d noise → 7×7×64 → transposed convolutions → 28×28, tanh) against its convolutional discriminator; the samples refresh every 20 batches while it trains.', samples: 10000, epochs: 2, batch: 64, file: true },
-  names: { title: 'Names', blurb: 'The character-level LSTM of `strata train names`: one name is `. c₁ … cₙ .`, and sampling draws one character after another.', epochs: 2, batch: 64, hidden: 128, file: false },
+  names: { title: 'Names', blurb: 'The character-level LSTM of <code>strata train names</code>: a name is the sequence <code>. c₁ … cₙ .</code>, and sampling draws one character after another.', epochs: 2, batch: 64, hidden: 128, file: false },
 };
+
+/** The run folders `strata train vae|gan|names` write by default. */
+const RUN_NAMES: Record<Task, string> = { vae: 'mnist-vae', gan: 'mnist-gan', names: 'names' };
 
 function fail(task: Task, e: unknown): void {
   state.error = String((e as Error)?.message ?? e);
@@ -66,7 +69,7 @@ function controls(task: Task): void {
     <div class="row">${field('samples', 'training images', d.samples)}${field('epochs', 'epochs', d.epochs)}${field('batch', 'batch', d.batch)}${field('hidden', 'hidden units', d.hidden)}
       <button id="${task}-train">Train in the page</button><button id="${task}-stop" disabled>Stop</button></div>
     <div class="row"><progress id="${task}-progress" max="1" value="0"></progress> <span id="${task}-progress-text"></span></div>
-    <div class="row">or load the run <input id="${task}-run" type="text" value="${task}" size="10"> <button id="${task}-load-run">Load from /runs/</button>
+    <div class="row">or load the run <input id="${task}-run" type="text" value="${RUN_NAMES[task]}" size="12"> <button id="${task}-load-run">Load from /runs/</button>
       ${d.file ? `or a state dict <input id="${task}-file" type="file" accept=".safetensors">` : ''}</div>
     <p id="${task}-status" class="status">No model yet.</p><div id="${task}-view"></div>`;
 }
@@ -151,9 +154,9 @@ function imageView(task: 'vae' | 'gan', model: ImageModel, source: string): void
     view.innerHTML = `<div class="row top">
       <div><canvas id="${task}-sample-grid" class="img"></canvas><br><button id="${task}-resample">New samples</button>
         <span id="${task}-label-box" hidden><label>class <input id="${task}-label" type="number" min="0" value="0" style="width:4em"></label></span></div>
-      <div><label>walk from one code to another <input id="${task}-walk" type="range" min="0" max="100" value="50"></label><br>
-        <canvas id="${task}-walk-image" class="img"></canvas><br><canvas id="${task}-strip" class="img"></canvas>
-        <p>The grid: latent dimensions 0 (→) and 1 (↓) from −2.5 to 2.5, the others 0.</p><canvas id="${task}-grid" class="img"></canvas></div></div>`;
+      <div><canvas id="${task}-grid" class="img"></canvas><br><small>latent dimensions 0 (→) and 1 (↓) from −2.5 to 2.5, the others 0</small></div></div>
+      <div class="row"><label>walk from one code to another <input id="${task}-walk" type="range" min="0" max="100" value="50"></label></div>
+      <div class="row"><canvas id="${task}-walk-image" class="img"></canvas><canvas id="${task}-strip" class="img"></canvas></div>`;
     $(`${task}-resample`).addEventListener('click', () => { state[task]!.seed++; draw(); });
     $(`${task}-walk`).addEventListener('input', () => { state[task]!.walkT = num(`${task}-walk`) / 100; walk(); });
     $(`${task}-label`).addEventListener('input', () => { state[task]!.label = num(`${task}-label`); draw(); });
@@ -173,20 +176,20 @@ function imageView(task: 'vae' | 'gan', model: ImageModel, source: string): void
       const [a, b] = ends();
       const z = a.mul(1 - cur.walkT).add(b.mul(cur.walkT));
       const img = decode(z, labels(1, cur.label));
-      paintImages($<HTMLCanvasElement>(`${task}-walk-image`), img, 1, 1, 6);
+      paintImages($<HTMLCanvasElement>(`${task}-walk-image`), img, 1, 1, 5);
       cur.walkZ = Array.from(z.dataSync() as ArrayLike<number>);
       cur.walkImage = Array.from(img);
       // the whole walk in 10 steps
       const ts = st.tensor(Float32Array.from({ length: 10 }, (_, i) => i / 9), { shape: [10, 1] });
       const path = a.mul(st.ones([10, 1]).sub(ts)).add(b.mul(ts));
-      paintImages($<HTMLCanvasElement>(`${task}-strip`), decode(path, labels(10, cur.label)), 10, 10, 2);
+      paintImages($<HTMLCanvasElement>(`${task}-strip`), decode(path, labels(10, cur.label)), 10, 10, 3);
     });
   }
   function draw(): void {
     const cur = state[task]!;
     st.scoped(() => {
       const z = st.randn([64, model.latent], { generator: new st.Generator(cur.seed) });
-      paintImages($<HTMLCanvasElement>(`${task}-sample-grid`), decode(z, labels(64)), 64, 8, 3);
+      paintImages($<HTMLCanvasElement>(`${task}-sample-grid`), decode(z, labels(64)), 64, 8, 2);
       const grid = new Float32Array(81 * model.latent);
       for (let r = 0; r < 9; r++) for (let c = 0; c < 9; c++) {
         grid[(r * 9 + c) * model.latent] = -2.5 + (5 * c) / 8;

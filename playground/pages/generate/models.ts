@@ -21,6 +21,7 @@ function shapeOf(tensors: Record<string, st.Tensor>, key: string, source: string
 
 /** The VAE of `models.Vae` (fc1, fc21, fc22, fc3, fc4) from its state dict. */
 export function vaeFrom(tensors: Record<string, st.Tensor>, source: string): ImageModel {
+  if (!tensors['fc1.weight']) throw new Error(`${source} is not the MLP VAE of models.Vae (fc1, fc21, fc22, fc3, fc4), the one this page draws; its tensors: ${Object.keys(tensors).slice(0, 6).join(', ')}…`);
   const [hidden, pixels] = shapeOf(tensors, 'fc1.weight', source);
   const [latent] = shapeOf(tensors, 'fc21.weight', source);
   if (pixels !== 784) throw new Error(`${source}: fc1.weight is [${hidden}, ${pixels}]; this page's VAE takes 28×28 images (784 pixels)`);
