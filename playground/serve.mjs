@@ -3,7 +3,7 @@
 // isolated (so the wasm backend gets shared memory and its Web Worker pool).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -24,7 +24,8 @@ export function servePlayground({ dir = join(HERE, 'dist'), port = 5173, isolate
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
     const root = runsDir && path.startsWith('/runs/') ? runsDir : dir;
     let file = normalize(join(root, root === dir ? path : path.slice('/runs'.length)));
-    if (!file.startsWith(normalize(root))) { res.writeHead(403).end(); return; }
+    // inside the served folder (a decoded %2F could otherwise reach a sibling such as runs-old/)
+    if (file !== normalize(root) && !file.startsWith(join(normalize(root), sep))) { res.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${path}`); return; }
     const headers = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };

@@ -95,7 +95,7 @@ describe('playground: the Digits page', { skip: skipWithoutChromium }, () => {
     await page.close();
   });
 
-  test('loads a run folder and reads drawn digits as the same model does in Node (to 1e-4), with every layer\'s feature maps', async () => {
+  test('loads a run folder and reads drawn digits as the same model does in Node (to 1e-4), with every layer\'s feature maps', async (t) => {
     const { page, errors } = await pg.open('digits/?run=test-cnn');
     await page.waitForFunction(() => (window as unknown as { __digits: DigitsState }).__digits.model !== null, null, { timeout: 60_000 });
     assert.match(await page.textContent('#model-status') ?? '', /cnn from \/runs\/test-cnn\/model\.safetensors/);
@@ -107,6 +107,7 @@ describe('playground: the Digits page', { skip: skipWithoutChromium }, () => {
       assert.ok(Math.abs(sum - 1) < 1e-5, `probabilities sum to ${sum}`);
       const node = st.noGrad(() => (model.forward(st.tensor(Float32Array.from(s.input!), { shape: [1, 1, 28, 28] }).sub(0.1307).div(0.3081)) as st.Tensor).softmax(1).toArray() as number[][])[0];
       for (let k = 0; k < 10; k++) assert.ok(Math.abs(s.probs![k] - node[k]) <= 1e-4, `class ${k}: page ${s.probs![k]}, Node ${node[k]}`);
+      t.diagnostic(`drew a ${want}: p = ${s.probs!.map((p) => p.toFixed(3)).join(' ')}`);
       assert.equal(s.predicted, want, `drew a ${want}, the page says ${s.predicted} (${s.probs!.map((p) => p.toFixed(3)).join(' ')})`);
       // the shown bars are the probabilities
       const shown = (await page.$$eval('#probs .prob', (els) => els.map((e) => Number.parseFloat(e.textContent ?? ''))));
