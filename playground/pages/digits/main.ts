@@ -180,3 +180,6 @@ function predict(): void {
 const params = new URLSearchParams(location.search);
 for (const k of ['samples', 'epochs', 'batch']) if (params.has(k)) $<HTMLInputElement>(k).value = params.get(k)!;
 if (params.has('run')) { runInput.value = params.get('run')!; $('run-name').textContent = runInput.value; loadRun(runInput.value).catch(fail); }
+
+// scripts/playground-screenshots.ts waits for this
+document.body.dataset.screenshot = 'ready';

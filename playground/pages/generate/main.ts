@@ -242,3 +242,6 @@ wire('names', (bytes, source, extra) => {
   }
   sampleNames();
 });
+
+// scripts/playground-screenshots.ts waits for this
+document.body.dataset.screenshot = 'ready';
