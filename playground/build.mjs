@@ -1,10 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Builds the playground: every page under pages/<name>/ (index.html and main.ts) is bundled for the
 // browser by esbuild into dist/<name>/, with the library compiled from its TypeScript sources. The
-// landing page is pages/home, served at /.
+// landing page is pages/home, served at /. A page's own build.mjs (not copied) writes its data files:
+// its default export is called with the page's output folder.
 import { cpSync, existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -18,7 +19,8 @@ export async function buildPlayground(outDir = join(HERE, 'dist')) {
     const src = join(pagesDir, name);
     const dest = name === 'home' ? outDir : join(outDir, name);
     mkdirSync(dest, { recursive: true });
-    for (const f of readdirSync(src)) if (!f.endsWith('.ts')) cpSync(join(src, f), join(dest, f), { recursive: true });
+    for (const f of readdirSync(src)) if (!f.endsWith('.ts') && f !== 'build.mjs') cpSync(join(src, f), join(dest, f), { recursive: true });
+    if (existsSync(join(src, 'build.mjs'))) await (await import(pathToFileURL(join(src, 'build.mjs')).href)).default(dest);
     const entries = readdirSync(src).filter((f) => f === 'main.ts' || f.endsWith('.worker.ts'));
     if (entries.length === 0) continue;
     await build({

@@ -3,7 +3,7 @@
 // isolated (so the wasm backend gets shared memory and its Web Worker pool).
 import { createReadStream, existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:http';
-import { dirname, extname, join, normalize } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const HERE = dirname(fileURLToPath(import.meta.url));
@@ -15,13 +15,17 @@ const TYPES = {
 
 /**
  * Serves `dir` on 127.0.0.1:`port` (0 picks a free port). `isolated: false` leaves out COOP/COEP, to
- * try the pages as an ordinary host would serve them. Resolves to the server and its URL.
+ * try the pages as an ordinary host would serve them. With `runsDir`, /runs/<path> serves files of
+ * that folder (the run folders `strata train` writes), so the pages can load trained models.
+ * Resolves to the server and its URL.
  */
-export function servePlayground({ dir = join(HERE, 'dist'), port = 5173, isolated = true } = {}) {
+export function servePlayground({ dir = join(HERE, 'dist'), port = 5173, isolated = true, runsDir = undefined } = {}) {
   const server = createServer((req, res) => {
     const path = decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname);
-    let file = normalize(join(dir, path));
-    if (!file.startsWith(normalize(dir))) { res.writeHead(403).end(); return; }
+    const root = runsDir && path.startsWith('/runs/') ? runsDir : dir;
+    let file = normalize(join(root, root === dir ? path : path.slice('/runs'.length)));
+    // inside the served folder (a decoded %2F could otherwise reach a sibling such as runs-old/)
+    if (file !== normalize(root) && !file.startsWith(join(normalize(root), sep))) { res.writeHead(403).end(); return; }
     if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
     if (!existsSync(file)) { res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`not found: ${path}`); return; }
     const headers = { 'Content-Type': TYPES[extname(file)] ?? 'application/octet-stream', 'Cache-Control': 'no-store' };
@@ -38,6 +42,8 @@ export function servePlayground({ dir = join(HERE, 'dist'), port = 5173, isolate
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = process.argv.indexOf('--port');
   const port = arg > 0 ? Number(process.argv[arg + 1]) : Number(process.env.PORT ?? 5173);
-  const { url } = await servePlayground({ port });
-  console.log(`Strata playground at ${url} (cross-origin isolated; Ctrl-C stops it)`);
+  // /runs/ serves the run folders of the current directory (runs/mnist-cnn/ after `npm start`).
+  const runsDir = join(process.cwd(), 'runs');
+  const { url } = await servePlayground({ port, runsDir });
+  console.log(`Strata playground at ${url} (cross-origin isolated; Ctrl-C stops it; /runs/ serves ${runsDir})`);
 }

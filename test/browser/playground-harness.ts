@@ -24,11 +24,15 @@ export interface Playground {
   close(): Promise<void>;
 }
 
-/** Builds, serves and launches; call `close()` in `after`. */
-export async function startPlayground(opts: { isolated?: boolean } = {}): Promise<Playground> {
+/**
+ * Builds, serves and launches; call `close()` in `after`. `runsDir` is served at /runs/ (run folders
+ * a test wrote, as `npm run playground` serves ./runs).
+ */
+export async function startPlayground(opts: { isolated?: boolean; runsDir?: string } = {}): Promise<Playground> {
   const dir = mkdtempSync(join(tmpdir(), 'strata-playground-'));
   await (buildPlayground as (out: string) => Promise<string[]>)(dir);
-  const { server, url } = await (servePlayground as (o: { dir: string; port: number; isolated: boolean }) => Promise<{ server: Server; url: string }>)({ dir, port: 0, isolated: opts.isolated ?? true });
+  type ServeOptions = { dir: string; port: number; isolated: boolean; runsDir?: string };
+  const { server, url } = await (servePlayground as (o: ServeOptions) => Promise<{ server: Server; url: string }>)({ dir, port: 0, isolated: opts.isolated ?? true, runsDir: opts.runsDir });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
