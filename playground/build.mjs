@@ -32,6 +32,8 @@ export async function buildPlayground(outDir = join(HERE, 'dist')) {
       target: 'es2022',
       conditions: ['strata-source'],
       sourcemap: 'linked',
+      // layer captions and summary() use class names, which esbuild would otherwise rename on a clash (_Conv2d)
+      keepNames: true,
       logLevel: 'warning',
     });
   }
