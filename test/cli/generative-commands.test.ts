@@ -13,6 +13,8 @@ import * as st from 'strata-dl';
 import { loadMnist } from 'strata-dl-cli';
 import { encodeCommand, generativeSampleCommand, scoreCommand, trainGenerativeCommand } from '../../packages/strata-dl-cli/src/cli/generative/index.js';
 import type { GenerativeTrainOptions } from '../../packages/strata-dl-cli/src/cli/generative/train.js';
+import { reportData } from '../../packages/strata-dl-cli/src/cli/generative/report-data.js';
+import { loadGenerativeRun } from '../../packages/strata-dl-cli/src/cli/generative/run-folder.js';
 import { trainCommand } from '../../packages/strata-dl-cli/src/cli/train.js';
 import { decodePng, encodePng, tileGrid } from '../../packages/strata-dl-cli/src/viz/index.js';
 
@@ -126,6 +128,36 @@ describe('strata train autoencoder|vae|gan and the commands on their runs', () =
     const s = await scoreCommand(a, { count: 50, classifier });
     assert.deepEqual(s, ma.scores); // the default seed is the one training scored with
     assert.match(logged.join('\n'), /classified with p ≥ 0\.9: \d+\.\d%\nclassified as the requested digit: \d+\.\d%\nInception Score: \d+\.\d\d/);
+  });
+
+  test('the report data is complete for each kind (images, codes with pixels and labels, anomaly scores, grids, scores)', async () => {
+    const test10 = loadMnist({ split: 'test', limit: 100 });
+    const { nodeFileSystem } = await import('strata-dl/node');
+    const kinds = { ae: ['reconstructions', 'latent', 'anomaly'], 'vae-a': ['reconstructions', 'latent', 'anomaly', 'samples', 'interpolation', 'scores'], 'gan-a': ['samples', 'interpolation', 'gridsPerEpoch', 'scores'] };
+    for (const [run, fields] of Object.entries(kinds)) {
+      const { config, loaded, metrics } = await loadGenerativeRun(join(dir, run), 'test');
+      assert.ok(metrics);
+      const ckpt = await st.io.loadCheckpoint(join(dir, run, 'checkpoint.safetensors'), nodeFileSystem);
+      const grids = Object.entries(ckpt.tensors).filter(([k]) => k.startsWith('grids.')).map(([k, images]) => ({ epoch: Number(k.slice(6)), images }));
+      const anomaly = metrics.anomalyAuroc === undefined ? undefined : { inScores: new Float32Array([0.1, 0.2]), outScores: new Float32Array([0.3]), outName: 'fashion-mnist' };
+      const d = reportData({ config, metrics, loaded, test: test10, anomaly, grids, seed: 0, params: 1, scoredSamples: undefined });
+      const present = ['reconstructions', 'latent', 'samples', 'interpolation', 'gridsPerEpoch', 'anomaly', 'scores'].filter((k) => d[k as keyof typeof d] !== undefined);
+      assert.deepEqual(present, fields, run);
+      assert.equal(d.kind, config.kind);
+      assert.equal(d.history.length, metrics.epochs.length);
+      if (d.reconstructions) assert.deepEqual([d.reconstructions.inputs.images.length, d.reconstructions.outputs.images.length, d.reconstructions.outputs.images[0].length], [16, 16, 784]);
+      if (d.latent) {
+        assert.equal(d.latent.codes.length, 100 * d.latent.codeDim);
+        assert.equal(d.latent.pixels.length, 100 * 784);
+        assert.deepEqual(Array.from(d.latent.labels.slice(0, 5)), Array.from(test10.labels.slice(0, 0, 5).dataSync()));
+      }
+      if (d.samples) assert.equal(d.samples.images.length, 64);
+      if (d.interpolation) assert.equal(d.interpolation.images.length, 10);
+      if (d.gridsPerEpoch) assert.deepEqual(d.gridsPerEpoch.map((g) => [g.epoch, g.images.images.length]), [[1, 40], [2, 40]]);
+      for (const set of [d.samples, d.interpolation, d.reconstructions?.outputs]) {
+        for (const img of set?.images ?? []) assert.ok(img.every((v) => v >= 0 && v <= 1));
+      }
+    }
   });
 
   test('bad input: unknown kind, --digit out of range, missing run folder, wrong kind of run — one line, exit 1', async () => {
