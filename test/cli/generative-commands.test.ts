@@ -133,7 +133,7 @@ describe('strata train autoencoder|vae|gan and the commands on their runs', () =
   test('the report data is complete for each kind (images, codes with pixels and labels, anomaly scores, grids, scores)', async () => {
     const test10 = loadMnist({ split: 'test', limit: 100 });
     const { nodeFileSystem } = await import('strata-dl/node');
-    const kinds = { ae: ['reconstructions', 'latent', 'anomaly'], 'vae-a': ['reconstructions', 'latent', 'anomaly', 'samples', 'interpolation', 'scores'], 'gan-a': ['samples', 'interpolation', 'gridsPerEpoch', 'scores'] };
+    const kinds = { ae: ['reconstructions', 'latent', 'anomaly'], 'vae-a': ['reconstructions', 'latent', 'samples', 'interpolation', 'anomaly', 'scores'], 'gan-a': ['samples', 'interpolation', 'gridsPerEpoch', 'scores'] };
     for (const [run, fields] of Object.entries(kinds)) {
       const { config, loaded, metrics } = await loadGenerativeRun(join(dir, run), 'test');
       assert.ok(metrics);
