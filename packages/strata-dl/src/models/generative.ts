@@ -248,6 +248,10 @@ export class DcganDiscriminator extends nn.Module {
     );
     this.head = new nn.Linear(64 * 7 * 7, 1);
     this.embed = opts.classes ? new nn.Embedding(opts.classes, 64 * 7 * 7) : null;
+    // Xavier-uniform, as projection discriminators are initialized (Miyato and Koyama's code):
+    // Embedding's N(0, 1) makes ⟨embed(y), h⟩ over 3,136 features swamp the logit (|logit| ≈ 30 at
+    // the start, a discriminator loss of 15–25 for the first hundreds of steps).
+    this.embed?.loadStateDict({ weight: nn.init.xavierUniform([opts.classes ?? 0, 64 * 7 * 7]) });
   }
   /** One logit [N, 1] per image [N, 1, 28, 28] (given its int32 label [N] for a conditional model). */
   forward(x: Tensor, labels?: Tensor): Tensor {
