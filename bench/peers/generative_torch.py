@@ -117,6 +117,8 @@ class Discriminator(nn.Module):
         self.features = nn.Sequential(nn.Conv2d(1, 32, 4, 2, 1), nn.LeakyReLU(0.2), nn.Conv2d(32, 64, 4, 2, 1, bias=False), nn.BatchNorm2d(64), nn.LeakyReLU(0.2), nn.Flatten())
         self.head = nn.Linear(64 * 7 * 7, 1)
         self.embed = nn.Embedding(classes, 64 * 7 * 7) if classes else None
+        if self.embed is not None:  # as Strata's DcganDiscriminator (and SNGAN's projection code)
+            nn.init.xavier_uniform_(self.embed.weight)
 
     def forward(self, x, y=None):
         h = self.features(x)
