@@ -168,6 +168,9 @@ describe('strata train autoencoder|vae|gan and the commands on their runs', () =
     assert.equal(r.code, 1);
     assert.match(r.err, /error: sample: --digit must be an integer from 0 to 9, got 10/);
     assert.ok(!existsSync(join(dir, 'x.png')));
+    r = cli('sample', join(dir, 'nowhere'));
+    assert.equal(r.code, 1);
+    assert.match(r.err, /error: sample: no run folder at .*nowhere/);
     await assert.rejects(generativeSampleCommand(join(dir, 'vae-a'), { digit: 3, out: join(dir, 'x.png') }), /sample: --digit needs a class-conditional model/);
     await assert.rejects(scoreCommand(join(dir, 'nowhere'), { count: 10 }), /score: no run folder at .*nowhere/);
     await assert.rejects(encodeCommand(join(dir, 'nowhere'), 'x.png', {}), /encode: no run folder at .*nowhere/);

@@ -97,6 +97,8 @@ export function program(): Command {
     .option('--out <file>', 'images: the PNG grid to write', 'samples.png')
     .option('--digit <d>', 'conditional GAN: every sample this class (default: sample k is class k mod 10)', (v) => Number(v))
     .action(async (run: string, o) => {
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(run)) throw new st.StrataError('sample', `no run folder at ${run}`);
       if (isGenerativeRun(run)) await generativeSampleCommand(run, o);
       else await sampleCommand(run, { ...o, count: o.count ?? 20 });
     });
