@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // SPDX-License-Identifier: MIT
 // The `strata` command line: train, finetune, evaluate, predict, summary, bench.
-import { Command, InvalidArgumentError } from 'commander';
+import { Command, InvalidArgumentError, Option } from 'commander';
 import * as st from 'strata-dl';
 import { evaluateCommand } from './evaluate.js';
 import { finetuneCommand } from './finetune.js';
+import { encodeCommand, generativeSampleCommand, isGenerativeRun, KINDS, scoreCommand, trainGenerativeCommand } from './generative/index.js';
 import { sampleCommand, trainNamesCommand } from './names.js';
 import { predictCommand } from './predict.js';
 import { summaryCommand } from './summary.js';
@@ -31,7 +32,8 @@ export function program(): Command {
   const p = new Command('strata').description('Strata: deep learning in TypeScript').showHelpAfterError();
   p.command('train')
     .description('train a model on a dataset and write a run folder with weights, metrics and a report')
-    .argument('<dataset>', 'mnist | fashion-mnist | cifar10 | names (the character-level name generator)')
+    .argument('<dataset>', 'mnist | fashion-mnist | cifar10 | names (the character-level name generator); or autoencoder | vae | gan followed by mnist | fashion-mnist')
+    .argument('[generativeDataset]', 'the dataset of autoencoder | vae | gan')
     .option('--model <name>', 'mlp | lenet5 | cnn | alexnet', 'cnn')
     .option('--epochs <n>', 'epochs (default: mlp 10, lenet5 8, cnn 2, alexnet 4)', int('--epochs'))
     .option('--batch-size <n>', 'batch size (default: 64 for cnn, else 128)', int('--batch-size'))
@@ -47,8 +49,20 @@ export function program(): Command {
     .option('--no-report', 'skip report.html')
     .option('--dropout', "the W3 CNN with Keras's dropout layers (0.25, 0.5); longer runs gain from it")
     .option('--hidden <n>', 'names: LSTM hidden size', int('--hidden'))
-    .action(async (dataset: string, o) => {
-      if (dataset === 'names') await trainNamesCommand(o);
+    .option('--latent <n>', 'autoencoder | vae | gan: size of the code or noise (default 32, 20, 64)', int('--latent'))
+    .option('--conditional', 'gan: class-conditional (label embedding, projection discriminator)')
+    .option('--noise <sigma>', 'autoencoder: a denoising autoencoder with Gaussian input noise of this σ', num('--noise'))
+    .option('--arch <name>', 'autoencoder | vae: mlp | conv (default conv for the autoencoder, mlp for the VAE)')
+    .option('--resume', 'autoencoder | vae | gan: continue from the checkpoint in the run folder')
+    .option('--classifier <dir>', 'vae | gan: the `strata train mnist` run that scores samples (default runs/mnist-cnn)')
+    .option('--score-count <n>', 'vae | gan: samples the classifier scores', int('--score-count'), 1000)
+    .option('--test-limit <n>', 'autoencoder | vae: use only the first n test images (quick runs)', int('--test-limit'))
+    .addOption(new Option('--interrupt-after <n>', 'tests: stop as if Ctrl-C were pressed after n batches').argParser(int('--interrupt-after')).hideHelp())
+    .action(async (dataset: string, generativeDataset: string | undefined, o) => {
+      if ((KINDS as readonly string[]).includes(dataset) || generativeDataset !== undefined) {
+        if (generativeDataset === undefined) throw new st.StrataError('train', `${dataset}: name the dataset, e.g. strata train ${dataset} mnist`);
+        await trainGenerativeCommand(dataset, generativeDataset, o);
+      } else if (dataset === 'names') await trainNamesCommand(o);
       else await trainCommand(dataset, o);
     });
   p.command('finetune')
@@ -76,13 +90,33 @@ export function program(): Command {
     .option('--no-report', 'skip report.html')
     .action(async (source: string, dataset: string, o) => { await finetuneCommand(source, dataset, o); });
   p.command('sample')
-    .description('sample names from a trained name model')
-    .argument('<run>', 'run folder of `strata train names`')
-    .option('--count <n>', 'how many names', int('--count'), 20)
+    .description('sample names from a trained name model, or a grid of images from a VAE or GAN run')
+    .argument('<run>', 'run folder of `strata train names` or `strata train vae|gan`')
+    .option('--count <n>', 'how many names (default 20) or images (default 64)', int('--count'))
     .option('--temperature <t>', 'softmax temperature', num('--temperature'), 0.8)
     .option('--top-k <k>', 'sample among the k most likely characters', int('--top-k'))
     .option('--seed <n>', 'random seed', (v) => Number(v))
-    .action(async (run: string, o) => { await sampleCommand(run, o); });
+    .option('--out <file>', 'images: the PNG grid to write', 'samples.png')
+    .option('--digit <d>', 'conditional GAN: every sample this class (default: sample k is class k mod 10)', (v) => Number(v))
+    .action(async (run: string, o) => {
+      const { existsSync } = await import('node:fs');
+      if (!existsSync(run)) throw new st.StrataError('sample', `no run folder at ${run}`);
+      if (isGenerativeRun(run)) await generativeSampleCommand(run, o);
+      else await sampleCommand(run, { ...o, count: o.count ?? 20 });
+    });
+  p.command('encode')
+    .description('encode a PNG image with an autoencoder or VAE run: print its code and reconstruction error')
+    .argument('<run>', 'run folder of `strata train autoencoder|vae`')
+    .argument('<image>', 'a 28×28 PNG')
+    .option('--out <file>', 'write the reconstruction as a PNG')
+    .action(async (run: string, image: string, o) => { await encodeCommand(run, image, o); });
+  p.command('score')
+    .description('judge the samples of a VAE or GAN run with an MNIST classifier (confident share, classes, Inception Score)')
+    .argument('<run>', 'run folder of `strata train vae|gan mnist`')
+    .option('--count <n>', 'samples to score', int('--count'), 1000)
+    .option('--classifier <dir>', 'the `strata train mnist` run that scores (default runs/mnist-cnn, else one trained on the fly)')
+    .option('--seed <n>', 'random seed of the samples (default: the one the training run scored with)', (v) => Number(v))
+    .action(async (run: string, o) => { await scoreCommand(run, o); });
   p.command('evaluate')
     .description('test accuracy of a saved run')
     .argument('<run>', 'run folder')

@@ -142,6 +142,56 @@ export function vaeLoss(out: VaeOutput, x: Tensor): Tensor {
 }
 
 /**
+ * A convolutional VAE for 28×28 images, beside the MLP one: stride-2 convolutions (28 → 14 → 7, 32 and
+ * 64 channels, ReLU) and two dense heads `fc_mu` and `fc_log_var` to a `latent`-d Gaussian; the decoder
+ * mirrors the encoder with transposed convolutions and returns logits, so `vaeLoss` applies as for
+ * `Vae`. State-dict names: `encoder.{0,2}`, `fc_mu`, `fc_log_var`, `decoder.{0,3,5}`.
+ *
+ * @example
+ * const vae = new ConvVae(16);
+ * vae.run(zeros([2, 1, 28, 28])).logits.shape; // [2, 784]
+ */
+export class ConvVae extends nn.Module {
+  readonly encoder: nn.Sequential;
+  readonly fcMu: nn.Linear;
+  readonly fcLogVar: nn.Linear;
+  readonly decoder: nn.Sequential;
+  constructor(readonly latent = 20) {
+    super();
+    this.encoder = new nn.Sequential(
+      new nn.Conv2d(1, 32, 4, { stride: 2, padding: 1 }), new nn.ReLU(),
+      new nn.Conv2d(32, 64, 4, { stride: 2, padding: 1 }), new nn.ReLU(), new nn.Flatten(),
+    );
+    this.fcMu = new nn.Linear(64 * 7 * 7, latent);
+    this.fcLogVar = new nn.Linear(64 * 7 * 7, latent);
+    this.decoder = new nn.Sequential(
+      new nn.Linear(latent, 64 * 7 * 7), new nn.ReLU(), new nn.Unflatten(1, [64, 7, 7]),
+      new nn.ConvTranspose2d(64, 32, 4, { stride: 2, padding: 1 }), new nn.ReLU(),
+      new nn.ConvTranspose2d(32, 1, 4, { stride: 2, padding: 1 }), new nn.Flatten(),
+    );
+  }
+  /** The posterior q(z | x): its mean and log-variance, [N, latent] each. */
+  encode(x: Tensor): { mu: Tensor; logVar: Tensor } {
+    const h = this.encoder.call(x.reshape([x.shape[0], 1, 28, 28]));
+    return { mu: this.fcMu.call(h), logVar: this.fcLogVar.call(h) };
+  }
+  /** A sample of z = μ + σ·ε, ε ~ N(0, 1). */
+  reparameterize(mu: Tensor, logVar: Tensor): Tensor {
+    return mu.add(logVar.mul(0.5).exp().mul(randnLike(mu)));
+  }
+  /** The decoder's logits [N, 784] for codes [N, latent]. */
+  decode(z: Tensor): Tensor { return this.decoder.call(z); }
+  /** Encodes, samples (in training mode; the mean in evaluation mode) and decodes. */
+  run(x: Tensor): VaeOutput {
+    const { mu, logVar } = this.encode(x);
+    const z = this.training ? this.reparameterize(mu, logVar) : mu;
+    return { logits: this.decode(z), mu, logVar };
+  }
+  /** The reconstruction's probabilities [N, 784]. */
+  forward(x: Tensor): Tensor { return this.run(x).logits.sigmoid(); }
+}
+
+/**
  * A DCGAN generator for 28×28 images: a `latent`-d noise vector → dense 64·7·7 → batch norm, ReLU →
  * transposed convolution to 32 channels at 14×14 → batch norm, ReLU → transposed convolution to one
  * channel at 28×28 → tanh (images in [−1, 1]). With `classes`, a label embedding multiplies the
@@ -198,6 +248,10 @@ export class DcganDiscriminator extends nn.Module {
     );
     this.head = new nn.Linear(64 * 7 * 7, 1);
     this.embed = opts.classes ? new nn.Embedding(opts.classes, 64 * 7 * 7) : null;
+    // Xavier-uniform, as projection discriminators are initialized (Miyato and Koyama's code):
+    // Embedding's N(0, 1) makes ⟨embed(y), h⟩ over 3,136 features swamp the logit (|logit| ≈ 30 at
+    // the start, a discriminator loss of 15–25 for the first hundreds of steps).
+    this.embed?.loadStateDict({ weight: nn.init.xavierUniform([opts.classes ?? 0, 64 * 7 * 7]) });
   }
   /** One logit [N, 1] per image [N, 1, 28, 28] (given its int32 label [N] for a conditional model). */
   forward(x: Tensor, labels?: Tensor): Tensor {

@@ -8,4 +8,4 @@
  * @packageDocumentation
  */
 export { mlp, lenet5, cnn, alexnet, createModel, ZOO, type ZooName, type ZooOptions } from './zoo.js';
-export { MlpAutoencoder, ConvAutoencoder, Vae, vaeLoss, DcganGenerator, DcganDiscriminator, type VaeOutput } from './generative.js';
+export { MlpAutoencoder, ConvAutoencoder, Vae, ConvVae, vaeLoss, DcganGenerator, DcganDiscriminator, type VaeOutput } from './generative.js';
