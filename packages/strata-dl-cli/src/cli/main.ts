@@ -74,7 +74,7 @@ export function program(): Command {
     .option('--head <n>', "outputs of the new head (default: the dataset's classes)", int('--head'))
     .option('--labels <n>', 'train on n labelled examples, class-balanced, drawn with --seed (default: all)', int('--labels'))
     .option('--val <n>', 'held-out training examples (not among the labelled ones) for the validation curves; 0 for none', nonNegInt('--val'), 500)
-    .option('--epochs <n>', 'epochs over the labelled examples', int('--epochs'), 40)
+    .option('--epochs <n>', 'epochs over the labelled examples', int('--epochs'), 60)
     .option('--batch-size <n>', 'batch size', int('--batch-size'), 32)
     .option('--lr <x>', 'Adam learning rate (the head, and the backbone unless --lr-backbone)', num('--lr'), 1e-3)
     .option('--lr-backbone <x>', 'learning rate of the pretrained layers (their own parameter group)', num('--lr-backbone'))
