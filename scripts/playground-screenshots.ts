@@ -5,7 +5,7 @@
 //   node --import tsx --conditions=strata-source scripts/playground-screenshots.ts [page ...]
 // A page is ready for its picture when it sets document.body.dataset.screenshot = 'ready' (pages
 // that do not are shot after SETTLE_MS); a few pages first need a press of a button (PREPARE).
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -35,6 +35,27 @@ const PREPARE: Record<string, (page: Page) => Promise<void>> = {
       if ((await page.evaluate('window.__classify.testAcc')) as number >= 0.95) break;
     }
   },
+  // with runs/mnist-cnn (npm start), load it and draw a 7 on the pad
+  digits: async (page) => {
+    if (!existsSync(join(ROOT, 'runs/mnist-cnn/model.safetensors'))) return;
+    await page.goto(page.url() + '?run=mnist-cnn');
+    await page.waitForFunction('window.__digits?.model != null', null, { timeout: READY_TIMEOUT_MS });
+    const box = (await page.locator('#pad').boundingBox())!;
+    const stroke = [[70, 60], [210, 60], [150, 150], [110, 235]];
+    await page.mouse.move(box.x + stroke[0][0], box.y + stroke[0][1]);
+    await page.mouse.down();
+    for (const [x, y] of stroke.slice(1)) await page.mouse.move(box.x + x, box.y + y, { steps: 8 });
+    await page.mouse.up();
+    await page.waitForFunction('window.__digits.predictions > 0', null, { timeout: READY_TIMEOUT_MS });
+  },
+  // with a VAE and a conditional GAN trained by `strata train` in runs/vae and runs/gan-conditional, load them
+  generate: async (page) => {
+    const vae = process.env.SCREENSHOT_VAE ?? 'vae';
+    const gan = process.env.SCREENSHOT_GAN ?? 'gan-conditional';
+    if (!existsSync(join(ROOT, 'runs', vae, 'model.safetensors')) || !existsSync(join(ROOT, 'runs', gan, 'model.safetensors'))) return;
+    await page.goto(page.url() + `?vae=${vae}&gan=${gan}`);
+    await page.waitForFunction('window.__generate?.vae != null && window.__generate?.gan != null', null, { timeout: READY_TIMEOUT_MS });
+  },
 };
 
 export async function screenshotPlayground(only: string[] = []): Promise<{ page: string; path: string; errors: string[] }[]> {
@@ -42,7 +63,7 @@ export async function screenshotPlayground(only: string[] = []): Promise<{ page:
     .filter((p) => only.length === 0 || only.includes(p));
   const dir = mkdtempSync(join(tmpdir(), 'strata-playground-'));
   await (buildPlayground as (out: string) => Promise<string[]>)(dir);
-  const { server, url } = await (servePlayground as (o: { dir: string; port: number }) => Promise<{ server: Server; url: string }>)({ dir, port: 0 });
+  const { server, url } = await (servePlayground as (o: { dir: string; port: number; runsDir: string }) => Promise<{ server: Server; url: string }>)({ dir, port: 0, runsDir: join(ROOT, 'runs') });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
