@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -27,7 +27,10 @@ test('strata train names, then strata sample', () => {
     assert.deepEqual(run('sample', out, '--count', '7', '--temperature', '0.8', '--seed', '1').stdout.trim().split('\n'), names);
     const bad = run('sample', join(dir, 'nothing'));
     assert.equal(bad.status, 1);
-    assert.match(bad.stderr, /error: sample: expected a name-model run at/);
+    assert.match(bad.stderr, new RegExp(`error: sample: no run folder at ${join(dir, 'nothing')}`));
+    // a folder that holds no run is named, with what is missing
+    mkdirSync(join(dir, 'empty'));
+    assert.match(run('sample', join(dir, 'empty')).stderr, /error: sample: expected a name-model run at .*empty \(no config\.json\)/);
     assert.ok(existsSync(join(out, 'model.safetensors')));
   } finally {
     rmSync(dir, { recursive: true, force: true });

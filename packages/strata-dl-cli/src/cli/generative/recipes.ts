@@ -20,7 +20,7 @@ export interface Recipe {
 }
 
 export const RECIPES: Record<GenerativeKind, Recipe> = {
-  autoencoder: { epochs: 8, batchSize: 64, lr: 1e-3, latent: 32, beta1: 0.9, arch: 'conv' },
+  autoencoder: { epochs: 14, batchSize: 64, lr: 1e-3, latent: 32, beta1: 0.9, arch: 'conv' },
   vae: { epochs: 10, batchSize: 128, lr: 1e-3, latent: 20, beta1: 0.9, arch: 'mlp' },
   gan: { epochs: 4, batchSize: 64, lr: 2e-4, latent: 64, beta1: 0.5, arch: 'conv' },
 };
