@@ -182,4 +182,34 @@ describe('strata train autoencoder|vae|gan and the commands on their runs', () =
     await assert.rejects(trainGenerativeCommand('vae', 'mnist', tiny({ conditional: true })), /train: --conditional applies to gan, not vae/);
     await assert.rejects(trainGenerativeCommand('gan', 'mnist', tiny({ out: join(dir, 'nothing'), resume: true })), /train: --resume: no checkpoint at .*nothing/);
   });
+
+  // The reports that the commands above wrote, opened in Debian's headless Chromium (skipped only where it
+  // is not installed outside CI): no console errors, every chart drawn, every picture decoded.
+  const chromium = existsSync('/usr/bin/chromium') || process.env.CI ? false : 'chromium is not installed (CI installs it and runs this)';
+  test('the reports of the autoencoder, VAE and conditional GAN runs render in headless Chromium', { skip: chromium }, async () => {
+    const { chromium: browserType } = await import('playwright-core');
+    const browser = await browserType.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu'] });
+    try {
+      for (const run of ['ae', 'vae-a', 'gan-a']) {
+        const page = await browser.newPage();
+        const errors: string[] = [];
+        page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+        page.on('pageerror', (e) => errors.push(String(e)));
+        await page.goto(`file://${join(dir, run, 'report.html')}`);
+        await page.waitForLoadState('load');
+        const state = await page.evaluate(`(() => {
+          const canvases = [...document.querySelectorAll('canvas')];
+          const drawn = canvases.filter((c) => { const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; for (let i = 3; i < d.length; i += 4) if (d[i]) return true; return false; }).length;
+          const imgs = [...document.querySelectorAll('img')];
+          return { canvases: canvases.length, drawn, images: imgs.length, decoded: imgs.filter((i) => i.complete && i.naturalWidth > 0).length, sections: [...document.querySelectorAll('section')].map((x) => x.id) };
+        })()`) as { canvases: number; drawn: number; images: number; decoded: number; sections: string[] };
+        assert.deepEqual(errors, [], run);
+        assert.ok(state.canvases > 0 && state.drawn === state.canvases, `${run}: ${JSON.stringify(state)}`);
+        assert.ok(state.images > 0 && state.decoded === state.images, `${run}: ${JSON.stringify(state)}`);
+        await page.close();
+      }
+    } finally {
+      await browser.close();
+    }
+  });
 });
