@@ -14,6 +14,7 @@ import { defaultAugment, parseAugment } from './augment.js';
 import { balancedSubset } from './label-subset.js';
 import { writeReport } from './report.js';
 import { type EpochMetrics, type RunConfig, type RunMetrics, saveModel, writeJson } from './run-folder.js';
+import { EpochTimer } from './epoch-timer.js';
 
 export interface FinetuneOptions {
   /** Zoo architecture of a .pt/.onnx source (a run folder knows its own). */
@@ -55,19 +56,6 @@ export interface FinetuneMetrics extends RunMetrics {
 }
 
 const fail = (msg: string): never => { throw new st.StrataError('finetune', msg); };
-
-/** Per-epoch time and throughput, as `train` records them. */
-class EpochTimer implements st.train.Callback {
-  readonly records: { seconds: number; samplesPerSecond: number }[] = [];
-  private t0 = 0;
-  private seen = 0;
-  onEpochBegin(): void { this.t0 = performance.now(); this.seen = 0; }
-  onBatchEnd(_b: number, logs: st.train.Logs): void { this.seen += logs.size ?? 0; }
-  onEpochEnd(): void {
-    const seconds = (performance.now() - this.t0) / 1000;
-    this.records.push({ seconds, samplesPerSecond: this.seen / seconds });
-  }
-}
 
 /** The parameter names `--freeze` selects (the flag alone: every layer before the head). */
 function frozenPrefixes(model: st.nn.Sequential, freeze: string | boolean | undefined): string[] {

@@ -11,6 +11,7 @@ import { evaluateSet } from './evaluate.js';
 import { writeReport } from './report.js';
 import { type EpochMetrics, type RunConfig, type RunMetrics, saveModel, writeJson } from './run-folder.js';
 import { selectBackend } from './backend.js';
+import { EpochTimer } from './epoch-timer.js';
 
 export interface TrainOptions {
   /** Dropout in the W3 CNN (Keras's 0.25/0.5); off by default, as the benchmark's W3. */
@@ -63,19 +64,6 @@ class InterruptOnSignal implements st.train.Callback {
   onTrainEnd(): void { process.off('SIGINT', this.handler); }
   onBatchEnd(_b: number, _l: st.train.Logs, state: st.train.TrainState): void {
     if (this.requested) state.stopTraining = true;
-  }
-}
-
-/** Per-epoch time and throughput (counting the samples actually seen), for metrics.json. */
-class EpochTimer implements st.train.Callback {
-  readonly records: { seconds: number; samplesPerSecond: number }[] = [];
-  private t0 = 0;
-  private seen = 0;
-  onEpochBegin(): void { this.t0 = performance.now(); this.seen = 0; }
-  onBatchEnd(_b: number, logs: st.train.Logs): void { this.seen += logs.size ?? 0; }
-  onEpochEnd(): void {
-    const seconds = (performance.now() - this.t0) / 1000;
-    this.records.push({ seconds, samplesPerSecond: this.seen / seconds });
   }
 }
 
