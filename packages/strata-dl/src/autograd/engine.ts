@@ -3,7 +3,7 @@ import { StrataError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { enableGrad, noGrad } from './mode.js';
-import { broadcastsTo, sumTo } from './sum-to.js';
+import { broadcastsTo, sumTo } from '../ir/sum-to.js';
 import { anomalyOn } from './anomaly.js';
 import { checkBackward, withoutForwardChecks } from './anomaly-check.js';
 

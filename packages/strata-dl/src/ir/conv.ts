@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Convolution as one product.
+import { bind } from './bind.js';
 import { isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
@@ -35,19 +36,19 @@ export const CONV_RECORDS: Records<ConvAttrs> = {
     // conv = w·unfold(x) (+ bias, then ReLU): the weight's gradient needs the columns (made here, in the
     // backward pass), summed over the batch; the input's is fold(wᵀ·g); the bias's, g summed per channel
     vjp: (g0, [x, w, b], out, attrs, n) => {
-      const g = attrs.relu ? g0._p('reluGrad', [out], {}) : g0;
+      const g = attrs.relu ? bind('reluGrad', [g0, out], {}) : g0;
       const win = windowOf(attrs);
       return [
-        n[0] ? w._p('matmul', [g], { transA: true, transB: false })._p('fold', [], { ...win, outputSize: [x.shape[2], x.shape[3]] }) : null,
-        n[1] ? matmulTo(g, x._p('unfold', [], win), false, true, w.shape) : null,
-        ...(b ? [n[2] ? g._p('sum', [], { axes: [0, 2] })._p('reshape', [], { shape: [...b.shape] }) : null] : []),
+        n[0] ? bind('fold', [bind('matmul', [w, g], { transA: true, transB: false })], { ...win, outputSize: [x.shape[2], x.shape[3]] }) : null,
+        n[1] ? matmulTo(g, bind('unfold', [x], win), false, true, w.shape) : null,
+        ...(b ? [n[2] ? bind('reshape', [bind('sum', [g], { axes: [0, 2] })], { shape: [...b.shape] }) : null] : []),
       ];
     },
     jvp: ([tx, tw, tbias], [x, w], out, attrs) => {
       const win = windowOf(attrs);
-      let t = plus(tx && tx._p('conv', [w], win), tw && x._p('conv', [tw], win), tbias && tbias._p('reshape', [], { shape: [1, tbias.shape[0], 1] }));
-      if (t && !shapesEqual(t.shape, out.shape)) t = t._p('expand', [], { shape: [...out.shape] }); // the bias's alone
-      return t && attrs.relu ? t._p('reluGrad', [out], {}) : t;
+      let t = plus(tx && bind('conv', [tx, w], win), tw && bind('conv', [x, tw], win), tbias && bind('reshape', [tbias], { shape: [1, tbias.shape[0], 1] }));
+      if (t && !shapesEqual(t.shape, out.shape)) t = bind('expand', [t], { shape: [...out.shape] }); // the bias's alone
+      return t && attrs.relu ? bind('reluGrad', [t, out], {}) : t;
     },
   },
 };

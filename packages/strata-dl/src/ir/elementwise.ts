@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Elementwise primitives: unary, binary (broadcasting), comparisons, where and cast.
+import { bind } from './bind.js';
 import { type DType, isFloat, promote } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { broadcastShapes } from '../core/shape.js';
@@ -61,7 +62,7 @@ export const UNARY_RECORDS: Records<UnaryAttrs> = {
   tanh: unary('tanh', (g, _x, out) => g.mul(out.mul(out).neg().add(1)), { cost: 'heavy', domain: [-30, 30] }),
   sigmoid: unary('sigmoid', (g, _x, out) => g.mul(out.mul(out.neg().add(1))), { cost: 'heavy', domain: [-30, 30] }),
   // g where relu(x) > 0: one pass (reluGrad) instead of g·sign(relu(x)), two
-  relu: unary('relu', (g, _x, out) => g._p('reluGrad', [out], {}), { intOk: true }),
+  relu: unary('relu', (g, _x, out) => bind('reluGrad', [g, out], {}), { intOk: true }),
   abs: unary('abs', (g, x) => g.mul(x.sign()), { intOk: true }),
   // a step function: zero gradient almost everywhere
   sign: { shape: unaryShape('sign', true), intOk: true, cost: 'light', differentiable: false },
@@ -110,7 +111,7 @@ export const BINARY_RECORDS: Records<BinaryAttrs> = {
   maximum: binary('maximum', (g, a, b) => g.mul(share(a, b)), (g, a, b) => g.mul(share(b, a))),
   minimum: binary('minimum', (g, a, b) => g.mul(share(b, a)), (g, a, b) => g.mul(share(a, b))),
   // a step function of y: no gradient into y (zero almost everywhere), as for sign
-  reluGrad: binary('reluGrad', (g, _a, b) => g._p('reluGrad', [b], {}), null),
+  reluGrad: binary('reluGrad', (g, _a, b) => bind('reluGrad', [g, b], {}), null),
 };
 
 const compare = <P extends ComparePrim>(prim: P): PrimRecord<P> => ({ shape: compareShape(prim), cost: 'light' as const, differentiable: false as const });

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Gather and its adjoint, scatter-add, along one axis with an int32 index.
+import { bind } from './bind.js';
 import { promote } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { shapesEqual } from '../core/shape.js';
@@ -24,8 +25,8 @@ export const INDEXING_RECORDS: Records<IndexingAttrs> = {
       return { shape: [...idx.shape], dtype: x.dtype };
     },
     cost: 'light', differentiable: true,
-    vjp: (g, [x, idx], _o, { axis }) => [x.zerosLike()._p('scatterAdd', [idx, g], { axis }), null],
-    jvp: ([t], [, idx], _o, attrs) => (t ? t._p('gather', [idx], attrs) : null),
+    vjp: (g, [x, idx], _o, { axis }) => [bind('scatterAdd', [x.zerosLike(), idx, g], { axis }), null],
+    jvp: ([t], [, idx], _o, attrs) => (t ? bind('gather', [t, idx], attrs) : null),
   },
   scatterAdd: {
     shape: ([x, idx, src], { axis }) => {
@@ -39,12 +40,12 @@ export const INDEXING_RECORDS: Records<IndexingAttrs> = {
     vjp: (g, [, idx, src], _o, { axis }, n) => {
       let gs: Tensor | null = null;
       if (n[2]) {
-        gs = g._p('gather', [idx], { axis });
-        if (!shapesEqual(gs.shape, src.shape)) gs = gs._p('pad', [], { before: src.shape.map(() => 0), after: src.shape.map((d, i) => d - idx.shape[i]), value: 0 });
+        gs = bind('gather', [g, idx], { axis });
+        if (!shapesEqual(gs.shape, src.shape)) gs = bind('pad', [gs], { before: src.shape.map(() => 0), after: src.shape.map((d, i) => d - idx.shape[i]), value: 0 });
       }
       return [n[0] ? g : null, null, gs];
     },
     jvp: ([tx, , ts], [x, idx, src], _o, attrs) =>
-      (tx || ts ? (tx ?? x.zerosLike())._p('scatterAdd', [idx, ts ?? src.zerosLike()], attrs) : null),
+      (tx || ts ? bind('scatterAdd', [(tx ?? x.zerosLike()), idx, ts ?? src.zerosLike()], attrs) : null),
   },
 };

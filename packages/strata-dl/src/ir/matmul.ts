@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Batched matrix products, broadcasting over leading dims, with transposed operands.
+import { bind } from './bind.js';
 import { isFloat, promote } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { broadcastShapes } from '../core/shape.js';
-import { sumTo } from '../autograd/sum-to.js';
+import { sumTo } from './sum-to.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { plus } from './elementwise.js';
 import type { Meta, OutMeta, Records } from './record.js';
@@ -38,8 +39,8 @@ function matmulShape([a, b]: readonly Meta[], { transA, transB, sumBatch }: Matm
  * product is batched, a summed matmul, which never makes the [batch, M, N] products.
  */
 export function matmulTo(x: Tensor, y: Tensor, transA: boolean, transB: boolean, shape: readonly number[]): Tensor {
-  if (shape.length === 2 && (x.ndim > 2 || y.ndim > 2)) return x._p('matmul', [y], { transA, transB, sumBatch: true });
-  return sumTo(x._p('matmul', [y], { transA, transB }), shape);
+  if (shape.length === 2 && (x.ndim > 2 || y.ndim > 2)) return bind('matmul', [x, y], { transA, transB, sumBatch: true });
+  return sumTo(bind('matmul', [x, y], { transA, transB }), shape);
 }
 
 export const MATMUL_RECORDS: Records<MatmulAttrs> = {
@@ -47,12 +48,12 @@ export const MATMUL_RECORDS: Records<MatmulAttrs> = {
     shape: matmulShape, cost: 'heavy', differentiable: true,
     vjp: (g0, [a, b], _o, { transA, transB, sumBatch }, n) => {
       // summed: every matrix of the batch had the same output gradient
-      const g = sumBatch ? g0._p('expand', [], { shape: [...broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2)), ...g0.shape] }) : g0;
+      const g = sumBatch ? bind('expand', [g0], { shape: [...broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2)), ...g0.shape] }) : g0;
       return [
         !n[0] ? null : transA ? matmulTo(b, g, transB, true, a.shape) : matmulTo(g, b, false, !transB, a.shape),
         !n[1] ? null : transB ? matmulTo(g, a, true, transA, b.shape) : matmulTo(a, g, !transA, false, b.shape),
       ];
     },
-    jvp: ([ta, tb], [a, b], _o, attrs) => plus(ta && ta._p('matmul', [b], attrs), tb && a._p('matmul', [tb], attrs)),
+    jvp: ([ta, tb], [a, b], _o, attrs) => plus(ta && bind('matmul', [ta, b], attrs), tb && bind('matmul', [a, tb], attrs)),
   },
 };

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 // Movement: reshape (a view), permute, expand, slice, pad, flip, concat.
+import { bind } from './bind.js';
 import { promote } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { sizeOf } from '../core/shape.js';
-import { sumTo } from '../autograd/sum-to.js';
+import { sumTo } from './sum-to.js';
 import type { Prim, PrimAttrs } from './prims.js';
 import type { JvpRule, Records } from './record.js';
 
@@ -18,7 +19,7 @@ export interface MovementAttrs {
 }
 
 /** The tangent rule of a linear primitive that is its own tangent map. */
-export const same = <P extends Prim>(prim: P): JvpRule<P> => ([t], _ins, _out, attrs) => (t ? t._p(prim, [], attrs) : null);
+export const same = <P extends Prim>(prim: P): JvpRule<P> => ([t], _ins, _out, attrs) => (t ? bind(prim, [t], attrs) : null);
 
 export const MOVEMENT_RECORDS: Records<MovementAttrs> = {
   reshape: {
@@ -29,7 +30,7 @@ export const MOVEMENT_RECORDS: Records<MovementAttrs> = {
       return { shape: [...shape], dtype: x.dtype };
     },
     cost: 'light', differentiable: true,
-    vjp: (g, [x]) => [g._p('reshape', [], { shape: [...x.shape] })],
+    vjp: (g, [x]) => [bind('reshape', [g], { shape: [...x.shape] })],
     jvp: same('reshape'),
   },
   permute: {
@@ -43,7 +44,7 @@ export const MOVEMENT_RECORDS: Records<MovementAttrs> = {
     vjp: (g, _i, _o, { perm }) => {
       const inv = new Array<number>(perm.length);
       perm.forEach((p, i) => { inv[p] = i; });
-      return [g._p('permute', [], { perm: inv })];
+      return [bind('permute', [g], { perm: inv })];
     },
     jvp: same('permute'),
   },
@@ -68,7 +69,7 @@ export const MOVEMENT_RECORDS: Records<MovementAttrs> = {
       return { shape: x.shape.map((_, i) => ends[i] - starts[i]), dtype: x.dtype };
     },
     cost: 'light', differentiable: true,
-    vjp: (g, [x], _o, { starts, ends }) => [g._p('pad', [], { before: [...starts], after: ends.map((e, i) => x.shape[i] - e), value: 0 })],
+    vjp: (g, [x], _o, { starts, ends }) => [bind('pad', [g], { before: [...starts], after: ends.map((e, i) => x.shape[i] - e), value: 0 })],
     jvp: same('slice'),
   },
   pad: {
@@ -77,13 +78,13 @@ export const MOVEMENT_RECORDS: Records<MovementAttrs> = {
       return { shape: x.shape.map((d, i) => d + before[i] + after[i]), dtype: x.dtype };
     },
     cost: 'light', differentiable: true,
-    vjp: (g, [x], _o, { before }) => [g._p('slice', [], { starts: [...before], ends: before.map((b, i) => b + x.shape[i]) })],
-    jvp: ([t], _i, _o, attrs) => (t ? t._p('pad', [], { ...attrs, value: 0 }) : null),
+    vjp: (g, [x], _o, { before }) => [bind('slice', [g], { starts: [...before], ends: before.map((b, i) => b + x.shape[i]) })],
+    jvp: ([t], _i, _o, attrs) => (t ? bind('pad', [t], { ...attrs, value: 0 }) : null),
   },
   flip: {
     shape: ([x]) => ({ shape: [...x.shape], dtype: x.dtype }),
     cost: 'light', differentiable: true,
-    vjp: (g, _i, _o, { axes }) => [g._p('flip', [], { axes })],
+    vjp: (g, _i, _o, { axes }) => [bind('flip', [g], { axes })],
     jvp: same('flip'),
   },
   concat: {
@@ -108,12 +109,12 @@ export const MOVEMENT_RECORDS: Records<MovementAttrs> = {
         if (!n[i]) return null;
         const starts = g.shape.map((_, d) => (d === axis ? s : 0));
         const ends = g.shape.map((dim, d) => (d === axis ? s + x.shape[axis] : dim));
-        return g._p('slice', [], { starts, ends }).to(x.dtype);
+        return bind('slice', [g], { starts, ends }).to(x.dtype);
       });
     },
     jvp: (ts, ins, _o, attrs: PrimAttrs['concat']) => {
       const all = ts.map((t, i) => t ?? ins[i].zerosLike());
-      return all[0]._p('concat', all.slice(1), attrs);
+      return bind('concat', all, attrs);
     },
   },
 };

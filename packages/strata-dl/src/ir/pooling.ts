@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Max/min pooling: where each window's extremum is (poolIndex), and its value (pool).
+import { bind } from './bind.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { type WindowAttrs, poolWindowCounts } from './geometry.js';
@@ -20,9 +21,9 @@ const poolShape = (prim: 'poolIndex' | 'pool') => ([x]: readonly Meta[], w: Pool
 };
 
 /** [N, C, H, W] as [N, C, H·W]: pooling's positions index these planes. */
-const planes = (t: Tensor): Tensor => t._p('reshape', [], { shape: [t.shape[0], t.shape[1], t.shape[2] * t.shape[3]] });
+const planes = (t: Tensor): Tensor => bind('reshape', [t], { shape: [t.shape[0], t.shape[1], t.shape[2] * t.shape[3]] });
 /** Where pooling `x` took each value: poolIndex's positions as [N, C, OH·OW]. */
-const poolPositions = (x: Tensor, attrs: PoolingAttrs['pool']): Tensor => planes(x._p('poolIndex', [], attrs));
+const poolPositions = (x: Tensor, attrs: PoolingAttrs['pool']): Tensor => planes(bind('poolIndex', [x], attrs));
 
 export const POOLING_RECORDS: Records<PoolingAttrs> = {
   poolIndex: { shape: poolShape('poolIndex'), cost: 'light', differentiable: false },
@@ -31,9 +32,9 @@ export const POOLING_RECORDS: Records<PoolingAttrs> = {
     // all of a window's gradient to its extremum: a scatter at poolIndex's positions (gather's VJP)
     vjp: (g, [x], _o, attrs) => {
       const idx = poolPositions(x, attrs);
-      const gs = g._p('reshape', [], { shape: [...idx.shape] });
-      return [planes(x.zerosLike())._p('scatterAdd', [idx, gs], { axis: 2 })._p('reshape', [], { shape: [...x.shape] })];
+      const gs = bind('reshape', [g], { shape: [...idx.shape] });
+      return [bind('reshape', [bind('scatterAdd', [planes(x.zerosLike()), idx, gs], { axis: 2 })], { shape: [...x.shape] })];
     },
-    jvp: ([t], [x], out, attrs) => (t ? planes(t)._p('gather', [poolPositions(x, attrs)], { axis: 2 })._p('reshape', [], { shape: [...out.shape] }) : null),
+    jvp: ([t], [x], out, attrs) => (t ? bind('reshape', [bind('gather', [planes(t), poolPositions(x, attrs)], { axis: 2 })], { shape: [...out.shape] }) : null),
   },
 };

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Reductions: the output keeps the reduced axes with size 1 (keepdim is a reshape on top).
+import { bind } from './bind.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Meta, OutMeta, PrimRecord, Records } from './record.js';
@@ -30,19 +31,19 @@ const reducedAxes = (x: Tensor, out: Tensor): number[] => out.shape.flatMap((d, 
  */
 const extremumMask = (x: Tensor, out: Tensor): Tensor => {
   const mask = x.eq(out).to(x.dtype).add(x.ne(x).to(x.dtype).mul(out.ne(out)));
-  return mask.div(mask._p('sum', [], { axes: reducedAxes(x, out) }));
+  return mask.div(bind('sum', [mask], { axes: reducedAxes(x, out) }));
 };
 const extremum = <P extends 'max' | 'min'>(prim: P): PrimRecord<P> => ({
   shape: reduceShape(prim), cost: 'light' as const, differentiable: true as const,
-  vjp: (g, [x], out) => [g._p('expand', [], { shape: [...x.shape] }).mul(extremumMask(x, out))],
-  jvp: ([t], [x], out) => (t ? t.mul(extremumMask(x, out))._p('sum', [], { axes: reducedAxes(x, out) }).reshape(out.shape) : null),
+  vjp: (g, [x], out) => [bind('expand', [g], { shape: [...x.shape] }).mul(extremumMask(x, out))],
+  jvp: ([t], [x], out) => (t ? bind('sum', [t.mul(extremumMask(x, out))], { axes: reducedAxes(x, out) }).reshape(out.shape) : null),
 });
 
 export const REDUCE_RECORDS: Records<ReduceAttrs> = {
   sum: {
     shape: reduceShape('sum'), cost: 'light', differentiable: true,
-    vjp: (g, [x]) => [g._p('expand', [], { shape: [...x.shape] })],
-    jvp: ([t], _i, _o, attrs) => (t ? t._p('sum', [], attrs) : null),
+    vjp: (g, [x]) => [bind('expand', [g], { shape: [...x.shape] })],
+    jvp: ([t], _i, _o, attrs) => (t ? bind('sum', [t], attrs) : null),
   },
   max: extremum('max'),
   min: extremum('min'),

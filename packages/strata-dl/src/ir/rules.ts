@@ -6,7 +6,7 @@ import { RECORDS, type Prim } from './prims.js';
 import type { JvpRule, VjpRule } from './record.js';
 
 export type { JvpRule, VjpRule } from './record.js';
-export { sumTo } from '../autograd/sum-to.js';
+export { sumTo } from './sum-to.js';
 
 type Table<R> = { [P in Prim]: R };
 const vjp = {} as Table<VjpRule<Prim>>;

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Scans along one axis (issue 21) and the sorting permutation: one pass each, where a composite
 // would be O(n²) or lose accuracy.
+import { bind } from './bind.js';
 import { StrataError, fmtShape } from '../core/errors.js';
-import { cumprodJvp, cumprodVjp } from '../autograd/scan-rules.js';
+import { cumprodJvp, cumprodVjp } from './scan-rules.js';
 import { same } from './movement.js';
 import type { Meta, OutMeta, Records } from './record.js';
 
@@ -31,7 +32,7 @@ export const SCAN_RECORDS: Records<ScanAttrs> = {
   cumsum: {
     shape: scanShape('cumsum'), cost: 'light', differentiable: true,
     // a running sum's adjoint is the running sum from the other end
-    vjp: (g, _i, _o, { axis, reverse }) => [g._p('cumsum', [], { axis, reverse: !reverse })],
+    vjp: (g, _i, _o, { axis, reverse }) => [bind('cumsum', [g], { axis, reverse: !reverse })],
     jvp: same('cumsum'),
   },
   cumprod: {

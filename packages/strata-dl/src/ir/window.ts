@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Sliding windows (im2col) and its adjoint (col2im): convolution and pooling compose from these.
+import { bind } from './bind.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { type WindowAttrs, windowCounts } from './geometry.js';
 import { same } from './movement.js';
@@ -21,7 +22,7 @@ export const WINDOW_RECORDS: Records<WindowFamilyAttrs> = {
       return { shape: [x.shape[0], x.shape[1] * w.kernel[0] * w.kernel[1], oh * ow], dtype: x.dtype };
     },
     cost: 'light', differentiable: true,
-    vjp: (g, [x], _o, attrs) => [g._p('fold', [], { ...attrs, outputSize: [x.shape[2], x.shape[3]] })],
+    vjp: (g, [x], _o, attrs) => [bind('fold', [g], { ...attrs, outputSize: [x.shape[2], x.shape[3]] })],
     jvp: same('unfold'),
   },
   fold: {
@@ -34,7 +35,7 @@ export const WINDOW_RECORDS: Records<WindowFamilyAttrs> = {
       return { shape: [x.shape[0], x.shape[1] / kk, ...w.outputSize], dtype: x.dtype };
     },
     cost: 'light', differentiable: true,
-    vjp: (g, _i, _o, attrs) => [g._p('unfold', [], windowOf(attrs))],
+    vjp: (g, _i, _o, attrs) => [bind('unfold', [g], windowOf(attrs))],
     jvp: same('fold'),
   },
 };

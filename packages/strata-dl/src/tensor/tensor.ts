@@ -5,6 +5,7 @@ import { type Shape, normAxes, normAxis, sizeOf, stridesOf } from '../core/shape
 import type { Backend, Kernel, KernelPrim, View } from '../backend/backend.js';
 import { NON_DIFFERENTIABLE, type Prim, type PrimAttrs } from '../ir/prims.js';
 import { infer } from '../ir/infer.js';
+import { setRuleContext } from '../ir/bind.js';
 import { primObserver } from './trace-hook.js';
 import { type BackwardOptions, type GradNode, runBackward } from '../autograd/engine.js';
 import { activeLevels, belowLevel, willRecord } from '../autograd/mode.js';
@@ -652,3 +653,9 @@ export class Tensor {
   /** A printable view of the values, shape, dtype and grad function, like PyTorch's `repr`. */
   toString(): string { return formatTensor(this.dataSync(), this.shape, this.dtype, this._node?.name, this._requiresGrad); }
 }
+
+// the derivative rules in src/ir apply primitives and ask about the tape through this (they sit below this layer)
+setRuleContext({
+  apply: (prim, ins, attrs) => Tensor._apply(prim, ins, attrs),
+  differentiated: (ts) => willRecord(ts) || activeLevels().some((l) => ts.some((t) => t._tangents?.has(l))),
+});

@@ -1,4 +1,5 @@
 // SPDX-License-Identifier: MIT
+import { bind } from './bind.js';
 import { shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 
@@ -14,8 +15,8 @@ export function sumTo(g: Tensor, shape: readonly number[]): Tensor {
   for (let i = 0; i < g.shape.length; i++) {
     if (i < lead || (shape[i - lead] === 1 && g.shape[i] !== 1)) axes.push(i);
   }
-  const s = axes.length ? g._p('sum', [], { axes }) : g;
-  return s._p('reshape', [], { shape: [...shape] });
+  const s = axes.length ? bind('sum', [g], { axes }) : g;
+  return bind('reshape', [s], { shape: [...shape] });
 }
 
 /**

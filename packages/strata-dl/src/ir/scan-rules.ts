@@ -2,10 +2,10 @@
 // Derivative rules of cumprod, written with differentiable tensor ops so that they differentiate
 // again (exactly at zeros too, as PyTorch's cumprod_backward does).
 import type { Tensor } from '../tensor/tensor.js';
-import { activeLevels, willRecord } from './mode.js';
+import { bind, differentiated } from './bind.js';
 
-const cumsum = (t: Tensor, axis: number, reverse: boolean): Tensor => t._p('cumsum', [], { axis, reverse });
-const cumprod = (t: Tensor, axis: number): Tensor => t._p('cumprod', [], { axis });
+const cumsum = (t: Tensor, axis: number, reverse: boolean): Tensor => bind('cumsum', [t], { axis, reverse });
+const cumprod = (t: Tensor, axis: number): Tensor => bind('cumprod', [t], { axis });
 
 /**
  * Where the zeros of x are along `axis`: `before` marks positions ahead of the row's first zero z,
@@ -18,11 +18,6 @@ function zerosOf(x: Tensor, axis: number): { before: Tensor; first: Tensor; zero
   const count = cumsum(zi, axis, false);
   // a zero with no zero ahead of it: 1 + 1 where the exclusive count is still 0
   return { before: count.eq(0), first: zi.add(count.sub(zi).eq(0).to('int32')).eq(2), zero };
-}
-
-/** Whether what a rule returns will itself be differentiated (a recorded tape or a tangent level). */
-function differentiated(...ts: Tensor[]): boolean {
-  return willRecord(ts) || activeLevels().some((l) => ts.some((t) => t._tangents?.has(l)));
 }
 
 /**
