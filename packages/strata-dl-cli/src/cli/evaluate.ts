@@ -27,7 +27,7 @@ export function evaluateSet(model: st.nn.Module, images: st.Tensor, labels: st.T
     st.noGrad(() => st.scoped(() => {
       const x = norm(images.slice(0, i, i + batchSize), g);
       const y = labels.slice(0, i, i + batchSize);
-      const logp = model.forward(x).logSoftmax(-1);
+      const logp = model.call(x).logSoftmax(-1);
       lossSum -= logp.gather(1, y.unsqueeze(1)).sum().item();
       correct += logp.argmax(1).eq(y).sum().item();
       probs.push(Float32Array.from(logp.exp().dataSync()));

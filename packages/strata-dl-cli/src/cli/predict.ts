@@ -26,7 +26,7 @@ export async function predictCommand(runDir: string, imagePath: string, opts: { 
   }
   let x = st.tensor(px, { shape: [1, c, h, w] });
   if (c === 1 && x.mean().item() > 0.5) x = x.neg().add(1);
-  const probs = st.noGrad(() => model.forward(st.data.normalize(config.mean, config.std)(x, new st.Generator(0))).softmax(-1)).dataSync();
+  const probs = st.noGrad(() => model.call(st.data.normalize(config.mean, config.std)(x, new st.Generator(0))).softmax(-1)).dataSync();
   const ranked = [...probs].map((p, k) => ({ label: config.classNames[k], probability: p })).sort((a, b) => b.probability - a.probability).slice(0, opts.top ?? 3);
   for (const r of ranked) console.log(`${r.label.padEnd(12)} ${(100 * r.probability).toFixed(2)}%`);
   return ranked;

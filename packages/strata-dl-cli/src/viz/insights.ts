@@ -40,7 +40,7 @@ export function featureMaps(model: Module, x: Tensor, scale = 3): { caption: str
     let h = x;
     let pending: string | null = null;
     layers.forEach(([name, layer], i) => {
-      h = layer.forward(h);
+      h = layer.call(h);
       if (layer instanceof Conv2d) pending = name;
       // Show each conv layer once: after the activation that directly follows it, if any.
       const next = layers[i + 1]?.[1];
@@ -62,7 +62,7 @@ export function predictProbabilities(model: Module, images: Tensor, batchSize = 
   model.eval();
   const out: Tensor[] = [];
   for (let i = 0; i < images.shape[0]; i += batchSize) {
-    out.push(noGrad(() => scoped(() => model.forward(images.slice(0, i, i + batchSize)).softmax(-1))));
+    out.push(noGrad(() => scoped(() => model.call(images.slice(0, i, i + batchSize)).softmax(-1))));
   }
   return out;
 }

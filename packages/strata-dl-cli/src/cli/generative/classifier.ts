@@ -43,7 +43,7 @@ export async function loadScorer(dir: string | undefined, log: (s: string) => vo
         const out = new Float32Array(n * config.classNames.length);
         st.noGrad(() => {
           for (let i = 0; i < n; i += 500) {
-            const p = st.scoped(() => (model.forward(norm(images.slice(0, i, Math.min(n, i + 500)))) as st.Tensor).softmax(-1).dataSync());
+            const p = st.scoped(() => (model.call(norm(images.slice(0, i, Math.min(n, i + 500)))) as st.Tensor).softmax(-1).dataSync());
             out.set(p, i * config.classNames.length);
           }
         });

@@ -18,7 +18,7 @@ function batched(n: number, fn: (i: number, j: number) => void): void {
 /** The reconstruction [N, 1, 28, 28] of images in [0, 1] (a VAE decodes its posterior mean). */
 export function reconstruct(m: EncoderDecoder, x: st.Tensor): st.Tensor {
   m.model.eval();
-  return st.noGrad(() => m.model.forward(x).reshape(x.shape));
+  return st.noGrad(() => m.model.call(x).reshape(x.shape));
 }
 
 /** Per-image mean squared reconstruction error. */

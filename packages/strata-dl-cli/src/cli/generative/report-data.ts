@@ -80,7 +80,7 @@ export function reportData(r: ReportInput): GenerativeReportData {
       const z = st.randn([2, m.model.latent], { generator: g });
       // A conditional generator interpolates with one label throughout (digit 5).
       const y = config.conditional ? st.tensor(new Array<number>(STRIP).fill(5), { dtype: 'int32' }) : undefined;
-      data.interpolation = toImageSet(m.model.forward(line(z.slice(0, 0, 1), z.slice(0, 1, 2), STRIP), y).add(1).div(2).clamp(0, 1));
+      data.interpolation = toImageSet(m.model.call(line(z.slice(0, 0, 1), z.slice(0, 1, 2), STRIP), y).add(1).div(2).clamp(0, 1));
       data.gridsPerEpoch = r.grids.map((e) => ({ epoch: e.epoch, images: toImageSet(e.images) }));
     }
   }));

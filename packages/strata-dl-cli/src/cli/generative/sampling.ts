@@ -30,7 +30,7 @@ export function drawImages(m: LoadedModel, count: number, o: DrawOptions): { ima
         if (m.kind === 'gan') {
           const z = st.randn([n, m.model.latent], { generator: o.generator });
           const y = labels ? st.tensor(labels.slice(i, i + n), { dtype: 'int32' }) : undefined;
-          return m.model.forward(z, y).add(1).div(2).clamp(0, 1);
+          return m.model.call(z, y).add(1).div(2).clamp(0, 1);
         }
         if (m.kind === 'vae') return m.model.decode(st.randn([n, m.model.latent], { generator: o.generator })).sigmoid().reshape([n, 1, 28, 28]);
         return m.model.decode(st.randn([n, m.model.latent], { generator: o.generator }));

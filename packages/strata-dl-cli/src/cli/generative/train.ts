@@ -109,7 +109,7 @@ export async function trainGenerativeCommand(kindArg: string, datasetName: strin
       const xb = x.indexSelect(0, idx);
       const loss = loaded.kind === 'vae'
         ? st.models.vaeLoss(loaded.model.run(xb), xb)
-        : st.nn.functional.mseLoss(m.forward(noise > 0 ? xb.add(st.randnLike(xb).mul(noise)).clamp(0, 1) : xb), xb);
+        : st.nn.functional.mseLoss(m.call(noise > 0 ? xb.add(st.randnLike(xb).mul(noise)).clamp(0, 1) : xb), xb);
       loss.backward();
       optimizer.step();
       return { loss: loss.item() };
@@ -151,7 +151,7 @@ export async function trainGenerativeCommand(kindArg: string, datasetName: strin
       if (loaded.kind === 'gan') {
         const g = loaded.model;
         g.eval();
-        const img = st.noGrad(() => g.forward(fixedZ, conditional ? fixedY : undefined).add(1).div(2).clamp(0, 1)).keep();
+        const img = st.noGrad(() => g.call(fixedZ, conditional ? fixedY : undefined).add(1).div(2).clamp(0, 1)).keep();
         g.train();
         grids.push({ epoch: e + 1, images: img });
       }
