@@ -82,8 +82,12 @@ async function ceilingFor(variant: CeilingVariant, threads: number): Promise<Cei
 
 if (!values.child) {
   if (values.ceiling !== 'skip') {
-    // the ceilings first, before any workload (and with the machine as quiet as the bench leaves it)
-    for (const c of configs) if (c.backend === 'wasm') await ceilingFor(c.variant === 'auto' ? autoVariant : resolveVariant(c.variant), c.threads);
+    // the ceilings first, before any workload: each wasm build on 1 thread and on each thread count run
+    for (const c of configs) {
+      if (c.backend !== 'wasm') continue;
+      const variant = c.variant === 'auto' ? autoVariant : resolveVariant(c.variant);
+      for (const t of [1, c.threads]) await ceilingFor(variant, t);
+    }
   }
   // one child process per configuration
   for (const c of configs) {
