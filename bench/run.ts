@@ -38,6 +38,7 @@ const { values } = parseArgs({
   },
 });
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
+if (values.ceiling !== 'measure' && values.ceiling !== 'skip') throw new Error(`--ceiling must be 'measure' or 'skip', got '${values.ceiling}'`);
 const variants = list(values.variant);
 // what 'auto' means in the children (which set no flag for it), decided before the flag below
 const autoVariant = resolveVariant('auto');

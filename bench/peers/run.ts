@@ -60,6 +60,7 @@ const systems = list(values.systems).map((s) => {
   if (!(SYSTEMS as readonly string[]).includes(s)) throw new Error(`unknown system ${s}; known: ${SYSTEMS.join(', ')}`);
   return s as System;
 });
+if (values.ceiling !== 'measure' && values.ceiling !== 'skip') throw new Error(`--ceiling must be 'measure' or 'skip', got '${values.ceiling}'`);
 const common = ['--seconds', values.seconds, '--repeats', values.repeats, '--max-step-seconds', values['max-step-seconds']];
 const timeoutMs = Number(values.timeout) * 1000;
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
