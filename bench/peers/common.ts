@@ -36,6 +36,16 @@ export interface PeerResult {
   peakRssMiB: number;
   error?: string;
   note?: string;
+  /** The FLOPs per unit of work (per sample, token, GFLOP, kop) of the workload, counted on Strata (bench/flops.ts). */
+  flopPerUnit?: number;
+  /** median · flopPerUnit / 1e9. */
+  gflops?: number;
+  /** gflops / the wasm ceiling at the same thread count (bench/ceiling/; above 1 for native code with wider vectors). */
+  ceilingFraction?: number;
+  /** Strata's own lines: bench/run.ts's FLOP count of one step, its GEMM part and the step's work in units. */
+  flopPerStep?: number;
+  gemmFlopPerStep?: number;
+  workPerStep?: number;
 }
 
 /** One unit of work per `step()`, returning how much it was (samples, tokens, GFLOP). */

@@ -6,9 +6,15 @@
 // The standard workloads (DESIGN.md §5) on Strata and its peers, interleaved: for each workload,
 // every system runs in turn (each in a fresh process), so the systems share one time window and
 // the ±20–30% drift of this VM's cores hits them alike; --rounds repeats the whole sweep.
-// Prints one JSON line per (system, configuration, workload, round), in DESIGN.md §5's format with
-// `system` (and `error` where a system could not run a workload), then one markdown table: Strata
-// next to each peer's best configuration, with the ratio Strata/peer.
+// First prints the wasm ceiling of this machine for Strata's build, one JSON line per thread count
+// (bench/ceiling/probe.ts; --ceiling skip leaves it out). Then one JSON line per (system,
+// configuration, workload, round), in DESIGN.md §5's format with `system` (and `error` where a system
+// could not run a workload), `flopPerUnit` (the workload's FLOPs per sample/token/..., counted once
+// from the primitives Strata applies for one step: bench/flops.ts; every system runs the same
+// model, so the same count serves all), `gflops` and `ceilingFraction` (of the wasm ceiling at the
+// same thread count; native peers with wider vectors can pass 1). Then two markdown tables: Strata
+// next to each peer's best configuration, with the ratio Strata/peer; and the same as GFLOP/s and
+// fractions of the ceiling.
 //
 // Systems: strata (bench/run.ts, wasm backend, all cores and 1 thread; W4 through bench/workloads/w4.ts until
 // bench/run.ts lists it), tfjs-cpu and tfjs-wasm (@tensorflow/tfjs 4.22), jax-js (@jax-js/jax, its
@@ -20,7 +26,9 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { setFlagsFromString } from 'node:v8';
 import { WORKLOADS as STRATA_WORKLOADS } from '../workloads.js';
+import { type Ceiling, measureCeiling, resolveVariant } from '../ceiling/probe.js';
 import { CORES, WORKLOADS, WORKLOAD_IDS, type PeerResult, type WorkloadId } from './common.js';
 
 const SYSTEMS = ['strata', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'onnxruntime', 'pytorch'] as const;
@@ -40,6 +48,7 @@ const { values } = parseArgs({
     'max-step-seconds': { type: 'string', default: '20' },
     timeout: { type: 'string', default: '900' },
     from: { type: 'string' },
+    ceiling: { type: 'string', default: 'measure' }, // 'skip': no ceiling line, no fractions
   },
 });
 const list = (s: string): string[] => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -51,6 +60,7 @@ const systems = list(values.systems).map((s) => {
   if (!(SYSTEMS as readonly string[]).includes(s)) throw new Error(`unknown system ${s}; known: ${SYSTEMS.join(', ')}`);
   return s as System;
 });
+if (values.ceiling !== 'measure' && values.ceiling !== 'skip') throw new Error(`--ceiling must be 'measure' or 'skip', got '${values.ceiling}'`);
 const common = ['--seconds', values.seconds, '--repeats', values.repeats, '--max-step-seconds', values['max-step-seconds']];
 const timeoutMs = Number(values.timeout) * 1000;
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
@@ -76,7 +86,10 @@ function runJson(system: System, workload: WorkloadId, threads: number, cmd: str
   return convert(line);
 }
 
-interface StrataLine { workload: string; backend: string; variant: string; threads: number; median: number; min: number; max: number; unit: string; repeats: number; peakRssMiB: number }
+interface StrataLine {
+  workload: string; backend: string; variant: string; threads: number; median: number; min: number; max: number; unit: string; repeats: number; peakRssMiB: number;
+  flopPerStep: number; gemmFlopPerStep: number; workPerStep: number;
+}
 
 function runStrata(workload: WorkloadId, threads: number): PeerResult {
   const variant = values['strata-variant'];
@@ -85,9 +98,12 @@ function runStrata(workload: WorkloadId, threads: number): PeerResult {
     return runJson('strata', workload, threads, process.execPath, [...process.execArgv, here('./child.ts'), '--system', 'strata', '--workload', workload, '--threads', String(threads), '--variant', variant, ...common]);
   }
   return runJson('strata', workload, threads, process.execPath, [...process.execArgv, here('../run.ts'), '--workload', workload, '--backend', 'wasm', '--threads', String(threads),
-    '--variant', variant, '--seconds', values.seconds, '--repeats', values.repeats], undefined, (line) => {
-    const s = JSON.parse(line) as StrataLine; // bench/run.ts's line: DESIGN.md §5's fields plus variant
-    return { system: 'strata', workload, backend: s.backend, threads: s.threads, median: s.median, min: s.min, max: s.max, unit: s.unit, repeats: s.repeats, peakRssMiB: s.peakRssMiB, note: `variant ${s.variant}` };
+    '--variant', variant, '--seconds', values.seconds, '--repeats', values.repeats, '--ceiling', 'skip'], undefined, (line) => {
+    const s = JSON.parse(line) as StrataLine; // bench/run.ts's line: DESIGN.md §5's fields plus variant and its FLOP count
+    return {
+      system: 'strata', workload, backend: s.backend, threads: s.threads, median: s.median, min: s.min, max: s.max, unit: s.unit, repeats: s.repeats, peakRssMiB: s.peakRssMiB, note: `variant ${s.variant}`,
+      flopPerStep: s.flopPerStep, gemmFlopPerStep: s.gemmFlopPerStep, workPerStep: s.workPerStep,
+    };
   });
 }
 
@@ -115,26 +131,71 @@ function runOne(system: System, workload: WorkloadId, threads: number): PeerResu
   return runJson(system, workload, threads, process.execPath, [...process.execArgv, here('./child.ts'), '--system', system, '--workload', workload, '--threads', String(threads), ...common]);
 }
 
-// ---- measure, interleaved ----
+// ---- the wasm ceiling, then measure, interleaved ----
 const results: PeerResult[] = [];
+const ceilings = new Map<number, Ceiling>();
+const flopPerUnit = new Map<string, number>();
 if (values.from) {
   const byKey = new Map<string, PeerResult>();
   for (const file of list(values.from)) {
     for (const line of readFileSync(file, 'utf8').split('\n').filter((l) => l.startsWith('{'))) {
-      const r = JSON.parse(line) as PeerResult;
-      byKey.set(`${r.system} ${r.workload} ${r.threads}`, r);
+      const r = JSON.parse(line) as PeerResult | Ceiling;
+      if ('ceiling' in r) ceilings.set(r.threads, r);
+      else byKey.set(`${r.system} ${r.workload} ${r.threads}`, r);
     }
   }
   results.push(...[...byKey.values()].filter((r) => workloads.includes(r.workload as WorkloadId) && systems.includes(r.system as System)));
+  for (const r of results) if (r.flopPerUnit) flopPerUnit.set(r.workload, r.flopPerUnit);
+} else if (values.ceiling !== 'skip') {
+  const requested = values['strata-variant'];
+  const variant = resolveVariant(requested); // before the flag: 'auto' means what it means in Strata's children
+  if (requested === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
+  for (const t of [...new Set(systems.flatMap((s) => THREADS[s]))].sort((a, b) => a - b)) {
+    const c = await measureCeiling({ variant, threads: t });
+    console.log(JSON.stringify(c));
+    ceilings.set(t, c);
+  }
 }
+
+/**
+ * The FLOPs per unit of `w`, counted once in this process on Strata (the same model every system
+ * runs): one step after a first, through the primitive observer (bench/flops.ts).
+ */
+async function countWorkload(w: WorkloadId): Promise<number | undefined> {
+  const workload = STRATA_WORKLOADS.find((x) => x.id === w);
+  if (!workload) return undefined;
+  const st = await import('../../packages/strata-dl/src/index.js');
+  const { countFlops } = await import('../flops.js');
+  st.setNumThreads(1);
+  // the wasm backend where there is one (the count does not depend on the backend, only the time)
+  const runner = workload.setup(st, st.listBackends().includes('wasm') ? 'wasm' : 'js');
+  runner.step();
+  const { result, flops } = countFlops(() => runner.step());
+  runner.dispose();
+  return flops.total / result;
+}
+
+/** Adds the FLOP rate and the fraction of the ceiling to a result. */
+function withFlops(r: PeerResult): PeerResult {
+  const perUnit = flopPerUnit.get(r.workload);
+  if (r.error || !perUnit) return r;
+  const gflops = Math.round((r.median * perUnit) / 1e7) / 100;
+  const c = ceilings.get(r.threads);
+  return { ...r, flopPerUnit: perUnit, gflops, ...(c ? { ceilingFraction: Math.round((gflops / c.gflops) * 1000) / 1000 } : {}) };
+}
+
 for (let round = 0; round < (values.from ? 0 : Number(values.rounds)); round++) {
   for (const w of workloads) {
+    if (!flopPerUnit.has(w)) {
+      const perUnit = await countWorkload(w);
+      if (perUnit) flopPerUnit.set(w, Math.round(perUnit));
+    }
     for (const s of systems) {
       if (s === 'onnxruntime' && w !== 'W3i') continue;
       // the per-op overhead workloads compare Strata with PyTorch, the eager peer
       if (w.startsWith('OP') && s !== 'strata' && s !== 'pytorch') continue;
       for (const t of THREADS[s]) {
-        const r = runOne(s, w, t);
+        const r = withFlops(runOne(s, w, t));
         console.log(JSON.stringify(r));
         results.push(r);
       }
@@ -185,3 +246,26 @@ console.log('');
 console.log(`${values.from ? `From ${values.from}` : `Median of ${values.rounds} round(s)`}; each cell is a system's best thread count (nT); ratio = Strata / peer (> 1: Strata faster). ${CORES} cores.`);
 if (results.some((r) => r.repeats === 1)) console.log('† a single timed step (its first step took longer than --max-step-seconds; see the JSON note)');
 errors.forEach((e, i) => console.log(`[${i + 1}] ${e}`));
+
+// ---- the same as FLOP rates: GFLOP/s and the share of the wasm ceiling at the system's thread count ----
+const rated = workloads.filter((w) => flopPerUnit.has(w) && !w.startsWith('OP'));
+if (rated.length) {
+  const rate = (system: System, w: WorkloadId): string => {
+    const c = best(system, w);
+    if (!c) return '-';
+    if (c.error) return footnote(c.error);
+    const g = (c.value * flopPerUnit.get(w)!) / 1e9;
+    const ceiling = ceilings.get(c.threads);
+    return `${fmt(g)} (${c.threads}T)${ceiling ? ` ${Math.round((100 * g) / ceiling.gflops)}%` : ''}`;
+  };
+  const header2 = ['workload', 'MFLOP per unit', ...systems.map((s) => LABELS[s])];
+  console.log('');
+  console.log(`| ${header2.join(' | ')} |`);
+  console.log(`|${header2.map((_, i) => (i < 1 ? ' --- ' : ' ---: ')).join('|')}|`);
+  for (const w of rated) console.log(`| ${[w, (flopPerUnit.get(w)! / 1e6).toFixed(w === 'W5' ? 0 : 2), ...systems.map((s) => rate(s, w))].join(' | ')} |`);
+  console.log('');
+  console.log('GFLOP/s at each system\'s best thread count (nT), from the FLOPs Strata counts for the workload (bench/flops.ts: every primitive of one step, backward and optimizer included; a multiply-add is 2); % = of the wasm ceiling at that thread count.');
+}
+for (const c of [...ceilings.values()].sort((a, b) => a.threads - b.threads)) {
+  console.log(`wasm ceiling (${c.variant}, ${c.op}, registers only): ${c.gflops} GFLOP/s on ${c.threads} thread(s) (median ${c.median}, min ${c.min} over ${c.repeats} rounds)`);
+}
