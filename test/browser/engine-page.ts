@@ -161,7 +161,7 @@ export function assertCloseWorkload(got: Workload, want: Workload, tol = 1e-4): 
 
 /** The checks every browser must pass on a page that loaded: no errors, wasm where SIMD exists, the loader's variant, Node's numbers, the pool's bits. */
 export function assertLoaded(r: PageResult, expected: Workload): void {
-  assert.equal(r.error, undefined, r.error);
+  assert.equal(r.error, undefined, `the page failed: ${r.error}`);
   assert.deepEqual(r.errors, []);
   assert.equal(r.backend, r.features.simd ? 'wasm' : 'js', 'the wasm backend wherever WebAssembly SIMD exists');
   // the loader takes the relaxed-SIMD build only where the engine validates it, else plain SIMD

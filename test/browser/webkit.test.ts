@@ -6,7 +6,7 @@
 // the checks are shared with the Firefox test (engine-page.ts).
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import { type Server, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Readable } from 'node:stream';
@@ -15,7 +15,8 @@ import { Builder, type WebDriver } from 'selenium-webdriver';
 import { type PageResult, type Workload, assertLoaded, expectedOnJs, pollResult, serveEnginePage } from './engine-page.js';
 
 const DRIVER = '/usr/bin/WebKitWebDriver';
-const MINIBROWSER = '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
+// in the multiarch library folder of libwebkit2gtk-4.1-0 (x86_64-linux-gnu, aarch64-linux-gnu, ...)
+const MINIBROWSER = readdirSync('/usr/lib').map((d) => `/usr/lib/${d}/webkit2gtk-4.1/MiniBrowser`).find((f) => existsSync(f)) ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
 const XVFB = '/usr/bin/Xvfb';
 const missing = [DRIVER, MINIBROWSER, XVFB].filter((f) => !existsSync(f));
 const skip = missing.length === 0 || process.env.CI ? false : `${missing.join(', ')} not installed (apt-get install webkit2gtk-driver xvfb; CI installs them)`;
@@ -72,7 +73,9 @@ async function startSession(display: string, env: Record<string, string> = {}): 
 
 async function run(driver: WebDriver, url: string): Promise<PageResult> {
   await driver.get(url);
-  return await driver.wait(async () => await driver.executeScript<PageResult | null>(pollResult), 180_000, 'no report from the page', 200);
+  const r = await driver.wait(async () => await driver.executeScript<PageResult | null>(pollResult), 180_000, 'no report from the page', 200);
+  assert.ok(r);
+  return r;
 }
 
 describe('the library in WebKit (WebKitGTK MiniBrowser, Safari\'s engine)', { skip }, () => {
