@@ -14,8 +14,7 @@ const stack: Disposable[][] = [];
 
 /** @internal Called by the Tensor constructor. */
 export function track(t: Disposable): void {
-  const top = stack[stack.length - 1];
-  if (top) top.push(t);
+  if (stack.length > 0) stack[stack.length - 1].push(t);
 }
 
 /**

@@ -45,9 +45,6 @@ export class Storage {
   }
 }
 
-/** Returns storage of tensors the user dropped without `dispose()`. */
-export const finalizer = new FinalizationRegistry<Storage>((s) => s.release());
-
 /** Live backend memory held by tensors on backends that manage their own memory (not the GC'd `js`). */
 export function memory(): { tensors: number; bytes: number } {
   return { tensors: liveTensors, bytes: liveBytes };

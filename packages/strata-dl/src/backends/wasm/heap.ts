@@ -28,8 +28,14 @@ export class Heap {
   liveBytes = 0;
   liveBlocks = 0;
   private readonly largest = new Map<number, number>(); // class size -> live blocks of that class
+  /** How many times the memory has grown (its views must then be made again). */
+  grows = 0;
+
+  /** The memory's size in bytes (only this allocator grows it; reading `memory.buffer` per call costs). */
+  private capacity: number;
 
   constructor(readonly memory: WebAssembly.Memory, base: number) {
+    this.capacity = memory.buffer.byteLength;
     this.top = Math.ceil(base / ALIGN) * ALIGN;
     this.highWater = this.top;
   }
@@ -43,6 +49,12 @@ export class Heap {
   /** The size class a request of `bytes` is served from. */
   static classOf(bytes: number): number {
     if (bytes <= ALIGN) return ALIGN;
+    if (bytes < 2 ** 31) {
+      // the same classes with integer operations: the power of two at or below `bytes` by clz32
+      const p = 1 << (31 - Math.clz32(bytes));
+      const step = p >= 4 * ALIGN ? p >> 2 : ALIGN;
+      return Math.ceil(bytes / step) * step;
+    }
     const p = 2 ** Math.floor(Math.log2(bytes));
     const step = Math.max(ALIGN, p / 4);
     return Math.ceil(bytes / step) * step;
@@ -90,11 +102,11 @@ export class Heap {
 
   private bump(cls: number, what: string | (() => string)): number {
     let ptr = this.top;
-    if (ptr + cls > this.memory.buffer.byteLength && !this.grow(ptr + cls)) {
+    if (ptr + cls > this.capacity && !this.grow(ptr + cls)) {
       // Give free blocks at the top back to the bump pointer and try once more.
       this.reclaimTop();
       ptr = this.top;
-      if (ptr + cls > this.memory.buffer.byteLength && !this.grow(ptr + cls)) this.outOfMemory(cls, what);
+      if (ptr + cls > this.capacity && !this.grow(ptr + cls)) this.outOfMemory(cls, what);
     }
     this.top = ptr + cls;
     return ptr;
@@ -109,6 +121,8 @@ export class Heap {
     for (const pages of want > need ? [want, need] : [need]) {
       try {
         this.memory.grow(pages - have);
+        this.grows++;
+        this.capacity = this.memory.buffer.byteLength;
         return true;
       } catch {
         // RangeError: the engine could not reserve that much; try the exact need next
