@@ -7,11 +7,11 @@
  * the GC has collected it. Registering (and unregistering on `dispose()`) costs about 2 µs a tensor
  * in V8, more than the whole of a small op, and most small tensors never need it: they are made
  * inside `scoped` blocks (training steps) and disposed a few microseconds later. So a small tensor
- * is only queued when it is made, and registered when the queue fills; one disposed by then is
- * skipped. The queue holds at most `QUEUE` tensors of at most `SMALL_BYTES` each, so it keeps at
- * most 4 MiB of dropped storage alive a little longer; larger tensors register at once. Whether
- * and when memory comes back is otherwise unchanged: the registry frees what the GC collects, and
- * (as before) its callbacks run only once the program yields to the event loop.
+ * is only queued when it is made, and registered once 128 to 256 more tensors have been made; one
+ * disposed by then is skipped. The queue holds at most `QUEUE` tensors of at most `SMALL_BYTES`
+ * each, so it keeps at most 4 MiB of dropped storage alive a little longer; larger tensors register
+ * at once. Otherwise nothing changes: the registry frees what the GC collects, when the engine runs
+ * its cleanup (a task of its own, so not during a synchronous loop that never yields).
  */
 import type { Storage } from './storage.js';
 
@@ -30,26 +30,34 @@ export const DROPPED = 2;
 
 /** Storage of at most this many bytes waits in the queue; larger storage registers at once. */
 const SMALL_BYTES = 16384;
-/** Tensors the queue holds before it registers them. */
+/** Tensors the queue holds before it registers the older half (a power of two: a ring). */
 const QUEUE = 256;
 
 const registry = new FinalizationRegistry<Storage>((s) => s.release());
+/** A ring of `QUEUE` slots: `count` tensors from `head`, oldest first. */
 const queue: (Reclaimable | undefined)[] = new Array<Reclaimable | undefined>(QUEUE).fill(undefined);
-let queued = 0;
+let head = 0;
+let count = 0;
 
 function register(t: Reclaimable): void {
   registry.register(t, t._storage, t);
   t._reclaim = REGISTERED;
 }
 
-/** Registers every queued tensor that was not disposed meanwhile, and empties the queue. */
+/**
+ * Registers the older half of the queue's tensors that were not disposed meanwhile, and keeps the
+ * newer half queued: those are often the current step's intermediates, about to be disposed.
+ */
 function flush(): void {
-  for (let i = 0; i < queued; i++) {
-    const t = queue[i]!;
-    queue[i] = undefined;
+  const half = QUEUE >> 1;
+  for (let i = 0; i < half; i++) {
+    const k = (head + i) & (QUEUE - 1);
+    const t = queue[k]!;
+    queue[k] = undefined;
     if (t._reclaim === QUEUED) register(t);
   }
-  queued = 0;
+  head = (head + half) & (QUEUE - 1);
+  count -= half;
 }
 
 /** A new tensor on a backend that needs `free`, holding `bytes` of storage: see the file's comment. */
@@ -59,8 +67,8 @@ export function watch(t: Reclaimable, bytes: number): void {
     return;
   }
   t._reclaim = QUEUED;
-  queue[queued++] = t;
-  if (queued === QUEUE) flush();
+  queue[(head + count) & (QUEUE - 1)] = t;
+  if (++count === QUEUE) flush();
 }
 
 /** The tensor was disposed: nothing is left to reclaim. */

@@ -33,6 +33,11 @@ export function scoped<T>(fn: () => T): T {
   } finally {
     stack.pop();
   }
+  // most steps return nothing or a number: no tensor escapes
+  if (result === null || typeof result !== 'object') {
+    for (const t of created) if (!t._kept) t.dispose();
+    return result;
+  }
   const escaping = new Set<unknown>();
   collect(result, escaping, 0);
   const parent = stack[stack.length - 1];

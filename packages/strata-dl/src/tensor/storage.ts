@@ -37,11 +37,13 @@ export class Storage {
 
   release(): void {
     if (this.refs <= 0) return;
-    if (--this.refs === 0 && this.backend.needsFree) {
+    if (--this.refs > 0) return;
+    if (this.backend.needsFree) {
       liveTensors--;
       liveBytes -= this.buf.size * bytesPerElement(this.buf.dtype);
-      this.backend.free(this.buf);
     }
+    // also where the GC reclaims buffers (`js`), which may keep the buffer for reuse
+    this.backend.free(this.buf);
   }
 }
 

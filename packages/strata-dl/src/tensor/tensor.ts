@@ -230,7 +230,7 @@ export class Tensor {
     let seed = gradient;
     if (!seed) {
       if (this.size !== 1) throw new StrataError('backward', `gradient can be implicitly created only for scalar outputs, got ${fmtShape(this.shape)}`);
-      seed = this.onesLike();
+      seed = Tensor._fromValues(this.backend, [1], this.shape, this.dtype); // onesLike's values, one tensor instead of two
     } else if (seed.size !== this.size || seed.ndim !== this.ndim) {
       throw new StrataError('backward', `gradient ${fmtShape(seed.shape)} does not match output ${fmtShape(this.shape)}`);
     }
