@@ -27,7 +27,7 @@ export class Heap {
   /** Bytes and blocks handed out and not yet freed (tensors plus the backend's own workspaces). */
   liveBytes = 0;
   liveBlocks = 0;
-  private readonly largest = new Map<number, number>(); // class size -> live blocks of that class
+  private readonly largest = new Map<number, number>(); // class size -> live blocks of that class (0 for none)
   /** How many times the memory has grown (its views must then be made again). */
   grows = 0;
 
@@ -62,6 +62,18 @@ export class Heap {
 
   /** A block of at least `bytes`; returns [pointer, class size]. `what` names the request in errors. */
   alloc(bytes: number, what: string | (() => string)): [number, number] {
+    const ptr = this.take(bytes, what);
+    return [ptr, this.takenClass];
+  }
+
+  /** The class size of the block `take` returned last. */
+  takenClass = 0;
+
+  /**
+   * `alloc` without the pair: returns the pointer and leaves the class size in `takenClass` (the
+   * per-tensor path, where the pair and its destructuring cost more than the allocation).
+   */
+  take(bytes: number, what: string | (() => string)): number {
     const cls = Heap.classOf(bytes);
     const list = this.freeLists.get(cls);
     let ptr = list?.pop();
@@ -76,15 +88,15 @@ export class Heap {
     this.liveBytes += cls;
     this.liveBlocks++;
     this.largest.set(cls, (this.largest.get(cls) ?? 0) + 1);
-    return [ptr, cls];
+    this.takenClass = cls;
+    return ptr;
   }
 
   free(ptr: number, cls: number): void {
     this.liveBytes -= cls;
     this.liveBlocks--;
-    const n = (this.largest.get(cls) ?? 1) - 1;
-    if (n === 0) this.largest.delete(cls);
-    else this.largest.set(cls, n);
+    // a class's count stays at 0 rather than being deleted: a step frees and takes the same classes
+    this.largest.set(cls, (this.largest.get(cls) ?? 1) - 1);
     if (ptr + cls === this.top) {
       this.top = ptr;
       return;
@@ -148,7 +160,7 @@ export class Heap {
   }
 
   private outOfMemory(cls: number, what: string | (() => string)): never {
-    const largest = Math.max(0, ...this.largest.keys());
+    const largest = Math.max(0, ...[...this.largest].filter(([, n]) => n > 0).map(([c]) => c));
     throw new StrataError('wasm alloc', `out of memory allocating ${fmtBytes(cls)} for ${typeof what === 'string' ? what : what()}: ` +
       `${fmtBytes(this.liveBytes)} live in ${this.liveBlocks.toLocaleString('en-US')} buffers (largest ${fmtBytes(largest)}), ` +
       `${fmtBytes(this.freeBytes)} cached in free lists; wasm32 memory is capped at 4 GiB. ` +
