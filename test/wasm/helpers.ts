@@ -58,7 +58,7 @@ export function run<P extends KernelPrim>(backend: Backend, prim: P, inputs: rea
   const data = backend.read(out);
   for (const v of views) backend.free(v.buf);
   backend.free(out);
-  return { data, shape: meta.shape };
+  return { data, shape: [...meta.shape] };
 }
 
 /** The first element where the two backends disagree beyond `tol`, or null. */

@@ -61,22 +61,34 @@ export interface BackwardOptions {
 function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null): Tensor[] {
   const order: Tensor[] = [];
   const visited = new Set<Tensor>();
-  const stack: [Tensor, boolean][] = roots.map((r) => [r, false]);
+  // a stack of (tensor, whether its inputs are done), as two parallel arrays (no pair per entry)
+  const stack: Tensor[] = [];
+  const done: boolean[] = [];
+  for (const r of roots) {
+    stack.push(r);
+    done.push(false);
+  }
   while (stack.length) {
-    const [t, done] = stack.pop()!;
-    if (done) {
+    const t = stack.pop()!;
+    if (done.pop()) {
       order.push(t);
       continue;
     }
     if (visited.has(t)) continue;
     visited.add(t);
-    stack.push([t, true]);
+    stack.push(t);
+    done.push(true);
     const node = t._node;
     if (!node || stopAt?.has(t)) continue;
     if (node.inputs === null) {
       throw new StrataError('backward', `the graph through '${node.name}' was already freed by an earlier backward(); pass { retainGraph: true } to the first call to go through it twice`);
     }
-    for (const x of node.inputs) if (x.requiresGrad && !visited.has(x)) stack.push([x, false]);
+    for (const x of node.inputs) {
+      if (x.requiresGrad && !visited.has(x)) {
+        stack.push(x);
+        done.push(false);
+      }
+    }
   }
   return order.reverse();
 }
@@ -97,16 +109,29 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       if (targetSet.has(t) || t._node?.inputs?.some((x) => leads!.has(x))) leads.add(t);
     }
   }
-  const grads = new Map<Tensor, Tensor>();
-  const result = new Map<Tensor, Tensor>();
+  const sweep = new Sweep(order, targetSet, leads, opts.retainGraph ?? false);
+  for (let i = 0; i < roots.length; i++) accumulate(sweep.grads, roots[i], seeds[i]);
+  // under anomaly detection the sweep's ops are judged as gradients (checkBackward), not as forwards
+  if (anomalyOn) withoutForwardChecks(() => sweep.runRecording(opts.createGraph ?? false));
+  else sweep.runRecording(opts.createGraph ?? false);
+  return sweep.result;
+}
+
+/** One backward sweep's state: the gradients so far, and the groups' gradients being gathered. */
+class Sweep {
+  readonly grads = new Map<Tensor, Tensor>();
+  readonly result = new Map<Tensor, Tensor>();
   // gradients of grouped nodes, gathered until the sweep reaches the first of the group's inputs
-  const gathered = new Map<GradGroup, Gathered>();
-  const waitingAt = new Map<Tensor, GradGroup[]>();
-  roots.forEach((r, i) => accumulate(grads, r, seeds[i]));
-  const fire = (group: GradGroup): void => {
-    const p = gathered.get(group);
+  private readonly gathered = new Map<GradGroup, Gathered>();
+  private readonly waitingAt = new Map<Tensor, GradGroup[]>();
+
+  constructor(private readonly order: readonly Tensor[], private readonly targetSet: ReadonlySet<Tensor> | null,
+    private readonly leads: ReadonlySet<Tensor> | null, private readonly retainGraph: boolean) {}
+
+  private fire(group: GradGroup): void {
+    const p = this.gathered.get(group);
     if (!p) return;
-    gathered.delete(group);
+    this.gathered.delete(group);
     const gs = group.combine(p.grads);
     if (anomalyOn) checkBackward(p.name, p.grads.find((x) => x) ?? null, p.inputs, gs.map((gi, j) => (p.needs[j] ? gi : null)), null, null);
     p.inputs.forEach((x, j) => {
@@ -115,20 +140,28 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       if (!shapesEqual(gi.shape, x.shape)) {
         throw new StrataError('backward', `internal: grouped gradient ${j} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
       }
-      accumulate(grads, x, gi);
+      accumulate(this.grads, x, gi);
     });
-  };
-  const sweep = (): void => {
-    for (const t of order) {
-      const waiting = waitingAt.get(t);
+  }
+
+  /** Runs the sweep, recording its ops on the tape only when `createGraph`. */
+  runRecording(createGraph: boolean): void {
+    if (createGraph) enableGrad(() => this.run());
+    else noGrad(() => this.run());
+  }
+
+  private run(): void {
+    const { grads, targetSet, leads } = this;
+    for (const t of this.order) {
+      const waiting = this.waitingAt.get(t);
       if (waiting) {
-        waitingAt.delete(t);
-        for (const group of waiting) fire(group);
+        this.waitingAt.delete(t);
+        for (const group of waiting) this.fire(group);
       }
       const g = grads.get(t);
       if (!g) continue;
       if (targetSet?.has(t)) {
-        result.set(t, g);
+        this.result.set(t, g);
         continue;
       }
       grads.delete(t);
@@ -138,37 +171,43 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
         continue;
       }
       const inputs = node.inputs!;
-      const needs = inputs.map((x) => x.requiresGrad && (leads === null || leads.has(x)));
+      const needs: boolean[] = new Array<boolean>(inputs.length);
+      for (let i = 0; i < inputs.length; i++) needs[i] = inputs[i].requiresGrad && (leads === null || leads.has(inputs[i]));
       let vjpNeeds = needs;
       if (node.group) {
         const ks = node.group.inputs ?? [0];
-        gather(gathered, waitingAt, node.group, node.name, ks.map((k) => inputs[k]), ks.map((k) => needs[k]), g);
+        gather(this.gathered, this.waitingAt, node.group, node.name, ks.map((k) => inputs[k]), ks.map((k) => needs[k]), g);
         vjpNeeds = needs.map((n, i) => n && !ks.includes(i));
       }
-      if (vjpNeeds.some(Boolean)) {
-        // rules may return a gradient in the output's broadcast shape: summed back here, once
-        const gs = node.vjp(g, inputs, node.out ?? t, vjpNeeds).map((gi, i) => (gi && vjpNeeds[i] && broadcastsTo(inputs[i].shape, gi.shape) ? sumTo(gi, inputs[i].shape) : gi));
+      if (vjpNeeds.includes(true)) {
+        const raw = node.vjp(g, inputs, node.out ?? t, vjpNeeds);
+        // rules may return a gradient in the output's broadcast shape: summed back here, once (into
+        // a copy of the rule's array, which is the rule's)
+        let gs = raw;
+        for (let i = 0; i < raw.length; i++) {
+          const gi = raw[i];
+          if (gi && vjpNeeds[i] && !shapesEqual(gi.shape, inputs[i].shape) && broadcastsTo(inputs[i].shape, gi.shape)) {
+            if (gs === raw) gs = raw.slice();
+            gs[i] = sumTo(gi, inputs[i].shape);
+          }
+        }
         if (anomalyOn) checkBackward(node.name, g, inputs, gs.map((gi, i) => (vjpNeeds[i] ? gi : null)), node.out ?? t, node);
-        inputs.forEach((x, i) => {
+        for (let i = 0; i < inputs.length; i++) {
           const gi = gs[i];
-          if (!vjpNeeds[i] || !gi) return;
+          if (!vjpNeeds[i] || !gi) continue;
+          const x = inputs[i];
           if (!shapesEqual(gi.shape, x.shape)) {
             throw new StrataError('backward', `internal: gradient of '${node.name}' input ${i} has shape ${fmtShape(gi.shape)}, expected ${fmtShape(x.shape)}`);
           }
           accumulate(grads, x, gi);
-        });
+        }
       }
-      if (!opts.retainGraph) {
+      if (!this.retainGraph) {
         node.inputs = null;
         node.out = null;
       }
     }
-  };
-  // under anomaly detection the sweep's ops are judged as gradients (checkBackward), not as forwards
-  const run = anomalyOn ? () => withoutForwardChecks(sweep) : sweep;
-  if (opts.createGraph) enableGrad(run);
-  else noGrad(run);
-  return result;
+  }
 }
 
 function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {

@@ -20,7 +20,9 @@ export function isGradEnabled(): boolean {
  * for backward (a conv's columns, a pool's argmax) asks this one question.
  */
 export function willRecord(inputs: readonly { readonly requiresGrad: boolean }[]): boolean {
-  return gradEnabled && inputs.some((t) => t.requiresGrad);
+  if (!gradEnabled) return false;
+  for (let i = 0; i < inputs.length; i++) if (inputs[i].requiresGrad) return true;
+  return false;
 }
 
 /**

@@ -3,7 +3,7 @@
 import { bind } from './bind.js';
 import { type DType, isFloat, promote } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
-import { broadcastShapes } from '../core/shape.js';
+import { broadcastShapes, shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Empty } from './prims.js';
 import type { Cost, JvpRule, Meta, OutMeta, PrimRecord, Records, VjpRule } from './record.js';
@@ -34,11 +34,12 @@ function unaryShape(prim: string, intOk: boolean): (ins: readonly Meta[]) => Out
     if (!isFloat(x.dtype) && !(intOk && x.dtype === 'int32')) {
       throw new StrataError(prim, `expects a floating-point tensor, got ${x.dtype} ${fmtShape(x.shape)}`);
     }
-    return { shape: [...x.shape], dtype: x.dtype };
+    return { shape: x.shape, dtype: x.dtype };
   };
 }
 const binaryShape = (prim: string) => (ins: readonly Meta[]): OutMeta => {
-  const shape = broadcastShapes(prim, ins[0].shape, ins[1].shape);
+  const a = ins[0].shape, b = ins[1].shape;
+  const shape = shapesEqual(a, b) ? a : broadcastShapes(prim, a, b);
   const dtype = promote(ins[0].dtype, ins[1].dtype);
   if (dtype === 'bool') throw new StrataError(prim, 'arithmetic on two bool tensors; cast one to int32 or float32 first');
   return { shape, dtype };

@@ -7,7 +7,8 @@ import type { Tensor } from '../tensor/tensor.js';
 import type { Prim, PrimAttrs } from './prims.js';
 
 export interface Meta { readonly shape: Shape; readonly dtype: DType }
-export interface OutMeta { shape: number[]; dtype: DType }
+/** A shape rule's result. The shape may be an input's own (frozen) shape array, returned as it is. */
+export interface OutMeta { shape: Shape; dtype: DType }
 
 type Grads = (Tensor | null)[];
 /**

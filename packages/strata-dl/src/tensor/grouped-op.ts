@@ -64,7 +64,8 @@ export class GroupedOp {
   join(out: Tensor, index: number, opts: JoinOptions = {}): boolean {
     const made = out._node;
     const inputs = opts.inputs ?? made?.inputs;
-    const vjp = opts.vjp ?? made?.vjp;
+    // called through `made` (a primitive's node reads its rule and attributes from itself)
+    const vjp: GradNode['vjp'] | undefined = opts.vjp ?? (made ? (g, xs, o, needs) => made.vjp(g, xs, o, needs) : undefined);
     if (!inputs || !vjp) return false;
     const deferred = opts.deferred ?? [];
     if (deferred.length > 0 && (!this.group || index < 0 || index >= this.spec.size)) {

@@ -14,8 +14,7 @@ const stack: Disposable[][] = [];
 
 /** @internal Called by the Tensor constructor. */
 export function track(t: Disposable): void {
-  const top = stack[stack.length - 1];
-  if (top) top.push(t);
+  if (stack.length > 0) stack[stack.length - 1].push(t);
 }
 
 /**
@@ -33,6 +32,11 @@ export function scoped<T>(fn: () => T): T {
     result = fn();
   } finally {
     stack.pop();
+  }
+  // most steps return nothing or a number: no tensor escapes
+  if (result === null || typeof result !== 'object') {
+    for (const t of created) if (!t._kept) t.dispose();
+    return result;
   }
   const escaping = new Set<unknown>();
   collect(result, escaping, 0);

@@ -37,16 +37,15 @@ export class Storage {
 
   release(): void {
     if (this.refs <= 0) return;
-    if (--this.refs === 0 && this.backend.needsFree) {
+    if (--this.refs > 0) return;
+    if (this.backend.needsFree) {
       liveTensors--;
       liveBytes -= this.buf.size * bytesPerElement(this.buf.dtype);
-      this.backend.free(this.buf);
     }
+    // also where the GC reclaims buffers (`js`), which may keep the buffer for reuse
+    this.backend.free(this.buf);
   }
 }
-
-/** Returns storage of tensors the user dropped without `dispose()`. */
-export const finalizer = new FinalizationRegistry<Storage>((s) => s.release());
 
 /** Live backend memory held by tensors on backends that manage their own memory (not the GC'd `js`). */
 export function memory(): { tensors: number; bytes: number } {

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-import { type DType, type TypedArray, isFloat } from '../core/dtype.js';
+import { type DType, type TypedArray, bytesPerElement, isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { type Shape, normAxes, normAxis, sizeOf, stridesOf } from '../core/shape.js';
-import type { Backend, Kernel, KernelPrim, View } from '../backend/backend.js';
+import type { Backend, Buf, Kernel, KernelPrim } from '../backend/backend.js';
 import { NON_DIFFERENTIABLE, type Prim, type PrimAttrs } from '../ir/prims.js';
 import { infer } from '../ir/infer.js';
 import { setRuleContext } from '../ir/bind.js';
@@ -11,8 +11,10 @@ import { type BackwardOptions, type GradNode, runBackward } from '../autograd/en
 import { activeLevels, belowLevel, willRecord } from '../autograd/mode.js';
 import { anomalyOn } from '../autograd/anomaly.js';
 import { checkForward } from '../autograd/anomaly-check.js';
-import { JVP, VJP } from '../ir/rules.js';
-import { Storage, finalizer } from './storage.js';
+import { JVP } from '../ir/rules.js';
+import { Storage } from './storage.js';
+import { DROPPED, rewatch, unwatch, watch } from './reclaim.js';
+import { PrimNode } from './prim-node.js';
 import { track } from './scope.js';
 import { formatTensor } from './format.js';
 import * as C from './composite.js';
@@ -41,13 +43,15 @@ export class Tensor {
   /** @internal the recorded operation that produced this tensor */ _node: GradNode | null = null;
   /** @internal forward-mode tangents by JVP level */ _tangents: Map<number, Tensor> | null = null;
   private _requiresGrad = false;
+  /** @internal where reclaiming its memory stands (reclaim.ts) */ _reclaim = DROPPED;
 
   /** @internal Tensors are made by ops and creation functions, not by `new`. */
   constructor(storage: Storage, shape: Shape, dtype: DType) {
     this._storage = storage;
-    this.shape = Object.freeze([...shape]);
+    // a frozen shape is another tensor's (or a shape rule's copy of one): it can be shared as it is
+    this.shape = Object.isFrozen(shape) ? shape : Object.freeze(shape.slice());
     this.dtype = dtype;
-    if (storage.backend.needsFree) finalizer.register(this, storage, this);
+    if (storage.backend.needsFree) watch(this, storage.buf.size * bytesPerElement(storage.buf.dtype));
     track(this);
   }
 
@@ -81,49 +85,48 @@ export class Tensor {
     const v = value.to(this.dtype);
     const old = this._storage;
     this._storage = v._storage.share();
-    if (old.backend.needsFree) {
-      finalizer.unregister(this);
-      finalizer.register(this, this._storage, this);
-    }
+    if (old.backend.needsFree) rewatch(this);
     old.release();
     return this;
   }
 
   /** @internal Applies a primitive: shape inference, kernel, tape and tangents. */
   static _apply<P extends Prim>(prim: P, ins: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
+    // This is the path of every op, so it allocates only the output (and its node when recorded):
+    // no closures, and the tensors themselves are the kernel's views (a Tensor is a View).
     const backend = ins[0].backend;
-    for (const t of ins) {
+    for (let i = 0; i < ins.length; i++) {
+      const t = ins[i];
       if (t._storage.freed) throw new StrataError(prim, `input ${fmtShape(t.shape)} was disposed`);
       if (t.backend !== backend) throw new StrataError(prim, `inputs live on different backends ('${backend.name}' and '${t.backend.name}'); move one with .toBackend()`);
     }
     const meta = infer(prim, ins, attrs);
-    let storage: Storage;
-    if (prim === 'reshape') storage = ins[0]._storage.share();
+    let out: Tensor;
+    if (prim === 'reshape') out = new Tensor(ins[0]._storage.share(), meta.shape, meta.dtype);
     else {
-      const n = sizeOf(meta.shape);
-      storage = Storage.forOutput(backend, meta.dtype, n);
-      const kernel = backend.kernels[prim as KernelPrim] as Kernel<P>;
-      kernel({ buf: storage.buf, shape: meta.shape, dtype: meta.dtype }, ins.map((t) => t._view()), attrs);
+      out = new Tensor(Storage.forOutput(backend, meta.dtype, sizeOf(meta.shape)), meta.shape, meta.dtype);
+      (backend.kernels[prim as KernelPrim] as Kernel<P>)(out, ins, attrs);
     }
-    const out = new Tensor(storage, meta.shape, meta.dtype);
     const differentiable = isFloat(meta.dtype) && !NON_DIFFERENTIABLE.has(prim);
     if (differentiable && willRecord(ins)) {
-      const rule = VJP[prim];
-      out._node = { name: prim, inputs: [...ins], out, vjp: (g, xs, o, needs) => rule(g, xs, o, attrs, needs) };
+      out._node = new PrimNode(prim, ins.slice(), out, attrs);
       out._requiresGrad = true;
     }
     if (anomalyOn) checkForward(prim, ins, out, out._node);
-    if (differentiable) {
-      // Outermost level first, so inner levels' rules see the outer tangents of `out`.
-      for (const level of activeLevels()) {
-        const ts = ins.map((t) => t._tangents?.get(level) ?? null);
-        if (ts.every((t) => t === null)) continue;
-        const tan = belowLevel(level, () => JVP[prim](ts, ins, out, attrs));
-        if (tan) out._setTangent(level, tan);
-      }
-    }
+    if (differentiable && activeLevels().length > 0) out._tangentsFrom(prim, ins, attrs);
     if (primObserver !== null) primObserver(prim, ins, attrs, out); // graph capture (io/onnx-export)
     return out;
+  }
+
+  /** @internal The output's tangent at each active forward-mode level (of a primitive's output). */
+  private _tangentsFrom<P extends Prim>(prim: P, ins: readonly Tensor[], attrs: PrimAttrs[P]): void {
+    // Outermost level first, so inner levels' rules see the outer tangents of `out`.
+    for (const level of activeLevels()) {
+      const ts = ins.map((t) => t._tangents?.get(level) ?? null);
+      if (ts.every((t) => t === null)) continue;
+      const tan = belowLevel(level, () => JVP[prim](ts, ins, this, attrs));
+      if (tan) this._setTangent(level, tan);
+    }
   }
 
   /** @internal Applies a primitive with this tensor as the first input. */
@@ -139,10 +142,8 @@ export class Tensor {
     if (anomalyOn && node.inputs) checkForward(node.name, node.inputs, this, node);
   }
 
-  /** @internal */
-  _view(): View {
-    return { buf: this._storage.buf, shape: this.shape, dtype: this.dtype };
-  }
+  /** @internal The storage's buffer: with `shape` and `dtype`, a tensor is a kernel's `View` of itself. */
+  get buf(): Buf { return this._storage.buf; }
 
   /** @internal */
   _setTangent(level: number, t: Tensor): void {
@@ -229,7 +230,7 @@ export class Tensor {
     let seed = gradient;
     if (!seed) {
       if (this.size !== 1) throw new StrataError('backward', `gradient can be implicitly created only for scalar outputs, got ${fmtShape(this.shape)}`);
-      seed = this.onesLike();
+      seed = Tensor._fromValues(this.backend, [1], this.shape, this.dtype); // onesLike's values, one tensor instead of two
     } else if (seed.size !== this.size || seed.ndim !== this.ndim) {
       throw new StrataError('backward', `gradient ${fmtShape(seed.shape)} does not match output ${fmtShape(this.shape)}`);
     }
@@ -242,7 +243,7 @@ export class Tensor {
   }
   /** Frees the backend memory now. Optional: dropped tensors are reclaimed anyway. */
   dispose(): void {
-    finalizer.unregister(this);
+    unwatch(this);
     this._storage.release();
   }
   get isDisposed(): boolean { return this._storage.freed; }

@@ -6,8 +6,9 @@ import type { Buf, View } from '../../backend/backend.js';
 /** Storage of the `js` backend: a plain typed array. */
 export class JsBuf implements Buf {
   readonly data: TypedArray;
-  constructor(readonly dtype: DType, readonly size: number) {
-    this.data = makeArray(dtype, size);
+  /** A zero-filled buffer: a new array, or `data` (zeroed) when given. */
+  constructor(readonly dtype: DType, readonly size: number, data: TypedArray | null = null) {
+    this.data = data ?? makeArray(dtype, size);
   }
 }
 

@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { broadcastStrides, shapesEqual, sizeOf } from '../../core/shape.js';
 import type { Kernel, View } from '../../backend/backend.js';
+import type { TypedArray } from '../../core/dtype.js';
 import type { BinaryPrim, ComparePrim, UnaryPrim } from '../../ir/prims.js';
 import { arr } from './buf.js';
 import { forEachOffset } from './iter.js';
@@ -61,18 +62,33 @@ export function unaryKernel<P extends UnaryPrim>(op: P): Kernel<P> {
   };
 }
 
+type Loop = (o: TypedArray, a: TypedArray, b: TypedArray) => void;
+/**
+ * The same-shape loops of the commonest ops written out, so that the operation is inlined rather
+ * than called through `f` per element (a call site shared by every op, which V8 cannot inline).
+ * Each computes exactly what `BINARY_FNS` does: the same double arithmetic, the same store.
+ */
+const SAME_SHAPE: Partial<Record<BinaryPrim | ComparePrim, Loop>> = {
+  add: (o, a, b) => { for (let i = 0; i < o.length; i++) o[i] = a[i] + b[i]; },
+  sub: (o, a, b) => { for (let i = 0; i < o.length; i++) o[i] = a[i] - b[i]; },
+  mul: (o, a, b) => { for (let i = 0; i < o.length; i++) o[i] = a[i] * b[i]; },
+  div: (o, a, b) => { for (let i = 0; i < o.length; i++) o[i] = a[i] / b[i]; },
+};
+
 export function binaryKernel<P extends BinaryPrim | ComparePrim>(op: P): Kernel<P> {
   const f = BINARY_FNS[op];
-  return (out, [x, y]) => binaryInto(out, x, y, f);
+  const same = SAME_SHAPE[op] ?? null;
+  return (out, [x, y]) => binaryInto(out, x, y, f, same);
 }
 
-function binaryInto(out: View, x: View, y: View, f: F2): void {
+function binaryInto(out: View, x: View, y: View, f: F2, same: Loop | null): void {
   const o = arr(out);
   const a = arr(x);
   const b = arr(y);
   const n = o.length;
   if (shapesEqual(x.shape, out.shape) && shapesEqual(y.shape, out.shape)) {
-    for (let i = 0; i < n; i++) o[i] = f(a[i], b[i]);
+    if (same !== null) same(o, a, b);
+    else for (let i = 0; i < n; i++) o[i] = f(a[i], b[i]);
   } else if (sizeOf(y.shape) === 1 && shapesEqual(x.shape, out.shape)) {
     const s = b[0];
     for (let i = 0; i < n; i++) o[i] = f(a[i], s);

@@ -5,6 +5,7 @@ import type { Backend, Buf, Kernels } from '../../backend/backend.js';
 import { perPrim } from '../../backend/per-prim.js';
 import { BINARY, COMPARE, UNARY } from '../../ir/prims.js';
 import { JsBuf, arr } from './buf.js';
+import { keep, reuse } from './recycle.js';
 import { binaryKernel, castKernel, unaryKernel, whereKernel } from './elementwise.js';
 import { matmulKernel } from './matmul.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
@@ -31,8 +32,9 @@ export function createJsBackend(): Backend {
   return {
     name: 'js',
     needsFree: false,
-    alloc: (dtype: DType, size: number): Buf => new JsBuf(dtype, size),
-    free: () => { /* garbage-collected */ },
+    alloc: (dtype: DType, size: number): Buf => new JsBuf(dtype, size, reuse(dtype, size)),
+    // Garbage-collected: nothing to release. A disposed tensor's small array is kept for reuse.
+    free: (buf: Buf) => { if (buf instanceof JsBuf) keep(buf.dtype, buf.data); },
     write: (buf: Buf, data: ArrayLike<number>) => {
       const a = arr(buf);
       if (buf.dtype === 'bool') for (let i = 0; i < a.length; i++) a[i] = data[i] ? 1 : 0;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel, View } from '../../backend/backend.js';
-import { broadcastStrides, sizeOf, stridesOf } from '../../core/shape.js';
+import { broadcastStrides, shapesEqual, sizeOf, stridesOf } from '../../core/shape.js';
 import { RECORDS, type BinaryPrim, type ComparePrim, type UnaryPrim } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
 import { MAX_RANK, coalesce } from './nd.js';
@@ -48,16 +48,14 @@ function eltwise(ctx: Ctx, kind: number, op: number, heavy: boolean, out: View, 
   const d = (rt.desc >>> 2) + ELTWISE_SLOTS;
   let rows: number;
   // Fast path (most calls in training): every input is the output's shape or a single value.
+  // Plain loops, no closures: for small tensors this bookkeeping is most of the op's cost.
   let flat = true;
-  for (const v of ins) {
-    const m = sizeOf(v.shape);
-    if (m !== 1 && (m !== n || v.shape.length !== out.shape.length || !v.shape.every((s, i) => s === out.shape[i]))) flat = false;
-  }
+  for (let k = 0; k < ins.length && flat; k++) flat = sizeOf(ins[k].shape) === 1 || shapesEqual(ins[k].shape, out.shape);
   if (flat) {
     rows = 1;
     i32[d] = 1;
     i32[d + 1] = n;
-    for (let k = 0; k < 3; k++) i32[d + 9 + 8 * k] = k < ins.length && sizeOf(ins[k].shape) === n && n !== 1 ? 1 : 0;
+    for (let k = 0; k < 3; k++) i32[d + 9 + 8 * k] = k < ins.length && n !== 1 && sizeOf(ins[k].shape) === n ? 1 : 0;
   } else {
     const strides = [stridesOf(out.shape), ...ins.map((v) => broadcastStrides(v.shape, out.shape))];
     const c = coalesce(out.shape, strides);
@@ -76,12 +74,17 @@ function eltwise(ctx: Ctx, kind: number, op: number, heavy: boolean, out: View, 
   return true;
 }
 
+function allFloat32(vs: readonly View[]): boolean {
+  for (let i = 0; i < vs.length; i++) if (vs[i].dtype !== 'float32') return false;
+  return true;
+}
+
 export function binaryKernel<P extends BinaryPrim>(ctx: Ctx, op: P): Kernel<P> {
   const code = BINARY_CODES[op];
   const heavy = RECORDS[op].cost === 'heavy';
   const fb = ctx.fallback(op);
   return (out, ins, attrs) => {
-    const ok = out.dtype === 'float32' && ins.every((v) => v.dtype === 'float32') && eltwise(ctx, KIND.BINARY, code, heavy, out, ins);
+    const ok = out.dtype === 'float32' && allFloat32(ins) && eltwise(ctx, KIND.BINARY, code, heavy, out, ins);
     if (!ok) fb(out, ins, attrs);
   };
 }
@@ -90,7 +93,7 @@ export function compareKernel<P extends ComparePrim>(ctx: Ctx, op: P): Kernel<P>
   const code = BINARY_CODES[op];
   const fb = ctx.fallback(op);
   return (out, ins, attrs) => {
-    const ok = ins.every((v) => v.dtype === 'float32') && eltwise(ctx, KIND.COMPARE, code, false, out, ins);
+    const ok = allFloat32(ins) && eltwise(ctx, KIND.COMPARE, code, false, out, ins);
     if (!ok) fb(out, ins, attrs);
   };
 }

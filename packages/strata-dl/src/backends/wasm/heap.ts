@@ -27,9 +27,15 @@ export class Heap {
   /** Bytes and blocks handed out and not yet freed (tensors plus the backend's own workspaces). */
   liveBytes = 0;
   liveBlocks = 0;
-  private readonly largest = new Map<number, number>(); // class size -> live blocks of that class
+  private readonly largest = new Map<number, number>(); // class size -> live blocks of that class (0 for none)
+  /** How many times the memory has grown (its views must then be made again). */
+  grows = 0;
+
+  /** The memory's size in bytes (only this allocator grows it; reading `memory.buffer` per call costs). */
+  private capacity: number;
 
   constructor(readonly memory: WebAssembly.Memory, base: number) {
+    this.capacity = memory.buffer.byteLength;
     this.top = Math.ceil(base / ALIGN) * ALIGN;
     this.highWater = this.top;
   }
@@ -43,6 +49,12 @@ export class Heap {
   /** The size class a request of `bytes` is served from. */
   static classOf(bytes: number): number {
     if (bytes <= ALIGN) return ALIGN;
+    if (bytes < 2 ** 31) {
+      // the same classes with integer operations: the power of two at or below `bytes` by clz32
+      const p = 1 << (31 - Math.clz32(bytes));
+      const step = p >= 4 * ALIGN ? p >> 2 : ALIGN;
+      return Math.ceil(bytes / step) * step;
+    }
     const p = 2 ** Math.floor(Math.log2(bytes));
     const step = Math.max(ALIGN, p / 4);
     return Math.ceil(bytes / step) * step;
@@ -50,6 +62,18 @@ export class Heap {
 
   /** A block of at least `bytes`; returns [pointer, class size]. `what` names the request in errors. */
   alloc(bytes: number, what: string | (() => string)): [number, number] {
+    const ptr = this.take(bytes, what);
+    return [ptr, this.takenClass];
+  }
+
+  /** The class size of the block `take` returned last. */
+  takenClass = 0;
+
+  /**
+   * `alloc` without the pair: returns the pointer and leaves the class size in `takenClass` (the
+   * per-tensor path, where the pair and its destructuring cost more than the allocation).
+   */
+  take(bytes: number, what: string | (() => string)): number {
     const cls = Heap.classOf(bytes);
     const list = this.freeLists.get(cls);
     let ptr = list?.pop();
@@ -64,15 +88,15 @@ export class Heap {
     this.liveBytes += cls;
     this.liveBlocks++;
     this.largest.set(cls, (this.largest.get(cls) ?? 0) + 1);
-    return [ptr, cls];
+    this.takenClass = cls;
+    return ptr;
   }
 
   free(ptr: number, cls: number): void {
     this.liveBytes -= cls;
     this.liveBlocks--;
-    const n = (this.largest.get(cls) ?? 1) - 1;
-    if (n === 0) this.largest.delete(cls);
-    else this.largest.set(cls, n);
+    // a class's count stays at 0 rather than being deleted: a step frees and takes the same classes
+    this.largest.set(cls, (this.largest.get(cls) ?? 1) - 1);
     if (ptr + cls === this.top) {
       this.top = ptr;
       return;
@@ -90,11 +114,11 @@ export class Heap {
 
   private bump(cls: number, what: string | (() => string)): number {
     let ptr = this.top;
-    if (ptr + cls > this.memory.buffer.byteLength && !this.grow(ptr + cls)) {
+    if (ptr + cls > this.capacity && !this.grow(ptr + cls)) {
       // Give free blocks at the top back to the bump pointer and try once more.
       this.reclaimTop();
       ptr = this.top;
-      if (ptr + cls > this.memory.buffer.byteLength && !this.grow(ptr + cls)) this.outOfMemory(cls, what);
+      if (ptr + cls > this.capacity && !this.grow(ptr + cls)) this.outOfMemory(cls, what);
     }
     this.top = ptr + cls;
     return ptr;
@@ -109,6 +133,8 @@ export class Heap {
     for (const pages of want > need ? [want, need] : [need]) {
       try {
         this.memory.grow(pages - have);
+        this.grows++;
+        this.capacity = this.memory.buffer.byteLength;
         return true;
       } catch {
         // RangeError: the engine could not reserve that much; try the exact need next
@@ -134,7 +160,7 @@ export class Heap {
   }
 
   private outOfMemory(cls: number, what: string | (() => string)): never {
-    const largest = Math.max(0, ...this.largest.keys());
+    const largest = Math.max(0, ...[...this.largest].filter(([, n]) => n > 0).map(([c]) => c));
     throw new StrataError('wasm alloc', `out of memory allocating ${fmtBytes(cls)} for ${typeof what === 'string' ? what : what()}: ` +
       `${fmtBytes(this.liveBytes)} live in ${this.liveBlocks.toLocaleString('en-US')} buffers (largest ${fmtBytes(largest)}), ` +
       `${fmtBytes(this.freeBytes)} cached in free lists; wasm32 memory is capped at 4 GiB. ` +

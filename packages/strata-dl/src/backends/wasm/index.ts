@@ -82,8 +82,8 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
 
   const allocUninit = (dtype: DType, size: number): WasmBuf => {
     const r = runtime();
-    const [ptr, cls] = r.heap.alloc(size * elemSize(dtype), () => `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
-    return new WasmBuf(dtype, size, r, ptr, cls);
+    const ptr = r.heap.take(size * elemSize(dtype), () => `a ${dtype} tensor of ${size.toLocaleString('en-US')} elements`);
+    return new WasmBuf(dtype, size, r, ptr, r.heap.takenClass);
   };
 
   return {

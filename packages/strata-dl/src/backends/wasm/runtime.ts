@@ -101,6 +101,7 @@ export class Runtime {
   private wsCls = 0;
   private wsThreads = 0;
   private buffer: ArrayBufferLike;
+  private seenGrows: number;
   private _u8: Uint8Array;
   private _i32: Int32Array;
   private _f32: Float32Array;
@@ -129,6 +130,7 @@ export class Runtime {
     const ctlPtr = this.heap.alloc(CTL.SIZE * 4, 'the thread pool')[0];
     this.desc = this.heap.alloc(DESC_SLOTS * 4, 'kernel descriptors')[0];
     this.ctr = this.heap.alloc(MAX_THREADS * 32, 'kernel odometers')[0];
+    this.seenGrows = this.heap.grows;
     this.buffer = this.memory.buffer;
     this._u8 = new Uint8Array(this.buffer);
     this._i32 = new Int32Array(this.buffer);
@@ -139,6 +141,9 @@ export class Runtime {
   }
 
   private refresh(): void {
+    // only the heap grows the memory: counting its grows spares reading `memory.buffer` per access
+    if (this.heap.grows === this.seenGrows) return;
+    this.seenGrows = this.heap.grows;
     if (this.memory.buffer.byteLength === this.buffer.byteLength) return;
     this.buffer = this.memory.buffer;
     this._u8 = new Uint8Array(this.buffer);

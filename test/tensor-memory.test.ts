@@ -1,0 +1,96 @@
+// SPDX-License-Identifier: MIT
+// How tensors give their memory back (issue 20's per-op path): wasm tensors dropped without
+// dispose() are still freed once collected, small ones included (they wait in a queue before they
+// are registered with the FinalizationRegistry); set_ moves what is freed to the new storage; the js
+// backend reuses the arrays of disposed tensors without touching memory that is still in use.
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import * as st from 'strata-dl';
+
+setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+
+/** Collects, and yields so that the FinalizationRegistry's cleanup runs, until `done` or 20 rounds. */
+async function collectUntil(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 20 && !done(); i++) {
+    gc();
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** Makes `n` wasm tensors of `size` elements and drops them (no dispose, no scope). */
+function drop(n: number, size: number): void {
+  for (let i = 0; i < n; i++) st.full([size], i, { backend: 'wasm' });
+}
+
+test('wasm tensors dropped without dispose() are freed once collected: small ones (queued first) and large ones', async () => {
+  const start = st.memory();
+  drop(3000, 16); // 64 bytes each: queued, registered in batches
+  drop(40, 8192); // 32 KiB each: registered at once
+  assert.ok(st.memory().tensors > start.tensors + 3000, 'the dropped tensors are live until collected');
+  // at most the queue's 256 newest small tensors may still be waiting (their storage is 64 bytes)
+  const settled = (): boolean => st.memory().tensors <= start.tensors + 256 && st.memory().bytes <= start.bytes + 256 * 64;
+  await collectUntil(settled);
+  const end = st.memory();
+  assert.ok(settled(), `after collection ${end.tensors - start.tensors} tensors and ${end.bytes - start.bytes} bytes are still live`);
+});
+
+test('set_ on a dropped wasm tensor: collecting it frees the new storage (set_ freed the old one), whether it was queued or registered', async () => {
+  const start = st.memory();
+  (() => {
+    const queued = st.zeros([4096], { backend: 'wasm' }); // 16 KiB: small enough to queue
+    queued.set_(st.ones([4096], { backend: 'wasm' }));
+    const registered = st.zeros([4096], { backend: 'wasm' });
+    drop(600, 1); // 4-byte tensors: `queued` and `registered` are registered by now
+    registered.set_(st.full([4096], 2, { backend: 'wasm' }));
+    assert.equal(queued.sum().item() + registered.sum().item(), 3 * 4096);
+  })();
+  drop(600, 1);
+  // at most the queue's 256 newest 4-byte tensors may still be waiting
+  const settled = (): boolean => st.memory().bytes <= start.bytes + 256 * 4;
+  await collectUntil(settled);
+  assert.ok(settled(), `${st.memory().bytes - start.bytes} bytes still live`);
+});
+
+test('disposing frees wasm memory at once, whether the tensor is still queued or already registered', () => {
+  const start = st.memory();
+  const early = st.full([16], 3, { backend: 'wasm' });
+  drop(600, 1); // `early` is registered by now; the next one is still queued
+  const late = st.full([16], 4, { backend: 'wasm' });
+  const before = st.memory();
+  early.dispose();
+  late.dispose();
+  assert.equal(st.memory().tensors, before.tensors - 2);
+  assert.ok(early.isDisposed && late.isDisposed);
+  assert.ok(st.memory().tensors >= start.tensors);
+});
+
+test('the js backend reuses the arrays of disposed tensors: zero-filled again, and storage still shared by a view is not reused', () => {
+  const a = st.rand([64], { backend: 'js', generator: new st.Generator(3) });
+  const view = a.reshape([8, 8]); // shares a's storage
+  const kept = view.toArray();
+  a.dispose(); // the view still holds the storage: it must not be reused
+  for (let i = 0; i < 50; i++) {
+    const t = st.full([64], 7, { backend: 'js' });
+    t.add(1).dispose();
+    t.dispose();
+  }
+  assert.deepEqual(view.toArray(), kept);
+  // a kernel that leaves part of its output to the allocation's zero fill (unfold's padding) gives
+  // the same result on a reused array as on a new one
+  const x = st.arange(1, 5, 1, { backend: 'js' }).to('float32').reshape([1, 1, 2, 2]);
+  const attrs: st.WindowAttrs = { kernel: [3, 3], stride: [1, 1], padding: [1, 1, 1, 1], dilation: [1, 1] };
+  const fresh = st.prims.unfold(x, attrs);
+  const want = fresh.toArray();
+  assert.equal(fresh.size, 36);
+  fresh.dispose();
+  for (let i = 0; i < 20; i++) st.full([36], 5, { backend: 'js' }).dispose();
+  assert.deepEqual(st.prims.unfold(x, attrs).toArray(), want);
+  // outputs written over a reused array hold exactly the op's result
+  const y = st.arange(0, 64, 1, { backend: 'js' }).to('float32');
+  for (let i = 0; i < 20; i++) st.full([64], 9, { backend: 'js' }).dispose();
+  assert.deepEqual(y.mul(2).toArray(), Array.from({ length: 64 }, (_, i) => 2 * i));
+  view.dispose();
+});
