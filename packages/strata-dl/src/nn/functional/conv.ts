@@ -6,6 +6,8 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import { fold, unfold } from '../../tensor/functions.js';
 import * as prims from '../../tensor/prims.js';
+// installs the conv rule's fused weight gradient (one implicit GEMM on wasm)
+import './conv-weight-grad.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
