@@ -12,19 +12,21 @@ import { convWeightGrad } from '../../packages/strata-dl/src/nn/functional/conv-
 type Win = st.WindowAttrs;
 const win = (kernel: [number, number], stride: [number, number], padding: [number, number, number, number], dilation: [number, number]): Win => ({ kernel, stride, padding, dilation });
 
-// [x shape, filters, window]: W3's second layer (at a small batch), LeNet's, padded/strided/dilated,
-// ragged panels (taps not a multiple of 8, rows not a multiple of 4), one image, taps past the
-// per-k tables (16384: unfolded into a temporary), an empty batch
+// [x shape, filters, window]: W3's second layer (at a small batch), LeNet's first at 64 filters,
+// padded/strided/dilated, ragged panels (taps not a multiple of 8, rows not a multiple of 4), one
+// image, taps past the per-k tables (16384), an empty batch: from the image (64 filters or more);
+// LeNet's second layer and W3's first: few filters, unfolded into a temporary first
 const CASES: [string, number[], number, Win][] = [
   ['W3 conv2', [3, 32, 26, 26], 64, win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1])],
-  ['LeNet conv1 (same padding)', [4, 1, 28, 28], 6, win([5, 5], [1, 1], [2, 2, 2, 2], [1, 1])],
-  ['LeNet conv2', [5, 6, 14, 14], 16, win([5, 5], [1, 1], [0, 0, 0, 0], [1, 1])],
-  ['padded, dilated', [3, 3, 11, 9], 30, win([5, 6], [1, 1], [2, 2, 5, 5], [1, 2])],
-  ['strided, asymmetric padding', [2, 4, 13, 10], 7, win([3, 2], [2, 3], [1, 0, 2, 1], [2, 1])],
-  ['ragged', [2, 5, 9, 7], 9, win([2, 3], [1, 1], [1, 0, 0, 2], [1, 1])],
-  ['one image, wide padding', [1, 2, 5, 6], 3, win([3, 3], [1, 1], [3, 3, 4, 4], [1, 1])],
-  ['more taps than the tables', [1, 2049, 3, 3], 2, win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1])],
-  ['empty batch', [0, 3, 5, 5], 4, win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1])],
+  ['same padding', [4, 1, 28, 28], 64, win([5, 5], [1, 1], [2, 2, 2, 2], [1, 1])],
+  ['padded, dilated', [3, 3, 11, 9], 70, win([5, 6], [1, 1], [2, 2, 5, 5], [1, 2])],
+  ['strided, asymmetric padding', [2, 4, 13, 10], 65, win([3, 2], [2, 3], [1, 0, 2, 1], [2, 1])],
+  ['ragged', [2, 5, 9, 7], 66, win([2, 3], [1, 1], [1, 0, 0, 2], [1, 1])],
+  ['one image, wide padding', [1, 2, 5, 6], 64, win([3, 3], [1, 1], [3, 3, 4, 4], [1, 1])],
+  ['more taps than the tables', [1, 2049, 3, 3], 64, win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1])],
+  ['empty batch', [0, 3, 5, 5], 64, win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1])],
+  ['LeNet conv2 (16 filters)', [5, 6, 14, 14], 16, win([5, 5], [1, 1], [0, 0, 0, 0], [1, 1])],
+  ['W3 conv1 (32 filters)', [3, 1, 28, 28], 32, win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1])],
 ];
 
 function inputs(shape: number[], o: number, w: Win, backend: string, dtype: 'float32' | 'float64' = 'float32'): [st.Tensor, st.Tensor, st.Tensor] {
@@ -71,15 +73,15 @@ test('the fused weight gradient equals the composed one on wasm bit for bit, on 
 });
 
 test('conv2d\'s weight gradient on wasm is the fused kernel\'s; a recorded backward differentiates the composed definition (second order as on js)', () => {
-  const [, x, wt] = inputs([2, 3, 9, 8], 26, win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), 'wasm');
-  const w4 = wt.reshape([26, 3, 3, 3]).detach().requiresGrad_();
+  const [, x, wt] = inputs([2, 3, 9, 8], 64, win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]), 'wasm');
+  const w4 = wt.reshape([64, 3, 3, 3]).detach().requiresGrad_();
   const y = st.nn.functional.conv2d(x, w4, null, { padding: 1 });
   const gy = st.randn(y.shape, { generator: new st.Generator(3), backend: 'wasm' });
   y.backward(gy);
-  const want = convWeightGrad.fused(gy.reshape([2, 26, 72]), x, wt, win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]))!;
+  const want = convWeightGrad.fused(gy.reshape([2, 64, 72]), x, wt, win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]))!;
   assert.deepEqual(bits(w4.grad!), bits(want));
   // the fused op steps aside while its result is differentiated again
-  const gr = st.randn([2, 26, 72], { backend: 'wasm' }).requiresGrad_();
+  const gr = st.randn([2, 64, 72], { backend: 'wasm' }).requiresGrad_();
   assert.equal(convWeightGrad.fused(gr, x, wt, win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1])), null);
   // d/dx of <∂L/∂w, v> for L = <conv(x, w), gy>: on wasm (composed, recorded) as on js
   const second = (backend: string): Float32Array => {

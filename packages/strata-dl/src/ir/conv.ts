@@ -13,7 +13,7 @@ import { windowOf } from './window.js';
 
 /**
  * The weight gradient of conv = w·unfold(x): Σ over the batch of g·unfold(x)ᵀ, [O, C·kh·kw]. This is
- * its composed definition; a layer above registers the fused op (nn/functional/conv-weight-grad.ts)
+ * its composed definition; nn/functional/conv.ts installs the fused op (nn/functional/conv-weight-grad.ts)
  * that runs it as one implicit GEMM where a backend has the kernel and nothing differentiates it again.
  */
 export const composedConvWeightGrad = (g: Tensor, x: Tensor, w: Tensor, win: WindowAttrs): Tensor =>

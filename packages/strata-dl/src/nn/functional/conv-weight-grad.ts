@@ -3,9 +3,9 @@
 // columns made, then one product summed over the batch) or, on a backend with the kernel, one
 // implicit GEMM that reads the columns from the image and never writes them (wasm: 85 MB fewer
 // written and read per step for W3's second layer at batch 128). The conv primitive's rule
-// (ir/conv.ts) calls it through the hook installed here.
+// (ir/conv.ts) calls it through the hook that conv.ts installs.
 import { differentiated } from '../../ir/bind.js';
-import { composedConvWeightGrad, setConvWeightGrad } from '../../ir/conv.js';
+import { composedConvWeightGrad } from '../../ir/conv.js';
 import type { WindowAttrs } from '../../ir/prims.js';
 import { type Lowered, fusedKernel, fusedOp, kernelOutput } from '../../tensor/fused-op.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -41,5 +41,3 @@ export const convWeightGrad = fusedOp({
     return run({ out, g, x, xShape: [n, c, h, wd], window }) ? out : null;
   },
 });
-
-setConvWeightGrad(convWeightGrad);

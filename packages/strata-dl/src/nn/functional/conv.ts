@@ -6,10 +6,15 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import { fold, unfold } from '../../tensor/functions.js';
 import * as prims from '../../tensor/prims.js';
-// installs the conv rule's fused weight gradient (one implicit GEMM on wasm)
-import './conv-weight-grad.js';
+import { setConvWeightGrad } from '../../ir/conv.js';
+import { convWeightGrad } from './conv-weight-grad.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
+
+// The conv rule's weight gradient: the fused op (one implicit GEMM on wasm). Installed here, where
+// convolutions are made, rather than by importing a module for its side effect, which bundlers
+// drop (the package is marked free of side effects).
+setConvWeightGrad(convWeightGrad);
 
 /** Options of `conv2d` (PyTorch's `F.conv2d` keyword arguments). */
 export interface Conv2dOptions {
