@@ -119,8 +119,10 @@ function packTapsScalar(d: usize, img: usize, tab: usize, cols: i32, oy: i32, ox
 /**
  * Packs Bᵀ, B(l, p) = unfold(image)(p, l), for l in [pc, pc + kc) and p in [cvJ0 + jc, + nc), into
  * panels of kc x 8, as packB lays out a transposed B. A run of l in one output row at stride 1
- * reads each of a panel's 8 taps from consecutive inputs: where all 8 lie inside the image, four
- * positions of each are loaded as a vector and 4x4 transposes make four panel rows of them.
+ * reads each of a panel's taps from consecutive inputs: where all of them lie inside the image,
+ * four positions of each are loaded as a vector and 4x4 transposes make four panel rows of them;
+ * positions near the image's edge go tap by tap. A ragged last panel's missing columns repeat its
+ * first tap (the micro-kernel's columns are independent, and those of C are never stored).
  */
 function packBConvT(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize): void {
   const H = cvH, W = cvW, OW = cvOW;
@@ -133,33 +135,41 @@ function packBConvT(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize):
       const l = pc + r;
       const oy = l / OW, ox = l - oy * OW;
       const run = min(kc - r, OW - ox); // positions left in this output row
-      // [v0, v1): positions (a multiple of 4 of them) where every tap's input lies inside the image
-      let v0 = 0, v1 = 0;
-      if (cvSw == 1 && cols == NR) {
-        let lo = 0, hi = run;
-        for (let j = 0; j < NR; j++) {
-          const t = tab + (<usize>j * 12);
-          const iy = oy * cvSh - cvPt + load<i32>(t, 4);
-          const ix = ox - cvPl + load<i32>(t, 8);
-          if (<u32>iy >= <u32>H) { hi = 0; break; }
-          lo = max(lo, -ix);
-          hi = min(hi, W - ix);
-        }
-        if (hi - lo >= 4) { v0 = lo; v1 = lo + ((hi - lo) & ~3); }
+      // [lo, hi): positions where every tap's input lies inside the image
+      let lo = 0, hi = cvSw == 1 ? run : 0;
+      for (let j = 0; j < cols && hi > lo; j++) {
+        const t = tab + (<usize>j * 12);
+        const iy = oy * cvSh - cvPt + load<i32>(t, 4);
+        const ix = ox - cvPl + load<i32>(t, 8);
+        if (<u32>iy >= <u32>H) hi = 0;
+        lo = max(lo, -ix);
+        hi = min(hi, W - ix);
       }
-      packTapsScalar(d, img, tab, cols, oy, ox, 0, v0);
-      if (v1 > v0) {
-        const b0 = tapRow(img, tab, oy) + (<usize>ox << 2), b1 = tapRow(img, tab + 12, oy) + (<usize>ox << 2);
-        const b2 = tapRow(img, tab + 24, oy) + (<usize>ox << 2), b3 = tapRow(img, tab + 36, oy) + (<usize>ox << 2);
-        const b4 = tapRow(img, tab + 48, oy) + (<usize>ox << 2), b5 = tapRow(img, tab + 60, oy) + (<usize>ox << 2);
-        const b6 = tapRow(img, tab + 72, oy) + (<usize>ox << 2), b7 = tapRow(img, tab + 84, oy) + (<usize>ox << 2);
-        for (let i = v0; i < v1; i += 4) {
+      if (hi <= lo) {
+        packTapsScalar(d, img, tab, cols, oy, ox, 0, run);
+      } else {
+        packTapsScalar(d, img, tab, cols, oy, ox, 0, lo);
+        const at = <usize>ox << 2;
+        const b0 = tapRow(img, tab, oy) + at;
+        const b1 = cols > 1 ? tapRow(img, tab + 12, oy) + at : b0, b2 = cols > 2 ? tapRow(img, tab + 24, oy) + at : b0;
+        const b3 = cols > 3 ? tapRow(img, tab + 36, oy) + at : b0, b4 = cols > 4 ? tapRow(img, tab + 48, oy) + at : b0;
+        const b5 = cols > 5 ? tapRow(img, tab + 60, oy) + at : b0, b6 = cols > 6 ? tapRow(img, tab + 72, oy) + at : b0;
+        const b7 = cols > 7 ? tapRow(img, tab + 84, oy) + at : b0;
+        let i = lo;
+        for (; i + 4 <= hi; i += 4) {
           const o = <usize>i << 2, e = d + (<usize>i * NR * 4);
           transpose4(v128.load(b0 + o), v128.load(b1 + o), v128.load(b2 + o), v128.load(b3 + o), e);
           transpose4(v128.load(b4 + o), v128.load(b5 + o), v128.load(b6 + o), v128.load(b7 + o), e + 16);
         }
+        for (; i < hi; i++) {
+          const o = <usize>i << 2, e = d + (<usize>i * NR * 4);
+          store<f32>(e, load<f32>(b0 + o)); store<f32>(e, load<f32>(b1 + o), 4);
+          store<f32>(e, load<f32>(b2 + o), 8); store<f32>(e, load<f32>(b3 + o), 12);
+          store<f32>(e, load<f32>(b4 + o), 16); store<f32>(e, load<f32>(b5 + o), 20);
+          store<f32>(e, load<f32>(b6 + o), 24); store<f32>(e, load<f32>(b7 + o), 28);
+        }
+        packTapsScalar(d, img, tab, cols, oy, ox, hi, run);
       }
-      packTapsScalar(d, img, tab, cols, oy, ox, v1, run);
       d += <usize>run * NR * 4;
       r += run;
     }

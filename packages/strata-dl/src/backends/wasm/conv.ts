@@ -58,21 +58,13 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
 
 
 /**
- * Filters from which the weight gradient packs its panels from the image rather than from unfolded
- * columns. Packing from the image costs more per value than packing the columns (4x4 transposes of
- * contiguous rows), which only the saved unfold pays back when enough filters reuse each panel.
- * Measured in CPU time on one thread, fused against unfold + summed GEMM: W3's second layer (64
- * filters) 65-80 ms against 70-77; W3's first (32) 4.6 against 4.1, LeNet's (6 and 16) 2.6 and
- * 2.2 against 2.3 and 2.0.
- */
-const IMPLICIT_MIN_FILTERS = 64;
-
-/**
  * The conv rule's weight gradient, out [O, C·kh·kw] = Σ_n g[n]·unfold(x[n])ᵀ, as one GEMM summed over
  * the batch (matmul.ts's sumGemm, so in the same fixed chunks, and bit for bit what matmul gives on
  * the columns) whose B panels are packed from each image as its transposed columns (mode CONV_SUM,
- * assembly/conv.ts): the columns are never written. With few filters, or windows of more than
- * convKMax() values, the columns are unfolded into a temporary first (the same bits).
+ * assembly/conv.ts): the columns are never written. Windows of more than convKMax() values unfold
+ * into a temporary first (the same bits). CPU time on one thread against unfold + the summed GEMM
+ * (2 cores shared with other jobs, rough): W3's second layer 66-72 ms against 73-91, its first
+ * 3.4-3.7 against 3.9-4.0, LeNet's 1.9-3.2 against 2.1-3.4 and 1.6-2.4 against 1.9-3.4.
  */
 export function fusedConv(ctx: () => Ctx): FusedKernels {
   return {
@@ -86,7 +78,7 @@ export function fusedConv(ctx: () => Ctx): FusedKernels {
       if (o === 0 || k === 0) return;
       if (n === 0 || L === 0) return rt.x.fill32(out, 0, o * k);
       const offs: number[] = [];
-      if (o >= IMPLICIT_MIN_FILTERS && k <= rt.x.convKMax()) {
+      if (k <= rt.x.convKMax()) {
         for (let b = 0; b < n; b++) offs.push(b * o * L, b * ch * h * w);
         return sumGemm(c, offs, [n, o, k, L, L, 1, 0, 0, g, x, out], geometry(ch, h, w, win, ow));
       }
