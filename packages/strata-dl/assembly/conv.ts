@@ -102,10 +102,13 @@ function packBColumns(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize
   return <u32>iy < <u32>cvH && <u32>ix < <u32>cvW ? load<f32>(img + (<usize>(load<i32>(t) + iy * cvW + ix) << 2)) : 0;
 }
 
-/** Address of tap `t` at output row oy, column 0 (stride 1; inside the image where it is read). */
+/**
+ * Address of tap `t`'s input at output position (0, 0) at stride 1 (possibly outside the image:
+ * only read where a position's input lies inside it); position (oy, ox) adds oy·sh·W + ox.
+ */
 // @ts-ignore: decorator
-@inline function tapRow(img: usize, t: usize, oy: i32): usize {
-  return img + (<usize>(load<i32>(t) + (oy * cvSh - cvPt + load<i32>(t, 4)) * cvW - cvPl + load<i32>(t, 8)) << 2);
+@inline function tapOrigin(img: usize, t: usize): usize {
+  return img + (<usize>(load<i32>(t) + (load<i32>(t, 4) - cvPt) * cvW + load<i32>(t, 8) - cvPl) << 2);
 }
 
 /** Panel rows [i0, i1) of one output row's run (positions ox + i), tap by tap: `cols` taps from `tab`, zeros after. */
@@ -129,32 +132,36 @@ function packBConvT(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize):
   for (let jp = 0; jp < nc; jp += NR) {
     const cols = min(NR, nc - jp);
     const tab = cvTab + (<usize>(cvJ0 + jc + jp) * 12);
+    // per panel: the taps' row and column offsets' extremes (for one validity test per run), and
+    // each tap's input address at output position (0, 0) (missing columns repeat the first tap's)
+    let rMin = i32.MAX_VALUE, rMax = i32.MIN_VALUE, cMin = i32.MAX_VALUE, cMax = i32.MIN_VALUE;
+    for (let j = 0; j < cols; j++) {
+      const t = tab + (<usize>j * 12);
+      const ro = load<i32>(t, 4), co = load<i32>(t, 8);
+      rMin = min(rMin, ro); rMax = max(rMax, ro); cMin = min(cMin, co); cMax = max(cMax, co);
+    }
+    const a0 = tapOrigin(img, tab), a1 = cols > 1 ? tapOrigin(img, tab + 12) : a0, a2 = cols > 2 ? tapOrigin(img, tab + 24) : a0;
+    const a3 = cols > 3 ? tapOrigin(img, tab + 36) : a0, a4 = cols > 4 ? tapOrigin(img, tab + 48) : a0, a5 = cols > 5 ? tapOrigin(img, tab + 60) : a0;
+    const a6 = cols > 6 ? tapOrigin(img, tab + 72) : a0, a7 = cols > 7 ? tapOrigin(img, tab + 84) : a0;
     let d = dst + <usize>(jp * kc * 4);
     let r = 0;
     while (r < kc) {
       const l = pc + r;
       const oy = l / OW, ox = l - oy * OW;
       const run = min(kc - r, OW - ox); // positions left in this output row
-      // [lo, hi): positions where every tap's input lies inside the image
-      let lo = 0, hi = cvSw == 1 ? run : 0;
-      for (let j = 0; j < cols && hi > lo; j++) {
-        const t = tab + (<usize>j * 12);
-        const iy = oy * cvSh - cvPt + load<i32>(t, 4);
-        const ix = ox - cvPl + load<i32>(t, 8);
-        if (<u32>iy >= <u32>H) hi = 0;
-        lo = max(lo, -ix);
-        hi = min(hi, W - ix);
+      // [lo, hi): positions where every tap's input lies inside the image (stride 1 only)
+      const iy = oy * cvSh - cvPt, ix = ox - cvPl;
+      let lo = 0, hi = 0;
+      if (cvSw == 1 && iy + rMin >= 0 && iy + rMax < H) {
+        lo = max(0, -(ix + cMin));
+        hi = min(run, W - (ix + cMax));
       }
       if (hi <= lo) {
         packTapsScalar(d, img, tab, cols, oy, ox, 0, run);
       } else {
         packTapsScalar(d, img, tab, cols, oy, ox, 0, lo);
-        const at = <usize>ox << 2;
-        const b0 = tapRow(img, tab, oy) + at;
-        const b1 = cols > 1 ? tapRow(img, tab + 12, oy) + at : b0, b2 = cols > 2 ? tapRow(img, tab + 24, oy) + at : b0;
-        const b3 = cols > 3 ? tapRow(img, tab + 36, oy) + at : b0, b4 = cols > 4 ? tapRow(img, tab + 48, oy) + at : b0;
-        const b5 = cols > 5 ? tapRow(img, tab + 60, oy) + at : b0, b6 = cols > 6 ? tapRow(img, tab + 72, oy) + at : b0;
-        const b7 = cols > 7 ? tapRow(img, tab + 84, oy) + at : b0;
+        const at = <usize>(oy * cvSh * W + ox) << 2;
+        const b0 = a0 + at, b1 = a1 + at, b2 = a2 + at, b3 = a3 + at, b4 = a4 + at, b5 = a5 + at, b6 = a6 + at, b7 = a7 + at;
         let i = lo;
         for (; i + 4 <= hi; i += 4) {
           const o = <usize>i << 2, e = d + (<usize>i * NR * 4);

@@ -62,9 +62,10 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
  * the batch (matmul.ts's sumGemm, so in the same fixed chunks, and bit for bit what matmul gives on
  * the columns) whose B panels are packed from each image as its transposed columns (mode CONV_SUM,
  * assembly/conv.ts): the columns are never written. Windows of more than convKMax() values unfold
- * into a temporary first (the same bits). CPU time on one thread against unfold + the summed GEMM
- * (2 cores shared with other jobs, rough): W3's second layer 66-72 ms against 73-91, its first
- * 3.4-3.7 against 3.9-4.0, LeNet's 1.9-3.2 against 2.1-3.4 and 1.6-2.4 against 1.9-3.4.
+ * into a temporary first (the same bits). CPU time on one thread (2 cores shared with other jobs,
+ * rough), against unfold + the summed GEMM and against the summed GEMM alone on columns kept from
+ * the forward pass: W3's second layer 63-66 ms, 72-77, 69-71; its first 3.2-3.3, 3.5-4.0, 3.4-4.2;
+ * LeNet's first 2.0-2.2, 2.2-2.7, 1.4-1.7; its second 1.5-2.4, 1.9-3.3, 1.2-2.3.
  */
 export function fusedConv(ctx: () => Ctx): FusedKernels {
   return {
