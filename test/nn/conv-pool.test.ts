@@ -165,44 +165,78 @@ test('errors name the op, the argument and the shapes', () => {
   assert.throws(() => F.conv2d(st.zeros([1, 1, 4, 4]), st.zeros([1, 1, 3, 3]), null, { padding: 'half' as 'same' }), /conv2d: padding must be/);
 });
 
-test('conv2d: the inference path (conv primitive) and the training path (unfold + matmul) agree, values and gradients, on every backend', () => {
+/** The kernels that `fn` runs on `backend`, in order (the backend's kernel table, wrapped for the call). */
+function kernelsRun(backend: string, fn: () => void): string[] {
+  const table = st.getBackend(backend).kernels as unknown as Record<string, (...a: unknown[]) => void>;
+  const saved = { ...table };
+  const ran: string[] = [];
+  for (const [name, k] of Object.entries(saved)) table[name] = (...a: unknown[]) => { ran.push(name); k(...a); };
+  try {
+    fn();
+  } finally {
+    Object.assign(table, saved);
+  }
+  return ran;
+}
+
+test('conv2d runs the conv primitive whether or not a gradient will be taken, and equals unfold + matmul in values and gradients, on every backend', () => {
   for (const backend of st.listBackends()) {
     const g = new st.Generator(5);
     const opts = { generator: g, backend };
-    // 30 filters: on wasm above the in-place limit, so the implicit GEMM runs; 5x6 'same' padding
+    // 30 filters: on wasm above the in-place limit, so the implicit GEMM runs; padded, dilated
     const x = st.randn([3, 4, 11, 9], opts);
     const w = st.randn([30, 4, 5, 6], opts);
-    const conv = (xx: st.Tensor, ww: st.Tensor): st.Tensor => F.conv2d(xx, ww, null, { padding: 'same', dilation: [1, 2] });
-    const train = (() => {
-      const ww = w.detach().requiresGrad_();
-      const xx = x.detach().requiresGrad_();
-      const y = conv(xx, ww);
-      y.square().sum().backward();
-      return { y: y.detach(), gx: xx.grad! };
-    })();
-    const infer = st.noGrad(() => conv(x, w));
-    assertClose(infer, train.y, 1e-4, 1e-4, `${backend}: forward`);
-    // a frozen layer: the weight needs no gradient, the input does (the conv primitive's backward)
-    const xx = x.detach().requiresGrad_();
-    conv(xx, w).square().sum().backward();
-    assertClose(xx.grad!, train.gx, 1e-3, 1e-4, `${backend}: input gradient through a frozen layer`);
+    const b = st.randn([30], opts);
+    const attrs = { kernel: [5, 6] as [number, number], stride: [1, 1] as [number, number], padding: [2, 2, 5, 5] as [number, number, number, number], dilation: [1, 2] as [number, number] };
+    const conv = (xx: st.Tensor, ww: st.Tensor, bb: st.Tensor): st.Tensor => F.conv2dRelu(xx, ww, bb, { padding: [2, 2, 5, 5], dilation: [1, 2] });
+    const composed = (xx: st.Tensor, ww: st.Tensor, bb: st.Tensor): st.Tensor =>
+      ww.reshape([30, 120]).matmul(st.unfold(xx, attrs)).reshape([3, 30, 11, 9]).add(bb.reshape([1, 30, 1, 1])).relu();
+    // the same graph with and without autograd recording: one conv kernel, no columns
+    const leaves = (): st.Tensor[] => [x, w, b].map((t) => t.detach().requiresGrad_());
+    const recorded = kernelsRun(backend, () => { const [xx, ww, bb] = leaves(); conv(xx, ww, bb); });
+    const plain = kernelsRun(backend, () => st.noGrad(() => conv(x, w, b)));
+    assert.deepEqual(recorded, plain, `${backend}: the kernels differ with autograd recording`);
+    assert.ok(plain.includes('conv') && !plain.includes('unfold') && !plain.includes('matmul'), `${backend}: ran ${plain.join(', ')}`);
+    const grads = (f: typeof conv): st.Tensor[] => {
+      const ls = leaves();
+      const y = f(ls[0], ls[1], ls[2]);
+      y.mul(y.detach().add(0.5)).sum().backward(); // a gradient that differs per element
+      return [y.detach(), ...ls.map((t) => t.grad!)];
+    };
+    const [y1, gx1, gw1, gb1] = grads(conv);
+    const [y2, gx2, gw2, gb2] = grads(composed);
+    assertClose(y1, y2, 1e-4, 1e-4, `${backend}: forward`);
+    assertClose(gx1, gx2, 1e-3, 1e-4, `${backend}: input gradient`);
+    assertClose(gw1, gw2, 1e-3, 1e-4, `${backend}: weight gradient`);
+    assertClose(gb1, gb2, 1e-3, 1e-4, `${backend}: bias gradient`);
   }
 });
 
-test('max/min pooling: the one-pass path (no gradient) and the poolIndex + gather path give the same values, ties and NaN included', () => {
+test('max/min pooling runs the pool primitive whether or not a gradient will be taken; values and gradients equal poolIndex + gather, ties and NaN included', () => {
   for (const backend of st.listBackends()) {
     // small integers make ties in most windows; a NaN must win its windows on both paths
     const v = Array.from({ length: 2 * 3 * 7 * 6 }, (_, i) => ((i * 7) % 5) - 2);
     v[17] = NaN;
     const x = st.tensor(v, { shape: [2, 3, 7, 6], backend });
+    const wv = st.randn([2, 3, 4, 4], { generator: new st.Generator(2), backend });
     for (const [f, name] of [[F.maxPool2d, 'max'], [F.minPool2d, 'min']] as const) {
       const opts = { stride: [2, 1] as [number, number], padding: 1, dilation: [1, 2] as [number, number] };
-      const plain = f(x, 3, opts).dataSync();
-      const xg = x.detach().requiresGrad_();
-      const differentiated = f(xg, 3, opts);
-      const y = differentiated.dataSync();
-      assert.equal(plain.length, y.length);
-      for (let i = 0; i < y.length; i++) assert.ok(Object.is(plain[i], y[i]), `${backend} ${name}: element ${i} is ${plain[i]} in one pass, ${y[i]} by gather`);
+      const attrs = { kernel: [3, 3] as [number, number], stride: [2, 1] as [number, number], padding: [1, 1, 1, 1] as [number, number, number, number], dilation: [1, 2] as [number, number], mode: name };
+      const plain = kernelsRun(backend, () => st.noGrad(() => f(x, 3, opts)));
+      const recorded = kernelsRun(backend, () => f(x.detach().requiresGrad_(), 3, opts));
+      assert.deepEqual(recorded, plain, `${backend} ${name}: the kernels differ with autograd recording`);
+      const viaGather = (xx: st.Tensor): st.Tensor => xx.reshape([2, 3, 42]).gather(2, st.poolIndex(xx, attrs).reshape([2, 3, 16])).reshape([2, 3, 4, 4]);
+      const run = (pool: (xx: st.Tensor) => st.Tensor): [Float32Array, Float32Array] => {
+        const xg = x.detach().requiresGrad_();
+        const y = pool(xg);
+        y.mul(wv).sum().backward();
+        return [y.dataSync() as Float32Array, xg.grad!.dataSync() as Float32Array];
+      };
+      const [y1, g1] = run((xx) => f(xx, 3, opts));
+      const [y2, g2] = run(viaGather);
+      assert.equal(y1.length, y2.length);
+      for (let i = 0; i < y1.length; i++) assert.ok(Object.is(y1[i], y2[i]), `${backend} ${name}: element ${i} is ${y1[i]} by the pool primitive, ${y2[i]} by gather`);
+      for (let i = 0; i < g1.length; i++) assert.ok(Object.is(g1[i], g2[i]), `${backend} ${name}: gradient ${i} is ${g1[i]} by the pool primitive, ${g2[i]} by gather`);
     }
   }
 });

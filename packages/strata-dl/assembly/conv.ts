@@ -1,9 +1,13 @@
 // SPDX-License-Identifier: MIT
-// Convolution as an implicit GEMM (the GEMM task's mode 1, matmul.ts): the image is packed into the
-// GEMM's B panels straight from [C, H, W] through per-k offset tables, so the column matrix is
-// never written; the epilogue adds the bias and applies ReLU while C is still in cache.
+// Convolution as an implicit GEMM (the GEMM task's mode CONV, matmul.ts): the image is packed into
+// the GEMM's B panels straight from [C, H, W] through per-k offset tables, so the column matrix is
+// never written; the epilogue adds the bias and applies ReLU while C is still in cache. Mode
+// CONV_SUM, a convolution's weight gradient Σ_b g_b·unfold(x_b)ᵀ, packs the transposed columns the
+// same way (B rows are output positions, B columns the window's taps).
 
-import { gemmConv_channels, gemmConv_dh, gemmConv_dw, gemmConv_H, gemmConv_kh, gemmConv_kw, gemmConv_N, gemmConv_OW, gemmConv_padLeft, gemmConv_padTop, gemmConv_sh, gemmConv_sw, gemmConv_W } from './generated/interface';
+import { gemmConv_channels, gemmConv_dh, gemmConv_dw, gemmConv_H, gemmConv_kh, gemmConv_kw, gemmConv_OW, gemmConv_padLeft, gemmConv_padTop, gemmConv_sh, gemmConv_sw, gemmConv_W } from './generated/interface';
+
+import { transpose4 } from './matmul';
 
 const NR: i32 = 8; // the micro-kernel's columns (matmul.ts)
 
@@ -15,6 +19,7 @@ export const CONV_K_MAX: i32 = 16384;
 // is the input at channel c, row (l / OW)·sh − pt + ki·dh, column (l % OW)·sw − pl + kj·dw, where
 // p = (c, ki, kj), or 0 in the padding. cvJ0 is the first column of the current item.
 let cvOn = false;
+let cvT = false; // B is the transposed columns (mode CONV_SUM)
 let cvH: i32 = 0, cvW: i32 = 0, cvSh: i32 = 1, cvSw: i32 = 1, cvPt: i32 = 0, cvPl: i32 = 0, cvOW: i32 = 1, cvL: i32 = 0, cvJ0: i32 = 0;
 let cvTab: usize = 0;
 
@@ -29,11 +34,21 @@ let cvTab: usize = 0;
 @inline export function convColumn(j0: i32): void { cvJ0 = j0; }
 
 /**
+ * Packs rows [pc, pc + kc) and columns [jc, jc + nc) (from the item's first column) of B, read
+ * from the image at `img`, into panels of kc x 8, as packB lays them out: the columns (mode CONV) or
+ * the transposed columns (mode CONV_SUM).
+ */
+export function packBConv(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize): void {
+  if (cvT) packBConvT(kc, nc, pc, jc, img, dst);
+  else packBColumns(kc, nc, pc, jc, img, dst);
+}
+
+/**
  * Packs B(p, l) for p in [pc, pc + kc), l in [cvJ0 + jc, + nc) straight from the image at `img` into
  * panels of kc x 8, as packB lays them out. Eight columns in one output row at stride 1 are eight
  * consecutive inputs: two vector loads when the window row lies inside the image.
  */
-export function packBConv(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize): void {
+function packBColumns(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize): void {
   const H = cvH, W = cvW, OW = cvOW, L = cvL;
   const tab = cvTab + (<usize>pc * 12);
   for (let jp = 0; jp < nc; jp += NR) {
@@ -80,23 +95,114 @@ export function packBConv(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: u
   }
 }
 
+/** Tap `t` (a per-k table entry) of output position (oy, ox): the input there, or 0 in the padding. */
+// @ts-ignore: decorator
+@inline function tap(img: usize, t: usize, oy: i32, ox: i32): f32 {
+  const iy = oy * cvSh - cvPt + load<i32>(t, 4), ix = ox * cvSw - cvPl + load<i32>(t, 8);
+  return <u32>iy < <u32>cvH && <u32>ix < <u32>cvW ? load<f32>(img + (<usize>(load<i32>(t) + iy * cvW + ix) << 2)) : 0;
+}
+
+/**
+ * Address of tap `t`'s input at output position (0, 0) at stride 1 (possibly outside the image:
+ * only read where a position's input lies inside it); position (oy, ox) adds oy·sh·W + ox.
+ */
+// @ts-ignore: decorator
+@inline function tapOrigin(img: usize, t: usize): usize {
+  return img + (<usize>(load<i32>(t) + (load<i32>(t, 4) - cvPt) * cvW + load<i32>(t, 8) - cvPl) << 2);
+}
+
+/** Panel rows [i0, i1) of one output row's run (positions ox + i), tap by tap: `cols` taps from `tab`, zeros after. */
+function packTapsScalar(d: usize, img: usize, tab: usize, cols: i32, oy: i32, ox: i32, i0: i32, i1: i32): void {
+  for (let i = i0; i < i1; i++) {
+    const e = d + (<usize>i * NR * 4);
+    for (let j = 0; j < NR; j++) store<f32>(e + (<usize>j << 2), j < cols ? tap(img, tab + (<usize>j * 12), oy, ox + i) : 0);
+  }
+}
+
+/**
+ * Packs Bᵀ, B(l, p) = unfold(image)(p, l), for l in [pc, pc + kc) and p in [cvJ0 + jc, + nc), into
+ * panels of kc x 8, as packB lays out a transposed B. A run of l in one output row at stride 1
+ * reads each of a panel's taps from consecutive inputs: where all of them lie inside the image,
+ * four positions of each are loaded as a vector and 4x4 transposes make four panel rows of them;
+ * positions near the image's edge go tap by tap. A ragged last panel's missing columns repeat its
+ * first tap (the micro-kernel's columns are independent, and those of C are never stored).
+ */
+function packBConvT(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize): void {
+  const H = cvH, W = cvW, OW = cvOW;
+  for (let jp = 0; jp < nc; jp += NR) {
+    const cols = min(NR, nc - jp);
+    const tab = cvTab + (<usize>(cvJ0 + jc + jp) * 12);
+    // per panel: the taps' row and column offsets' extremes (for one validity test per run), and
+    // each tap's input address at output position (0, 0) (missing columns repeat the first tap's)
+    let rMin = i32.MAX_VALUE, rMax = i32.MIN_VALUE, cMin = i32.MAX_VALUE, cMax = i32.MIN_VALUE;
+    for (let j = 0; j < cols; j++) {
+      const t = tab + (<usize>j * 12);
+      const ro = load<i32>(t, 4), co = load<i32>(t, 8);
+      rMin = min(rMin, ro); rMax = max(rMax, ro); cMin = min(cMin, co); cMax = max(cMax, co);
+    }
+    const a0 = tapOrigin(img, tab), a1 = cols > 1 ? tapOrigin(img, tab + 12) : a0, a2 = cols > 2 ? tapOrigin(img, tab + 24) : a0;
+    const a3 = cols > 3 ? tapOrigin(img, tab + 36) : a0, a4 = cols > 4 ? tapOrigin(img, tab + 48) : a0, a5 = cols > 5 ? tapOrigin(img, tab + 60) : a0;
+    const a6 = cols > 6 ? tapOrigin(img, tab + 72) : a0, a7 = cols > 7 ? tapOrigin(img, tab + 84) : a0;
+    let d = dst + <usize>(jp * kc * 4);
+    let r = 0;
+    while (r < kc) {
+      const l = pc + r;
+      const oy = l / OW, ox = l - oy * OW;
+      const run = min(kc - r, OW - ox); // positions left in this output row
+      // [lo, hi): positions where every tap's input lies inside the image (stride 1 only)
+      const iy = oy * cvSh - cvPt, ix = ox - cvPl;
+      let lo = 0, hi = 0;
+      if (cvSw == 1 && iy + rMin >= 0 && iy + rMax < H) {
+        lo = max(0, -(ix + cMin));
+        hi = min(run, W - (ix + cMax));
+      }
+      if (hi <= lo) {
+        packTapsScalar(d, img, tab, cols, oy, ox, 0, run);
+      } else {
+        packTapsScalar(d, img, tab, cols, oy, ox, 0, lo);
+        const at = <usize>(oy * cvSh * W + ox) << 2;
+        const b0 = a0 + at, b1 = a1 + at, b2 = a2 + at, b3 = a3 + at, b4 = a4 + at, b5 = a5 + at, b6 = a6 + at, b7 = a7 + at;
+        let i = lo;
+        for (; i + 4 <= hi; i += 4) {
+          const o = <usize>i << 2, e = d + (<usize>i * NR * 4);
+          transpose4(v128.load(b0 + o), v128.load(b1 + o), v128.load(b2 + o), v128.load(b3 + o), e);
+          transpose4(v128.load(b4 + o), v128.load(b5 + o), v128.load(b6 + o), v128.load(b7 + o), e + 16);
+        }
+        for (; i < hi; i++) {
+          const o = <usize>i << 2, e = d + (<usize>i * NR * 4);
+          store<f32>(e, load<f32>(b0 + o)); store<f32>(e, load<f32>(b1 + o), 4);
+          store<f32>(e, load<f32>(b2 + o), 8); store<f32>(e, load<f32>(b3 + o), 12);
+          store<f32>(e, load<f32>(b4 + o), 16); store<f32>(e, load<f32>(b5 + o), 20);
+          store<f32>(e, load<f32>(b6 + o), 24); store<f32>(e, load<f32>(b7 + o), 28);
+        }
+        packTapsScalar(d, img, tab, cols, oy, ox, hi, run);
+      }
+      d += <usize>run * NR * 4;
+      r += run;
+    }
+  }
+}
+
 /**
  * Reads a convolution's geometry from the GEMM descriptor (`gemmConv` in scripts/wasm-interface.mjs)
  * and fills this thread's per-k tables: for k = (c, ki, kj), the
- * channel's offset c·H·W, the row offset ki·dh and the column offset kj·dw.
+ * channel's offset c·H·W, the row offset ki·dh and the column offset kj·dw. `taps` is how many
+ * there are (the GEMM's K in mode CONV, its N in mode CONV_SUM, whose B is transposed), `L` the
+ * output positions per image.
  */
-export function setupConv(d: usize, K: i32, tab: usize): void {
+export function setupConv(d: usize, taps: i32, L: i32, transposed: bool, tab: usize): void {
   cvOn = true;
+  cvT = transposed;
   const C = gemmConv_channels(d), kh = gemmConv_kh(d), kw = gemmConv_kw(d);
   cvH = gemmConv_H(d); cvW = gemmConv_W(d);
   cvSh = gemmConv_sh(d); cvSw = gemmConv_sw(d); cvPt = gemmConv_padTop(d); cvPl = gemmConv_padLeft(d);
   const dh = gemmConv_dh(d), dw = gemmConv_dw(d);
   cvOW = gemmConv_OW(d);
-  cvL = gemmConv_N(d);
+  cvL = L;
   cvJ0 = 0;
   cvTab = tab;
   const kk = kh * kw;
-  for (let k = 0; k < min(K, C * kk); k++) {
+  for (let k = 0; k < min(taps, C * kk); k++) {
     const c = k / kk, r = k - c * kk, ki = r / kw, kj = r - ki * kw;
     const t = cvTab + (<usize>k * 12);
     store<i32>(t, c * cvH * cvW);

@@ -10,7 +10,7 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
-import { GEMM_MODE_CONV, GEMM_MODE_SUM, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
+import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_SUM, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogue, packBConv, setupConv } from './conv';
 
 export { CONV_K_MAX } from './conv';
@@ -74,7 +74,7 @@ function packAllA(M: i32, K: i32, A: usize, ars: i32, acs: i32, dst: usize): voi
  * four consecutive k of an A panel).
  */
 // @ts-ignore: decorator
-@inline function transpose4(x0: v128, x1: v128, x2: v128, x3: v128, d: usize, stride: usize = 32): void {
+@inline export function transpose4(x0: v128, x1: v128, x2: v128, x3: v128, d: usize, stride: usize = 32): void {
   const t0 = v128.shuffle<f32>(x0, x1, 0, 4, 1, 5);
   const t1 = v128.shuffle<f32>(x2, x3, 0, 4, 1, 5);
   const t2 = v128.shuffle<f32>(x0, x1, 2, 6, 3, 7);
@@ -375,23 +375,26 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   const counter = gemm_counter_at(d);
   const block = gemm_block(d);
   const mode = gemm_mode(d);
-  if (mode == GEMM_MODE_CONV) setupConv(d, K, ws + <usize>WS_CONV);
+  if (mode == GEMM_MODE_CONV) setupConv(d, K, N, false, ws + <usize>WS_CONV);
+  else if (mode == GEMM_MODE_CONV_SUM) setupConv(d, N, K, true, ws + <usize>WS_CONV);
   else convOff();
   const mnB = <usize>M * <usize>N * 4;
   const splitN = N >= M;
   const total = splitN ? N : M;
   const perMatrix = block > 0 ? (total + block - 1) / block : 1;
-  if (mode == GEMM_MODE_SUM) {
+  if (mode == GEMM_MODE_SUM || mode == GEMM_MODE_CONV_SUM) {
     // summed in `chunks` fixed runs of the batch, chunk c into its own [M, N] at slot 17 + c·M·N
     // (slot 17 is C itself when there is one chunk; else the caller sums the partials in order).
     // An item is one chunk's block of C: each element adds its chunk's matrices in batch order,
     // however the blocks and chunks fall to threads, so the bits do not depend on the thread count.
-    const parts = gemmSum_parts(d), chunks = gemmSum_chunks(d);
+    const conv = mode == GEMM_MODE_CONV_SUM;
+    const parts = conv ? gemmConvSum_parts(d) : gemmSum_parts(d), chunks = conv ? gemmConvSum_chunks(d) : gemmSum_chunks(d);
     for (let it = atomic.add<i32>(counter, 1); it < chunks * perMatrix; it = atomic.add<i32>(counter, 1)) {
       const ch = it / perMatrix;
       const s0 = (it - ch * perMatrix) * block, s1 = block > 0 ? min(total, s0 + block) : total;
       const b0 = <i32>((<i64>batch * ch) / chunks), b1 = <i32>((<i64>batch * (ch + 1)) / chunks);
       const c = parts + <usize>ch * mnB;
+      convColumn(splitN ? s0 : 0);
       for (let b = b0; b < b1; b++) {
         gemmPart(splitN, s0, s1, M, N, K, operand(A, table, b, 0), ars, acs, operand(B, table, b, 1), brs, bcs, c, ws, b > b0 ? 1 : 0, false, 0, false);
       }

@@ -70,7 +70,7 @@ export const ND = { maxRank: 8, strideRows: 3 };
 /** Small enumerations and bit flags shared by both sides. */
 export const ENUMS = {
   ELTWISE_KIND: { BINARY: 0, COMPARE: 1, WHERE: 2 },
-  GEMM_MODE: { PLAIN: 0, CONV: 1, SUM: 2 },
+  GEMM_MODE: { PLAIN: 0, CONV: 1, SUM: 2, CONV_SUM: 3 },
   OPTIM_KIND: { SGD: 0, ADAM: 1 },
   OPTIM_FLAG: { FIRST: 1, MOMENTUM: 2, DECAY: 4, NESTEROV: 8, MAXIMIZE: 16 },
   CELL_KIND: { LSTM_FORWARD: 0, LSTM_BACKWARD: 1, GRU_FORWARD: 2, GRU_BACKWARD: 3 },
@@ -91,6 +91,9 @@ const gemmHeader = [['batch', 'i32'], ['M', 'i32'], ['N', 'i32'], ['K', 'i32'], 
   // the threads' shared work counter (atomic), zeroed by the writer
   ['counter', 'i32'], ['block', 'i32'], ['mode', 'i32']];
 const gemmEpilogue = [['bias', 'ptr'], ['relu', 'i32']];
+// slots 17-28 of modes CONV and CONV_SUM: the image [channels, H, W] and the windows read from it
+const convGeometry = [['channels', 'i32'], ['H', 'i32'], ['W', 'i32'], ['kh', 'i32'], ['kw', 'i32'], ['sh', 'i32'], ['sw', 'i32'],
+  ['padTop', 'i32'], ['padLeft', 'i32'], ['dh', 'i32'], ['dw', 'i32'], ['OW', 'i32']];
 export const DESCRIPTORS = {
   // gather/scatterAdd: the N-d layout of the index (stride rows: A with its axis zeroed, B), then these
   indexing: { at: 1 + ND.maxRank * 3, fields: [['axisStride', 'i32'], ['n', 'i32']] },
@@ -109,8 +112,10 @@ export const DESCRIPTORS = {
   // mode PLAIN: slots 17-28 unused
   gemm: { task: 'GEMM', fields: [...gemmHeader, ...Array.from({ length: 12 }, (_, i) => [`_${17 + i}`, 'i32']), ...gemmEpilogue] },
   // mode CONV: the image's geometry (B is the image [C, H, W], read as its unfolded columns)
-  gemmConv: { task: 'GEMM', fields: [...gemmHeader, ['channels', 'i32'], ['H', 'i32'], ['W', 'i32'], ['kh', 'i32'], ['kw', 'i32'], ['sh', 'i32'], ['sw', 'i32'],
-    ['padTop', 'i32'], ['padLeft', 'i32'], ['dh', 'i32'], ['dw', 'i32'], ['OW', 'i32'], ...gemmEpilogue] },
+  gemmConv: { task: 'GEMM', fields: [...gemmHeader, ...convGeometry, ...gemmEpilogue] },
+  // mode CONV_SUM: a convolution's weight gradient, Σ over the batch of g·unfold(x)ᵀ: B is the image
+  // read as its transposed columns (rows: output positions, columns: C·kh·kw), summed as in mode SUM
+  gemmConvSum: { task: 'GEMM', fields: [...gemmHeader, ...convGeometry, ...gemmEpilogue, ['parts', 'ptr'], ['chunks', 'i32']] },
   // mode SUM: the products summed over the batch in `chunks` fixed chunks, into `parts` (C itself for one chunk)
   gemmSum: { task: 'GEMM', fields: [...gemmHeader, ['parts', 'ptr'], ['chunks', 'i32'], ...Array.from({ length: 10 }, (_, i) => [`_${19 + i}`, 'i32']), ...gemmEpilogue] },
 };

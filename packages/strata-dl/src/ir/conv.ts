@@ -8,7 +8,19 @@ import { plus } from './elementwise.js';
 import { type WindowAttrs, windowCounts } from './geometry.js';
 import { matmulTo } from './matmul.js';
 import type { Records } from './record.js';
+import type { Tensor } from '../tensor/tensor.js';
 import { windowOf } from './window.js';
+
+/**
+ * The weight gradient of conv = w·unfold(x): Σ over the batch of g·unfold(x)ᵀ, [O, C·kh·kw]. This is
+ * its composed definition; nn/functional/conv.ts installs the fused op (nn/functional/conv-weight-grad.ts)
+ * that runs it as one implicit GEMM where a backend has the kernel and nothing differentiates it again.
+ */
+export const composedConvWeightGrad = (g: Tensor, x: Tensor, w: Tensor, win: WindowAttrs): Tensor =>
+  matmulTo(g, bind('unfold', [x], win), false, true, w.shape);
+let convWeightGrad = composedConvWeightGrad;
+/** Installs the conv rule's weight gradient (dependency inversion, as bind.ts: the fused op lives above). */
+export function setConvWeightGrad(f: typeof composedConvWeightGrad): void { convWeightGrad = f; }
 
 export interface ConvAttrs {
   // w [O, C·kh·kw] times the unfolded x [N, C, H, W], giving [N, O, OH·OW] (= matmul(w, unfold(x)),
@@ -33,14 +45,15 @@ export const CONV_RECORDS: Records<ConvAttrs> = {
       return { shape: [x.shape[0], wt.shape[0], oh * ow], dtype: x.dtype };
     },
     cost: 'heavy', differentiable: true,
-    // conv = w·unfold(x) (+ bias, then ReLU): the weight's gradient needs the columns (made here, in the
-    // backward pass), summed over the batch; the input's is fold(wᵀ·g); the bias's, g summed per channel
+    // conv = w·unfold(x) (+ bias, then ReLU): the weight's gradient is g·unfold(x)ᵀ summed over the
+    // batch (the columns made here, in the backward pass, unless the fused op reads them from the
+    // image); the input's is fold(wᵀ·g); the bias's, g summed per channel
     vjp: (g0, [x, w, b], out, attrs, n) => {
       const g = attrs.relu ? bind('reluGrad', [g0, out], {}) : g0;
       const win = windowOf(attrs);
       return [
         n[0] ? bind('fold', [bind('matmul', [w, g], { transA: true, transB: false })], { ...win, outputSize: [x.shape[2], x.shape[3]] }) : null,
-        n[1] ? matmulTo(g, bind('unfold', [x], win), false, true, w.shape) : null,
+        n[1] ? convWeightGrad(g, x, w, win) : null,
         ...(b ? [n[2] ? bind('reshape', [bind('sum', [g], { axes: [0, 2] })], { shape: [...b.shape] }) : null] : []),
       ];
     },

@@ -1,10 +1,18 @@
 // SPDX-License-Identifier: MIT
-import type { Kernel } from '../../backend/backend.js';
+import type { FusedKernels, Kernel } from '../../backend/backend.js';
 import { windowCounts } from '../../ir/infer.js';
+import type { WindowAttrs } from '../../ir/prims.js';
+import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
 import { GEMM_MODE as MODE, TASK } from './generated/interface.js';
-import { runGemm } from './matmul.js';
+import { type ConvGeometry, runGemm, sumGemm } from './matmul.js';
 import { windowDesc } from './window.js';
+
+/** The GEMM descriptor's geometry of a convolution of images [C, H, W] with `ow` outputs per row. */
+const geometry = (c: number, h: number, w: number, a: WindowAttrs, ow: number): ConvGeometry => ({
+  channels: c, H: h, W: w, kh: a.kernel[0], kw: a.kernel[1], sh: a.stride[0], sw: a.stride[1],
+  padTop: a.padding[0], padLeft: a.padding[2], dh: a.dilation[0], dw: a.dilation[1], OW: ow,
+});
 
 /**
  * conv = w·unfold(x) as an implicit GEMM: each image is packed into the GEMM's B panels straight from
@@ -33,10 +41,7 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
     const offs: number[] = [];
     if (o > ctx.rt.x.inplaceBMaxM() && k <= ctx.rt.x.convKMax()) {
       for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);
-      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], {
-        mode: MODE.CONV, channels: c, H: h, W: wd, kh: attrs.kernel[0], kw: attrs.kernel[1], sh: attrs.stride[0], sw: attrs.stride[1],
-        padTop: attrs.padding[0], padLeft: attrs.padding[2], dh: attrs.dilation[0], dw: attrs.dilation[1], OW: ow,
-      }, undefined, epi);
+      runGemm(ctx, offs, [n, o, L, k, k, 1, 0, 0, ctx.ptr(w), ctx.ptr(x), ctx.ptr(out)], { mode: MODE.CONV, ...geometry(c, h, wd, attrs, ow) }, undefined, epi);
       return;
     }
     const rt = ctx.rt;
@@ -51,3 +56,41 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
   };
 }
 
+
+/**
+ * The conv rule's weight gradient, out [O, C·kh·kw] = Σ_n g[n]·unfold(x[n])ᵀ, as one GEMM summed over
+ * the batch (matmul.ts's sumGemm, so in the same fixed chunks, and bit for bit what matmul gives on
+ * the columns) whose B panels are packed from each image as its transposed columns (mode CONV_SUM,
+ * assembly/conv.ts): the columns are never written. Windows of more than convKMax() values unfold
+ * into a temporary first (the same bits). CPU time on one thread (2 cores shared with other jobs,
+ * rough), against unfold + the summed GEMM and against the summed GEMM alone on columns kept from
+ * the forward pass: W3's second layer 63-66 ms, 72-77, 69-71; its first 3.2-3.3, 3.5-4.0, 3.4-4.2;
+ * LeNet's first 2.0-2.2, 2.2-2.7, 1.4-1.7; its second 1.5-2.4, 1.9-3.3, 1.2-2.3.
+ */
+export function fusedConv(ctx: () => Ctx): FusedKernels {
+  return {
+    convWeightGrad: { dtypes: ['float32'], run(a): void {
+      const c = ctx(), rt = c.rt;
+      const [n, ch, h, w] = a.xShape;
+      const win = a.window;
+      const [oh, ow] = windowCounts('conv', [h, w], win);
+      const L = oh * ow, k = ch * win.kernel[0] * win.kernel[1], o = a.out.size / Math.max(1, k);
+      const out = wbuf(a.out, rt).ptr, g = wbuf(a.g, rt).ptr, x = wbuf(a.x, rt).ptr;
+      if (o === 0 || k === 0) return;
+      if (n === 0 || L === 0) return rt.x.fill32(out, 0, o * k);
+      const offs: number[] = [];
+      if (k <= rt.x.convKMax()) {
+        for (let b = 0; b < n; b++) offs.push(b * o * L, b * ch * h * w);
+        return sumGemm(c, offs, [n, o, k, L, L, 1, 0, 0, g, x, out], geometry(ch, h, w, win, ow));
+      }
+      const cols = rt.temp(n * k * L * 4);
+      try {
+        rt.pool.run(TASK.UNFOLD, rt.desc, windowDesc(c, a.xShape, L, win, x, cols[0]));
+        for (let b = 0; b < n; b++) offs.push(b * o * L, b * k * L);
+        sumGemm(c, offs, [n, o, k, L, L, 1, 1, L, g, cols[0], out]);
+      } finally {
+        rt.heap.free(cols[0], cols[1]);
+      }
+    } },
+  };
+}

@@ -2,7 +2,7 @@
 import type { Kernel } from '../../backend/backend.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../core/shape.js';
 import type { Ctx } from './context.js';
-import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmSum } from './generated/interface.js';
+import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmConvSum, writeGemmSum } from './generated/interface.js';
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
 const GEMM_PAR_MIN = 1 << 20;
@@ -13,10 +13,11 @@ const TABLE_MAX = 448;
 /** A convolution's geometry in the GEMM descriptor (mode CONV). */
 export type ConvGeometry = Pick<GemmConvDesc, 'channels' | 'H' | 'W' | 'kh' | 'kw' | 'sh' | 'sw' | 'padTop' | 'padLeft' | 'dh' | 'dw' | 'OW'>;
 /**
- * The GEMM task's mode and what it needs: products per matrix, an implicit conv, or summed over
- * the batch in `chunks` fixed chunks into `parts`.
+ * The GEMM task's mode and what it needs: products per matrix, an implicit conv, summed over the
+ * batch in `chunks` fixed chunks into `parts`, or both (a conv's weight gradient, B the transposed columns).
  */
-export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV } & ConvGeometry) | { mode: typeof MODE.SUM; parts: number; chunks: number };
+export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV } & ConvGeometry) | { mode: typeof MODE.SUM; parts: number; chunks: number }
+  | ({ mode: typeof MODE.CONV_SUM; parts: number; chunks: number } & ConvGeometry);
 
 /** Floats of the operand that every item repacks, up to which items are cut four per thread. */
 const FINE_SPLIT_MAX = 1 << 18;
@@ -115,16 +116,18 @@ export function sumChunks(batch: number, m: number, n: number, k: number): numbe
 /**
  * A GEMM summed over its batch, in `sumChunks` fixed chunks of the batch: the threads take (chunk,
  * block of C) items, each chunk's matrices add into its partial in batch order, and the partials are
- * summed in chunk order after. One chunk writes C directly.
+ * summed in chunk order after. One chunk writes C directly. With `conv`, B is each image read as
+ * its transposed columns (a convolution's weight gradient, conv.ts).
  */
-function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[]): void {
+export function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], conv?: ConvGeometry): void {
   const [batch, m, n, k] = g;
   const rt = ctx.rt;
   const chunks = sumChunks(batch, m, n, k);
-  if (chunks === 1) return runGemm(ctx, offs, g, { mode: MODE.SUM, parts: g[10], chunks: 1 });
+  const how = (parts: number, c: number): GemmMode => (conv ? { mode: MODE.CONV_SUM, parts, chunks: c, ...conv } : { mode: MODE.SUM, parts, chunks: c });
+  if (chunks === 1) return runGemm(ctx, offs, g, how(g[10], 1));
   const part = rt.temp(chunks * m * n * 4);
   try {
-    runGemm(ctx, offs, g, { mode: MODE.SUM, parts: part[0], chunks });
+    runGemm(ctx, offs, g, how(part[0], chunks));
     rt.x.reduceF32(0, 1, chunks, m * n, part[0], g[10]);
   } finally {
     rt.heap.free(part[0], part[1]);
@@ -150,13 +153,14 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   }
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
-  const block = gemmBlock(how.mode === MODE.SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
+  const block = gemmBlock(how.mode === MODE.SUM || how.mode === MODE.CONV_SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
   const header = {
     batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
     table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1],
   };
   if (how.mode === MODE.CONV) writeGemmConv(rt.i32, rt.desc, { ...header, ...how });
   else if (how.mode === MODE.SUM) writeGemmSum(rt.i32, rt.desc, { ...header, ...how });
+  else if (how.mode === MODE.CONV_SUM) writeGemmConvSum(rt.i32, rt.desc, { ...header, ...how });
   else writeGemm(rt.i32, rt.desc, { ...header, mode: how.mode });
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads);

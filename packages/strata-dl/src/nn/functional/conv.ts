@@ -1,13 +1,20 @@
 // SPDX-License-Identifier: MIT
 // Convolutions: conv = W·im2col(x), the `conv` primitive (whose derivative rules are written with
 // unfold, fold and matmul), or unfold + matmul for grouped ones; the transposed convolution is the
-// adjoint, col2im(Wᵀ·x). Gradients come from those primitives' rules.
+// adjoint, col2im(Wᵀ·x). Gradients come from those primitives' rules. The graph depends on the
+// arguments alone, never on whether autograd is recording: training and inference run the same ops.
 import { StrataError, fmtShape } from '../../core/errors.js';
-import { willRecord } from '../../autograd/mode.js';
 import { fold, unfold } from '../../tensor/functions.js';
 import * as prims from '../../tensor/prims.js';
+import { setConvWeightGrad } from '../../ir/conv.js';
+import { convWeightGrad } from './conv-weight-grad.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
+
+// The conv rule's weight gradient: the fused op (one implicit GEMM on wasm). Installed here, where
+// convolutions are made, rather than by importing a module for its side effect, which bundlers
+// drop (the package is marked free of side effects).
+setConvWeightGrad(convWeightGrad);
 
 /** Options of `conv2d` (PyTorch's `F.conv2d` keyword arguments). */
 export interface Conv2dOptions {
@@ -38,8 +45,8 @@ export function conv2d(x: Tensor, weight: Tensor, bias: Tensor | null = null, op
 }
 
 /**
- * `conv2d(x, weight, bias, opts).relu()`. Where the conv primitive runs (inference, frozen weights),
- * the bias and ReLU are its epilogue, applied while each block of the output is in cache, so the
+ * `conv2d(x, weight, bias, opts).relu()`. Where the conv primitive runs (one group, one dtype), the
+ * bias and ReLU are its epilogue, applied while each block of the output is in cache, so the
  * output is written once instead of three times; `nn.Sequential` uses it for Conv2d then ReLU.
  *
  * @example
@@ -67,12 +74,10 @@ function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOp
   if (oh < 1 || ow < 1) throw new StrataError('conv2d', `a ${kh}x${kw} kernel (dilation ${d.join('x')}, padding [${p.join(',')}]) does not fit input ${fmtShape(x.shape)}`);
   const attrs = { kernel: [kh, kw] as [number, number], stride: s, padding: p, dilation: d };
   const k = cg * kh * kw;
-  // When the weight's gradient will be needed, the columns [N, C·kh·kw, L] are made here and kept for
-  // it (unfold + matmul). Otherwise (inference, frozen layers) the conv primitive runs, which on wasm
-  // never writes the columns (an implicit GEMM). Grouped convolutions are a batched product.
-  // The primitive also takes the bias (of the same dtype) and the ReLU as its epilogue.
-  const needCols = willRecord([weight]);
-  if (groups === 1 && !needCols && x.dtype === weight.dtype && (!bias || bias.dtype === x.dtype)) {
+  // The conv primitive, which on wasm never writes the columns (an implicit GEMM) and takes the bias
+  // (of the same dtype) and the ReLU as its epilogue; its derivative rule makes the columns in the
+  // backward pass where it needs them. Grouped convolutions (and mixed dtypes) are a batched product.
+  if (groups === 1 && x.dtype === weight.dtype && (!bias || bias.dtype === x.dtype)) {
     return prims.conv(x, weight.reshape([o, k]), bias ?? null, relu ? { ...attrs, relu } : attrs).reshape([n, o, oh, ow]);
   }
   const y = groups === 1

@@ -1,15 +1,14 @@
 // SPDX-License-Identifier: MIT
 // Max/min pooling takes each window's extremum at the position poolIndex finds, so its gradient is
-// a scatter-add there (all of it to one element per window, the first of ties, as PyTorch): gather
-// at poolIndex's positions when a backward will follow, else the pool primitive in one pass.
+// a scatter-add there (all of it to one element per window, the first of ties, as PyTorch): the pool
+// primitive, one pass whether or not a backward follows (its rule finds the positions then).
 // Average pooling is unfold and a mean over the window axis, every channel treated as its own
 // image (reshape to [N·C, 1, H, W]) so one unfold serves all channels.
 import { StrataError, fmtShape } from '../../core/errors.js';
-import { willRecord } from '../../autograd/mode.js';
 import { poolWindowCounts } from '../../ir/infer.js';
 import { cat } from '../../tensor/composite.js';
 import { ones } from '../../tensor/creation.js';
-import { poolExtremum, poolIndex, unfold } from '../../tensor/functions.js';
+import { poolExtremum, unfold } from '../../tensor/functions.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
@@ -61,12 +60,9 @@ export function pool2d(op: string, x: Tensor, kernel: IntPair, reduce: PoolReduc
   const attrs = { kernel: k, stride: s, padding: padded, dilation: d };
   if (reduce !== 'mean') {
     poolWindowCounts(op, [h, w], attrs); // every window needs a real input to select
-    const a = { ...attrs, mode: reduce };
-    // With a backward to come, the positions are found once and kept for it (poolIndex + gather);
-    // otherwise one pass gives the values (the pool primitive, whose rule would find them again).
-    if (!willRecord([x])) return poolExtremum(x, a);
-    const idx = poolIndex(x, a).reshape([n, c, oh * ow]);
-    return x.reshape([n, c, h * w]).gather(2, idx).reshape([n, c, oh, ow]);
+    // The same graph with and without a backward to come: the values in one pass now, the positions
+    // in the backward (a poolIndex + gather forward costs as much as the pool primitive does).
+    return poolExtremum(x, { ...attrs, mode: reduce });
   }
   const cols = unfold(x.reshape([n * c, 1, h, w]), attrs); // [N·C, kh·kw, L]
   const { divisorOverride } = opts;
