@@ -7,6 +7,8 @@ import { OPTIM_FLAG as FLAG, OPTIM_KIND as KIND, OPTIM_LIST as LIST, TASK, write
 
 /** Elements per thread below which a step stays on the calling thread (memory-bound, like the elementwise ops). */
 const PAR_MIN = 1 << 15;
+/** Elements below which a step does not wake a sleeping worker (as the elementwise ops' WAKE_MIN). */
+const WAKE_MIN = 1 << 19;
 /** Descriptor slot where the list goes when it fits (else a temporary block). */
 const LIST_AT = 8;
 const DESC_ROOM = 512 - LIST_AT;
@@ -73,7 +75,7 @@ function runList<A extends SgdArgs | AdamArgs>(rt: Runtime, list: readonly A[], 
     }
     i32[(starts >>> 2) + count] = chunks;
     writeOptimList(rt.i32, rt.desc, { count, items, starts, counter: 0 });
-    rt.pool.run(TASK.OPTIM, rt.desc, Math.min(chunks, rt.threadsFor(n, PAR_MIN)));
+    rt.pool.run(TASK.OPTIM, rt.desc, Math.min(chunks, rt.threadsFor(n, PAR_MIN)), n >= WAKE_MIN);
   } finally {
     if (temp) rt.heap.free(temp[0], temp[1]);
   }
