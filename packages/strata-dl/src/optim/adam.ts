@@ -100,7 +100,7 @@ function adamPlan(param: Tensor, grad: Tensor, state: AdamState | undefined, h: 
 /** One Adam step as a fused op: `adamUpdate`, in one kernel pass where the backend has one (not AMSGrad). */
 export const adamStep = fusedOp({
   composed: adamUpdate,
-  fused(param: Tensor, grad: Tensor, state: AdamState | undefined, h: AdamHyper): AdamResult | null {
+  fused(param: Tensor, grad: Tensor, state: AdamState | undefined, h: AdamHyper): { param: Tensor; state: AdamState } | null {
     const run = fusedListKernel<AdamKernelArgs>('adam', param);
     return run ? runPlanned(run, [adamPlan(param, grad, state, h)])[0] : null;
   },

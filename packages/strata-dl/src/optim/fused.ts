@@ -8,7 +8,7 @@
  * values, as `set_` does. The optimizer state is its own (made here or cloned on load), so it is
  * updated in place.
  */
-import { sharesMemory } from '../tensor/fused-op.js';
+import { memoryOf, sharesMemory } from '../tensor/fused-op.js';
 import { Tensor } from '../tensor/tensor.js';
 
 /**
@@ -42,15 +42,15 @@ export function runPlanned<A extends object, R>(run: (list: readonly A[]) => boo
   const none = plans.map(() => null);
   const list = plans.filter((p) => p !== null);
   if (list.length === 0) return none;
-  const owner = new Map<unknown, number>();
+  const owner = new Map<object, number>();
   list.forEach((p, i) => {
     for (const v of Object.values(p.args)) {
       if (!(v instanceof Tensor)) continue;
-      const at = owner.get(v._storage.buf);
-      owner.set(v._storage.buf, at === undefined || at === i ? i : -1);
+      const at = owner.get(memoryOf(v));
+      owner.set(memoryOf(v), at === undefined || at === i ? i : -1);
     }
   });
-  for (const p of list) for (const w of p.written) if (owner.get(w._storage.buf) === -1) return none;
+  for (const p of list) for (const w of p.written) if (owner.get(memoryOf(w)) === -1) return none;
   if (!run(list.map((p) => p.args))) return none;
   return plans.map((p) => p?.result ?? null);
 }

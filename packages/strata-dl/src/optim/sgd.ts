@@ -83,7 +83,7 @@ function sgdPlan(param: Tensor, grad: Tensor, state: SgdState | undefined, h: Sg
 /** One SGD step as a fused op: `sgdUpdate`, in one kernel pass where the backend has one. */
 export const sgdStep = fusedOp({
   composed: sgdUpdate,
-  fused(param: Tensor, grad: Tensor, state: SgdState | undefined, h: SgdHyper): SgdResult | null {
+  fused(param: Tensor, grad: Tensor, state: SgdState | undefined, h: SgdHyper): { param: Tensor; state: SgdState } | null {
     const run = fusedListKernel<SgdKernelArgs>('sgd', param);
     return run ? runPlanned(run, [sgdPlan(param, grad, state, h)])[0] : null;
   },

@@ -94,6 +94,11 @@ export function kernelOutput(like: Tensor, shape: readonly number[] = like.shape
   return new Tensor(Storage.forOutput(like.backend, like.dtype, sizeOf(shape)), shape, like.dtype);
 }
 
+/** An identity of a tensor's memory: equal for two tensors exactly when `sharesMemory` says so (a Map key). */
+export function memoryOf(t: Tensor): object {
+  return t._storage.buf;
+}
+
 /** Whether two tensors share memory (a kernel must not write one while reading the other elementwise out of step). */
 export function sharesMemory(a: Tensor, b: Tensor): boolean {
   return a._storage.buf === b._storage.buf;
