@@ -252,6 +252,12 @@ export function determinismTests(backend: st.WasmBackend, { light = false } = {}
     }
     const a = r([6, 100, 70]), b = r([6, 70, 90]);
     await sameOnThreads('a batch of 6 products', () => a.matmul(b));
+    // W1's weight gradient (gᵀ·x: column blocks of one transposed A, which a thread packs once for all
+    // its blocks), and a batch of 2 such products with different As (packed again for each)
+    const gy = r([128, 256]), x = r([128, 784]);
+    await sameOnThreads('[128, 256]ᵀ x [128, 784] (a weight gradient)', () => st.prims.matmul(gy, x, { transA: true, transB: false }));
+    const ga = r([2, 70, 100]), xb = r([2, 70, 300]);
+    await sameOnThreads('a batch of 2 products with transposed As', () => st.prims.matmul(ga, xb, { transA: true, transB: false }));
   });
 
   test('a GEMM summed over its batch (a shared weight\'s gradient) does not depend on the thread count', async () => {

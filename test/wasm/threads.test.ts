@@ -1,10 +1,12 @@
 // SPDX-License-Identifier: MIT
-// The worker pool: failures in any thread surface as errors and leave the pool usable, and a
-// script that used the pool exits by itself (the workers are unref'd).
+// The worker pool: failures in any thread surface as errors and leave the pool usable, a task for
+// which a wake-up does not pay leaves a sleeping worker asleep, and a script that used the pool
+// exits by itself (the workers are unref'd).
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { after, test } from 'node:test';
 import { Runtime, TASK } from '../../packages/strata-dl/src/backends/wasm/runtime.js';
+import { CTL } from '../../packages/strata-dl/src/backends/wasm/worker-source.js';
 
 const rt = new Runtime({ variant: 'simd' });
 after(() => rt.pool.close());
@@ -43,6 +45,34 @@ test('an unknown task id or op code traps in every dispatch instead of leaving t
   assert.throws(() => rt.pool.run(TASK.UNARY, rt.desc, 1), /unreachable/);
   // and the pool still works
   gemmDescOk();
+});
+
+test('a task that may not wake a sleeping worker runs on the caller and leaves it asleep; the next one that may wakes it', async () => {
+  await rt.pool.ready(2);
+  const ctl = (rt.pool as unknown as { ctl: Int32Array }).ctl;
+  const n = 256;
+  const [a] = rt.temp(n * n * 4);
+  const [b] = rt.temp(n * n * 4);
+  const [c] = rt.temp(n * n * 4);
+  rt.f32.fill(1, a >> 2, (a >> 2) + n * n);
+  rt.f32.fill(2, b >> 2, (b >> 2) + n * n);
+  // the worker polls for a while after its last task, then sleeps
+  for (let i = 0; Atomics.load(ctl, CTL.SLEEP + 1) !== 1; i++) {
+    assert.ok(i < 10_000, 'the worker never went to sleep');
+    await new Promise((r) => setTimeout(r, 1));
+  }
+  const gen = Atomics.load(ctl, CTL.WGEN + 1);
+  rt.f32.fill(0, c >> 2, (c >> 2) + n * n);
+  gemmDesc(n, n, n, a, b, c, 2); // 4 items of 64 columns
+  rt.pool.run(TASK.GEMM, rt.desc, 2, false);
+  assert.equal(Atomics.load(ctl, CTL.WGEN + 1), gen, 'the sleeping worker was signalled');
+  assert.equal(Atomics.load(ctl, CTL.SLEEP + 1), 1, 'the worker woke up');
+  for (const i of [0, 63, 64, 255, n * n - 1]) assert.equal(rt.f32[(c >> 2) + i], 2 * n, `C[${i}]`);
+  rt.f32.fill(0, c >> 2, (c >> 2) + n * n);
+  gemmDesc(n, n, n, a, b, c, 2);
+  rt.pool.run(TASK.GEMM, rt.desc, 2, true);
+  assert.equal(Atomics.load(ctl, CTL.WGEN + 1), gen + 1, 'the worker was not signalled');
+  for (const i of [0, 63, 64, 255, n * n - 1]) assert.equal(rt.f32[(c >> 2) + i], 2 * n, `C[${i}]`);
 });
 
 function gemmDescOk(): void {

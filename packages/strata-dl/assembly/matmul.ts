@@ -335,10 +335,10 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
  * C), then the epilogue on that part when `epi`.
  */
 // @ts-ignore: decorator
-@inline function gemmPart(splitN: bool, s0: i32, s1: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, c: usize, ws: usize, beta: i32, epi: bool, bias: usize, relu: bool): void {
+@inline function gemmPart(splitN: bool, s0: i32, s1: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, c: usize, ws: usize, beta: i32, epi: bool, bias: usize, relu: bool, aPre: usize = 0): void {
   if (splitN) {
     const cp = c + (<usize>s0 << 2);
-    gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, cp, N, ws, 0, beta);
+    gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, cp, N, ws, aPre, beta);
     if (epi) epilogue(cp, M, s1 - s0, N, bias, relu);
   } else {
     const cp = c + <usize>s0 * <usize>N * 4;
@@ -406,7 +406,14 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
   for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);
-  const aPre = sharedA ? ws + <usize>WS_SHARED_A : 0;
+  // Column blocks of one matrix all read its whole A: where each block would pack A (a transposed A,
+  // a tile of few rows, or blocks wider than PACK_A_MAX_N) and it fits, a thread packs A once for
+  // all its blocks instead of once per block (W1's weight gradients: 8 blocks on 2 threads). The
+  // packed values are A's, so the bits are the same.
+  const packOnce = block > 0 && splitN && mode != GEMM_MODE_CONV && packedASize(M, K) <= SHARED_A_MAX &&
+    (acs != 1 || block > PACK_A_MAX_N || (bcs == 1 && M <= INPLACE_B_MAX_M));
+  let packedFor: usize = 0;
+  const aPre = sharedA || packOnce ? ws + <usize>WS_SHARED_A : 0;
   let packed = false;
   for (let it = atomic.add<i32>(counter, 1); it < items; it = atomic.add<i32>(counter, 1)) {
     const b = it / perMatrix;
@@ -423,6 +430,10 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     const s0 = (it - b * perMatrix) * block;
     const s1 = min(total, s0 + block);
     convColumn(splitN ? s0 : 0);
-    gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu);
+    if (packOnce && a != packedFor) {
+      packAllA(M, K, a, ars, acs, aPre);
+      packedFor = a;
+    }
+    gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu, packOnce ? aPre : 0);
   }
 }

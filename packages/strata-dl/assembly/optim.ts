@@ -3,9 +3,11 @@
 // gradient and its state, and writes the new parameter and the state. Every operation is the
 // composed rule's, in its order, rounded to float32 (no FMA), so that both paths agree bit for bit.
 //
-// Descriptors: `sgd` and `adam` in scripts/wasm-interface.mjs (flags: OPTIM_FLAG; Adam's DECAY is L2
-// in the gradient). The state buffers are updated in place; `out` may be the parameter itself.
+// Descriptors: `optimList` in scripts/wasm-interface.mjs lists one `sgd` or `adam` record per
+// parameter (flags: OPTIM_FLAG; Adam's DECAY is L2 in the gradient), so that one task updates every
+// parameter of a step. The state buffers are updated in place; `out` may be the parameter itself.
 import {
+  OPTIM_LIST_CHUNK as CHUNK, OPTIM_LIST_ITEM_SLOTS as ITEM_SLOTS, optimList_count, optimList_counter_at, optimList_items, optimList_starts,
   OPTIM_FLAG_DECAY as DECAY, OPTIM_FLAG_FIRST as FIRST, OPTIM_FLAG_MAXIMIZE as MAXIMIZE, OPTIM_FLAG_MOMENTUM as MOMENTUM, OPTIM_FLAG_NESTEROV as NESTEROV, OPTIM_KIND_ADAM, OPTIM_KIND_SGD,
   adam_beta1, adam_beta2, adam_decay, adam_eps, adam_expAvg, adam_expAvgSq, adam_flags, adam_grad, adam_oneMinusBeta1, adam_oneMinusBeta2, adam_out, adam_param, adam_sqrtBias2, adam_stepSize, adam_weightDecay,
   sgd_flags, sgd_grad, sgd_gradScale, sgd_kind, sgd_lr, sgd_momentum, sgd_momentumBuf, sgd_n, sgd_out, sgd_param, sgd_weightDecay,
@@ -68,15 +70,26 @@ function adamRange(d: usize, i0: i32, i1: i32): void {
   }
 }
 
-/** Task entry: thread `tid` of `nt` takes its share of 16-element chunks (aligned vectors). */
+/**
+ * Task entry: the threads claim chunks of CHUNK elements (one parameter's, in list order) through
+ * the descriptor's atomic counter, so every parameter of a step goes in one task and a thread that
+ * is slowed down simply takes fewer chunks. Each element is updated on its own, so how the chunks
+ * fall to threads changes no bit.
+ */
 export function optimTask(tid: i32, nt: i32, d: usize): void {
-  const n = sgd_n(d); // the header is the same in both
-  const chunks = (n + 15) >> 4;
-  const c0 = <i32>((<i64>chunks * tid) / nt) << 4;
-  const c1 = min(n, <i32>((<i64>chunks * (tid + 1)) / nt) << 4);
-  if (c1 <= c0) return;
-  const kind = sgd_kind(d);
-  if (kind == OPTIM_KIND_SGD) sgdRange(d, c0, c1);
-  else if (kind == OPTIM_KIND_ADAM) adamRange(d, c0, c1);
-  else unreachable(); // an unknown optimizer: trap rather than run the wrong kernel
+  const count = optimList_count(d), items = optimList_items(d), starts = optimList_starts(d);
+  const counter = optimList_counter_at(d);
+  const total = load<i32>(starts + (<usize>count << 2));
+  // claims only grow, so the parameter index only moves forward
+  let k = 0;
+  for (let c = atomic.add<i32>(counter, 1); c < total; c = atomic.add<i32>(counter, 1)) {
+    while (load<i32>(starts + (<usize>(k + 1) << 2)) <= c) k++;
+    const r = items + <usize>k * <usize>(ITEM_SLOTS << 2);
+    const i0 = (c - load<i32>(starts + (<usize>k << 2))) * CHUNK;
+    const i1 = min(sgd_n(r), i0 + CHUNK); // the header is the same in both records
+    const kind = sgd_kind(r);
+    if (kind == OPTIM_KIND_SGD) sgdRange(r, i0, i1);
+    else if (kind == OPTIM_KIND_ADAM) adamRange(r, i0, i1);
+    else unreachable(); // an unknown optimizer: trap rather than run the wrong kernel
+  }
 }

@@ -73,6 +73,9 @@ export const ENUMS = {
   GEMM_MODE: { PLAIN: 0, CONV: 1, SUM: 2, CONV_SUM: 3 },
   OPTIM_KIND: { SGD: 0, ADAM: 1 },
   OPTIM_FLAG: { FIRST: 1, MOMENTUM: 2, DECAY: 4, NESTEROV: 8, MAXIMIZE: 16 },
+  // The OPTIM task's list: one sgd or adam record every ITEM_SLOTS slots; the threads take CHUNK
+  // elements of one parameter at a time (a fixed size: elementwise, so no split changes a bit).
+  OPTIM_LIST: { ITEM_SLOTS: 20, CHUNK: 8192 },
   CELL_KIND: { LSTM_FORWARD: 0, LSTM_BACKWARD: 1, GRU_FORWARD: 2, GRU_BACKWARD: 3 },
 };
 
@@ -102,6 +105,9 @@ export const DESCRIPTORS = {
   eltwise: { task: 'ELTWISE', fields: [['kind', 'i32'], ['op', 'i32'], ['out', 'ptr'], ['x', 'ptr'], ['y', 'ptr'], ['z', 'ptr'], ['rows', 'i32'], ['odometers', 'ptr']] },
   window: { task: 'UNFOLD', fields: windowFields },
   poolIndex: { task: 'POOL_INDEX', fields: [['planes', 'i32'], ...windowFields.slice(2), ['max', 'i32'], ['values', 'i32']] },
+  // the OPTIM task: `count` parameters' records (sgd or adam, each its own kind and coefficients) at
+  // `items`, and at `starts` count + 1 i32: each parameter's first chunk, then the total
+  optimList: { task: 'OPTIM', fields: [['count', 'i32'], ['items', 'ptr'], ['starts', 'ptr'], ['counter', 'i32']] },
   sgd: { task: 'OPTIM', fields: [...optimHeader, ['momentumBuf', 'ptr'], ['_7', 'i32'], ['lr', 'f32'], ['weightDecay', 'f32'], ['momentum', 'f32'], ['gradScale', 'f32']] },
   adam: { task: 'OPTIM', fields: [...optimHeader, ['expAvg', 'ptr'], ['expAvgSq', 'ptr'], ['beta1', 'f32'], ['oneMinusBeta1', 'f32'], ['beta2', 'f32'], ['oneMinusBeta2', 'f32'],
     ['weightDecay', 'f32'], ['decay', 'f32'], ['sqrtBias2', 'f32'], ['eps', 'f32'], ['stepSize', 'f32']] },

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-import { type Lowered, fusedKernel, fusedOp, kernelOutput } from '../tensor/fused-op.js';
+import { type Lowered, fusedListKernel, fusedOp, kernelOutput } from '../tensor/fused-op.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { updatable } from './fused.js';
-import { type BaseHyper, Optimizer, type ParamGroupSpec } from './optimizer.js';
+import { type Planned, runPlanned, updatable } from './fused.js';
+import { type BaseHyper, type FusedManyRule, Optimizer, type ParamGroupSpec } from './optimizer.js';
 
 export interface AdamHyper extends BaseHyper {
   betas: [number, number];
@@ -67,39 +67,55 @@ export interface AdamKernelArgs {
 
 declare module '../backend/backend.js' {
   interface FusedKernelArgs {
-    adam: Lowered<AdamKernelArgs>;
+    /** Every parameter's step in one call (an optimizer step's parameters together). */
+    adam: readonly Lowered<AdamKernelArgs>[];
   }
 }
 
+type AdamResult = { param: Tensor; state: AdamState };
+
 /**
- * One Adam step as a fused op: `adamUpdate`, in one kernel pass where the backend has one. AMSGrad
- * stays composed (a third buffer and a running maximum for a rarely used variant).
+ * The kernel record of one parameter's step and its result, or null where the kernel may not take
+ * it. AMSGrad stays composed (a third buffer and a running maximum for a rarely used variant).
  */
+function adamPlan(param: Tensor, grad: Tensor, state: AdamState | undefined, h: AdamHyper): Planned<AdamKernelArgs, AdamResult> | null {
+  if (h.amsgrad || state?.maxExpAvgSq) return null;
+  if (!updatable(param, grad, state ? [state.expAvg, state.expAvgSq] : [])) return null;
+  const [b1, b2] = h.betas;
+  const step = (state?.step ?? 0) + 1;
+  const expAvg = state?.expAvg ?? kernelOutput(param);
+  const expAvgSq = state?.expAvgSq ?? kernelOutput(param);
+  const out = kernelOutput(param);
+  // the constants exactly as adamUpdate computes them (in double precision, then lifted)
+  const args: AdamKernelArgs = {
+    out, param, grad, expAvg, expAvgSq, first: !state,
+    beta1: b1, oneMinusBeta1: 1 - b1, beta2: b2, oneMinusBeta2: 1 - b2,
+    weightDecay: h.weightDecay && !h.decoupled ? h.weightDecay : 0,
+    decay: h.weightDecay && h.decoupled ? 1 - h.lr * h.weightDecay : 1,
+    sqrtBias2: Math.sqrt(1 - b2 ** step), eps: h.eps, stepSize: h.lr / (1 - b1 ** step),
+  };
+  return { args, written: [expAvg, expAvgSq], result: { param: out, state: { step, expAvg, expAvgSq } } };
+}
+
+/** One Adam step as a fused op: `adamUpdate`, in one kernel pass where the backend has one (not AMSGrad). */
 export const adamStep = fusedOp({
   composed: adamUpdate,
   fused(param: Tensor, grad: Tensor, state: AdamState | undefined, h: AdamHyper): { param: Tensor; state: AdamState } | null {
-    if (h.amsgrad || state?.maxExpAvgSq) return null;
-    const run = fusedKernel<AdamKernelArgs>('adam', param);
-    if (!run || !updatable(param, grad, state ? [state.expAvg, state.expAvgSq] : [])) return null;
-    const [b1, b2] = h.betas;
-    const step = (state?.step ?? 0) + 1;
-    const expAvg = state?.expAvg ?? kernelOutput(param);
-    const expAvgSq = state?.expAvgSq ?? kernelOutput(param);
-    const out = kernelOutput(param);
-    // the constants exactly as adamUpdate computes them (in double precision, then lifted)
-    const ran = run({
-      out, param, grad, expAvg, expAvgSq, first: !state,
-      beta1: b1, oneMinusBeta1: 1 - b1, beta2: b2, oneMinusBeta2: 1 - b2,
-      weightDecay: h.weightDecay && !h.decoupled ? h.weightDecay : 0,
-      decay: h.weightDecay && h.decoupled ? 1 - h.lr * h.weightDecay : 1,
-      sqrtBias2: Math.sqrt(1 - b2 ** step), eps: h.eps, stepSize: h.lr / (1 - b1 ** step),
-    });
-    return ran ? { param: out, state: { step, expAvg, expAvgSq } } : null;
+    const run = fusedListKernel<AdamKernelArgs>('adam', param);
+    return run ? runPlanned(run, [adamPlan(param, grad, state, h)])[0] : null;
   },
 });
 
 /** `adamUpdate` in one fused kernel call, or null where the parameter's backend has none. */
 export const adamFused = adamStep.fused;
+
+/** `adamUpdate` for all of a group's parameters in one kernel call (as `sgdFusedMany`). */
+export const adamFusedMany: FusedManyRule<AdamHyper, AdamState> = (entries, h) => {
+  const on = entries[0].param;
+  const run = fusedListKernel<AdamKernelArgs>('adam', on);
+  if (!run) return entries.map(() => null);
+  return runPlanned(run, entries.map((e) => e.param.backend === on.backend && e.param.dtype === on.dtype ? adamPlan(e.param, e.grad, e.state, h) : null));
+};
 
 /** Options of `Adam` and `AdamW`: any hyperparameters to override (the defaults are PyTorch's). */
 export type AdamOptions = Partial<Omit<AdamHyper, 'decoupled'>>;
@@ -111,7 +127,7 @@ export type AdamOptions = Partial<Omit<AdamHyper, 'decoupled'>>;
  */
 export class Adam extends Optimizer<AdamHyper, AdamState> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamHyper>[], opts: AdamOptions = {}) {
-    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts, decoupled: false }, adamUpdate, adamFused);
+    super('Adam', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0, amsgrad: false, ...opts, decoupled: false }, adamUpdate, adamFused, adamFusedMany);
   }
 }
 
@@ -122,6 +138,6 @@ export class Adam extends Optimizer<AdamHyper, AdamState> {
  */
 export class AdamW extends Optimizer<AdamHyper, AdamState> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<AdamHyper>[], opts: AdamOptions = {}) {
-    super('AdamW', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, ...opts, decoupled: true }, adamUpdate, adamFused);
+    super('AdamW', params, { lr: 1e-3, betas: [0.9, 0.999], eps: 1e-8, weightDecay: 0.01, amsgrad: false, ...opts, decoupled: true }, adamUpdate, adamFused, adamFusedMany);
   }
 }

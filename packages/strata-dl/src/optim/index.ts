@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 export { Optimizer } from './optimizer.js';
-export type { BaseHyper, ParamState, ParamGroup, ParamGroupSpec, UpdateRule, FusedRule, OptimizerStateDict } from './optimizer.js';
+export type { BaseHyper, ParamState, ParamGroup, ParamGroupSpec, UpdateRule, FusedRule, FusedManyRule, StepEntry, OptimizerStateDict } from './optimizer.js';
 export { SGD, sgdUpdate, sgdFused } from './sgd.js';
 export type { SgdHyper, SgdState } from './sgd.js';
 export { Adam, AdamW, adamUpdate, adamFused } from './adam.js';

@@ -24,6 +24,16 @@ export type UpdateRule<H, S extends ParamState> = (param: Tensor, grad: Tensor, 
  */
 export type FusedRule<H, S extends ParamState> = (param: Tensor, grad: Tensor, state: S | undefined, hyper: H) => { param: Tensor; state: S } | null;
 
+/** One parameter's step as a `FusedManyRule` receives it. */
+export interface StepEntry<S extends ParamState> { readonly param: Tensor; readonly grad: Tensor; readonly state: S | undefined }
+
+/**
+ * A `FusedRule` over all of a group's parameters at once (one kernel call per step instead of one per
+ * parameter): a result per entry, or null for an entry it leaves to the `FusedRule` and the rule.
+ * Results must equal the rule's bit for bit.
+ */
+export type FusedManyRule<H, S extends ParamState> = (entries: readonly StepEntry<S>[], hyper: H) => readonly ({ param: Tensor; state: S } | null)[];
+
 /** An optimizer's state as plain data: tensors plus JSON-able numbers, parameters by position. */
 export interface OptimizerStateDict {
   state: Record<string, ParamState>;
@@ -46,8 +56,10 @@ export class Optimizer<H extends BaseHyper, S extends ParamState> {
     params: readonly Tensor[] | readonly ParamGroupSpec<H>[],
     readonly defaults: H,
     private readonly rule: UpdateRule<H, S>,
-    /** Tried first for each parameter; the composed `rule` stays the definition and the fallback. */
+    /** Tried for each parameter; the composed `rule` stays the definition and the fallback. */
     private readonly fused?: FusedRule<H, S>,
+    /** Tried first, on each group's parameters together. */
+    private readonly fusedMany?: FusedManyRule<H, S>,
   ) {
     if (!(defaults.lr >= 0)) throw new StrataError(name, `learning rate must be non-negative, got ${defaults.lr}`);
     const groups: readonly (Partial<H> & { params: readonly Tensor[] })[] = isGroupList(params) ? params : [{ ...defaults, params }];
@@ -85,16 +97,16 @@ export class Optimizer<H extends BaseHyper, S extends ParamState> {
   step(): void {
     noGrad(() => scoped(() => {
       for (const group of this.paramGroups) {
-        for (const p of group.params) {
-          const g = p.grad;
-          if (!g || !p.requiresGrad) continue;
-          const old = this.state.get(p);
-          const { param, state } = this.fused?.(p, g, old, group) ?? this.rule(p, g, old, group);
+        const entries: StepEntry<S>[] = [];
+        for (const p of group.params) if (p.grad && p.requiresGrad) entries.push({ param: p, grad: p.grad, state: this.state.get(p) });
+        const many = entries.length > 0 ? this.fusedMany?.(entries, group) : undefined;
+        entries.forEach(({ param: p, grad: g, state: old }, i) => {
+          const { param, state } = many?.[i] ?? this.fused?.(p, g, old, group) ?? this.rule(p, g, old, group);
           p.set_(param);
           for (const v of Object.values(state)) if (typeof v !== 'number') v.keep();
           if (old) for (const [k, v] of Object.entries(old)) if (typeof v !== 'number' && state[k] !== v) v.dispose();
           this.state.set(p, state);
-        }
+        });
       }
     }));
   }

@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-import { type Lowered, fusedKernel, fusedOp, kernelOutput } from '../tensor/fused-op.js';
+import { type Lowered, fusedListKernel, fusedOp, kernelOutput } from '../tensor/fused-op.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { updatable } from './fused.js';
-import { type BaseHyper, Optimizer, type ParamGroupSpec } from './optimizer.js';
+import { type Planned, runPlanned, updatable } from './fused.js';
+import { type BaseHyper, type FusedManyRule, Optimizer, type ParamGroupSpec } from './optimizer.js';
 
 export interface SgdHyper extends BaseHyper {
   momentum: number;
@@ -58,32 +58,50 @@ export interface SgdKernelArgs {
 
 declare module '../backend/backend.js' {
   interface FusedKernelArgs {
-    sgd: Lowered<SgdKernelArgs>;
+    /** Every parameter's step in one call (an optimizer step's parameters together). */
+    sgd: readonly Lowered<SgdKernelArgs>[];
   }
+}
+
+type SgdResult = { param: Tensor; state: SgdState };
+
+/** The kernel record of one parameter's step and its result, or null where the kernel may not take it. */
+function sgdPlan(param: Tensor, grad: Tensor, state: SgdState | undefined, h: SgdHyper): Planned<SgdKernelArgs, SgdResult> | null {
+  const old = state?.momentumBuffer;
+  if (!updatable(param, grad, h.momentum && old ? [old] : [])) return null;
+  const buf = h.momentum ? old ?? kernelOutput(param) : null;
+  const out = kernelOutput(param);
+  const args: SgdKernelArgs = {
+    out, param, grad, buf, first: !old,
+    lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, gradScale: 1 - h.dampening, nesterov: h.nesterov, maximize: h.maximize,
+  };
+  // without momentum an old buffer is kept as it is, as sgdUpdate keeps it
+  const kept = buf ?? old;
+  return { args, written: buf ? [buf] : [], result: { param: out, state: kept ? { momentumBuffer: kept } : {} } };
 }
 
 /** One SGD step as a fused op: `sgdUpdate`, in one kernel pass where the backend has one. */
 export const sgdStep = fusedOp({
   composed: sgdUpdate,
   fused(param: Tensor, grad: Tensor, state: SgdState | undefined, h: SgdHyper): { param: Tensor; state: SgdState } | null {
-    const old = state?.momentumBuffer;
-    const run = fusedKernel<SgdKernelArgs>('sgd', param);
-    if (!run || !updatable(param, grad, h.momentum && old ? [old] : [])) return null;
-    const buf = h.momentum ? old ?? kernelOutput(param) : null;
-    const out = kernelOutput(param);
-    const ran = run({
-      out, param, grad, buf, first: !old,
-      lr: h.lr, weightDecay: h.weightDecay, momentum: h.momentum, gradScale: 1 - h.dampening, nesterov: h.nesterov, maximize: h.maximize,
-    });
-    if (!ran) return null;
-    // without momentum an old buffer is kept as it is, as sgdUpdate keeps it
-    const kept = buf ?? old;
-    return { param: out, state: kept ? { momentumBuffer: kept } : {} };
+    const run = fusedListKernel<SgdKernelArgs>('sgd', param);
+    return run ? runPlanned(run, [sgdPlan(param, grad, state, h)])[0] : null;
   },
 });
 
 /** `sgdUpdate` in one fused kernel call, or null where the parameter's backend has none. */
 export const sgdFused = sgdStep.fused;
+
+/**
+ * `sgdUpdate` for all of a group's parameters in one kernel call: those on the first parameter's
+ * backend and dtype, where it has the kernel (null for the others, which take their own path).
+ */
+export const sgdFusedMany: FusedManyRule<SgdHyper, SgdState> = (entries, h) => {
+  const on = entries[0].param;
+  const run = fusedListKernel<SgdKernelArgs>('sgd', on);
+  if (!run) return entries.map(() => null);
+  return runPlanned(run, entries.map((e) => e.param.backend === on.backend && e.param.dtype === on.dtype ? sgdPlan(e.param, e.grad, e.state, h) : null));
+};
 
 /**
  * Stochastic gradient descent with optional momentum, Nesterov momentum and weight decay.
@@ -94,6 +112,6 @@ export const sgdFused = sgdStep.fused;
  */
 export class SGD extends Optimizer<SgdHyper, SgdState> {
   constructor(params: readonly Tensor[] | readonly ParamGroupSpec<SgdHyper>[], opts: Partial<SgdHyper> & { lr: number }) {
-    super('SGD', params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts }, sgdUpdate, sgdFused);
+    super('SGD', params, { momentum: 0, dampening: 0, weightDecay: 0, nesterov: false, maximize: false, ...opts }, sgdUpdate, sgdFused, sgdFusedMany);
   }
 }

@@ -37,25 +37,66 @@ type KernelFor<A> = { [N in keyof FusedKernelArgs]: FusedKernelArgs[N] extends L
  * composed definition, which forward mode differentiates, must run then).
  */
 export function fusedKernel<A extends object>(name: KernelFor<A>, on: Tensor): ((args: A) => boolean) | null {
-  if (primObserver !== null) return null;
-  const kernel = on.backend.fused?.[name];
-  if (!kernel || !kernel.dtypes.includes(on.dtype)) return null;
+  const kernel = kernelOf(name, on);
+  if (!kernel) return null;
   return (args) => {
-    const lowered: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(args)) {
-      if (v instanceof Tensor) {
-        if (v.isDisposed || v.backend !== on.backend || v.dtype !== on.dtype || (v._tangents !== null && v._tangents.size > 0)) return false;
-        lowered[k] = v._storage.buf;
-      } else lowered[k] = v;
-    }
+    const lowered = lower(args, on);
+    if (!lowered) return false;
     (kernel.run as (a: Record<string, unknown>) => void)(lowered);
     return true;
   };
 }
 
+/** The names of the kernels that take a list of argument records `A` (lowered). */
+type ListKernelFor<A> = { [N in keyof FusedKernelArgs]: FusedKernelArgs[N] extends readonly Lowered<A>[] ? N : never }[keyof FusedKernelArgs] & string;
+
+/**
+ * `fusedKernel` for a kernel that takes a list of argument records (all of `on`'s backend and
+ * dtype) and runs them in one call: the optimizer steps, one call for every parameter. Returns
+ * false without running anything when any record fails `fusedKernel`'s checks.
+ */
+export function fusedListKernel<A extends object>(name: ListKernelFor<A>, on: Tensor): ((list: readonly A[]) => boolean) | null {
+  const kernel = kernelOf(name, on);
+  if (!kernel) return null;
+  return (list) => {
+    const lowered: Record<string, unknown>[] = [];
+    for (const args of list) {
+      const l = lower(args, on);
+      if (!l) return false;
+      lowered.push(l);
+    }
+    (kernel.run as (a: Record<string, unknown>[]) => void)(lowered);
+    return true;
+  };
+}
+
+/** Backend kernel `name` of `on`'s backend for `on`'s dtype, outside graph capture; else null. */
+function kernelOf(name: keyof FusedKernelArgs, on: Tensor): { run: unknown } | null {
+  if (primObserver !== null) return null;
+  const kernel = on.backend.fused?.[name];
+  return kernel && kernel.dtypes.includes(on.dtype) ? kernel : null;
+}
+
+/** An argument record with buffers for tensors, or null where a tensor fails `fusedKernel`'s checks. */
+function lower(args: object, on: Tensor): Record<string, unknown> | null {
+  const lowered: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (v instanceof Tensor) {
+      if (v.isDisposed || v.backend !== on.backend || v.dtype !== on.dtype || (v._tangents !== null && v._tangents.size > 0)) return null;
+      lowered[k] = v._storage.buf;
+    } else lowered[k] = v;
+  }
+  return lowered;
+}
+
 /** A new tensor on `like`'s backend and dtype (shaped like it unless `shape` is given) for a kernel to write in full. */
 export function kernelOutput(like: Tensor, shape: readonly number[] = like.shape): Tensor {
   return new Tensor(Storage.forOutput(like.backend, like.dtype, sizeOf(shape)), shape, like.dtype);
+}
+
+/** An identity of a tensor's memory: equal for two tensors exactly when `sharesMemory` says so (a Map key). */
+export function memoryOf(t: Tensor): object {
+  return t._storage.buf;
 }
 
 /** Whether two tensors share memory (a kernel must not write one while reading the other elementwise out of step). */

@@ -11,6 +11,12 @@ import { floatsToInt32 } from '../../core/cast.js';
 const PAR_MIN = 1 << 15;
 /** The same for the primitives whose record says `cost: 'heavy'` (a polynomial per element). */
 const PAR_MIN_TRANSCENDENTAL = 1 << 13;
+/**
+ * Elements below which an op does not wake a sleeping worker (it still takes one that is polling):
+ * about 130 us of a light op on one thread (W2's 221K-element ops took 57 us), a few wake-ups.
+ */
+const WAKE_MIN = 1 << 19;
+const WAKE_MIN_TRANSCENDENTAL = 1 << 17;
 
 /**
  * The op codes of the wasm schema (scripts/wasm-interface.mjs), checked against the records: a
@@ -34,7 +40,7 @@ export function unaryKernel<P extends UnaryPrim>(ctx: Ctx, op: P): Kernel<P> {
     if (n === 0) return;
     const rt = ctx.rt;
     writeUnary(rt.i32, rt.desc, { op: code, n, out: ctx.ptr(out), src: ctx.ptr(x) });
-    rt.pool.run(TASK.UNARY, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
+    rt.pool.run(TASK.UNARY, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN), n >= (heavy ? WAKE_MIN_TRANSCENDENTAL : WAKE_MIN));
   };
 }
 
@@ -70,7 +76,7 @@ function eltwise(ctx: Ctx, kind: number, op: number, heavy: boolean, out: View, 
   }
   const [x, y, z] = ins;
   writeEltwise(i32, rt.desc, { kind, op, out: ctx.ptr(out), x: ctx.ptr(x), y: y ? ctx.ptr(y) : 0, z: z ? ctx.ptr(z) : 0, rows, odometers: rt.ctr });
-  rt.pool.run(TASK.ELTWISE, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN));
+  rt.pool.run(TASK.ELTWISE, rt.desc, rt.threadsFor(n, heavy ? PAR_MIN_TRANSCENDENTAL : PAR_MIN), n >= (heavy ? WAKE_MIN_TRANSCENDENTAL : WAKE_MIN));
   return true;
 }
 

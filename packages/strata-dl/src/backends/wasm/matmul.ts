@@ -6,6 +6,8 @@ import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, w
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
 const GEMM_PAR_MIN = 1 << 20;
+/** Flops below which a GEMM does not wake a sleeping worker (~85 us on one thread at 50 GFLOP/s, a few wake-ups). */
+const GEMM_WAKE_MIN = 1 << 22;
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
 const TABLE_MAX = 448;
@@ -163,7 +165,7 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   else if (how.mode === MODE.CONV_SUM) writeGemmConvSum(rt.i32, rt.desc, { ...header, ...how });
   else writeGemm(rt.i32, rt.desc, { ...header, mode: how.mode });
   try {
-    rt.pool.run(TASK.GEMM, rt.desc, threads);
+    rt.pool.run(TASK.GEMM, rt.desc, threads, 2 * batch * m * n * k >= GEMM_WAKE_MIN);
   } finally {
     if (temp) rt.heap.free(temp[0], temp[1]);
   }
