@@ -42,7 +42,7 @@ export function servePlayground({ dir = join(HERE, 'dist'), port = 5173, isolate
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const arg = process.argv.indexOf('--port');
   const port = arg > 0 ? Number(process.argv[arg + 1]) : Number(process.env.PORT ?? 5173);
-  // /runs/ serves the run folders of the current directory (runs/mnist-cnn/ after `npm start`).
+  // /runs/ serves the run folders of the current directory (runs/mnist-cnn-bn/ after `npm start`).
   const runsDir = join(process.cwd(), 'runs');
   const { url } = await servePlayground({ port, runsDir });
   console.log(`Strata playground at ${url} (cross-origin isolated; Ctrl-C stops it; /runs/ serves ${runsDir})`);

@@ -35,10 +35,10 @@ const PREPARE: Record<string, (page: Page) => Promise<void>> = {
       if ((await page.evaluate('window.__classify.testAcc')) as number >= 0.95) break;
     }
   },
-  // with runs/mnist-cnn (npm start), load it and draw a 7 on the pad
+  // with runs/mnist-cnn-bn (npm start), load it and draw a 7 on the pad
   digits: async (page) => {
-    if (!existsSync(join(ROOT, 'runs/mnist-cnn/model.safetensors'))) return;
-    await page.goto(page.url() + '?run=mnist-cnn');
+    if (!existsSync(join(ROOT, 'runs/mnist-cnn-bn/model.safetensors'))) return;
+    await page.goto(page.url() + '?run=mnist-cnn-bn');
     await page.waitForFunction('window.__digits?.model != null', null, { timeout: READY_TIMEOUT_MS });
     const box = (await page.locator('#pad').boundingBox())!;
     const stroke = [[70, 60], [210, 60], [150, 150], [110, 235]];

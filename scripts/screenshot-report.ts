@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // Opens a run's report.html in headless Chromium (Debian's, at /usr/bin/chromium), fails on any
 // console error or a section that did not render, and saves a full-page screenshot.
-//   node --import tsx scripts/screenshot-report.ts runs/mnist-cnn [out.png]
+//   node --import tsx scripts/screenshot-report.ts runs/mnist-cnn-bn [out.png]
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium } from 'playwright-core';
@@ -48,7 +48,7 @@ export async function screenshotReport(runDir: string, out: string): Promise<Scr
 }
 
 if (process.argv[1]?.endsWith('screenshot-report.ts')) {
-  const [dir = 'runs/mnist-cnn', out = resolve(dir, 'report.png')] = process.argv.slice(2);
+  const [dir = 'runs/mnist-cnn-bn', out = resolve(dir, 'report.png')] = process.argv.slice(2);
   const r = await screenshotReport(dir, out);
   console.log(`screenshot: ${r.path}`);
   console.log(`sections: ${Object.entries(r.sections).map(([k, v]) => `${k} ${v ? 'ok' : 'MISSING'}`).join(', ')}`);

@@ -50,6 +50,7 @@ describe('playground: the Digits page', { skip: skipWithoutChromium }, () => {
   let pg: Playground;
   let runs: string;
   let model: st.nn.Sequential;
+  let bnModel: st.nn.Sequential;
 
   before(async () => {
     // A small deterministic run, as `strata train mnist` writes it: the CNN, 2,000 images, one epoch.
@@ -64,6 +65,14 @@ describe('playground: the Digits page', { skip: skipWithoutChromium }, () => {
     mkdirSync(join(runs, 'test-cnn'));
     writeFileSync(join(runs, 'test-cnn', 'model.safetensors'), st.io.encodeSafetensors(model.stateDict(), { format: 'strata', model: 'cnn' }));
     writeFileSync(join(runs, 'test-cnn', 'config.json'), JSON.stringify({ format: 'strata-run/1', model: 'cnn', dataset: 'mnist', inputShape: [1, 28, 28], mean: [0.1307], std: [0.3081] }));
+    // npm start's model: cnn-bn, whose BatchNorm statistics travel in the weights file
+    st.manualSeed(0);
+    bnModel = st.models.createModel('cnn-bn');
+    await st.fit(bnModel, { x, y: train.labels }, { optimizer: new st.optim.Adam(bnModel.parameters(), { lr: 3e-3 }), loss: st.nn.functional.crossEntropy, epochs: 1, batchSize: 32, generator: new st.Generator(0) });
+    bnModel.eval();
+    mkdirSync(join(runs, 'mnist-cnn-bn'));
+    writeFileSync(join(runs, 'mnist-cnn-bn', 'model.safetensors'), st.io.encodeSafetensors(bnModel.stateDict(), { format: 'strata', model: 'cnn-bn' }));
+    writeFileSync(join(runs, 'mnist-cnn-bn', 'config.json'), JSON.stringify({ format: 'strata-run/1', model: 'cnn-bn', dataset: 'mnist', inputShape: [1, 28, 28], mean: [0.1307], std: [0.3081] }));
     pg = await startPlayground({ runsDir: runs });
   });
   after(async () => {
@@ -116,6 +125,21 @@ describe('playground: the Digits page', { skip: skipWithoutChromium }, () => {
     // conv 32@26², ReLU, conv 64@24², ReLU, pool 64@12², dense 128, ReLU, dense 10 (Flatten is not drawn)
     const captions = await page.$$eval('#maps figcaption', (els) => els.map((e) => e.textContent));
     assert.deepEqual(captions, ['0: Conv2d [32×26×26]', '1: ReLU [32×26×26]', '2: Conv2d [64×24×24]', '3: ReLU [64×24×24]', '4: MaxPool2d [64×12×12]', '6: Linear [128]', '7: ReLU [128]', '8: Linear [10]']);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+
+  test("loads npm start's run (cnn-bn, the page's default run name) with its BatchNorm statistics: the same probabilities as in Node", async () => {
+    const { page, errors } = await pg.open('digits/');
+    assert.equal(await page.inputValue('#run'), 'mnist-cnn-bn');
+    await page.click('#load-run');
+    await page.waitForFunction(() => (window as unknown as { __digits: DigitsState }).__digits.model !== null, null, { timeout: 60_000 });
+    assert.match(await page.textContent('#model-status') ?? '', /cnn-bn from \/runs\/mnist-cnn-bn\/model\.safetensors \(225,130 parameters/);
+    const s = await draw(page, ONE);
+    const node = st.noGrad(() => (bnModel.forward(st.tensor(Float32Array.from(s.input!), { shape: [1, 1, 28, 28] }).sub(0.1307).div(0.3081)) as st.Tensor).softmax(1).toArray() as number[][])[0];
+    for (let k = 0; k < 10; k++) assert.ok(Math.abs(s.probs![k] - node[k]) <= 1e-4, `class ${k}: page ${s.probs![k]}, Node ${node[k]}`);
+    const captions = await page.$$eval('#maps figcaption', (els) => els.map((e) => e.textContent));
+    assert.deepEqual(captions.slice(0, 4), ['0: Conv2d [32×26×26]', '1: MaxPool2d [32×13×13]', '2: BatchNorm2d [32×13×13]', '3: ReLU [32×13×13]']);
     assert.deepEqual(errors, []);
     await page.close();
   });

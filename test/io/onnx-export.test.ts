@@ -104,7 +104,7 @@ function randomizeStats(model: st.nn.Module): void {
 }
 
 test('every zoo model exports by tracing and matches in ONNX Runtime at batch 1 and 3', { skip: ortSkip }, async () => {
-  for (const name of ['mlp', 'lenet5', 'cnn', 'alexnet']) {
+  for (const name of ['mlp', 'lenet5', 'cnn', 'cnn-bn', 'alexnet']) {
     // A Module wrapper sends the Sequential through the traced path (a bare Sequential takes the per-layer one).
     const inner = st.models.createModel(name, { dropout: true });
     class Wrapped extends nn.Module { net = inner; forward(x: Tensor): Tensor { return this.net.forward(x); } }

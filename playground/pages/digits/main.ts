@@ -42,10 +42,10 @@ function fail(e: unknown): void {
 
 // --- a model: trained in the worker, or loaded ---
 
-/** Builds the named zoo model from safetensors bytes; without a name, the first zoo model the weights fit (the CNN first). */
+/** Builds the named zoo model from safetensors bytes; without a name, the first zoo model the weights fit (npm start's cnn-bn first). */
 function modelFrom(bytes: Uint8Array, name: string | null, source: string): void {
   const { tensors } = st.io.decodeSafetensors(bytes, { source });
-  const names = name ? [name] : ['cnn', 'lenet5', 'mlp', 'alexnet'];
+  const names = name ? [name] : ['cnn-bn', 'cnn', 'lenet5', 'mlp', 'alexnet'];
   const problems: string[] = [];
   for (const n of names) {
     const m = st.models.createModel(n);

@@ -1,17 +1,19 @@
 // SPDX-License-Identifier: MIT
 // The MNIST classifier that judges generated digits: a `strata train mnist` run folder (--classifier,
-// default runs/mnist-cnn), or, when there is none, a small MLP trained here on the fly (a minute or
-// two; the output says so, since its judgement is less exacting than the CNN's).
+// default runs/mnist-cnn-bn, what npm start writes), or, when there is none, a small MLP trained
+// here on the fly (a minute or two; the output says so, since its judgement is less exacting than
+// the CNN's).
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as st from 'strata-dl';
 import type { SampleScores } from '../../viz/generative/types.js';
 import { loadRun } from '../run-folder.js';
-import { trainCommand } from '../train.js';
+import { DEFAULT_MODEL, trainCommand } from '../train.js';
 import { judgeSamples } from './inception.js';
 
-export const DEFAULT_CLASSIFIER = join('runs', 'mnist-cnn');
+/** The run folder `strata train mnist` (npm start) writes: runs/mnist-cnn-bn. */
+export const DEFAULT_CLASSIFIER = join('runs', `mnist-${DEFAULT_MODEL}`);
 
 export interface Scorer {
   /** Class probabilities [N × classes] (row-major) of images [N, 1, 28, 28] in [0, 1]. */
