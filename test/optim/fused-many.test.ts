@@ -7,26 +7,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata-dl';
+import { countFused } from './count-fused.js';
 
 const { optim } = st;
 const hasWasm = st.listBackends().includes('wasm');
 type Opt = st.optim.Optimizer<st.optim.SgdHyper, st.optim.SgdState> | st.optim.Optimizer<st.optim.AdamHyper, st.optim.AdamState>;
 
-/** Calls of the wasm backend's fused optimizer kernels while `fn` runs. */
-function countCalls(fn: () => void): number {
-  const f = st.getBackend('wasm').fused as Record<'sgd' | 'adam', { run: (a: never) => void }>;
-  const [sgd, adam] = [f.sgd.run, f.adam.run];
-  let calls = 0;
-  f.sgd.run = (a) => { calls++; sgd(a); };
-  f.adam.run = (a) => { calls++; adam(a); };
-  try {
-    fn();
-  } finally {
-    f.sgd.run = sgd;
-    f.adam.run = adam;
-  }
-  return calls;
-}
 
 function sameBits(a: st.Tensor, b: st.Tensor, what: string): void {
   const x = a.dataSync();
@@ -69,7 +55,7 @@ function compare(make: (groups: { params: st.Tensor[] }[]) => Opt, rule: st.opti
     for (let t = 0; t < 4; t++) {
       setGrads(a, t);
       setGrads(b, t);
-      calls += countCalls(() => fused.step());
+      calls += countFused('wasm', () => fused.step());
       composed.step();
       a.forEach((p, i) => {
         sameBits(p, b[i], `${what}, ${threads} threads, step ${t + 1}, parameter ${i}`);
@@ -115,7 +101,7 @@ test('a state tensor that another parameter reads sends the group back to one ca
     assert.ok(buf);
     p.grad = st.tensor([0.5, 0.5, 0.5], { backend: 'wasm' });
     q.grad = share ? buf : buf.clone();
-    const calls = countCalls(() => opt.step());
+    const calls = countFused('wasm', () => opt.step());
     return { calls, q: [...q.dataSync()] };
   };
   const f = Math.fround;

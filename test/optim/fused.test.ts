@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata-dl';
+import { countFused } from './count-fused.js';
 
 const { optim } = st;
 type Dtype = 'float32' | 'float64';
@@ -22,25 +23,6 @@ const TARGETS: { backend: string; dtype: Dtype; fused: boolean }[] = [
 ];
 const SIZES = [0, 1, 3, 4, 5, 17, 67];
 
-/** Counts calls of a backend's fused kernels while `fn` runs. */
-function countFused(backend: string, fn: () => void): number {
-  const f = st.getBackend(backend).fused as Record<string, { run: (a: never) => void }> | undefined;
-  if (!f?.sgd || !f.adam) {
-    fn();
-    return 0;
-  }
-  const [sgd, adam] = [f.sgd.run, f.adam.run];
-  let calls = 0;
-  f.sgd.run = (a) => { calls++; sgd(a); };
-  f.adam.run = (a) => { calls++; adam(a); };
-  try {
-    fn();
-  } finally {
-    f.sgd.run = sgd;
-    f.adam.run = adam;
-  }
-  return calls;
-}
 
 /** The gradient of step t: the same values for every run, with a term in θ so weight decay and the state interact. */
 function setGrad(p: st.Tensor, t: number): void {
