@@ -24,6 +24,7 @@ export { copyND, toBool, fillBytes, fill32, copyBytes } from './movement';
 export { gather4, scatterAddF32, gatherRows4, scatterAddRowsF32 } from './indexing';
 export { unaryRow } from './generated/unary';
 export { eltwiseND } from './elementwise';
+export { xentForward, xentBackward } from './xent';
 
 // Task ids, op codes and descriptor fields: scripts/wasm-interface.mjs (generated/interface.ts).
 

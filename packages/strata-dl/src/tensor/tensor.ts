@@ -98,7 +98,7 @@ export class Tensor {
     for (let i = 0; i < ins.length; i++) {
       const t = ins[i];
       if (t._storage.freed) throw new StrataError(prim, `input ${fmtShape(t.shape)} was disposed`);
-      if (t.backend !== backend) throw new StrataError(prim, `inputs live on different backends ('${backend.name}' and '${t.backend.name}'); move one with .toBackend()`);
+      if (t.backend !== backend) throw new StrataError(prim, `inputs live on different backends ('${backend.name}' and '${t.backend.name}'); recreate one on the other's backend, e.g. tensor(t.dataSync(), { backend: '${backend.name}', dtype: t.dtype }).reshape(t.shape)`);
     }
     const meta = infer(prim, ins, attrs);
     let out: Tensor;

@@ -11,7 +11,7 @@ import { MAX_THREADS, getNumThreads } from './threads.js';
 /** Which build of the kernels runs. */
 export type WasmVariant = 'relaxed-simd' | 'simd';
 
-/** The kernel exports (assembly/index.ts). All arguments and results are i32. */
+/** The kernel exports (assembly/index.ts). Arguments and results are i32 unless said otherwise. */
 export interface WasmExports {
   runTask(task: number, tid: number, nt: number, desc: number): void;
   sgemm(M: number, N: number, K: number, A: number, ars: number, acs: number, B: number, brs: number, bcs: number, C: number, ldc: number, ws: number): void;
@@ -35,8 +35,12 @@ export interface WasmExports {
   inplaceBMaxM(): number;
   convKMax(): number;
   gemmWorkspaceBytes(): number;
+  /** The fused cross-entropy (assembly/xent.ts): returns the float64 sum of the rows' losses. */
+  xentForward(n: number, c: number, x: number, t: number, ignore: number, probs: number): number;
+  /** `scale` is a float32. */
+  xentBackward(n: number, c: number, probs: number, t: number, ignore: number, scale: number, dx: number): void;
 }
-const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'scanF32', 'argsortF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'inplaceBMaxM', 'convKMax', 'gemmWorkspaceBytes'] as const;
+const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'scanF32', 'argsortF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'inplaceBMaxM', 'convKMax', 'gemmWorkspaceBytes', 'xentForward', 'xentBackward'] as const;
 
 /** Task ids: scripts/wasm-interface.mjs. */
 export { TASK } from './generated/interface.js';
@@ -65,7 +69,7 @@ function bindExports(instance: WebAssembly.Instance): WasmExports {
     scanF32: get('scanF32'), argsortF32: get('argsortF32'),
     copyND: get('copyND'), toBool: get('toBool'), gather4: get('gather4'), fillBytes: get('fillBytes'), copyBytes: get('copyBytes'), fill32: get('fill32'), scatterAddF32: get('scatterAddF32'), gatherRows4: get('gatherRows4'), scatterAddRowsF32: get('scatterAddRowsF32'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
     usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), inplaceBMaxM: get('inplaceBMaxM'), convKMax: get('convKMax'),
-    gemmWorkspaceBytes: get('gemmWorkspaceBytes'),
+    gemmWorkspaceBytes: get('gemmWorkspaceBytes'), xentForward: get('xentForward'), xentBackward: get('xentBackward'),
   };
 }
 

@@ -3,6 +3,7 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import { arange } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { fusedCrossEntropy, fusedCrossEntropyApplies } from './fused-cross-entropy.js';
 import { checkClassTarget, checkClassWeight, checkNoNaN, checkProbabilities, floatClassTargetError } from './loss-checks.js';
 import { type LossOptions, type Reduction, reduce, sameShape } from './reduction.js';
 
@@ -156,6 +157,8 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
   const { labelSmoothing = 0 } = opts;
   checkClassInput('crossEntropy', input);
   if (!(labelSmoothing >= 0 && labelSmoothing <= 1)) throw new StrataError('crossEntropy', `labelSmoothing must be in [0, 1], got ${labelSmoothing}`);
+  const fused = fusableCrossEntropy(input, target, opts, labelSmoothing);
+  if (fused) return fused;
   const logP = input.logSoftmax(1);
   const c = input.shape[1];
   if (target.dtype === 'int32' || target.shape.join() !== input.shape.join()) {
@@ -172,6 +175,21 @@ export function crossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
     weighted = logP.mul(opts.weight.reshape(input.shape.map((d, i) => (i === 1 ? c : 1))));
   }
   return reduce('crossEntropy', t.mul(weighted).sum(1).neg(), opts.reduction);
+}
+
+/**
+ * The common case, [N, C] logits against int32 classes with no weight or smoothing, averaged or
+ * summed, by the backend's fused kernels (fused-cross-entropy.ts); null where they do not apply.
+ */
+function fusableCrossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptions, labelSmoothing: number): Tensor | null {
+  const reduction = opts.reduction ?? 'mean';
+  if (input.ndim !== 2 || target.ndim !== 1 || target.dtype !== 'int32' || opts.weight || labelSmoothing !== 0 || (reduction !== 'mean' && reduction !== 'sum')) return null;
+  const ignoreIndex = opts.ignoreIndex ?? -100;
+  if (!Number.isInteger(ignoreIndex) || !fusedCrossEntropyApplies(input)) return null;
+  const ignored = checkIndexTarget('crossEntropy', input, target, ignoreIndex, opts.ignoreIndex !== undefined);
+  const targets = Int32Array.from(target.dataSync() as ArrayLike<number>);
+  const composed = (x: Tensor): Tensor => indexedLoss('crossEntropy', x.logSoftmax(1), target, opts, 0);
+  return fusedCrossEntropy(input, targets, ignoreIndex, ignored, reduction === 'mean', composed);
 }
 
 /**
