@@ -20,7 +20,8 @@ export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const KC: i32 = 384; // max k-block; K is split into equal blocks <= KC
 const MC: i32 = 120; // multiple of 5 and of 6 (packedASize relies on it)
 const NC: i32 = 2048;
-const PACK_A_MAX_N: i32 = 256; // read A in place (no packing) when N is at most this
+const PACK_A_MAX_N: i32 = 256;
+const JIT_MIN_K: i32 = 64; // convolutions with windows of at least this many values pack B panel by panel // read A in place (no packing) when N is at most this
 export const INPLACE_B_MAX_M: i32 = 24; // read full 8-column panels of B in place when M is at most this
 // A batch that shares one A (a conv's weights against every image's columns) packs it once per
 // thread, into a region of this many floats, instead of once per matrix of the batch.
@@ -244,6 +245,11 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
   const noPackA = !inB && aPre == 0 && acs == 1 && N <= PACK_A_MAX_N;
   const brsB = <usize>brs << 2;
   const kcStep = kStep(K);
+  // An image's columns with one block of rows (a conv's filters, M <= MC): each B panel is packed
+  // from the image just before the row tiles use it, while it is in L1, rather than all of the
+  // image's panels first (W3's second layer: 663 KB of them per image, written out to L2/L3 and
+  // read back). Not for short windows (K < JIT_MIN_K), where the per-panel calls cost more.
+  const jit = convActive() && !noPackA && M <= MC && K >= JIT_MIN_K;
   for (let jc = 0; jc < N; jc += NC) {
     const nc = min(NC, N - jc);
     let aNext = aPre;
@@ -253,7 +259,7 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
       const nFull = inB ? nc & ~(NR - 1) : 0;
       // in place: only a ragged last panel is packed (at pB, as panel 0)
       if (inB) { if (nFull < nc) packB(kc, nc - nFull, bBlk + (<usize>nFull << 2), brs, bcs, pB); }
-      else if (convActive()) packBConv(kc, nc, pc, jc, B, pB);
+      else if (convActive()) { if (!jit) packBConv(kc, nc, pc, jc, B, pB); }
       else packB(kc, nc, bBlk, brs, bcs, pB);
       const acc = pc > 0 || beta ? 1 : 0;
       for (let ic = 0; ic < M; ic += MC) {
@@ -304,7 +310,8 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
             }
             continue;
           }
-          const bp = pB + <usize>((jr - nFull) * kc * 4);
+          const bp = jit ? pB : pB + <usize>((jr - nFull) * kc * 4);
+          if (jit) packBConv(kc, nr, pc, jc + jr, B, pB);
           for (let ir = 0; ir < mc; ir += mr) {
             const rows = min(mr, mc - ir);
             const ap = pA + <usize>(ir * kc * 4);
