@@ -27,14 +27,23 @@ function drop(n: number, size: number): void {
 
 test('wasm tensors dropped without dispose() are freed once collected: small ones (queued first) and large ones', async () => {
   const start = st.memory();
+  drop(40, 8192); // 32 KiB each: queued, registered as newer tensors push them out
+  drop(2, 1_500_000); // 6 MB each: registered at once
   drop(3000, 16); // 64 bytes each: queued, registered in batches
-  drop(40, 8192); // 32 KiB each: registered at once
   assert.ok(st.memory().tensors > start.tensors + 3000, 'the dropped tensors are live until collected');
   // at most the queue's 256 newest small tensors may still be waiting (their storage is 64 bytes)
   const settled = (): boolean => st.memory().tensors <= start.tensors + 256 && st.memory().bytes <= start.bytes + 256 * 64;
   await collectUntil(settled);
   const end = st.memory();
   assert.ok(settled(), `after collection ${end.tensors - start.tensors} tensors and ${end.bytes - start.bytes} bytes are still live`);
+});
+
+test('the queue keeps at most 32 MiB of dropped storage waiting: older tensors past it are registered and freed', async () => {
+  const start = st.memory();
+  drop(20, 750_000); // 3 MB each, 60 MB in all: queued, but past the byte budget
+  const settled = (): boolean => st.memory().bytes <= start.bytes + (32 << 20);
+  await collectUntil(settled);
+  assert.ok(settled(), `${((st.memory().bytes - start.bytes) / 2 ** 20).toFixed(1)} MiB still live`);
 });
 
 test('set_ on a dropped wasm tensor: collecting it frees the new storage (set_ freed the old one), whether it was queued or registered', async () => {

@@ -5,13 +5,13 @@
  *
  * Each such tensor is registered with a `FinalizationRegistry`, which releases its storage after
  * the GC has collected it. Registering (and unregistering on `dispose()`) costs about 2 µs a tensor
- * in V8, more than the whole of a small op, and most small tensors never need it: they are made
- * inside `scoped` blocks (training steps) and disposed a few microseconds later. So a small tensor
- * is only queued when it is made, and registered once 128 to 256 more tensors have been made; one
- * disposed by then is skipped. The queue holds at most `QUEUE` tensors of at most `SMALL_BYTES`
- * each, so it keeps at most 4 MiB of dropped storage alive a little longer; larger tensors register
- * at once. Otherwise nothing changes: the registry frees what the GC collects, when the engine runs
- * its cleanup (a task of its own, so not during a synchronous loop that never yields).
+ * in V8, more than the whole of a small op, and most tensors never need it: they are made inside
+ * `scoped` blocks (training steps) and disposed a few microseconds later. So a tensor is only
+ * queued when it is made, and registered once enough newer tensors have been made; one disposed by
+ * then is skipped. The queue holds at most `QUEUE` tensors and `QUEUE_BYTES` of their storage (the
+ * most that dropped storage is kept alive a little longer); a tensor of more than `QUEUE_MAX_BYTES`
+ * registers at once. Otherwise nothing changes: the registry frees what the GC collects, when the
+ * engine runs its cleanup (a task of its own, so not during a synchronous loop that never yields).
  */
 import type { Storage } from './storage.js';
 
@@ -29,15 +29,20 @@ const REGISTERED = 1;
 export const DROPPED = 2;
 
 /** Storage of at most this many bytes waits in the queue; larger storage registers at once. */
-const SMALL_BYTES = 16384;
+const QUEUE_MAX_BYTES = 4 << 20;
 /** Tensors the queue holds before it registers the older half (a power of two: a ring). */
 const QUEUE = 256;
+/** Bytes of storage the queue holds before it registers its older tensors down to half of it. */
+const QUEUE_BYTES = 32 << 20;
 
 const registry = new FinalizationRegistry<Storage>((s) => s.release());
 /** A ring of `QUEUE` slots: `count` tensors from `head`, oldest first. */
 const queue: (Reclaimable | undefined)[] = new Array<Reclaimable | undefined>(QUEUE).fill(undefined);
+/** The storage bytes of each slot's tensor. */
+const sizes = new Float64Array(QUEUE);
 let head = 0;
 let count = 0;
+let queuedBytes = 0;
 
 function register(t: Reclaimable): void {
   registry.register(t, t._storage, t);
@@ -45,30 +50,33 @@ function register(t: Reclaimable): void {
 }
 
 /**
- * Registers the older half of the queue's tensors that were not disposed meanwhile, and keeps the
- * newer half queued: those are often the current step's intermediates, about to be disposed.
+ * Registers the oldest queued tensors that were not disposed meanwhile, down to half the queue's
+ * count and bytes, and keeps the newer ones queued: those are often the current step's
+ * intermediates, about to be disposed.
  */
 function flush(): void {
-  const half = QUEUE >> 1;
-  for (let i = 0; i < half; i++) {
-    const k = (head + i) & (QUEUE - 1);
-    const t = queue[k]!;
-    queue[k] = undefined;
+  while (count > QUEUE >> 1 || (count > 0 && queuedBytes > QUEUE_BYTES >> 1)) {
+    const t = queue[head]!;
+    queue[head] = undefined;
+    queuedBytes -= sizes[head];
     if (t._reclaim === QUEUED) register(t);
+    head = (head + 1) & (QUEUE - 1);
+    count--;
   }
-  head = (head + half) & (QUEUE - 1);
-  count -= half;
 }
 
 /** A new tensor on a backend that needs `free`, holding `bytes` of storage: see the file's comment. */
 export function watch(t: Reclaimable, bytes: number): void {
-  if (bytes > SMALL_BYTES) {
+  if (bytes > QUEUE_MAX_BYTES) {
     register(t);
     return;
   }
   t._reclaim = QUEUED;
-  queue[(head + count) & (QUEUE - 1)] = t;
-  if (++count === QUEUE) flush();
+  const slot = (head + count) & (QUEUE - 1);
+  queue[slot] = t;
+  sizes[slot] = bytes;
+  queuedBytes += bytes;
+  if (++count === QUEUE || queuedBytes > QUEUE_BYTES) flush();
 }
 
 /** The tensor was disposed: nothing is left to reclaim. */
