@@ -96,7 +96,13 @@ export function foldTask(tid: i32, nt: i32, d: usize): void {
               const q = <usize>i << 2;
               v128.store(o + q, f32x4.add(v128.load(o + q), v128.load(s + q)));
             }
-            for (; i < n; i++) {
+            // the last n % 4: two at a time in the low lanes, then one
+            if (i + 2 <= n) {
+              const q = <usize>i << 2;
+              v128.store64_lane(o + q, f32x4.add(v128.load64_zero(o + q), v128.load64_zero(s + q)), 0);
+              i += 2;
+            }
+            if (i < n) {
               const q = <usize>i << 2;
               store<f32>(o + q, load<f32>(o + q) + load<f32>(s + q));
             }
