@@ -4,7 +4,7 @@
 // PyTorch's F.unfold; padding reads as zero.
 import { window_C, window_dh, window_dst, window_dw, window_H, window_kh, window_kw, window_N, window_OH, window_OW, window_padLeft, window_padTop, window_sh, window_src, window_sw, window_W } from './generated/interface';
 
-/** First output column whose input column ox*sw + off is >= 0, and one past the last one < W. */
+/** First output column whose input column ox*sw + off is >= 0, and one past the last one < W (rows alike). */
 // @ts-ignore: decorator
 @inline function colRange(off: i32, sw: i32, W: i32, OW: i32): i64 {
   let ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
@@ -63,10 +63,28 @@ export function unfoldTask(tid: i32, nt: i32, d: usize): void {
         const off = kj * dw - pl;
         const rng = colRange(off, sw, W, OW);
         const ox0 = <i32>(rng >> 32), ox1 = <i32>rng;
-        for (let oy = 0; oy < OH; oy++) {
+        // rows [oy0, oy1) read inside the image, the others are padding
+        const ry = colRange(ki * dh - pt, sh, H, OH);
+        const oy0 = <i32>(ry >> 32), oy1 = <i32>ry;
+        for (let oy = 0; oy < oy0; oy++) zeroRow(dr + <usize>oy * owB, OW);
+        for (let oy = oy1; oy < OH; oy++) zeroRow(dr + <usize>oy * owB, OW);
+        if (sw == 1 && ox0 == 0 && ox1 == OW && OW >= 4 && OW <= 16) {
+          // whole short rows (LeNet's 10): a fixed 2-4 vectors each, the last overlapping
+          let s = sp + (<usize>((oy0 * sh - pt + ki * dh) * W + off) << 2), o = dr + <usize>oy0 * owB;
+          const step = <usize>(sh * W) << 2, t = <usize>(OW - 4) << 2;
+          for (let oy = oy0; oy < oy1; oy++, s += step, o += owB) {
+            if (OW > 8) {
+              v128.store(o, v128.load(s, 16), 16);
+              if (OW > 12) v128.store(o, v128.load(s, 32), 32);
+            }
+            v128.store(o, v128.load(s));
+            v128.store(o + t, v128.load(s + t));
+          }
+          continue;
+        }
+        for (let oy = oy0; oy < oy1; oy++) {
           const iy = oy * sh - pt + ki * dh;
           const drow = dr + <usize>oy * owB;
-          if (iy < 0 || iy >= H) { zeroRow(drow, OW); continue; }
           const srow = sp + <usize>(iy * W) * 4;
           if (ox0 > 0) zeroRow(drow, ox0);
           if (ox1 < OW) zeroRow(drow + (<usize>ox1 << 2), OW - ox1);
