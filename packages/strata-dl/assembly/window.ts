@@ -46,6 +46,25 @@ import { window_C, window_dh, window_dst, window_dw, window_H, window_kh, window
   }
 }
 
+/** One add of `b` into `a` (n floats): vectors, then the last n % 4 two at a time in the low lanes and one. */
+// @ts-ignore: decorator
+@inline function addRow(a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = <usize>i << 2;
+    v128.store(a + q, f32x4.add(v128.load(a + q), v128.load(b + q)));
+  }
+  if (n & 2) {
+    const q = <usize>i << 2;
+    v128.store64_lane(a + q, f32x4.add(v128.load64_zero(a + q), v128.load64_zero(b + q)), 0);
+    i += 2;
+  }
+  if (n & 1) {
+    const q = <usize>i << 2;
+    store<f32>(a + q, load<f32>(a + q) + load<f32>(b + q));
+  }
+}
+
 export function unfoldTask(tid: i32, nt: i32, d: usize): void {
   const N = window_N(d), C = window_C(d), H = window_H(d), W = window_W(d), kh = window_kh(d), kw = window_kw(d);
   const sh = window_sh(d), sw = window_sw(d), pt = window_padTop(d), pl = window_padLeft(d), dh = window_dh(d), dw = window_dw(d);
@@ -111,40 +130,29 @@ export function foldTask(tid: i32, nt: i32, d: usize): void {
     const op = dst + <usize>plane * <usize>(H * W) * 4;
     memory.fill(op, 0, <usize>(H * W) << 2);
     for (let ki = 0; ki < kh; ki++) {
+      // rows [oy0, oy1) land inside the image; the others fall on padding
+      const ry = colRange(ki * dh - pt, sh, H, OH);
+      const oy0 = <i32>(ry >> 32), oy1 = <i32>ry;
       for (let kj = 0; kj < kw; kj++) {
         const row = (plane * kh + ki) * kw + kj;
         const sr = src + <usize>row * <usize>L * 4;
         const off = kj * dw - pl;
         const rng = colRange(off, sw, W, OW);
         const ox0 = <i32>(rng >> 32), ox1 = <i32>rng;
-        for (let oy = 0; oy < OH; oy++) {
-          const iy = oy * sh - pt + ki * dh;
-          if (iy < 0 || iy >= H) continue;
+        if (sw == 1) {
+          let s = sr + <usize>oy0 * owB + (<usize>ox0 << 2);
+          let o = op + (<usize>((oy0 * sh - pt + ki * dh) * W + ox0 + off) << 2);
+          const step = <usize>(sh * W) << 2;
+          const n = ox1 - ox0;
+          for (let oy = oy0; oy < oy1; oy++, s += owB, o += step) addRow(o, s, n);
+          continue;
+        }
+        for (let oy = oy0; oy < oy1; oy++) {
           const srow = sr + <usize>oy * owB;
-          const orow = op + <usize>(iy * W) * 4;
-          if (sw == 1) {
-            const o = orow + (<usize>(ox0 + off) << 2), s = srow + (<usize>ox0 << 2);
-            const n = ox1 - ox0;
-            let i = 0;
-            for (; i + 4 <= n; i += 4) {
-              const q = <usize>i << 2;
-              v128.store(o + q, f32x4.add(v128.load(o + q), v128.load(s + q)));
-            }
-            // the last n % 4: two at a time in the low lanes, then one
-            if (i + 2 <= n) {
-              const q = <usize>i << 2;
-              v128.store64_lane(o + q, f32x4.add(v128.load64_zero(o + q), v128.load64_zero(s + q)), 0);
-              i += 2;
-            }
-            if (i < n) {
-              const q = <usize>i << 2;
-              store<f32>(o + q, load<f32>(o + q) + load<f32>(s + q));
-            }
-          } else {
-            for (let ox = ox0; ox < ox1; ox++) {
-              const o = orow + (<usize>(ox * sw + off) << 2);
-              store<f32>(o, load<f32>(o) + load<f32>(srow + (<usize>ox << 2)));
-            }
+          const orow = op + <usize>((oy * sh - pt + ki * dh) * W) * 4;
+          for (let ox = ox0; ox < ox1; ox++) {
+            const o = orow + (<usize>(ox * sw + off) << 2);
+            store<f32>(o, load<f32>(o) + load<f32>(srow + (<usize>ox << 2)));
           }
         }
       }
