@@ -9,6 +9,7 @@
 import type * as Strata from '../packages/strata-dl/src/index.js';
 import { W4 } from './workloads/w4.js';
 import { TENSOROPS_MICRO } from './workloads/tensorops.js';
+import { WINDOW_MICRO } from './workloads/window.js';
 
 export interface Runner {
   /** Runs one unit and returns the work it did, in `unit`s (before the "/s"). */
@@ -146,4 +147,5 @@ export const WORKLOADS: readonly Workload[] = [
   OP1,
   OP2,
   ...TENSOROPS_MICRO,
+  ...WINDOW_MICRO,
 ];

@@ -6,8 +6,10 @@
 // Every window holds a real input (the shape rule checks it); the search starts at the first one,
 // so padding is never chosen, `>` keeps the first of ties, and every NaN takes over (PyTorch's loop).
 // Windows whose columns are all inside the image take 4 outputs at a time when the column stride
-// is 1 or 2 (MaxPool2d(2)'s case); the others, at the left and right edges, go one by one.
+// is 1 or 2, the last group overlapping the one before; the others, at the left and right edges, go
+// one by one. MaxPool2d(2)'s case has its own loops (pool2x2.ts).
 
+import { pool2x2 } from './pool2x2';
 import { poolIndex_dh, poolIndex_dst, poolIndex_dw, poolIndex_H, poolIndex_kh, poolIndex_kw, poolIndex_max, poolIndex_OH, poolIndex_OW, poolIndex_padLeft, poolIndex_padTop, poolIndex_planes, poolIndex_sh, poolIndex_src, poolIndex_sw, poolIndex_values, poolIndex_W } from './generated/interface';
 
 /** First tap t of a window starting at `start` (taps start + t*dil) that is >= 0, and one past the last < n. */
@@ -100,6 +102,13 @@ export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
   const oxB = max(oxA, min(OW, last < 0 ? 0 : last / sw + 1));
   const simd = sw <= 2;
   const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
+  if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && pt == 0 && pl == 0 && 2 * OH <= H && 2 * OW <= W && OW >= 4) {
+    // MaxPool2d(2): every window inside the plane, whole rows at a time (pool2x2.ts)
+    for (let plane = p0; plane < p1; plane++) {
+      pool2x2(src + <usize>plane * <usize>(H * W) * 4, dst + <usize>plane * <usize>(OH * OW) * 4, W, OH, OW, flip == 0, values);
+    }
+    return;
+  }
   for (let plane = p0; plane < p1; plane++) {
     const sp = src + <usize>plane * <usize>(H * W) * 4;
     let op = dst + <usize>plane * <usize>(OH * OW) * 4;
@@ -113,12 +122,16 @@ export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
         const cr = tapRange(x0, dw, kw, W);
         put(op, ox, sp, oneWindow(sp, W, y0, x0, ki0, ki1, <i32>(cr >> 32), <i32>cr, dh, dw, flip), values);
       }
-      if (simd) {
-        for (; ox + 4 <= oxB; ox += 4) {
+      if (simd && oxB - ox >= 4) {
+        for (;;) {
           // flipping back gives the input's own bits at the chosen tap (NaN payloads included)
           if (values) v128.store(op + (<usize>ox << 2), v128.xor(fourMaxima(sp, W, y0, ox * sw - pl, ki0, ki1, kw, dh, dw, sw, flipV), flipV));
           else v128.store(op + (<usize>ox << 2), fourWindows(sp, W, y0, ox * sw - pl, ki0, ki1, kw, dh, dw, sw, flipV));
+          if (ox + 4 >= oxB) break;
+          // the ragged end: a last group overlapping the previous one (the same outputs again)
+          ox = min(ox + 4, oxB - 4);
         }
+        ox = oxB;
       }
       for (; ox < oxB; ox++) {
         put(op, ox, sp, oneWindow(sp, W, y0, ox * sw - pl, ki0, ki1, 0, kw, dh, dw, flip), values);

@@ -4,7 +4,7 @@
 // PyTorch's F.unfold; padding reads as zero.
 import { window_C, window_dh, window_dst, window_dw, window_H, window_kh, window_kw, window_N, window_OH, window_OW, window_padLeft, window_padTop, window_sh, window_src, window_sw, window_W } from './generated/interface';
 
-/** First output column whose input column ox*sw + off is >= 0, and one past the last one < W. */
+/** First output column whose input column ox*sw + off is >= 0, and one past the last one < W (rows alike). */
 // @ts-ignore: decorator
 @inline function colRange(off: i32, sw: i32, W: i32, OW: i32): i64 {
   let ox0 = off >= 0 ? 0 : (-off + sw - 1) / sw;
@@ -30,6 +30,41 @@ import { window_C, window_dh, window_dst, window_dw, window_H, window_kh, window
   }
 }
 
+/**
+ * Zeroes n floats: like copyRow, inline vectors with the last one overlapping, instead of a
+ * memory.fill call for the 1-2 float spans that padding leaves at the ends of rows.
+ */
+// @ts-ignore: decorator
+@inline function zeroRow(dst: usize, n: i32): void {
+  const z = f32x4.splat(0);
+  if (n >= 4) {
+    const last = <usize>(n - 4) << 2;
+    for (let q: usize = 0; q < last; q += 16) v128.store(dst + q, z);
+    v128.store(dst + last, z);
+  } else {
+    for (let i = 0; i < n; i++) store<f32>(dst + (<usize>i << 2), 0);
+  }
+}
+
+/** One add of `b` into `a` (n floats): vectors, then the last n % 4 two at a time in the low lanes and one. */
+// @ts-ignore: decorator
+@inline function addRow(a: usize, b: usize, n: i32): void {
+  let i = 0;
+  for (; i + 4 <= n; i += 4) {
+    const q = <usize>i << 2;
+    v128.store(a + q, f32x4.add(v128.load(a + q), v128.load(b + q)));
+  }
+  if (n & 2) {
+    const q = <usize>i << 2;
+    v128.store64_lane(a + q, f32x4.add(v128.load64_zero(a + q), v128.load64_zero(b + q)), 0);
+    i += 2;
+  }
+  if (n & 1) {
+    const q = <usize>i << 2;
+    store<f32>(a + q, load<f32>(a + q) + load<f32>(b + q));
+  }
+}
+
 export function unfoldTask(tid: i32, nt: i32, d: usize): void {
   const N = window_N(d), C = window_C(d), H = window_H(d), W = window_W(d), kh = window_kh(d), kw = window_kw(d);
   const sh = window_sh(d), sw = window_sw(d), pt = window_padTop(d), pl = window_padLeft(d), dh = window_dh(d), dw = window_dw(d);
@@ -47,13 +82,31 @@ export function unfoldTask(tid: i32, nt: i32, d: usize): void {
         const off = kj * dw - pl;
         const rng = colRange(off, sw, W, OW);
         const ox0 = <i32>(rng >> 32), ox1 = <i32>rng;
-        for (let oy = 0; oy < OH; oy++) {
+        // rows [oy0, oy1) read inside the image, the others are padding
+        const ry = colRange(ki * dh - pt, sh, H, OH);
+        const oy0 = <i32>(ry >> 32), oy1 = <i32>ry;
+        for (let oy = 0; oy < oy0; oy++) zeroRow(dr + <usize>oy * owB, OW);
+        for (let oy = oy1; oy < OH; oy++) zeroRow(dr + <usize>oy * owB, OW);
+        if (sw == 1 && ox0 == 0 && ox1 == OW && OW >= 4 && OW <= 16) {
+          // whole short rows (LeNet's 10): a fixed 2-4 vectors each, the last overlapping
+          let s = sp + (<usize>((oy0 * sh - pt + ki * dh) * W + off) << 2), o = dr + <usize>oy0 * owB;
+          const step = <usize>(sh * W) << 2, t = <usize>(OW - 4) << 2;
+          for (let oy = oy0; oy < oy1; oy++, s += step, o += owB) {
+            if (OW > 8) {
+              v128.store(o, v128.load(s, 16), 16);
+              if (OW > 12) v128.store(o, v128.load(s, 32), 32);
+            }
+            v128.store(o, v128.load(s));
+            v128.store(o + t, v128.load(s + t));
+          }
+          continue;
+        }
+        for (let oy = oy0; oy < oy1; oy++) {
           const iy = oy * sh - pt + ki * dh;
           const drow = dr + <usize>oy * owB;
-          if (iy < 0 || iy >= H) { memory.fill(drow, 0, owB); continue; }
           const srow = sp + <usize>(iy * W) * 4;
-          if (ox0 > 0) memory.fill(drow, 0, <usize>ox0 << 2);
-          if (ox1 < OW) memory.fill(drow + (<usize>ox1 << 2), 0, <usize>(OW - ox1) << 2);
+          if (ox0 > 0) zeroRow(drow, ox0);
+          if (ox1 < OW) zeroRow(drow + (<usize>ox1 << 2), OW - ox1);
           if (sw == 1) {
             copyRow(drow + (<usize>ox0 << 2), srow + (<usize>(ox0 + off) << 2), ox1 - ox0);
           } else {
@@ -77,34 +130,29 @@ export function foldTask(tid: i32, nt: i32, d: usize): void {
     const op = dst + <usize>plane * <usize>(H * W) * 4;
     memory.fill(op, 0, <usize>(H * W) << 2);
     for (let ki = 0; ki < kh; ki++) {
+      // rows [oy0, oy1) land inside the image; the others fall on padding
+      const ry = colRange(ki * dh - pt, sh, H, OH);
+      const oy0 = <i32>(ry >> 32), oy1 = <i32>ry;
       for (let kj = 0; kj < kw; kj++) {
         const row = (plane * kh + ki) * kw + kj;
         const sr = src + <usize>row * <usize>L * 4;
         const off = kj * dw - pl;
         const rng = colRange(off, sw, W, OW);
         const ox0 = <i32>(rng >> 32), ox1 = <i32>rng;
-        for (let oy = 0; oy < OH; oy++) {
-          const iy = oy * sh - pt + ki * dh;
-          if (iy < 0 || iy >= H) continue;
+        if (sw == 1) {
+          let s = sr + <usize>oy0 * owB + (<usize>ox0 << 2);
+          let o = op + (<usize>((oy0 * sh - pt + ki * dh) * W + ox0 + off) << 2);
+          const step = <usize>(sh * W) << 2;
+          const n = ox1 - ox0;
+          for (let oy = oy0; oy < oy1; oy++, s += owB, o += step) addRow(o, s, n);
+          continue;
+        }
+        for (let oy = oy0; oy < oy1; oy++) {
           const srow = sr + <usize>oy * owB;
-          const orow = op + <usize>(iy * W) * 4;
-          if (sw == 1) {
-            const o = orow + (<usize>(ox0 + off) << 2), s = srow + (<usize>ox0 << 2);
-            const n = ox1 - ox0;
-            let i = 0;
-            for (; i + 4 <= n; i += 4) {
-              const q = <usize>i << 2;
-              v128.store(o + q, f32x4.add(v128.load(o + q), v128.load(s + q)));
-            }
-            for (; i < n; i++) {
-              const q = <usize>i << 2;
-              store<f32>(o + q, load<f32>(o + q) + load<f32>(s + q));
-            }
-          } else {
-            for (let ox = ox0; ox < ox1; ox++) {
-              const o = orow + (<usize>(ox * sw + off) << 2);
-              store<f32>(o, load<f32>(o) + load<f32>(srow + (<usize>ox << 2)));
-            }
+          const orow = op + <usize>((oy * sh - pt + ki * dh) * W) * 4;
+          for (let ox = ox0; ox < ox1; ox++) {
+            const o = orow + (<usize>(ox * sw + off) << 2);
+            store<f32>(o, load<f32>(o) + load<f32>(srow + (<usize>ox << 2)));
           }
         }
       }
