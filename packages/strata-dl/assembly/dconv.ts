@@ -15,8 +15,8 @@
 // rows of 10 make 3 vectors each (12 lanes for 10), not 16. Rows narrower than 4 go to a scratch of
 // rows of 4 and are copied out.
 //
-// Work items are whole images taken from a shared counter: each output is computed by one thread
-// in one fixed order (taps in (c, ki, kj) order, then the bias), so any thread count gives the same
+// Work items are (image, block of filters) taken from a shared counter: each output is computed by one thread
+// in one fixed order (taps in (ki, c, kj) order, then the bias), so any thread count gives the same
 // bits. The workspace's layout and size come from src/backends/wasm/dconv.ts (dconvLayout).
 import {
   dconv_bias, dconv_C, dconv_counter_at, dconv_dh, dconv_dw, dconv_flip, dconv_H, dconv_Hp, dconv_kh, dconv_kw, dconv_N, dconv_O, dconv_OH, dconv_out,
@@ -35,68 +35,106 @@ export function dconvTask(tid: i32, nt: i32, d: usize): void {
   const sh = dconv_sh(d), sw = dconv_sw(d), pt = dconv_padTop(d), pl = dconv_padLeft(d), dh = dconv_dh(d), dw = dconv_dw(d);
   const OH = dconv_OH(d), OW = dconv_OW(d), Hp = dconv_Hp(d), Wq = dconv_Wq(d), V = dconv_V(d);
   const K = C * kh * kw, planeF = Hp * Wq;
-  // this thread's workspace: packed weights (O·K floats), tap offsets (K i32), the vectors' input
-  // and output offsets (2·V i32), the padded image, rows of 4 for an output narrower than 4
+  // this thread's workspace: packed weights (O·K floats), tap offsets (K i32), the vectors in pairs
+  // (8 i32 each), the padded image, rows of 4 for an output narrower than 4
   const pw = dconv_ws(d) + <usize>tid * <usize>dconv_wsPerThread(d);
   const tab = al16(pw + (<usize>(O * K) << 2));
   const vecs = al16(tab + (<usize>K << 2));
-  const img = al16(vecs + (<usize>V << 3));
+  const img = al16(vecs + (<usize>V << 4));
   const imgBytes = <usize>(C * sw * planeF + 16) << 2;
-  const narrow = OW < 4, scratch = al16(img + imgBytes);
+  const narrow = OW < 4, scratch = al16(img + imgBytes); // rows of 4 for one block of filters
   const ldo = <usize>(narrow ? OH * 4 : OH * OW) << 2; // bytes from one filter's output to the next
   // filter blocks: nb of them, sizes as even as possible (16 filters with 6-row tiles: 6, 5, 5)
   const nb = (O + MR - 1) / MR, base = O / nb, extra = O - base * nb;
   const counter = dconv_counter_at(d);
-  let ready = false;
-  for (let n = atomic.add<i32>(counter, 1); n < N; n = atomic.add<i32>(counter, 1)) {
+  let ready = false, copied = -1;
+  // items: (image, block of filters), so that one image's filters keep several threads busy
+  for (let it = atomic.add<i32>(counter, 1); it < N * nb; it = atomic.add<i32>(counter, 1)) {
+    const n = it / nb, b = it - n * nb;
     if (!ready) {
       packWeights(d, pw, nb, base, extra, K);
+      // taps in (ki, c, kj) order, so that the taps of the kernel rows that lie inside the image for
+      // an output row are one range
       for (let k = 0; k < K; k++) {
-        const c = k / (kh * kw), r = k - c * kh * kw, ki = r / kw, kj = r - ki * kw;
+        const ki = k / (C * kw), r = k - ki * C * kw, c = r / kw, kj = r - c * kw;
         const col = kj * dw, ph = col % sw;
         store<i32>(tab + (<usize>k << 2), ((c * sw + ph) * planeF + ki * dh * Wq + col / sw) << 2);
       }
       vectors(vecs, V, OH, OW, sh, Wq);
+      tapRanges(vecs, V, C * kw, kh, sh, dh, pt, H);
       memory.fill(img + imgBytes - 64, 0, 64); // the slack after the last plane (read by rows narrower than 4 only)
       ready = true;
     }
-    padImage(dconv_x(d) + (<usize>n * <usize>(C * H * W) << 2), img, C, H, W, sw, pt, pl, Hp, Wq);
-    const out = dconv_out(d) + (<usize>n * <usize>(O * OH * OW) << 2);
-    const dst = narrow ? scratch : out;
-    let wo = pw, ob = dst;
-    for (let b = 0; b < nb; b++) {
-      const r = base + (b < extra ? 1 : 0);
-      const dk = dkFor(r);
-      for (let v = 0; v < V; v += 2) {
-        const e = vecs + (<usize>v << 3);
-        dk(K, tab, img + <usize>load<i32>(e), img + <usize>load<i32>(e, 8), wo, ob + <usize>load<i32>(e, 4), ob + <usize>load<i32>(e, 12), ldo);
-      }
-      wo += <usize>(r * K) << 2;
-      ob += <usize>r * ldo;
+    if (n != copied) {
+      padImage(dconv_x(d) + (<usize>n * <usize>(C * H * W) << 2), img, C, H, W, sw, pt, pl, Hp, Wq);
+      copied = n;
     }
-    const bias = dconv_bias(d), relu = dconv_relu(d) != 0;
-    if (narrow) writeNarrow(scratch, out, O, OH, OW, bias, relu);
-    else if (bias != 0 || relu) epilogue(out, O, OH * OW, OH * OW, bias, relu);
+    const r = base + (b < extra ? 1 : 0), o0 = b * base + min(b, extra);
+    const out = dconv_out(d) + (<usize>(n * O + o0) * <usize>(OH * OW) << 2);
+    const ob = narrow ? scratch : out, wo = pw + (<usize>(o0 * K) << 2);
+    const dk = dkFor(r);
+    for (let e = vecs, end = vecs + (<usize>V << 4); e < end; e += 32) {
+      const k0 = load<i32>(e, 16);
+      dk(load<i32>(e, 20), tab + (<usize>k0 << 2), img + <usize>load<i32>(e), img + <usize>load<i32>(e, 8), wo + (<usize>(k0 * r) << 2),
+        ob + <usize>load<i32>(e, 4), ob + <usize>load<i32>(e, 12), ldo);
+    }
+    const bias = dconv_bias(d), bb = bias != 0 ? bias + (<usize>o0 << 2) : 0, relu = dconv_relu(d) != 0;
+    if (narrow) writeNarrow(scratch, out, r, OH, OW, bb, relu);
+    else if (bb != 0 || relu) epilogue(out, r, OH * OW, OH * OW, bb, relu);
   }
 }
 
 /**
- * The output's vectors of 4 positions, in row order, as (input byte offset in a padded plane,
- * output byte offset) pairs; a row narrower than 4 is one vector into a row of 4 of the scratch.
- * An odd count repeats the last vector, so they pair up.
+ * The output's vectors of 4 positions, in row order, paired: per pair, 8 i32: each vector's input
+ * byte offset in a padded plane and output byte offset, the pair's range of taps (first, count:
+ * tapRanges), each vector's output row times sh. A row narrower than 4 is one vector into a row of 4 of the scratch. An odd
+ * count repeats the last vector.
  */
 function vectors(vecs: usize, V: i32, OH: i32, OW: i32, sh: i32, Wq: i32): void {
   let v = 0;
   for (let oy = 0; oy < OH; oy++) {
     for (let j = 0; j < max(OW, 1); j += 4) {
       const ox = OW < 4 ? 0 : min(j, OW - 4);
-      const e = vecs + (<usize>v << 3);
+      const e = vecs + (<usize>(v >> 1) << 5) + (<usize>(v & 1) << 3);
       store<i32>(e, (oy * sh * Wq + ox) << 2);
       store<i32>(e, (OW < 4 ? oy * 4 : oy * OW + ox) << 2, 4);
+      store<i32>(vecs + (<usize>(v >> 1) << 5) + (<usize>(v & 1) << 2), oy * sh, 24);
       v++;
     }
   }
-  if (v < V) memory.copy(vecs + (<usize>v << 3), vecs + (<usize>(v - 1) << 3), 8);
+  if (v < V) {
+    const e = vecs + (<usize>(v >> 1) << 5);
+    memory.copy(e + 8, e, 8);
+    store<i32>(e, load<i32>(e, 24), 28);
+  }
+}
+
+/**
+ * Each pair's taps: the kernel rows ki whose input row, oy·sh + ki·dh − pt, lies inside the image
+ * for either vector's output row (the rest read only padding: zeros, skipped; a full
+ * convolution's, the input gradient's, are half its taps in LeNet's second layer), as a range of
+ * the (ki, c, kj)-ordered taps, `perRow` taps per kernel row.
+ */
+function tapRanges(vecs: usize, V: i32, perRow: i32, kh: i32, sh: i32, dh: i32, pt: i32, H: i32): void {
+  for (let e = vecs, end = vecs + (<usize>V << 4); e < end; e += 32) {
+    let lo = kh, hi = 0;
+    for (let i = 0; i < 2; i++) {
+      const R = load<i32>(e + (<usize>i << 2), 24); // the vector's output row times sh
+      // pt <= R + ki·dh < pt + H
+      const a = max(0, floorDiv(pt - R + dh - 1, dh)), b = min(kh, floorDiv(pt + H - 1 - R, dh) + 1);
+      if (a < b) { lo = min(lo, a); hi = max(hi, b); }
+    }
+    if (hi <= lo) { lo = 0; hi = 0; }
+    store<i32>(e, lo * perRow, 16);
+    store<i32>(e, (hi - lo) * perRow, 20);
+  }
+}
+
+/** a / b rounded down (b > 0). */
+// @ts-ignore: decorator
+@inline function floorDiv(a: i32, b: i32): i32 {
+  const q = a / b;
+  return q * b > a ? q - 1 : q;
 }
 
 /**
@@ -105,16 +143,17 @@ function vectors(vecs: usize, V: i32, OH: i32, OW: i32, sh: i32, Wq: i32): void 
  * transposed: W(o, (c, ki, kj)) = w[c, o, kh − 1 − ki, kw − 1 − kj], the input gradient's filters.
  */
 function packWeights(d: usize, pw: usize, nb: i32, base: i32, extra: i32, K: i32): void {
-  const w = dconv_w(d), O = dconv_O(d), kh = dconv_kh(d), kw = dconv_kw(d), kk = kh * kw;
+  const w = dconv_w(d), O = dconv_O(d), C = dconv_C(d), kh = dconv_kh(d), kw = dconv_kw(d), kk = kh * kw;
   const flip = dconv_flip(d) != 0;
   let o0 = 0, dst = pw;
   for (let b = 0; b < nb; b++) {
     const r = base + (b < extra ? 1 : 0);
     for (let k = 0; k < K; k++) {
-      const c = k / kk, t = k - c * kk;
+      // tap k is (ki, c, kj) (dconvTask's order); t = ki·kw + kj
+      const ki = k / (C * kw), rem = k - ki * C * kw, c = rem / kw, t = ki * kw + rem - c * kw;
       for (let i = 0; i < r; i++) {
         const o = o0 + i;
-        const at = flip ? (c * O + o) * kk + (kk - 1 - t) : o * K + k;
+        const at = flip ? (c * O + o) * kk + (kk - 1 - t) : o * K + c * kk + t;
         store<f32>(dst, load<f32>(w + (<usize>at << 2)));
         dst += 4;
       }
