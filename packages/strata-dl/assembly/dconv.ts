@@ -61,7 +61,7 @@ export function dconvTask(tid: i32, nt: i32, d: usize): void {
         store<i32>(tab + (<usize>k << 2), ((c * sw + ph) * planeF + ki * dh * Wq + col / sw) << 2);
       }
       vectors(vecs, V, OH, OW, sh, Wq);
-      tapRanges(vecs, V, C * kw, kh, sh, dh, pt, H);
+      tapRanges(vecs, V, C * kw, kh, sh, dh, pt, H, dconv_flip(d) != 0);
       memory.fill(img + imgBytes - 64, 0, 64); // the slack after the last plane (read by rows narrower than 4 only)
       ready = true;
     }
@@ -110,15 +110,17 @@ function vectors(vecs: usize, V: i32, OH: i32, OW: i32, sh: i32, Wq: i32): void 
 }
 
 /**
- * Each pair's taps: the kernel rows ki whose input row, oy·sh + ki·dh − pt, lies inside the image
- * for either vector's output row (the rest read only padding: zeros, skipped; a full
- * convolution's, the input gradient's, are half its taps in LeNet's second layer), as a range of
- * the (ki, c, kj)-ordered taps, `perRow` taps per kernel row.
+ * Each pair's taps, as a range of the (ki, c, kj)-ordered taps (`perRow` per kernel row): all of
+ * them, or with `skip` (an input gradient) the kernel rows ki whose input row, oy·sh + ki·dh − pt,
+ * lies inside the image for either vector's output row; the rest read only padding, zeros: half a
+ * full convolution's taps in LeNet's second layer. Only the input gradient skips them: its
+ * reference, fold(wᵀ·g), has no products with the padding, while the forward's, the columns'
+ * product, does (0 · ±Inf = NaN), and the direct kernel gives the same NaN and ±Inf as each.
  */
-function tapRanges(vecs: usize, V: i32, perRow: i32, kh: i32, sh: i32, dh: i32, pt: i32, H: i32): void {
+function tapRanges(vecs: usize, V: i32, perRow: i32, kh: i32, sh: i32, dh: i32, pt: i32, H: i32, skip: bool): void {
   for (let e = vecs, end = vecs + (<usize>V << 4); e < end; e += 32) {
-    let lo = kh, hi = 0;
-    for (let i = 0; i < 2; i++) {
+    let lo = skip ? kh : 0, hi = skip ? 0 : kh;
+    for (let i = 0; skip && i < 2; i++) {
       const R = load<i32>(e + (<usize>i << 2), 24); // the vector's output row times sh
       // pt <= R + ki·dh < pt + H
       const a = max(0, floorDiv(pt - R + dh - 1, dh)), b = min(kh, floorDiv(pt + H - 1 - R, dh) + 1);

@@ -36,7 +36,9 @@ export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
           padding: [(kh - 1) * win.dilation[0] - win.padding[0], 0, (kw - 1) * win.dilation[1] - win.padding[2], 0],
         };
         const s: DconvShape = { n, c: o, h: oh, w: ow, o: ch, oh: h, ow: wd, window: full };
-        if (directInputGrad(s)) return runDconv(c, s, g, w, out, 0, false, true);
+        // the full convolution multiplies the padding's zeros (across rows) by the weights, which
+        // the reference never does: NaN instead of ±Inf where a weight is not finite
+        if (directInputGrad(s) && allFinite(rt.f32, w >>> 2, o * k)) return runDconv(c, s, g, w, out, 0, false, true);
       }
       const cols = rt.temp(n * k * L * 4);
       try {
@@ -67,4 +69,10 @@ export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
 function directInputGrad(s: DconvShape): boolean {
   const extra = (s.oh * Math.ceil(s.ow / 4) * 4) / (s.h * s.w);
   return s.o >= 2 && (s.c <= 16 || extra <= 1.25) && useDirect(s);
+}
+
+/** Whether the `n` floats from index `at` are all finite. */
+function allFinite(f: Float32Array, at: number, n: number): boolean {
+  for (let i = at; i < at + n; i++) if (!Number.isFinite(f[i])) return false;
+  return true;
 }
