@@ -16,7 +16,8 @@ const geometry = (c: number, h: number, w: number, a: WindowAttrs, ow: number): 
 });
 
 /**
- * conv = w·unfold(x) as an implicit GEMM: each image is packed into the GEMM's B panels straight from
+ * conv = w·unfold(x): direct (dconv.ts) for up to 128 filters on images of moderate size
+ * (useDirect), else as an implicit GEMM: each image is packed into the GEMM's B panels straight from
  * [C, H, W] (assembly/matmul.ts, packBConv), so the column matrix, C·kh·kw times the image, is never
  * written or read. The weights are A, packed once per thread for the whole batch. With few filters
  * (M <= inplaceBMaxM() of matmul.ts) the GEMM reads the columns in place without packing them, which
