@@ -1,23 +1,25 @@
 // SPDX-License-Identifier: MIT
-// Direct convolution for few filters (the DCONV task, descriptor `dconv`): out[n, o, oy, ox] =
-// bias[o] + Σ_(c, ki, kj) w[o, c, ki, kj] · x[n, c, oy·sh + ki·dh − pt, ox·sw + kj·dw − pl], then
-// ReLU if asked. With few filters a GEMM on unfolded columns spends as long writing and reading the
-// columns (kh·kw times the image) as multiplying; here each image is copied once, zero-padded, into
-// the thread's workspace, and a micro-kernel (generated/dconv-micro.ts) keeps a block of filters x 2
-// vectors of 4 output positions in registers, reading each tap's inputs as unaligned vector loads
-// from the padded copy, so no tap needs a bounds test.
+// Direct convolution (the DCONV task, descriptor `dconv`): out[n, o, oy, ox] = bias[o] +
+// Σ_(c, ki, kj) w[o, c, ki, kj] · x[n, c, oy·sh + ki·dh − pt, ox·sw + kj·dw − pl], then ReLU if
+// asked. A GEMM on unfolded columns writes and reads the columns (kh·kw times the image), and with
+// few filters that costs as much as the products; here each image is copied once, zero-padded,
+// into the thread's workspace, and a micro-kernel (generated/dconv-micro.ts) keeps a block of
+// filters x 2 vectors of 4 output positions in registers, reading each tap's inputs as unaligned
+// vector loads from the padded copy, so no tap needs a bounds test. src/backends/wasm/dconv.ts
+// (useDirect) says where this beats the GEMMs: up to 128 filters on images of moderate size.
 //
-// Layout of the padded copy: per channel, `sw` column phases (phase ph holds padded columns
-// ph, ph + sw, ...), each Hp rows of Wq floats; so at any stride, tap (ki, kj) of 4 consecutive output
+// Layout of the padded copy: per channel, `sw` column phases (phase ph holds padded columns ph,
+// ph + sw, ...), each Hp rows of Wq floats; so at any stride, tap (ki, kj) of 4 consecutive output
 // columns is 4 consecutive floats of phase (kj·dw) mod sw. Each output row is cut into vectors of 4
 // columns, the last one overlapping the one before when OW is not a multiple of 4 (the same values
 // written twice), and the vectors are paired in order for the micro-kernel, across rows: LeNet's
 // rows of 10 make 3 vectors each (12 lanes for 10), not 16. Rows narrower than 4 go to a scratch of
 // rows of 4 and are copied out.
 //
-// Work items are (image, block of filters) taken from a shared counter: each output is computed by one thread
-// in one fixed order (taps in (ki, c, kj) order, then the bias), so any thread count gives the same
-// bits. The workspace's layout and size come from src/backends/wasm/dconv.ts (dconvLayout).
+// Work items are (image, block of filters) taken from a shared counter: each output is computed by
+// one thread in one fixed order (taps in (ki, c, kj) order, then the bias), so any thread count
+// gives the same bits. The workspace's layout and size come from src/backends/wasm/dconv.ts
+// (dconvLayout).
 import {
   dconv_bias, dconv_C, dconv_counter_at, dconv_dh, dconv_dw, dconv_flip, dconv_H, dconv_Hp, dconv_kh, dconv_kw, dconv_N, dconv_O, dconv_OH, dconv_out,
   dconv_OW, dconv_padLeft, dconv_padTop, dconv_relu, dconv_sh, dconv_sw, dconv_V, dconv_W, dconv_w, dconv_Wq, dconv_ws, dconv_wsPerThread, dconv_x,
@@ -62,7 +64,7 @@ export function dconvTask(tid: i32, nt: i32, d: usize): void {
       }
       vectors(vecs, V, OH, OW, sh, Wq);
       tapRanges(vecs, V, C * kw, kh, sh, dh, pt, H, dconv_flip(d) != 0);
-      memory.fill(img + imgBytes - 64, 0, 64); // the slack after the last plane (read by rows narrower than 4 only)
+      memory.fill(img + imgBytes - 64, 0, 64); // the slack after the last plane: read by dropped lanes only
       ready = true;
     }
     if (n != copied) {
@@ -87,8 +89,8 @@ export function dconvTask(tid: i32, nt: i32, d: usize): void {
 /**
  * The output's vectors of 4 positions, in row order, paired: per pair, 8 i32: each vector's input
  * byte offset in a padded plane and output byte offset, the pair's range of taps (first, count:
- * tapRanges), each vector's output row times sh. A row narrower than 4 is one vector into a row of 4 of the scratch. An odd
- * count repeats the last vector.
+ * tapRanges), each vector's output row times sh. A row narrower than 4 is one vector into a row
+ * of 4 of the scratch. An odd count repeats the last vector.
  */
 function vectors(vecs: usize, V: i32, OH: i32, OW: i32, sh: i32, Wq: i32): void {
   let v = 0;
