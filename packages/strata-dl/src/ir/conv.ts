@@ -22,6 +22,18 @@ let convWeightGrad = composedConvWeightGrad;
 /** Installs the conv rule's weight gradient (dependency inversion, as bind.ts: the fused op lives above). */
 export function setConvWeightGrad(f: typeof composedConvWeightGrad): void { convWeightGrad = f; }
 
+/**
+ * The input gradient of conv = w·unfold(x): fold(wᵀ·g), [N, C, H, W] for an input of `xShape`. This
+ * is its composed definition; nn/functional/conv.ts installs the fused op (nn/functional/conv-input-grad.ts)
+ * that runs it as a convolution of g with the flipped, transposed weights where a backend has the
+ * kernel and nothing differentiates it again.
+ */
+export const composedConvInputGrad = (g: Tensor, w: Tensor, xShape: readonly number[], win: WindowAttrs): Tensor =>
+  bind('fold', [bind('matmul', [w, g], { transA: true, transB: false })], { ...win, outputSize: [xShape[2], xShape[3]] });
+let convInputGrad = composedConvInputGrad;
+/** Installs the conv rule's input gradient (as setConvWeightGrad). */
+export function setConvInputGrad(f: typeof composedConvInputGrad): void { convInputGrad = f; }
+
 export interface ConvAttrs {
   // w [O, C·kh·kw] times the unfolded x [N, C, H, W], giving [N, O, OH·OW] (= matmul(w, unfold(x)),
   // without the column matrix where the backend can: implicit GEMM); an optional third input, a
@@ -52,7 +64,7 @@ export const CONV_RECORDS: Records<ConvAttrs> = {
       const g = attrs.relu ? bind('reluGrad', [g0, out], {}) : g0;
       const win = windowOf(attrs);
       return [
-        n[0] ? bind('fold', [bind('matmul', [w, g], { transA: true, transB: false })], { ...win, outputSize: [x.shape[2], x.shape[3]] }) : null,
+        n[0] ? convInputGrad(g, w, x.shape, win) : null,
         n[1] ? convWeightGrad(g, x, w, win) : null,
         ...(b ? [n[2] ? bind('reshape', [bind('sum', [g], { axes: [0, 2] })], { shape: [...b.shape] }) : null] : []),
       ];

@@ -3,6 +3,7 @@ import type { FusedKernels, Kernel } from '../../backend/backend.js';
 import { windowCounts } from '../../ir/infer.js';
 import type { WindowAttrs } from '../../ir/prims.js';
 import { wbuf } from './buf.js';
+import { type DconvShape, runDconv, useDirect } from './dconv.js';
 import type { Ctx } from './context.js';
 import { GEMM_MODE as MODE, TASK } from './generated/interface.js';
 import { type ConvGeometry, runGemm, sumGemm } from './matmul.js';
@@ -15,7 +16,8 @@ const geometry = (c: number, h: number, w: number, a: WindowAttrs, ow: number): 
 });
 
 /**
- * conv = w·unfold(x) as an implicit GEMM: each image is packed into the GEMM's B panels straight from
+ * conv = w·unfold(x): direct (dconv.ts) for up to 128 filters on images of moderate size
+ * (useDirect), else as an implicit GEMM: each image is packed into the GEMM's B panels straight from
  * [C, H, W] (assembly/matmul.ts, packBConv), so the column matrix, C·kh·kw times the image, is never
  * written or read. The weights are A, packed once per thread for the whole batch. With few filters
  * (M <= inplaceBMaxM() of matmul.ts) the GEMM reads the columns in place without packing them, which
@@ -38,6 +40,8 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
       if (bias || attrs.relu) return fb(out, ins, attrs);
       return ctx.fill(out, 0);
     }
+    const shape: DconvShape = { n, c, h, w: wd, o, oh, ow, window: attrs };
+    if (useDirect(shape)) return runDconv(ctx, shape, ctx.ptr(x), ctx.ptr(w), ctx.ptr(out), epi[0], attrs.relu === true, false);
     const offs: number[] = [];
     if (o > ctx.rt.x.inplaceBMaxM() && k <= ctx.rt.x.convKMax()) {
       for (let b = 0; b < n; b++) offs.push(0, b * c * h * wd);

@@ -11,6 +11,7 @@ import { gatherKernel, scatterAddKernel } from './indexing.js';
 import { matmulKernel } from './matmul.js';
 import { foldKernel, unfoldKernel } from './window.js';
 import { convKernel, fusedConv } from './conv.js';
+import { fusedConvInputGrad } from './conv-input-grad.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
 import { poolIndexKernel, poolKernel } from './pooling.js';
 import { fusedCells } from './cells.js';
@@ -121,7 +122,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
       return out;
     },
     kernels,
-    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedCrossEntropyKernels(c) },
+    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedConvInputGrad(c), ...fusedCrossEntropyKernels(c) },
     ready: async (threads?: number) => runtime().pool.ready(threads ?? getNumThreads()),
     close: async () => { if (rt) await rt.pool.close(); },
     reservedBytes: () => (rt ? rt.heap.reservedBytes : 0),

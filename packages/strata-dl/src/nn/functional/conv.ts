@@ -6,15 +6,17 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import { fold, unfold } from '../../tensor/functions.js';
 import * as prims from '../../tensor/prims.js';
-import { setConvWeightGrad } from '../../ir/conv.js';
+import { setConvInputGrad, setConvWeightGrad } from '../../ir/conv.js';
+import { convInputGrad } from './conv-input-grad.js';
 import { convWeightGrad } from './conv-weight-grad.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
 
-// The conv rule's weight gradient: the fused op (one implicit GEMM on wasm). Installed here, where
+// The conv rule's weight and input gradients: fused ops (one implicit GEMM or direct convolution on wasm). Installed here, where
 // convolutions are made, rather than by importing a module for its side effect, which bundlers
 // drop (the package is marked free of side effects).
 setConvWeightGrad(convWeightGrad);
+setConvInputGrad(convInputGrad);
 
 /** Options of `conv2d` (PyTorch's `F.conv2d` keyword arguments). */
 export interface Conv2dOptions {
