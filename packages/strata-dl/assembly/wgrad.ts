@@ -28,11 +28,6 @@ import { WG_BUDGET, wgMicro } from './generated/wgrad-micro';
 // @ts-ignore: decorator
 @inline function paddedRows(OH: i32, kh: i32, sh: i32, dh: i32): i32 { return (OH - 1) * sh + (kh - 1) * dh + 1; }
 
-/** Floats of one image channel's padded copy (the TypeScript side sizes the workspaces with it). */
-export function wgradPlaneFloats(OH: i32, OW: i32, kh: i32, kw: i32, sh: i32, sw: i32, dh: i32, dw: i32): i32 {
-  return paddedRows(OH, kh, sh, dh) * sw * paddedWq(OW, kw, sw, dw);
-}
-
 /**
  * Copies channel `src` [H, W] into `dst`: Hp rows, row r being input row r − pt, as sw phases of Wq
  * floats (phase s, float t = input column t·sw + s − pl), zero outside the image.
@@ -61,6 +56,34 @@ function padChannel(src: usize, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, sw: i
         const ix = t * sw + ph - pl;
         store<f32>(e + (<usize>t << 2), <u32>ix < <u32>W ? load<f32>(s + (<usize>ix << 2)) : 0);
       }
+    }
+  }
+}
+
+/**
+ * Copies channel `src` [H, W] into `dst` as kw shifted planes of Hp rows of OW floats: plane kj,
+ * row r, float ox is the input at row r − pt, column ox·sw + kj·dw − pl (0 outside the image). At
+ * stride 1 down, tap (ki, kj) of output position l = oy·OW + ox is then float l + ki·dh·OW of plane
+ * kj: every tap reads the image's L positions as one run, with a ragged vector at its end only.
+ */
+function padShifted(src: usize, H: i32, W: i32, pt: i32, pl: i32, Hp: i32, OW: i32, kw: i32, sw: i32, dw: i32, dst: usize): void {
+  let d = dst;
+  for (let kj = 0; kj < kw; kj++) {
+    const c0 = kj * dw - pl; // input column of position 0
+    // positions [lo, hi) read inside the row
+    const lo = min(OW, c0 >= 0 ? 0 : (-c0 + sw - 1) / sw), hi = max(lo, min(OW, W - c0 > 0 ? (W - c0 + sw - 1) / sw : 0));
+    for (let r = 0; r < Hp; r++) {
+      const iy = r - pt;
+      if (<u32>iy >= <u32>H) {
+        memory.fill(d, 0, <usize>OW << 2);
+      } else {
+        const s = src + (<usize>(iy * W + c0) << 2);
+        memory.fill(d, 0, <usize>lo << 2);
+        if (sw == 1) memory.copy(d + (<usize>lo << 2), s + (<usize>lo << 2), <usize>(hi - lo) << 2);
+        else for (let ox = lo; ox < hi; ox++) store<f32>(d + (<usize>ox << 2), load<f32>(s + (<usize>(ox * sw) << 2)));
+        memory.fill(d + (<usize>hi << 2), 0, <usize>(OW - hi) << 2);
+      }
+      d += <usize>OW << 2;
     }
   }
 }
@@ -102,27 +125,33 @@ export function wgradTask(tid: i32, nt: i32, d: usize): void {
   const counter = wgrad_counter_at(d);
   const ws = wgrad_ws(d) + <usize>tid * <usize>wgrad_wsPerThread(d);
   const Wq = paddedWq(OW, kw, sw, dw), Hp = paddedRows(OH, kh, sh, dh);
-  const rowB = <usize>(sw * Wq) << 2, planeB = <usize>Hp * rowB;
-  const K = C * kh * kw, L = OH * OW;
-  // the window's taps, (ki, kj) in order: byte offsets from an output row's padded input row, row
-  // ki·dh, phase (kj·dw) mod sw, float ⌊kj·dw / sw⌋
-  const kk = kh * kw;
+  const K = C * kh * kw, L = OH * OW, kk = kh * kw;
+  // rows whose last vector is ragged, at stride 1 down: the shifted planes (one run per image)
+  const flat = sh == 1 && (OW & 3) != 0;
+  const rowB = <usize>(sw * Wq) << 2, planeB = flat ? <usize>kw * <usize>Hp * <usize>OW << 2 : <usize>Hp * rowB;
+  // the window's taps, (ki, kj) in order: byte offsets from an output row's (or the image's) first
+  // position, in the padded rows: row ki·dh, phase (kj·dw) mod sw, float ⌊kj·dw / sw⌋; in the
+  // shifted planes: plane kj, float ki·dh·OW
   const taps = ws;
   for (let t = 0; t < kk; t++) {
-    const ki = t / kw, u = (t - ki * kw) * dw, ph = u % sw;
-    store<i32>(taps + (<usize>t << 2), <i32>(<usize>(ki * dh) * rowB) + ((ph * Wq + u / sw) << 2));
+    const ki = t / kw, kj = t - ki * kw, u = kj * dw, ph = u % sw;
+    const off = flat ? (kj * Hp + ki * dh) * OW << 2 : <i32>(<usize>(ki * dh) * rowB) + ((ph * Wq + u / sw) << 2);
+    store<i32>(taps + (<usize>t << 2), off);
   }
   const planes = ws + ((<usize>kk * 4 + 15) & ~15);
-  // the caller sizes the workspaces by the same formulas (src/backends/wasm/wgrad.ts): trap rather
-  // than write past one if they ever disagree
-  if (<i64>(planes - ws) + <i64>((N + chunks - 1) / chunks) * <i64>planeB > <i64>wgrad_wsPerThread(d)) unreachable();
+  // the caller sizes the workspaces by the same formulas (src/backends/wasm/wgrad.ts), with 16
+  // bytes after the copies for the ragged last vector's reads: trap rather than write past one if
+  // they ever disagree
+  if (<i64>(planes - ws) + <i64>((N + chunks - 1) / chunks) * <i64>planeB + 16 > <i64>wgrad_wsPerThread(d)) unreachable();
   const fStep = blockFilters(O, kk), tStep = blockTaps(fStep);
-  const gImg = <usize>O * <usize>L << 2, gFil = <usize>L << 2, ldo = <usize>K << 2;
+  const gImg = <usize>O * <usize>L << 2, gFil = <usize>L << 2, ldo = <usize>K << 2, gEnd = g + <usize>N * gImg;
   for (let it = atomic.add<i32>(counter, 1); it < chunks * C; it = atomic.add<i32>(counter, 1)) {
     const ch = it / C, c = it - ch * C;
     const b0 = <i32>((<i64>N * ch) / chunks), b1 = <i32>((<i64>N * (ch + 1)) / chunks), nb = b1 - b0;
     for (let b = 0; b < nb; b++) {
-      padChannel(x + ((<usize>(b0 + b) * <usize>C + <usize>c) * <usize>(H * W) << 2), H, W, pt, pl, Hp, sw, Wq, planes + <usize>b * planeB);
+      const src = x + ((<usize>(b0 + b) * <usize>C + <usize>c) * <usize>(H * W) << 2), dst = planes + <usize>b * planeB;
+      if (flat) padShifted(src, H, W, pt, pl, Hp, OW, kw, sw, dw, dst);
+      else padChannel(src, H, W, pt, pl, Hp, sw, Wq, dst);
     }
     const part = parts + <usize>ch * <usize>O * ldo;
     const gChunk = g + <usize>b0 * gImg;
@@ -131,7 +160,8 @@ export function wgradTask(tid: i32, nt: i32, d: usize): void {
       for (let o = 0; o < O; o += fStep) {
         const f = min(fStep, O - o);
         const out = part + <usize>o * ldo + (<usize>(c * kk + t0) << 2);
-        wgMicro(f, t, nb, OH, OW, gChunk + <usize>o * gFil, gImg, gFil, planes, planeB, <usize>sh * rowB, taps + (<usize>t0 << 2), out, ldo);
+        if (flat) wgMicro(f, t, nb, 1, L, gChunk + <usize>o * gFil, gImg, gFil, gEnd, planes, planeB, 0, taps + (<usize>t0 << 2), out, ldo);
+        else wgMicro(f, t, nb, OH, OW, gChunk + <usize>o * gFil, gImg, gFil, gEnd, planes, planeB, <usize>sh * rowB, taps + (<usize>t0 << 2), out, ldo);
       }
     }
   }

@@ -32,26 +32,32 @@ export interface WgradShape {
 }
 
 /**
- * Floats of one image channel's zero-padded copy, and bytes of the taps' table before the copies:
- * the formulas of assembly/wgrad.ts (which traps if a workspace is smaller than they make it).
+ * Floats of one image channel's zero-padded copy: the formulas of assembly/wgrad.ts (which traps if
+ * a workspace is smaller than they make it). Rows with a ragged last vector at stride 1 down are
+ * copied as kw shifted planes of [Hp, OW], others as Hp rows of sw phases of Wq floats.
  */
 function planeFloats(s: WgradShape): number {
   const [kh, kw] = s.win.kernel, [sh, sw] = s.win.stride, [dh, dw] = s.win.dilation;
-  const wq = ((s.ow + 3) & ~3) + Math.floor(((kw - 1) * dw) / sw);
-  return ((s.oh - 1) * sh + (kh - 1) * dh + 1) * sw * wq;
+  const hp = (s.oh - 1) * sh + (kh - 1) * dh + 1;
+  if (sh === 1 && s.ow % 4 !== 0) return kw * hp * s.ow;
+  return hp * sw * (((s.ow + 3) & ~3) + Math.floor(((kw - 1) * dw) / sw));
 }
 const tapBytes = (taps: number): number => (taps * 4 + 15) & ~15;
 
 /**
- * Whether the direct kernel beats the implicit GEMM (mode CONV_SUM) for this shape. The GEMM packs
- * every image's transposed columns, C·kh·kw·OH·OW floats, and each packed float then feeds O
- * multiply-adds; the direct kernel packs nothing but does a vector load of x per tap for every
- * block of at most 6 filters, and wastes the lanes of a ragged last vector per row. So few filters
- * favour it; many filters (W3's second layer, 64 of them over 32 channels) favour the GEMM.
+ * Whether the direct kernel is used rather than the implicit GEMM (mode CONV_SUM). The GEMM packs
+ * every image's transposed columns, C·kh·kw·OH·OW floats, each of which then feeds O multiply-adds,
+ * and its 8-tap panels are ragged for small windows; the direct kernel packs nothing (it copies the
+ * image, zero-padded) but loads x once per block of at most 7 filters. CPU time on one thread
+ * (relaxed SIMD, 2 cores shared with other jobs at load 6-8, rough), GEMM against direct, ms:
+ * LeNet's conv1 (6 filters) 1.2-1.6 / 0.4-0.5, its conv2 (16) 1.1-1.8 / 1.2-1.7, W3's conv1 (32)
+ * 2.8-4.6 / 1.5-2.6; 3->16 3x3 32x32 1.3 / 0.8, 16->32 3x3 16x16 2.7 / 2.0, 64->32 3x3 14x14
+ * 9.5 / 7.1, 32->48 3x3 16x16 7.0 / 6.3, 16->32 5x5 28x28 12.1 / 11.8; W3's conv2 (64 filters)
+ * 56-75 / 58-70, 32->64 3x3 8x8 4.9 / 5.1. So: the direct kernel up to 48 filters.
  */
 export function useDirectWgrad(s: WgradShape): boolean {
   if (path !== 'auto') return path === 'direct';
-  return s.o <= 8 || s.c * s.win.kernel[0] * s.win.kernel[1] <= 16;
+  return s.o <= 48;
 }
 
 /**
@@ -65,7 +71,7 @@ export function directWgrad(ctx: Ctx, s: WgradShape, g: number, x: number, out: 
   const [kh, kw] = s.win.kernel;
   const k = s.c * kh * kw, L = s.oh * s.ow;
   const chunks = sumChunks(s.n, s.o, k, L);
-  const per = tapBytes(kh * kw) + Math.ceil(s.n / chunks) * planeFloats(s) * 4;
+  const per = tapBytes(kh * kw) + Math.ceil(s.n / chunks) * planeFloats(s) * 4 + 16;
   const flops = 2 * s.n * s.o * k * L;
   const threads = Math.max(1, Math.min(chunks * s.c, rt.threadsFor(flops, WGRAD_PAR_MIN)));
   const [ws, wsPer] = rt.gemmWorkspace(threads);
