@@ -108,22 +108,31 @@ export function directWgradSuite(variant: st.WasmVariant): void {
   });
 
   test('the direct weight gradient gives NaN and ±Inf where the reference does, and none from inputs outside the windows', () => {
-    // rows of 10 (a ragged last vector) and 28; non-finite values in g, in x inside the windows, and
-    // in x's columns that a tap never reads at the end of a row (they sit in the ragged vector's lanes)
-    const cases: Case[] = [
-      { name: 'valid 5x5 rows of 10', shape: [3, 2, 14, 14], o: 5, win: win([5, 5], [1, 1], [0, 0, 0, 0], [1, 1]) },
-      { name: 'same 5x5 rows of 28', shape: [2, 1, 28, 28], o: 6, win: win([5, 5], [1, 1], [2, 2, 2, 2], [1, 1]) },
-      { name: 'strided rows of 6', shape: [2, 2, 13, 13], o: 3, win: win([3, 3], [2, 2], [1, 1, 1, 1], [1, 1]) },
+    // Non-finite values in g, in x inside the windows, and in x where a ragged last vector's extra
+    // lanes would read them: rows of 10 copied row by row (stride 2 down: the extra lanes of tap
+    // kj read columns 10 + kj and 11 + kj, the last of which holds -Inf), and one run of 90
+    // positions per image (stride 1 down: the extra lanes of taps (2, kj) read the next tap's
+    // plane, whose first row holds x[0, 1], a NaN that those taps never read)
+    const cases: (Case & { x: [number, number, number, number, number][] })[] = [
+      { name: 'rows of 10, stride 2 down', shape: [3, 2, 11, 12], o: 5, win: win([3, 3], [2, 1], [0, 0, 0, 0], [1, 1]), x: [[0, 1, 4, 11, -Infinity], [1, 0, 3, 4, Infinity]] },
+      { name: 'runs of 90', shape: [2, 1, 11, 12], o: 5, win: win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1]), x: [[0, 0, 0, 1, NaN], [1, 0, 5, 11, Infinity]] },
+      { name: 'valid 5x5 rows of 10', shape: [3, 2, 14, 14], o: 5, win: win([5, 5], [1, 1], [0, 0, 0, 0], [1, 1]), x: [[1, 0, 3, 4, Infinity], [0, 1, 5, 13, -Infinity], [0, 0, 7, 12, NaN]] },
+      { name: 'same 5x5 rows of 28', shape: [2, 1, 28, 28], o: 6, win: win([5, 5], [1, 1], [2, 2, 2, 2], [1, 1]), x: [[1, 0, 3, 4, Infinity], [0, 0, 7, 26, NaN]] },
+      { name: 'strided rows of 7', shape: [2, 2, 13, 13], o: 3, win: win([3, 3], [2, 2], [1, 1, 1, 1], [1, 1]), x: [[1, 0, 3, 4, Infinity], [0, 1, 5, 12, -Infinity]] },
     ];
     for (const c of cases) {
       const [g, x, w] = inputs(c, 'js', 'float32');
       const xs = Float32Array.from(x.dataSync()), gs = Float32Array.from(g.dataSync());
       const [, C, H, W] = c.shape;
-      xs[(1 * C + 0) * H * W + 3 * W + 4] = Infinity; // image 1, a window's interior
-      xs[(0 * C + C - 1) * H * W + 5 * W + (W - 1)] = -Infinity; // the last column: read by the last tap of a row only
-      xs[(0 * C + 0) * H * W + 7 * W + (W - 2)] = NaN;
+      for (const [n, ch, r, col, v] of c.x) xs[((n * C + ch) * H + r) * W + col] = v;
       gs[2] = Infinity;
       gs[gs.length - 1] = NaN; // the last position of the last row of the last image
+      // filter 1's second output row and filter 2's first position hold -Inf: a ragged vector's extra
+      // lanes read them at the end of filter 1's first row (rows) or of its run (runs), where they
+      // would add -Inf·0 = NaN to sums that are ±Inf
+      const ow = Math.floor((W + c.win.padding[2] + c.win.padding[3] - (c.win.kernel[1] - 1) * c.win.dilation[1] - 1) / c.win.stride[1]) + 1;
+      gs[g.shape[2] + ow] = -Infinity;
+      gs[2 * g.shape[2]] = -Infinity;
       const xj = st.tensor(xs, { shape: x.shape, backend: 'js' }), gj = st.tensor(gs, { shape: g.shape, backend: 'js' });
       const ref = convWeightGrad.composed(gj, xj, w, c.win).dataSync();
       const got = direct(on(gj, 'wasm', 'float32'), on(xj, 'wasm', 'float32'), on(w, 'wasm', 'float32'), c.win).dataSync();
