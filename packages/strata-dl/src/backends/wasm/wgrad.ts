@@ -60,9 +60,23 @@ export function useDirectWgrad(s: WgradShape): boolean {
   return s.o <= 48;
 }
 
+/** Items (chunk, channel) that keep the threads busy: 16 keeps up to 8 threads busy with two each. */
+const WGRAD_ITEMS = 16;
+
+/**
+ * How many fixed chunks the direct kernel sums the batch in: a function of the shapes alone, never
+ * of the thread count (docs/determinism.md). Its items are (chunk, channel) pairs, so with several
+ * channels it needs fewer chunks than the summed GEMM (sumChunks); fewer chunks mean more images
+ * per call of a micro-kernel, whose set-up and final sums then weigh less (LeNet's conv2, 6
+ * channels: 3 chunks of about 21 images rather than 16 of 4), and fewer partials to add up.
+ */
+export function wgradChunks(n: number, c: number, o: number, k: number, L: number): number {
+  return Math.max(1, Math.min(sumChunks(n, o, k, L), Math.ceil(WGRAD_ITEMS / c)));
+}
+
 /**
  * The conv rule's weight gradient, out [O, C·kh·kw], by the direct kernel (assembly/wgrad.ts),
- * summed over the batch in sumChunks' fixed chunks (the same count as the GEMM path's), each into
+ * summed over the batch in fixed chunks (wgradChunks), each into
  * a partial of its own, then added up in chunk order: the same bits on any number of threads.
  * Returns false (nothing written) where the padded copies would not fit the GEMM workspaces.
  */
@@ -70,7 +84,7 @@ export function directWgrad(ctx: Ctx, s: WgradShape, g: number, x: number, out: 
   const rt = ctx.rt;
   const [kh, kw] = s.win.kernel;
   const k = s.c * kh * kw, L = s.oh * s.ow;
-  const chunks = sumChunks(s.n, s.o, k, L);
+  const chunks = wgradChunks(s.n, s.c, s.o, k, L);
   const per = tapBytes(kh * kw) + Math.ceil(s.n / chunks) * planeFloats(s) * 4 + 16;
   const flops = 2 * s.n * s.o * k * L;
   const threads = Math.max(1, Math.min(chunks * s.c, rt.threadsFor(flops, WGRAD_PAR_MIN)));
