@@ -53,11 +53,14 @@ const tapBytes = (taps: number): number => (taps * 4 + 15) & ~15;
  * LeNet's conv1 (6 filters) 1.2-1.6 / 0.4-0.5, its conv2 (16) 1.1-1.8 / 1.2-1.7, W3's conv1 (32)
  * 2.8-4.6 / 1.5-2.6; 3->16 3x3 32x32 1.3 / 0.8, 16->32 3x3 16x16 2.7 / 2.0, 64->32 3x3 14x14
  * 9.5 / 7.1, 32->48 3x3 16x16 7.0 / 6.3, 16->32 5x5 28x28 12.1 / 11.8; W3's conv2 (64 filters)
- * 56-75 / 58-70, 32->64 3x3 8x8 4.9 / 5.1. So: the direct kernel up to 48 filters.
+ * 56-75 / 58-70, 32->64 3x3 8x8 4.9 / 5.1, 3->64 3x3 32x32 3.8 / 3.2-4.1; but windows of at most
+ * 16 taps (one or two ragged 8-tap panels) favour the direct kernel with more filters too: 1->64
+ * 3x3 28x28 7.6-8.2 / 5.1-5.2, 1->128 3x3 28x28 6.1-6.8 / 5.2-6.4. So: the direct kernel up to 48
+ * filters, or for windows of at most 16 taps.
  */
 export function useDirectWgrad(s: WgradShape): boolean {
   if (path !== 'auto') return path === 'direct';
-  return s.o <= 48;
+  return s.o <= 48 || s.c * s.win.kernel[0] * s.win.kernel[1] <= 16;
 }
 
 /** Items (chunk, channel) that keep the threads busy: 16 keeps up to 8 threads busy with two each. */
