@@ -14,6 +14,7 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 await import('./gen-wasm-interface.mjs');
 await import('./gen-wasm-kernels.mjs');
 await import('./gen-dconv.mjs');
+await import('./gen-wgrad.mjs');
 
 // Memory: imported and shared, so worker threads can instantiate the same module on it; the
 // maximum is wasm32's 4 GiB (65536 pages) and the initial size covers the static data only.

@@ -10,7 +10,7 @@
 // src/backends/wasm/elementwise.ts checks that at compile time, naming what is missing or extra.
 
 /** Task ids of runTask (assembly/index.ts); 0 is never a task. */
-export const TASKS = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5, POOL_INDEX: 6, OPTIM: 7, CELL: 8, DCONV: 9 };
+export const TASKS = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5, POOL_INDEX: 6, OPTIM: 7, CELL: 8, DCONV: 9, WGRAD: 10 };
 
 /**
  * Unary float32 ops (the UNARY task), in op-code order. `vec`: an f32x4 expression of `x` (the
@@ -122,6 +122,12 @@ export const DESCRIPTORS = {
   dconv: { task: 'DCONV', fields: [['N', 'i32'], ['C', 'i32'], ['H', 'i32'], ['W', 'i32'], ['O', 'i32'], ['kh', 'i32'], ['kw', 'i32'], ['sh', 'i32'], ['sw', 'i32'],
     ['padTop', 'i32'], ['padLeft', 'i32'], ['dh', 'i32'], ['dw', 'i32'], ['OH', 'i32'], ['OW', 'i32'], ['Hp', 'i32'], ['Wq', 'i32'], ['V', 'i32'],
     ['x', 'ptr'], ['w', 'ptr'], ['out', 'ptr'], ['bias', 'ptr'], ['relu', 'i32'], ['flip', 'i32'], ['ws', 'ptr'], ['wsPerThread', 'i32'], ['counter', 'i32']] },
+  // the WGRAD task (assembly/wgrad.ts): a convolution's weight gradient computed directly, summed over
+  // the batch in `chunks` fixed chunks into partials [chunks, O, C·kh·kw] at `parts` (out itself for
+  // one chunk); `ws` + tid·wsPerThread is each thread's room for zero-padded copies of the images
+  wgrad: { task: 'WGRAD', fields: [['N', 'i32'], ['C', 'i32'], ['H', 'i32'], ['W', 'i32'], ['O', 'i32'], ['kh', 'i32'], ['kw', 'i32'], ['sh', 'i32'], ['sw', 'i32'],
+    ['padTop', 'i32'], ['padLeft', 'i32'], ['dh', 'i32'], ['dw', 'i32'], ['OH', 'i32'], ['OW', 'i32'], ['g', 'ptr'], ['x', 'ptr'], ['parts', 'ptr'], ['chunks', 'i32'],
+    ['ws', 'ptr'], ['wsPerThread', 'i32'], ['counter', 'i32']] },
   // mode PLAIN: slots 17-28 unused
   gemm: { task: 'GEMM', fields: [...gemmHeader, ...Array.from({ length: 12 }, (_, i) => [`_${17 + i}`, 'i32']), ...gemmEpilogue] },
   // mode CONV: the image's geometry (B is the image [C, H, W], read as its unfolded columns)

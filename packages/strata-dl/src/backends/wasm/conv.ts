@@ -8,6 +8,7 @@ import type { Ctx } from './context.js';
 import { GEMM_MODE as MODE, TASK } from './generated/interface.js';
 import { type ConvGeometry, runGemm, sumGemm } from './matmul.js';
 import { windowDesc } from './window.js';
+import { directWgrad, useDirectWgrad } from './wgrad.js';
 
 /** The GEMM descriptor's geometry of a convolution of images [C, H, W] with `ow` outputs per row. */
 const geometry = (c: number, h: number, w: number, a: WindowAttrs, ow: number): ConvGeometry => ({
@@ -82,6 +83,9 @@ export function fusedConv(ctx: () => Ctx): FusedKernels {
       const out = wbuf(a.out, rt).ptr, g = wbuf(a.g, rt).ptr, x = wbuf(a.x, rt).ptr;
       if (o === 0 || k === 0) return;
       if (n === 0 || L === 0) return rt.x.fill32(out, 0, o * k);
+      // few filters: the direct kernel, which packs no columns (wgrad.ts)
+      const shape = { n, c: ch, h, w, o, oh, ow, win };
+      if (useDirectWgrad(shape) && directWgrad(c, shape, g, x, out)) return;
       const offs: number[] = [];
       if (k <= rt.x.convKMax()) {
         for (let b = 0; b < n; b++) offs.push(b * o * L, b * ch * h * w);

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: MIT
+import type { WindowAttrs } from '../../ir/prims.js';
+import type { Ctx } from './context.js';
+import { TASK, writeWgrad } from './generated/interface.js';
+import { sumChunks } from './matmul.js';
+
+/** Flops per thread below which the direct weight gradient stays on the calling thread (as the GEMM's). */
+const WGRAD_PAR_MIN = 1 << 20;
+/** Flops below which it does not wake a sleeping worker (as the GEMM's). */
+const WGRAD_WAKE_MIN = 1 << 22;
+
+/** Which way conv.ts computes a weight gradient: chosen by the shapes ('auto'), or forced (tests, benchmarks). */
+export type WgradPath = 'auto' | 'direct' | 'gemm';
+let path: WgradPath = 'auto';
+/** Forces the weight gradient's path (tests and measurements); returns the previous setting. */
+export function setWgradPath(p: WgradPath): WgradPath {
+  const prev = path;
+  path = p;
+  return prev;
+}
+
+/** The geometry of one weight gradient. */
+export interface WgradShape {
+  readonly n: number;
+  readonly c: number;
+  readonly h: number;
+  readonly w: number;
+  readonly o: number;
+  readonly oh: number;
+  readonly ow: number;
+  readonly win: WindowAttrs;
+}
+
+/**
+ * Floats of one image channel's zero-padded copy: the formulas of assembly/wgrad.ts (which traps if
+ * a workspace is smaller than they make it). Rows with a ragged last vector at stride 1 down are
+ * copied as kw shifted planes of [Hp, OW], others as Hp rows of sw phases of Wq floats.
+ */
+function planeFloats(s: WgradShape): number {
+  const [kh, kw] = s.win.kernel, [sh, sw] = s.win.stride, [dh, dw] = s.win.dilation;
+  const hp = (s.oh - 1) * sh + (kh - 1) * dh + 1;
+  if (sh === 1 && s.ow % 4 !== 0) return kw * hp * s.ow;
+  return hp * sw * (((s.ow + 3) & ~3) + Math.floor(((kw - 1) * dw) / sw));
+}
+const tapBytes = (taps: number): number => (taps * 4 + 15) & ~15;
+
+/**
+ * Whether the direct kernel is used rather than the implicit GEMM (mode CONV_SUM). The GEMM packs
+ * every image's transposed columns, C·kh·kw·OH·OW floats, each of which then feeds O multiply-adds,
+ * and its 8-tap panels are ragged for small windows; the direct kernel packs nothing (it copies the
+ * image, zero-padded) but loads x once per block of at most 7 filters. CPU time on one thread
+ * (relaxed SIMD, 2 cores shared with other jobs at load 6-8, rough), GEMM against direct, ms:
+ * LeNet's conv1 (6 filters) 1.2-1.6 / 0.4-0.5, its conv2 (16) 1.1-1.8 / 1.2-1.7, W3's conv1 (32)
+ * 2.8-4.6 / 1.5-2.6; 3->16 3x3 32x32 1.3 / 0.8, 16->32 3x3 16x16 2.7 / 2.0, 64->32 3x3 14x14
+ * 9.5 / 7.1, 32->48 3x3 16x16 7.0 / 6.3, 16->32 5x5 28x28 12.1 / 11.8; W3's conv2 (64 filters)
+ * 56-75 / 58-70, 32->64 3x3 8x8 4.9 / 5.1, 3->64 3x3 32x32 3.8 / 3.2-4.1; but windows of at most
+ * 16 taps (one or two ragged 8-tap panels) favour the direct kernel with more filters too: 1->64
+ * 3x3 28x28 7.6-8.2 / 5.1-5.2, 1->128 3x3 28x28 6.1-6.8 / 5.2-6.4. So: the direct kernel up to 48
+ * filters, or for windows of at most 16 taps.
+ */
+export function useDirectWgrad(s: WgradShape): boolean {
+  if (path !== 'auto') return path === 'direct';
+  return s.o <= 48 || s.c * s.win.kernel[0] * s.win.kernel[1] <= 16;
+}
+
+/** Items (chunk, channel) that keep the threads busy: 16 keeps up to 8 threads busy with two each. */
+const WGRAD_ITEMS = 16;
+
+/**
+ * How many fixed chunks the direct kernel sums the batch in: a function of the shapes alone, never
+ * of the thread count (docs/determinism.md). Its items are (chunk, channel) pairs, so with several
+ * channels it needs fewer chunks than the summed GEMM (sumChunks); fewer chunks mean more images
+ * per call of a micro-kernel, whose set-up and final sums then weigh less (LeNet's conv2, 6
+ * channels: 3 chunks of about 21 images rather than 16 of 4), and fewer partials to add up.
+ */
+export function wgradChunks(n: number, c: number, o: number, k: number, L: number): number {
+  return Math.max(1, Math.min(sumChunks(n, o, k, L), Math.ceil(WGRAD_ITEMS / c)));
+}
+
+/**
+ * The conv rule's weight gradient, out [O, C·kh·kw], by the direct kernel (assembly/wgrad.ts),
+ * summed over the batch in fixed chunks (wgradChunks), each into
+ * a partial of its own, then added up in chunk order: the same bits on any number of threads.
+ * Returns false (nothing written) where the padded copies would not fit the GEMM workspaces.
+ */
+export function directWgrad(ctx: Ctx, s: WgradShape, g: number, x: number, out: number): boolean {
+  const rt = ctx.rt;
+  const [kh, kw] = s.win.kernel;
+  const k = s.c * kh * kw, L = s.oh * s.ow;
+  const chunks = wgradChunks(s.n, s.c, s.o, k, L);
+  const per = tapBytes(kh * kw) + Math.ceil(s.n / chunks) * planeFloats(s) * 4 + 16;
+  const flops = 2 * s.n * s.o * k * L;
+  const threads = Math.max(1, Math.min(chunks * s.c, rt.threadsFor(flops, WGRAD_PAR_MIN)));
+  const [ws, wsPer] = rt.gemmWorkspace(threads);
+  if (per > wsPer) return false;
+  const part = chunks > 1 ? rt.temp(chunks * s.o * k * 4) : null;
+  try {
+    writeWgrad(rt.i32, rt.desc, {
+      N: s.n, C: s.c, H: s.h, W: s.w, O: s.o, kh, kw, sh: s.win.stride[0], sw: s.win.stride[1],
+      padTop: s.win.padding[0], padLeft: s.win.padding[2], dh: s.win.dilation[0], dw: s.win.dilation[1],
+      OH: s.oh, OW: s.ow, g, x, parts: part ? part[0] : out, chunks, ws, wsPerThread: wsPer, counter: 0,
+    });
+    rt.pool.run(TASK.WGRAD, rt.desc, threads, flops >= WGRAD_WAKE_MIN);
+    if (part) rt.x.reduceF32(0, 1, chunks, s.o * k, part[0], out);
+  } finally {
+    if (part) rt.heap.free(part[0], part[1]);
+  }
+  return true;
+}
