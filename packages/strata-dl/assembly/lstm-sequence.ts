@@ -10,19 +10,19 @@
 // of the batch alone), and every element is computed by the same micro-kernel arithmetic whatever
 // thread computes it, so the results are the same bits on any thread count.
 //
-// Each thread packs its panels of A (h forward, dGates backward; MR rows, zero padded) at `packs` +
-// tid·packBytes(hidden), and a panel of fewer than 8 columns (N not a multiple of 8) goes through
-// its tile of MR x 8 at `tiles` + tid·TILE_BYTES. Descriptors: `packB`, `lstmStep`, `lstmStepBackward` in
+// A panel of fewer than MR rows (the batch's last) is copied into `aPad` and padded with zeros; a
+// panel of fewer than 8 columns (N not a multiple of 8) goes through the thread's tile of MR x 8 at
+// `tiles` + tid·TILE_BYTES. Descriptors: `packB`, `lstmStep`, `lstmStepBackward` in
 // scripts/wasm-interface.mjs.
-import { kern } from './generated/micro';
+import { kernA } from './generated/micro';
 import { MR } from './matmul';
 import { lstmBackwardCore, lstmForwardCore } from './cells';
 import {
   CELL_KIND_LSTM_STEP, CELL_KIND_LSTM_STEP_BACKWARD, CELL_KIND_PACK_B,
-  lstmStepBackward_packs, lstmStepBackward_c, lstmStepBackward_dc, lstmStepBackward_dGates, lstmStepBackward_dh, lstmStepBackward_gradC,
+  lstmStepBackward_aPad, lstmStepBackward_c, lstmStepBackward_dc, lstmStepBackward_dGates, lstmStepBackward_dh, lstmStepBackward_gradC,
   lstmStepBackward_gradH, lstmStepBackward_gradH2, lstmStepBackward_hidden, lstmStepBackward_n, lstmStepBackward_tiles, lstmStepBackward_w,
   lstmStepBackward_workspace,
-  lstmStep_packs, lstmStep_c, lstmStep_cNext, lstmStep_gates, lstmStep_h, lstmStep_hidden, lstmStep_hOut, lstmStep_n, lstmStep_tiles, lstmStep_w,
+  lstmStep_aPad, lstmStep_c, lstmStep_cNext, lstmStep_gates, lstmStep_h, lstmStep_hidden, lstmStep_hOut, lstmStep_n, lstmStep_tiles, lstmStep_w,
   lstmStep_workspace, lstmStep_xg,
   packB_bcs, packB_brs, packB_dst, packB_K, packB_N, packB_src,
 } from './generated/interface';
@@ -30,12 +30,6 @@ import {
 const NR: i32 = 8;
 /** Bytes of one thread's tile (MR x 8 floats, rounded up). */
 export const TILE_BYTES: i32 = 256;
-
-/** Bytes of one thread's packed A panel: MR rows of up to K = 4·hidden, rounded up to 64 (the JS side's packBytes). */
-// @ts-ignore: decorator
-@inline function packBytes(hidden: i32): usize {
-  return <usize>((MR * 16 * hidden + 63) & ~63);
-}
 
 /** Packs B(p, j) = src[p·brs + j·bcs], p < K, j < N, into ceil(N/8) panels of K x 8 floats (p-major), zero padded. */
 function packWeight(d: usize): void {
@@ -63,36 +57,37 @@ function packWeight(d: usize): void {
 }
 
 /**
- * Rows [r0, r1) of C [·, N] (row stride ldc floats) = A [·, K] (row stride lda floats) times the
- * packed B: panel by panel of MR rows from r0, each packed first at `pack` (MR x K, p-major, zero rows
- * past r1) so that the micro-kernel reads A as it does in the GEMM; columns of fewer than 8 go
- * through `tile`.
+ * Rows [r0, r1) of C [·, N] (row stride ldc floats) = A [·, K] (rows in place, row stride lda
+ * floats) times the packed B: panels of MR rows from r0 (r0 a multiple of MR), the last of fewer
+ * rows through `aPad`, columns of fewer than 8 through `tile`.
  */
-function productRows(r0: i32, r1: i32, K: i32, N: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32, pack: usize, tile: usize): void {
+function productRows(r0: i32, r1: i32, K: i32, N: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32, aPad: usize, tile: usize): void {
   const ldaB = <usize>lda << 2, ldcB = <usize>ldc << 2;
-  const panelB = <usize>K * NR * 4;
-  const mrB = <usize>MR << 2;
-  for (let ir = r0; ir < r1; ir += MR) {
-    const n = min(MR, r1 - ir);
+  const rows = r1 - r0;
+  const full = r0 + (rows / MR) * MR;
+  if (full < r1) {
+    // the ragged panel: its rows, then zeros, at aPad (row stride K)
+    const kB = <usize>K << 2;
     for (let i = 0; i < MR; i++) {
-      let d = pack + (<usize>i << 2);
-      if (i < n) {
-        let src = a + <usize>(ir + i) * ldaB;
-        for (let p = 0; p < K; p++) { store<f32>(d, load<f32>(src)); src += 4; d += mrB; }
-      } else {
-        for (let p = 0; p < K; p++) { store<f32>(d, 0); d += mrB; }
-      }
+      const dst = aPad + <usize>i * kB;
+      if (full + i < r1) memory.copy(dst, a + <usize>(full + i) * ldaB, kB);
+      else memory.fill(dst, 0, kB);
     }
-    const cRow = c + <usize>ir * ldcB;
-    for (let jr = 0; jr < N; jr += NR) {
-      const nr = min(NR, N - jr);
-      const bp = w + <usize>(jr / NR) * panelB;
-      const cp = cRow + (<usize>jr << 2);
+  }
+  const panelB = <usize>K * NR * 4;
+  for (let jr = 0; jr < N; jr += NR) {
+    const nr = min(NR, N - jr);
+    const bp = w + <usize>(jr / NR) * panelB;
+    for (let ir = r0; ir < r1; ir += MR) {
+      const n = min(MR, r1 - ir);
+      const ap = n == MR ? a + <usize>ir * ldaB : aPad;
+      const lap = n == MR ? ldaB : <usize>K << 2;
+      const cp = c + <usize>ir * ldcB + (<usize>jr << 2);
       if (n == MR && nr == NR) {
-        kern(MR, K, pack, bp, cp, ldcB, 0);
+        kernA(MR, K, ap, lap, bp, cp, ldcB, 0);
         continue;
       }
-      kern(MR, K, pack, bp, tile, NR * 4, 0);
+      kernA(MR, K, ap, lap, bp, tile, NR * 4, 0);
       for (let i = 0; i < n; i++) memory.copy(cp + <usize>i * ldcB, tile + <usize>(i * NR * 4), <usize>nr << 2);
     }
   }
@@ -113,7 +108,7 @@ function stepForward(tid: i32, nt: i32, d: usize): void {
   if (r1 <= r0) return;
   const g = h << 2;
   const gates = lstmStep_gates(d);
-  productRows(r0, r1, h, g, lstmStep_h(d), h, lstmStep_w(d), gates, g, lstmStep_packs(d) + <usize>tid * packBytes(h), lstmStep_tiles(d) + <usize>tid * TILE_BYTES);
+  productRows(r0, r1, h, g, lstmStep_h(d), h, lstmStep_w(d), gates, g, lstmStep_aPad(d), lstmStep_tiles(d) + <usize>tid * TILE_BYTES);
   lstmForwardCore(h, lstmStep_xg(d), gates, lstmStep_c(d), lstmStep_hOut(d), lstmStep_cNext(d), lstmStep_workspace(d), r0, r1);
 }
 
@@ -126,7 +121,7 @@ function stepBackward(tid: i32, nt: i32, d: usize): void {
   const dz = lstmStepBackward_dGates(d), dh = lstmStepBackward_dh(d);
   lstmBackwardCore(h, lstmStepBackward_workspace(d), lstmStepBackward_c(d), lstmStepBackward_gradH(d), lstmStepBackward_gradH2(d), lstmStepBackward_gradC(d),
     dz, lstmStepBackward_dc(d), r0, r1);
-  if (dh) productRows(r0, r1, g, h, dz, g, lstmStepBackward_w(d), dh, h, lstmStepBackward_packs(d) + <usize>tid * packBytes(h), lstmStepBackward_tiles(d) + <usize>tid * TILE_BYTES);
+  if (dh) productRows(r0, r1, g, h, dz, g, lstmStepBackward_w(d), dh, h, lstmStepBackward_aPad(d), lstmStepBackward_tiles(d) + <usize>tid * TILE_BYTES);
 }
 
 /** The CELL task's sequence kinds (cells.ts dispatches here); packing runs on one thread. */

@@ -35,8 +35,6 @@ function pack(rt: Runtime, src: number, K: number, N: number, brs: number, bcs: 
 }
 
 const packedBytes = (K: number, N: number): number => Math.ceil(N / 8) * K * 8 * 4;
-/** Bytes of one thread's packed panel of A (packBytes in assembly/lstm-sequence.ts): MR rows of up to 4·hidden. */
-const packBytes = (mr: number, hidden: number): number => Math.ceil((mr * 16 * hidden) / 64) * 64;
 
 function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
   const rt = ctx.rt;
@@ -47,8 +45,8 @@ function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
   const flops = 2 * n * G * H;
   const threads = rt.threadsFor(flops, STEP_PAR_MIN);
   const mr = rt.x.microRows();
-  const s = scratch(rt, [packedBytes(H, G), ng, packBytes(mr, H) * threads, TILE_BYTES * threads, 2 * nh]);
-  const [w, gates, packs, tiles, cs] = s.at;
+  const s = scratch(rt, [packedBytes(H, G), ng, mr * G * 4, TILE_BYTES * threads, 2 * nh]);
+  const [w, gates, aPad, tiles, cs] = s.at;
   try {
     pack(rt, p(a.weightHh), H, G, 1, H, w);
     const xg = p(a.xg), out = p(a.out), ws = a.workspace ? p(a.workspace) : 0;
@@ -61,7 +59,7 @@ function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
       const cNext = step === T - 1 ? p(a.cT) : cAll ? cAll + (step + 1) * nh : cs + ((step + 1) & 1) * nh;
       writeLstmStep(rt.i32, rt.desc, {
         kind: CELL_KIND.LSTM_STEP, n, hidden: H, xg: xg + t * ng, h: step === 0 ? p(a.h0) : out + time(step - 1) * nh, c, w,
-        hOut: out + t * nh, cNext, workspace: ws ? ws + step * n * 5 * H * 4 : 0, gates, packs, tiles,
+        hOut: out + t * nh, cNext, workspace: ws ? ws + step * n * 5 * H * 4 : 0, gates, aPad, tiles,
       });
       rt.pool.run(TASK.CELL, rt.desc, threads, flops >= STEP_WAKE_MIN);
     }
@@ -89,8 +87,8 @@ function backward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceBackward']): void {
   const flops = 2 * n * G * H;
   const threads = rt.threadsFor(flops, STEP_PAR_MIN);
   const mr = rt.x.microRows();
-  const s = scratch(rt, [packedBytes(G, H), packBytes(mr, H) * threads, TILE_BYTES * threads, 2 * nh, 2 * nh, nh]);
-  const [w, packs, tiles, dhs, dcs, dcLast] = s.at;
+  const s = scratch(rt, [packedBytes(G, H), mr * G * 4, TILE_BYTES * threads, 2 * nh, 2 * nh, nh]);
+  const [w, aPad, tiles, dhs, dcs, dcLast] = s.at;
   try {
     pack(rt, p(a.weightHh), G, H, H, 1, w);
     const ws = p(a.workspace), cAll = p(a.cAll), dxg = p(a.dxg);
@@ -106,7 +104,7 @@ function backward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceBackward']): void {
         w, dGates: dxg + t * ng,
         dc: step > 0 ? dcs + (step & 1) * nh : a.dc0 ? p(a.dc0) : dcLast,
         dh: step > 0 ? dhs + (step & 1) * nh : a.dh0 ? p(a.dh0) : 0,
-        packs, tiles,
+        aPad, tiles,
       });
       rt.pool.run(TASK.CELL, rt.desc, threads, flops >= STEP_WAKE_MIN);
     }
