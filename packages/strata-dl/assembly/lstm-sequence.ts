@@ -15,7 +15,7 @@
 // `tiles` + tid·TILE_BYTES. Descriptors: `packB`, `lstmStep`, `lstmStepBackward` in
 // scripts/wasm-interface.mjs.
 import { kernA } from './generated/micro';
-import { MR } from './matmul';
+import { MR, transpose4 } from './matmul';
 import { lstmBackwardCore, lstmForwardCore } from './cells';
 import {
   CELL_KIND_LSTM_STEP, CELL_KIND_LSTM_STEP_BACKWARD, CELL_KIND_PACK_B,
@@ -44,6 +44,22 @@ function packWeight(d: usize): void {
         v128.store(dst, v128.load(s));
         v128.store(dst, v128.load(s, 16), 16);
         s += rsB;
+        dst += NR * 4;
+      }
+      continue;
+    }
+    if (brs == 1 && nr == NR) {
+      // W_hhᵀ: each column's K values are contiguous; 4x4 transposes turn 8 columns x 4 k into 4 panel rows
+      const c0 = src + <usize>jp * csB;
+      const K4 = K & ~3;
+      for (let p = 0; p < K4; p += 4) {
+        const o = <usize>p << 2;
+        transpose4(v128.load(c0 + o), v128.load(c0 + csB + o), v128.load(c0 + 2 * csB + o), v128.load(c0 + 3 * csB + o), dst);
+        transpose4(v128.load(c0 + 4 * csB + o), v128.load(c0 + 5 * csB + o), v128.load(c0 + 6 * csB + o), v128.load(c0 + 7 * csB + o), dst + 16);
+        dst += 4 * NR * 4;
+      }
+      for (let p = K4; p < K; p++) {
+        for (let j = 0; j < NR; j++) store<f32>(dst + (<usize>j << 2), load<f32>(c0 + <usize>j * csB + (<usize>p << 2)));
         dst += NR * 4;
       }
       continue;
