@@ -108,7 +108,7 @@ export function lstmSequenceComposed(reverse: boolean): (xg: Tensor, h0: Tensor,
  * (the caller runs the step-by-step loop). `xg` [T, N, 4H] is the projected input, time first.
  *
  * @example
- * const r = lstmSequence(xg, h0, c0, w.weightHh, false) ?? stepByStep();
+ * const r = lstmSequence(xg, h0, c0, weightHh, false); // { output [T, N, H], h, c }, or null (no kernels)
  */
 export function lstmSequence(xg: Tensor, h0: Tensor, c0: Tensor, weightHh: Tensor, reverse: boolean): LstmSequenceResult | null {
   const forward = fusedKernel<LstmSequenceForwardArgs>('lstmSequenceForward', xg);
