@@ -14,8 +14,9 @@
 // code one lane at a time, so every element is computed alike.
 import { ld, st } from './lanes';
 import { sigmoidv, tanhv } from './mathv';
+import { sequenceTask } from './lstm-sequence';
 import {
-  CELL_KIND_GRU_BACKWARD, CELL_KIND_GRU_FORWARD, CELL_KIND_LSTM_BACKWARD, CELL_KIND_LSTM_FORWARD,
+  CELL_KIND_GRU_BACKWARD, CELL_KIND_GRU_FORWARD, CELL_KIND_LSTM_BACKWARD, CELL_KIND_LSTM_FORWARD, CELL_KIND_PACK_B,
   gruBackward_dh, gruBackward_dHg, gruBackward_dXg, gruBackward_gradH, gruBackward_h, gruBackward_hidden, gruBackward_workspace,
   gruForward_h, gruForward_hg, gruForward_hidden, gruForward_hNext, gruForward_workspace, gruForward_xg,
   lstmBackward_c, lstmBackward_dc, lstmBackward_dGates, lstmBackward_gradC, lstmBackward_gradH, lstmBackward_hidden, lstmBackward_workspace,
@@ -23,8 +24,11 @@ import {
 } from './generated/interface';
 
 function lstmForwardRows(d: usize, r0: i32, r1: i32): void {
-  const h = lstmForward_hidden(d);
-  const xg = lstmForward_xg(d), hg = lstmForward_hg(d), c = lstmForward_c(d), hOut = lstmForward_h(d), cOut = lstmForward_cNext(d), ws = lstmForward_workspace(d);
+  lstmForwardCore(lstmForward_hidden(d), lstmForward_xg(d), lstmForward_hg(d), lstmForward_c(d), lstmForward_h(d), lstmForward_cNext(d), lstmForward_workspace(d), r0, r1);
+}
+
+/** Rows [r0, r1) of the LSTM cell forward (see the file comment); `ws` 0: no workspace. */
+export function lstmForwardCore(h: i32, xg: usize, hg: usize, c: usize, hOut: usize, cOut: usize, ws: usize, r0: i32, r1: i32): void {
   const gate = <usize>h << 2;
   for (let r = r0; r < r1; r++) {
     const row = <usize>r * (gate << 2), srow = <usize>r * gate, wrow = <usize>r * gate * 5;
@@ -53,10 +57,17 @@ function lstmForwardRows(d: usize, r0: i32, r1: i32): void {
 }
 
 function lstmBackwardRows(d: usize, r0: i32, r1: i32): void {
-  const h = lstmBackward_hidden(d);
-  const ws = lstmBackward_workspace(d), c = lstmBackward_c(d), gH = lstmBackward_gradH(d), gC = lstmBackward_gradC(d), dz = lstmBackward_dGates(d), dc = lstmBackward_dc(d);
+  lstmBackwardCore(lstmBackward_hidden(d), lstmBackward_workspace(d), lstmBackward_c(d), lstmBackward_gradH(d), 0, lstmBackward_gradC(d), lstmBackward_dGates(d), lstmBackward_dc(d), r0, r1);
+}
+
+/**
+ * Rows [r0, r1) of the LSTM cell backward. The gradient of h' is gH + gH2 (a sequence's step: the
+ * output's gradient and the next step's); a pointer 0 stands for zeros (gH, gH2, gC).
+ */
+export function lstmBackwardCore(h: i32, ws: usize, c: usize, gH: usize, gH2: usize, gC: usize, dz: usize, dc: usize, r0: i32, r1: i32): void {
   const gate = <usize>h << 2;
   const one = f32x4.splat(1);
+  const zero = f32x4.splat(0);
   for (let r = r0; r < r1; r++) {
     const row = <usize>r * (gate << 2), srow = <usize>r * gate, wrow = <usize>r * gate * 5;
     for (let j = 0; j < h; j += 4) {
@@ -65,9 +76,10 @@ function lstmBackwardRows(d: usize, r0: i32, r1: i32): void {
       const pw = ws + wrow + o, pz = dz + row + o;
       const i = ld(pw, lanes), f = ld(pw + gate, lanes), g = ld(pw + 2 * gate, lanes);
       const og = ld(pw + 3 * gate, lanes), tc = ld(pw + 4 * gate, lanes);
-      const gh = ld(gH + srow + o, lanes);
+      let gh = gH ? ld(gH + srow + o, lanes) : zero;
+      if (gH2) gh = gH ? f32x4.add(gh, ld(gH2 + srow + o, lanes)) : ld(gH2 + srow + o, lanes);
       // dc' in full: the gradient arriving at c' plus the path through h' = o*tanh(c')
-      const gc = f32x4.add(ld(gC + srow + o, lanes), f32x4.mul(f32x4.mul(gh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
+      const gc = f32x4.add(gC ? ld(gC + srow + o, lanes) : zero, f32x4.mul(f32x4.mul(gh, og), f32x4.sub(one, f32x4.mul(tc, tc))));
       st(pz, f32x4.mul(f32x4.mul(gc, g), f32x4.mul(i, f32x4.sub(one, i))), lanes);
       st(pz + gate, f32x4.mul(f32x4.mul(gc, ld(c + srow + o, lanes)), f32x4.mul(f, f32x4.sub(one, f))), lanes);
       st(pz + 2 * gate, f32x4.mul(f32x4.mul(gc, i), f32x4.sub(one, f32x4.mul(g, g))), lanes);
@@ -133,10 +145,12 @@ function gruBackwardRows(d: usize, r0: i32, r1: i32): void {
 
 /** Task entry: thread `tid` of `nt` takes its share of the N rows. */
 export function cellTask(tid: i32, nt: i32, d: usize): void {
+  const kind = lstmForward_kind(d);
+  if (kind >= CELL_KIND_PACK_B) { sequenceTask(kind, tid, nt, d); return; }
   const n = lstmForward_n(d); // the header is the same in all four
   const r0 = <i32>((<i64>n * tid) / nt), r1 = <i32>((<i64>n * (tid + 1)) / nt);
   if (r1 <= r0) return;
-  switch (lstmForward_kind(d)) {
+  switch (kind) {
     case CELL_KIND_LSTM_FORWARD: lstmForwardRows(d, r0, r1); break;
     case CELL_KIND_LSTM_BACKWARD: lstmBackwardRows(d, r0, r1); break;
     case CELL_KIND_GRU_FORWARD: gruForwardRows(d, r0, r1); break;

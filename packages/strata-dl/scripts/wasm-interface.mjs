@@ -76,7 +76,7 @@ export const ENUMS = {
   // The OPTIM task's list: one sgd or adam record every ITEM_SLOTS slots; the threads take CHUNK
   // elements of one parameter at a time (a fixed size: elementwise, so no split changes a bit).
   OPTIM_LIST: { ITEM_SLOTS: 20, CHUNK: 8192 },
-  CELL_KIND: { LSTM_FORWARD: 0, LSTM_BACKWARD: 1, GRU_FORWARD: 2, GRU_BACKWARD: 3 },
+  CELL_KIND: { LSTM_FORWARD: 0, LSTM_BACKWARD: 1, GRU_FORWARD: 2, GRU_BACKWARD: 3, PACK_B: 4, LSTM_STEP: 5, LSTM_STEP_BACKWARD: 6 },
 };
 
 /**
@@ -128,6 +128,14 @@ export const DESCRIPTORS = {
   wgrad: { task: 'WGRAD', fields: [['N', 'i32'], ['C', 'i32'], ['H', 'i32'], ['W', 'i32'], ['O', 'i32'], ['kh', 'i32'], ['kw', 'i32'], ['sh', 'i32'], ['sw', 'i32'],
     ['padTop', 'i32'], ['padLeft', 'i32'], ['dh', 'i32'], ['dw', 'i32'], ['OH', 'i32'], ['OW', 'i32'], ['g', 'ptr'], ['x', 'ptr'], ['parts', 'ptr'], ['chunks', 'i32'],
     ['ws', 'ptr'], ['wsPerThread', 'i32'], ['counter', 'i32']] },
+  // the LSTM sequence kernels (assembly/lstm-sequence.ts): a weight packed once into 8-column panels of
+  // B(p, j) = src[p·brs + j·bcs] (p < K, j < N), then one task per time step: the recurrent product on
+  // the packed weight and the cell, forward or backward (`gradH2`, `gradC`, `dh`, `workspace`: 0 = none)
+  packB: { task: 'CELL', fields: [...cellHeader, ['src', 'ptr'], ['K', 'i32'], ['N', 'i32'], ['brs', 'i32'], ['bcs', 'i32'], ['dst', 'ptr']] },
+  lstmStep: { task: 'CELL', fields: [...cellHeader, ['xg', 'ptr'], ['h', 'ptr'], ['c', 'ptr'], ['w', 'ptr'], ['hOut', 'ptr'], ['cNext', 'ptr'], ['workspace', 'ptr'],
+    ['gates', 'ptr'], ['aPad', 'ptr'], ['tiles', 'ptr']] },
+  lstmStepBackward: { task: 'CELL', fields: [...cellHeader, ['workspace', 'ptr'], ['c', 'ptr'], ['gradH', 'ptr'], ['gradH2', 'ptr'], ['gradC', 'ptr'], ['w', 'ptr'],
+    ['dGates', 'ptr'], ['dc', 'ptr'], ['dh', 'ptr'], ['aPad', 'ptr'], ['tiles', 'ptr']] },
   // mode PLAIN: slots 17-28 unused
   gemm: { task: 'GEMM', fields: [...gemmHeader, ...Array.from({ length: 12 }, (_, i) => [`_${17 + i}`, 'i32']), ...gemmEpilogue] },
   // mode CONV: the image's geometry (B is the image [C, H, W], read as its unfolded columns)

@@ -35,6 +35,7 @@ export type { Lowered, FusedOp, FusedOpSpec } from './tensor/fused-op.js';
 export type { SgdKernelArgs } from './optim/sgd.js';
 export type { AdamKernelArgs } from './optim/adam.js';
 export type { LstmForwardArgs, LstmBackwardArgs } from './nn/recurrent/fused-lstm.js';
+export type { LstmSequenceForwardArgs, LstmSequenceBackwardArgs } from './nn/recurrent/fused-sequence.js';
 export type { ConvWeightGradArgs } from './nn/functional/conv-weight-grad.js';
 export type { ConvInputGradArgs } from './nn/functional/conv-input-grad.js';
 export type { GruForwardArgs, GruBackwardArgs } from './nn/recurrent/fused-gru.js';

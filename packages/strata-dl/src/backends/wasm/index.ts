@@ -16,6 +16,7 @@ import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, slice
 import { poolIndexKernel, poolKernel } from './pooling.js';
 import { fusedCells } from './cells.js';
 import { fusedCrossEntropyKernels } from './cross-entropy.js';
+import { lstmSequenceKernels } from './lstm-sequence.js';
 import { fusedUpdates } from './optim.js';
 import { argKernel, reduceKernel } from './reduce.js';
 import { argsortKernel, scanKernel } from './scan.js';
@@ -122,7 +123,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
       return out;
     },
     kernels,
-    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedConvInputGrad(c), ...fusedCrossEntropyKernels(c) },
+    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedConvInputGrad(c), ...fusedCrossEntropyKernels(c), ...lstmSequenceKernels(c) },
     ready: async (threads?: number) => runtime().pool.ready(threads ?? getNumThreads()),
     close: async () => { if (rt) await rt.pool.close(); },
     reservedBytes: () => (rt ? rt.heap.reservedBytes : 0),

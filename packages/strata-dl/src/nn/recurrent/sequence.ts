@@ -9,6 +9,7 @@ import { cat, stack } from '../../tensor/composite.js';
 import { tensor, zeros } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { dropout } from '../functional/dropout.js';
+import { lstmSequence } from './fused-sequence.js';
 import { sharedWeightProducts } from './shared-weight.js';
 import { type CellWeights, MODE_NAME, type RecurrentMode, gruStep, hiddenSizeOf, inputProjection, lstmStep, rnnStep } from './gates.js';
 
@@ -93,6 +94,11 @@ export function recurrent(mode: RecurrentMode, input: Tensor, state: SequenceSta
 
 /** One layer, one direction: the loop over time. `xg` is the projected input [.., G·H]. */
 function runDirection(mode: RecurrentMode, xg: Tensor, tDim: number, h0: Tensor, c0: Tensor, w: CellWeights, masks: readonly (Tensor | null)[] | null, reverse: boolean): { output: Tensor; h: Tensor; c: Tensor } {
+  if (mode === 'lstm' && !masks && tDim === 0) {
+    // the whole loop as one op where the backend has the sequence kernels (fused-sequence.ts)
+    const r = lstmSequence(xg, h0, c0, w.weightHh, reverse);
+    if (r) return r;
+  }
   const steps = xg.shape[tDim];
   const xs = xg.unbind(tDim);
   const outs = new Array<Tensor>(steps);
