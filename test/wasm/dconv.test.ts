@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata-dl';
 import { gradcheck } from 'strata-dl/testing';
+import { directInputGrad, fullConvShape } from '../../packages/strata-dl/src/backends/wasm/conv-input-grad.js';
 import { type DconvShape, useDirect } from '../../packages/strata-dl/src/backends/wasm/dconv.js';
 import { windowCounts } from '../../packages/strata-dl/src/ir/geometry.js';
 import { convInputGrad } from '../../packages/strata-dl/src/nn/functional/conv-input-grad.js';
@@ -20,15 +21,15 @@ const win = (kernel: [number, number], stride: [number, number], padding: [numbe
 /**
  * Random geometries: channels 1..20, filters 1..20, kernels 1..7, stride 1 or 2, dilation 1 or 2,
  * padding valid, same, full or asymmetric, batch 1..5, widths 1..33 (rows up to 12, to keep the
- * reference quick); the image grows where the window would not fit.
+ * reference quick); the image grows where the window would not fit. Names are unique per seed.
  */
-function randomCases(count: number, seed: number): Case[] {
+function randomCases(count: number, seed: number, strideOne = false): Case[] {
   const r = rng(seed);
   const int = (lo: number, hi: number): number => lo + Math.floor(r() * (hi - lo + 1));
   const out: Case[] = [];
   for (let i = 0; i < count; i++) {
     const k: [number, number] = [int(1, 7), int(1, 7)];
-    const s: [number, number] = [int(1, 2), int(1, 2)];
+    const s: [number, number] = strideOne ? [1, 1] : [int(1, 2), int(1, 2)];
     const d: [number, number] = [int(1, 2), int(1, 2)];
     const ext = [(k[0] - 1) * d[0], (k[1] - 1) * d[1]];
     const mode = ['valid', 'same', 'full', 'asymmetric'][int(0, 3)];
@@ -37,7 +38,7 @@ function randomCases(count: number, seed: number): Case[] {
     const [pt, pb] = pad(ext[0]), [pl, pr] = pad(ext[1]);
     const h = Math.max(int(1, 12), ext[0] + 1 - pt - pb), w = Math.max(int(1, 33), ext[1] + 1 - pl - pr);
     const x: [number, number, number, number] = [int(1, 5), int(1, 20), h, w];
-    out.push({ name: `#${i} ${mode} x${x.join('x')} o${0} k${k} s${s} d${d} p${[pt, pb, pl, pr]}`, x, o: int(1, 20), win: win(k, s, [pt, pb, pl, pr], d) });
+    out.push({ name: `#${seed % 100}.${i} ${mode} x${x.join('x')} o${0} k${k} s${s} d${d} p${[pt, pb, pl, pr]}`, x, o: int(1, 20), win: win(k, s, [pt, pb, pl, pr], d) });
     out[i].name = out[i].name.replace(' o0 ', ` o${out[i].o} `);
   }
   return out;
@@ -54,7 +55,8 @@ const FIXED: Case[] = [
   { name: 'stride 2, dilation 2, wide', x: [3, 5, 21, 33], o: 11, win: win([3, 4], [2, 2], [2, 1, 3, 0], [2, 2]) },
   { name: 'padding past the window (full padding < 0)', x: [2, 3, 6, 7], o: 5, win: win([2, 3], [1, 1], [3, 2, 4, 3], [1, 1]) },
 ];
-const CASES = [...FIXED, ...randomCases(48, 20261206)];
+// (and 24 more at stride 1, whose input gradients can run direct)
+const CASES = [...FIXED, ...randomCases(48, 20261206), ...randomCases(24, 1206, true)];
 
 const dshape = (c: Case): DconvShape => {
   const [oh, ow] = windowCounts('conv', [c.x[2], c.x[3]], c.win);
@@ -93,8 +95,11 @@ async function onThreads(threads: number): Promise<void> {
   await (st.getBackend('wasm') as st.WasmBackend).ready(threads);
 }
 
-test('every case runs the direct kernel forward', () => {
+test('every case runs the direct kernel forward, and the input gradients of many (LeNet\'s second layer\'s among them)', () => {
   for (const c of CASES) assert.ok(useDirect(dshape(c)), `${c.name}: not direct`);
+  const direct = CASES.filter((c) => c.win.stride[0] === 1 && c.win.stride[1] === 1 && directInputGrad(fullConvShape(c.x, c.o, c.win)));
+  assert.ok(direct.length >= 25, `only ${direct.length} input gradients run direct`);
+  assert.ok(direct.includes(FIXED[1]));
 });
 
 test('conv with bias and ReLU on wasm (direct) matches the js reference in float64', () => {
@@ -113,6 +118,7 @@ test('conv with bias and ReLU on wasm (direct) matches the js reference in float
 });
 
 test('the input gradient on wasm (direct full convolution, or product + fold) matches the composed one on js in float64', () => {
+  let strided = 0;
   for (const c of CASES) {
     const a = data(c, 'wasm', 'float32', 2), r = data(c, 'js', 'float64', 2);
     const fused = convInputGrad.fused(a.g, a.w, c.x, c.win);
@@ -121,7 +127,13 @@ test('the input gradient on wasm (direct full convolution, or product + fold) ma
     const want = convInputGrad.composed(r.g, r.w, c.x, c.win).dataSync();
     const mag = convInputGrad.composed(abs(r.g), abs(r.w), c.x, c.win).dataSync();
     close(`${c.name} input gradient`, fused.dataSync(), want, mag, c.o * c.win.kernel[0] * c.win.kernel[1]);
+    // strided: the product into a temporary, then fold, as the composed definition on wasm, bit for bit
+    if (c.win.stride[0] !== 1 || c.win.stride[1] !== 1) {
+      strided++;
+      assert.deepEqual(bits(fused), bits(convInputGrad.composed(a.g, a.w, c.x, c.win)), `${c.name}: differs from the composed definition on wasm`);
+    }
   }
+  assert.ok(strided > 5);
 });
 
 test('forward and input gradient are bit for bit the same on 1, 2 and 3 threads', async () => {

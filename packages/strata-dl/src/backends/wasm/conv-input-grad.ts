@@ -30,12 +30,7 @@ export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
       if (n * ch * h * wd === 0) return;
       if (o === 0 || L === 0) return rt.x.fill32(out, 0, n * ch * h * wd);
       if (win.stride[0] === 1 && win.stride[1] === 1) {
-        // the full convolution's window: padding (k − 1)·d − p at the top and left (possibly negative)
-        const full: WindowAttrs = {
-          kernel: win.kernel, stride: [1, 1], dilation: win.dilation,
-          padding: [(kh - 1) * win.dilation[0] - win.padding[0], 0, (kw - 1) * win.dilation[1] - win.padding[2], 0],
-        };
-        const s: DconvShape = { n, c: o, h: oh, w: ow, o: ch, oh: h, ow: wd, window: full };
+        const s = fullConvShape(a.xShape, o, win);
         // the full convolution multiplies the padding's zeros (across rows) by the weights, which
         // the reference never does: NaN instead of ±Inf where a weight is not finite
         if (directInputGrad(s) && allFinite(rt.f32, w >>> 2, o * k)) return runDconv(c, s, g, w, out, 0, false, true);
@@ -56,6 +51,22 @@ export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
 }
 
 /**
+ * The input gradient of a stride-1 convolution of images `xShape` by `o` filters as the full
+ * convolution of g: padding (k − 1)·d − p at the top and left (possibly negative; the bottom and
+ * right follow from the sizes), g's O channels in, the image's C out.
+ */
+export function fullConvShape(xShape: readonly number[], o: number, win: WindowAttrs): DconvShape {
+  const [n, ch, h, wd] = xShape;
+  const [kh, kw] = win.kernel;
+  const [oh, ow] = windowCounts('conv', [h, wd], win);
+  const full: WindowAttrs = {
+    kernel: win.kernel, stride: [1, 1], dilation: win.dilation,
+    padding: [(kh - 1) * win.dilation[0] - win.padding[0], 0, (kw - 1) * win.dilation[1] - win.padding[2], 0],
+  };
+  return { n, c: o, h: oh, w: ow, o: ch, oh: h, ow: wd, window: full };
+}
+
+/**
  * Whether the input gradient runs as a direct full convolution: where the direct kernel applies to
  * it, with at least 2 input channels (one filter keeps few accumulators busy: LeNet's first layer,
  * 1.0 ms as product + fold, 1.1-1.2 direct), and either few filters in the forward convolution (the
@@ -66,7 +77,7 @@ export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
  * implicit GEMM (mode CONV) on the flipped weights lost everywhere tried (W3's second layer 29.7
  * ms, 64 and 128 channels 7.9 and 8.8 against 7.0 and 7.7). CPU time, one thread, loaded machine.
  */
-function directInputGrad(s: DconvShape): boolean {
+export function directInputGrad(s: DconvShape): boolean {
   const extra = (s.oh * Math.ceil(s.ow / 4) * 4) / (s.h * s.w);
   return s.o >= 2 && (s.c <= 16 || extra <= 1.25) && useDirect(s);
 }
