@@ -10,19 +10,19 @@
 // of the batch alone), and every element is computed by the same micro-kernel arithmetic whatever
 // thread computes it, so the results are the same bits on any thread count.
 //
-// A panel of fewer than MR rows (the batch's last) is copied into `aPad` and padded with zeros; a
-// panel of fewer than 8 columns (N not a multiple of 8) goes through the thread's tile of MR x 8 at
-// `tiles` + tid·TILE_BYTES. Descriptors: `packB`, `lstmStep`, `lstmStepBackward` in
+// Rows that do not fill an MR-row panel (the batch's last) go two at a time through a small kernel of
+// the same arithmetic; a panel of fewer than 8 columns (N not a multiple of 8) goes through the
+// thread's tile of MR x 8 at `tiles` + tid·TILE_BYTES. Descriptors: `packB`, `lstmStep`, `lstmStepBackward` in
 // scripts/wasm-interface.mjs.
-import { kernA } from './generated/micro';
+import { kernA, madd } from './generated/micro';
 import { MR, transpose4 } from './matmul';
 import { lstmBackwardCore, lstmForwardCore } from './cells';
 import {
   CELL_KIND_LSTM_STEP, CELL_KIND_LSTM_STEP_BACKWARD, CELL_KIND_PACK_B,
-  lstmStepBackward_aPad, lstmStepBackward_c, lstmStepBackward_dc, lstmStepBackward_dGates, lstmStepBackward_dh, lstmStepBackward_gradC,
+  lstmStepBackward_c, lstmStepBackward_dc, lstmStepBackward_dGates, lstmStepBackward_dh, lstmStepBackward_gradC,
   lstmStepBackward_gradH, lstmStepBackward_gradH2, lstmStepBackward_hidden, lstmStepBackward_n, lstmStepBackward_tiles, lstmStepBackward_w,
   lstmStepBackward_workspace,
-  lstmStep_aPad, lstmStep_c, lstmStep_cNext, lstmStep_gates, lstmStep_h, lstmStep_hidden, lstmStep_hOut, lstmStep_n, lstmStep_tiles, lstmStep_w,
+  lstmStep_c, lstmStep_cNext, lstmStep_gates, lstmStep_h, lstmStep_hidden, lstmStep_hOut, lstmStep_n, lstmStep_tiles, lstmStep_w,
   lstmStep_workspace, lstmStep_xg,
   packB_bcs, packB_brs, packB_dst, packB_K, packB_N, packB_src,
 } from './generated/interface';
@@ -73,38 +73,55 @@ function packWeight(d: usize): void {
 }
 
 /**
- * Rows [r0, r1) of C [·, N] (row stride ldc floats) = A [·, K] (rows in place, row stride lda
- * floats) times the packed B: panels of MR rows from r0 (r0 a multiple of MR), the last of fewer
- * rows through `aPad`, columns of fewer than 8 through `tile`.
+ * One or two rows of C (`two` false: row 0 only) times one packed 8-column panel: the batch's last
+ * rows when they do not fill an MR-row panel (32 rows = 5·6 + 2), at a third of the cost of a
+ * zero-padded MR-row micro-kernel call. Each element is the same sum as the micro-kernel's (from
+ * zero, k in order, the same multiply-add).
  */
-function productRows(r0: i32, r1: i32, K: i32, N: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32, aPad: usize, tile: usize): void {
-  const ldaB = <usize>lda << 2, ldcB = <usize>ldc << 2;
-  const rows = r1 - r0;
-  const full = r0 + (rows / MR) * MR;
-  if (full < r1) {
-    // the ragged panel: its rows, then zeros, at aPad (row stride K)
-    const kB = <usize>K << 2;
-    for (let i = 0; i < MR; i++) {
-      const dst = aPad + <usize>i * kB;
-      if (full + i < r1) memory.copy(dst, a + <usize>(full + i) * ldaB, kB);
-      else memory.fill(dst, 0, kB);
-    }
+function kernRows(two: bool, K: i32, a: usize, lda: usize, b: usize, c: usize, ldc: usize, nr: i32, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00;
+  const a1 = two ? a + lda : a;
+  for (let p = 0; p < K; p++) {
+    const o = <usize>p << 2;
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    const x0 = v128.load32_splat(a + o), x1 = v128.load32_splat(a1 + o);
+    c00 = madd(x0, b0, c00); c01 = madd(x0, b1, c01);
+    c10 = madd(x1, b0, c10); c11 = madd(x1, b1, c11);
+    b += NR * 4;
   }
+  const full = nr == NR;
+  const d0 = full ? c : tile, d1 = full ? c + ldc : tile + NR * 4;
+  v128.store(d0, c00); v128.store(d0, c01, 16);
+  if (two) { v128.store(d1, c10); v128.store(d1, c11, 16); }
+  if (full) return;
+  memory.copy(c, tile, <usize>nr << 2);
+  if (two) memory.copy(c + ldc, tile + NR * 4, <usize>nr << 2);
+}
+
+/**
+ * Rows [r0, r1) of C [·, N] (row stride ldc floats) = A [·, K] (rows read in place, row stride lda
+ * floats) times the packed B: panels of MR rows from r0 by the micro-kernel, then the rows left
+ * over two at a time (kernRows); columns of fewer than 8 through `tile`.
+ */
+function productRows(r0: i32, r1: i32, K: i32, N: i32, a: usize, lda: i32, w: usize, c: usize, ldc: i32, tile: usize): void {
+  const ldaB = <usize>lda << 2, ldcB = <usize>ldc << 2;
+  const full = r0 + ((r1 - r0) / MR) * MR;
   const panelB = <usize>K * NR * 4;
   for (let jr = 0; jr < N; jr += NR) {
     const nr = min(NR, N - jr);
     const bp = w + <usize>(jr / NR) * panelB;
-    for (let ir = r0; ir < r1; ir += MR) {
-      const n = min(MR, r1 - ir);
-      const ap = n == MR ? a + <usize>ir * ldaB : aPad;
-      const lap = n == MR ? ldaB : <usize>K << 2;
+    for (let ir = r0; ir < full; ir += MR) {
+      const ap = a + <usize>ir * ldaB;
       const cp = c + <usize>ir * ldcB + (<usize>jr << 2);
-      if (n == MR && nr == NR) {
-        kernA(MR, K, ap, lap, bp, cp, ldcB, 0);
+      if (nr == NR) {
+        kernA(MR, K, ap, ldaB, bp, cp, ldcB, 0);
         continue;
       }
-      kernA(MR, K, ap, lap, bp, tile, NR * 4, 0);
-      for (let i = 0; i < n; i++) memory.copy(cp + <usize>i * ldcB, tile + <usize>(i * NR * 4), <usize>nr << 2);
+      kernA(MR, K, ap, ldaB, bp, tile, NR * 4, 0);
+      for (let i = 0; i < MR; i++) memory.copy(cp + <usize>i * ldcB, tile + <usize>(i * NR * 4), <usize>nr << 2);
+    }
+    for (let ir = full; ir < r1; ir += 2) {
+      kernRows(ir + 1 < r1, K, a + <usize>ir * ldaB, ldaB, bp, c + <usize>ir * ldcB + (<usize>jr << 2), ldcB, nr, tile);
     }
   }
 }
@@ -124,7 +141,7 @@ function stepForward(tid: i32, nt: i32, d: usize): void {
   if (r1 <= r0) return;
   const g = h << 2;
   const gates = lstmStep_gates(d);
-  productRows(r0, r1, h, g, lstmStep_h(d), h, lstmStep_w(d), gates, g, lstmStep_aPad(d), lstmStep_tiles(d) + <usize>tid * TILE_BYTES);
+  productRows(r0, r1, h, g, lstmStep_h(d), h, lstmStep_w(d), gates, g, lstmStep_tiles(d) + <usize>tid * TILE_BYTES);
   lstmForwardCore(h, lstmStep_xg(d), gates, lstmStep_c(d), lstmStep_hOut(d), lstmStep_cNext(d), lstmStep_workspace(d), r0, r1);
 }
 
@@ -137,7 +154,7 @@ function stepBackward(tid: i32, nt: i32, d: usize): void {
   const dz = lstmStepBackward_dGates(d), dh = lstmStepBackward_dh(d);
   lstmBackwardCore(h, lstmStepBackward_workspace(d), lstmStepBackward_c(d), lstmStepBackward_gradH(d), lstmStepBackward_gradH2(d), lstmStepBackward_gradC(d),
     dz, lstmStepBackward_dc(d), r0, r1);
-  if (dh) productRows(r0, r1, g, h, dz, g, lstmStepBackward_w(d), dh, h, lstmStepBackward_aPad(d), lstmStepBackward_tiles(d) + <usize>tid * TILE_BYTES);
+  if (dh) productRows(r0, r1, g, h, dz, g, lstmStepBackward_w(d), dh, h, lstmStepBackward_tiles(d) + <usize>tid * TILE_BYTES);
 }
 
 /** The CELL task's sequence kinds (cells.ts dispatches here); packing runs on one thread. */

@@ -133,9 +133,9 @@ export const DESCRIPTORS = {
   // the packed weight and the cell, forward or backward (`gradH2`, `gradC`, `dh`, `workspace`: 0 = none)
   packB: { task: 'CELL', fields: [...cellHeader, ['src', 'ptr'], ['K', 'i32'], ['N', 'i32'], ['brs', 'i32'], ['bcs', 'i32'], ['dst', 'ptr']] },
   lstmStep: { task: 'CELL', fields: [...cellHeader, ['xg', 'ptr'], ['h', 'ptr'], ['c', 'ptr'], ['w', 'ptr'], ['hOut', 'ptr'], ['cNext', 'ptr'], ['workspace', 'ptr'],
-    ['gates', 'ptr'], ['aPad', 'ptr'], ['tiles', 'ptr']] },
+    ['gates', 'ptr'], ['tiles', 'ptr']] },
   lstmStepBackward: { task: 'CELL', fields: [...cellHeader, ['workspace', 'ptr'], ['c', 'ptr'], ['gradH', 'ptr'], ['gradH2', 'ptr'], ['gradC', 'ptr'], ['w', 'ptr'],
-    ['dGates', 'ptr'], ['dc', 'ptr'], ['dh', 'ptr'], ['aPad', 'ptr'], ['tiles', 'ptr']] },
+    ['dGates', 'ptr'], ['dc', 'ptr'], ['dh', 'ptr'], ['tiles', 'ptr']] },
   // mode PLAIN: slots 17-28 unused
   gemm: { task: 'GEMM', fields: [...gemmHeader, ...Array.from({ length: 12 }, (_, i) => [`_${17 + i}`, 'i32']), ...gemmEpilogue] },
   // mode CONV: the image's geometry (B is the image [C, H, W], read as its unfolded columns)

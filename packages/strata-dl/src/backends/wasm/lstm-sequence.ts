@@ -44,9 +44,8 @@ function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
   const nh = n * H * 4, ng = n * G * 4;
   const flops = 2 * n * G * H;
   const threads = rt.threadsFor(flops, STEP_PAR_MIN);
-  const mr = rt.x.microRows();
-  const s = scratch(rt, [packedBytes(H, G), ng, mr * G * 4, TILE_BYTES * threads, 2 * nh]);
-  const [w, gates, aPad, tiles, cs] = s.at;
+  const s = scratch(rt, [packedBytes(H, G), ng, TILE_BYTES * threads, 2 * nh]);
+  const [w, gates, tiles, cs] = s.at;
   try {
     pack(rt, p(a.weightHh), H, G, 1, H, w);
     const xg = p(a.xg), out = p(a.out), ws = a.workspace ? p(a.workspace) : 0;
@@ -59,7 +58,7 @@ function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
       const cNext = step === T - 1 ? p(a.cT) : cAll ? cAll + (step + 1) * nh : cs + ((step + 1) & 1) * nh;
       writeLstmStep(rt.i32, rt.desc, {
         kind: CELL_KIND.LSTM_STEP, n, hidden: H, xg: xg + t * ng, h: step === 0 ? p(a.h0) : out + time(step - 1) * nh, c, w,
-        hOut: out + t * nh, cNext, workspace: ws ? ws + step * n * 5 * H * 4 : 0, gates, aPad, tiles,
+        hOut: out + t * nh, cNext, workspace: ws ? ws + step * n * 5 * H * 4 : 0, gates, tiles,
       });
       rt.pool.run(TASK.CELL, rt.desc, threads, flops >= STEP_WAKE_MIN);
     }
@@ -86,9 +85,8 @@ function backward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceBackward']): void {
   const nh = n * H * 4, ng = n * G * 4;
   const flops = 2 * n * G * H;
   const threads = rt.threadsFor(flops, STEP_PAR_MIN);
-  const mr = rt.x.microRows();
-  const s = scratch(rt, [packedBytes(G, H), mr * G * 4, TILE_BYTES * threads, 2 * nh, 2 * nh, nh]);
-  const [w, aPad, tiles, dhs, dcs, dcLast] = s.at;
+  const s = scratch(rt, [packedBytes(G, H), TILE_BYTES * threads, 2 * nh, 2 * nh, nh]);
+  const [w, tiles, dhs, dcs, dcLast] = s.at;
   try {
     pack(rt, p(a.weightHh), G, H, H, 1, w);
     const ws = p(a.workspace), cAll = p(a.cAll), dxg = p(a.dxg);
@@ -104,7 +102,7 @@ function backward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceBackward']): void {
         w, dGates: dxg + t * ng,
         dc: step > 0 ? dcs + (step & 1) * nh : a.dc0 ? p(a.dc0) : dcLast,
         dh: step > 0 ? dhs + (step & 1) * nh : a.dh0 ? p(a.dh0) : 0,
-        aPad, tiles,
+        tiles,
       });
       rt.pool.run(TASK.CELL, rt.desc, threads, flops >= STEP_WAKE_MIN);
     }
