@@ -65,16 +65,25 @@ export function useDirectWgrad(s: WgradShape): boolean {
 
 /** Items (chunk, channel) that keep the threads busy: 16 keeps up to 8 threads busy with two each. */
 const WGRAD_ITEMS = 16;
+/**
+ * Floats that one micro-kernel call may stream (a chunk's padded copies of one channel and g for
+ * 4 filters), so that its blocks of filters and taps re-read them from L2 rather than memory: with
+ * all of W3's 128 images in one chunk (26x26, 32 channels) a call read 1.2 MB and took 2.6x longer.
+ */
+const WGRAD_CALL_FLOATS = 1 << 15;
 
 /**
  * How many fixed chunks the direct kernel sums the batch in: a function of the shapes alone, never
  * of the thread count (docs/determinism.md). Its items are (chunk, channel) pairs, so with several
  * channels it needs fewer chunks than the summed GEMM (sumChunks); fewer chunks mean more images
  * per call of a micro-kernel, whose set-up and final sums then weigh less (LeNet's conv2, 6
- * channels: 3 chunks of about 21 images rather than 16 of 4), and fewer partials to add up.
+ * channels: 3 chunks of about 21 images rather than 16 of 4), and fewer partials to add up; but
+ * no more images per chunk than WGRAD_CALL_FLOATS holds.
  */
-export function wgradChunks(n: number, c: number, o: number, k: number, L: number): number {
-  return Math.max(1, Math.min(sumChunks(n, o, k, L), Math.ceil(WGRAD_ITEMS / c)));
+export function wgradChunks(s: WgradShape): number {
+  const [kh, kw] = s.win.kernel, k = s.c * kh * kw, L = s.oh * s.ow;
+  const fewest = Math.ceil(s.n / Math.max(1, Math.floor(WGRAD_CALL_FLOATS / (planeFloats(s) + 4 * L))));
+  return Math.min(s.n, Math.max(1, fewest, Math.min(sumChunks(s.n, s.o, k, L), Math.ceil(WGRAD_ITEMS / s.c))));
 }
 
 /**
@@ -87,7 +96,7 @@ export function directWgrad(ctx: Ctx, s: WgradShape, g: number, x: number, out: 
   const rt = ctx.rt;
   const [kh, kw] = s.win.kernel;
   const k = s.c * kh * kw, L = s.oh * s.ow;
-  const chunks = wgradChunks(s.n, s.c, s.o, k, L);
+  const chunks = wgradChunks(s);
   const per = tapBytes(kh * kw) + Math.ceil(s.n / chunks) * planeFloats(s) * 4 + 16;
   const flops = 2 * s.n * s.o * k * L;
   const threads = Math.max(1, Math.min(chunks * s.c, rt.threadsFor(flops, WGRAD_PAR_MIN)));
