@@ -6,12 +6,15 @@
 // With few filters the implicit GEMM (mode CONV_SUM) spends most of its time packing the transposed
 // columns, each packed float then feeding only O multiply-adds. Here every image channel is copied
 // once, zero-padded, and a micro-kernel (generated/wgrad-micro.ts) streams along the output rows:
-// four positions of g for a block of filters and the shifted rows of x for a block of taps, one
-// vector accumulator per (filter, tap), summed horizontally at the end.
+// four positions of g for a block of filters and x at a block of taps (consecutive taps of the
+// window, across its rows), one vector accumulator per (filter, tap), summed horizontally at the end.
 //
-// A strided window (sw > 1) reads every sw-th input: each padded row is stored as sw phases,
-// phase s holding inputs s, s + sw, s + 2sw, ..., so that tap kj reads phase (kj·dw) mod sw from
-// position ox + ⌊kj·dw / sw⌋ on, consecutive floats again.
+// Two layouts of the copy. Rows of output positions that are a multiple of 4 long, or strided down:
+// the padded input rows, a strided window's (sw > 1) each stored as sw phases, phase s holding
+// inputs s, s + sw, s + 2sw, ..., so that tap kj reads phase (kj·dw) mod sw from position
+// ox + ⌊kj·dw / sw⌋ on, consecutive floats again; a ragged last vector per row. Ragged rows at
+// stride 1 down (LeNet's conv2: rows of 10): kw shifted planes (padShifted), in which every tap
+// reads an image's OH·OW positions as one run, with a ragged vector at its end only.
 //
 // Determinism: the batch is summed in `chunks` fixed chunks (a function of the shapes alone), each
 // into its own partial, which the caller adds up in chunk order; an item is one (chunk, channel),

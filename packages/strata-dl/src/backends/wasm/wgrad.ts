@@ -49,14 +49,14 @@ const tapBytes = (taps: number): number => (taps * 4 + 15) & ~15;
  * every image's transposed columns, C·kh·kw·OH·OW floats, each of which then feeds O multiply-adds,
  * and its 8-tap panels are ragged for small windows; the direct kernel packs nothing (it copies the
  * image, zero-padded) but loads x once per block of at most 7 filters. CPU time on one thread
- * (relaxed SIMD, 2 cores shared with other jobs at load 6-8, rough), GEMM against direct, ms:
- * LeNet's conv1 (6 filters) 1.2-1.6 / 0.4-0.5, its conv2 (16) 1.1-1.8 / 1.2-1.7, W3's conv1 (32)
- * 2.8-4.6 / 1.5-2.6; 3->16 3x3 32x32 1.3 / 0.8, 16->32 3x3 16x16 2.7 / 2.0, 64->32 3x3 14x14
- * 9.5 / 7.1, 32->48 3x3 16x16 7.0 / 6.3, 16->32 5x5 28x28 12.1 / 11.8; W3's conv2 (64 filters)
- * 56-75 / 58-70, 32->64 3x3 8x8 4.9 / 5.1, 3->64 3x3 32x32 3.8 / 3.2-4.1; but windows of at most
- * 16 taps (one or two ragged 8-tap panels) favour the direct kernel with more filters too: 1->64
- * 3x3 28x28 7.6-8.2 / 5.1-5.2, 1->128 3x3 28x28 6.1-6.8 / 5.2-6.4. So: the direct kernel up to 48
- * filters, or for windows of at most 16 taps.
+ * (relaxed SIMD, 2 cores shared with other jobs at load 4.5-5.6, median of 5-9 interleaved rounds),
+ * GEMM / direct, ms: LeNet's conv1 (6 filters, batch 64) 1.35 / 0.51, its conv2 (16) 1.30 / 1.17,
+ * W3's conv1 (32, batch 128) 3.58 / 2.24; at batch 32-64: 3->16 3x3 32x32 1.47 / 0.80, 16->32 3x3
+ * 16x16 3.00 / 2.02, 6->32 5x5 14x14 1.86 / 1.81, 64->32 3x3 14x14 8.66 / 6.61, 32->48 3x3 16x16
+ * 6.97 / 6.08, 16->32 5x5 28x28 16.9 / 18.8; with 64 filters: W3's conv2 63.7 / 68.3, 32->64 3x3
+ * 8x8 7.5 / 8.4, but 3->64 3x3 32x32 3.85 / 3.30, and windows of at most 16 taps (one or two ragged
+ * 8-tap panels for the GEMM) favour the direct kernel whatever the filters: 1->64 3x3 28x28 5.32 /
+ * 4.26, 1->128 6.37 / 5.36. So: the direct kernel up to 48 filters, or for windows of at most 16 taps.
  */
 export function useDirectWgrad(s: WgradShape): boolean {
   if (path !== 'auto') return path === 'direct';
@@ -65,16 +65,25 @@ export function useDirectWgrad(s: WgradShape): boolean {
 
 /** Items (chunk, channel) that keep the threads busy: 16 keeps up to 8 threads busy with two each. */
 const WGRAD_ITEMS = 16;
+/**
+ * Floats that one micro-kernel call may stream (a chunk's padded copies of one channel and g for
+ * 4 filters), so that its blocks of filters and taps re-read them from L2 rather than memory: with
+ * all of W3's 128 images in one chunk (26x26, 32 channels) a call read 1.2 MB and took 2.6x longer.
+ */
+const WGRAD_CALL_FLOATS = 1 << 15;
 
 /**
  * How many fixed chunks the direct kernel sums the batch in: a function of the shapes alone, never
  * of the thread count (docs/determinism.md). Its items are (chunk, channel) pairs, so with several
  * channels it needs fewer chunks than the summed GEMM (sumChunks); fewer chunks mean more images
  * per call of a micro-kernel, whose set-up and final sums then weigh less (LeNet's conv2, 6
- * channels: 3 chunks of about 21 images rather than 16 of 4), and fewer partials to add up.
+ * channels: 3 chunks of about 21 images rather than 16 of 4), and fewer partials to add up; but
+ * no more images per chunk than WGRAD_CALL_FLOATS holds.
  */
-export function wgradChunks(n: number, c: number, o: number, k: number, L: number): number {
-  return Math.max(1, Math.min(sumChunks(n, o, k, L), Math.ceil(WGRAD_ITEMS / c)));
+export function wgradChunks(s: WgradShape): number {
+  const [kh, kw] = s.win.kernel, k = s.c * kh * kw, L = s.oh * s.ow;
+  const fewest = Math.ceil(s.n / Math.max(1, Math.floor(WGRAD_CALL_FLOATS / (planeFloats(s) + 4 * L))));
+  return Math.min(s.n, Math.max(1, fewest, Math.min(sumChunks(s.n, s.o, k, L), Math.ceil(WGRAD_ITEMS / s.c))));
 }
 
 /**
@@ -87,7 +96,7 @@ export function directWgrad(ctx: Ctx, s: WgradShape, g: number, x: number, out: 
   const rt = ctx.rt;
   const [kh, kw] = s.win.kernel;
   const k = s.c * kh * kw, L = s.oh * s.ow;
-  const chunks = wgradChunks(s.n, s.c, s.o, k, L);
+  const chunks = wgradChunks(s);
   const per = tapBytes(kh * kw) + Math.ceil(s.n / chunks) * planeFloats(s) * 4 + 16;
   const flops = 2 * s.n * s.o * k * L;
   const threads = Math.max(1, Math.min(chunks * s.c, rt.threadsFor(flops, WGRAD_PAR_MIN)));
