@@ -12,7 +12,7 @@ import { matmulKernel } from './matmul.js';
 import { foldKernel, unfoldKernel } from './window.js';
 import { convKernel, fusedConv } from './conv.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
-import { poolIndexKernel, poolKernel } from './pooling.js';
+import { fusedPooling, poolIndexKernel, poolKernel } from './pooling.js';
 import { fusedCells } from './cells.js';
 import { fusedUpdates } from './optim.js';
 import { argKernel, reduceKernel } from './reduce.js';
@@ -120,7 +120,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
       return out;
     },
     kernels,
-    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c) },
+    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedPooling(c) },
     ready: async (threads?: number) => runtime().pool.ready(threads ?? getNumThreads()),
     close: async () => { if (rt) await rt.pool.close(); },
     reservedBytes: () => (rt ? rt.heap.reservedBytes : 0),
