@@ -36,6 +36,7 @@ export type { SgdKernelArgs } from './optim/sgd.js';
 export type { AdamKernelArgs } from './optim/adam.js';
 export type { LstmForwardArgs, LstmBackwardArgs } from './nn/recurrent/fused-lstm.js';
 export type { ConvWeightGradArgs } from './nn/functional/conv-weight-grad.js';
+export type { PoolGradArgs } from './nn/functional/pool-grad.js';
 export type { GruForwardArgs, GruBackwardArgs } from './nn/recurrent/fused-gru.js';
 export type { Shape } from './core/shape.js';
 export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';
