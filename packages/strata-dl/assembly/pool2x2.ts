@@ -85,3 +85,59 @@ export function pool2x2(sp: usize, op: usize, W: i32, OH: i32, OW: i32, isMax: b
     else plane2x2(sp, op, W, OH, OW, false, false);
   }
 }
+
+/**
+ * The input gradient of four windows (the fused poolGrad: g scattered onto zeros at each window's
+ * extremum, as pool's rule composes it): the same search as `four`, then for each window +0 + g at
+ * the chosen tap (+0 + g: the composed sum's bits, -0 becoming +0) and +0 at the other three,
+ * written as columns 2ox .. 2ox+7 of both rows. Rewriting a group gives the same bits, so the
+ * ragged end can overlap as in the forward pass.
+ */
+// @ts-ignore: decorator
+@inline function fourGrad(d0: usize, d1: usize, g: v128, lo: v128, hi: v128, lo2: v128, hi2: v128, isMax: bool): void {
+  const a0 = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), a1 = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
+  const b0 = v128.shuffle<f32>(lo2, hi2, 0, 2, 4, 6), b1 = v128.shuffle<f32>(lo2, hi2, 1, 3, 5, 7);
+  const ta = takes(a1, a0, isMax), tb = takes(b1, b0, isMax);
+  const t = takes(v128.bitselect(b1, b0, tb), v128.bitselect(a1, a0, ta), isMax);
+  const gz = f32x4.add(f32x4.splat(0), g);
+  const top = v128.andnot(gz, t), bottom = v128.and(gz, t);
+  const v00 = v128.andnot(top, ta), v01 = v128.and(top, ta), v10 = v128.andnot(bottom, tb), v11 = v128.and(bottom, tb);
+  v128.store(d0, v128.shuffle<f32>(v00, v01, 0, 4, 1, 5));
+  v128.store(d0, v128.shuffle<f32>(v00, v01, 2, 6, 3, 7), 16);
+  v128.store(d1, v128.shuffle<f32>(v10, v11, 0, 4, 1, 5));
+  v128.store(d1, v128.shuffle<f32>(v10, v11, 2, 6, 3, 7), 16);
+}
+
+/** Outputs [ox, ox + 4) of the gradient: input rows at r0, r1, gradient rows at e0, e1, `grow` g's row. */
+// @ts-ignore: decorator
+@inline function gradAt(e0: usize, e1: usize, grow: usize, r0: usize, r1: usize, ox: i32, isMax: bool): void {
+  const p = <usize>ox << 3;
+  fourGrad(e0 + p, e1 + p, v128.load(grow + (<usize>ox << 2)), v128.load(r0 + p), v128.load(r0 + p, 16), v128.load(r1 + p), v128.load(r1 + p, 16), isMax);
+}
+
+// @ts-ignore: decorator
+@inline function planeGrad2x2(sp: usize, gp: usize, dp: usize, H: i32, W: i32, OH: i32, OW: i32, isMax: bool): void {
+  const rowB = <usize>W << 2;
+  for (let oy = 0; oy < OH; oy++) {
+    const r0 = sp + <usize>(2 * oy) * rowB, r1 = r0 + rowB;
+    const e0 = dp + <usize>(2 * oy) * rowB, e1 = e0 + rowB;
+    const grow = gp + (<usize>(oy * OW) << 2);
+    let ox = 0;
+    for (; ox + 4 <= OW; ox += 4) gradAt(e0, e1, grow, r0, r1, ox, isMax);
+    if (ox < OW) gradAt(e0, e1, grow, r0, r1, OW - 4, isMax);
+    // columns past the last window (an odd width) take no gradient
+    for (let x = 2 * OW; x < W; x++) { store<f32>(e0 + (<usize>x << 2), 0); store<f32>(e1 + (<usize>x << 2), 0); }
+  }
+  // rows past the last window (an odd height) neither
+  const done = <usize>(2 * OH) * rowB;
+  memory.fill(dp + done, 0, <usize>H * rowB - done);
+}
+
+/**
+ * One plane of MaxPool2d(2)-shaped pooling's input gradient: x at sp, the output's gradient g at gp
+ * (OH x OW), the input's gradient written in full at dp (H x W); same conditions as pool2x2.
+ */
+export function poolGrad2x2(sp: usize, gp: usize, dp: usize, H: i32, W: i32, OH: i32, OW: i32, isMax: bool): void {
+  if (isMax) planeGrad2x2(sp, gp, dp, H, W, OH, OW, true);
+  else planeGrad2x2(sp, gp, dp, H, W, OH, OW, false);
+}

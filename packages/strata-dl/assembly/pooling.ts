@@ -2,15 +2,16 @@
 // poolIndex over float32 [N, C, H, W]: the flat index ih*W + iw, within its (n, c) plane, of each
 // window's max (min: the max of the sign-flipped values), shared out by planes.
 // Descriptor: `poolIndex` in scripts/wasm-interface.mjs; `max` 1 for max, 0 for min; `values` 0
-// writes the indices (int32, the poolIndex primitive), 1 the values at them (float32, pool).
+// writes the indices (int32, the poolIndex primitive), 1 the values at them (float32, pool), 2 the
+// input's gradient (the fused poolGrad, MaxPool2d(2)'s geometry only): `grad` scattered onto zeros.
 // Every window holds a real input (the shape rule checks it); the search starts at the first one,
 // so padding is never chosen, `>` keeps the first of ties, and every NaN takes over (PyTorch's loop).
 // Windows whose columns are all inside the image take 4 outputs at a time when the column stride
 // is 1 or 2, the last group overlapping the one before; the others, at the left and right edges, go
 // one by one. MaxPool2d(2)'s case has its own loops (pool2x2.ts).
 
-import { pool2x2 } from './pool2x2';
-import { poolIndex_dh, poolIndex_dst, poolIndex_dw, poolIndex_H, poolIndex_kh, poolIndex_kw, poolIndex_max, poolIndex_OH, poolIndex_OW, poolIndex_padLeft, poolIndex_padTop, poolIndex_planes, poolIndex_sh, poolIndex_src, poolIndex_sw, poolIndex_values, poolIndex_W } from './generated/interface';
+import { pool2x2, poolGrad2x2 } from './pool2x2';
+import { poolIndex_dh, poolIndex_dst, poolIndex_grad, poolIndex_dw, poolIndex_H, poolIndex_kh, poolIndex_kw, poolIndex_max, poolIndex_OH, poolIndex_OW, poolIndex_padLeft, poolIndex_padTop, poolIndex_planes, poolIndex_sh, poolIndex_src, poolIndex_sw, poolIndex_values, poolIndex_W } from './generated/interface';
 
 /** First tap t of a window starting at `start` (taps start + t*dil) that is >= 0, and one past the last < n. */
 // @ts-ignore: decorator
@@ -92,7 +93,7 @@ export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
   const P = poolIndex_planes(d), H = poolIndex_H(d), W = poolIndex_W(d), kh = poolIndex_kh(d), kw = poolIndex_kw(d);
   const sh = poolIndex_sh(d), sw = poolIndex_sw(d), pt = poolIndex_padTop(d), pl = poolIndex_padLeft(d), dh = poolIndex_dh(d), dw = poolIndex_dw(d);
   const OH = poolIndex_OH(d), OW = poolIndex_OW(d);
-  const src = poolIndex_src(d), dst = poolIndex_dst(d), values = poolIndex_values(d) != 0;
+  const src = poolIndex_src(d), dst = poolIndex_dst(d), mode = poolIndex_values(d), values = mode == 1;
   // Flipping the sign bit turns min into max (NaN stays NaN; -0 and 0 stay equal).
   const flip: u32 = poolIndex_max(d) != 0 ? 0 : 0x80000000;
   const flipV = i32x4.splat(flip);
@@ -104,7 +105,13 @@ export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
   const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
   if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && pt == 0 && pl == 0 && 2 * OH <= H && 2 * OW <= W && OW >= 4) {
     // MaxPool2d(2): every window inside the plane, whole rows at a time (pool2x2.ts)
+    const g = poolIndex_grad(d);
     for (let plane = p0; plane < p1; plane++) {
+      if (mode == 2) {
+        const hw = <usize>(H * W) * 4;
+        poolGrad2x2(src + <usize>plane * hw, g + <usize>plane * <usize>(OH * OW) * 4, dst + <usize>plane * hw, H, W, OH, OW, flip == 0);
+        continue;
+      }
       pool2x2(src + <usize>plane * <usize>(H * W) * 4, dst + <usize>plane * <usize>(OH * OW) * 4, W, OH, OW, flip == 0, values);
     }
     return;

@@ -38,6 +38,7 @@ export type { LstmForwardArgs, LstmBackwardArgs } from './nn/recurrent/fused-lst
 export type { LstmSequenceForwardArgs, LstmSequenceBackwardArgs } from './nn/recurrent/fused-sequence.js';
 export type { ConvWeightGradArgs } from './nn/functional/conv-weight-grad.js';
 export type { ConvInputGradArgs } from './nn/functional/conv-input-grad.js';
+export type { PoolGradArgs } from './nn/functional/pool-grad.js';
 export type { GruForwardArgs, GruBackwardArgs } from './nn/recurrent/fused-gru.js';
 export type { Shape } from './core/shape.js';
 export { registerBackend, setBackend, getBackend, listBackends } from './backend/registry.js';

@@ -25,16 +25,27 @@ const planes = (t: Tensor): Tensor => bind('reshape', [t], { shape: [t.shape[0],
 /** Where pooling `x` took each value: poolIndex's positions as [N, C, OH·OW]. */
 const poolPositions = (x: Tensor, attrs: PoolingAttrs['pool']): Tensor => planes(bind('poolIndex', [x], attrs));
 
+/**
+ * Pool's input gradient: all of a window's gradient to its extremum, a scatter onto zeros at
+ * poolIndex's positions (gather's VJP; PyTorch's max_pool2d backward alike: the first of ties and
+ * the last NaN take it). This is its composed definition; nn/functional/pool.ts installs the fused
+ * op (nn/functional/pool-grad.ts) that runs it in one kernel where a backend has one and nothing
+ * differentiates it again.
+ */
+export const composedPoolGrad = (g: Tensor, x: Tensor, attrs: PoolingAttrs['pool']): Tensor => {
+  const idx = poolPositions(x, attrs);
+  const gs = bind('reshape', [g], { shape: [...idx.shape] });
+  return bind('reshape', [bind('scatterAdd', [planes(x.zerosLike()), idx, gs], { axis: 2 })], { shape: [...x.shape] });
+};
+let poolGrad = composedPoolGrad;
+/** Installs the pool rule's input gradient (dependency inversion, as bind.ts: the fused op lives above). */
+export function setPoolGrad(f: typeof composedPoolGrad): void { poolGrad = f; }
+
 export const POOLING_RECORDS: Records<PoolingAttrs> = {
   poolIndex: { shape: poolShape('poolIndex'), cost: 'light', differentiable: false },
   pool: {
     shape: poolShape('pool'), cost: 'light', differentiable: true,
-    // all of a window's gradient to its extremum: a scatter at poolIndex's positions (gather's VJP)
-    vjp: (g, [x], _o, attrs) => {
-      const idx = poolPositions(x, attrs);
-      const gs = bind('reshape', [g], { shape: [...idx.shape] });
-      return [bind('reshape', [bind('scatterAdd', [planes(x.zerosLike()), idx, gs], { axis: 2 })], { shape: [...x.shape] })];
-    },
+    vjp: (g, [x], _o, attrs) => [poolGrad(g, x, attrs)],
     jvp: ([t], [x], out, attrs) => (t ? bind('reshape', [bind('gather', [planes(t), poolPositions(x, attrs)], { axis: 2 })], { shape: [...out.shape] }) : null),
   },
 };

@@ -13,7 +13,7 @@ import { foldKernel, unfoldKernel } from './window.js';
 import { convKernel, fusedConv } from './conv.js';
 import { fusedConvInputGrad } from './conv-input-grad.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
-import { poolIndexKernel, poolKernel } from './pooling.js';
+import { fusedPooling, poolIndexKernel, poolKernel } from './pooling.js';
 import { fusedCells } from './cells.js';
 import { fusedCrossEntropyKernels } from './cross-entropy.js';
 import { lstmSequenceKernels } from './lstm-sequence.js';
@@ -123,7 +123,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
       return out;
     },
     kernels,
-    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedConvInputGrad(c), ...fusedCrossEntropyKernels(c), ...lstmSequenceKernels(c) },
+    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedConvInputGrad(c), ...fusedCrossEntropyKernels(c), ...lstmSequenceKernels(c), ...fusedPooling(c) },
     ready: async (threads?: number) => runtime().pool.ready(threads ?? getNumThreads()),
     close: async () => { if (rt) await rt.pool.close(); },
     reservedBytes: () => (rt ? rt.heap.reservedBytes : 0),

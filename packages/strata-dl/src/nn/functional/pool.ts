@@ -9,8 +9,14 @@ import { poolWindowCounts } from '../../ir/infer.js';
 import { cat } from '../../tensor/composite.js';
 import { ones } from '../../tensor/creation.js';
 import { poolExtremum, unfold } from '../../tensor/functions.js';
+import { setPoolGrad } from '../../ir/pooling.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { type IntPair, type Padding1d, type Padding2d, outSize, pair, padding1dAs2d, resolvePadding2d } from './padding.js';
+import { poolGrad } from './pool-grad.js';
+
+// The pool rule's input gradient: the fused op (one pass on wasm). Installed here, where pooling
+// is made, as conv.ts installs the weight gradient's (bundlers drop side-effect-only imports).
+setPoolGrad(poolGrad);
 
 /** How a pooling window is reduced. */
 export type PoolReduce = 'max' | 'min' | 'mean';
