@@ -84,7 +84,7 @@ export function fusedConv(ctx: () => Ctx): FusedKernels {
       if (o === 0 || k === 0) return;
       if (n === 0 || L === 0) return rt.x.fill32(out, 0, o * k);
       // few filters: the direct kernel, which packs no columns (wgrad.ts)
-      const shape = { n, c: ch, h, w, o, oh, ow, win };
+      const shape = { n, c: ch, h, w, o, oh, ow, window: win };
       if (useDirectWgrad(shape) && directWgrad(c, shape, g, x, out)) return;
       const offs: number[] = [];
       if (k <= rt.x.convKMax()) {

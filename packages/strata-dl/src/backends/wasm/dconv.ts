@@ -3,9 +3,8 @@
 import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
 import { TASK, writeDconv } from './generated/interface.js';
+import { GEMM_PAR_MIN, GEMM_WAKE_MIN } from './matmul.js';
 
-/** Flops per thread below which the direct convolution stays on the calling thread (as the GEMM's). */
-const DCONV_PAR_MIN = 1 << 20;
 
 /** A direct convolution: images [N, C, H, W] to [N, O, OH, OW] through `window` (padding: top, bottom, left, right). */
 export interface DconvShape {
@@ -63,7 +62,7 @@ export function runDconv(ctx: Ctx, s: DconvShape, x: number, w: number, out: num
   const { Hp, Wq, V, bytes } = dconvLayout(s);
   const a = s.window;
   const flops = 2 * s.n * s.o * s.oh * s.ow * s.c * a.kernel[0] * a.kernel[1];
-  const threads = rt.threadsFor(flops, DCONV_PAR_MIN);
+  const threads = rt.threadsFor(flops, GEMM_PAR_MIN);
   const ws = rt.temp(threads * bytes + 64);
   try {
     writeDconv(rt.i32, rt.desc, {
@@ -71,7 +70,7 @@ export function runDconv(ctx: Ctx, s: DconvShape, x: number, w: number, out: num
       padTop: a.padding[0], padLeft: a.padding[2], dh: a.dilation[0], dw: a.dilation[1], OH: s.oh, OW: s.ow, Hp, Wq, V,
       x, w, out, bias, relu: relu ? 1 : 0, flip: flip ? 1 : 0, ws: Math.ceil(ws[0] / 64) * 64, wsPerThread: bytes, counter: 0,
     });
-    rt.pool.run(TASK.DCONV, rt.desc, threads, flops >= 1 << 22);
+    rt.pool.run(TASK.DCONV, rt.desc, threads, flops >= GEMM_WAKE_MIN);
   } finally {
     rt.heap.free(ws[0], ws[1]);
   }

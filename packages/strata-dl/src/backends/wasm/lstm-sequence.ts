@@ -6,14 +6,12 @@ import type { Buf, FusedKernelArgs, FusedKernels } from '../../backend/backend.j
 import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
 import { CELL_KIND, GEMM_MODE, TASK, writeLstmStep, writeLstmStepBackward, writePackB } from './generated/interface.js';
-import { runGemm } from './matmul.js';
+// a step's recurrent product splits and wakes workers by the GEMM's thresholds
+import { GEMM_PAR_MIN, GEMM_WAKE_MIN, runGemm } from './matmul.js';
 import type { Runtime } from './runtime.js';
 
 /** Bytes of one thread's tile in the step tasks (TILE_BYTES in assembly/lstm-sequence.ts). */
 const TILE_BYTES = 256;
-/** A step's flops per thread below which it stays on the calling thread, and below which it wakes no worker (as matmul.ts's GEMMs). */
-const STEP_PAR_MIN = 1 << 20;
-const STEP_WAKE_MIN = 1 << 22;
 
 /** Scratch of one sequence call: the packed weight, then the named regions (bytes each), 64-aligned. */
 function scratch(rt: Runtime, sizes: readonly number[]): { at: number[]; free: () => void } {
@@ -43,7 +41,7 @@ function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
   const G = 4 * H;
   const nh = n * H * 4, ng = n * G * 4;
   const flops = 2 * n * G * H;
-  const threads = rt.threadsFor(flops, STEP_PAR_MIN);
+  const threads = rt.threadsFor(flops, GEMM_PAR_MIN);
   const s = scratch(rt, [packedBytes(H, G), ng, TILE_BYTES * threads, 2 * nh]);
   const [w, gates, tiles, cs] = s.at;
   try {
@@ -60,7 +58,7 @@ function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
         kind: CELL_KIND.LSTM_STEP, n, hidden: H, xg: xg + t * ng, h: step === 0 ? p(a.h0) : out + time(step - 1) * nh, c, w,
         hOut: out + t * nh, cNext, workspace: ws ? ws + step * n * 5 * H * 4 : 0, gates, tiles,
       });
-      rt.pool.run(TASK.CELL, rt.desc, threads, flops >= STEP_WAKE_MIN);
+      rt.pool.run(TASK.CELL, rt.desc, threads, flops >= GEMM_WAKE_MIN);
     }
     rt.x.copyBytes(p(a.hT), out + time(T - 1) * nh, nh);
     if (a.hPrev) {
@@ -84,7 +82,7 @@ function backward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceBackward']): void {
   const G = 4 * H;
   const nh = n * H * 4, ng = n * G * 4;
   const flops = 2 * n * G * H;
-  const threads = rt.threadsFor(flops, STEP_PAR_MIN);
+  const threads = rt.threadsFor(flops, GEMM_PAR_MIN);
   const s = scratch(rt, [packedBytes(G, H), TILE_BYTES * threads, 2 * nh, 2 * nh, nh]);
   const [w, tiles, dhs, dcs, dcLast] = s.at;
   try {
@@ -104,7 +102,7 @@ function backward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceBackward']): void {
         dh: step > 0 ? dhs + (step & 1) * nh : a.dh0 ? p(a.dh0) : 0,
         tiles,
       });
-      rt.pool.run(TASK.CELL, rt.desc, threads, flops >= STEP_WAKE_MIN);
+      rt.pool.run(TASK.CELL, rt.desc, threads, flops >= GEMM_WAKE_MIN);
     }
     // dW_hh = Σ_t dGates_tᵀ·h_{t-1}: one GEMM over all the steps' rows, A = dxgᵀ read in place
     if (a.dWh) runGemm(ctx, [0, 0], [1, G, H, T * n, 1, G, H, 1, dxg, p(a.hPrev), p(a.dWh)], { mode: GEMM_MODE.PLAIN });

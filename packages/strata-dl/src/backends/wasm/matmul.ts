@@ -5,9 +5,9 @@ import type { Ctx } from './context.js';
 import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmConvSum, writeGemmSum } from './generated/interface.js';
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
-const GEMM_PAR_MIN = 1 << 20;
+export const GEMM_PAR_MIN = 1 << 20;
 /** Flops below which a GEMM does not wake a sleeping worker (~85 us on one thread at 50 GFLOP/s, a few wake-ups). */
-const GEMM_WAKE_MIN = 1 << 22;
+export const GEMM_WAKE_MIN = 1 << 22;
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
 const TABLE_MAX = 448;

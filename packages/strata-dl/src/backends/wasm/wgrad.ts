@@ -1,13 +1,9 @@
 // SPDX-License-Identifier: MIT
-import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
 import { TASK, writeWgrad } from './generated/interface.js';
-import { sumChunks } from './matmul.js';
+import { GEMM_PAR_MIN, GEMM_WAKE_MIN, sumChunks } from './matmul.js';
+import type { DconvShape } from './dconv.js';
 
-/** Flops per thread below which the direct weight gradient stays on the calling thread (as the GEMM's). */
-const WGRAD_PAR_MIN = 1 << 20;
-/** Flops below which it does not wake a sleeping worker (as the GEMM's). */
-const WGRAD_WAKE_MIN = 1 << 22;
 
 /** Which way conv.ts computes a weight gradient: chosen by the shapes ('auto'), or forced (tests, benchmarks). */
 export type WgradPath = 'auto' | 'direct' | 'gemm';
@@ -19,17 +15,8 @@ export function setWgradPath(p: WgradPath): WgradPath {
   return prev;
 }
 
-/** The geometry of one weight gradient. */
-export interface WgradShape {
-  readonly n: number;
-  readonly c: number;
-  readonly h: number;
-  readonly w: number;
-  readonly o: number;
-  readonly oh: number;
-  readonly ow: number;
-  readonly win: WindowAttrs;
-}
+/** The geometry of one weight gradient: its convolution's (images [N, C, H, W] to [N, O, OH, OW]). */
+export type WgradShape = DconvShape;
 
 /**
  * Floats of one image channel's zero-padded copy: the formulas of assembly/wgrad.ts (which traps if
@@ -37,7 +24,7 @@ export interface WgradShape {
  * copied as kw shifted planes of [Hp, OW], others as Hp rows of sw phases of Wq floats.
  */
 function planeFloats(s: WgradShape): number {
-  const [kh, kw] = s.win.kernel, [sh, sw] = s.win.stride, [dh, dw] = s.win.dilation;
+  const [kh, kw] = s.window.kernel, [sh, sw] = s.window.stride, [dh, dw] = s.window.dilation;
   const hp = (s.oh - 1) * sh + (kh - 1) * dh + 1;
   if (sh === 1 && s.ow % 4 !== 0) return kw * hp * s.ow;
   return hp * sw * (((s.ow + 3) & ~3) + Math.floor(((kw - 1) * dw) / sw));
@@ -60,7 +47,7 @@ const tapBytes = (taps: number): number => (taps * 4 + 15) & ~15;
  */
 export function useDirectWgrad(s: WgradShape): boolean {
   if (path !== 'auto') return path === 'direct';
-  return s.o <= 48 || s.c * s.win.kernel[0] * s.win.kernel[1] <= 16;
+  return s.o <= 48 || s.c * s.window.kernel[0] * s.window.kernel[1] <= 16;
 }
 
 /** Items (chunk, channel) that keep the threads busy: 16 keeps up to 8 threads busy with two each. */
@@ -81,7 +68,7 @@ const WGRAD_CALL_FLOATS = 1 << 15;
  * no more images per chunk than WGRAD_CALL_FLOATS holds.
  */
 export function wgradChunks(s: WgradShape): number {
-  const [kh, kw] = s.win.kernel, k = s.c * kh * kw, L = s.oh * s.ow;
+  const [kh, kw] = s.window.kernel, k = s.c * kh * kw, L = s.oh * s.ow;
   const fewest = Math.ceil(s.n / Math.max(1, Math.floor(WGRAD_CALL_FLOATS / (planeFloats(s) + 4 * L))));
   return Math.min(s.n, Math.max(1, fewest, Math.min(sumChunks(s.n, s.o, k, L), Math.ceil(WGRAD_ITEMS / s.c))));
 }
@@ -94,22 +81,22 @@ export function wgradChunks(s: WgradShape): number {
  */
 export function directWgrad(ctx: Ctx, s: WgradShape, g: number, x: number, out: number): boolean {
   const rt = ctx.rt;
-  const [kh, kw] = s.win.kernel;
+  const [kh, kw] = s.window.kernel;
   const k = s.c * kh * kw, L = s.oh * s.ow;
   const chunks = wgradChunks(s);
   const per = tapBytes(kh * kw) + Math.ceil(s.n / chunks) * planeFloats(s) * 4 + 16;
   const flops = 2 * s.n * s.o * k * L;
-  const threads = Math.max(1, Math.min(chunks * s.c, rt.threadsFor(flops, WGRAD_PAR_MIN)));
+  const threads = Math.max(1, Math.min(chunks * s.c, rt.threadsFor(flops, GEMM_PAR_MIN)));
   const [ws, wsPer] = rt.gemmWorkspace(threads);
   if (per > wsPer) return false;
   const part = chunks > 1 ? rt.temp(chunks * s.o * k * 4) : null;
   try {
     writeWgrad(rt.i32, rt.desc, {
-      N: s.n, C: s.c, H: s.h, W: s.w, O: s.o, kh, kw, sh: s.win.stride[0], sw: s.win.stride[1],
-      padTop: s.win.padding[0], padLeft: s.win.padding[2], dh: s.win.dilation[0], dw: s.win.dilation[1],
+      N: s.n, C: s.c, H: s.h, W: s.w, O: s.o, kh, kw, sh: s.window.stride[0], sw: s.window.stride[1],
+      padTop: s.window.padding[0], padLeft: s.window.padding[2], dh: s.window.dilation[0], dw: s.window.dilation[1],
       OH: s.oh, OW: s.ow, g, x, parts: part ? part[0] : out, chunks, ws, wsPerThread: wsPer, counter: 0,
     });
-    rt.pool.run(TASK.WGRAD, rt.desc, threads, flops >= WGRAD_WAKE_MIN);
+    rt.pool.run(TASK.WGRAD, rt.desc, threads, flops >= GEMM_WAKE_MIN);
     if (part) rt.x.reduceF32(0, 1, chunks, s.o * k, part[0], out);
   } finally {
     if (part) rt.heap.free(part[0], part[1]);

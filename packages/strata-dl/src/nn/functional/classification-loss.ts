@@ -3,7 +3,7 @@
 import { StrataError, fmtShape } from '../../core/errors.js';
 import { arange } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { fusedCrossEntropy, fusedCrossEntropyApplies } from './fused-cross-entropy.js';
+import { fusedCrossEntropy } from './fused-cross-entropy.js';
 import { checkClassTarget, checkClassWeight, checkNoNaN, checkProbabilities, floatClassTargetError } from './loss-checks.js';
 import { type LossOptions, type Reduction, reduce, sameShape } from './reduction.js';
 
@@ -185,11 +185,13 @@ function fusableCrossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
   const reduction = opts.reduction ?? 'mean';
   if (input.ndim !== 2 || target.ndim !== 1 || target.dtype !== 'int32' || opts.weight || labelSmoothing !== 0 || (reduction !== 'mean' && reduction !== 'sum')) return null;
   const ignoreIndex = opts.ignoreIndex ?? -100;
-  if (!Number.isInteger(ignoreIndex) || !fusedCrossEntropyApplies(input)) return null;
-  const ignored = checkIndexTarget('crossEntropy', input, target, ignoreIndex, opts.ignoreIndex !== undefined);
-  const targets = Int32Array.from(target.dataSync() as ArrayLike<number>);
+  if (!Number.isInteger(ignoreIndex)) return null;
+  const readTargets = (): { targets: Int32Array; ignored: number } => ({
+    ignored: checkIndexTarget('crossEntropy', input, target, ignoreIndex, opts.ignoreIndex !== undefined),
+    targets: Int32Array.from(target.dataSync() as ArrayLike<number>),
+  });
   const composed = (x: Tensor): Tensor => indexedLoss('crossEntropy', x.logSoftmax(1), target, opts, 0);
-  return fusedCrossEntropy(input, targets, ignoreIndex, ignored, reduction === 'mean', composed);
+  return fusedCrossEntropy(input, readTargets, ignoreIndex, reduction === 'mean', composed);
 }
 
 /**

@@ -57,20 +57,17 @@ declare module '../../backend/backend.js' {
   }
 }
 
-/** Whether `input`'s backend has the kernels for its dtype (before the targets are read and checked). */
-export function fusedCrossEntropyApplies(input: Tensor): boolean {
-  return fusedKernel<CrossEntropyForwardArgs>('crossEntropyForward', input) !== null;
-}
-
 /**
  * The loss by the backend's kernels, or null where they do not apply (then the caller composes it).
- * `targets` are the checked class indices, `ignored` how many equal `ignoreIndex`, and `composed`
- * the same loss as a function of the logits alone (differentiated where the backward is recorded).
+ * `readTargets` checks and returns the class indices and how many equal `ignoreIndex` (called only
+ * where the kernels apply), and `composed` is the same loss as a function of the logits alone
+ * (differentiated where the backward is recorded).
  */
-export function fusedCrossEntropy(input: Tensor, targets: Int32Array, ignoreIndex: number, ignored: number, mean: boolean, composed: (x: Tensor) => Tensor): Tensor | null {
+export function fusedCrossEntropy(input: Tensor, readTargets: () => { targets: Int32Array; ignored: number }, ignoreIndex: number, mean: boolean, composed: (x: Tensor) => Tensor): Tensor | null {
   if (input.ndim !== 2) return null;
   const forward = fusedKernel<CrossEntropyForwardArgs>('crossEntropyForward', input);
   if (!forward) return null;
+  const { targets, ignored } = readTargets();
   const [n, classes] = input.shape;
   const loss = kernelOutput(input, []);
   const probs = willRecord([input]) ? kernelOutput(input) : null;
