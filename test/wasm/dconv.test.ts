@@ -53,6 +53,7 @@ const FIXED: Case[] = [
   { name: '40 filters, same', x: [3, 9, 13, 17], o: 40, win: win([3, 3], [1, 1], [1, 1, 1, 1], [1, 1]) },
   { name: 'one image, 3 filters, big', x: [1, 12, 30, 31], o: 3, win: win([5, 3], [1, 1], [2, 2, 1, 1], [1, 1]) },
   { name: 'stride 2, dilation 2, wide', x: [3, 5, 21, 33], o: 11, win: win([3, 4], [2, 2], [2, 1, 3, 0], [2, 2]) },
+  { name: 'batch 16: whole images per item on 2 and 3 threads', x: [16, 8, 12, 12], o: 20, win: win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1]) },
   { name: 'padding past the window (full padding < 0)', x: [2, 3, 6, 7], o: 5, win: win([2, 3], [1, 1], [3, 2, 4, 3], [1, 1]) },
 ];
 // (and 24 more at stride 1, whose input gradients can run direct)
