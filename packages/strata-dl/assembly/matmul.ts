@@ -10,8 +10,9 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
-import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_SUM, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
+import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogue, packBConv, setupConv } from './conv';
+import { foldPlanes } from './window';
 
 export { CONV_K_MAX } from './conv';
 
@@ -364,7 +365,9 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
  * of the batch, into partials [chunks, M, N] at slot 17 (items are then blocks of one chunk's C, so
  * no two threads write one element; the caller sums the partials, or slot 17 is C for one chunk).
  * In modes 0 and 1, slot 29 is a bias per row of C (0: none) and slot 30 1 for ReLU after it (the
- * epilogue, applied to each item's block of C as soon as it is computed).
+ * epilogue, applied to each item's block of C as soon as it is computed). Mode 4 (FOLD, whole
+ * matrices only): C is per-thread scratch, and each product is folded into image b of the output at
+ * slot 31, windows as in slots 17-28 and 32 (gemmFoldImage).
  *
  * Work items are handed out through an atomic counter rather than split in fixed shares, so a
  * thread that the OS (or another process) slows down simply takes fewer of them. Items are whole
@@ -430,6 +433,10 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
         packAllA(M, K, a, ars, acs, aPre);
         packed = true;
       }
+      if (mode == GEMM_MODE_FOLD) {
+        gemmFoldImage(d, tid, b, M, N, K, a, ars, acs, bb, brs, bcs, ws, aPre);
+        continue;
+      }
       gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws, aPre, 0);
       if (epi) epilogue(c, M, N, N, bias, relu);
       continue;
@@ -443,4 +450,18 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     }
     gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu, packOnce ? aPre : 0);
   }
+}
+
+/**
+ * Mode FOLD, image b: its product (the image's columns, M = channels·kh·kw rows of N = OH·OW) into
+ * this thread's scratch, then folded into image b of `out`, while the columns are in this core's
+ * cache: the batch's column matrix is never made. The same product and the same fold as the two
+ * steps apart, so the same bits.
+ */
+function gemmFoldImage(d: usize, tid: i32, b: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, ws: usize, aPre: usize): void {
+  const scratch = gemm_C(d) + <usize>tid * ((<usize>M * <usize>N * 4 + 63) & ~<usize>63);
+  gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, scratch, N, ws, aPre, 0);
+  const C = gemmFold_channels(d), H = gemmFold_H(d), W = gemmFold_W(d);
+  foldPlanes(scratch, gemmFold_out(d) + <usize>b * <usize>(C * H * W) * 4, 0, C, H, W, gemmFold_kh(d), gemmFold_kw(d), gemmFold_sh(d), gemmFold_sw(d),
+    gemmFold_padTop(d), gemmFold_padLeft(d), gemmFold_dh(d), gemmFold_dw(d), gemmFold_OH(d), gemmFold_OW(d));
 }

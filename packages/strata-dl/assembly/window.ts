@@ -119,12 +119,19 @@ export function unfoldTask(tid: i32, nt: i32, d: usize): void {
 }
 
 export function foldTask(tid: i32, nt: i32, d: usize): void {
-  const N = window_N(d), C = window_C(d), H = window_H(d), W = window_W(d), kh = window_kh(d), kw = window_kw(d);
-  const sh = window_sh(d), sw = window_sw(d), pt = window_padTop(d), pl = window_padLeft(d), dh = window_dh(d), dw = window_dw(d);
-  const OH = window_OH(d), OW = window_OW(d);
-  const src = window_src(d), dst = window_dst(d);
-  const P = N * C, L = OH * OW;
+  const P = window_N(d) * window_C(d);
   const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
+  foldPlanes(window_src(d), window_dst(d), p0, p1, window_H(d), window_W(d), window_kh(d), window_kw(d), window_sh(d), window_sw(d),
+    window_padTop(d), window_padLeft(d), window_dh(d), window_dw(d), window_OH(d), window_OW(d));
+}
+
+/**
+ * col2im of planes [p0, p1): plane p of `dst` (H x W) is the sum of column rows (p, ki, kj) of `src`
+ * (each OH·OW long) over its windows, in (ki, kj, row) order. The fold primitive's task, and a
+ * convolution's input gradient image by image (matmul.ts, mode FOLD), so both give the same bits.
+ */
+export function foldPlanes(src: usize, dst: usize, p0: i32, p1: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, OH: i32, OW: i32): void {
+  const L = OH * OW;
   const owB = <usize>OW << 2;
   for (let plane = p0; plane < p1; plane++) {
     const op = dst + <usize>plane * <usize>(H * W) * 4;

@@ -70,7 +70,7 @@ export const ND = { maxRank: 8, strideRows: 3 };
 /** Small enumerations and bit flags shared by both sides. */
 export const ENUMS = {
   ELTWISE_KIND: { BINARY: 0, COMPARE: 1, WHERE: 2 },
-  GEMM_MODE: { PLAIN: 0, CONV: 1, SUM: 2, CONV_SUM: 3 },
+  GEMM_MODE: { PLAIN: 0, CONV: 1, SUM: 2, CONV_SUM: 3, FOLD: 4 },
   OPTIM_KIND: { SGD: 0, ADAM: 1 },
   OPTIM_FLAG: { FIRST: 1, MOMENTUM: 2, DECAY: 4, NESTEROV: 8, MAXIMIZE: 16 },
   // The OPTIM task's list: one sgd or adam record every ITEM_SLOTS slots; the threads take CHUNK
@@ -143,6 +143,10 @@ export const DESCRIPTORS = {
   // mode CONV_SUM: a convolution's weight gradient, Σ over the batch of g·unfold(x)ᵀ: B is the image
   // read as its transposed columns (rows: output positions, columns: C·kh·kw), summed as in mode SUM
   gemmConvSum: { task: 'GEMM', fields: [...gemmHeader, ...convGeometry, ...gemmEpilogue, ['parts', 'ptr'], ['chunks', 'i32']] },
+  // mode FOLD: each product (one image's columns, into the thread's scratch at C + tid·M·N floats,
+  // 64-byte aligned) folded at once into image b of `out` [batch, channels, H, W], its windows as in
+  // the geometry (a convolution's input gradient without the batch's column matrix)
+  gemmFold: { task: 'GEMM', fields: [...gemmHeader, ...convGeometry, ...gemmEpilogue, ['out', 'ptr'], ['OH', 'i32']] },
   // mode SUM: the products summed over the batch in `chunks` fixed chunks, into `parts` (C itself for one chunk)
   gemmSum: { task: 'GEMM', fields: [...gemmHeader, ['parts', 'ptr'], ['chunks', 'i32'], ...Array.from({ length: 10 }, (_, i) => [`_${19 + i}`, 'i32']), ...gemmEpilogue] },
 };

@@ -2,7 +2,7 @@
 import type { Kernel } from '../../backend/backend.js';
 import { broadcastShapes, broadcastStrides, sizeOf } from '../../core/shape.js';
 import type { Ctx } from './context.js';
-import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmConvSum, writeGemmSum } from './generated/interface.js';
+import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmConvSum, writeGemmFold, writeGemmSum } from './generated/interface.js';
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
 export const GEMM_PAR_MIN = 1 << 20;
@@ -19,7 +19,8 @@ export type ConvGeometry = Pick<GemmConvDesc, 'channels' | 'H' | 'W' | 'kh' | 'k
  * batch in `chunks` fixed chunks into `parts`, or both (a conv's weight gradient, B the transposed columns).
  */
 export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV } & ConvGeometry) | { mode: typeof MODE.SUM; parts: number; chunks: number }
-  | ({ mode: typeof MODE.CONV_SUM; parts: number; chunks: number } & ConvGeometry);
+  | ({ mode: typeof MODE.CONV_SUM; parts: number; chunks: number } & ConvGeometry)
+  | ({ mode: typeof MODE.FOLD; out: number; OH: number } & ConvGeometry);
 
 /** Floats of the operand that every item repacks, up to which items are cut four per thread. */
 const FINE_SPLIT_MAX = 1 << 18;
@@ -155,7 +156,8 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   }
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
-  const block = gemmBlock(how.mode === MODE.SUM || how.mode === MODE.CONV_SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
+  // mode FOLD folds whole products: never blocks of one
+  const block = how.mode === MODE.FOLD ? 0 : gemmBlock(how.mode === MODE.SUM || how.mode === MODE.CONV_SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
   const header = {
     batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
     table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1],
@@ -163,6 +165,7 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   if (how.mode === MODE.CONV) writeGemmConv(rt.i32, rt.desc, { ...header, ...how });
   else if (how.mode === MODE.SUM) writeGemmSum(rt.i32, rt.desc, { ...header, ...how });
   else if (how.mode === MODE.CONV_SUM) writeGemmConvSum(rt.i32, rt.desc, { ...header, ...how });
+  else if (how.mode === MODE.FOLD) writeGemmFold(rt.i32, rt.desc, { ...header, ...how });
   else writeGemm(rt.i32, rt.desc, { ...header, mode: how.mode });
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads, 2 * batch * m * n * k >= GEMM_WAKE_MIN);
