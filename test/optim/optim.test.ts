@@ -186,6 +186,18 @@ test('schedules: step, exponential, cosine, one-cycle (PyTorch shape) and reduce
   assert.ok(Math.abs(optim.oneCycle(0, 0, oc) - 1 / 25) < 1e-12);
   assert.ok(Math.abs(optim.oneCycle(0, 29, oc) - 1) < 1e-12);
   assert.ok(Math.abs(optim.oneCycle(0, 99, oc) - 1 / 25 / 1e4) < 1e-12);
+  // one scheduler step per batch, as in PyTorch: the step after the last batch (t = totalSteps) is
+  // allowed, the one after that is not. PyTorch 1.13's OneCycleLR(max_lr=1, total_steps=10):
+  {
+    const q = st.tensor([1], { requiresGrad: true });
+    const o = new optim.SGD([q], { lr: 0.1 });
+    const one = new optim.OneCycleLR(o, { maxLr: 1, totalSteps: 10 });
+    const seen = [o.paramGroups[0].lr];
+    for (let i = 0; i < 10; i++) { one.step(); seen.push(o.paramGroups[0].lr); }
+    close(seen, [0.04, 0.52, 1.0, 0.9504846320134737, 0.8117456539497631, 0.6112620219362893, 0.38874197806371075,
+      0.18825834605023697, 0.049519367986526286, 4e-06, 0.04951936798652623]);
+    assert.throws(() => one.step(), /oneCycle.*step 11 is past totalSteps 10/);
+  }
   const p = st.tensor([1], { requiresGrad: true });
   const opt = new optim.SGD([p], { lr: 0.1 });
   const sched = new optim.StepLR(opt, { stepSize: 2, gamma: 0.1 });

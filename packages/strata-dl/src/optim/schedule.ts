@@ -41,12 +41,15 @@ export interface OneCycleOptions {
 /**
  * Smith's one-cycle policy as PyTorch's `OneCycleLR` (two phases, cosine): rise from
  * maxLr/divFactor to maxLr over pctStart·totalSteps − 1 steps, then fall to the minimum at
- * step totalSteps − 1. The base rate is not used: the cycle is defined by maxLr.
+ * step totalSteps − 1 (step totalSteps, the one after the last batch, continues the cosine, as in
+ * PyTorch). The base rate is not used: the cycle is defined by maxLr.
  */
 export function oneCycle(_base: number, t: number, opts: OneCycleOptions): number {
   const { maxLr, totalSteps, pctStart = 0.3, divFactor = 25, finalDivFactor = 1e4 } = opts;
   if (!(totalSteps > 1)) throw new StrataError('oneCycle', `totalSteps must be more than 1, got ${totalSteps}`);
-  if (t >= totalSteps) throw new StrataError('oneCycle', `step ${t} is past totalSteps ${totalSteps}`);
+  // PyTorch lets the scheduler step once per batch, so the last batch's step asks for t = totalSteps
+  // (the cosine continues past its minimum); only later steps are refused
+  if (t > totalSteps) throw new StrataError('oneCycle', `step ${t} is past totalSteps ${totalSteps}`);
   const initial = maxLr / divFactor;
   const min = initial / finalDivFactor;
   const mid = pctStart * totalSteps - 1;
