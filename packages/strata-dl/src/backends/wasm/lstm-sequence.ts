@@ -34,14 +34,23 @@ function pack(rt: Runtime, src: number, K: number, N: number, brs: number, bcs: 
 
 const packedBytes = (K: number, N: number): number => Math.ceil(N / 8) * K * 8 * 4;
 
-function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
-  const rt = ctx.rt;
-  const p = (b: Buf): number => wbuf(b, rt).ptr;
+/**
+ * What both directions of the sweep start from: buffer addresses, the sizes (G = 4H gates; nh and
+ * ng bytes of one step's h and gates), one step's recurrent FLOPs and the threads they get.
+ */
+function geometry(rt: Runtime, a: { steps: number; n: number; hidden: number; reverse: boolean }) {
   const { steps: T, n, hidden: H, reverse } = a;
   const G = 4 * H;
-  const nh = n * H * 4, ng = n * G * 4;
   const flops = 2 * n * G * H;
-  const threads = rt.threadsFor(flops, GEMM_PAR_MIN);
+  return {
+    p: (b: Buf): number => wbuf(b, rt).ptr, T, n, H, reverse, G, nh: n * H * 4, ng: n * G * 4, flops,
+    threads: rt.threadsFor(flops, GEMM_PAR_MIN),
+  };
+}
+
+function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
+  const rt = ctx.rt;
+  const { p, T, n, H, reverse, G, nh, ng, flops, threads } = geometry(rt, a);
   const s = scratch(rt, [packedBytes(H, G), ng, TILE_BYTES * threads, 2 * nh]);
   const [w, gates, tiles, cs] = s.at;
   try {
@@ -77,12 +86,7 @@ function forward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceForward']): void {
 
 function backward(ctx: Ctx, a: FusedKernelArgs['lstmSequenceBackward']): void {
   const rt = ctx.rt;
-  const p = (b: Buf): number => wbuf(b, rt).ptr;
-  const { steps: T, n, hidden: H, reverse } = a;
-  const G = 4 * H;
-  const nh = n * H * 4, ng = n * G * 4;
-  const flops = 2 * n * G * H;
-  const threads = rt.threadsFor(flops, GEMM_PAR_MIN);
+  const { p, T, n, H, reverse, G, nh, ng, flops, threads } = geometry(rt, a);
   const s = scratch(rt, [packedBytes(G, H), TILE_BYTES * threads, 2 * nh, 2 * nh, nh]);
   const [w, tiles, dhs, dcs, dcLast] = s.at;
   try {
