@@ -58,6 +58,18 @@ export function broadcastStrides(shape: Shape, outShape: Shape): number[] {
 }
 
 /**
+ * A matmul kernel's sizes: C [M, N] from `out`'s last two axes, K from `a` (its last axis, or the
+ * one before when `transA`), and the broadcast batch shape of the operands' leading axes.
+ */
+export function matmulDims(out: Shape, a: Shape, b: Shape, transA: boolean): { m: number; n: number; k: number; batch: number[] } {
+  const r = out.length, ra = a.length;
+  return {
+    m: out[r - 2], n: out[r - 1], k: transA ? a[ra - 2] : a[ra - 1],
+    batch: broadcastShapes('matmul', a.slice(0, -2), b.slice(0, -2)),
+  };
+}
+
+/**
  * Normalizes a possibly negative axis; throws naming the op when out of range. A 0-d tensor has the
  * one axis 0 (also spelled -1), as in PyTorch.
  */

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-import { broadcastShapes, broadcastStrides } from '../../core/shape.js';
+import { broadcastStrides, matmulDims } from '../../core/shape.js';
 import type { Kernel } from '../../backend/backend.js';
 import { arr } from './buf.js';
 import { forEachOffset } from './iter.js';
@@ -12,12 +12,7 @@ export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB, su
   const c = arr(out);
   const a = arr(x);
   const b = arr(y);
-  const r = out.shape.length;
-  const m = out.shape[r - 2];
-  const n = out.shape[r - 1];
-  const ra = x.shape.length;
-  const k = transA ? x.shape[ra - 2] : x.shape[ra - 1];
-  const batch = broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));
+  const { m, n, k, batch } = matmulDims(out.shape, x.shape, y.shape, transA);
   const matA = m * k;
   const matB = k * n;
   const sa = broadcastStrides(x.shape.slice(0, -2), batch).map((s) => s * matA);

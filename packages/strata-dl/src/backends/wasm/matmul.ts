@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel } from '../../backend/backend.js';
-import { broadcastShapes, broadcastStrides, sizeOf } from '../../core/shape.js';
+import { broadcastStrides, matmulDims, sizeOf } from '../../core/shape.js';
 import type { Ctx } from './context.js';
 import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmConvSum, writeGemmFold, writeGemmSum } from './generated/interface.js';
 
@@ -54,12 +54,9 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
     const [x, y] = ins;
     if (x.dtype !== 'float32' || y.dtype !== 'float32') return fb(out, ins, attrs);
     const { transA, transB, sumBatch } = attrs;
-    const r = out.shape.length;
-    let m = out.shape[r - 2];
-    const n = out.shape[r - 1];
-    const ra = x.shape.length;
-    let k = transA ? x.shape[ra - 2] : x.shape[ra - 1];
-    const batchShape = broadcastShapes('matmul', x.shape.slice(0, -2), y.shape.slice(0, -2));
+    const dims = matmulDims(out.shape, x.shape, y.shape, transA);
+    const n = dims.n, batchShape = dims.batch;
+    let m = dims.m, k = dims.k;
     let batch = sizeOf(batchShape);
     if (m === 0 || n === 0) return;
     if (batch === 0 || k === 0) return ctx.fill(out, 0);
