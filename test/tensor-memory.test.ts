@@ -103,3 +103,26 @@ test('the js backend reuses the arrays of disposed tensors: zero-filled again, a
   assert.deepEqual(y.mul(2).toArray(), Array.from({ length: 64 }, (_, i) => 2 * i));
   view.dispose();
 });
+
+test('backward() frees its own tensors when it ends: only the leaves\' gradients stay (no scope, no collection)', () => {
+  const o = { backend: 'wasm' as const };
+  const w1 = st.randn([64, 32], { ...o, requiresGrad: true }), w2 = st.randn([32, 8], { ...o, requiresGrad: true });
+  const x = st.randn([16, 64], o);
+  const loss = x.matmul(w1).relu().matmul(w2).square().mean();
+  const before = st.memory();
+  loss.backward();
+  const after = st.memory();
+  // the sweep made gradients for every intermediate (16x8, 16x32 twice, the seed, ...): all freed
+  assert.equal(after.tensors - before.tensors, 2, 'live tensors added by backward()');
+  assert.equal(after.bytes - before.bytes, (64 * 32 + 32 * 8) * 4, 'live bytes added by backward()');
+  assert.ok(w1.grad && !w1.grad.isDisposed && w2.grad && !w2.grad.isDisposed);
+  // the gradients are right: d/dw2 of mean(h·w2)² = 2/128 · hᵀ·(h·w2)
+  const h = x.matmul(w1).relu();
+  const want = h.transpose(0, 1).matmul(h.matmul(w2)).mul(2 / 128);
+  assert.ok(w2.grad.sub(want).abs().max().item() < 1e-4);
+  // with createGraph the gradients are a graph of their own, which stays
+  const y = w1.square().sum();
+  const mid = st.memory().tensors;
+  y.backward({ createGraph: true });
+  assert.ok(st.memory().tensors > mid + 1, 'createGraph keeps the recorded gradient graph');
+});

@@ -15,7 +15,7 @@ import { JVP } from '../ir/rules.js';
 import { Storage } from './storage.js';
 import { DROPPED, rewatch, unwatch, watch } from './reclaim.js';
 import { PrimNode } from './prim-node.js';
-import { track } from './scope.js';
+import { scoped, track } from './scope.js';
 import { formatTensor } from './format.js';
 import * as C from './composite.js';
 import type { IndexSpec } from './composite.js';
@@ -227,15 +227,21 @@ export class Tensor {
       }
       opts = { ...gradientOrOptions, ...options };
     }
-    let seed = gradient;
-    if (!seed) {
-      if (this.size !== 1) throw new StrataError('backward', `gradient can be implicitly created only for scalar outputs, got ${fmtShape(this.shape)}`);
-      seed = Tensor._fromValues(this.backend, [1], this.shape, this.dtype); // onesLike's values, one tensor instead of two
-    } else if (seed.size !== this.size || seed.ndim !== this.ndim) {
-      throw new StrataError('backward', `gradient ${fmtShape(seed.shape)} does not match output ${fmtShape(this.shape)}`);
+    if (!gradient && this.size !== 1) throw new StrataError('backward', `gradient can be implicitly created only for scalar outputs, got ${fmtShape(this.shape)}`);
+    if (gradient && (gradient.size !== this.size || gradient.ndim !== this.ndim)) {
+      throw new StrataError('backward', `gradient ${fmtShape(gradient.shape)} does not match output ${fmtShape(this.shape)}`);
     }
-    // As PyTorch: retainGraph defaults to createGraph, so the recorded backward can be differentiated.
-    runBackward([this], [seed], { retainGraph: opts.createGraph, ...opts });
+    const sweep = (): void => {
+      const seed = gradient ?? Tensor._fromValues(this.backend, [1], this.shape, this.dtype); // onesLike's values, one tensor instead of two
+      // As PyTorch: retainGraph defaults to createGraph, so the recorded backward can be differentiated.
+      runBackward([this], [seed], { retainGraph: opts.createGraph, ...opts });
+    };
+    // The sweep's own tensors (the gradients flowing between nodes, their sums) are freed when it
+    // ends, not when the collector finds them: only the leaves' .grad (kept) outlive it. A hand-
+    // written synchronous loop without `scoped` then grows by its forward tensors alone. With
+    // createGraph the gradients are themselves a graph to differentiate, so they stay.
+    if (opts.createGraph) sweep();
+    else scoped(sweep);
   }
   /** A tensor sharing this one's data but cut from the graph (no gradient, no tangent). */
   detach(): Tensor {
