@@ -126,3 +126,24 @@ test('backward() frees its own tensors when it ends: only the leaves\' gradients
   y.backward({ createGraph: true });
   assert.ok(st.memory().tensors > mid + 1, 'createGraph keeps the recorded gradient graph');
 });
+
+test('a tensor kept in an inner scope passes to the enclosing one: dropped there (a gradient set to null), it is freed when that scope ends', () => {
+  const o = { backend: 'wasm' as const };
+  const w = st.randn([8, 4], { ...o, requiresGrad: true });
+  const before = st.memory();
+  let inner: st.Tensor | null = null;
+  st.scoped(() => {
+    w.square().sum().backward(); // the sweep's own scope keeps w.grad and hands it to this one
+    inner = w.grad;
+    assert.ok(inner && !inner.isDisposed);
+    w.grad = null;
+    assert.ok(!inner.isDisposed, 'still live until the enclosing scope ends');
+  });
+  assert.ok(inner !== null && (inner as st.Tensor).isDisposed, 'the dropped gradient is freed with the enclosing scope');
+  assert.deepEqual(st.memory(), before);
+  // still kept at the end: it survives every scope
+  st.scoped(() => { w.square().sum().backward(); });
+  assert.ok(w.grad && !w.grad.isDisposed);
+  w.grad.dispose();
+  w.grad = null;
+});

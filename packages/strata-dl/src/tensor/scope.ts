@@ -19,7 +19,7 @@ export function track(t: Disposable): void {
 
 /**
  * Runs `fn`, then disposes every tensor it created except those in its result (tensors, arrays
- * or plain objects of them) and those marked with `keep`.
+ * or plain objects of them) and those marked with `keep`, which pass to the enclosing scope.
  *
  * @example
  * const loss = scoped(() => model.forward(x).sub(y).square().mean()); // intermediates freed
@@ -33,17 +33,23 @@ export function scoped<T>(fn: () => T): T {
   } finally {
     stack.pop();
   }
+  // What survives goes on to the enclosing scope, as if made there: a kept tensor that stops being
+  // kept before that scope ends (a gradient set to null after backward(), whose sweep has a scope of
+  // its own) is freed with it.
+  const parent = stack[stack.length - 1];
   // most steps return nothing or a number: no tensor escapes
   if (result === null || typeof result !== 'object') {
-    for (const t of created) if (!t._kept) t.dispose();
+    for (const t of created) {
+      if (!t._kept) t.dispose();
+      else parent?.push(t);
+    }
     return result;
   }
   const escaping = new Set<unknown>();
   collect(result, escaping, 0);
-  const parent = stack[stack.length - 1];
   for (const t of created) {
-    if (escaping.has(t)) parent?.push(t);
-    else if (!t._kept) t.dispose();
+    if (escaping.has(t) || t._kept) parent?.push(t);
+    else t.dispose();
   }
   return result;
 }
