@@ -6,7 +6,7 @@ import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
 import { type DconvShape, runDconv, useDirect } from './dconv.js';
 import { GEMM_MODE as MODE } from './generated/interface.js';
-import { GEMM_PAR_MIN, runGemm } from './matmul.js';
+import { GEMM_PAR_MIN, convGeometry, runGemm } from './matmul.js';
 
 /**
  * The conv rule's input gradient, fold(wᵀ·g) (nn/functional/conv-input-grad.ts). At stride 1 it is
@@ -44,11 +44,8 @@ export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
       try {
         const offs: number[] = [];
         for (let b = 0; b < n; b++) offs.push(0, b * o * L);
-        const [pt, , pl] = win.padding;
-        runGemm(c, offs, [n, k, L, o, 1, k, L, 1, w, g, Math.ceil(scratch[0] / 64) * 64], {
-          mode: MODE.FOLD, channels: ch, H: h, W: wd, kh, kw, sh: win.stride[0], sw: win.stride[1], padTop: pt, padLeft: pl,
-          dh: win.dilation[0], dw: win.dilation[1], OW: ow, OH: oh, out,
-        }, threads);
+        runGemm(c, offs, [n, k, L, o, 1, k, L, 1, w, g, Math.ceil(scratch[0] / 64) * 64],
+          { mode: MODE.FOLD, ...convGeometry(ch, h, wd, win, ow), OH: oh, out }, threads);
       } finally {
         rt.heap.free(scratch[0], scratch[1]);
       }

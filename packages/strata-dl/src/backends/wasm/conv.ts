@@ -1,20 +1,13 @@
 // SPDX-License-Identifier: MIT
 import type { FusedKernels, Kernel } from '../../backend/backend.js';
 import { windowCounts } from '../../ir/infer.js';
-import type { WindowAttrs } from '../../ir/prims.js';
 import { wbuf } from './buf.js';
 import { type DconvShape, runDconv, useDirect } from './dconv.js';
 import type { Ctx } from './context.js';
 import { GEMM_MODE as MODE, TASK } from './generated/interface.js';
-import { type ConvGeometry, runGemm, sumGemm } from './matmul.js';
+import { convGeometry as geometry, runGemm, sumGemm } from './matmul.js';
 import { windowDesc } from './window.js';
 import { directWgrad, useDirectWgrad } from './wgrad.js';
-
-/** The GEMM descriptor's geometry of a convolution of images [C, H, W] with `ow` outputs per row. */
-const geometry = (c: number, h: number, w: number, a: WindowAttrs, ow: number): ConvGeometry => ({
-  channels: c, H: h, W: w, kh: a.kernel[0], kw: a.kernel[1], sh: a.stride[0], sw: a.stride[1],
-  padTop: a.padding[0], padLeft: a.padding[2], dh: a.dilation[0], dw: a.dilation[1], OW: ow,
-});
 
 /**
  * conv = w·unfold(x): direct (dconv.ts) for up to 128 filters on images of moderate size

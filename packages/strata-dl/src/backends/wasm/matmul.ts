@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 import type { Kernel } from '../../backend/backend.js';
 import { broadcastStrides, matmulDims, sizeOf } from '../../core/shape.js';
+import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
 import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmConvSum, writeGemmFold, writeGemmSum } from './generated/interface.js';
 
@@ -14,6 +15,12 @@ const TABLE_MAX = 448;
 
 /** A convolution's geometry in the GEMM descriptor (mode CONV). */
 export type ConvGeometry = Pick<GemmConvDesc, 'channels' | 'H' | 'W' | 'kh' | 'kw' | 'sh' | 'sw' | 'padTop' | 'padLeft' | 'dh' | 'dw' | 'OW'>;
+
+/** The GEMM descriptor's geometry of a convolution of images [C, H, W] with `ow` outputs per row. */
+export const convGeometry = (c: number, h: number, w: number, a: WindowAttrs, ow: number): ConvGeometry => ({
+  channels: c, H: h, W: w, kh: a.kernel[0], kw: a.kernel[1], sh: a.stride[0], sw: a.stride[1],
+  padTop: a.padding[0], padLeft: a.padding[2], dh: a.dilation[0], dw: a.dilation[1], OW: ow,
+});
 /**
  * The GEMM task's mode and what it needs: products per matrix, an implicit conv, summed over the
  * batch in `chunks` fixed chunks into `parts`, or both (a conv's weight gradient, B the transposed columns).
