@@ -122,16 +122,16 @@ test('the input gradient on wasm (direct full convolution, or product + fold) ma
   let strided = 0;
   for (const c of CASES) {
     const a = data(c, 'wasm', 'float32', 2), r = data(c, 'js', 'float64', 2);
-    const fused = convInputGrad.fused(a.g, a.w, c.x, c.win);
+    const fused = convInputGrad.fused(a.g, a.w, a.x, c.win);
     assert.ok(fused, `${c.name}: the wasm kernel did not run`);
     assert.deepEqual(fused.shape, [...c.x]);
-    const want = convInputGrad.composed(r.g, r.w, c.x, c.win).dataSync();
-    const mag = convInputGrad.composed(abs(r.g), abs(r.w), c.x, c.win).dataSync();
+    const want = convInputGrad.composed(r.g, r.w, r.x, c.win).dataSync();
+    const mag = convInputGrad.composed(abs(r.g), abs(r.w), r.x, c.win).dataSync();
     close(`${c.name} input gradient`, fused.dataSync(), want, mag, c.o * c.win.kernel[0] * c.win.kernel[1]);
     // strided: the product into a temporary, then fold, as the composed definition on wasm, bit for bit
     if (c.win.stride[0] !== 1 || c.win.stride[1] !== 1) {
       strided++;
-      assert.deepEqual(bits(fused), bits(convInputGrad.composed(a.g, a.w, c.x, c.win)), `${c.name}: differs from the composed definition on wasm`);
+      assert.deepEqual(bits(fused), bits(convInputGrad.composed(a.g, a.w, a.x, c.win)), `${c.name}: differs from the composed definition on wasm`);
     }
   }
   assert.ok(strided > 5);
@@ -147,7 +147,7 @@ test('forward and input gradient are bit for bit the same on 1, 2 and 3 threads'
         const a = data(c, 'wasm', 'float32', 3);
         const got = [
           bits(st.noGrad(() => st.prims.conv(a.x, a.w, a.b, { ...c.win, relu: true }))),
-          bits(convInputGrad.fused(a.g, a.w, c.x, c.win)!),
+          bits(convInputGrad.fused(a.g, a.w, a.x, c.win)!),
         ];
         if (first) {
           assert.deepEqual(got[0], first[0], `${c.name}: forward on ${threads} threads differs from 1`);
@@ -178,7 +178,7 @@ test('NaN and ±Inf in the input or the weights come out as on the js reference 
         const attrs = { ...c.win, relu: false };
         pairs.push(['forward', st.noGrad(() => st.prims.conv(on(a.x), on(a.w), on(a.b), attrs)).dataSync(), st.noGrad(() => st.prims.conv(a.x, a.w, a.b, attrs)).dataSync()]);
       }
-      if (where !== 'x') pairs.push(['input gradient', convInputGrad.fused(on(a.g), on(a.w), c.x, c.win)!.dataSync(), convInputGrad.composed(a.g, a.w, c.x, c.win).dataSync()]);
+      if (where !== 'x') pairs.push(['input gradient', convInputGrad.fused(on(a.g), on(a.w), on(a.x), c.win)!.dataSync(), convInputGrad.composed(a.g, a.w, a.x, c.win).dataSync()]);
       for (const [what, got, want] of pairs) {
         let specials = 0;
         for (let i = 0; i < want.length; i++) {
@@ -209,10 +209,10 @@ test('conv2d\'s input gradient on wasm is the fused kernel\'s; a recorded backwa
   const y = st.nn.functional.conv2d(x4, w4, null);
   const gy = a.g.reshape(y.shape);
   y.backward(gy);
-  assert.deepEqual(bits(x4.grad!), bits(convInputGrad.fused(a.g, a.w, c.x, c.win)!));
+  assert.deepEqual(bits(x4.grad!), bits(convInputGrad.fused(a.g, a.w, a.x, c.win)!));
   // the fused op steps aside while its result is differentiated again
-  assert.equal(convInputGrad.fused(a.g.detach().requiresGrad_(), a.w, c.x, c.win), null);
-  assert.equal(convInputGrad.fused(a.g, a.w.detach().requiresGrad_(), c.x, c.win), null);
+  assert.equal(convInputGrad.fused(a.g.detach().requiresGrad_(), a.w, a.x, c.win), null);
+  assert.equal(convInputGrad.fused(a.g, a.w.detach().requiresGrad_(), a.x, c.win), null);
   // d/dw of ‖∂L/∂x‖² for L = <conv(x, w), gy>: on wasm (composed, recorded) as on js
   const second = (backend: string): Float32Array => {
     const on = (t: st.Tensor): st.Tensor => st.tensor(Array.from(t.dataSync()), { shape: t.shape, backend });

@@ -10,9 +10,10 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
-import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
+import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogue, packBConv, setupConv } from './conv';
 import { foldPlanes } from './window';
+import { bin_reluGrad } from './generated/eltwise';
 
 export { CONV_K_MAX } from './conv';
 
@@ -456,12 +457,16 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
  * Mode FOLD, image b: its product (the image's columns, M = channels·kh·kw rows of N = OH·OW) into
  * this thread's scratch, then folded into image b of `out`, while the columns are in this core's
  * cache: the batch's column matrix is never made. The same product and the same fold as the two
- * steps apart, so the same bits.
+ * steps apart, so the same bits; with a mask (slot `mask`, a ReLU's output), reluGrad at it after.
  */
 function gemmFoldImage(d: usize, tid: i32, b: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, ws: usize, aPre: usize): void {
   const scratch = gemm_C(d) + <usize>tid * ((<usize>M * <usize>N * 4 + 63) & ~<usize>63);
   gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, scratch, N, ws, aPre, 0);
   const C = gemmFold_channels(d), H = gemmFold_H(d), W = gemmFold_W(d);
-  foldPlanes(scratch, gemmFold_out(d) + <usize>b * <usize>(C * H * W) * 4, 0, C, H, W, gemmFold_kh(d), gemmFold_kw(d), gemmFold_sh(d), gemmFold_sw(d),
+  const image = <usize>b * <usize>(C * H * W) * 4;
+  foldPlanes(scratch, gemmFold_out(d) + image, 0, C, H, W, gemmFold_kh(d), gemmFold_kw(d), gemmFold_sh(d), gemmFold_sw(d),
     gemmFold_padTop(d), gemmFold_padLeft(d), gemmFold_dh(d), gemmFold_dw(d), gemmFold_OH(d), gemmFold_OW(d));
+  // a ReLU's backward at the input (mask: its output), applied to the image while it is in cache
+  const mask = gemmFold_mask(d);
+  if (mask != 0) bin_reluGrad(C * H * W, gemmFold_out(d) + image, gemmFold_out(d) + image, 1, mask + image, 1);
 }

@@ -94,12 +94,16 @@ export function pool2x2(sp: usize, op: usize, W: i32, OH: i32, OW: i32, isMax: b
  * ragged end can overlap as in the forward pass.
  */
 // @ts-ignore: decorator
-@inline function fourGrad(d0: usize, d1: usize, g: v128, lo: v128, hi: v128, lo2: v128, hi2: v128, isMax: bool): void {
+@inline function fourGrad(d0: usize, d1: usize, g: v128, lo: v128, hi: v128, lo2: v128, hi2: v128, isMax: bool, relu: bool): void {
   const a0 = v128.shuffle<f32>(lo, hi, 0, 2, 4, 6), a1 = v128.shuffle<f32>(lo, hi, 1, 3, 5, 7);
   const b0 = v128.shuffle<f32>(lo2, hi2, 0, 2, 4, 6), b1 = v128.shuffle<f32>(lo2, hi2, 1, 3, 5, 7);
   const ta = takes(a1, a0, isMax), tb = takes(b1, b0, isMax);
-  const t = takes(v128.bitselect(b1, b0, tb), v128.bitselect(a1, a0, ta), isMax);
-  const gz = f32x4.add(f32x4.splat(0), g);
+  const va = v128.bitselect(a1, a0, ta), vb = v128.bitselect(b1, b0, tb);
+  const t = takes(vb, va, isMax);
+  let gz = f32x4.add(f32x4.splat(0), g);
+  // with `relu`, reluGrad at x: +0 where x at the chosen tap (the window's extremum) is <= 0, as
+  // the reluGrad kernel writes it (the other taps are +0 either way; NaN is not <= 0, so kept)
+  if (relu) gz = v128.andnot(gz, f32x4.le(v128.bitselect(vb, va, t), f32x4.splat(0)));
   const top = v128.andnot(gz, t), bottom = v128.and(gz, t);
   const v00 = v128.andnot(top, ta), v01 = v128.and(top, ta), v10 = v128.andnot(bottom, tb), v11 = v128.and(bottom, tb);
   v128.store(d0, v128.shuffle<f32>(v00, v01, 0, 4, 1, 5));
@@ -110,21 +114,21 @@ export function pool2x2(sp: usize, op: usize, W: i32, OH: i32, OW: i32, isMax: b
 
 /** Outputs [ox, ox + 4) of the gradient: input rows at r0, r1, gradient rows at e0, e1, `grow` g's row. */
 // @ts-ignore: decorator
-@inline function gradAt(e0: usize, e1: usize, grow: usize, r0: usize, r1: usize, ox: i32, isMax: bool): void {
+@inline function gradAt(e0: usize, e1: usize, grow: usize, r0: usize, r1: usize, ox: i32, isMax: bool, relu: bool): void {
   const p = <usize>ox << 3;
-  fourGrad(e0 + p, e1 + p, v128.load(grow + (<usize>ox << 2)), v128.load(r0 + p), v128.load(r0 + p, 16), v128.load(r1 + p), v128.load(r1 + p, 16), isMax);
+  fourGrad(e0 + p, e1 + p, v128.load(grow + (<usize>ox << 2)), v128.load(r0 + p), v128.load(r0 + p, 16), v128.load(r1 + p), v128.load(r1 + p, 16), isMax, relu);
 }
 
 // @ts-ignore: decorator
-@inline function planeGrad2x2(sp: usize, gp: usize, dp: usize, H: i32, W: i32, OH: i32, OW: i32, isMax: bool): void {
+@inline function planeGrad2x2(sp: usize, gp: usize, dp: usize, H: i32, W: i32, OH: i32, OW: i32, isMax: bool, relu: bool): void {
   const rowB = <usize>W << 2;
   for (let oy = 0; oy < OH; oy++) {
     const r0 = sp + <usize>(2 * oy) * rowB, r1 = r0 + rowB;
     const e0 = dp + <usize>(2 * oy) * rowB, e1 = e0 + rowB;
     const grow = gp + (<usize>(oy * OW) << 2);
     let ox = 0;
-    for (; ox + 4 <= OW; ox += 4) gradAt(e0, e1, grow, r0, r1, ox, isMax);
-    if (ox < OW) gradAt(e0, e1, grow, r0, r1, OW - 4, isMax);
+    for (; ox + 4 <= OW; ox += 4) gradAt(e0, e1, grow, r0, r1, ox, isMax, relu);
+    if (ox < OW) gradAt(e0, e1, grow, r0, r1, OW - 4, isMax, relu);
     // columns past the last window (an odd width) take no gradient
     for (let x = 2 * OW; x < W; x++) { store<f32>(e0 + (<usize>x << 2), 0); store<f32>(e1 + (<usize>x << 2), 0); }
   }
@@ -135,9 +139,13 @@ export function pool2x2(sp: usize, op: usize, W: i32, OH: i32, OW: i32, isMax: b
 
 /**
  * One plane of MaxPool2d(2)-shaped pooling's input gradient: x at sp, the output's gradient g at gp
- * (OH x OW), the input's gradient written in full at dp (H x W); same conditions as pool2x2.
+ * (OH x OW), the input's gradient written in full at dp (H x W); same conditions as pool2x2. With
+ * `relu`, reluGrad(·, x) of it (x a ReLU's output whose backward follows).
  */
-export function poolGrad2x2(sp: usize, gp: usize, dp: usize, H: i32, W: i32, OH: i32, OW: i32, isMax: bool): void {
-  if (isMax) planeGrad2x2(sp, gp, dp, H, W, OH, OW, true);
-  else planeGrad2x2(sp, gp, dp, H, W, OH, OW, false);
+export function poolGrad2x2(sp: usize, gp: usize, dp: usize, H: i32, W: i32, OH: i32, OW: i32, isMax: bool, relu: bool): void {
+  if (relu) {
+    if (isMax) planeGrad2x2(sp, gp, dp, H, W, OH, OW, true, true);
+    else planeGrad2x2(sp, gp, dp, H, W, OH, OW, false, true);
+  } else if (isMax) planeGrad2x2(sp, gp, dp, H, W, OH, OW, true, false);
+  else planeGrad2x2(sp, gp, dp, H, W, OH, OW, false, false);
 }

@@ -3,7 +3,8 @@
 // window's max (min: the max of the sign-flipped values), shared out by planes.
 // Descriptor: `poolIndex` in scripts/wasm-interface.mjs; `max` 1 for max, 0 for min; `values` 0
 // writes the indices (int32, the poolIndex primitive), 1 the values at them (float32, pool), 2 the
-// input's gradient (the fused poolGrad, MaxPool2d(2)'s geometry only): `grad` scattered onto zeros.
+// input's gradient (the fused poolGrad, MaxPool2d(2)'s geometry only): `grad` scattered onto zeros,
+// 3 that gradient passed through reluGrad at the input (a ReLU's backward that follows).
 // Every window holds a real input (the shape rule checks it); the search starts at the first one,
 // so padding is never chosen, `>` keeps the first of ties, and every NaN takes over (PyTorch's loop).
 // Windows whose columns are all inside the image take 4 outputs at a time when the column stride
@@ -107,9 +108,9 @@ export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
     // MaxPool2d(2): every window inside the plane, whole rows at a time (pool2x2.ts)
     const g = poolIndex_grad(d);
     for (let plane = p0; plane < p1; plane++) {
-      if (mode == 2) {
+      if (mode >= 2) {
         const hw = <usize>(H * W) * 4;
-        poolGrad2x2(src + <usize>plane * hw, g + <usize>plane * <usize>(OH * OW) * 4, dst + <usize>plane * hw, H, W, OH, OW, flip == 0);
+        poolGrad2x2(src + <usize>plane * hw, g + <usize>plane * <usize>(OH * OW) * 4, dst + <usize>plane * hw, H, W, OH, OW, flip == 0, mode == 3);
         continue;
       }
       pool2x2(src + <usize>plane * <usize>(H * W) * 4, dst + <usize>plane * <usize>(OH * OW) * 4, W, OH, OW, flip == 0, values);

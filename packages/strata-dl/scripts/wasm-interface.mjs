@@ -146,7 +146,7 @@ export const DESCRIPTORS = {
   // mode FOLD: each product (one image's columns, into the thread's scratch at C + tid·M·N floats,
   // 64-byte aligned) folded at once into image b of `out` [batch, channels, H, W], its windows as in
   // the geometry (a convolution's input gradient without the batch's column matrix)
-  gemmFold: { task: 'GEMM', fields: [...gemmHeader, ...convGeometry, ...gemmEpilogue, ['out', 'ptr'], ['OH', 'i32']] },
+  gemmFold: { task: 'GEMM', fields: [...gemmHeader, ...convGeometry, ...gemmEpilogue, ['out', 'ptr'], ['OH', 'i32'], ['mask', 'ptr']] },
   // mode SUM: the products summed over the batch in `chunks` fixed chunks, into `parts` (C itself for one chunk)
   gemmSum: { task: 'GEMM', fields: [...gemmHeader, ['parts', 'ptr'], ['chunks', 'i32'], ...Array.from({ length: 10 }, (_, i) => [`_${19 + i}`, 'i32']), ...gemmEpilogue] },
 };

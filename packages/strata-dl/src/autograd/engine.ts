@@ -117,6 +117,18 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
   return sweep.result;
 }
 
+/** The targets of the sweep running now (null: none, or a sweep into the leaves' `.grad`). */
+let returning: ReadonlySet<Tensor> | null = null;
+
+/**
+ * Whether the backward sweep running now returns `t`'s gradient to its caller (`grad`'s inputs)
+ * rather than sending it on through t's node: a kernel that would fold the next node's backward
+ * into the gradient it makes for t must not then.
+ */
+export function sweepReturns(t: Tensor): boolean {
+  return returning !== null && returning.has(t);
+}
+
 /** One backward sweep's state: the gradients so far, and the groups' gradients being gathered. */
 class Sweep {
   readonly grads = new Map<Tensor, Tensor>();
@@ -151,6 +163,16 @@ class Sweep {
   }
 
   private run(): void {
+    const outer = returning;
+    returning = this.targetSet;
+    try {
+      this.sweep();
+    } finally {
+      returning = outer;
+    }
+  }
+
+  private sweep(): void {
     const { grads, targetSet, leads } = this;
     for (const t of this.order) {
       const waiting = this.waitingAt.get(t);

@@ -8,6 +8,7 @@ import { plus } from './elementwise.js';
 import { type WindowAttrs, windowCounts } from './geometry.js';
 import { matmulTo } from './matmul.js';
 import type { Records } from './record.js';
+import { reluGradOf } from './relu-masked.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { windowOf } from './window.js';
 
@@ -23,13 +24,14 @@ let convWeightGrad = composedConvWeightGrad;
 export function setConvWeightGrad(f: typeof composedConvWeightGrad): void { convWeightGrad = f; }
 
 /**
- * The input gradient of conv = w·unfold(x): fold(wᵀ·g), [N, C, H, W] for an input of `xShape`. This
- * is its composed definition; nn/functional/conv.ts installs the fused op (nn/functional/conv-input-grad.ts)
- * that runs it as a convolution of g with the flipped, transposed weights where a backend has the
- * kernel and nothing differentiates it again.
+ * The input gradient of conv = w·unfold(x): fold(wᵀ·g), [N, C, H, W] for the input x (only its
+ * shape is read here). This is its composed definition; nn/functional/conv.ts installs the fused op
+ * (nn/functional/conv-input-grad.ts) that runs it as a convolution of g with the flipped,
+ * transposed weights where a backend has the kernel and nothing differentiates it again, and that
+ * also applies a ReLU's backward at x when one follows (tensor/relu-follows.ts).
  */
-export const composedConvInputGrad = (g: Tensor, w: Tensor, xShape: readonly number[], win: WindowAttrs): Tensor =>
-  bind('fold', [bind('matmul', [w, g], { transA: true, transB: false })], { ...win, outputSize: [xShape[2], xShape[3]] });
+export const composedConvInputGrad = (g: Tensor, w: Tensor, x: Tensor, win: WindowAttrs): Tensor =>
+  bind('fold', [bind('matmul', [w, g], { transA: true, transB: false })], { ...win, outputSize: [x.shape[2], x.shape[3]] });
 let convInputGrad = composedConvInputGrad;
 /** Installs the conv rule's input gradient (as setConvWeightGrad). */
 export function setConvInputGrad(f: typeof composedConvInputGrad): void { convInputGrad = f; }
@@ -61,10 +63,10 @@ export const CONV_RECORDS: Records<ConvAttrs> = {
     // batch (the columns made here, in the backward pass, unless the fused op reads them from the
     // image); the input's is fold(wᵀ·g); the bias's, g summed per channel
     vjp: (g0, [x, w, b], out, attrs, n) => {
-      const g = attrs.relu ? bind('reluGrad', [g0, out], {}) : g0;
+      const g = attrs.relu ? reluGradOf(g0, out) : g0;
       const win = windowOf(attrs);
       return [
-        n[0] ? convInputGrad(g, w, x.shape, win) : null,
+        n[0] ? convInputGrad(g, w, x, win) : null,
         n[1] ? convWeightGrad(g, x, w, win) : null,
         ...(b ? [n[2] ? bind('reshape', [bind('sum', [g], { axes: [0, 2] })], { shape: [...b.shape] }) : null] : []),
       ];

@@ -6,6 +6,7 @@ import { StrataError, fmtShape } from '../core/errors.js';
 import { broadcastShapes, shapesEqual } from '../core/shape.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { Empty } from './prims.js';
+import { reluGradOf } from './relu-masked.js';
 import type { Cost, JvpRule, Meta, OutMeta, PrimRecord, Records, VjpRule } from './record.js';
 
 /** Elementwise unary: float in, same dtype out (those marked `intOk` also on int32). */
@@ -63,7 +64,7 @@ export const UNARY_RECORDS: Records<UnaryAttrs> = {
   tanh: unary('tanh', (g, _x, out) => g.mul(out.mul(out).neg().add(1)), { cost: 'heavy', domain: [-30, 30] }),
   sigmoid: unary('sigmoid', (g, _x, out) => g.mul(out.mul(out.neg().add(1))), { cost: 'heavy', domain: [-30, 30] }),
   // g where relu(x) > 0: one pass (reluGrad) instead of g·sign(relu(x)), two
-  relu: unary('relu', (g, _x, out) => bind('reluGrad', [g, out], {}), { intOk: true }),
+  relu: unary('relu', (g, _x, out) => reluGradOf(g, out), { intOk: true }),
   abs: unary('abs', (g, x) => g.mul(x.sign()), { intOk: true }),
   // a step function: zero gradient almost everywhere
   sign: { shape: unaryShape('sign', true), intOk: true, cost: 'light', differentiable: false },

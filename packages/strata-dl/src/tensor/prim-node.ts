@@ -10,7 +10,7 @@ import type { Tensor } from './tensor.js';
  * `vjp` reads `this`: code that takes it off the node must call it through the node.
  */
 export class PrimNode<P extends Prim> implements GradNode {
-  constructor(readonly name: P, public inputs: Tensor[] | null, public out: Tensor | null, private readonly attrs: PrimAttrs[P]) {}
+  constructor(readonly name: P, public inputs: Tensor[] | null, public out: Tensor | null, readonly attrs: PrimAttrs[P]) {}
 
   vjp(g: Tensor, inputs: readonly Tensor[], out: Tensor, needs: readonly boolean[]): (Tensor | null)[] {
     return VJP[this.name](g, inputs, out, this.attrs, needs);

@@ -5,6 +5,7 @@ import type { WindowAttrs } from '../../ir/prims.js';
 import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
 import { type DconvShape, runDconv, useDirect } from './dconv.js';
+import { reluGradInPlace } from './elementwise.js';
 import { GEMM_MODE as MODE } from './generated/interface.js';
 import { GEMM_PAR_MIN, convGeometry, runGemm } from './matmul.js';
 
@@ -16,7 +17,8 @@ import { GEMM_PAR_MIN, convGeometry, runGemm } from './matmul.js';
  * convolution (dconv.ts, reading w flipped) where that wins (directInputGrad). Other strides and
  * shapes: the product image by image into a thread's scratch, each folded at once (GEMM mode FOLD),
  * the same bits as composed on wasm without the batch's column matrix (85 MB for W3's second layer
- * at batch 128).
+ * at batch 128). With `reluOf`, reluGrad at it follows: in FOLD, on each image as it is folded
+ * (W3's first layer's ReLU); after the direct convolution, as a pass of its own.
  */
 export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
   return {
@@ -34,7 +36,11 @@ export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
         const s = fullConvShape(a.xShape, o, win);
         // the full convolution multiplies the padding's zeros (across rows) by the weights, which
         // the reference never does: NaN instead of ±Inf where a weight is not finite
-        if (directInputGrad(s) && allFinite(rt.f32, w >>> 2, o * k)) return runDconv(c, s, g, w, out, 0, false, true);
+        if (directInputGrad(s) && allFinite(rt.f32, w >>> 2, o * k)) {
+          runDconv(c, s, g, w, out, 0, false, true);
+          if (a.reluOf) reluGradInPlace(c, a.out, a.reluOf, n * ch * h * wd);
+          return;
+        }
       }
       // per image: its columns wᵀ·g (A = w read transposed in place) into the thread's scratch,
       // folded into the image at once (GEMM mode FOLD): no column matrix for the whole batch
@@ -45,7 +51,7 @@ export function fusedConvInputGrad(ctx: () => Ctx): FusedKernels {
         const offs: number[] = [];
         for (let b = 0; b < n; b++) offs.push(0, b * o * L);
         runGemm(c, offs, [n, k, L, o, 1, k, L, 1, w, g, Math.ceil(scratch[0] / 64) * 64],
-          { mode: MODE.FOLD, ...convGeometry(ch, h, wd, win, ow), OH: oh, out }, threads);
+          { mode: MODE.FOLD, ...convGeometry(ch, h, wd, win, ow), OH: oh, out, mask: a.reluOf ? wbuf(a.reluOf, rt).ptr : 0 }, threads);
       } finally {
         rt.heap.free(scratch[0], scratch[1]);
       }

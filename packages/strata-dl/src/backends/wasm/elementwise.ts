@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-import type { Kernel, View } from '../../backend/backend.js';
+import type { Buf, Kernel, View } from '../../backend/backend.js';
 import { broadcastStrides, shapesEqual, sizeOf, stridesOf } from '../../core/shape.js';
 import { RECORDS, type BinaryPrim, type ComparePrim, type UnaryPrim } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
@@ -93,6 +93,16 @@ export function binaryKernel<P extends BinaryPrim>(ctx: Ctx, op: P): Kernel<P> {
     const ok = out.dtype === 'float32' && allFloat32(ins) && eltwise(ctx, KIND.BINARY, code, heavy, out, ins);
     if (!ok) fb(out, ins, attrs);
   };
+}
+
+/**
+ * g = reluGrad(g, y) in place over `n` float32s: a ReLU's backward that a fused kernel applies as
+ * a pass of its own where it cannot fold it into its writes (the bits of the reluGrad primitive).
+ */
+export function reluGradInPlace(ctx: Ctx, g: Buf, y: Buf, n: number): void {
+  const shape = [n];
+  const gv: View = { buf: g, shape, dtype: 'float32' };
+  eltwise(ctx, KIND.BINARY, BINARY_CODES.reluGrad, false, gv, [gv, { buf: y, shape, dtype: 'float32' }]);
 }
 
 export function compareKernel<P extends ComparePrim>(ctx: Ctx, op: P): Kernel<P> {

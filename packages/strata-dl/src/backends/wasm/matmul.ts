@@ -27,7 +27,7 @@ export const convGeometry = (c: number, h: number, w: number, a: WindowAttrs, ow
  */
 export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV } & ConvGeometry) | { mode: typeof MODE.SUM; parts: number; chunks: number }
   | ({ mode: typeof MODE.CONV_SUM; parts: number; chunks: number } & ConvGeometry)
-  | ({ mode: typeof MODE.FOLD; out: number; OH: number } & ConvGeometry);
+  | ({ mode: typeof MODE.FOLD; out: number; OH: number; mask: number } & ConvGeometry);
 
 /** Floats of the operand that every item repacks, up to which items are cut four per thread. */
 const FINE_SPLIT_MAX = 1 << 18;

@@ -5,6 +5,7 @@ import { windowCounts } from '../../ir/infer.js';
 import type { PrimAttrs } from '../../ir/prims.js';
 import { wbuf } from './buf.js';
 import type { Ctx } from './context.js';
+import { reluGradInPlace } from './elementwise.js';
 import { TASK, writePoolIndex } from './generated/interface.js';
 
 /** Window taps per thread below which the search stays on the calling thread (as unfold's). */
@@ -44,7 +45,8 @@ const is2x2 = (h: number, w: number, oh: number, ow: number, a: PrimAttrs['pool'
 
 /**
  * Pooling's input gradient (nn/functional/pool-grad.ts): the output's gradient scattered onto zeros
- * at each window's extremum. MaxPool2d(2)'s geometry in one pass shared out by planes, each 2x2
+ * at each window's extremum, then with `relu` passed through reluGrad at x (in the same pass for
+ * MaxPool2d(2)'s geometry). MaxPool2d(2)'s geometry in one pass shared out by planes, each 2x2
  * window searched again and the gradient's rows written whole (assembly/pool2x2.ts); other
  * geometries as the composed definition runs them (poolIndex, zeros, the scatter), the same bits.
  * CPU time on one thread (2 cores shared with other jobs, rough) against the composed steps:
@@ -64,7 +66,8 @@ export function fusedPooling(ctx: () => Ctx): FusedKernels {
       const fields = { planes, H: h, W: w, kh: k[0], kw: k[1], sh: s[0], sw: s[1], padTop: p[0], padLeft: p[2], dh: d[0], dw: d[1], OH: oh, OW: ow, src: x, max: a.attrs.mode === 'max' ? 1 : 0 };
       const threads = Math.max(1, Math.min(planes, rt.threadsFor(planes * oh * ow * k[0] * k[1], PAR_MIN)));
       if (is2x2(h, w, oh, ow, a.attrs)) {
-        writePoolIndex(rt.i32, rt.desc, { ...fields, dst: out, values: 2, grad: g });
+        // values 3: the gradient zeroed where the window's extremum (x at the tap taking it) is <= 0
+        writePoolIndex(rt.i32, rt.desc, { ...fields, dst: out, values: a.relu ? 3 : 2, grad: g });
         rt.pool.run(TASK.POOL_INDEX, rt.desc, threads);
         return;
       }
@@ -77,6 +80,7 @@ export function fusedPooling(ctx: () => Ctx): FusedKernels {
       } finally {
         rt.heap.free(idx[0], idx[1]);
       }
+      if (a.relu) reluGradInPlace(c, a.out, a.x, planes * h * w);
     } },
   };
 }

@@ -5,9 +5,11 @@
 // pass shared out by planes. For MaxPool2d(2)'s geometry it searches each 2x2 window again and
 // writes the gradient's rows whole (no zeros, no index tensor); elsewhere it runs the composed
 // steps' kernels (same bits). Pool's rule (ir/pooling.ts) calls it through the hook that pool.ts
-// installs.
+// installs. Where a ReLU's backward follows (conv-ReLU-pool), the kernel applies it too.
 import { differentiated } from '../../ir/bind.js';
 import { composedPoolGrad, type PoolingAttrs } from '../../ir/pooling.js';
+import { markReluMasked } from '../../ir/relu-masked.js';
+import { reluFollows } from '../../tensor/relu-follows.js';
 import { type Lowered, fusedKernel, fusedOp, kernelOutput } from '../../tensor/fused-op.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
@@ -21,6 +23,8 @@ export interface PoolGradArgs {
   readonly x: Tensor;
   readonly xShape: readonly [number, number, number, number];
   readonly attrs: PoolingAttrs['pool'];
+  /** Whether to write reluGrad(·, x) of the gradient instead (x is a ReLU's output whose backward follows). */
+  readonly relu: boolean;
 }
 
 declare module '../../backend/backend.js' {
@@ -39,6 +43,10 @@ export const poolGrad = fusedOp({
     if (!run || x.ndim !== 4 || g.ndim !== 4) return null;
     const out = kernelOutput(g, x.shape);
     const [n, c, h, w] = x.shape;
-    return run({ out, g, x, xShape: [n, c, h, w], attrs }) ? out : null;
+    // where ReLU's backward at x comes next, the kernel applies it (the window's extremum is x at
+    // the tap that takes the gradient) and the ReLU's rule skips its pass over x
+    const relu = reluFollows(x);
+    if (!run({ out, g, x, xShape: [n, c, h, w], attrs, relu })) return null;
+    return relu ? markReluMasked(out, x) : out;
   },
 });
