@@ -67,14 +67,14 @@ export function binaryCrossEntropyWithLogits(input: Tensor, target: Tensor, opts
  * Checks a class-index target of [N, C, ...] scores: int32, shaped [N, ...], every class in [0, C)
  * or `ignoreIndex`. Returns how many targets are ignored.
  */
-function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number | null = null, explicitIgnore = false): number {
+function checkIndexTarget(op: string, input: Tensor, target: Tensor, ignoreIndex: number | null = null, explicitIgnore = false, values?: ArrayLike<number>): number {
   const expected = [input.shape[0], ...input.shape.slice(2)];
   if (target.dtype !== 'int32') {
     if (target.shape.join() === expected.join()) throw floatClassTargetError(op, target, input.shape[1]);
     throw new StrataError(op, `target must hold int32 class indices, got ${target.dtype} ${fmtShape(target.shape)}`);
   }
   if (target.shape.join() !== expected.join()) throw new StrataError(op, `class-index target ${fmtShape(target.shape)} must be ${fmtShape(expected)} for input ${fmtShape(input.shape)}`);
-  return checkClassTarget(op, target, input.shape[1], ignoreIndex, explicitIgnore);
+  return checkClassTarget(op, target, input.shape[1], ignoreIndex, explicitIgnore, values);
 }
 
 /**
@@ -186,10 +186,11 @@ function fusableCrossEntropy(input: Tensor, target: Tensor, opts: ClassLossOptio
   if (input.ndim !== 2 || target.ndim !== 1 || target.dtype !== 'int32' || opts.weight || labelSmoothing !== 0 || (reduction !== 'mean' && reduction !== 'sum')) return null;
   const ignoreIndex = opts.ignoreIndex ?? -100;
   if (!Number.isInteger(ignoreIndex)) return null;
-  const readTargets = (): { targets: Int32Array; ignored: number } => ({
-    ignored: checkIndexTarget('crossEntropy', input, target, ignoreIndex, opts.ignoreIndex !== undefined),
-    targets: Int32Array.from(target.dataSync() as ArrayLike<number>),
-  });
+  // the targets are read from the backend once, for the check and for the kernel
+  const readTargets = (): { targets: Int32Array; ignored: number } => {
+    const targets = Int32Array.from(target.dataSync() as ArrayLike<number>);
+    return { targets, ignored: checkIndexTarget('crossEntropy', input, target, ignoreIndex, opts.ignoreIndex !== undefined, targets) };
+  };
   const composed = (x: Tensor): Tensor => indexedLoss('crossEntropy', x.logSoftmax(1), target, opts, 0);
   return fusedCrossEntropy(input, readTargets, ignoreIndex, reduction === 'mean', composed);
 }

@@ -19,10 +19,10 @@ export function fmtIndex(i: number, shape: readonly number[]): string {
 /**
  * Checks that an int32 `target` holds classes in [0, classes) or `ignoreIndex`, and returns how many
  * entries equal `ignoreIndex`. `explicitIgnore` says whether the user chose the ignore index (then
- * the message mentions it).
+ * the message mentions it). `v`: the target's values, where the caller has read them already.
  */
-export function checkClassTarget(op: string, target: Tensor, classes: number, ignoreIndex: number | null, explicitIgnore = false): number {
-  const v = target.dataSync();
+export function checkClassTarget(op: string, target: Tensor, classes: number, ignoreIndex: number | null, explicitIgnore = false,
+  v: ArrayLike<number> = target.dataSync() as ArrayLike<number>): number {
   let ignored = 0;
   for (let i = 0; i < v.length; i++) {
     const k = Number(v[i]);
