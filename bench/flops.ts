@@ -44,10 +44,11 @@ function batchOf(a: readonly number[], b: readonly number[]): number {
 
 /** One rule per primitive: a new primitive without one is a compile error here. */
 const RULES: { readonly [P in Prim]: Rule<P> } = {
-  matmul: ([a, b], { transA }, out) => {
+  matmul: ([a, b, bias], { transA, relu }, out) => {
     const k = transA ? a.shape[a.ndim - 2] : a.shape[a.ndim - 1];
     const [m, n] = out.shape.slice(-2);
-    return { gemm: 2 * batchOf(a.shape.slice(0, -2), b.shape.slice(0, -2)) * m * n * k, other: 0 };
+    // the epilogue (Linear's bias, a following ReLU): one per output element each, as the separate ops
+    return { gemm: 2 * batchOf(a.shape.slice(0, -2), b.shape.slice(0, -2)) * m * n * k, other: (bias ? out.size : 0) + (relu ? out.size : 0) };
   },
   conv: ([x, w, bias], { relu }, out) => {
     const [batch, filters, positions] = out.shape;

@@ -121,7 +121,7 @@ test('with detectAnomaly, fit stops in the forward of the layer that meets the N
   assert.equal(err.info.phase, 'forward');
   assert.equal(err.info.module, '0');
   assert.equal(err.info.moduleType, 'Linear');
-  assert.deepEqual(err.info.inputShapes, [[BATCH, 3], [4, 3]]);
+  assert.deepEqual(err.info.inputShapes, [[BATCH, 3], [4, 3], [4]]);
   assert.deepEqual(err.info.outputShape, [BATCH, 4]);
   assert.equal(err.info.epoch, BAD_EPOCH);
   assert.equal(err.info.batch, BAD_BATCH);

@@ -9,6 +9,9 @@ import type { Spec } from './tensor-ops.js';
 const dtypeOpt = fc.record({ dtype: fc.constantFrom<DT>(...ALL) }, { requiredKeys: [] });
 const shapeArg = fc.oneof({ weight: 6, arbitrary: shape(0, 3) }, { weight: 1, arbitrary: fc.array(fc.integer({ min: -2, max: 3 }), { maxLength: 3 }) });
 const f32 = value('float32', 'any');
+/** linear's and linearRelu's: input [..., in], weight [out, in] (or a mismatched in), bias [out] or none. */
+const linearArgs = fc.tuple(shape(0, 2), dim, dim, fc.boolean(), fc.boolean()).chain(([lead, i, o, bias, bad]) =>
+  fc.tuple(tsOf([...lead, i], 'float32'), tsOf([o, bad ? i + 1 : i], 'float32'), bias ? tsOf([o], 'float32') : fc.constant(null)));
 
 /** A window: kernel, stride, [top, bottom, left, right] padding, dilation; mostly valid. */
 const window = fc.record({
@@ -121,10 +124,7 @@ export const FUNCTIONAL: Record<string, Spec> = {
   conv2d: { arb: conv2dArgs(false) }, conv2dRelu: { arb: conv2dArgs(false) }, convTranspose2d: { arb: conv2dArgs(true) },
   conv1d: { arb: conv1dArgs }, conv1dRelu: { arb: conv1dArgs },
   dropout: { arb: fc.tuple(ts(), fc.constantFrom(0, 0.3, 0.5, 1, 1.5, -0.1), fc.boolean()) },
-  linear: {
-    arb: fc.tuple(shape(0, 2), dim, dim, fc.boolean(), fc.boolean()).chain(([lead, i, o, bias, bad]) =>
-      fc.tuple(tsOf([...lead, i], 'float32'), tsOf([o, bad ? i + 1 : i], 'float32'), bias ? tsOf([o], 'float32') : fc.constant(null))),
-  },
+  linear: { arb: linearArgs }, linearRelu: { arb: linearArgs },
   embedding: {
     arb: fc.tuple(shape(0, 2), fc.integer({ min: 1, max: 5 }), dim).chain(([s, n, d]) =>
       fc.tuple(fc.array(fc.oneof({ weight: 9, arbitrary: fc.integer({ min: 0, max: n - 1 }) }, { weight: 1, arbitrary: fc.integer({ min: -n - 1, max: n }) }), { minLength: size(s), maxLength: size(s) })

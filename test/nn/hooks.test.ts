@@ -51,11 +51,13 @@ test('Sequential calls its layers through call: a hook sees its own layer output
   assert.deepEqual([...y.dataSync()], [...seen[0].relu().dataSync()]);
 });
 
-test('fuse: Conv2d and Conv1d fuse a following ReLU, not another layer, and not when a subclass has its own forward', () => {
+test('fuse: Conv2d, Conv1d and Linear fuse a following ReLU, not another layer, and not when a subclass has its own forward', () => {
   assert.notEqual(new nn.Conv2d(1, 2, 3).fuse(new nn.ReLU()), null);
   assert.notEqual(new nn.Conv1d(1, 2, 3).fuse(new nn.ReLU()), null);
+  assert.notEqual(new nn.Linear(2, 2).fuse(new nn.ReLU()), null);
   assert.equal(new nn.Conv2d(1, 2, 3).fuse(new nn.Tanh()), null);
-  assert.equal(new nn.Linear(2, 2).fuse(new nn.ReLU()), null);
+  assert.equal(new nn.Linear(2, 2).fuse(new nn.Tanh()), null);
+  assert.equal(new nn.Flatten().fuse(new nn.ReLU()), null);
   class Shifted extends nn.Conv2d {
     override forward(x: st.Tensor): st.Tensor { return super.forward(x).add(1); }
   }

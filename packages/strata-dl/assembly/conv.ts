@@ -217,6 +217,18 @@ export function setupConv(d: usize, taps: i32, L: i32, transposed: bool, tab: us
  * (v < 0 ? 0 : v, so NaN stays NaN, as torch.relu).
  */
 export function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool): void {
+  epilogueOf(c, rows, cols, ldc, bias, relu, false);
+}
+
+/**
+ * `epilogue` with the bias per column of C instead (`colBias`: a Linear layer's, C = x·Wᵀ), the
+ * same add and ReLU.
+ */
+export function epilogueOf(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool, colBias: bool): void {
+  if (colBias && bias != 0) {
+    epilogueCols(c, rows, cols, ldc, bias, relu);
+    return;
+  }
   const zero = f32x4.splat(0);
   for (let i = 0; i < rows; i++) {
     const row = c + <usize>i * (<usize>ldc << 2);
@@ -234,6 +246,27 @@ export function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, 
       const p = row + (<usize>j << 2);
       let v = load<f32>(p);
       if (bias != 0) v += b;
+      if (relu) v = v < 0 ? 0 : v;
+      store<f32>(p, v);
+    }
+  }
+}
+
+/** The epilogue with a bias per column: row i of C plus bias[0..cols), then ReLU. */
+function epilogueCols(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool): void {
+  const zero = f32x4.splat(0);
+  for (let i = 0; i < rows; i++) {
+    const row = c + <usize>i * (<usize>ldc << 2);
+    let j = 0;
+    for (; j + 4 <= cols; j += 4) {
+      const p = row + (<usize>j << 2);
+      let v = f32x4.add(v128.load(p), v128.load(bias + (<usize>j << 2)));
+      if (relu) v = f32x4.pmax(v, zero);
+      v128.store(p, v);
+    }
+    for (; j < cols; j++) {
+      const p = row + (<usize>j << 2);
+      let v = load<f32>(p) + load<f32>(bias + (<usize>j << 2));
       if (relu) v = v < 0 ? 0 : v;
       store<f32>(p, v);
     }

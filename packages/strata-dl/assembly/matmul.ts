@@ -10,8 +10,8 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
-import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
-import { CONV_K_MAX, convActive, convColumn, convOff, epilogue, packBConv, setupConv } from './conv';
+import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_colBias, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
+import { CONV_K_MAX, convActive, convColumn, convOff, epilogueOf, packBConv, setupConv } from './conv';
 import { foldPlanes } from './window';
 import { bin_reluGrad } from './generated/eltwise';
 
@@ -344,15 +344,17 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
  * C), then the epilogue on that part when `epi`.
  */
 // @ts-ignore: decorator
-@inline function gemmPart(splitN: bool, s0: i32, s1: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, c: usize, ws: usize, beta: i32, epi: bool, bias: usize, relu: bool, aPre: usize = 0): void {
+@inline function gemmPart(splitN: bool, s0: i32, s1: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, c: usize, ws: usize, beta: i32, epi: bool, bias: usize, relu: bool, aPre: usize = 0, colBias: bool = false): void {
+  // the bias of the part's rows (a bias per row) or columns (colBias) starts s0 in when the split is along them
+  const biasAt = bias != 0 && splitN == colBias ? bias + (<usize>s0 << 2) : bias;
   if (splitN) {
     const cp = c + (<usize>s0 << 2);
     gemmCore(M, s1 - s0, K, a, ars, acs, bb + <usize>s0 * (<usize>bcs << 2), brs, bcs, cp, N, ws, aPre, beta);
-    if (epi) epilogue(cp, M, s1 - s0, N, bias, relu);
+    if (epi) epilogueOf(cp, M, s1 - s0, N, biasAt, relu, colBias);
   } else {
     const cp = c + <usize>s0 * <usize>N * 4;
     gemmCore(s1 - s0, N, K, a + <usize>s0 * (<usize>ars << 2), ars, acs, bb, brs, bcs, cp, N, ws, 0, beta);
-    if (epi) epilogue(cp, s1 - s0, N, N, bias != 0 ? bias + (<usize>s0 << 2) : 0, relu);
+    if (epi) epilogueOf(cp, s1 - s0, N, N, biasAt, relu, colBias);
   }
 }
 
@@ -365,10 +367,10 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
  * (implicit GEMM; geometry in slots 17-28), 2 the batch's products summed, in slot 18 fixed chunks
  * of the batch, into partials [chunks, M, N] at slot 17 (items are then blocks of one chunk's C, so
  * no two threads write one element; the caller sums the partials, or slot 17 is C for one chunk).
- * In modes 0 and 1, slot 29 is a bias per row of C (0: none) and slot 30 1 for ReLU after it (the
- * epilogue, applied to each item's block of C as soon as it is computed). Mode 4 (FOLD, whole
- * matrices only): C is per-thread scratch, and each product is folded into image b of the output at
- * slot 31, windows as in slots 17-28 and 32 (gemmFoldImage).
+ * In modes 0 and 1, slot 29 is a bias per row of C (0: none; per column when slot 31 is 1) and slot
+ * 30 1 for ReLU after it (the epilogue, applied to each item's block of C as soon as it is
+ * computed). Mode 4 (FOLD, whole matrices only): C is per-thread scratch, and each product is
+ * folded into image b of the output at slot 32, windows as in slots 17-28 and 33 (gemmFoldImage).
  *
  * Work items are handed out through an atomic counter rather than split in fixed shares, so a
  * thread that the OS (or another process) slows down simply takes fewer of them. Items are whole
@@ -413,7 +415,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     return;
   }
   const items = batch * perMatrix;
-  const bias = gemm_bias(d), relu = gemm_relu(d) != 0, epi = bias != 0 || relu;
+  const bias = gemm_bias(d), relu = gemm_relu(d) != 0, epi = bias != 0 || relu, colBias = gemm_colBias(d) != 0;
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
   for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);
@@ -439,7 +441,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
         continue;
       }
       gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws, aPre, 0);
-      if (epi) epilogue(c, M, N, N, bias, relu);
+      if (epi) epilogueOf(c, M, N, N, bias, relu, colBias);
       continue;
     }
     const s0 = (it - b * perMatrix) * block;
@@ -449,7 +451,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
       packAllA(M, K, a, ars, acs, aPre);
       packedFor = a;
     }
-    gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu, packOnce ? aPre : 0);
+    gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu, packOnce ? aPre : 0, colBias);
   }
 }
 

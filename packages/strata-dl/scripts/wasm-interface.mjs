@@ -93,7 +93,7 @@ const gemmHeader = [['batch', 'i32'], ['M', 'i32'], ['N', 'i32'], ['K', 'i32'], 
   ['A', 'ptr'], ['B', 'ptr'], ['C', 'ptr'], ['table', 'ptr'], ['ws', 'ptr'], ['wsPerThread', 'i32'],
   // the threads' shared work counter (atomic), zeroed by the writer
   ['counter', 'i32'], ['block', 'i32'], ['mode', 'i32']];
-const gemmEpilogue = [['bias', 'ptr'], ['relu', 'i32']];
+const gemmEpilogue = [['bias', 'ptr'], ['relu', 'i32'], ['colBias', 'i32']];
 // slots 17-28 of modes CONV and CONV_SUM: the image [channels, H, W] and the windows read from it
 const convGeometry = [['channels', 'i32'], ['H', 'i32'], ['W', 'i32'], ['kh', 'i32'], ['kw', 'i32'], ['sh', 'i32'], ['sw', 'i32'],
   ['padTop', 'i32'], ['padLeft', 'i32'], ['dh', 'i32'], ['dw', 'i32'], ['OW', 'i32']];

@@ -3,19 +3,31 @@
 import { bind } from './bind.js';
 import { isFloat, promote } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
-import { broadcastShapes } from '../core/shape.js';
+import { broadcastShapes, shapesEqual } from '../core/shape.js';
 import { sumTo } from './sum-to.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { plus } from './elementwise.js';
 import type { Meta, OutMeta, Records } from './record.js';
+import { reluGradOf } from './relu-masked.js';
 
 export interface MatmulAttrs {
   // sumBatch sums the products over the (broadcast) batch, giving [M, N]: a shared weight's gradient
-  // in one pass, without the [batch, M, N] products (the adjoint of broadcasting a 2-D operand)
-  matmul: { transA: boolean; transB: boolean; sumBatch?: boolean };
+  // in one pass, without the [batch, M, N] products (the adjoint of broadcasting a 2-D operand).
+  // An optional third input, a bias [N], is added to every row and `relu` applies ReLU after it,
+  // both while each block of the product is in cache (Linear's x·Wᵀ + b, PyTorch's addmm, and a
+  // following ReLU); not with sumBatch
+  matmul: { transA: boolean; transB: boolean; sumBatch?: boolean; relu?: boolean };
 }
 
-function matmulShape([a, b]: readonly Meta[], { transA, transB, sumBatch }: MatmulAttrs['matmul']): OutMeta {
+function matmulShape([a, b, bias]: readonly Meta[], attrs: MatmulAttrs['matmul']): OutMeta {
+  const out = productShape(a, b, attrs);
+  if (bias && (attrs.sumBatch || bias.shape.length !== 1 || bias.shape[0] !== out.shape[out.shape.length - 1] || bias.dtype !== out.dtype)) {
+    throw new StrataError('matmul', `bias ${fmtShape(bias.shape)} (${bias.dtype}) must be [${out.shape[out.shape.length - 1]}] (${out.dtype}), one per column of the product ${fmtShape(out.shape)}${attrs.sumBatch ? ', and a summed product takes none' : ''}`);
+  }
+  return out;
+}
+
+function productShape(a: Meta, b: Meta, { transA, transB, sumBatch }: MatmulAttrs['matmul']): OutMeta {
   if (a.shape.length < 2 || b.shape.length < 2) {
     throw new StrataError('matmul', `operands must have rank >= 2 here, got a ${fmtShape(a.shape)} and b ${fmtShape(b.shape)}`);
   }
@@ -46,14 +58,21 @@ export function matmulTo(x: Tensor, y: Tensor, transA: boolean, transB: boolean,
 export const MATMUL_RECORDS: Records<MatmulAttrs> = {
   matmul: {
     shape: matmulShape, cost: 'heavy', differentiable: true,
-    vjp: (g0, [a, b], _o, { transA, transB, sumBatch }, n) => {
+    vjp: (g0, [a, b, bias], out, { transA, transB, sumBatch, relu }, n) => {
       // summed: every matrix of the batch had the same output gradient
-      const g = sumBatch ? bind('expand', [g0], { shape: [...broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2)), ...g0.shape] }) : g0;
+      const g1 = relu ? reluGradOf(g0, out) : g0;
+      const g = sumBatch ? bind('expand', [g1], { shape: [...broadcastShapes('matmul', a.shape.slice(0, -2), b.shape.slice(0, -2)), ...g1.shape] }) : g1;
       return [
         !n[0] ? null : transA ? matmulTo(b, g, transB, true, a.shape) : matmulTo(g, b, false, !transB, a.shape),
         !n[1] ? null : transB ? matmulTo(g, a, true, transA, b.shape) : matmulTo(a, g, !transA, false, b.shape),
+        ...(bias ? [n[2] ? sumTo(g, bias.shape) : null] : []),
       ];
     },
-    jvp: ([ta, tb], [a, b], _o, attrs) => plus(ta && bind('matmul', [ta, b], attrs), tb && bind('matmul', [a, tb], attrs)),
+    jvp: ([ta, tb, tbias], [a, b], out, { transA, transB, sumBatch, relu }) => {
+      const attrs = { transA, transB, sumBatch };
+      let t = plus(ta && bind('matmul', [ta, b], attrs), tb && bind('matmul', [a, tb], attrs), tbias);
+      if (t && !shapesEqual(t.shape, out.shape)) t = bind('expand', [t], { shape: [...out.shape] }); // the bias's alone
+      return t && relu ? bind('reluGrad', [t, out], {}) : t;
+    },
   },
 };

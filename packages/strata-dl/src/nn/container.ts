@@ -52,9 +52,9 @@ export class Sequential extends ModuleList {
   }
   /**
    * Each layer in turn, through `call` (so hooks run). Before running a layer, the explicit fusion
-   * step asks it to `fuse` with the next one: a Conv2d (or Conv1d) followed by a ReLU runs as one
-   * `forwardRelu`, the same values and gradients, but at inference the bias and ReLU are the
-   * convolution's epilogue instead of two more passes. Layers with forward hooks are never fused,
+   * step asks it to `fuse` with the next one: a Conv2d, Conv1d or Linear followed by a ReLU runs
+   * as one `forwardRelu`, the same values and gradients, but with the bias and ReLU in the
+   * product's epilogue instead of two more passes. Layers with forward hooks are never fused,
    * so each hook sees its own layer's output.
    */
   override forward(x: Tensor): Tensor {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { StrataError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { linear } from './functional/linear.js';
+import { linear, linearRelu } from './functional/linear.js';
 import { defaultBias, defaultWeight } from './init.js';
 import { Module } from './module.js';
 import type { LayerOptions } from './options.js';
@@ -30,5 +30,21 @@ export class Linear extends Module {
 
   forward(x: Tensor): Tensor {
     return linear(x, this.weight, this.bias);
+  }
+
+  /**
+   * The explicit fusion step (`Module.fuse`): for a following ReLU, `forwardRelu`, unless this
+   * layer's forward has been replaced (a subclass that computes something else).
+   *
+   * @example
+   * new Linear(2, 3).fuse(new ReLU()) !== null; // true
+   */
+  override fuse(next: Module): ((x: Tensor) => Tensor) | null {
+    return next.epilogue === 'relu' && this.forward === Linear.prototype.forward ? (x) => this.forwardRelu(x) : null;
+  }
+
+  /** `forward(x).relu()` in one pass (see `linearRelu`); what `fuse` gives for a following ReLU. */
+  forwardRelu(x: Tensor): Tensor {
+    return linearRelu(x, this.weight, this.bias);
   }
 }

@@ -101,7 +101,7 @@ export abstract class Module {
   /**
    * The explicit fusion step containers take before running this layer then `next`: a function
    * computing `next.call(this.call(x))` in fewer passes, or null (the default) to run them one by
-   * one. Conv1d and Conv2d fuse a following layer whose `epilogue` is ReLU.
+   * one. Conv1d, Conv2d and Linear fuse a following layer whose `epilogue` is ReLU.
    */
   fuse(next: Module): ((x: Tensor) => Tensor) | null {
     void next;

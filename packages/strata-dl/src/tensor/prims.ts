@@ -22,7 +22,7 @@ export function bind<P extends Prim>(prim: P, inputs: readonly Tensor[], attrs: 
 }
 
 /** Options of `matmul`: transposed operands (their last two axes swapped), and the batch summed. */
-export type MatmulOptions = Partial<PrimAttrs['matmul']>;
+export type MatmulOptions = Partial<Pick<PrimAttrs['matmul'], 'transA' | 'transB' | 'sumBatch'>>;
 
 /** a·b over the last two axes, batched and broadcast over the leading ones, with `transA`/`transB` reading an operand transposed. */
 export function matmul(a: Tensor, b: Tensor, opts: MatmulOptions = {}): Tensor {

@@ -6,9 +6,9 @@ import { forEachOffset } from './iter.js';
 
 /**
  * Batched C = op(A)·op(B) with NumPy batch broadcasting (summed over the batch with `sumBatch`);
- * accumulates in float64.
+ * accumulates in float64; then plus a bias per column and ReLU where given.
  */
-export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB, sumBatch }) => {
+export const matmulKernel: Kernel<'matmul'> = (out, [x, y, bias], { transA, transB, sumBatch, relu }) => {
   const c = arr(out);
   const a = arr(x);
   const b = arr(y);
@@ -40,4 +40,13 @@ export const matmulKernel: Kernel<'matmul'> = (out, [x, y], { transA, transB, su
     }
   });
   if (total) c.set(total);
+  if (bias || relu) addBiasRelu(c, bias ? arr(bias) : null, n, relu === true);
 };
+
+/** The epilogue: `bias` [N] added to every row of c (rounded to c's dtype after the product), then ReLU (relu's v < 0 ? 0 : v). */
+function addBiasRelu(c: ReturnType<typeof arr>, bias: ReturnType<typeof arr> | null, n: number, relu: boolean): void {
+  for (let i = 0; i < c.length; i++) {
+    const v = bias ? c[i] + bias[i % n] : c[i];
+    c[i] = relu && v < 0 ? 0 : v;
+  }
+}

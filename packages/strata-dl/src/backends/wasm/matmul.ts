@@ -9,6 +9,9 @@ import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, w
 export const GEMM_PAR_MIN = 1 << 20;
 /** Flops below which a GEMM does not wake a sleeping worker (~85 us on one thread at 50 GFLOP/s, a few wake-ups). */
 export const GEMM_WAKE_MIN = 1 << 22;
+/** The GEMM's epilogue: bias address (0: none), ReLU (1), and 1 where the bias is per column of C (else per row). */
+export type Epilogue = readonly [bias: number, relu: number, colBias?: number];
+const NO_EPILOGUE: Epilogue = [0, 0];
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
 const TABLE_MAX = 448;
@@ -51,22 +54,24 @@ export function gemmBlock(batch: number, m: number, n: number, k: number, thread
 }
 
 /**
- * Batched C = op(A) . op(B), float32, with batch broadcasting. Transposes are strides of the packing
+ * Batched C = op(A) . op(B), float32, with batch broadcasting, plus a bias per column and ReLU
+ * where given (applied to each block of C as it is computed). Transposes are strides of the packing
  * routines (no copies). A batch of A against one shared B becomes a single tall GEMM, a summed
  * batch of Aᵀ·B a single long one; other summed batches accumulate into C item by item.
  */
 export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
   const fb = ctx.fallback('matmul');
   return (out, ins, attrs) => {
-    const [x, y] = ins;
-    if (x.dtype !== 'float32' || y.dtype !== 'float32') return fb(out, ins, attrs);
-    const { transA, transB, sumBatch } = attrs;
+    const [x, y, bias] = ins;
+    if (x.dtype !== 'float32' || y.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) return fb(out, ins, attrs);
+    const { transA, transB, sumBatch, relu } = attrs;
     const dims = matmulDims(out.shape, x.shape, y.shape, transA);
     const n = dims.n, batchShape = dims.batch;
     let m = dims.m, k = dims.k;
     let batch = sizeOf(batchShape);
     if (m === 0 || n === 0) return;
-    if (batch === 0 || k === 0) return ctx.fill(out, 0);
+    // no product (K = 0): zeros, then the bias and ReLU as the reference applies them
+    if (batch === 0 || k === 0) return bias || relu ? fb(out, ins, attrs) : ctx.fill(out, 0);
     const xBatch = sizeOf(x.shape.slice(0, -2));
     const yBatch = sizeOf(y.shape.slice(0, -2));
     if (!sumBatch && !transA && yBatch === 1 && xBatch === batch) {
@@ -96,7 +101,7 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
     }
     const g = [batch, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)];
     if (sumBatch && batch > 1) sumGemm(ctx, offs, g);
-    else runGemm(ctx, offs, g, { mode: MODE.PLAIN });
+    else runGemm(ctx, offs, g, { mode: MODE.PLAIN }, undefined, [bias ? ctx.ptr(bias) : 0, relu ? 1 : 0, 1]);
   };
 }
 
@@ -144,10 +149,11 @@ export function sumGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
 /**
  * Writes the GEMM descriptor (slots 0-15, the per-batch offset table, the mode in slot 16 and its
  * extra slots from 17: a convolution's geometry, or the partials' address; the epilogue's bias
- * address and ReLU flag in 29-30) and runs the task on `nt` threads (default: by the work).
+ * address, ReLU flag and bias-per-column flag in 29-31) and runs the task on `nt` threads (default:
+ * by the work).
  * `g` = batch, M, N, K, the four strides, A, B, C.
  */
-export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], how: GemmMode, nt?: number, epi: readonly [number, number] = [0, 0]): void {
+export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[], how: GemmMode, nt?: number, epi: Epilogue = NO_EPILOGUE): void {
   const rt = ctx.rt;
   const [batch, m, n, k] = g;
   let table = rt.desc + TABLE_AT * 4;
@@ -164,7 +170,7 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   const block = how.mode === MODE.FOLD ? 0 : gemmBlock(how.mode === MODE.SUM || how.mode === MODE.CONV_SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
   const header = {
     batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
-    table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1],
+    table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1], colBias: epi[2] ?? 0,
   };
   if (how.mode === MODE.CONV) writeGemmConv(rt.i32, rt.desc, { ...header, ...how });
   else if (how.mode === MODE.SUM) writeGemmSum(rt.i32, rt.desc, { ...header, ...how });

@@ -94,7 +94,10 @@ export function lower(g: GraphBuilder, a: Step, b: Step, x: readonly string[]): 
         [perm[rank - 2], perm[rank - 1]] = [perm[rank - 1], perm[rank - 2]];
         return g.node('Transpose', [name], [{ name: 'perm', ints: perm }]);
       };
-      return g.node('MatMul', [transA ? t(x[0], a.ins[0].ndim) : x[0], transB ? t(x[1], a.ins[1].ndim) : x[1]]);
+      const { relu } = a.attrs as PrimAttrs['matmul'];
+      let y = g.node('MatMul', [transA ? t(x[0], a.ins[0].ndim) : x[0], transB ? t(x[1], a.ins[1].ndim) : x[1]]);
+      if (x.length > 2) y = g.node('Add', [y, x[2]]); // the bias epilogue (Linear's)
+      return relu ? g.node('Relu', [y]) : y;
     }
     case 'conv': {
       const w = a.attrs as PrimAttrs['conv'];
