@@ -3,8 +3,7 @@
 import { bind } from './bind.js';
 import { isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
-import { shapesEqual } from '../core/shape.js';
-import { plus } from './elementwise.js';
+import { epilogueTangent, plus } from './elementwise.js';
 import { type WindowAttrs, windowCounts } from './geometry.js';
 import { matmulTo } from './matmul.js';
 import type { Records } from './record.js';
@@ -73,9 +72,7 @@ export const CONV_RECORDS: Records<ConvAttrs> = {
     },
     jvp: ([tx, tw, tbias], [x, w], out, attrs) => {
       const win = windowOf(attrs);
-      let t = plus(tx && bind('conv', [tx, w], win), tw && bind('conv', [x, tw], win), tbias && bind('reshape', [tbias], { shape: [1, tbias.shape[0], 1] }));
-      if (t && !shapesEqual(t.shape, out.shape)) t = bind('expand', [t], { shape: [...out.shape] }); // the bias's alone
-      return t && attrs.relu ? bind('reluGrad', [t, out], {}) : t;
+      return epilogueTangent(plus(tx && bind('conv', [tx, w], win), tw && bind('conv', [x, tw], win), tbias && bind('reshape', [tbias], { shape: [1, tbias.shape[0], 1] })), out, attrs.relu);
     },
   },
 };

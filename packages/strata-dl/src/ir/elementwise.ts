@@ -76,6 +76,16 @@ export function plus(...terms: (Tensor | null)[]): Tensor | null {
   for (const t of terms) if (t) acc = acc ? acc.add(t) : t;
   return acc;
 }
+
+/**
+ * The tangent of a product with a bias and ReLU epilogue (conv, matmul): `t`, the sum of the terms'
+ * tangents, expanded to `out`'s shape where it is the bias's alone, then passed through ReLU's
+ * derivative at `out` when `relu`.
+ */
+export function epilogueTangent(t: Tensor | null, out: Tensor, relu: boolean | undefined): Tensor | null {
+  if (t && !shapesEqual(t.shape, out.shape)) t = bind('expand', [t], { shape: [...out.shape] });
+  return t && relu ? bind('reluGrad', [t, out], {}) : t;
+}
 /**
  * The share of maximum's gradient that goes to `a`: 0 where a < b, 0.5 at ties, 1 elsewhere, NaN
  * included (PyTorch's maximum backward: where(a == b, g/2, g) with 0 where a < b, so a NaN on

@@ -3,10 +3,10 @@
 import { bind } from './bind.js';
 import { isFloat, promote } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
-import { broadcastShapes, shapesEqual } from '../core/shape.js';
+import { broadcastShapes } from '../core/shape.js';
 import { sumTo } from './sum-to.js';
 import type { Tensor } from '../tensor/tensor.js';
-import { plus } from './elementwise.js';
+import { epilogueTangent, plus } from './elementwise.js';
 import type { Meta, OutMeta, Records } from './record.js';
 import { reluGradOf } from './relu-masked.js';
 
@@ -70,9 +70,7 @@ export const MATMUL_RECORDS: Records<MatmulAttrs> = {
     },
     jvp: ([ta, tb, tbias], [a, b], out, { transA, transB, sumBatch, relu }) => {
       const attrs = { transA, transB, sumBatch };
-      let t = plus(ta && bind('matmul', [ta, b], attrs), tb && bind('matmul', [a, tb], attrs), tbias);
-      if (t && !shapesEqual(t.shape, out.shape)) t = bind('expand', [t], { shape: [...out.shape] }); // the bias's alone
-      return t && relu ? bind('reluGrad', [t, out], {}) : t;
+      return epilogueTangent(plus(ta && bind('matmul', [ta, b], attrs), tb && bind('matmul', [a, tb], attrs), tbias), out, relu);
     },
   },
 };

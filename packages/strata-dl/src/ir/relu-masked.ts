@@ -15,7 +15,7 @@ let enabled = true;
 
 /** Records that `g` is already reluGrad(·, y) (returns g). A reshape shares its buffer, so the mark sees through reshapes. */
 export function markReluMasked(g: Tensor, y: Tensor): Tensor {
-  if (enabled) maskedBy.set(g.buf, y.buf);
+  maskedBy.set(g.buf, y.buf);
   return g;
 }
 
@@ -26,7 +26,7 @@ export function reluGradOf(g: Tensor, y: Tensor): Tensor {
 
 /**
  * @internal Whether fused kernels may mask gradients (true unless a test turns it off to compare
- * with the unmasked passes). Returns the previous setting.
+ * with the unmasked passes; tensor/relu-follows.ts then says no). Returns the previous setting.
  */
 export function setReluMasking(on: boolean): boolean {
   const was = enabled;

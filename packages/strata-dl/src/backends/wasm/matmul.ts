@@ -63,7 +63,8 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
   const fb = ctx.fallback('matmul');
   return (out, ins, attrs) => {
     const [x, y, bias] = ins;
-    if (x.dtype !== 'float32' || y.dtype !== 'float32' || (bias && bias.dtype !== 'float32')) return fb(out, ins, attrs);
+    // (a bias has the product's dtype: the shape rule checks it)
+    if (x.dtype !== 'float32' || y.dtype !== 'float32') return fb(out, ins, attrs);
     const { transA, transB, sumBatch, relu } = attrs;
     const dims = matmulDims(out.shape, x.shape, y.shape, transA);
     const n = dims.n, batchShape = dims.batch;

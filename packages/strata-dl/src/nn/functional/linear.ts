@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { isFloat, promote } from '../../core/dtype.js';
+import { promote } from '../../core/dtype.js';
 import { bind } from '../../tensor/prims.js';
 
 /**
@@ -36,7 +36,7 @@ function _affine(op: string, x: Tensor, weight: Tensor, bias: Tensor | null, rel
   }
   const x2 = x.ndim === 1 ? x.unsqueeze(0) : x;
   // the epilogue takes a bias [out] of the product's dtype; any other bias broadcasts through add
-  const inPrim = bias !== null && bias.ndim === 1 && bias.shape[0] === weight.shape[0] && bias.dtype === promote(x.dtype, weight.dtype) && isFloat(bias.dtype);
+  const inPrim = bias !== null && bias.ndim === 1 && bias.shape[0] === weight.shape[0] && bias.dtype === promote(x.dtype, weight.dtype);
   const attrs = relu && (inPrim || bias === null) ? { transA: false, transB: true, relu: true } : { transA: false, transB: true };
   let y = bind('matmul', inPrim ? [x2, weight, bias] : [x2, weight], attrs);
   if (x.ndim === 1) y = y.squeeze(0);
