@@ -212,17 +212,10 @@ export function setupConv(d: usize, taps: i32, L: i32, transposed: bool, tab: us
 }
 
 /**
- * The epilogue of a convolution's product, on a block of C while it is still in cache: each row
- * (a filter) plus its bias (when `bias` is not 0), then ReLU as the relu kernel computes it
- * (v < 0 ? 0 : v, so NaN stays NaN, as torch.relu).
- */
-export function epilogue(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool): void {
-  epilogueOf(c, rows, cols, ldc, bias, relu, false);
-}
-
-/**
- * `epilogue` with the bias per column of C instead (`colBias`: a Linear layer's, C = x·Wᵀ), the
- * same add and ReLU.
+ * The epilogue of a product, on a block of C while it is still in cache: each row (a convolution's
+ * filter) plus its bias (when `bias` is not 0), or with `colBias` each column (a Linear layer's
+ * bias, C = x·Wᵀ), then ReLU as the relu kernel computes it (v < 0 ? 0 : v, so NaN stays NaN, as
+ * torch.relu).
  */
 export function epilogueOf(c: usize, rows: i32, cols: i32, ldc: i32, bias: usize, relu: bool, colBias: bool): void {
   if (colBias && bias != 0) {

@@ -25,7 +25,7 @@ import {
   dconv_OW, dconv_padLeft, dconv_padTop, dconv_relu, dconv_sh, dconv_sw, dconv_V, dconv_W, dconv_w, dconv_Wq, dconv_ws, dconv_wsPerThread, dconv_x,
 } from './generated/interface';
 import { dkFor } from './generated/dconv-micro';
-import { epilogue } from './conv';
+import { epilogueOf } from './conv';
 import { MR } from './matmul';
 
 /** Bytes rounded up to a multiple of 16. */
@@ -93,7 +93,7 @@ function filterBlock(d: usize, n: i32, b: i32, base: i32, extra: i32, K: i32, pw
   }
   const bias = dconv_bias(d), bb = bias != 0 ? bias + (<usize>o0 << 2) : 0, relu = dconv_relu(d) != 0;
   if (narrow) writeNarrow(scratch, out, r, OH, OW, bb, relu);
-  else if (bb != 0 || relu) epilogue(out, r, OH * OW, OH * OW, bb, relu);
+  else if (bb != 0 || relu) epilogueOf(out, r, OH * OW, OH * OW, bb, relu, false);
 }
 
 /**
