@@ -10,7 +10,7 @@ import { poolIndexTask } from './pooling';
 import { unaryRow } from './generated/unary';
 import { eltwiseND } from './elementwise';
 import {
-  TASK_CELL, TASK_DCONV, TASK_ELTWISE, TASK_FOLD, TASK_GEMM, TASK_OPTIM, TASK_POOL_INDEX, TASK_UNARY, TASK_UNFOLD, TASK_WGRAD,
+  TASK_CELL, TASK_DCONV, TASK_ELTWISE, TASK_FOLD, TASK_GEMM, TASK_OPTIM, TASK_POOL_INDEX, TASK_REDUCE, TASK_UNARY, TASK_UNFOLD, TASK_WGRAD,
   eltwise_kind, eltwise_odometers, eltwise_op, eltwise_out, eltwise_rows, eltwise_x, eltwise_y, eltwise_z, ELTWISE_SLOTS,
   unary_n, unary_op, unary_out, unary_src,
 } from './generated/interface';
@@ -18,6 +18,7 @@ import { optimTask } from './optim';
 import { cellTask } from './cells';
 import { dconvTask } from './dconv';
 import { wgradTask } from './wgrad';
+import { reduceTask } from './reduce';
 
 export { sgemm, gemmWorkspaceBytes } from './matmul';
 export { reduceF32, argF32 } from './reduce';
@@ -74,6 +75,7 @@ export function runTask(task: i32, tid: i32, nt: i32, desc: usize): void {
     case TASK_CELL: cellTask(tid, nt, desc); break;
     case TASK_DCONV: dconvTask(tid, nt, desc); break;
     case TASK_WGRAD: wgradTask(tid, nt, desc); break;
+    case TASK_REDUCE: reduceTask(tid, nt, desc); break;
     default: unreachable(); // an unknown task id: trap, so the caller gets an error, not silence
   }
 }

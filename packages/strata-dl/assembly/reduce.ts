@@ -3,6 +3,8 @@
 // reduction to this form, in one or more passes). op: 0 sum, 1 max, 2 min. NaN propagates through
 // max/min (wasm f32x4.max/min do so, as the reference does).
 
+import { reduce_R, reduce_counter_at, reduce_dst, reduce_iBlock, reduce_inner, reduce_oBlock, reduce_op, reduce_outer, reduce_src } from './generated/interface';
+
 // @ts-ignore: decorator
 @inline function vop(op: i32, a: v128, b: v128): v128 {
   return op == 1 ? f32x4.max(a, b) : op == 2 ? f32x4.min(a, b) : f32x4.add(a, b);
@@ -53,25 +55,51 @@ function extRow(op: i32, n: i32, a: usize): f32 {
 }
 
 export function reduceF32(op: i32, outer: i32, R: i32, inner: i32, src: usize, dst: usize): void {
+  reducePart(op, 0, outer, R, inner, 0, inner, src, dst);
+}
+
+/**
+ * reduceF32's outputs [o0, o1) x [i0, i1) of [outer, inner]. Each output is computed the same way
+ * whatever the block it falls in (a sum of a row in float64 lanes when inner is 1, else elementwise
+ * down the R rows, where the vector and scalar paths round alike), so blocks and threads change no bit.
+ */
+function reducePart(op: i32, o0: i32, o1: i32, R: i32, inner: i32, i0: i32, i1: i32, src: usize, dst: usize): void {
   if (inner == 1) {
-    for (let o = 0; o < outer; o++) {
+    for (let o = o0; o < o1; o++) {
       const a = src + <usize>o * <usize>R * 4;
       store<f32>(dst + (<usize>o << 2), R == 0 ? 0 : op == 0 ? sumRow(R, a) : extRow(op, R, a));
     }
     return;
   }
   const rowB = <usize>inner << 2;
-  for (let o = 0; o < outer; o++) {
-    const d = dst + <usize>o * rowB;
-    let a = src + <usize>o * <usize>R * rowB;
-    if (R == 0) { memory.fill(d, 0, rowB); continue; }
-    memory.copy(d, a, rowB);
+  const n = i1 - i0, nB = <usize>n << 2;
+  for (let o = o0; o < o1; o++) {
+    const d = dst + <usize>o * rowB + (<usize>i0 << 2);
+    let a = src + <usize>o * <usize>R * rowB + (<usize>i0 << 2);
+    if (R == 0) { memory.fill(d, 0, nB); continue; }
+    memory.copy(d, a, nB);
     for (let r = 1; r < R; r++) {
       a += rowB;
-      if (op == 0) rowsInto(0, inner, d, a);
-      else if (op == 1) rowsInto(1, inner, d, a);
-      else rowsInto(2, inner, d, a);
+      if (op == 0) rowsInto(0, n, d, a);
+      else if (op == 1) rowsInto(1, n, d, a);
+      else rowsInto(2, n, d, a);
     }
+  }
+}
+
+/**
+ * Task entry (descriptor `reduce`): the threads claim blocks of oBlock outer by iBlock inner outputs
+ * through the descriptor's counter, in any order (reducePart: the bits do not depend on it).
+ */
+export function reduceTask(tid: i32, nt: i32, d: usize): void {
+  const op = reduce_op(d), outer = reduce_outer(d), R = reduce_R(d), inner = reduce_inner(d);
+  const oBlock = reduce_oBlock(d), iBlock = reduce_iBlock(d);
+  const oItems = (outer + oBlock - 1) / oBlock, iItems = (inner + iBlock - 1) / iBlock;
+  const counter = reduce_counter_at(d);
+  for (let it = atomic.add<i32>(counter, 1); it < oItems * iItems; it = atomic.add<i32>(counter, 1)) {
+    const oi = it / iItems, ii = it - oi * iItems;
+    const o0 = oi * oBlock, i0 = ii * iBlock;
+    reducePart(op, o0, min(outer, o0 + oBlock), R, inner, i0, min(inner, i0 + iBlock), reduce_src(d), reduce_dst(d));
   }
 }
 

@@ -10,7 +10,7 @@
 // src/backends/wasm/elementwise.ts checks that at compile time, naming what is missing or extra.
 
 /** Task ids of runTask (assembly/index.ts); 0 is never a task. */
-export const TASKS = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5, POOL_INDEX: 6, OPTIM: 7, CELL: 8, DCONV: 9, WGRAD: 10 };
+export const TASKS = { GEMM: 1, UNFOLD: 2, FOLD: 3, UNARY: 4, ELTWISE: 5, POOL_INDEX: 6, OPTIM: 7, CELL: 8, DCONV: 9, WGRAD: 10, REDUCE: 11 };
 
 /**
  * Unary float32 ops (the UNARY task), in op-code order. `vec`: an f32x4 expression of `x` (the
@@ -101,6 +101,9 @@ export const DESCRIPTORS = {
   // gather/scatterAdd: the N-d layout of the index (stride rows: A with its axis zeroed, B), then these
   indexing: { at: 1 + ND.maxRank * 3, fields: [['axisStride', 'i32'], ['n', 'i32']] },
   unary: { task: 'UNARY', fields: [['op', 'i32'], ['n', 'i32'], ['out', 'ptr'], ['src', 'ptr']] },
+  // one pass of a reduction over the middle axis of [outer, R, inner] (assembly/reduce.ts): items are
+  // blocks of oBlock outer indices by iBlock inner ones, claimed through the counter
+  reduce: { task: 'REDUCE', fields: [['op', 'i32'], ['outer', 'i32'], ['R', 'i32'], ['inner', 'i32'], ['src', 'ptr'], ['dst', 'ptr'], ['oBlock', 'i32'], ['iBlock', 'i32'], ['counter', 'i32']] },
   // the N-d layout of elementwise.ts follows at slot 8 (rank, then shape and three stride rows of 8)
   eltwise: { task: 'ELTWISE', fields: [['kind', 'i32'], ['op', 'i32'], ['out', 'ptr'], ['x', 'ptr'], ['y', 'ptr'], ['z', 'ptr'], ['rows', 'i32'], ['odometers', 'ptr']] },
   window: { task: 'UNFOLD', fields: windowFields },

@@ -2,8 +2,38 @@
 import type { Kernel } from '../../backend/backend.js';
 import { sizeOf, stridesOf } from '../../core/shape.js';
 import type { Ctx } from './context.js';
+import { TASK, writeReduce } from './generated/interface.js';
+import type { Runtime } from './runtime.js';
 
 const OP = { sum: 0, max: 1, min: 2 } as const;
+
+/** Input elements per thread below which a pass stays on the calling thread (as the elementwise ops'). */
+const PAR_MIN = 1 << 15;
+/** Input elements below which a pass does not wake a sleeping worker (as the elementwise ops'). */
+const WAKE_MIN = 1 << 19;
+/** Blocks a parallel pass is cut into, at most: a function of the shape alone. */
+const ITEMS = 16;
+/** Fewest inner outputs in a block, when the inner axis is cut (few outer indices, as in [1, N, C]). */
+const INNER_MIN = 64;
+
+/**
+ * One pass over the middle axis of [outer, R, inner], cut into fixed blocks of the outputs (outer
+ * indices, or inner ones when there are few outer) that the threads claim (assembly/reduce.ts).
+ * Every output is computed the same way in any block, so the bits do not depend on the threads. A
+ * conv's bias gradient, Σ over N, H, W of [N, C, H, W], is 5M elements in W3's step.
+ */
+function reducePass(rt: Runtime, op: number, outer: number, R: number, inner: number, src: number, dst: number): void {
+  const n = outer * R * inner;
+  const threads = rt.threadsFor(n, PAR_MIN);
+  const oBlock = outer >= ITEMS ? Math.ceil(outer / ITEMS) : 1;
+  const iBlock = outer >= ITEMS ? inner : Math.max(INNER_MIN, Math.ceil(inner / Math.ceil(ITEMS / outer) / 16) * 16);
+  if (threads === 1 || (oBlock >= outer && iBlock >= inner)) {
+    rt.x.reduceF32(op, outer, R, inner, src, dst);
+    return;
+  }
+  writeReduce(rt.i32, rt.desc, { op, outer, R, inner, src, dst, oBlock, iBlock, counter: 0 });
+  rt.pool.run(TASK.REDUCE, rt.desc, threads, n >= WAKE_MIN);
+}
 
 /**
  * sum/max/min over any set of axes of a float32 tensor. Dimensions are grouped into alternating
@@ -54,7 +84,7 @@ export function reduceKernel<P extends 'sum' | 'max' | 'min'>(ctx: Ctx, prim: P)
         next = rt.temp(outer * inner * 4);
         dst = next[0];
       }
-      rt.x.reduceF32(code, outer, R, inner, src, dst);
+      reducePass(rt, code, outer, R, inner, src, dst);
       if (tmp) rt.heap.free(tmp[0], tmp[1]);
       tmp = next;
       src = dst;
