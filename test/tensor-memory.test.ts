@@ -147,3 +147,51 @@ test('a tensor kept in an inner scope passes to the enclosing one: dropped there
   w.grad.dispose();
   w.grad = null;
 });
+
+test('scoped frees what a block made when the block throws, and passes kept tensors on', () => {
+  const outer = st.scoped(() => {
+    const before = st.memory().tensors;
+    let kept: st.Tensor | null = null;
+    assert.throws(() => st.scoped(() => {
+      st.randn([4, 4]).matmul(st.randn([4, 4])).relu();
+      kept = st.ones([2]).keep();
+      throw new Error('a step that fails');
+    }), /a step that fails/);
+    assert.equal(st.memory().tensors, before + 1, 'only the kept tensor survives the failed block');
+    assert.deepEqual(kept!.toArray(), [1, 1]);
+    return kept!;
+  });
+  assert.deepEqual(outer.toArray(), [1, 1]);
+  outer.dispose();
+});
+
+test('scoped frees the gradient of a leaf it made with the leaf, unless the gradient escapes or was kept', () => {
+  for (const backend of ['js', 'wasm']) {
+    const before = st.memory().tensors;
+    // a leaf made in the block: its .grad goes with it
+    for (let i = 0; i < 50; i++) {
+      st.scoped(() => {
+        const x = st.randn([5], { backend }).requiresGrad_();
+        x.mul(x).sum().backward();
+        assert.ok(x.grad);
+      });
+    }
+    assert.equal(st.memory().tensors, before, `${backend}: gradients of freed leaves are still live`);
+    // a parameter made outside keeps its gradient; one returned or kept with keep() survives too
+    const w = st.randn([3], { backend }).requiresGrad_();
+    const returned = st.scoped(() => {
+      const x = st.randn([3], { backend }).requiresGrad_();
+      x.mul(w).sum().backward();
+      return x.grad!;
+    });
+    let pinned: st.Tensor | null = null;
+    st.scoped(() => {
+      const x = st.randn([3], { backend }).requiresGrad_();
+      x.mul(w).sum().backward();
+      pinned = x.grad!.keep();
+    });
+    assert.ok(w.grad && !w.grad.isDisposed, `${backend}: the outer parameter's gradient`);
+    assert.ok(!returned.isDisposed && returned.dataSync().length === 3, `${backend}: a returned gradient`);
+    assert.ok(pinned !== null && !(pinned as st.Tensor).isDisposed, `${backend}: a gradient kept with keep()`);
+  }
+});

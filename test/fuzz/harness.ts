@@ -59,10 +59,14 @@ const POISON_SIZES = Array.from({ length: 46 }, (_, i) => Math.ceil(2 ** (6 + i 
 
 /** Fills reusable wasm heap blocks with NaN bit patterns, so uninitialized outputs are caught. */
 export function poison(): void {
-  const ts = POISON_SIZES.map((n) => st.full([n], Number.NaN, { dtype: 'float32' }));
-  // a second copy of the small classes: outputs and their temporaries often share one
-  const more = POISON_SIZES.slice(0, 24).map((n) => st.full([n], Number.NaN, { dtype: 'float32' }));
-  for (const t of [...ts, ...more]) t.dispose();
+  // scoped: `full`'s scalar temporaries are freed too (a long fuzz run is one synchronous loop, in
+  // which the finalization registry never runs)
+  st.scoped(() => {
+    const ts = POISON_SIZES.map((n) => st.full([n], Number.NaN, { dtype: 'float32' }));
+    // a second copy of the small classes: outputs and their temporaries often share one
+    const more = POISON_SIZES.slice(0, 24).map((n) => st.full([n], Number.NaN, { dtype: 'float32' }));
+    for (const t of [...ts, ...more]) t.dispose();
+  });
 }
 
 /** Runs `call` on `backend`; never throws on a StrataError (it is an outcome). */

@@ -8,6 +8,10 @@
 interface Disposable {
   dispose(): void;
   readonly _kept: boolean;
+  /** set by `keep()`: survives even when kept for another reason that ends (see `release`) */
+  readonly _pinned?: boolean;
+  /** a tensor's accumulated gradient, kept while the tensor is */
+  readonly grad?: Disposable | null;
 }
 
 const stack: Disposable[][] = [];
@@ -18,8 +22,9 @@ export function track(t: Disposable): void {
 }
 
 /**
- * Runs `fn`, then disposes every tensor it created except those in its result (tensors, arrays
- * or plain objects of them) and those marked with `keep`, which pass to the enclosing scope.
+ * Runs `fn`, then disposes every tensor it created (also when `fn` throws) except those in its
+ * result (tensors, arrays or plain objects of them) and those marked with `keep`, which pass to the
+ * enclosing scope. A `.grad` survives with its tensor: the gradient of a leaf made inside goes with it.
  *
  * @example
  * const loss = scoped(() => model.forward(x).sub(y).square().mean()); // intermediates freed
@@ -30,28 +35,43 @@ export function scoped<T>(fn: () => T): T {
   let result: T;
   try {
     result = fn();
-  } finally {
+  } catch (e) {
+    // a block that throws frees what it made too (kept tensors still pass on)
     stack.pop();
+    release(created, null);
+    throw e;
   }
-  // What survives goes on to the enclosing scope, as if made there: a kept tensor that stops being
-  // kept before that scope ends (a gradient set to null after backward(), whose sweep has a scope of
-  // its own) is freed with it.
-  const parent = stack[stack.length - 1];
+  stack.pop();
   // most steps return nothing or a number: no tensor escapes
   if (result === null || typeof result !== 'object') {
-    for (const t of created) {
-      if (!t._kept) t.dispose();
-      else parent?.push(t);
-    }
+    release(created, null);
     return result;
   }
   const escaping = new Set<unknown>();
   collect(result, escaping, 0);
+  release(created, escaping);
+  return result;
+}
+
+/**
+ * Disposes what a block made, but for what escapes in its result and what is kept, which goes on
+ * to the enclosing scope as if made there: a kept tensor that stops being kept before that scope
+ * ends (a gradient set to null after backward(), whose sweep has a scope of its own) is freed with
+ * it. A `.grad` is kept for its tensor's sake, so the gradient of a tensor freed here (a leaf made
+ * in the block) goes with it, unless it escapes or was kept with `keep()`.
+ */
+function release(created: readonly Disposable[], escaping: Set<unknown> | null): void {
+  const parent = stack[stack.length - 1];
+  let orphans: Set<Disposable> | null = null;
   for (const t of created) {
-    if (escaping.has(t) || t._kept) parent?.push(t);
+    if (t._kept || escaping?.has(t)) continue;
+    const g = t.grad;
+    if (g && !g._pinned && !escaping?.has(g)) (orphans ??= new Set()).add(g);
+  }
+  for (const t of created) {
+    if (escaping?.has(t) || (t._kept && !orphans?.has(t))) parent?.push(t);
     else t.dispose();
   }
-  return result;
 }
 
 function collect(v: unknown, out: Set<unknown>, depth: number): void {

@@ -40,6 +40,7 @@ export class Tensor {
   readonly dtype: DType;
   private _grad: Tensor | null = null;
   /** @internal survives the end of a `scoped` block */ _kept = false;
+  /** @internal kept with `keep()` (not only as a `.grad`) */ _pinned = false;
   /** @internal the recorded operation that produced this tensor */ _node: GradNode | null = null;
   /** @internal forward-mode tangents by JVP level */ _tangents: Map<number, Tensor> | null = null;
   private _requiresGrad = false;
@@ -66,6 +67,7 @@ export class Tensor {
   /** Marks this tensor to survive the `scoped` block it was made in (returns it). */
   keep(): this {
     this._kept = true;
+    this._pinned = true;
     return this;
   }
 
