@@ -62,15 +62,21 @@ export function scoped<T>(fn: () => T): T {
  */
 function release(created: readonly Disposable[], escaping: Set<unknown> | null): void {
   const parent = stack[stack.length - 1];
+  // one pass: the kept wait (few: gradients, optimizer state) until the freed have named their orphans
+  let kept: Disposable[] | null = null;
   let orphans: Set<Disposable> | null = null;
   for (const t of created) {
-    if (t._kept || escaping?.has(t)) continue;
-    const g = t.grad;
-    if (g && !g._pinned && !escaping?.has(g)) (orphans ??= new Set()).add(g);
+    if (escaping?.has(t)) parent?.push(t);
+    else if (t._kept) (kept ??= []).push(t);
+    else {
+      const g = t.grad;
+      if (g && !g._pinned && !escaping?.has(g)) (orphans ??= new Set()).add(g);
+      t.dispose();
+    }
   }
-  for (const t of created) {
-    if (escaping?.has(t) || (t._kept && !orphans?.has(t))) parent?.push(t);
-    else t.dispose();
+  if (kept) for (const t of kept) {
+    if (orphans?.has(t)) t.dispose();
+    else parent?.push(t);
   }
 }
 
