@@ -131,6 +131,13 @@ export function buildCases(seed = 1): Case[] {
     push(cases, { name: `concat ${dt} axis 0`, prim: 'concat', inputs: [g([2, 3]), g([4, 3])], attrs: { axis: 0 }, tol: EXACT });
   }
   push(cases, { name: 'permute large', prim: 'permute', inputs: [f([3, 130, 257])], attrs: { perm: [2, 0, 1] }, tol: EXACT });
+  // transposes of the two inner axes go in 4x4 tiles of 16x16 blocks: whole blocks, ragged blocks,
+  // ragged rows and columns, a batch above them, too few rows for a tile, and non-finite values
+  for (const [s, perm] of [[[64, 48], [1, 0]], [[3, 37, 70], [0, 2, 1]], [[4, 6, 5, 7], [0, 3, 1, 2]], [[2, 3, 40], [0, 2, 1]], [[5, 9, 17], [2, 1, 0]]] as [number[], number[]][]) {
+    push(cases, { name: `permute [${s}] by [${perm}]`, prim: 'permute', inputs: [f(s)], attrs: { perm }, tol: EXACT });
+  }
+  push(cases, { name: 'permute int32 transposed in tiles', prim: 'permute', inputs: [randomInput(r, [2, 21, 18], 'int32', -9, 9)], attrs: { perm: [0, 2, 1] }, tol: EXACT });
+  push(cases, { name: 'permute NaN and infinities', prim: 'permute', inputs: [withSpecials(f([SPECIALS.length, 8]))], attrs: { perm: [1, 0] }, tol: EXACT });
   push(cases, { name: 'pad 4d', prim: 'pad', inputs: [f([2, 3, 5, 7])], attrs: { before: [0, 0, 2, 1], after: [0, 0, 1, 2], value: 0 }, tol: EXACT });
   push(cases, { name: 'concat mixed dtypes', prim: 'concat', inputs: [f([2, 3]), randomInput(r, [2, 2], 'int32', 0, 5)], attrs: { axis: 1 }, tol: EXACT });
   push(cases, { name: 'gather', prim: 'gather', inputs: [f([4, 6]), randomInput(r, [4, 3], 'int32', 0, 6)], attrs: { axis: 1 }, tol: EXACT });
