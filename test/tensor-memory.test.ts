@@ -195,3 +195,17 @@ test('scoped frees the gradient of a leaf it made with the leaf, unless the grad
     assert.ok(pinned !== null && !(pinned as st.Tensor).isDisposed, `${backend}: a gradient kept with keep()`);
   }
 });
+
+test('full, zeros, ones and fullLike leave only their result: the broadcast scalar is freed at once (a loop that never yields keeps nothing else)', () => {
+  const x = st.ones([3, 4], { backend: 'wasm' });
+  const start = st.memory();
+  const made = [st.full([1000], 2.5, { backend: 'wasm' }), st.zeros([2, 3], { backend: 'wasm' }), st.ones([7], { backend: 'wasm', dtype: 'int32' }), x.fullLike(-1), x.zerosLike()];
+  assert.equal(st.memory().tensors - start.tensors, made.length, 'one live tensor per call');
+  assert.deepEqual(Array.from(made[0].dataSync().subarray(0, 2)), [2.5, 2.5]);
+  assert.deepEqual(Array.from(made[3].dataSync()), new Array(12).fill(-1));
+  for (const t of made) t.dispose();
+  assert.equal(st.memory().tensors, start.tensors);
+  // a 0-d result is the scalar itself, not freed
+  const s = st.full([], 3, { backend: 'wasm' });
+  assert.equal(s.item(), 3);
+});

@@ -94,8 +94,7 @@ export function tensor(data: Nested | TypedArray, opts: CreateOptions & { shape?
 export function full(shape: ShapeArg, value: number, opts: CreateOptions = {}): Tensor {
   const s = shapeOf(shape);
   checkShape('full', s);
-  // One scalar broadcast by the backend: no JS array of the whole size, however large the tensor.
-  const t = Tensor._scalar(getBackend(opts.backend), value, opts.dtype ?? 'float32').expand(s);
+  const t = Tensor._full(getBackend(opts.backend), value, s, opts.dtype ?? 'float32');
   if (opts.requiresGrad) t.requiresGrad = true;
   return t;
 }

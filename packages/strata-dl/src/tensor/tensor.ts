@@ -169,6 +169,18 @@ export class Tensor {
     return Tensor._fromValues(backend, [v], [], dtype);
   }
 
+  /**
+   * @internal `value` everywhere in a new tensor of `shape`: one scalar broadcast by the backend (no
+   * JS array of the whole size), the scalar freed at once unless a trace (ONNX export) has recorded
+   * it as the broadcast's input, so that a loop that never yields does not leave one behind a call.
+   */
+  static _full(backend: Backend, value: number, shape: readonly number[], dtype: DType): Tensor {
+    const scalar = Tensor._scalar(backend, value, dtype);
+    const t = scalar.expand(shape);
+    if (t !== scalar && primObserver === null) scalar.dispose();
+    return t;
+  }
+
   /** @internal A new tensor holding `values` (row-major) on a backend. */
   static _fromValues(backend: Backend, values: ArrayLike<number>, shape: Shape, dtype: DType): Tensor {
     const buf = backend.alloc(dtype, sizeOf(shape));
@@ -640,7 +652,7 @@ export class Tensor {
   /** Ones with this tensor's shape, dtype and backend. */
   onesLike(): Tensor { return this.fullLike(1); }
   /** `value` with this tensor's shape, dtype and backend. */
-  fullLike(value: number): Tensor { return Tensor._scalar(this.backend, value, this.dtype).expand(this.shape); }
+  fullLike(value: number): Tensor { return Tensor._full(this.backend, value, this.shape, this.dtype); }
   /** A copy that does not share storage (gradients flow through it). @example tensor([1, 2]).clone().toArray(); // [1, 2] */
   clone(): Tensor { return this.ndim === 0 ? this.add(0) : this._p('slice', [], { starts: this.shape.map(() => 0), ends: [...this.shape] }); }
 
