@@ -209,3 +209,14 @@ test('full, zeros, ones and fullLike leave only their result: the broadcast scal
   const s = st.full([], 3, { backend: 'wasm' });
   assert.equal(s.item(), 3);
 });
+
+test('set_ that moves a js tensor onto wasm storage (as Module.to does) watches it: dropped, its wasm memory is freed once collected', async () => {
+  const start = st.memory();
+  (() => {
+    for (let i = 0; i < 3; i++) st.zeros([1_500_000], { backend: 'js' }).set_(st.ones([1_500_000], { backend: 'wasm' }));
+  })();
+  assert.ok(st.memory().bytes >= start.bytes + 3 * 6e6, 'live until collected');
+  const settled = (): boolean => st.memory().bytes <= start.bytes + (1 << 20);
+  await collectUntil(settled);
+  assert.ok(settled(), `${((st.memory().bytes - start.bytes) / 2 ** 20).toFixed(1)} MiB still live`);
+});

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 import { StrataError, fmtShape } from '../core/errors.js';
+import { isDType } from '../core/dtype.js';
 import { noGrad } from '../autograd/mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
@@ -236,6 +237,29 @@ export abstract class Module {
   /** Clears `.grad` of every parameter. */
   zeroGrad(): void {
     for (const p of this.parameters()) p.grad = null;
+  }
+
+  /**
+   * Moves every parameter and buffer, and their gradients, to another registered backend, in place
+   * (PyTorch's `module.to(device)`): the module keeps its tensors, so references to them and hooks
+   * stay valid. As in PyTorch, move a model before creating its optimizer: state an optimizer
+   * already holds (momentum, Adam's averages) stays where it was, and its next step fails with an
+   * error naming both backends.
+   *
+   * @example
+   * const m = new Linear(3, 2);
+   * m.to('js').weight.backend.name; // 'js'
+   */
+  to(backend: string): this {
+    if (isDType(backend)) throw new StrataError('Module.to', `'${backend}' is a dtype: a module moves between backends (a backend name such as 'js' or 'wasm')`);
+    noGrad(() => {
+      for (const [, t] of this.namedTensors()) {
+        const g = t.grad;
+        t.set_(t.to(backend));
+        if (g) t.grad = g.to(backend);
+      }
+    });
+    return this;
   }
 
   /**

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
-import { type DType, type TypedArray, bytesPerElement, isFloat } from '../core/dtype.js';
+import { type DType, type TypedArray, bytesPerElement, isDType, isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { type Shape, normAxes, normAxis, sizeOf, stridesOf } from '../core/shape.js';
 import type { Backend, Buf, Kernel, KernelPrim } from '../backend/backend.js';
+import { getBackend, listBackends } from '../backend/registry.js';
 import { NON_DIFFERENTIABLE, type Prim, type PrimAttrs } from '../ir/prims.js';
 import { infer } from '../ir/infer.js';
 import { setRuleContext } from '../ir/bind.js';
@@ -87,7 +88,9 @@ export class Tensor {
     const v = value.to(this.dtype);
     const old = this._storage;
     this._storage = v._storage.share();
-    if (old.backend.needsFree) rewatch(this);
+    // moved to a backend whose memory the GC must free (or off one): watched from now on (or not)
+    if (this._storage.backend.needsFree) rewatch(this);
+    else if (old.backend.needsFree) unwatch(this);
     old.release();
     return this;
   }
@@ -100,7 +103,7 @@ export class Tensor {
     for (let i = 0; i < ins.length; i++) {
       const t = ins[i];
       if (t._storage.freed) throw new StrataError(prim, `input ${fmtShape(t.shape)} was disposed`);
-      if (t.backend !== backend) throw new StrataError(prim, `inputs live on different backends ('${backend.name}' and '${t.backend.name}'); recreate one on the other's backend, e.g. tensor(t.dataSync(), { backend: '${backend.name}', dtype: t.dtype }).reshape(t.shape)`);
+      if (t.backend !== backend) throw new StrataError(prim, `inputs live on different backends ('${backend.name}' and '${t.backend.name}'); move one to the other's with .to('${backend.name}') (a model with model.to('${backend.name}'))`);
     }
     const meta = infer(prim, ins, attrs);
     let out: Tensor;
@@ -380,7 +383,32 @@ export class Tensor {
    * @example
    * tensor([2.7, -2.7, NaN]).to('int32'); // tensor([2, -2, -2147483648], dtype=int32)
    */
-  to(dtype: DType): Tensor { return dtype === this.dtype ? this : this._p('cast', [], { dtype }); }
+  to(dtype: DType): Tensor;
+  /**
+   * A copy on another registered backend (`this` when it is already there), like PyTorch's
+   * `x.to(device)`: differentiable (the gradient goes back to this tensor's backend), and forward-mode
+   * tangents move with it. Ops need their inputs on one backend.
+   *
+   * @example
+   * tensor([1, 2], { backend: 'js' }).to('wasm').backend.name; // 'wasm'
+   */
+  to(backend: string): Tensor;
+  to(target: string): Tensor {
+    if (isDType(target)) return target === this.dtype ? this : this._p('cast', [], { dtype: target });
+    if (!listBackends().includes(target)) {
+      throw new StrataError('to', `'${target}' is neither a dtype (float32, float64, int32, bool) nor a registered backend (${listBackends().join(', ')})`);
+    }
+    return this._toBackend(getBackend(target));
+  }
+
+  private _toBackend(target: Backend): Tensor {
+    if (target === this.backend) return this;
+    const out = Tensor._fromValues(target, this.dataSync(), this.shape, this.dtype);
+    const from = this.backend.name;
+    if (this._tangents) for (const [level, t] of this._tangents) out._setTangent(level, belowLevel(level, () => t.to(target.name)));
+    if (isFloat(this.dtype) && willRecord([this])) out._attachNode({ name: 'to', inputs: [this], out, vjp: (g) => [g.to(from)] });
+    return out;
+  }
   /** Cast to float32 (`to('float32')`). */
   float(): Tensor { return this.to('float32'); }
   /** Cast to float64 (`to('float64')`). */
