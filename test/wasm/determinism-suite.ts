@@ -243,8 +243,9 @@ export function determinismTests(backend: st.WasmBackend, { light = false } = {}
   test('GEMM: plain, split by rows or columns, long K and batched products do not depend on the thread count', async () => {
     const g = new st.Generator(21);
     const r = (shape: number[]): st.Tensor => st.randn(shape, { generator: g, backend: 'wasm' });
-    // [M, K, N]: wide and tall (split by columns / by rows), few rows (B read in place), K over one k-block
-    for (const [m, k, n] of [[256, 200, 512], [700, 96, 40], [20, 1000, 3000], [130, 777, 129]]) {
+    // [M, K, N]: wide and tall (split by columns / by rows), few rows (B read in place), K over one
+    // k-block, and tall and wide with a big operand to repack (one block per thread, no half blocks)
+    for (const [m, k, n] of [[256, 200, 512], [700, 96, 40], [20, 1000, 3000], [130, 777, 129], [300, 2100, 160], [150, 1800, 400]]) {
       const a = r([m, k]), b = r([k, n]);
       await sameOnThreads(`[${m}, ${k}] x [${k}, ${n}]`, () => a.matmul(b));
       const at = a.t().mul(1), bt = b.t().mul(1);

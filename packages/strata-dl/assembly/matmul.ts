@@ -10,7 +10,7 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
-import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_colBias, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
+import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_SPLIT_FINE_MAX, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_colBias, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogueOf, packBConv, setupConv } from './conv';
 import { foldPlanes } from './window';
 import { bin_reluGrad } from './generated/eltwise';
@@ -417,10 +417,12 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   // Guided blocks: the end of each matrix goes in 2·nt half blocks, so that what is left when a
   // thread runs out of items is short and the threads finish close together (W1's weight gradient
   // on 2 threads, 8 equal items of ~70 us, waited ~50 us in the join); what does not divide goes
-  // first. Only for blocks of at least 2 micro-tiles. Any cut gives the same bits
-  // (see above), so the cut may depend on nt.
+  // first. Only for blocks of at least 2 micro-tiles, and only where the operand that every item
+  // repacks is small: a big one (W5's A, W3 inference's dense B, 1.2M floats) packed in 2·nt
+  // items rather than nt cost W3i's dense layer 6% and W5 2% on 2 threads. Any cut gives the same
+  // bits (see above), so the cut may depend on nt.
   const unit = splitN ? NR : MR;
-  const guided = block >= 2 * unit;
+  const guided = block >= 2 * unit && <i64>(splitN ? M : N) * <i64>K <= GEMM_SPLIT_FINE_MAX;
   const half = guided ? (((block >> 1) + unit - 1) / unit) * unit : block;
   const tail = guided ? min(total, 2 * nt * half) : 0;
   const nBig = guided ? (total - tail) / block : block > 0 ? (total + block - 1) / block : 0;

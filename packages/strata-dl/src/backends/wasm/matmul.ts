@@ -3,7 +3,7 @@ import type { Kernel } from '../../backend/backend.js';
 import { broadcastStrides, matmulDims, sizeOf } from '../../core/shape.js';
 import type { WindowAttrs } from '../../ir/prims.js';
 import type { Ctx } from './context.js';
-import { GEMM_MODE as MODE, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmConvSum, writeGemmFold, writeGemmSum } from './generated/interface.js';
+import { GEMM_MODE as MODE, GEMM_SPLIT, type GemmConvDesc, TASK, writeGemm, writeGemmConv, writeGemmConvSum, writeGemmFold, writeGemmSum } from './generated/interface.js';
 
 /** Flops per thread below which a GEMM stays on the calling thread (the probe: ~1 MFLOP total). */
 export const GEMM_PAR_MIN = 1 << 20;
@@ -32,14 +32,12 @@ export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV }
   | ({ mode: typeof MODE.CONV_SUM; parts: number; chunks: number } & ConvGeometry)
   | ({ mode: typeof MODE.FOLD; out: number; OH: number; mask: number } & ConvGeometry);
 
-/** Floats of the operand that every item repacks, up to which items are cut four per thread. */
-const FINE_SPLIT_MAX = 1 << 18;
 
 /**
  * How the GEMM task cuts its work into items for the threads' shared counter: 0 = whole matrices
  * (a batch of at least 2 per thread: dynamic, at no cost), else shares of the longer side, each a
  * multiple of the micro-tile (8 columns or MR rows). Every item repacks the other operand, so a big
- * one (W5's 1024x1024 A) gets one share per thread: 128-column items gave 53 GFLOP/s against 64 for
+ * one (more than GEMM_SPLIT.FINE_MAX floats: W5's 1024x1024 A) gets one share per thread: 128-column items gave 53 GFLOP/s against 64 for
  * halves there (SIMD128), 67 against 71-83 (relaxed). A small one (an MLP's weight gradient, A =
  * 256x128) gets four per thread, so that a thread whose core is busier than the other's does not
  * hold the call up: W1's dW went from 35-42 to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60
@@ -49,7 +47,7 @@ export function gemmBlock(batch: number, m: number, n: number, k: number, thread
   if (threads === 1 || batch >= 2 * threads) return 0;
   const splitN = n >= m;
   const unit = splitN ? 8 : mr;
-  const shares = (splitN ? m : n) * k <= FINE_SPLIT_MAX ? 4 * threads : threads;
+  const shares = (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? 4 * threads : threads;
   return Math.ceil(Math.max(m, n) / shares / unit) * unit;
 }
 
