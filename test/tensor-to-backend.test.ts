@@ -88,3 +88,12 @@ test('an op on tensors of two backends names both and says how to move one', () 
   assert.throws(() => a.add(b), /inputs live on different backends \('wasm' and 'js'\); move one to the other's with \.to\('wasm'\)/);
   assert.deepEqual(a.add(b.to('wasm')).toArray(), [4, 6]);
 });
+
+test('to(backend) while an ONNX export traces the forward pass is an error: the copy is no primitive, and the graph would take it for a constant', () => {
+  const m = new st.nn.Linear(3, 2);
+  const home = m.weight.backend.name, other = home === 'wasm' ? 'js' : 'wasm';
+  const via = (mod: st.nn.Module, x: st.Tensor): st.Tensor => (mod as st.nn.Linear).forward(x.to(other).to(home));
+  assert.throws(() => st.io.exportOnnx(m, { inputShape: [3], forward: via }), /to: cannot move a tensor from '\w+' to '\w+' while primitives are traced \(ONNX export\)/);
+  // to its own backend it is the tensor itself, so tracing goes on
+  assert.ok(st.io.exportOnnx(m, { inputShape: [3], forward: (mod, x) => (mod as st.nn.Linear).forward(x.to(home)) }).length > 0);
+});

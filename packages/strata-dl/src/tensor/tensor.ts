@@ -403,8 +403,10 @@ export class Tensor {
 
   private _toBackend(target: Backend): Tensor {
     if (target === this.backend) return this;
-    const out = Tensor._fromValues(target, this.dataSync(), this.shape, this.dtype);
     const from = this.backend.name;
+    // the copy is no primitive: a trace would take it for a constant and bake its values in
+    if (primObserver !== null) throw new StrataError('to', `cannot move a tensor from '${from}' to '${target.name}' while primitives are traced (ONNX export): move the model and its input before exporting`);
+    const out = Tensor._fromValues(target, this.dataSync(), this.shape, this.dtype);
     if (this._tangents) for (const [level, t] of this._tangents) out._setTangent(level, belowLevel(level, () => t.to(target.name)));
     if (isFloat(this.dtype) && willRecord([this])) out._attachNode({ name: 'to', inputs: [this], out, vjp: (g) => [g.to(from)] });
     return out;
