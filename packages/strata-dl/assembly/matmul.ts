@@ -414,21 +414,28 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     }
     return;
   }
-  // Guided blocks: the end of each matrix goes in 2·nt half blocks, so that what is left when a
-  // thread runs out of items is short and the threads finish close together (W1's weight gradient
-  // on 2 threads, 8 equal items of ~70 us, waited ~50 us in the join); what does not divide goes
-  // first. Only for blocks of at least 2 micro-tiles, and only where the operand that every item
-  // repacks is small: a big one (W5's A, W3 inference's dense B, 1.2M floats) packed in 2·nt
-  // items rather than nt cost W3i's dense layer 6% and W5 2% on 2 threads. Any cut gives the same
-  // bits (see above), so the cut may depend on nt.
+  // Guided blocks: the end of each matrix goes in 2·nt half blocks and then 2·nt quarter blocks,
+  // so that what is left when a thread runs out of items is short and the threads finish close
+  // together (W1's weight gradient on 2 threads, 8 equal items of ~70 us, waited ~50 us in the
+  // join; the quarters took another 4% off it); what does not divide goes first. Only for blocks
+  // of at least 2 micro-tiles, and only where the operand that every item repacks is small: a big
+  // one (W5's A, W3 inference's dense B, 1.2M floats) packed in 2·nt items rather than nt cost
+  // W3i's dense layer 6% and W5 2% on 2 threads. Any cut gives the same bits (see above), so the
+  // cut may depend on nt.
   const unit = splitN ? NR : MR;
   const guided = block >= 2 * unit && <i64>(splitN ? M : N) * <i64>K <= GEMM_SPLIT_FINE_MAX;
   const half = guided ? (((block >> 1) + unit - 1) / unit) * unit : block;
-  const tail = guided ? min(total, 2 * nt * half) : 0;
+  const quarter = guided ? max(unit, (((half >> 1) + unit - 1) / unit) * unit) : half;
+  const qTail = guided && quarter < half ? min(total, 2 * nt * quarter) : 0;
+  const hTail = guided ? min(total - qTail, 2 * nt * half) : 0;
+  const tail = qTail + hTail;
   const nBig = guided ? (total - tail) / block : block > 0 ? (total + block - 1) / block : 0;
   const extra = guided ? total - tail - nBig * block : 0;
   const first = extra > 0 ? 1 : 0;
-  const per = block > 0 ? first + nBig + (guided ? (tail + half - 1) / half : 0) : 1;
+  const nHalf = guided ? (hTail + half - 1) / half : 0;
+  const nQuarter = qTail > 0 ? (qTail + quarter - 1) / quarter : 0;
+  const per = block > 0 ? first + nBig + nHalf + nQuarter : 1;
+  const qs = total - qTail; // where the quarters start
   const items = batch * per;
   const bias = gemm_bias(d), relu = gemm_relu(d) != 0, epi = bias != 0 || relu, colBias = gemm_colBias(d) != 0;
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
@@ -460,8 +467,8 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
       continue;
     }
     const j = it - b * per - first;
-    const s0 = j < 0 ? 0 : j < nBig ? extra + j * block : extra + nBig * block + (j - nBig) * half;
-    const s1 = j < 0 ? extra : min(total, s0 + (j < nBig ? block : half));
+    const s0 = j < 0 ? 0 : j < nBig ? extra + j * block : j < nBig + nHalf ? extra + nBig * block + (j - nBig) * half : qs + (j - nBig - nHalf) * quarter;
+    const s1 = j < 0 ? extra : j < nBig ? min(total, s0 + block) : j < nBig + nHalf ? min(qs, s0 + half) : min(total, s0 + quarter);
     convColumn(splitN ? s0 : 0);
     if (packOnce && a != packedFor) {
       packAllA(M, K, a, ars, acs, aPre);
