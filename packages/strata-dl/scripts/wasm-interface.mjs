@@ -78,7 +78,7 @@ export const ENUMS = {
   OPTIM_LIST: { ITEM_SLOTS: 20, CHUNK: 8192 },
   // A GEMM cut into blocks repacks the other operand (B for blocks of rows, A for blocks of
   // columns) in every item: up to FINE_MAX floats of it, items are cut four per thread and the last
-  // ones in half (matmul.ts, gemmBlock and gemmTask); past it, one item per thread.
+  // ones in halves and quarters (matmul.ts, gemmBlock and gemmTask); past it, one item per thread.
   GEMM_SPLIT: { FINE_MAX: 262144 },
   CELL_KIND: { LSTM_FORWARD: 0, LSTM_BACKWARD: 1, GRU_FORWARD: 2, GRU_BACKWARD: 3, PACK_B: 4, LSTM_STEP: 5, LSTM_STEP_BACKWARD: 6 },
 };

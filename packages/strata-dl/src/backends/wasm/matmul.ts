@@ -32,13 +32,12 @@ export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV }
   | ({ mode: typeof MODE.CONV_SUM; parts: number; chunks: number } & ConvGeometry)
   | ({ mode: typeof MODE.FOLD; out: number; OH: number; mask: number } & ConvGeometry);
 
-
 /**
  * How the GEMM task cuts its work into items for the threads' shared counter: 0 = whole matrices
  * (a batch of at least 2 per thread: dynamic, at no cost), else shares of the longer side, each a
  * multiple of the micro-tile (8 columns or MR rows). Every item repacks the other operand, so a big
- * one (more than GEMM_SPLIT.FINE_MAX floats: W5's 1024x1024 A) gets one share per thread: 128-column items gave 53 GFLOP/s against 64 for
- * halves there (SIMD128), 67 against 71-83 (relaxed). A small one (an MLP's weight gradient, A =
+ * one (more than GEMM_SPLIT.FINE_MAX floats: W5's 1024x1024 A) gets one share per thread:
+ * 128-column items gave 53 GFLOP/s against 64 for halves there (SIMD128), 67 against 71-83 (relaxed). A small one (an MLP's weight gradient, A =
  * 256x128) gets four per thread, so that a thread whose core is busier than the other's does not
  * hold the call up: W1's dW went from 35-42 to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60
  * interleaved rounds (median 3%).
