@@ -60,6 +60,8 @@ const RULES: { readonly [P in Prim]: Rule<P> } = {
   // elementwise: one per output element
   neg: perOutput, exp: perOutput, log: perOutput, sqrt: perOutput, sin: perOutput, cos: perOutput,
   tanh: perOutput, sigmoid: perOutput, relu: perOutput, abs: perOutput, sign: perOutput,
+  floor: perOutput, ceil: perOutput, round: perOutput, trunc: perOutput, log1p: perOutput, expm1: perOutput,
+  atan: perOutput, asin: perOutput, acos: perOutput, atan2: perOutput,
   add: perOutput, sub: perOutput, mul: perOutput, div: perOutput, pow: perOutput, maximum: perOutput, minimum: perOutput,
   reluGrad: perOutput,
   eq: perOutput, ne: perOutput, lt: perOutput, le: perOutput, gt: perOutput, ge: perOutput,

@@ -132,6 +132,25 @@ case('softplus', [U], F.softplus)
 case('gelu', [U], F.gelu)
 case('gelu tanh', [U], lambda x: F.gelu(x, approximate='tanh'))
 
+# rounding (steps: zero gradient), log1p/expm1 and the inverse trigonometric functions
+UR = F_([nan, inf, -inf, -0.0, 0.0, -0.5, 0.5, 1.5, 2.5, -2.5, -0.4, 1.7])
+for op in ['floor', 'ceil', 'round', 'trunc']:
+    case(op, [UR], getattr(torch, op))
+case('frac', [UR], torch.frac)
+case('log1p', [F_([nan, inf, -inf, -0.0, 0.0, -1.0, -1.5, 2.0, 1e-10])], torch.log1p)
+case('expm1', [F_([nan, inf, -inf, -0.0, 0.0, -1.5, 2.0, 1e-10])], torch.expm1)
+case('atan', [U], torch.atan)
+UA = F_([nan, inf, -inf, -0.0, 0.0, -1.0, 1.0, 1.5, -0.5])
+case('asin', [UA], torch.asin)
+case('acos', [UA], torch.acos)
+case('atan2', [F_([0.0, -0.0, 0.0, -0.0, 1.0, -1.0, inf, -inf, inf, -inf, nan, 1.0, 0.0, 1.0, -0.0]),
+               F_([0.0, 0.0, -0.0, -0.0, 0.0, -0.0, inf, inf, -inf, -inf, 1.0, nan, -1.0, -inf, -1.0])], torch.atan2)
+case('tan', [U], torch.tan)
+case('rsqrt', [U], torch.rsqrt)
+case('logicalXor', [F_([nan, 0.0, -0.0, inf, 1.0]), F_([0.0, nan, 1.0, 0.0, -0.0])], torch.logical_xor, grad=False)
+case('any axis 1', [F_([0.0, nan, 0.0, -0.0, 0.0, 0.0], [3, 2])], lambda x: torch.any(x, 1), grad=False)
+case('all axis 1', [F_([inf, nan, 0.0, 1.0, -0.0, 0.0], [3, 2])], lambda x: torch.all(x, 1), grad=False)
+
 
 def enc(v):
     if math.isnan(v):

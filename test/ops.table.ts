@@ -99,6 +99,15 @@ function sumBatchRef(r: { values: Arr; shape: number[] }): { values: Arr; shape:
   r.values.forEach((v, i) => { values[i % mn] += v; });
   return { values, shape: r.shape.slice(-2) };
 }
+/** Half to even, written independently of the kernels' (floor and the distance to it). */
+function halfEven(v: number): number {
+  const f = Math.floor(v), d = v - f;
+  return d < 0.5 ? f : d > 0.5 ? f + 1 : f % 2 === 0 ? f : f + 1;
+}
+/** A rounding primitive at ties (both parities, both signs), signed zeros, integers and fractions. */
+const rounding = (name: Prim, f: (x: st.Tensor) => st.Tensor, m: (v: number) => number): OpCase => ({
+  name, prims: [name], inputs: [fixed([-2.5, -1.5, -0.5, -0.4, 0.4, 0.5, 1.5, 2.5, -3, 7, 1.7, -1.7, 123456.5])], f, ref: (x) => mapN([x], m), grad: false,
+});
 const id = (x: Spec): { values: Arr; shape: number[] } => ({ values: [...x.values], shape: [...x.shape] });
 const sigmoid = (v: number): number => 1 / (1 + Math.exp(-v));
 
@@ -315,6 +324,27 @@ export const CASES: OpCase[] = [
   poolCase('padded, dilated rows', distinct([2, 1, 5, 6]), W3, 'min'),
   { name: 'maxPool2d (pool; poolIndex + gather when differentiated)', prims: ['pool', 'poolIndex', 'gather'], inputs: [distinct([2, 2, 5, 4])], f: (x) => maxPoolOf(x, 2, { stride: 1, padding: 1 }),
     ref: (x) => poolRef(x, PAD1, 'max'), second: true },
+  // rounding (steps: no gradient), at ties and signed zeros; round is half to even
+  rounding('floor', (x) => x.floor(), Math.floor),
+  rounding('ceil', (x) => x.ceil(), Math.ceil),
+  rounding('round', (x) => x.round(), halfEven),
+  rounding('trunc', (x) => x.trunc(), Math.trunc),
+  { name: 'round to 2 decimals', prims: ['mul', 'round', 'div'], inputs: [fixed([1.2345, -2.6751, 0.125, 1e-3])], f: (x) => x.round(2),
+    ref: (x) => mapN([x], (v) => halfEven(v * 100) / 100), grad: false },
+  { name: 'round to -1 decimals', prims: ['div', 'round', 'mul'], inputs: [fixed([15, 25, -35, 44])], f: (x) => x.round(-1), ref: () => ({ values: [20, 20, -40, 40], shape: [4] }), grad: false },
+  unary('frac', (x) => x.frac(), (v) => v - Math.trunc(v), rnd([2, 3], -3, 3, [-2, -1, 0, 1, 2]), true, ['trunc', 'sub']),
+  // accurate near 0, and the inverse trigonometric functions away from their kinks
+  unary('log1p', (x) => x.log1p(), Math.log1p, rnd([2, 3], -0.8, 3), true),
+  { name: 'log1p of tiny values', prims: ['log1p'], inputs: [fixed([1e-10, -3e-9, 2e-7])], f: (x) => x.log1p(), ref: (x) => mapN([x], Math.log1p), grad: false },
+  unary('expm1', (x) => x.expm1(), Math.expm1, rnd([2, 3]), true),
+  { name: 'expm1 of tiny values', prims: ['expm1'], inputs: [fixed([1e-10, -3e-9, 2e-7])], f: (x) => x.expm1(), ref: (x) => mapN([x], Math.expm1), grad: false },
+  unary('atan', (x) => x.atan(), Math.atan, rnd([2, 3], -4, 4), true),
+  unary('asin', (x) => x.asin(), Math.asin, rnd([2, 3], -0.9, 0.9), true),
+  unary('acos', (x) => x.acos(), Math.acos, rnd([2, 3], -0.9, 0.9), true),
+  unary('tan', (x) => x.tan(), Math.tan, rnd([2, 3], -1.3, 1.3), true, ['sin', 'cos', 'div']),
+  unary('rsqrt', (x) => x.rsqrt(), (v) => 1 / Math.sqrt(v), rnd([2, 3], 0.2, 3), true, ['sqrt', 'div']),
+  // every quadrant, broadcasting; a kept off 0, where the angle jumps by 2π for b < 0
+  binary('atan2', (a, b) => a.atan2(b), Math.atan2, rnd([2, 3], -2, 2, [0]), rnd([3], -2, 2, [0]), true),
 ];
 
 // Free functions are passed in by ops.test.ts so that this table imports no runtime code.

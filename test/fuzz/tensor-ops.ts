@@ -74,6 +74,11 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   maximum: binary(), minimum: binary(), eq: binary(), ne: binary(), lt: binary(), le: binary(), gt: binary(), ge: binary(),
   neg: none(), abs: none(), sign: none(), exp: float('any'), log: float('pos'), sqrt: float('pos'), sin: none(), cos: none(),
   tanh: none(), sigmoid: none(), relu: none(), step: none(), square: none(), reciprocal: none(ALL, 'nonzero'),
+  floor: none(), ceil: none(), trunc: none(), frac: none(), round: { arb: withSelf(self(ALL), () => fc.tuple(fc.constantFrom(0, 1, 2, -1))) },
+  log1p: float('pos'), expm1: float('any'), tan: none(), atan: none(), asin: float('unit'), acos: float('unit'), rsqrt: float('pos'),
+  // the origin's gradient is 0/0, as PyTorch's
+  atan2: { ...binary(), finite: false },
+  logicalNot: none(), logicalAnd: binary(), logicalOr: binary(), logicalXor: binary(), any: reduce(), all: reduce(),
   clamp: { arb: withSelf(self(NUM), () => fc.tuple(fc.option(value('float32', 'any')), fc.option(value('float32', 'any')))) },
   where: { arb: withSelf(self(ALL), (t) => fc.tuple(fc.tuple(broadcastShape(t.shape)).chain(([s]) => tsOf(s, 'bool')), other(t, 'any'))) },
   to: { arb: withSelf(self(ALL), () => fc.tuple(fc.constantFrom<DT>(...ALL))) },

@@ -200,6 +200,17 @@ test('window ops through the traced path: asymmetric padding, strides, dilation,
   await assertMatches(new nn.Sequential(new nn.Conv2d(2, 3, 3), new nn.GlobalAvgPool(), new nn.Flatten(), new nn.Linear(3, 2)), { inputShape: [2, 6, 6] });
 });
 
+test('floor, ceil, round (half to even at ties), atan, asin and acos match in ONNX Runtime', { skip: ortSkip }, async () => {
+  class Maths extends nn.Module {
+    forward(x: Tensor): Tensor {
+      // round(x)·0.5 is a tie wherever round(x) is odd: ONNX's Round must take it to the even side
+      const u = x.tanh();
+      return st.cat([x.mul(2.5).floor(), x.mul(2.5).ceil(), x.mul(2).round(), x.round().mul(0.5).round(), x.atan(), u.asin(), u.acos()], 1);
+    }
+  }
+  await assertMatches(new Maths(), { inputShape: [6] });
+});
+
 test('the traced graph: input [N, ...] (or a fixed batch), state-dict-named initializers holding the weights, several named outputs', () => {
   const lstm = new nn.LSTM(3, 5, { batchFirst: true });
   const g = decodeGraph(st.io.exportOnnx(lstm, { inputShape: [4, 3], outputNames: ['y', 'h', 'c'], forward: (m, x) => (m as st.nn.LSTM).forwardWithState(x) }));
@@ -220,6 +231,9 @@ test('the traced graph: input [N, ...] (or a fixed batch), state-dict-named init
 test('unsupported primitives are one error that lists them; batch-dependent data is refused', () => {
   class Sorts extends nn.Module { forward(x: Tensor): Tensor { return st.sort(x, -1).values.add(st.cumprod(x, 1)); } }
   assert.throws(() => st.io.exportOnnx(new Sorts(), { inputShape: [4] }), /exportOnnx: the forward pass uses primitives with no ONNX lowering: argsort, .*cumprod/);
+  // no exact ONNX counterpart: refused rather than lowered to log(1 + x) and the like
+  class Exact extends nn.Module { forward(x: Tensor): Tensor { return x.log1p().add(x.expm1()).add(x.trunc()).add(x.atan2(x)); } }
+  assert.throws(() => st.io.exportOnnx(new Exact(), { inputShape: [4] }), /no ONNX lowering: log1p, expm1, trunc, atan2$/);
   class Noisy extends nn.Module { forward(x: Tensor): Tensor { return x.add(st.randn(x.shape)); } }
   assert.throws(() => st.io.exportOnnx(new Noisy(), { inputShape: [4] }), /exportOnnx: add: an input \[2,4\] that no traced primitive computed depends on the input batch/);
 });

@@ -114,6 +114,29 @@ test('exportOnnx then importOnnx round-trips a Strata model', () => {
   assertClose(st.noGrad(() => back.forward(x)), st.noGrad(() => model.forward(x)), 1e-5, 1e-5);
 });
 
+test('exportOnnx then importOnnx round-trips floor, ceil, round, atan, asin and acos', () => {
+  class Maths extends st.nn.Module {
+    forward(t: st.Tensor): st.Tensor {
+      const u = t.tanh();
+      return st.cat([t.mul(2.5).floor(), t.mul(2.5).ceil(), t.mul(2).round(), t.atan(), u.asin(), u.acos()], 1);
+    }
+  }
+  const x = st.randn([3, 4], { generator: new st.Generator(5) });
+  const back = st.importOnnx(io.exportOnnx(new Maths(), { inputShape: [4] }));
+  assertClose(st.noGrad(() => back.forward(x)), st.noGrad(() => new Maths().forward(x)), 1e-6, 1e-6);
+});
+
+test('the elementwise maths ops import: Abs, Sign, Sin, Cos, Tan, Atan, Asin, Acos, Floor, Ceil and Round (half to even)', () => {
+  const x = st.tensor([-2.5, -0.5, 0.3, 0.5, 1.5, 2.5, -0.9]);
+  const one = (op: string): st.Tensor => st.importOnnx(model([node(op, ['x'], ['y'])], 13)).forward(x) as st.Tensor;
+  const cases: [string, (t: st.Tensor) => st.Tensor][] = [
+    ['Abs', (t) => t.abs()], ['Sign', (t) => t.sign()], ['Sin', (t) => t.sin()], ['Cos', (t) => t.cos()], ['Tan', (t) => t.tan()],
+    ['Atan', (t) => t.atan()], ['Asin', (t) => t.asin()], ['Acos', (t) => t.acos()], ['Floor', (t) => t.floor()], ['Ceil', (t) => t.ceil()], ['Round', (t) => t.round()],
+  ];
+  for (const [op, f] of cases) assert.deepEqual(one(op).toArray(), f(x).toArray(), op);
+  assert.deepEqual(one('Round').toArray(), [-2, -0, 0, 0, 2, 2, -1]);
+});
+
 test('unsupported ops are listed in one error; other opsets, external data and wrong inputs are refused clearly', () => {
   const m = model([node('Relu', ['x'], ['a']), node('Foo', ['a'], ['b']), node('Bar', ['b'], ['c']), node('Foo', ['c'], ['y'])], 13);
   assert.throws(() => st.importOnnx(m), /importOnnx: the model uses ops that Strata cannot import: Foo \(2 nodes\), Bar \(1 node\); supported: .*Conv/);

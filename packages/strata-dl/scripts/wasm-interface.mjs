@@ -33,6 +33,18 @@ export const UNARY_OPS = {
   relu: { vec: 'f32x4.pmax(x, f32x4.splat(0))' },
   abs: { vec: 'f32x4.abs(x)' },
   sign: { vec: 'f32x4.sub(v128.and(f32x4.gt(x, f32x4.splat(0)), f32x4.splat(1)), v128.and(f32x4.lt(x, f32x4.splat(0)), f32x4.splat(1)))' },
+  floor: { vec: 'f32x4.floor(x)' },
+  ceil: { vec: 'f32x4.ceil(x)' },
+  // roundTiesToEven, as the reference and torch.round
+  round: { vec: 'f32x4.nearest(x)' },
+  trunc: { vec: 'f32x4.trunc(x)' },
+  // in float64, then rounded: as the reference computes them (musl's float32 acosf(-1) is an ulp
+  // short of π), and these are not hot enough for the difference in speed to matter
+  log1p: { scalar: '<f32>NativeMath.log1p(<f64>x)' },
+  expm1: { scalar: '<f32>NativeMath.expm1(<f64>x)' },
+  atan: { scalar: '<f32>NativeMath.atan(<f64>x)' },
+  asin: { scalar: '<f32>NativeMath.asin(<f64>x)' },
+  acos: { scalar: '<f32>NativeMath.acos(<f64>x)' },
 };
 
 /**
@@ -49,6 +61,7 @@ export const BINARY_OPS = {
   minimum: ['f32x4.min(x, y)', 'minf(x, y)'],
   // x where y > 0 or y is NaN (not y <= 0), else +0: the reference's `y <= 0 ? 0 : x`
   reluGrad: ['v128.andnot(x, f32x4.le(y, f32x4.splat(0)))', 'y <= 0 ? <f32>0 : x'],
+  atan2: [null, '<f32>NativeMath.atan2(<f64>x, <f64>y)'],
 };
 /** Comparisons (the ELTWISE task, kind COMPARE): float32 in, bool out. Op codes follow BINARY_OPS'. */
 export const COMPARE_OPS = {

@@ -13,6 +13,7 @@ import type { Cost, JvpRule, Meta, OutMeta, PrimRecord, Records, VjpRule } from 
 export interface UnaryAttrs {
   neg: Empty; exp: Empty; log: Empty; sqrt: Empty; sin: Empty; cos: Empty;
   tanh: Empty; sigmoid: Empty; relu: Empty; abs: Empty; sign: Empty;
+  floor: Empty; ceil: Empty; round: Empty; trunc: Empty; log1p: Empty; expm1: Empty; atan: Empty; asin: Empty; acos: Empty;
 }
 /** Elementwise binary with broadcasting. */
 export interface BinaryAttrs {
@@ -20,6 +21,8 @@ export interface BinaryAttrs {
   // ReLU's backward, PyTorch's threshold_backward at 0: reluGrad(g, y) = y <= 0 ? 0 : g (one pass
   // instead of g·sign(y), two)
   reluGrad: Empty;
+  // atan2(a, b): the angle of the point (b, a), as C's atan2 (signed zeros and infinities included)
+  atan2: Empty;
 }
 /** Comparisons: broadcasting, bool out. */
 export interface CompareAttrs { eq: Empty; ne: Empty; lt: Empty; le: Empty; gt: Empty; ge: Empty }
@@ -45,6 +48,12 @@ const binaryShape = (prim: string) => (ins: readonly Meta[]): OutMeta => {
   if (dtype === 'bool') throw new StrataError(prim, 'arithmetic on two bool tensors; cast one to int32 or float32 first');
   return { shape, dtype };
 };
+/** A binary op defined on floats only (atan2): the promoted dtype must be a float. */
+const floatBinaryShape = (prim: string) => (ins: readonly Meta[]): OutMeta => {
+  const out = binaryShape(prim)(ins);
+  if (!isFloat(out.dtype)) throw new StrataError(prim, `expects floating-point tensors, got ${ins[0].dtype} ${fmtShape(ins[0].shape)} and ${ins[1].dtype} ${fmtShape(ins[1].shape)}`);
+  return out;
+};
 const compareShape = (prim: string) => (ins: readonly Meta[]): OutMeta => ({ shape: broadcastShapes(prim, ins[0].shape, ins[1].shape), dtype: 'bool' });
 
 /** A differentiable unary record: `f` gives both rules (the VJP's and the JVP's factor are one). */
@@ -68,6 +77,19 @@ export const UNARY_RECORDS: Records<UnaryAttrs> = {
   abs: unary('abs', (g, x) => g.mul(x.sign()), { intOk: true }),
   // a step function: zero gradient almost everywhere
   sign: { shape: unaryShape('sign', true), intOk: true, cost: 'light', differentiable: false },
+  // Rounding (round: half to even, as torch.round): steps, so no gradient, as sign. On int32 the
+  // identity, as PyTorch's on integer tensors.
+  floor: { shape: unaryShape('floor', true), intOk: true, cost: 'light', differentiable: false },
+  ceil: { shape: unaryShape('ceil', true), intOk: true, cost: 'light', differentiable: false },
+  round: { shape: unaryShape('round', true), intOk: true, cost: 'light', differentiable: false },
+  trunc: { shape: unaryShape('trunc', true), intOk: true, cost: 'light', differentiable: false },
+  // log(1 + x) and eˣ − 1 accurate near 0, where the composed forms lose every digit
+  log1p: unary('log1p', (g, x) => g.div(x.add(1)), { cost: 'heavy', domain: [-1.5, 50] }),
+  expm1: unary('expm1', (g, _x, out) => g.mul(out.add(1)), { cost: 'heavy', domain: [-30, 30] }),
+  atan: unary('atan', (g, x) => g.div(x.mul(x).add(1)), { cost: 'heavy' }),
+  // 1/√(1 − x²), written (1 − x)(1 + x) so that it stays accurate near ±1 (∞ at ±1, as PyTorch's)
+  asin: unary('asin', (g, x) => g.div(x.neg().add(1).mul(x.add(1)).sqrt()), { cost: 'heavy', domain: [-1.2, 1.2] }),
+  acos: unary('acos', (g, x) => g.div(x.neg().add(1).mul(x.add(1)).sqrt()).neg(), { cost: 'heavy', domain: [-1.2, 1.2] }),
 };
 
 /** Adds tangent terms, treating null as zero. */
@@ -108,8 +130,8 @@ const powDa = (g: Tensor, a: Tensor, b: Tensor): Tensor => g.mul(b.mul(a.pow(b.s
  * back to the inputs' shapes by the engine.
  */
 type Term = (g: Tensor, a: Tensor, b: Tensor, out: Tensor) => Tensor;
-const binary = <P extends BinaryPrim>(prim: P, da: Term, db: Term | null, cost: Cost = 'light', domain?: readonly [number, number]): PrimRecord<P> => ({
-  shape: binaryShape(prim), cost, domain, differentiable: true as const,
+const binary = <P extends BinaryPrim>(prim: P, da: Term, db: Term | null, cost: Cost = 'light', domain?: readonly [number, number], floatOnly = false): PrimRecord<P> => ({
+  shape: floatOnly ? floatBinaryShape(prim) : binaryShape(prim), intOk: !floatOnly, cost, domain, differentiable: true as const,
   vjp: ((g, [a, b], out, _at, n) => [n[0] ? da(g, a, b, out) : null, n[1] && db ? db(g, a, b, out) : null]) as VjpRule<P>,
   jvp: (([ta, tb], [a, b], out) => plus(ta && da(ta, a, b, out), tb && db ? db(tb, a, b, out) : null)) as JvpRule<P>,
 });
@@ -124,6 +146,8 @@ export const BINARY_RECORDS: Records<BinaryAttrs> = {
   minimum: binary('minimum', (g, a, b) => g.mul(share(b, a)), (g, a, b) => g.mul(share(a, b))),
   // a step function of y: no gradient into y (zero almost everywhere), as for sign
   reluGrad: binary('reluGrad', (g, _a, b) => bind('reluGrad', [g, b], {}), null),
+  // d/da = b / (a² + b²), d/db = −a / (a² + b²): PyTorch's atan2_backward (NaN at the origin, as there)
+  atan2: binary('atan2', (g, a, b) => g.mul(b).div(a.mul(a).add(b.mul(b))), (g, a, b) => g.mul(a).div(a.mul(a).add(b.mul(b))).neg(), 'heavy', undefined, true),
 };
 
 const compare = <P extends ComparePrim>(prim: P): PrimRecord<P> => ({ shape: compareShape(prim), cost: 'light' as const, differentiable: false as const });

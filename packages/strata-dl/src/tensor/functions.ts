@@ -48,6 +48,44 @@ export const neg = (x: TensorLike): Tensor => T(x).neg();
 export const abs = (x: TensorLike): Tensor => T(x).abs();
 /** Elementwise sign: -1, 0 or 1 (`torch.sign`). */
 export const sign = (x: TensorLike): Tensor => T(x).sign();
+/** Elementwise largest integer <= x (`torch.floor`). */
+export const floor = (x: TensorLike): Tensor => T(x).floor();
+/** Elementwise smallest integer >= x (`torch.ceil`). */
+export const ceil = (x: TensorLike): Tensor => T(x).ceil();
+/** Rounds half to even, at `decimals` decimal places (`torch.round`). */
+export const round = (x: TensorLike, decimals = 0): Tensor => T(x).round(decimals);
+/** Elementwise integer part, toward zero (`torch.trunc`). */
+export const trunc = (x: TensorLike): Tensor => T(x).trunc();
+/** Elementwise x − trunc(x) (`torch.frac`). */
+export const frac = (x: TensorLike): Tensor => T(x).frac();
+/** Elementwise eˣ − 1, accurate near 0 (`torch.expm1`). */
+export const expm1 = (x: TensorLike): Tensor => T(x).expm1();
+/** Elementwise log(1 + x), accurate near 0 (`torch.log1p`). */
+export const log1p = (x: TensorLike): Tensor => T(x).log1p();
+/** Elementwise tangent (`torch.tan`). */
+export const tan = (x: TensorLike): Tensor => T(x).tan();
+/** Elementwise arctangent (`torch.atan`). */
+export const atan = (x: TensorLike): Tensor => T(x).atan();
+/** Elementwise arcsine (`torch.asin`). */
+export const asin = (x: TensorLike): Tensor => T(x).asin();
+/** Elementwise arccosine (`torch.acos`). */
+export const acos = (x: TensorLike): Tensor => T(x).acos();
+/** The angle of the point (x, y), broadcasting (`torch.atan2(y, x)`). */
+export const atan2 = (y: TensorLike, x: TensorLike): Tensor => T(y, x).atan2(x);
+/** Elementwise 1 / √x (`torch.rsqrt`). */
+export const rsqrt = (x: TensorLike): Tensor => T(x).rsqrt();
+/** True where x is 0 (`torch.logical_not`). */
+export const logicalNot = (x: TensorLike): Tensor => T(x).logicalNot();
+/** True where both are non-zero, broadcasting (`torch.logical_and`). */
+export const logicalAnd = (a: TensorLike, b: TensorLike): Tensor => T(a, b).logicalAnd(b);
+/** True where either is non-zero, broadcasting (`torch.logical_or`). */
+export const logicalOr = (a: TensorLike, b: TensorLike): Tensor => T(a, b).logicalOr(b);
+/** True where exactly one is non-zero, broadcasting (`torch.logical_xor`). */
+export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => T(a, b).logicalXor(b);
+/** Whether any element (along `axis`) is non-zero (`torch.any`). */
+export const any = (x: TensorLike, axis?: number | number[], keepdim = false): Tensor => T(x).any(axis, keepdim);
+/** Whether every element (along `axis`) is non-zero (`torch.all`). */
+export const all = (x: TensorLike, axis?: number | number[], keepdim = false): Tensor => T(x).all(axis, keepdim);
 /** Elementwise eˣ (`torch.exp`). */
 export const exp = (x: TensorLike): Tensor => T(x).exp();
 /** Elementwise natural logarithm (`torch.log`). */

@@ -21,6 +21,7 @@ import { formatTensor } from './format.js';
 import * as C from './composite.js';
 import type { IndexSpec } from './composite.js';
 import * as Ops from './tensorops.js';
+import * as M from './math-ops.js';
 import type { ValuesIndices } from './values-indices.js';
 
 /** A tensor or a plain number (numbers take the tensor's dtype where it is floating point). */
@@ -306,8 +307,47 @@ export class Tensor {
   abs(): Tensor { return this._p('abs', [], {}); }
   /** Elementwise sign: -1, 0 or 1. */
   sign(): Tensor { return this._p('sign', [], {}); }
+  /**
+   * Elementwise largest integer <= x (`torch.floor`); no gradient, as a step function. ±∞, NaN
+   * and -0 stay as they are; int32 is returned unchanged.
+   *
+   * @example
+   * tensor([-1.5, 0.5, 2]).floor().toArray(); // [-2, 0, 2]
+   */
+  floor(): Tensor { return this._p('floor', [], {}); }
+  /** Elementwise smallest integer >= x (`torch.ceil`); no gradient. `ceil(-0.5)` is -0. */
+  ceil(): Tensor { return this._p('ceil', [], {}); }
+  /**
+   * Rounds to the nearest integer, halves to even, as `torch.round`; with `decimals`, at that many
+   * decimal places (negative: tens, hundreds). No gradient.
+   *
+   * @example
+   * tensor([0.5, 1.5, 2.5, -0.5]).round().toArray(); // [0, 2, 2, -0]
+   * tensor([1.2345]).round(2).toArray();              // [1.2300000190734863]
+   */
+  round(decimals = 0): Tensor { return decimals === 0 || this.dtype === 'bool' ? this._p('round', [], {}) : M.roundTo(this, decimals); }
+  /** Elementwise integer part, rounding toward zero (`torch.trunc`); no gradient. */
+  trunc(): Tensor { return this._p('trunc', [], {}); }
+  /** Elementwise fractional part x − trunc(x), with x's sign (`torch.frac`); gradient 1. */
+  frac(): Tensor { return M.frac(this); }
   /** Elementwise eˣ. */
   exp(): Tensor { return this._p('exp', [], {}); }
+  /**
+   * Elementwise eˣ − 1, accurate for small x where `exp().sub(1)` loses every digit (`torch.expm1`).
+   *
+   * @example
+   * // exp(x) − 1 gives 0 here
+   * tensor([1e-10]).expm1().item(); // 1.000000013351432e-10
+   */
+  expm1(): Tensor { return this._p('expm1', [], {}); }
+  /**
+   * Elementwise log(1 + x), accurate for small x (`torch.log1p`): -∞ at -1, NaN below.
+   *
+   * @example
+   * // log(1 + x) gives 0 here
+   * tensor([1e-10]).log1p().item(); // 1.000000013351432e-10
+   */
+  log1p(): Tensor { return this._p('log1p', [], {}); }
   /** Elementwise natural logarithm. */
   log(): Tensor { return this._p('log', [], {}); }
   /** Elementwise square root. */
@@ -316,6 +356,29 @@ export class Tensor {
   sin(): Tensor { return this._p('sin', [], {}); }
   /** Elementwise cosine. */
   cos(): Tensor { return this._p('cos', [], {}); }
+  /** Elementwise tangent sin(x) / cos(x) (`torch.tan`). */
+  tan(): Tensor { return M.tan(this); }
+  /** Elementwise arctangent, in (−π/2, π/2) (`torch.atan`). */
+  atan(): Tensor { return this._p('atan', [], {}); }
+  /** Elementwise arcsine, in [−π/2, π/2]; NaN outside [−1, 1] (`torch.asin`). */
+  asin(): Tensor { return this._p('asin', [], {}); }
+  /** Elementwise arccosine, in [0, π]; NaN outside [−1, 1] (`torch.acos`). */
+  acos(): Tensor { return this._p('acos', [], {}); }
+  /**
+   * The angle of the point (`other`, `this`) in (−π, π], broadcasting, as `torch.atan2` (C's atan2:
+   * signed zeros and infinities give its quadrants). Integer inputs are computed in float32.
+   *
+   * @example
+   * // π/4, 3π/4 and −π/2 in float32
+   * tensor([1, 1, -1]).atan2(tensor([1, -1, 0])).toArray(); // [0.7853981852531433, 2.356194496154785, -1.5707963705062866]
+   */
+  atan2(other: TensorLike): Tensor {
+    const o = this._lift(other);
+    const f = (t: Tensor): Tensor => (isFloat(t.dtype) ? t : t.to('float32'));
+    return f(this)._p('atan2', [f(o)], {});
+  }
+  /** Elementwise 1 / √x (`torch.rsqrt`). */
+  rsqrt(): Tensor { return M.rsqrt(this); }
   /** Elementwise hyperbolic tangent. */
   tanh(): Tensor { return this._p('tanh', [], {}); }
   /** Elementwise logistic sigmoid 1 / (1 + e⁻ˣ). */
@@ -369,6 +432,29 @@ export class Tensor {
   gt(o: TensorLike): Tensor { return this._p('gt', [this._lift(o)], {}); }
   /** Elementwise `>=`, broadcasting; a bool tensor. */
   ge(o: TensorLike): Tensor { return this._p('ge', [this._lift(o)], {}); }
+  /** True where the element is 0 (NaN counts as non-zero), as `torch.logical_not`. */
+  logicalNot(): Tensor { return M.logicalNot(this); }
+  /**
+   * True where both are non-zero, broadcasting (`torch.logical_and`); any dtypes.
+   *
+   * @example
+   * tensor([1, 0, 2]).logicalAnd(tensor([true, true, false])).toArray(); // [true, false, false]
+   */
+  logicalAnd(o: TensorLike): Tensor { return M.logicalAnd(this, this._lift(o)); }
+  /** True where either is non-zero, broadcasting (`torch.logical_or`). */
+  logicalOr(o: TensorLike): Tensor { return M.logicalOr(this, this._lift(o)); }
+  /** True where exactly one is non-zero, broadcasting (`torch.logical_xor`). */
+  logicalXor(o: TensorLike): Tensor { return M.logicalXor(this, this._lift(o)); }
+  /**
+   * Whether any element (along `axis`, or of all) is non-zero, as a bool tensor (`torch.any`);
+   * false over no elements.
+   *
+   * @example
+   * tensor([[0, 1], [0, 0]]).any(1).toArray(); // [true, false]
+   */
+  any(axis?: number | number[], keepdim = false): Tensor { return M.any(this, axis, keepdim); }
+  /** Whether every element (along `axis`, or of all) is non-zero (`torch.all`); true over no elements. */
+  all(axis?: number | number[], keepdim = false): Tensor { return M.all(this, axis, keepdim); }
   /** `this` where `condition` holds, else `other` (PyTorch's `Tensor.where`). */
   where(condition: Tensor, other: TensorLike): Tensor {
     return Tensor._apply('where', [condition, this, this._lift(other)], {});

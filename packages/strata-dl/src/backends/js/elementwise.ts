@@ -18,6 +18,15 @@ export const powC: F2 = (a, b) => (a === 1 || (a === -1 && (b === Infinity || b 
 
 const sigmoid: F1 = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
 
+/**
+ * Rounds half to even, as torch.round (C's nearbyint) and wasm's `nearest`: Math.round rounds half
+ * up, so a tie that landed on an odd number steps back. -0.5 and -0.4 give -0, as there.
+ */
+export const roundHalfEven: F1 = (x) => {
+  const r = Math.round(x);
+  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
+};
+
 export const UNARY_FNS: Record<UnaryPrim, F1> = {
   neg: (x) => -x,
   exp: Math.exp,
@@ -32,6 +41,15 @@ export const UNARY_FNS: Record<UnaryPrim, F1> = {
   abs: Math.abs,
   // sign(NaN) = 0, as torch.sign (pytorch/pytorch#41245: NumPy gives NaN, PyTorch keeps 0)
   sign: (x) => (x > 0 ? 1 : x < 0 ? -1 : 0),
+  floor: Math.floor,
+  ceil: Math.ceil,
+  round: roundHalfEven,
+  trunc: Math.trunc,
+  log1p: Math.log1p,
+  expm1: Math.expm1,
+  atan: Math.atan,
+  asin: Math.asin,
+  acos: Math.acos,
 };
 
 export const BINARY_FNS: Record<BinaryPrim | ComparePrim, F2> = {
@@ -45,6 +63,7 @@ export const BINARY_FNS: Record<BinaryPrim | ComparePrim, F2> = {
   minimum: Math.min,
   // NaN in y passes g through, as PyTorch's threshold_backward (y <= 0 is false for NaN)
   reluGrad: (g, y) => (y <= 0 ? 0 : g),
+  atan2: Math.atan2,
   eq: (a, b) => +(a === b),
   ne: (a, b) => +(a !== b),
   lt: (a, b) => +(a < b),

@@ -10,6 +10,8 @@ import type { Step } from './trace.js';
 
 const UNARY: Partial<Record<string, string>> = {
   neg: 'Neg', exp: 'Exp', log: 'Log', sqrt: 'Sqrt', sin: 'Sin', cos: 'Cos', tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'Relu', abs: 'Abs', sign: 'Sign',
+  // ONNX's Round is half to even too; log1p, expm1, trunc and atan2 have no exact ONNX counterpart
+  floor: 'Floor', ceil: 'Ceil', round: 'Round', atan: 'Atan', asin: 'Asin', acos: 'Acos',
 };
 const BINARY: Partial<Record<string, string>> = {
   add: 'Add', sub: 'Sub', mul: 'Mul', div: 'Div', pow: 'Pow', maximum: 'Max', minimum: 'Min',
