@@ -94,5 +94,65 @@ for (const backend of ['js', 'wasm']) {
       assert.deepEqual(t([true, false], 'bool').any().toArray(), true);
       assert.throws(() => m.any(2), /any|sum/);
     });
+
+    test('log2 and log10 are exact at powers of their base, which log(x) / ln b is not in float32', () => {
+      const k = Array.from({ length: 253 }, (_, i) => i - 126);
+      assert.deepEqual(t(k.map((e) => 2 ** e)).log2().toArray(), k);
+      const d = Array.from({ length: 20 }, (_, i) => i - 5); // 10^-5 .. 10^14, each rounded to float32
+      assert.deepEqual(t(d.map((e) => 10 ** e), 'float64').log10().toArray(), d);
+      assert.deepEqual(t([3, -2, 0], 'int32').exp2().toArray(), [8, 0.25, 1]);
+    });
+
+    test('mm, bmm, mv and dot check their ranks and sizes, naming the argument', () => {
+      const a = t([[1, 2], [3, 4]]);
+      assert.deepEqual(a.mm(t([[1], [1]])).toArray(), [[3], [7]]);
+      assert.deepEqual(st.mv(a, t([1, -1])).toArray(), [-1, -1]);
+      assert.equal(st.dot(t([1, 2, 3]), t([4, 5, 6])).item(), 32);
+      assert.throws(() => a.mm(t([1, 2])), /^StrataError: mm: mat2 must be 2-D, got \[2\]/);
+      assert.throws(() => a.mv(a), /^StrataError: mv: vec must be 1-D, got \[2,2\]/);
+      assert.throws(() => t([1, 2]).dot(t([1, 2, 3])), /^StrataError: dot: lengths differ: input \[2\], other \[3\]/);
+      assert.throws(() => st.zeros([2, 1, 3], { backend }).bmm(st.zeros([1, 3, 1], { backend })), /^StrataError: bmm: batch sizes differ/);
+      assert.deepEqual(st.ones([2, 1, 3], { backend }).bmm(st.ones([2, 3, 2], { backend })).shape, [2, 1, 2]);
+    });
+
+    test('diagonal, trace and diag follow torch\'s layout and offsets', () => {
+      const x = st.arange(24, undefined, undefined, { backend }).reshape(3, 2, 4);
+      assert.deepEqual(x.diagonal(1, 2, 0).toArray(), [[8, 17], [12, 21]]); // torch.diagonal(x, 1, 2, 0)
+      assert.deepEqual(x.diagonal(0, -1, -2).shape, [3, 2]);
+      assert.deepEqual(t([[1, 2], [3, 4]]).diagonal(-5).toArray(), []);
+      assert.equal(st.trace(t([[1, 2], [3, 4]])).item(), 5);
+      assert.deepEqual(t([5, 6]).diag(1).toArray(), [[0, 5, 0], [0, 0, 6], [0, 0, 0]]);
+      assert.deepEqual(st.diag(t([[1, 2], [3, 4]]), -1).toArray(), [3]);
+      assert.throws(() => t([1, 2]).diagonal(), /^StrataError: diagonal: input must be at least 2-D, got \[2\]/);
+      assert.throws(() => t([[1]]).diagonal(0, 1, -1), /^StrataError: diagonal: dim1 and dim2 are the same axis \(1\)/);
+    });
+
+    test('movedim, swapaxes and the *As conveniences', () => {
+      const x = st.zeros([2, 3, 4, 5], { backend });
+      assert.deepEqual(x.movedim([0, 1], [-1, -2]).shape, [4, 5, 3, 2]); // torch.movedim(x, (0, 1), (-1, -2))
+      assert.deepEqual(st.movedim(x, 3, 0).shape, [5, 2, 3, 4]);
+      assert.throws(() => x.movedim([0, 0], [1, 2]), /^StrataError: movedim: repeated axis/);
+      assert.throws(() => x.movedim([0], [1, 2]), /^StrataError: movedim: source has 1 axes, destination 2/);
+      assert.deepEqual(st.swapaxes(x, 0, 3).shape, [5, 3, 4, 2]);
+      const y = t([1, 2, 3, 4]);
+      assert.deepEqual(y.viewAs(st.zeros([2, 2], { backend })).shape, [2, 2]);
+      assert.deepEqual(y.expandAs(st.zeros([3, 4], { backend })).shape, [3, 4]);
+      assert.equal(y.typeAs(t([1], 'int32')).dtype, 'int32');
+      assert.equal(y.contiguous(), y);
+      assert.deepEqual(y.clampMin(2).toArray(), [2, 2, 3, 4]);
+      assert.deepEqual(st.clampMax(y, 2).toArray(), [1, 2, 2, 2]);
+    });
   });
 }
+
+test('Module.apply visits every sub-module, children first, then the module itself', () => {
+  const { Sequential, Linear, ReLU } = st.nn;
+  const inner = new Sequential(new Linear(2, 3), new ReLU());
+  const net = new Sequential(inner, new Linear(3, 1));
+  const seen: string[] = [];
+  assert.equal(net.apply((m) => seen.push(m.typeName)), net);
+  assert.deepEqual(seen, ['Linear', 'ReLU', 'Sequential', 'Linear', 'Sequential']);
+  net.apply((m) => { if (m instanceof Linear) m.weight.set_(st.nn.init.zeros(m.weight.shape)); });
+  assert.deepEqual(st.noGrad(() => net.forward(st.ones([1, 2]))).shape, [1, 1]);
+  for (const m of net.modules()) if (m instanceof Linear) assert.deepEqual([...new Set(m.weight.dataSync())], [0]);
+});

@@ -345,6 +345,22 @@ export const CASES: OpCase[] = [
   unary('rsqrt', (x) => x.rsqrt(), (v) => 1 / Math.sqrt(v), rnd([2, 3], 0.2, 3), true, ['sqrt', 'div']),
   // every quadrant, broadcasting; a kept off 0, where the angle jumps by 2π for b < 0
   binary('atan2', (a, b) => a.atan2(b), Math.atan2, rnd([2, 3], -2, 2, [0]), rnd([3], -2, 2, [0]), true),
+  unary('log2', (x) => x.log2(), Math.log2, rnd([2, 3], 0.2, 3), true),
+  unary('log10', (x) => x.log10(), Math.log10, rnd([2, 3], 0.2, 3), true),
+  unary('exp2', (x) => x.exp2(), (v) => 2 ** v, rnd([2, 3]), true, ['pow']),
+  // the named products and diagonals, composed from matmul, mul, sum, permute, gather and where
+  { name: 'mm', prims: ['matmul'], inputs: [rnd([2, 3]), rnd([3, 4])], f: (a, b) => a.mm(b), ref: matmulRef, second: true },
+  { name: 'bmm', prims: ['matmul'], inputs: [rnd([2, 2, 3]), rnd([2, 3, 2])], f: (a, b) => a.bmm(b), ref: matmulRef },
+  { name: 'mv', prims: ['matmul'], inputs: [rnd([2, 3]), rnd([3])], f: (a, v) => a.mv(v),
+    ref: (a, v) => ({ values: [0, 1].map((i) => [0, 1, 2].reduce((acc, k) => acc + a.values[i * 3 + k] * v.values[k], 0)), shape: [2] }) },
+  { name: 'dot', prims: ['mul', 'sum'], inputs: [rnd([4]), rnd([4])], f: (a, b) => a.dot(b), ref: (a, b) => ({ values: [a.values.reduce((acc, v, i) => acc + v * b.values[i], 0)], shape: [] }), second: true },
+  { name: 'diagonal above the main one, of axes 2 and 0', prims: ['permute', 'gather'], inputs: [rnd([3, 2, 4])], f: (x) => x.diagonal(1, 2, 0),
+    // as torch.diagonal: out[j][i] = x[i + 1][j][i], i along axis 2 and i + 1 along axis 0 (< 3)
+    ref: (x) => ({ values: [0, 1].flatMap((j) => [0, 1].map((i) => x.values[(i + 1) * 8 + j * 4 + i])), shape: [2, 2] }) },
+  { name: 'trace', prims: ['gather', 'sum'], inputs: [rnd([3, 3])], f: (x) => x.trace(), ref: (x) => ({ values: [x.values[0] + x.values[4] + x.values[8]], shape: [] }) },
+  { name: 'diag of a vector, below the main diagonal', prims: ['pad', 'expand', 'where'], inputs: [rnd([2])], f: (v) => v.diag(-1),
+    ref: (v) => ({ values: [0, 0, 0, v.values[0], 0, 0, 0, v.values[1], 0], shape: [3, 3] }) },
+  { name: 'movedim', prims: ['permute'], inputs: [rnd([2, 3, 4])], f: (x) => x.movedim(0, 2), ref: (x) => permuteRef(x, [1, 2, 0]) },
 ];
 
 // Free functions are passed in by ops.test.ts so that this table imports no runtime code.

@@ -69,6 +69,16 @@ const indexSpec = (n: number): fc.Arbitrary<Arg> => fc.oneof(
 
 const float = (dom: Dom): Spec => none(ALL, dom);
 
+/** Two operands for a named product (mm, bmm, mv, dot): the ranks it wants, or (sometimes) others. */
+const products = (ra: number[], rb: number[]): Spec => ({
+  arb: fc.tuple(dim, dim, dim, dim, fc.integer({ min: 0, max: 5 }), fc.constantFrom<DT>(...FLOAT)).chain(([b, m, k, n, wrong, dt]) => {
+    const of = (r: number, last: number[]): number[] => [b, ...last].slice(-r);
+    const a = wrong === 0 ? [m, k, n] : of(ra[0], [m, k]);
+    const c = wrong === 1 ? [k + 1, n] : rb[0] === 1 ? [k] : of(rb[0], [k, n]);
+    return fc.tuple(tsOf(ra[0] === 1 ? [k] : a, dt), tsOf(c, dt));
+  }),
+});
+
 export const TENSOR_METHODS: Record<string, Spec> = {
   add: binary(), sub: binary(), mul: binary(), div: binary('nonzero'), pow: { ...binary('any', 'pos', FLOAT) },
   maximum: binary(), minimum: binary(), eq: binary(), ne: binary(), lt: binary(), le: binary(), gt: binary(), ge: binary(),
@@ -79,6 +89,19 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   // the origin's gradient is 0/0, as PyTorch's
   atan2: { ...binary(), finite: false },
   logicalNot: none(), logicalAnd: binary(), logicalOr: binary(), logicalXor: binary(), any: reduce(), all: reduce(),
+  log2: float('pos'), log10: float('pos'), exp2: float('any'),
+  clampMin: { arb: withSelf(self(NUM), () => fc.tuple(value('float32', 'any'))) }, clampMax: { arb: withSelf(self(NUM), () => fc.tuple(value('float32', 'any'))) },
+  viewAs: { arb: withSelf(self(ALL), (t) => reshapeTo(t).chain((s) => tsOf(s.map((d) => Math.abs(d)), 'float32')).map((o) => [o])) },
+  reshapeAs: { arb: withSelf(self(ALL), (t) => reshapeTo(t).chain((s) => tsOf(s.map((d) => Math.abs(d)), 'float32')).map((o) => [o])) },
+  expandAs: { arb: withSelf(self(ALL), (t) => expandTo(t).chain((s) => tsOf(s.map((d) => Math.abs(d)), 'float32')).map((o) => [o])) },
+  typeAs: { arb: withSelf(self(ALL), () => fc.constantFrom<DT>(...ALL).chain((d) => tsOf([1], d)).map((o) => [o])) },
+  contiguous: none(),
+  swapaxes: { arb: withSelf(self(ALL), (t) => fc.tuple(axis(t.shape.length), axis(t.shape.length))) },
+  swapdims: { arb: withSelf(self(ALL), (t) => fc.tuple(axis(t.shape.length), axis(t.shape.length))) },
+  movedim: { arb: withSelf(self(ALL), (t) => fc.oneof(fc.tuple(axis(t.shape.length), axis(t.shape.length)), fc.tuple(fc.array(axis(t.shape.length), { maxLength: 2 }), fc.array(axis(t.shape.length), { maxLength: 2 })))) },
+  mm: products([2], [2]), bmm: products([3], [3]), mv: products([2], [1]), dot: products([1], [1]),
+  diagonal: { arb: withSelf(self(ALL), (t) => fc.tuple(fc.integer({ min: -3, max: 3 }), axis(t.shape.length), axis(t.shape.length))) },
+  trace: none(), diag: { arb: withSelf(self(ALL, 'any', shape(1)), () => fc.tuple(fc.integer({ min: -2, max: 2 }))) },
   clamp: { arb: withSelf(self(NUM), () => fc.tuple(fc.option(value('float32', 'any')), fc.option(value('float32', 'any')))) },
   where: { arb: withSelf(self(ALL), (t) => fc.tuple(fc.tuple(broadcastShape(t.shape)).chain(([s]) => tsOf(s, 'bool')), other(t, 'any'))) },
   to: { arb: withSelf(self(ALL), () => fc.tuple(fc.constantFrom<DT>(...ALL))) },

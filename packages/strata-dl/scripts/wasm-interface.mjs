@@ -43,6 +43,8 @@ export const UNARY_OPS = {
   log1p: { scalar: '<f32>NativeMath.log1p(<f64>x)' },
   expm1: { scalar: '<f32>NativeMath.expm1(<f64>x)' },
   atan: { scalar: '<f32>NativeMath.atan(<f64>x)' },
+  log2: { scalar: '<f32>NativeMath.log2(<f64>x)' },
+  log10: { scalar: '<f32>NativeMath.log10(<f64>x)' },
   asin: { scalar: '<f32>NativeMath.asin(<f64>x)' },
   acos: { scalar: '<f32>NativeMath.acos(<f64>x)' },
 };

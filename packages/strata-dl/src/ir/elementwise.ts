@@ -14,6 +14,7 @@ export interface UnaryAttrs {
   neg: Empty; exp: Empty; log: Empty; sqrt: Empty; sin: Empty; cos: Empty;
   tanh: Empty; sigmoid: Empty; relu: Empty; abs: Empty; sign: Empty;
   floor: Empty; ceil: Empty; round: Empty; trunc: Empty; log1p: Empty; expm1: Empty; atan: Empty; asin: Empty; acos: Empty;
+  log2: Empty; log10: Empty;
 }
 /** Elementwise binary with broadcasting. */
 export interface BinaryAttrs {
@@ -86,6 +87,9 @@ export const UNARY_RECORDS: Records<UnaryAttrs> = {
   // log(1 + x) and eˣ − 1 accurate near 0, where the composed forms lose every digit
   log1p: unary('log1p', (g, x) => g.div(x.add(1)), { cost: 'heavy', domain: [-1.5, 50] }),
   expm1: unary('expm1', (g, _x, out) => g.mul(out.add(1)), { cost: 'heavy', domain: [-30, 30] }),
+  // exact at powers of the base, which log(x) / ln b is not in float32 (log2(2⁻¹²⁵) ≠ -125)
+  log2: unary('log2', (g, x) => g.div(x.mul(Math.LN2)), { cost: 'heavy', domain: [-0.5, 50] }),
+  log10: unary('log10', (g, x) => g.div(x.mul(Math.LN10)), { cost: 'heavy', domain: [-0.5, 50] }),
   atan: unary('atan', (g, x) => g.div(x.mul(x).add(1)), { cost: 'heavy' }),
   // 1/√(1 − x²), written (1 − x)(1 + x) so that it stays accurate near ±1 (∞ at ±1, as PyTorch's)
   asin: unary('asin', (g, x) => g.div(x.neg().add(1).mul(x.add(1)).sqrt()), { cost: 'heavy', domain: [-1.2, 1.2] }),

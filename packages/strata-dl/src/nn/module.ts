@@ -161,6 +161,20 @@ export abstract class Module {
     return this.namedModules().map(([, m]) => m);
   }
 
+  /**
+   * Calls `fn` on every sub-module, children first (recursively), then on this module, as PyTorch's
+   * `Module.apply`: how weights are initialized by layer type. Returns this module.
+   *
+   * @example
+   * const net = new Sequential(new Linear(3, 4), new ReLU(), new Linear(4, 2));
+   * net.apply((m) => { if (m instanceof Linear) m.weight.set_(init.xavierUniform(m.weight.shape)); });
+   */
+  apply(fn: (m: Module) => void): this {
+    for (const child of this.children()) child.apply(fn);
+    fn(this);
+    return this;
+  }
+
   /** Every parameter with its state-dict key; a parameter shared by two layers appears once. */
   namedParameters(): [string, Parameter][] {
     return this.namedTensors().flatMap(([k, t]): [string, Parameter][] => (t instanceof Parameter ? [[k, t]] : []));

@@ -86,6 +86,36 @@ export const logicalXor = (a: TensorLike, b: TensorLike): Tensor => T(a, b).logi
 export const any = (x: TensorLike, axis?: number | number[], keepdim = false): Tensor => T(x).any(axis, keepdim);
 /** Whether every element (along `axis`) is non-zero (`torch.all`). */
 export const all = (x: TensorLike, axis?: number | number[], keepdim = false): Tensor => T(x).all(axis, keepdim);
+/** Elementwise 2ˣ (`torch.exp2`). */
+export const exp2 = (x: TensorLike): Tensor => T(x).exp2();
+/** Elementwise base-2 logarithm (`torch.log2`). */
+export const log2 = (x: TensorLike): Tensor => T(x).log2();
+/** Elementwise base-10 logarithm (`torch.log10`). */
+export const log10 = (x: TensorLike): Tensor => T(x).log10();
+/** Limits values from below (`torch.clamp_min`). */
+export const clampMin = (x: TensorLike, min: number): Tensor => T(x).clampMin(min);
+/** Limits values from above (`torch.clamp_max`). */
+export const clampMax = (x: TensorLike, max: number): Tensor => T(x).clampMax(max);
+/** Matrix product of two matrices (`torch.mm`). */
+export const mm = (a: Tensor, b: Tensor): Tensor => a.mm(b);
+/** Batched matrix product, batch sizes equal (`torch.bmm`). */
+export const bmm = (a: Tensor, b: Tensor): Tensor => a.bmm(b);
+/** Matrix-vector product (`torch.mv`). */
+export const mv = (a: Tensor, v: Tensor): Tensor => a.mv(v);
+/** Dot product of two vectors (`torch.dot`). */
+export const dot = (a: Tensor, b: Tensor): Tensor => a.dot(b);
+/** Moves axes to new positions (`torch.movedim`). */
+export const movedim = (x: Tensor, source: number | readonly number[], destination: number | readonly number[]): Tensor => x.movedim(source, destination);
+/** Swaps two axes (`torch.swapaxes`). */
+export const swapaxes = (x: Tensor, axis0: number, axis1: number): Tensor => x.swapaxes(axis0, axis1);
+/** Swaps two axes (`torch.swapdims`). */
+export const swapdims = (x: Tensor, dim0: number, dim1: number): Tensor => x.swapdims(dim0, dim1);
+/** The diagonal of the planes of two axes (`torch.diagonal`). */
+export const diagonal = (x: Tensor, offset = 0, dim1 = 0, dim2 = 1): Tensor => x.diagonal(offset, dim1, dim2);
+/** Sum of a matrix's main diagonal (`torch.trace`). */
+export const trace = (x: Tensor): Tensor => x.trace();
+/** A vector's diagonal matrix, or a matrix's diagonal (`torch.diag`). */
+export const diag = (x: Tensor, offset = 0): Tensor => x.diag(offset);
 /** Elementwise eˣ (`torch.exp`). */
 export const exp = (x: TensorLike): Tensor => T(x).exp();
 /** Elementwise natural logarithm (`torch.log`). */

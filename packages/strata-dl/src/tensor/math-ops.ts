@@ -14,6 +14,12 @@ export const tan = (x: Tensor): Tensor => {
   return f.sin().div(f.cos());
 };
 
+/** 2ˣ as pow(2, x), exact at integers (integers promoted, as torch.exp2 does). */
+export const exp2 = (x: Tensor): Tensor => {
+  const f = asFloat(x);
+  return f._lift(2).pow(f);
+};
+
 /** 1 / √x, as torch.rsqrt computes it (so rsqrt(0) = ∞ and rsqrt(-1) = NaN). */
 export const rsqrt = (x: Tensor): Tensor => asFloat(x).sqrt().reciprocal();
 

@@ -22,6 +22,7 @@ import * as C from './composite.js';
 import type { IndexSpec } from './composite.js';
 import * as Ops from './tensorops.js';
 import * as M from './math-ops.js';
+import * as V from './conveniences.js';
 import type { ValuesIndices } from './values-indices.js';
 
 /** A tensor or a plain number (numbers take the tensor's dtype where it is floating point). */
@@ -332,6 +333,17 @@ export class Tensor {
   frac(): Tensor { return M.frac(this); }
   /** Elementwise eˣ. */
   exp(): Tensor { return this._p('exp', [], {}); }
+  /** Elementwise 2ˣ (`torch.exp2`): exact at integers; integer input gives float32. */
+  exp2(): Tensor { return M.exp2(this); }
+  /**
+   * Elementwise base-2 logarithm (`torch.log2`), exact at powers of 2.
+   *
+   * @example
+   * tensor([8, 0.5]).log2().toArray(); // [3, -1]
+   */
+  log2(): Tensor { return this._p('log2', [], {}); }
+  /** Elementwise base-10 logarithm (`torch.log10`), exact at powers of 10 that float32 holds. */
+  log10(): Tensor { return this._p('log10', [], {}); }
   /**
    * Elementwise eˣ − 1, accurate for small x where `exp().sub(1)` loses every digit (`torch.expm1`).
    *
@@ -412,7 +424,11 @@ export class Tensor {
     if (lo !== null) r = this.where(this.ge(lo), y);
     if (hi !== null) r = (lo !== null ? r : this).where(this.le(hi), y);
     return r;
-  }
+  }  /** Limits values from below (`torch.clamp_min`); see `clamp`. */
+  clampMin(min: number): Tensor { return this.clamp(min, null); }
+  /** Limits values from above (`torch.clamp_max`); see `clamp`. */
+  clampMax(max: number): Tensor { return this.clamp(null, max); }
+
 
   // ---- comparisons and selection -------------------------------------------------------------
   /**
@@ -598,6 +614,36 @@ export class Tensor {
   get T(): Tensor { return this.ndim < 2 ? this : this.transpose(-2, -1); }
   /** Same as `T`: the transpose of the last two dims. */
   t(): Tensor { return this.T; }
+  /** Matrix product of two matrices, [n, k]·[k, m] (`torch.mm`: matmul that checks for 2-D). */
+  mm(mat2: Tensor): Tensor { return V.mm(this, mat2); }
+  /** Batched matrix product [B, n, k]·[B, k, m], batch sizes equal (`torch.bmm`). */
+  bmm(mat2: Tensor): Tensor { return V.bmm(this, mat2); }
+  /** Matrix-vector product [n, k]·[k] (`torch.mv`). */
+  mv(vec: Tensor): Tensor { return V.mv(this, vec); }
+  /**
+   * Dot product of two vectors of one length, a 0-d tensor (`torch.dot`).
+   *
+   * @example
+   * tensor([1, 2, 3]).dot(tensor([4, 5, 6])).item(); // 32
+   */
+  dot(other: Tensor): Tensor { return V.dot(this, other); }
+  /**
+   * The diagonal at `offset` of the planes of `dim1` and `dim2`, as a new last axis
+   * (`torch.diagonal`; a copy, where PyTorch's is a view).
+   *
+   * @example
+   * tensor([[1, 2, 3], [4, 5, 6]]).diagonal(1).toArray(); // [2, 6]
+   */
+  diagonal(offset = 0, dim1 = 0, dim2 = 1): Tensor { return V.diagonal(this, offset, dim1, dim2); }
+  /** Sum of the main diagonal of a matrix, a 0-d tensor (`torch.trace`). */
+  trace(): Tensor { return V.trace(this); }
+  /**
+   * A vector's square matrix with it on the diagonal at `offset`, or a matrix's diagonal (`torch.diag`).
+   *
+   * @example
+   * tensor([1, 2]).diag().toArray(); // [[1, 0], [0, 2]]
+   */
+  diag(offset = 0): Tensor { return V.diag(this, offset); }
 
   // ---- movement ------------------------------------------------------------------------------
   /** A tensor with the same data and a new shape; one dimension may be -1. Shares storage. */
@@ -606,6 +652,16 @@ export class Tensor {
   }
   /** Same as `reshape` (storage is always contiguous, so every view is valid). */
   view(...shape: (number | readonly number[])[]): Tensor { return this.reshape(...shape); }
+  /** Reshaped to `other`'s shape (`Tensor.view_as`). */
+  viewAs(other: Tensor): Tensor { return this.reshape(other.shape); }
+  /** Reshaped to `other`'s shape (`Tensor.reshape_as`). */
+  reshapeAs(other: Tensor): Tensor { return this.reshape(other.shape); }
+  /** Broadcast to `other`'s shape (`Tensor.expand_as`). */
+  expandAs(other: Tensor): Tensor { return this.expand(other.shape); }
+  /** Cast to `other`'s dtype (`Tensor.type_as`). */
+  typeAs(other: Tensor): Tensor { return this.to(other.dtype); }
+  /** This tensor itself: storage is always contiguous (`Tensor.contiguous`, for ported code). */
+  contiguous(): Tensor { return this; }
   /**
    * Merges dims `startDim`..`endDim` (inclusive) into one.
    *
@@ -630,6 +686,17 @@ export class Tensor {
     const perm = this.shape.map((_, i) => (i === a ? b : i === b ? a : i));
     return this._p('permute', [], { perm });
   }
+  /** Same as `transpose` (`torch.swapaxes`). */
+  swapaxes(axis0: number, axis1: number): Tensor { return this.transpose(axis0, axis1); }
+  /** Same as `transpose` (`torch.swapdims`). */
+  swapdims(dim0: number, dim1: number): Tensor { return this.transpose(dim0, dim1); }
+  /**
+   * Moves axes `source` to positions `destination`, the others keeping their order (`torch.movedim`).
+   *
+   * @example
+   * zeros([2, 3, 4]).movedim(0, -1).shape; // [3, 4, 2]
+   */
+  movedim(source: number | readonly number[], destination: number | readonly number[]): Tensor { return V.movedim(this, source, destination); }
   /** Removes dimensions of size 1 (all of them, or the given ones). */
   squeeze(dim?: number | number[]): Tensor {
     const dims = dim === undefined ? this.shape.flatMap((d, i) => (d === 1 ? [i] : [])) : normAxes('squeeze', dim, this.ndim).filter((i) => this.shape[i] === 1);

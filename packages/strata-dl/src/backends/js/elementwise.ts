@@ -48,6 +48,8 @@ export const UNARY_FNS: Record<UnaryPrim, F1> = {
   log1p: Math.log1p,
   expm1: Math.expm1,
   atan: Math.atan,
+  log2: Math.log2,
+  log10: Math.log10,
   asin: Math.asin,
   acos: Math.acos,
 };
