@@ -424,11 +424,11 @@ export class Tensor {
     if (lo !== null) r = this.where(this.ge(lo), y);
     if (hi !== null) r = (lo !== null ? r : this).where(this.le(hi), y);
     return r;
-  }  /** Limits values from below (`torch.clamp_min`); see `clamp`. */
+  }
+  /** Limits values from below (`torch.clamp_min`); see `clamp`. */
   clampMin(min: number): Tensor { return this.clamp(min, null); }
   /** Limits values from above (`torch.clamp_max`); see `clamp`. */
   clampMax(max: number): Tensor { return this.clamp(null, max); }
-
 
   // ---- comparisons and selection -------------------------------------------------------------
   /**
