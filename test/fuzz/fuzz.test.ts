@@ -33,6 +33,8 @@ const SKIP: Record<string, string> = {
   'Tensor.data': 'the async twin of dataSync, which is fuzzed',
   'Tensor.dispose': 'lifecycle, not an op; covered in test/tensor.test.ts',
   'Tensor.set_': 'replaces a tensor\'s memory in place (optimizers, running statistics), not an op; test/tensor.test.ts',
+  'Tensor.registerHook': 'a callback on the backward sweep, not an op; test/autograd-hooks.test.ts',
+  'Tensor.retainGrad': 'marks a tensor to keep its gradient, not an op; test/autograd-hooks.test.ts',
   ...Object.fromEntries(['createJsBackend', 'createWasmBackend', 'registerBackend', 'setBackend', 'getBackend', 'listBackends', 'setNumThreads', 'getNumThreads', 'wasmFeatures']
     .map((k) => [`st.${k}`, 'backend management, which this harness itself drives'])),
   ...Object.fromEntries(['manualSeed', 'defaultGenerator', 'noGrad', 'enableGrad', 'isGradEnabled', 'scoped', 'memory']

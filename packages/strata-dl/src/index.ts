@@ -52,7 +52,7 @@ export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, AnomalyError } from 
 export type { AnomalyInfo, DetectAnomalyOptions } from './autograd/anomaly.js';
 export type { BackwardOptions } from './autograd/engine.js';
 export { Tensor } from './tensor/tensor.js';
-export type { TensorLike } from './tensor/tensor.js';
+export type { TensorLike, GradHook } from './tensor/tensor.js';
 export type { IndexSpec, Nested } from './tensor/composite.js';
 export { cat, stack, where } from './tensor/composite.js';
 export { memory } from './tensor/storage.js';

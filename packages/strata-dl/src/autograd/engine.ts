@@ -180,8 +180,9 @@ class Sweep {
         this.waitingAt.delete(t);
         for (const group of waiting) this.fire(group);
       }
-      const g = grads.get(t);
+      let g = grads.get(t);
       if (!g) continue;
+      if (t._hooks) g = runHooks(t, g);
       if (targetSet?.has(t)) {
         this.result.set(t, g);
         continue;
@@ -192,6 +193,7 @@ class Sweep {
         if (!targetSet) t.grad = t.grad ? t.grad.add(g) : g;
         continue;
       }
+      if (t._retainsGrad && !targetSet) t.grad = t.grad ? t.grad.add(g) : g;
       const inputs = node.inputs!;
       const needs: boolean[] = new Array<boolean>(inputs.length);
       for (let i = 0; i < inputs.length; i++) needs[i] = inputs[i].requiresGrad && (leads === null || leads.has(inputs[i]));
@@ -230,6 +232,28 @@ class Sweep {
       }
     }
   }
+}
+
+/**
+ * `t`'s gradient through its hooks (`registerHook`), in order: a hook that returns a tensor replaces
+ * the gradient for the hooks after it and for the rest of the sweep.
+ */
+function runHooks(t: Tensor, g: Tensor): Tensor {
+  for (const hook of t._hooks!.list()) {
+    const r = hook(g);
+    if (r === undefined) continue;
+    if (!isTensorLike(r) || !shapesEqual(r.shape, g.shape) || r.dtype !== g.dtype) {
+      const got = isTensorLike(r) ? `${r.dtype} ${fmtShape(r.shape)}` : typeof r;
+      throw new StrataError('registerHook', `a gradient hook returned ${got} for a gradient of ${g.dtype} ${fmtShape(g.shape)}; return a tensor of that shape and dtype, or nothing`);
+    }
+    g = r;
+  }
+  return g;
+}
+
+/** A tensor, told apart structurally (this layer sees Tensor only as a type). */
+function isTensorLike(v: unknown): v is Tensor {
+  return typeof v === 'object' && v !== null && 'shape' in v && 'dtype' in v && '_storage' in v;
 }
 
 function accumulate(grads: Map<Tensor, Tensor>, t: Tensor, g: Tensor): void {

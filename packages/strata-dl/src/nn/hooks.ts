@@ -10,26 +10,4 @@ export type ForwardPreHook = (module: Module, inputs: readonly Tensor[]) => Tens
 /** Runs after `forward`; returning a tensor replaces the output. */
 export type ForwardHook = (module: Module, inputs: readonly Tensor[], output: Tensor) => Tensor | void;
 
-/** What registering a hook returns: `remove()` unregisters it (a second call does nothing). */
-export interface HookHandle {
-  /** Unregisters the hook. */
-  remove(): void;
-}
-
-/** An ordered set of hooks of one kind, as `Module` keeps them. */
-export class HookList<H> {
-  private readonly hooks = new Map<number, H>();
-  private next = 0;
-
-  /** Adds `hook` after the others and returns its handle. */
-  add(hook: H): HookHandle {
-    const id = this.next++;
-    this.hooks.set(id, hook);
-    return { remove: () => { this.hooks.delete(id); } };
-  }
-
-  get size(): number { return this.hooks.size; }
-
-  /** The hooks in registration order (a copy: a hook may remove itself while they run). */
-  list(): H[] { return [...this.hooks.values()]; }
-}
+export { type HookHandle, HookList } from '../core/hook-list.js';

@@ -23,10 +23,14 @@ import type { IndexSpec } from './composite.js';
 import * as Ops from './tensorops.js';
 import * as M from './math-ops.js';
 import * as V from './conveniences.js';
+import { type HookHandle, HookList } from '../core/hook-list.js';
 import type { ValuesIndices } from './values-indices.js';
 
 /** A tensor or a plain number (numbers take the tensor's dtype where it is floating point). */
 export type TensorLike = Tensor | number;
+
+/** A gradient hook (`Tensor.registerHook`): returns a replacement gradient, or nothing to keep it. */
+export type GradHook = (grad: Tensor) => Tensor | void;
 
 /**
  * An n-dimensional array on a backend, with reverse- and forward-mode autodiff.
@@ -48,6 +52,8 @@ export class Tensor {
   /** @internal forward-mode tangents by JVP level */ _tangents: Map<number, Tensor> | null = null;
   private _requiresGrad = false;
   /** @internal where reclaiming its memory stands (reclaim.ts) */ _reclaim = DROPPED;
+  /** @internal gradient hooks (`registerHook`), run by the backward sweep */ _hooks: HookList<GradHook> | null = null;
+  /** @internal keeps its gradient in `.grad` though not a leaf (`retainGrad`) */ _retainsGrad = false;
 
   /** @internal Tensors are made by ops and creation functions, not by `new`. */
   constructor(storage: Storage, shape: Shape, dtype: DType) {
@@ -219,6 +225,41 @@ export class Tensor {
   requiresGrad_(v = true): this { this.requiresGrad = v; return this; }
   /** True for tensors made by the user rather than by a recorded op. */
   get isLeaf(): boolean { return this._node === null; }
+  /**
+   * Keeps this tensor's gradient in `.grad` after `backward()` although it is not a leaf (PyTorch's
+   * `retain_grad`): how to look at the gradient that reaches a hidden layer. A no-op on leaves,
+   * whose `.grad` is kept anyway. Returns this tensor.
+   *
+   * @example
+   * const x = tensor([1, 2], { requiresGrad: true });
+   * const h = x.mul(3).retainGrad();
+   * h.square().sum().backward();
+   * h.grad!.toArray(); // [6, 12]
+   */
+  retainGrad(): this {
+    if (!this._requiresGrad) throw new StrataError('retainGrad', `the tensor ${this.dtype} ${fmtShape(this.shape)} does not require grad, so it has no gradient to keep`);
+    if (this._node) this._retainsGrad = true;
+    return this;
+  }
+  /** Whether `.grad` keeps this tensor's gradient: a leaf that requires grad, or `retainGrad()` (PyTorch's `retains_grad`, which is false for leaves). */
+  get retainsGrad(): boolean { return this._retainsGrad; }
+  /**
+   * Runs `hook` on this tensor's gradient each time a backward sweep computes it (PyTorch's
+   * `register_hook`), before it reaches `.grad` or flows on to the inputs; `st.grad` and `vjp` run
+   * it too. A tensor the hook returns (same shape and dtype) replaces the gradient; returning
+   * nothing leaves it. `remove()` on the handle unregisters it.
+   *
+   * @example
+   * const w = tensor([1, -2], { requiresGrad: true });
+   * const handle = w.registerHook((g) => g.clamp(-1, 1)); // clip this parameter's gradient
+   * w.mul(5).sum().backward();
+   * w.grad!.toArray(); // [1, 1]
+   * handle.remove();
+   */
+  registerHook(hook: GradHook): HookHandle {
+    if (!this._requiresGrad) throw new StrataError('registerHook', `the tensor ${this.dtype} ${fmtShape(this.shape)} does not require grad, so no gradient will reach the hook`);
+    return (this._hooks ??= new HookList<GradHook>()).add(hook);
+  }
   /** Name of the op that produced this tensor, or null for leaves. */
   get gradFn(): string | null { return this._node?.name ?? null; }
 
