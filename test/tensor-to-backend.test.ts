@@ -80,7 +80,8 @@ test('Module.to(backend) moves parameters, buffers and gradients in place: same 
   opt.step();
   assert.equal(m.parameters()[0].backend.name, moveTo);
   assert.ok(Number.isFinite(m.call(xm).pow(2).mean().item()));
-  assert.throws(() => m.to('float64'), /Module\.to: 'float64' is a dtype/);
+  assert.throws(() => m.to('int32'), /^StrataError: Module\.to: 'int32' is not a floating-point dtype/);
+  assert.throws(() => m.to('gpu'), /gpu/);
 });
 
 test('an op on tensors of two backends names both and says how to move one', () => {

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
 import { StrataError, fmtShape } from '../core/errors.js';
-import { isDType } from '../core/dtype.js';
+import { type DType, isDType, isFloat } from '../core/dtype.js';
 import { noGrad } from '../autograd/mode.js';
 import { Tensor } from '../tensor/tensor.js';
 import { tensor } from '../tensor/creation.js';
+import { retype } from '../tensor/retype.js';
 import { Parameter } from './parameter.js';
 import { type ForwardHook, type ForwardPreHook, type HookHandle, HookList } from './hooks.js';
 import { snakeCase } from './naming.js';
@@ -255,22 +256,43 @@ export abstract class Module {
 
   /**
    * Moves every parameter and buffer, and their gradients, to another registered backend, in place
-   * (PyTorch's `module.to(device)`): the module keeps its tensors, so references to them and hooks
-   * stay valid. As in PyTorch, move a model before creating its optimizer: state an optimizer
-   * already holds (momentum, Adam's averages) stays where it was, and its next step fails with an
-   * error naming both backends.
+   * (PyTorch's `module.to(device)`), or converts the floating-point ones to another float dtype
+   * (`module.to(torch.float64)`; integer buffers stay as they are, as in PyTorch). The module keeps
+   * its tensors, so references to them and hooks stay valid. As in PyTorch, move or convert a
+   * model before creating its optimizer: state an optimizer already holds (momentum, Adam's
+   * averages) stays as it was.
    *
    * @example
    * const m = new Linear(3, 2);
    * m.to('js').weight.backend.name; // 'js'
+   * m.to('float64').weight.dtype;   // 'float64'
    */
-  to(backend: string): this {
-    if (isDType(backend)) throw new StrataError('Module.to', `'${backend}' is a dtype: a module moves between backends (a backend name such as 'js' or 'wasm')`);
+  to(target: string): this {
+    if (isDType(target)) return this.convert(target);
     noGrad(() => {
       for (const [, t] of this.namedTensors()) {
         const g = t.grad;
-        t.set_(t.to(backend));
-        if (g) t.grad = g.to(backend);
+        t.set_(t.to(target));
+        if (g) t.grad = g.to(target);
+      }
+    });
+    return this;
+  }
+
+  /** Every floating-point parameter and buffer (and gradient) as float64 (PyTorch's `module.double()`): what `gradcheck` wants. */
+  double(): this { return this.convert('float64'); }
+
+  /** Every floating-point parameter and buffer (and gradient) as float32 (PyTorch's `module.float()`). */
+  float(): this { return this.convert('float32'); }
+
+  private convert(dtype: DType): this {
+    if (!isFloat(dtype)) throw new StrataError('Module.to', `'${dtype}' is not a floating-point dtype: a module converts its floating-point parameters and buffers to float32 or float64`);
+    noGrad(() => {
+      for (const [, t] of this.namedTensors()) {
+        if (!isFloat(t.dtype) || t.dtype === dtype) continue;
+        const g = t.grad;
+        retype(t, t.to(dtype));
+        if (g) t.grad = g.to(dtype);
       }
     });
     return this;

@@ -103,6 +103,25 @@ export class Tensor {
     return this;
   }
 
+  /**
+   * @internal PyTorch's `t.data = value` across dtypes, for `Module.to(dtype)` (through
+   * `retype`): this leaf takes `value`'s memory and dtype, keeping its identity, so that optimizers
+   * made afterwards, hooks and references all see the converted tensor.
+   */
+  _retype(value: Tensor): this {
+    if (value.shape.join() !== this.shape.join()) throw new StrataError('retype', `value ${fmtShape(value.shape)} does not match ${fmtShape(this.shape)}`);
+    if (this._node) throw new StrataError('retype', 'only a leaf tensor (a parameter or a buffer) changes its dtype in place');
+    if (this._requiresGrad && !isFloat(value.dtype)) throw new StrataError('retype', `a tensor that requires grad must stay floating-point, got ${value.dtype}`);
+    const old = this._storage;
+    this._storage = value._storage.share();
+    // the one place a dtype changes: `dtype` is readonly to everything else
+    (this as { dtype: DType }).dtype = value.dtype;
+    if (this._storage.backend.needsFree) rewatch(this);
+    else if (old.backend.needsFree) unwatch(this);
+    old.release();
+    return this;
+  }
+
   /** @internal Applies a primitive: shape inference, kernel, tape and tangents. */
   static _apply<P extends Prim>(prim: P, ins: readonly Tensor[], attrs: PrimAttrs[P]): Tensor {
     // This is the path of every op, so it allocates only the output (and its node when recorded):
