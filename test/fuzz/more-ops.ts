@@ -133,7 +133,20 @@ const tripletArgs: fc.Arbitrary<Arg[]> = fc.tuple(shape(1, 2), rarely(), fc.cons
   fc.tuple(tsOf(s, d), tsOf(s, d), tsOf(bad ? [...s, 1] : s, d),
     fc.tuple(reduction, fc.record({ margin: fc.constantFrom(0, 1, 0.3), p: fc.constantFrom(1, 2, 3), eps: fc.constantFrom(1e-6, 1e-3), swap: fc.boolean() }, { requiredKeys: [] })).map(([a, b]) => ({ ...a, ...b }))));
 
+/** Two operands of a similarity (broadcasting shapes, now and then mismatched) and its options. */
+const similarityArgs = (opts: fc.Arbitrary<{ [k: string]: Arg }>): fc.Arbitrary<Arg[]> =>
+  fc.tuple(shape(1, 3), fc.constantFrom<DT>(...FLOAT), rarely()).chain(([s, d, bad]) =>
+    fc.tuple(tsOf(s, d, 'nonzero'), tsOf(bad ? [...s.slice(0, -1), (s[s.length - 1] ?? 1) + 1] : s, d, 'nonzero'), opts));
+const cosOpts = fc.record({ dim: fc.constantFrom(0, -1, 1), eps: fc.constantFrom(1e-8, 1e-3) }, { requiredKeys: [] });
+const distOpts = fc.record({ p: fc.constantFrom(1, 2, 3), eps: fc.constantFrom(1e-6, 0), keepdim: fc.boolean() }, { requiredKeys: [] });
+const oneHotArgs: fc.Arbitrary<Arg[]> = fc.tuple(shape(0, 2), fc.integer({ min: 1, max: 5 }), rarely(), fc.boolean()).chain(([s, n, bad, given]) =>
+  fc.tuple(tsOf(s, bad ? 'float32' : 'int32', 'pos').map((t): TS => (t.dtype === 'int32' ? { ...t, values: t.values.map((v) => Math.abs(v) % n) } : t)), fc.constant(given ? n : -1)));
+
 export const MORE_FUNCTIONAL: Record<string, Spec> = {
+  normalize: { arb: withSelf(self(FLOAT), (t) => fc.tuple(fc.record({ p: fc.constantFrom(1, 2, 3), dim: axis(t.shape.length), eps: fc.constantFrom(1e-12, 1e-3) }, { requiredKeys: [] }))) },
+  cosineSimilarity: { arb: similarityArgs(cosOpts) },
+  pairwiseDistance: { arb: similarityArgs(distOpts) },
+  oneHot: { arb: oneHotArgs },
   celu: unary(fc.tuple(fc.constantFrom(1, 0.5, 2, -1, 0))), hardsigmoid: unary(), hardswish: unary(),
   hardtanh: unary(fc.tuple(fc.constantFrom(-1, -2, 0.5), fc.constantFrom(1, 2, -0.5))),
   logSigmoid: unary(), mish: unary(), relu6: unary(), selu: unary(), silu: unary(), softsign: unary(),
@@ -162,6 +175,8 @@ const instanceLayer = (rank: number): LayerSpec => layer(fc.tuple(ncs([rank - 2]
   .chain(([s, unbatched, extra, opts]) => tsOf(unbatched ? s.slice(1) : s, 'float32').map((x): [Arg[], Arg[]] => [[(s[1] ?? 1) + extra, opts], [x]])), false);
 
 export const MORE_LAYERS: Record<string, LayerSpec> = {
+  CosineSimilarity: layer(similarityArgs(cosOpts).map(([a, b, o]): [Arg[], Arg[]] => [[o], [a, b]])),
+  PairwiseDistance: layer(similarityArgs(distOpts).map(([a, b, o]): [Arg[], Arg[]] => [[o], [a, b]])),
   CELU: act(fc.tuple(fc.constantFrom(1, 0.5, 0))), Hardsigmoid: act(), Hardswish: act(), Hardtanh: act(fc.tuple(fc.constantFrom(-1, -2, 0.5), fc.constantFrom(1, 2, -0.5))),
   LogSigmoid: act(), Mish: act(), ReLU6: act(), SELU: act(), SiLU: act(), Softsign: act(),
   PReLU: layer(fc.tuple(shape(0, 4), fc.constantFrom(0, 1, 2), fc.constantFrom(0.25, -1)).chain(([s, kind, init]) =>

@@ -63,6 +63,12 @@ const CASES: Record<string, Fn> = {
   'pad replicate': (x) => F.pad(x, [2, 1, 1, 2], 'replicate'),
   'pad circular': (x) => F.pad(x, [2, 1, 1, 2], 'circular'),
   'pixelShuffle 2': (x) => F.pixelShuffle(x, 2),
+  normalize: (x) => F.normalize(x),
+  'normalize p1 dim0 eps': (x) => F.normalize(x, { p: 1, dim: 0, eps: 1e-3 }),
+  cosineSimilarity: (a, b) => F.cosineSimilarity(a, b.div(2).neg().add(1)),
+  'cosineSimilarity broadcast dim -1': (a, b) => F.cosineSimilarity(a, b.div(2).neg().add(1), { dim: -1 }),
+  pairwiseDistance: (a, b) => F.pairwiseDistance(a, b.div(2).neg().add(1)),
+  'pairwiseDistance p1 keepdim': (a, b) => F.pairwiseDistance(a, b.div(2).neg().add(1), { p: 1, keepdim: true }),
   'pixelUnshuffle 2': (x) => F.pixelUnshuffle(x, 2),
 };
 

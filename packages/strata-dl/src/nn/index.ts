@@ -24,6 +24,7 @@ export {
 } from './pool.js';
 export { Flatten, Unflatten } from './reshape.js';
 export { Upsample, PixelShuffle, PixelUnshuffle } from './resample.js';
+export { CosineSimilarity, PairwiseDistance } from './similarity.js';
 export { Dropout } from './dropout.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from './norm.js';
 export type { BatchNormOptions } from './norm.js';

@@ -25,3 +25,4 @@ export * from './pool.js';
 export type { LossOptions, Reduction } from './reduction.js';
 export * from './regression-loss.js';
 export * from './regularization.js';
+export * from './similarity.js';
