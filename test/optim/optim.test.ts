@@ -208,3 +208,19 @@ test('schedules: step, exponential, cosine, one-cycle (PyTorch shape) and reduce
   for (const v of [1, 0.9, 0.95, 0.91]) plateau.step(v); // two epochs without improvement > patience 1
   assert.ok(Math.abs(opt.paramGroups[0].lr - 0.0005) < 1e-12);
 });
+
+test('LambdaLR, MultiStepLR and LinearLR give PyTorch 1.13\'s lr at every step (values from torch.optim.lr_scheduler, lr 0.5)', () => {
+  const lrsOf = (make: (o: st.optim.SGD) => st.optim.LRScheduler, n = 12): number[] => {
+    const opt = new optim.SGD([st.tensor([1], { requiresGrad: true })], { lr: 0.5 });
+    const sched = make(opt);
+    const out: number[] = [];
+    for (let t = 0; t < n; t++) { out.push(opt.paramGroups[0].lr); sched.step(); }
+    return out;
+  };
+  close(lrsOf((o) => new optim.MultiStepLR(o, { milestones: [3, 7], gamma: 0.5 })), [0.5, 0.5, 0.5, 0.25, 0.25, 0.25, 0.25, 0.125, 0.125, 0.125, 0.125, 0.125]);
+  close(lrsOf((o) => new optim.LinearLR(o, { startFactor: 0.25, endFactor: 1, totalIters: 4 })), [0.125, 0.21875, 0.3125, 0.40625, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+  close(lrsOf((o) => new optim.LinearLR(o)), [0.16666666666666666, 0.23333333333333334, 0.30000000000000004, 0.36666666666666675, 0.43333333333333346, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5, 0.5]);
+  close(lrsOf((o) => new optim.LambdaLR(o, (t) => 0.9 ** t)), [0.5, 0.45, 0.405, 0.3645, 0.32805, 0.295245, 0.2657205, 0.23914845, 0.215233605, 0.1937102445, 0.17433922005, 0.156905298045]);
+  assert.throws(() => lrsOf((o) => new optim.LinearLR(o, { startFactor: 0 })), /^StrataError: LinearLR: startFactor must be in \(0, 1\], got 0/);
+  assert.throws(() => lrsOf((o) => new optim.MultiStepLR(o, { milestones: [2.5] })), /^StrataError: MultiStepLR: milestones must be non-negative integers, got \[2\.5\]/);
+});

@@ -21,5 +21,5 @@ export type { AdagradHyper, AdagradState } from './adagrad.js';
 export { clipGradNorm, clipGradValue } from './clip.js';
 export { stepDecay, exponentialDecay, cosineAnnealing, oneCycle } from './schedule.js';
 export type { OneCycleOptions } from './schedule.js';
-export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, OneCycleLR, ReduceLROnPlateau } from './scheduler.js';
+export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, OneCycleLR, LambdaLR, MultiStepLR, LinearLR, ReduceLROnPlateau } from './scheduler.js';
 export type { HasParamGroups, Schedule, PlateauOptions } from './scheduler.js';

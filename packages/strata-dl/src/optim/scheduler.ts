@@ -60,6 +60,42 @@ export class OneCycleLR extends LRScheduler {
   constructor(optimizer: HasParamGroups, opts: OneCycleOptions) { super(optimizer, (b, t) => oneCycle(b, t, opts)); }
 }
 
+/**
+ * lr = base lr · `lrLambda(t)`, PyTorch's `LambdaLR`: any schedule as a factor of the step.
+ *
+ * @example
+ * new LambdaLR(opt, (t) => Math.min(1, (t + 1) / 5)); // linear warm-up over 5 steps
+ */
+export class LambdaLR extends LRScheduler {
+  constructor(optimizer: HasParamGroups, lrLambda: (t: number) => number) { super(optimizer, (b, t) => b * lrLambda(t)); }
+}
+/**
+ * lr·γ at each milestone step passed, PyTorch's `MultiStepLR` (γ default 0.1).
+ *
+ * @example
+ * new MultiStepLR(opt, { milestones: [30, 80] }); // lr, then lr/10 from step 30, lr/100 from 80
+ */
+export class MultiStepLR extends LRScheduler {
+  constructor(optimizer: HasParamGroups, opts: { milestones: readonly number[]; gamma?: number }) {
+    const { milestones, gamma = 0.1 } = opts;
+    if (!milestones.every((m) => Number.isInteger(m) && m >= 0)) throw new StrataError('MultiStepLR', `milestones must be non-negative integers, got [${milestones.join(', ')}]`);
+    super(optimizer, (b, t) => b * gamma ** milestones.filter((m) => m <= t).length);
+  }
+}
+/**
+ * The lr scaled linearly from `startFactor` (default 1/3) to `endFactor` (default 1) over
+ * `totalIters` steps (default 5), then held: PyTorch's `LinearLR`, the usual warm-up.
+ */
+export class LinearLR extends LRScheduler {
+  constructor(optimizer: HasParamGroups, opts: { startFactor?: number; endFactor?: number; totalIters?: number } = {}) {
+    const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = opts;
+    if (!(startFactor > 0 && startFactor <= 1)) throw new StrataError('LinearLR', `startFactor must be in (0, 1], got ${startFactor}`);
+    if (!(endFactor >= 0 && endFactor <= 1)) throw new StrataError('LinearLR', `endFactor must be in [0, 1], got ${endFactor}`);
+    if (!(Number.isInteger(totalIters) && totalIters > 0)) throw new StrataError('LinearLR', `totalIters must be a positive integer, got ${totalIters}`);
+    super(optimizer, (b, t) => b * (startFactor + ((endFactor - startFactor) * Math.min(t, totalIters)) / totalIters));
+  }
+}
+
 /** Options of `ReduceLROnPlateau` (PyTorch's defaults). */
 export interface PlateauOptions {
   /** 'min' for a loss, 'max' for an accuracy. */
