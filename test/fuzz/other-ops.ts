@@ -137,6 +137,8 @@ export const FUNCTIONAL: Record<string, Spec> = {
   conv2d: { arb: conv2dArgs(false) }, conv2dRelu: { arb: offKink(conv2dArgs(false)) }, convTranspose2d: { arb: conv2dArgs(true) },
   conv1d: { arb: conv1dArgs }, conv1dRelu: { arb: offKink(conv1dArgs) },
   dropout: { arb: fc.tuple(ts(), fc.constantFrom(0, 0.3, 0.5, 1, 1.5, -0.1), fc.boolean()) },
+  dropout1d: { arb: fc.tuple(ts(shape(2, 3)), fc.constantFrom(0, 0.3, 0.5, 1, 1.5, -0.1), fc.boolean()) },
+  dropout2d: { arb: fc.tuple(ts(shape(2, 4)), fc.constantFrom(0, 0.3, 0.5, 1, 1.5, -0.1), fc.boolean()) },
   linear: { arb: linearArgs }, linearRelu: { arb: offKink(linearArgs) },
   embedding: {
     arb: fc.tuple(shape(0, 2), fc.integer({ min: 1, max: 5 }), dim).chain(([s, n, d]) =>
@@ -193,6 +195,8 @@ export const LAYERS: Record<string, LayerSpec> = {
   GlobalAvgPool: noCtor(FUNCTIONAL.globalAvgPool), GlobalMaxPool: noCtor(FUNCTIONAL.globalMaxPool),
   Flatten: layer(ts(shape(0, 4)).chain((x) => fc.tuple(axis(x.shape.length), axis(x.shape.length)).map(([a, b]): [Arg[], Arg[]] => [[a, b], [x]]))),
   Dropout: fromF('', FUNCTIONAL.dropout, (a) => [a[1]]),
+  Dropout1d: fromF('', FUNCTIONAL.dropout1d, (a) => [a[1]]),
+  Dropout2d: fromF('', FUNCTIONAL.dropout2d, (a) => [a[1]]),
   BatchNorm1d: layer(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 }), fc.array(dim, { maxLength: 1 }), fc.boolean()).chain(([n, c, l, bad]) =>
     tsOf([n, c, ...l], 'float32').map((x): [Arg[], Arg[]] => [[bad ? c + 1 : c], [x]])), false),
   BatchNorm2d: layer(fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 }), dim, dim, fc.boolean()).chain(([n, c, h, w, bad]) =>

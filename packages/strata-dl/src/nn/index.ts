@@ -25,7 +25,7 @@ export {
 export { Flatten, Unflatten } from './reshape.js';
 export { Upsample, PixelShuffle, PixelUnshuffle } from './resample.js';
 export { CosineSimilarity, PairwiseDistance } from './similarity.js';
-export { Dropout } from './dropout.js';
+export { Dropout, Dropout1d, Dropout2d } from './dropout.js';
 export { BatchNorm1d, BatchNorm2d, LayerNorm } from './norm.js';
 export type { BatchNormOptions } from './norm.js';
 export { GroupNorm, InstanceNorm1d, InstanceNorm2d } from './group-norm.js';
