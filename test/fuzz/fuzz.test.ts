@@ -45,7 +45,7 @@ const SKIP: Record<string, string> = {
   ...Object.fromEntries(['detectAnomaly', 'setDetectAnomaly', 'isAnomalyEnabled']
     .map((k) => [`st.${k}`, 'global mode switches, not ops: the property "anomaly mode changes no result" below fuzzes ops under them'])),
   ...Object.fromEntries(['outSize', 'pair', 'resolvePadding2d', 'padding1dAs2d'].map((k) => [`F.${k}`, 'number helpers of the window ops (fuzzed through them)'])),
-  ...Object.fromEntries(['Module', 'ModuleList', 'Sequential', 'Parameter'].map((k) => [`nn.${k}`, 'containers and the base class: no computation of their own'])),
+  ...Object.fromEntries(['Module', 'ModuleList', 'ModuleDict', 'Sequential', 'Parameter'].map((k) => [`nn.${k}`, 'containers and the base class: no computation of their own'])),
   ...Object.fromEntries(['recurrent', 'rnnCell', 'lstmCell', 'gruCell', 'padSequence', 'sequenceMask', 'timeChunks', 'detachState']
     .map((k) => [`nn.${k}`, 'sequence helpers under the recurrent layers, which are fuzzed; test/rnn'])),
 };

@@ -122,3 +122,33 @@ test('Sequential/ModuleList containers, Flatten, LayerNorm values', () => {
   const sd = Math.sqrt((1.5 ** 2 * 2 + 0.5 ** 2 * 2) / 4 + 1e-5);
   assertClose(ln.forward(x), [[(1 - mu) / sd, (2 - mu) / sd, (3 - mu) / sd, (4 - mu) / sd]], 1e-5);
 });
+
+test('ModuleDict: modules by name in insertion order, state-dict keys under the names, and clear errors', () => {
+  class Heads extends nn.Module {
+    trunk = new nn.Linear(4, 8);
+    heads = new nn.ModuleDict({ digit: new nn.Linear(8, 10), parity: new nn.Linear(8, 2, { bias: false }) });
+    forward(x: st.Tensor): st.Tensor { return this.heads.get('digit').call(this.trunk.call(x)); }
+  }
+  const m = new Heads();
+  assert.deepEqual(Object.keys(m.stateDict()), ['trunk.weight', 'trunk.bias', 'heads.digit.weight', 'heads.digit.bias', 'heads.parity.weight']);
+  assert.equal(m.parameters().length, 5);
+  assert.deepEqual(m.forward(st.zeros([3, 4])).shape, [3, 10]);
+  const d = m.heads;
+  assert.deepEqual(d.keys(), ['digit', 'parity']);
+  assert.equal(d.size, 2);
+  d.set('digit', new nn.Linear(8, 3));
+  assert.deepEqual([...d].map(([k]) => k), ['digit', 'parity'], 'replacing keeps the place');
+  assert.ok(d.delete('parity'));
+  assert.equal(d.has('parity'), false);
+  assert.throws(() => d.get('colour'), /^StrataError: ModuleDict: no module named 'colour'; it holds 'digit'/);
+  assert.throws(() => d.set('a.b', new nn.ReLU()), /a module name must be a non-empty string without '\.', got 'a\.b'/);
+  assert.throws(() => new nn.ModuleDict().forward(), /ModuleDict: has no forward/);
+  const fromPairs = new nn.ModuleDict([['b', new nn.ReLU()], ['a', new nn.Tanh()]]);
+  assert.deepEqual(fromPairs.values().map((v) => v.typeName), ['ReLU', 'Tanh']);
+  // a state dict saved with one ModuleDict loads into another of the same layout
+  const twin = new Heads();
+  twin.heads.set('digit', new nn.Linear(8, 3));
+  twin.heads.delete('parity');
+  twin.loadStateDict(m.stateDict());
+  assert.deepEqual(twin.heads.get('digit').stateDict().weight.toArray(), m.heads.get('digit').stateDict().weight.toArray());
+});

@@ -39,6 +39,55 @@ export class ModuleList extends Module {
 }
 
 /**
+ * Modules by name, in insertion order, whose parameters are found by the walker (PyTorch's
+ * `ModuleDict`): state-dict keys read `digit.weight` (or `heads.digit.weight` when held in a field
+ * named `heads`). It has no forward of its own.
+ *
+ * @example
+ * const heads = new ModuleDict({ digit: new Linear(8, 10), parity: new Linear(8, 2) });
+ * Object.keys(heads.stateDict()); // ['digit.weight', 'digit.bias', 'parity.weight', 'parity.bias']
+ */
+export class ModuleDict extends Module {
+  protected readonly _modules = new Map<string, Module>();
+  constructor(modules: Record<string, Module> | Iterable<readonly [string, Module]> = {}) {
+    super();
+    const pairs = Symbol.iterator in modules ? [...(modules as Iterable<readonly [string, Module]>)] : Object.entries(modules);
+    for (const [k, m] of pairs) this.set(k, m);
+  }
+  protected override entries(): [string, Module][] {
+    return [...this._modules];
+  }
+  /** Number of modules. */
+  get size(): number { return this._modules.size; }
+  /** Whether a module is held under `key`. */
+  has(key: string): boolean { return this._modules.has(key); }
+  /** The module under `key`; an error listing the keys when there is none. */
+  get(key: string): Module {
+    const m = this._modules.get(key);
+    if (!m) throw new StrataError(this.typeName, `no module named '${key}'; it holds ${[...this._modules.keys()].map((k) => `'${k}'`).join(', ') || 'none'}`);
+    return m;
+  }
+  /** Puts `m` under `key` (replacing any module there, keeping its place). */
+  set(key: string, m: Module): this {
+    if (typeof key !== 'string' || key === '' || key.includes('.')) throw new StrataError(this.typeName, `a module name must be a non-empty string without '.', got '${String(key)}'`);
+    if (!(m instanceof Module)) throw new StrataError(this.typeName, `'${key}' must be a Module`);
+    this._modules.set(key, m);
+    return this;
+  }
+  /** Removes the module under `key`; whether there was one. */
+  delete(key: string): boolean { return this._modules.delete(key); }
+  /** The names, in order. */
+  keys(): string[] { return [...this._modules.keys()]; }
+  /** The modules, in order. */
+  values(): Module[] { return [...this._modules.values()]; }
+  /** Iterates over [name, module] pairs in order. */
+  [Symbol.iterator](): Iterator<[string, Module]> { return this._modules[Symbol.iterator](); }
+  forward(..._inputs: Tensor[]): Tensor {
+    throw new StrataError('ModuleDict', 'has no forward(); call its modules by name instead');
+  }
+}
+
+/**
  * Layers applied one after another. Children are named by position, so state-dict keys read
  * `0.weight`, `2.bias` (or `layers.0.weight` when held in a field named `layers`), as in PyTorch.
  *

@@ -14,7 +14,7 @@ export type { ForwardHook, ForwardPreHook, HookHandle } from './hooks.js';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary.js';
 export { Parameter } from './parameter.js';
 export type { LayerOptions } from './options.js';
-export { Sequential, ModuleList } from './container.js';
+export { Sequential, ModuleList, ModuleDict } from './container.js';
 export { Linear } from './linear.js';
 export { Conv1d, Conv2d, ConvTranspose2d } from './conv.js';
 export type { Conv1dLayerOptions, Conv2dLayerOptions, ConvTranspose2dLayerOptions } from './conv.js';
