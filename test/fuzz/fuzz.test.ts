@@ -62,6 +62,8 @@ const CUSTOM: Record<string, { arb: fc.Arbitrary<Arg[]>; call: (a: unknown[]) =>
   jvp: { arb: fc.tuple(TENSOR_METHODS.sin.arb.map((a) => a[0])), call: ([x]) => st.jvp((t: st.Tensor) => t.tanh().mul(t), [x as st.Tensor], [(x as st.Tensor).cos()]) },
   importOnnx: { arb: ONNX_BYTES, call: ([bytes]) => st.importOnnx(new Uint8Array(bytes as number[])) },
   hvp: { arb: fc.tuple(TENSOR_METHODS.sin.arb.map((a) => a[0])), call: ([x]) => st.hvp(f, x as st.Tensor, (x as st.Tensor).cos()) },
+  jacobian: { arb: fc.tuple(TENSOR_METHODS.sin.arb.map((a) => a[0]), fc.constantFrom('reverse', 'forward')), call: ([x, mode]) => st.jacobian((t: st.Tensor) => t.tanh().mul(t.sum()), x as st.Tensor, { mode: mode as 'reverse' | 'forward' }) },
+  hessian: { arb: fc.tuple(TENSOR_METHODS.sin.arb.map((a) => a[0])), call: ([x]) => st.hessian(f, x as st.Tensor) },
 };
 
 interface Target { name: string; arb: fc.Arbitrary<Arg[]>; call: (a: unknown[]) => unknown; finite: boolean }

@@ -70,6 +70,7 @@ export {
 export { ValuesIndices } from './tensor/values-indices.js';
 export * as prims from './tensor/prims.js';
 export { grad, valueAndGrad, vjp, jvp, hvp, customOp } from './tensor/transforms.js';
+export { jacobian, hessian } from './tensor/jacobian.js';
 export type { GradOptions, CustomOpSpec, Arg, TensorFn } from './tensor/transforms.js';
 export { gradcheck, gradgradcheck, jvpcheck } from './testing/gradcheck.js';
 export * as data from './data/index.js';
