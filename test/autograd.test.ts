@@ -232,3 +232,15 @@ describe('split and unbind share one backward (the pieces\' gradients are concat
     assertClose(g, [[1, 4, 6], [1, 10, 12]], 1e-12);
   });
 });
+
+test('gradcheck, gradgradcheck and jvpcheck evaluate on their inputs\' backends, in float64', () => {
+  for (const backend of ['js', 'wasm']) {
+    const seen = new Set<string>();
+    const f = (v: st.Tensor): st.Tensor => { seen.add(`${v.backend.name} ${v.dtype}`); return v.sin().mul(v).sum(); };
+    const x = st.randn([3], { backend, generator: new st.Generator(4) });
+    assert.ok(st.gradcheck(f, [x]).ok);
+    assert.ok(st.gradgradcheck(f, [x]).ok);
+    st.jvpcheck(f, [x]);
+    assert.deepEqual([...seen], [`${backend} float64`]);
+  }
+});

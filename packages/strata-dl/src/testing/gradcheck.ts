@@ -30,10 +30,18 @@ export interface GradcheckReport {
 }
 
 
-/** Copies inputs to float64 on the `js` backend (non-float inputs, such as indices, keep their dtype). */
+/**
+ * Copies inputs to float64 on their own backends (non-float inputs, such as indices, keep their
+ * dtype), so that a function closing over a model's parameters (made float64 with
+ * `model.double()`) meets its inputs where the parameters live.
+ */
 export function toFloat64(inputs: readonly Tensor[]): Tensor[] {
-  return inputs.map((x) => tensor(x.dataSync(), { shape: x.shape, dtype: isFloat(x.dtype) ? 'float64' : x.dtype, backend: 'js' }));
+  return inputs.map((x) => tensor(x.dataSync(), { shape: x.shape, dtype: isFloat(x.dtype) ? 'float64' : x.dtype, backend: x.backend.name }));
 }
+
+/** Standard normal values in `like`'s shape, float64, on its backend. */
+const normalLike = (g: Generator, like: Tensor): Tensor =>
+  tensor(Float64Array.from({ length: like.size }, () => g.normal()), { shape: like.shape, backend: like.backend.name });
 
 function unravel(i: number, shape: readonly number[]): number[] {
   const idx = new Array<number>(shape.length);
@@ -54,7 +62,7 @@ export function gradcheck(f: TensorFn, inputs: readonly Tensor[], opts: Gradchec
   const xs = toFloat64(inputs);
   const g = new Generator(seed);
   const out0 = noGrad(() => f(...xs));
-  const u = tensor(Float64Array.from({ length: out0.size }, () => g.normal()), { shape: out0.shape, backend: 'js' });
+  const u = normalLike(g, out0);
   const loss = (...a: Tensor[]): Tensor => f(...a).mul(u).sum();
   const diff = xs.flatMap((x, i) => (isFloat(x.dtype) ? [i] : []));
   const analytic = grad(loss, { argnums: diff })(...xs);
@@ -67,7 +75,7 @@ export function gradcheck(f: TensorFn, inputs: readonly Tensor[], opts: Gradchec
       const at = (delta: number): number => {
         const v = Float64Array.from(base);
         v[j] += delta;
-        const args = xs.map((x, i) => (i === xi ? tensor(v, { shape: x.shape, backend: 'js' }) : x));
+        const args = xs.map((x, i) => (i === xi ? tensor(v, { shape: x.shape, backend: x.backend.name }) : x));
         return noGrad(() => loss(...args)).item();
       };
       const numeric = (at(eps) - at(-eps)) / (2 * eps);
@@ -93,9 +101,9 @@ export function gradgradcheck(f: TensorFn, inputs: readonly Tensor[], opts: Grad
   const xs = toFloat64(inputs);
   const g = new Generator((opts.seed ?? 0) + 1);
   const out0 = noGrad(() => f(...xs));
-  const u = tensor(Float64Array.from({ length: out0.size }, () => g.normal()), { shape: out0.shape, backend: 'js' });
+  const u = normalLike(g, out0);
   const diff = xs.flatMap((x, i) => (isFloat(x.dtype) ? [i] : []));
-  const ws = diff.map((i) => tensor(Float64Array.from({ length: xs[i].size }, () => g.normal()), { shape: xs[i].shape, backend: 'js' }));
+  const ws = diff.map((i) => normalLike(g, xs[i]));
   const second = (...a: Tensor[]): Tensor => {
     const gs = grad((...b: Tensor[]) => f(...b).mul(u).sum(), { argnums: diff })(...a);
     return gs.map((gi, k) => gi.mul(ws[k]).sum()).reduce((p, q) => p.add(q));
@@ -112,11 +120,11 @@ export function jvpcheck(f: TensorFn, inputs: readonly Tensor[], opts: Gradcheck
   const xs = toFloat64(inputs);
   const g = new Generator(seed + 2);
   const diff = xs.flatMap((x, i) => (isFloat(x.dtype) ? [i] : []));
-  const vs = diff.map((i) => tensor(Float64Array.from({ length: xs[i].size }, () => g.normal()), { shape: xs[i].shape, backend: 'js' }));
+  const vs = diff.map((i) => normalLike(g, xs[i]));
   const partial = (...a: Tensor[]): Tensor => f(...xs.map((x, i) => (diff.includes(i) ? a[diff.indexOf(i)] : x)));
   const prim = diff.map((i) => xs[i]);
   const [y, ty] = jvp(partial, prim, vs);
-  const u = tensor(Float64Array.from({ length: y.size }, () => g.normal()), { shape: y.shape, backend: 'js' });
+  const u = normalLike(g, y);
   const forward = ty.mul(u).sum().item();
   const [, pullback] = vjp(partial, ...prim);
   const reverse = pullback(u).map((gi, k) => gi.mul(vs[k]).sum().item()).reduce((p, q) => p + q, 0);
