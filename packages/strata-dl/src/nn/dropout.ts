@@ -26,23 +26,11 @@ export class Dropout extends Module {
  *
  * @example const drop = new Dropout2d(0.25);
  */
-export class Dropout2d extends Module {
-  /** Private (skipped by the module walker): the random source. */
-  readonly _generator: Generator | undefined;
-  constructor(readonly p = 0.5, opts: { generator?: Generator } = {}) {
-    super();
-    this._generator = opts.generator;
-  }
-  forward(x: Tensor): Tensor { return dropout2d(x, this.p, this.training, this._generator); }
+export class Dropout2d extends Dropout {
+  override forward(x: Tensor): Tensor { return dropout2d(x, this.p, this.training, this._generator); }
 }
 
 /** Zeroes whole channels of [N, C, L] (or [C, L]) in training mode (PyTorch's `Dropout1d`). */
-export class Dropout1d extends Module {
-  /** Private (skipped by the module walker): the random source. */
-  readonly _generator: Generator | undefined;
-  constructor(readonly p = 0.5, opts: { generator?: Generator } = {}) {
-    super();
-    this._generator = opts.generator;
-  }
-  forward(x: Tensor): Tensor { return dropout1d(x, this.p, this.training, this._generator); }
+export class Dropout1d extends Dropout {
+  override forward(x: Tensor): Tensor { return dropout1d(x, this.p, this.training, this._generator); }
 }
