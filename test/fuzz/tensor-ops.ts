@@ -90,6 +90,12 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   atan2: { ...binary(), finite: false },
   logicalNot: none(), logicalAnd: binary(), logicalOr: binary(), logicalXor: binary(), any: reduce(), all: reduce(),
   log2: float('pos'), log10: float('pos'), exp2: float('any'),
+  median: { arb: withSelf(self(ALL), (t) => fc.tuple(fc.oneof(fc.constant(undefined), axis(t.shape.length)), fc.boolean())) },
+  quantile: {
+    arb: withSelf(self(ALL), (t) => fc.tuple(
+      fc.oneof(fc.constantFrom(0, 0.3, 0.5, 1, 1.5), fc.array(fc.constantFrom(0, 0.25, 0.9, -0.1), { maxLength: 3 })),
+      fc.oneof(fc.constant(undefined), axis(t.shape.length)), fc.boolean(), fc.constantFrom('linear', 'lower', 'higher', 'nearest', 'midpoint', 'cubic'))),
+  },
   clampMin: { arb: withSelf(self(NUM), () => fc.tuple(value('float32', 'any'))) }, clampMax: { arb: withSelf(self(NUM), () => fc.tuple(value('float32', 'any'))) },
   viewAs: { arb: withSelf(self(ALL), (t) => reshapeTo(t).chain((s) => tsOf(s.map((d) => Math.abs(d)), 'float32')).map((o) => [o])) },
   reshapeAs: { arb: withSelf(self(ALL), (t) => reshapeTo(t).chain((s) => tsOf(s.map((d) => Math.abs(d)), 'float32')).map((o) => [o])) },

@@ -23,6 +23,7 @@ import type { IndexSpec } from './composite.js';
 import * as Ops from './tensorops.js';
 import * as M from './math-ops.js';
 import * as V from './conveniences.js';
+import * as Q from './quantiles.js';
 import { type HookHandle, HookList } from '../core/hook-list.js';
 import type { ValuesIndices } from './values-indices.js';
 
@@ -590,6 +591,32 @@ export class Tensor {
     const axes = normAxes('mean', axis, this.ndim);
     const n = axes.reduce((acc, a) => acc * (this.shape[a] ?? 1), 1); // a 0-d tensor's axis 0 has length 1
     return this.to(isFloat(this.dtype) ? this.dtype : 'float32').sum(axes, keepdim).div(n);
+  }
+  /**
+   * The lower median (the ⌊(n − 1)/2⌋-th smallest, as `torch.median`) of all elements, or along
+   * `dim` with its position; NaN where there is one (and the first NaN's position).
+   *
+   * @example
+   * tensor([3, 1, 4, 1]).median().item(); // 1
+   * tensor([[3, 1, 4], [2, 6, 5]]).median(1).values.toArray(); // [3, 5]
+   */
+  median(): Tensor;
+  median(dim: number, keepdim?: boolean): ValuesIndices;
+  median(dim?: number, keepdim = false): Tensor | ValuesIndices {
+    return dim === undefined ? Q.median(this) : Q.medianAlong(this, dim, keepdim);
+  }
+  /**
+   * The q-quantiles along `dim` (of all elements when omitted), as `torch.quantile`: position
+   * q·(n − 1) of the sorted values, `interpolation` choosing between its neighbours ('linear' by
+   * default, 'lower', 'higher', 'nearest', 'midpoint'). A list of q adds a leading axis. NaN in a
+   * row gives NaN.
+   *
+   * @example
+   * tensor([1, 2, 3, 4]).quantile(0.5).item(); // 2.5
+   * tensor([1, 2, 3, 4]).quantile([0.25, 0.75]).toArray(); // [1.75, 3.25]
+   */
+  quantile(q: number | readonly number[], dim?: number, keepdim = false, interpolation: Q.QuantileInterpolation = 'linear'): Tensor {
+    return Q.quantile(this, q, dim, keepdim, interpolation);
   }
   /**
    * The largest element (no `dim`), or the largest along `dim` with its position, as PyTorch:

@@ -3,6 +3,7 @@
 // vectorNorm, which PyTorch has as functions only.
 import type { Tensor, TensorLike } from './tensor.js';
 import type { ValuesIndices } from './values-indices.js';
+import type { QuantileInterpolation } from './quantiles.js';
 import * as Ops from './tensorops.js';
 
 import type { Axis } from './functions.js';
@@ -29,6 +30,20 @@ export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
   return dim === undefined ? x.min() : x.min(dim, keepdim);
 }
+/**
+ * The lower median of all elements, or `{ values, indices }` along `dim` (see `Tensor.median`).
+ *
+ * @example
+ * median(tensor([[3, 1, 4], [2, 6, 5]]), 1).values.toArray(); // [3, 5]
+ */
+export function median(x: Tensor): Tensor;
+export function median(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
+export function median(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
+  return dim === undefined ? x.median() : x.median(dim, keepdim);
+}
+/** The q-quantiles along `dim`, or of all elements (see `Tensor.quantile`). */
+export const quantile = (x: Tensor, q: number | readonly number[], dim?: number, keepdim = false, interpolation: QuantileInterpolation = 'linear'): Tensor =>
+  x.quantile(q, dim, keepdim, interpolation);
 /** Maximum values over one, several or all dims. @example amax(tensor([[1, 5], [7, 0]]), 1).toArray(); // [5, 7] */
 export const amax = (x: Tensor, axis?: Axis, keepdim = false): Tensor => x.amax(axis, keepdim);
 /** Minimum values over one, several or all dims. @example amin(tensor([[1, 5], [7, 0]])).item(); // 0 */
