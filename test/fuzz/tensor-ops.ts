@@ -90,6 +90,11 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   atan2: { ...binary(), finite: false },
   logicalNot: none(), logicalAnd: binary(), logicalOr: binary(), logicalXor: binary(), any: reduce(), all: reduce(),
   log2: float('pos'), log10: float('pos'), exp2: float('any'),
+  unique: { arb: withSelf(self(ALL), () => fc.tuple(fc.record({ returnInverse: fc.boolean(), returnCounts: fc.boolean() }, { requiredKeys: [] }))) },
+  bincount: {
+    arb: fc.tuple(fc.integer({ min: 0, max: 6 }), fc.boolean(), fc.constantFrom(0, 3, 8), fc.constantFrom<DT>('int32', 'int32', 'float32')).chain(([n, weighted, minlength, dt]) =>
+      fc.tuple(tsOf([n], dt, 'pos'), weighted ? tsOf([n], 'float32') : fc.constant(undefined)).map(([x, w]): Arg[] => [x, { ...(w ? { weights: w } : {}), minlength }])),
+  },
   median: { arb: withSelf(self(ALL), (t) => fc.tuple(fc.oneof(fc.constant(undefined), axis(t.shape.length)), fc.boolean())) },
   quantile: {
     arb: withSelf(self(ALL), (t) => fc.tuple(

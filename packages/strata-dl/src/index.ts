@@ -65,8 +65,9 @@ export { randLike, randnLike } from './tensor/random-like.js';
 export * from './tensor/functions.js';
 export {
   cumsum, cumprod, prod, diff, norm, vectorNorm, sort, argsort, topk, tril, triu, outer, repeat, tile, roll,
-  maskedFill, maskedSelect, nonzero, isnan, isinf, isfinite, nanToNum, clone, einsum, median, quantile,
+  maskedFill, maskedSelect, nonzero, isnan, isinf, isfinite, nanToNum, clone, einsum, median, quantile, unique, bincount,
 } from './tensor/tensorops-functions.js';
+export type { UniqueResult } from './tensor/counting.js';
 export type { QuantileInterpolation } from './tensor/quantiles.js';
 export { ValuesIndices } from './tensor/values-indices.js';
 export * as prims from './tensor/prims.js';

@@ -24,6 +24,7 @@ import * as Ops from './tensorops.js';
 import * as M from './math-ops.js';
 import * as V from './conveniences.js';
 import * as Q from './quantiles.js';
+import * as K from './counting.js';
 import { type HookHandle, HookList } from '../core/hook-list.js';
 import type { ValuesIndices } from './values-indices.js';
 
@@ -592,6 +593,27 @@ export class Tensor {
     const n = axes.reduce((acc, a) => acc * (this.shape[a] ?? 1), 1); // a 0-d tensor's axis 0 has length 1
     return this.to(isFloat(this.dtype) ? this.dtype : 'float32').sum(axes, keepdim).div(n);
   }
+  /**
+   * The distinct values (of all elements), sorted ascending, as `torch.unique`; with
+   * `returnInverse` / `returnCounts`, `{ values, inverse, counts }`: where each element's value sits
+   * in `values`, and how often each value occurs. NaNs count as one value, placed last. Reads the
+   * data back (the size depends on it); not differentiable.
+   *
+   * @example
+   * tensor([3, 1, 3, 2]).unique().toArray(); // [1, 2, 3]
+   * tensor([3, 1, 3]).unique({ returnCounts: true }).counts!.toArray(); // [1, 2]
+   */
+  unique(opts?: { returnInverse?: false; returnCounts?: false }): Tensor;
+  unique(opts: { returnInverse?: boolean; returnCounts?: boolean }): K.UniqueResult;
+  unique(opts: { returnInverse?: boolean; returnCounts?: boolean } = {}): Tensor | K.UniqueResult { return K.unique(this, opts); }
+  /**
+   * Occurrences of 0, 1, 2, ... in this 1-D int32 tensor (at least `minlength` bins), or with
+   * `weights` their summed weights, as `torch.bincount` (counts are int32).
+   *
+   * @example
+   * tensor([1, 3, 1], { dtype: 'int32' }).bincount().toArray(); // [0, 2, 0, 1]
+   */
+  bincount(opts: { weights?: Tensor; minlength?: number } = {}): Tensor { return K.bincount(this, opts); }
   /**
    * The lower median (the ⌊(n − 1)/2⌋-th smallest, as `torch.median`) of all elements, or along
    * `dim` with its position; NaN where there is one (and the first NaN's position).

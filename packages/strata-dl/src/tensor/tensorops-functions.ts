@@ -4,6 +4,7 @@
 import type { Tensor, TensorLike } from './tensor.js';
 import type { ValuesIndices } from './values-indices.js';
 import type { QuantileInterpolation } from './quantiles.js';
+import type { UniqueResult } from './counting.js';
 import * as Ops from './tensorops.js';
 
 import type { Axis } from './functions.js';
@@ -30,6 +31,14 @@ export function min(x: Tensor, dim: number, keepdim?: boolean): ValuesIndices;
 export function min(x: Tensor, dim?: number, keepdim = false): Tensor | ValuesIndices {
   return dim === undefined ? x.min() : x.min(dim, keepdim);
 }
+/** The distinct values of `x`, sorted; with options, `{ values, inverse, counts }` (see `Tensor.unique`). */
+export function unique(x: Tensor, opts?: { returnInverse?: false; returnCounts?: false }): Tensor;
+export function unique(x: Tensor, opts: { returnInverse?: boolean; returnCounts?: boolean }): UniqueResult;
+export function unique(x: Tensor, opts: { returnInverse?: boolean; returnCounts?: boolean } = {}): Tensor | UniqueResult {
+  return x.unique(opts);
+}
+/** Occurrences (or summed weights) of 0, 1, 2, ... in a 1-D int32 tensor (see `Tensor.bincount`). */
+export const bincount = (x: Tensor, opts: { weights?: Tensor; minlength?: number } = {}): Tensor => x.bincount(opts);
 /**
  * The lower median of all elements, or `{ values, indices }` along `dim` (see `Tensor.median`).
  *
