@@ -189,11 +189,9 @@ class Sweep {
       }
       grads.delete(t);
       const node = t._node;
-      if (!node) {
-        if (!targetSet) t.grad = t.grad ? t.grad.add(g) : g;
-        continue;
-      }
-      if (t._retainsGrad && !targetSet) t.grad = t.grad ? t.grad.add(g) : g;
+      // a leaf's gradient, or a hidden tensor's marked with retainGrad, accumulates in .grad
+      if (!targetSet && (!node || t._retainsGrad)) t.grad = t.grad ? t.grad.add(g) : g;
+      if (!node) continue;
       const inputs = node.inputs!;
       const needs: boolean[] = new Array<boolean>(inputs.length);
       for (let i = 0; i < inputs.length; i++) needs[i] = inputs[i].requiresGrad && (leads === null || leads.has(inputs[i]));

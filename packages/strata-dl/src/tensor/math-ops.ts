@@ -20,6 +20,9 @@ export const exp2 = (x: Tensor): Tensor => {
   return f._lift(2).pow(f);
 };
 
+/** atan2 of `y` and `x` (integers promoted to float32, as torch.atan2 does). */
+export const atan2 = (y: Tensor, x: Tensor): Tensor => asFloat(y)._p('atan2', [asFloat(x)], {});
+
 /** 1 / √x, as torch.rsqrt computes it (so rsqrt(0) = ∞ and rsqrt(-1) = NaN). */
 export const rsqrt = (x: Tensor): Tensor => asFloat(x).sqrt().reciprocal();
 

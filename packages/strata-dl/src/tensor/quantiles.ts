@@ -4,6 +4,7 @@
 // position for the median), as there. Differentiable through the sorted values.
 import { isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
+import { roundHalfEven } from '../core/round.js';
 import { normAxis } from '../core/shape.js';
 import { stack } from './composite.js';
 import { sort } from './sorting.js';
@@ -67,7 +68,7 @@ export function quantile(x: Tensor, q: number | readonly number[], dim: number |
     let r: Tensor;
     if (interpolation === 'lower') r = pick(lo);
     else if (interpolation === 'higher') r = pick(hi);
-    else if (interpolation === 'nearest') r = pick(pos - lo === 0.5 && lo % 2 === 0 ? lo : Math.round(pos)); // ties to even, as torch.round
+    else if (interpolation === 'nearest') r = pick(roundHalfEven(pos)); // ties to even, as torch.round
     else {
       const w = interpolation === 'midpoint' ? 0.5 : pos - lo;
       const a = pick(lo), b = pick(hi);

@@ -95,9 +95,13 @@ export class Tensor {
    */
   set_(value: Tensor): this {
     if (value.shape.join() !== this.shape.join()) throw new StrataError('set_', `value ${fmtShape(value.shape)} does not match ${fmtShape(this.shape)}`);
-    const v = value.to(this.dtype);
+    return this._adopt(value.to(this.dtype)._storage);
+  }
+
+  /** Takes `storage` in place of this tensor's own (shared, not copied), releasing the old one. */
+  private _adopt(storage: Storage): this {
     const old = this._storage;
-    this._storage = v._storage.share();
+    this._storage = storage.share();
     // moved to a backend whose memory the GC must free (or off one): watched from now on (or not)
     if (this._storage.backend.needsFree) rewatch(this);
     else if (old.backend.needsFree) unwatch(this);
@@ -114,14 +118,9 @@ export class Tensor {
     if (value.shape.join() !== this.shape.join()) throw new StrataError('retype', `value ${fmtShape(value.shape)} does not match ${fmtShape(this.shape)}`);
     if (this._node) throw new StrataError('retype', 'only a leaf tensor (a parameter or a buffer) changes its dtype in place');
     if (this._requiresGrad && !isFloat(value.dtype)) throw new StrataError('retype', `a tensor that requires grad must stay floating-point, got ${value.dtype}`);
-    const old = this._storage;
-    this._storage = value._storage.share();
     // the one place a dtype changes: `dtype` is readonly to everything else
     (this as { dtype: DType }).dtype = value.dtype;
-    if (this._storage.backend.needsFree) rewatch(this);
-    else if (old.backend.needsFree) unwatch(this);
-    old.release();
-    return this;
+    return this._adopt(value._storage);
   }
 
   /** @internal Applies a primitive: shape inference, kernel, tape and tangents. */
@@ -446,11 +445,7 @@ export class Tensor {
    * // π/4, 3π/4 and −π/2 in float32
    * tensor([1, 1, -1]).atan2(tensor([1, -1, 0])).toArray(); // [0.7853981852531433, 2.356194496154785, -1.5707963705062866]
    */
-  atan2(other: TensorLike): Tensor {
-    const o = this._lift(other);
-    const f = (t: Tensor): Tensor => (isFloat(t.dtype) ? t : t.to('float32'));
-    return f(this)._p('atan2', [f(o)], {});
-  }
+  atan2(other: TensorLike): Tensor { return M.atan2(this, this._lift(other)); }
   /** Elementwise 1 / √x (`torch.rsqrt`). */
   rsqrt(): Tensor { return M.rsqrt(this); }
   /** Elementwise hyperbolic tangent. */

@@ -6,6 +6,7 @@ import type { BinaryPrim, ComparePrim, UnaryPrim } from '../../ir/prims.js';
 import { arr } from './buf.js';
 import { forEachOffset } from './iter.js';
 import { floatsToInt32 } from '../../core/cast.js';
+import { roundHalfEven } from '../../core/round.js';
 
 type F1 = (x: number) => number;
 type F2 = (a: number, b: number) => number;
@@ -17,15 +18,6 @@ type F2 = (a: number, b: number) => number;
 export const powC: F2 = (a, b) => (a === 1 || (a === -1 && (b === Infinity || b === -Infinity)) ? 1 : Math.pow(a, b));
 
 const sigmoid: F1 = (x) => (x >= 0 ? 1 / (1 + Math.exp(-x)) : Math.exp(x) / (1 + Math.exp(x)));
-
-/**
- * Rounds half to even, as torch.round (C's nearbyint) and wasm's `nearest`: Math.round rounds half
- * up, so a tie that landed on an odd number steps back. -0.5 and -0.4 give -0, as there.
- */
-export const roundHalfEven: F1 = (x) => {
-  const r = Math.round(x);
-  return r - x === 0.5 && r % 2 !== 0 ? r - 1 : r;
-};
 
 export const UNARY_FNS: Record<UnaryPrim, F1> = {
   neg: (x) => -x,

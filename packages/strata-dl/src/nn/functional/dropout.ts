@@ -4,12 +4,17 @@ import type { Generator } from '../../core/rng.js';
 import { rand } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
 
+/** The drop probability must be in [0, 1]. */
+function checkP(op: string, p: number): void {
+  if (!(p >= 0 && p <= 1)) throw new StrataError(op, `probability must be in [0, 1], got ${p}`);
+}
+
 /**
  * Inverted dropout: in training, zeroes each element with probability `p` and scales the rest by
  * 1/(1 − p), so evaluation needs no rescaling. Identity when not training or p = 0.
  */
 export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generator): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new StrataError('dropout', `probability must be in [0, 1], got ${p}`);
+  checkP('dropout', p);
   if (!training || p === 0) return x;
   if (p === 1) return x.mul(0);
   const keep = rand(x.shape, { generator, dtype: x.dtype, backend: x.backend.name }).ge(p);
@@ -18,7 +23,7 @@ export function dropout(x: Tensor, p = 0.5, training = true, generator?: Generat
 
 /** Zeroes whole channels: the mask has one value per (sample, channel), shared by the spatial axes. */
 function channelDropout(op: string, spatial: number, x: Tensor, p: number, training: boolean, generator: Generator | undefined): Tensor {
-  if (!(p >= 0 && p <= 1)) throw new StrataError(op, `probability must be in [0, 1], got ${p}`);
+  checkP(op, p);
   if (x.ndim !== spatial + 1 && x.ndim !== spatial + 2) {
     throw new StrataError(op, `input must be ${spatial + 2}-D [N, C, ...] or ${spatial + 1}-D [C, ...] (unbatched), got ${fmtShape(x.shape)}`);
   }
