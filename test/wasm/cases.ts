@@ -166,6 +166,9 @@ export function buildCases(seed = 1): Case[] {
     // one block of rows and N past the in-place-A limit: several k-blocks, with A packed once for
     // the batch and per matrix
     [100, 500, 300, [], [5]], [100, 500, 300, [5], [5]],
+    // rows ending in tiles one row short (128 = 18·6 + 4·5 in two balanced blocks of 64; 61; 25 =
+    // 5·5) and too few rows for that (13: a ragged last tile)
+    [128, 300, 72, [], []], [61, 70, 40, [], [2]], [25, 33, 17, [], []], [13, 40, 24, [], []],
   ];
   for (const [m, k, n, ba, bb] of mm) {
     for (const [transA, transB] of [[false, false], [true, false], [false, true], [true, true]]) {

@@ -20,7 +20,7 @@ export { CONV_K_MAX } from './conv';
 const NR: i32 = 8;
 export const MR: i32 = ASC_FEATURE_RELAXED_SIMD ? 6 : 5;
 const KC: i32 = 384; // max k-block; K is split into equal blocks <= KC
-const MC: i32 = 120; // multiple of 5 and of 6 (packedASize relies on it)
+const MC: i32 = 120; // the most rows of A in one block (blocks are balanced: mStep)
 const NC: i32 = 2048;
 const PACK_A_MAX_N: i32 = 256;
 const JIT_MIN_K: i32 = 64; // convolutions with windows of at least this many values pack B panel by panel // read A in place (no packing) when N is at most this
@@ -49,10 +49,39 @@ export function gemmWorkspaceBytes(): i32 {
   return (K + kBlocks - 1) / kBlocks;
 }
 
+/** The balanced m-block size, as kStep: M = 128 gives two blocks of 64 rather than 120 + 8. */
+// @ts-ignore: decorator
+@inline function mStep(M: i32): i32 {
+  const mBlocks = (M + MC - 1) / MC;
+  return (M + mBlocks - 1) / mBlocks;
+}
+
 /**
- * Floats of all of A as packAllA lays it out: every block is padded to whole MR-row panels, and
- * MC is a multiple of MR, so only the last rows add padding.
+ * How many tiles of MR - 1 rows end a block of mc rows, the others having MR: mc = a·MR + b·(MR - 1)
+ * with b < MR has a solution for every mc of at least (MR - 1)·(MR - 1) (20 rows with FMA), and
+ * both tile heights run at the full rate (in the probe 5x8 ran at 98% of 6x8's rate, 4x8 at 78%),
+ * where a zero-padded ragged tile spends a whole MR-row tile's time on a few rows (M = 128 cost 6%
+ * more per FLOP than M = 126). -1: mc is too short for that, and its last tile is a ragged one.
  */
+// @ts-ignore: decorator
+@inline function shortTiles(mc: i32): i32 {
+  const b = (MR - mc % MR) % MR;
+  return mc >= b * (MR - 1) ? b : -1;
+}
+
+/** The rows of the tile at row ir of an mc-row block that ends in `short` (shortTiles) tiles of MR - 1 rows. */
+// @ts-ignore: decorator
+@inline function tileRows(mc: i32, ir: i32, short: i32): i32 {
+  return short > 0 && ir >= mc - short * (MR - 1) ? MR - 1 : min(MR, mc - ir);
+}
+
+/** Rows of a packed block of mc rows: mc, or whole MR-row panels where its last tile is ragged. */
+// @ts-ignore: decorator
+@inline function paddedRows(mc: i32): i32 {
+  return shortTiles(mc) < 0 ? ((mc + MR - 1) / MR) * MR : mc;
+}
+
+/** An upper bound on the floats of all of A as packAllA lays it out (only a ragged last tile adds rows). */
 // @ts-ignore: decorator
 @inline function packedASize(M: i32, K: i32): i64 {
   return <i64>((M + MR - 1) / MR) * MR * K;
@@ -60,13 +89,13 @@ export function gemmWorkspaceBytes(): i32 {
 
 /** Packs all of A, block after block in gemmCore's (pc, ic) order, at dst. */
 function packAllA(M: i32, K: i32, A: usize, ars: i32, acs: i32, dst: usize): void {
-  const kc = kStep(K);
+  const kc = kStep(K), ms = mStep(M);
   for (let pc = 0; pc < K; pc += kc) {
     const kcb = min(kc, K - pc);
-    for (let ic = 0; ic < M; ic += MC) {
-      const mc = min(MC, M - ic);
-      packA(mc, kcb, A + <usize>ic * (<usize>ars << 2) + <usize>pc * (<usize>acs << 2), ars, acs, dst, MR);
-      dst += <usize>(((mc + MR - 1) / MR) * MR * kcb * 4);
+    for (let ic = 0; ic < M; ic += ms) {
+      const mc = min(ms, M - ic);
+      packA(mc, kcb, A + <usize>ic * (<usize>ars << 2) + <usize>pc * (<usize>acs << 2), ars, acs, dst);
+      dst += <usize>(paddedRows(mc) * kcb * 4);
     }
   }
 }
@@ -142,20 +171,26 @@ function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, dst: usize): void
   }
 }
 
-/** Packs A(i, p) for i < mc, p < kc into ceil(mc/mr) panels of mr x kc (p-major), zero padded. */
-function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i32): void {
+/**
+ * Packs A(i, p) for i < mc, p < kc into panels of mr x kc (p-major), one per tile of tileRows (mr
+ * is MR or MR - 1), a ragged last one zero padded to MR rows.
+ */
+function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize): void {
   const rsB = <usize>ars << 2, csB = <usize>acs << 2;
-  const mrB = <usize>mr << 2;
-  for (let ip = 0; ip < mc; ip += mr) {
-    const rows = min(mr, mc - ip);
+  const short = shortTiles(mc);
+  for (let ip = 0; ip < mc;) {
+    const rows = tileRows(mc, ip, short);
+    const mr = rows >= MR - 1 ? rows : MR;
+    const mrB = <usize>mr << 2;
     const base = a + <usize>ip * rsB;
+    ip += rows;
     if (ars == 1 && rows == mr) {
       // transposed A, full panel: the mr values of one k are contiguous, one vector and a tail
       let src = base, d = dst;
       for (let p = 0; p < kc; p++) {
         v128.store(d, v128.load(src));
         if (mr == 6) store<u64>(d, load<u64>(src, 16), 16);
-        else store<f32>(d, load<f32>(src, 16), 16);
+        else if (mr == 5) store<f32>(d, load<f32>(src, 16), 16);
         src += csB;
         d += mrB;
       }
@@ -176,15 +211,15 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize, mr: i
       for (let p = 0; p < kc4; p += 4) {
         const o = <usize>p << 2;
         transpose4(v128.load(r0 + o), v128.load(r1 + o), v128.load(r2 + o), v128.load(r3 + o), d, mrB);
-        const x4 = v128.load(r4 + o);
         if (mr == 6) {
-          const x5 = v128.load(r5 + o);
+          const x4 = v128.load(r4 + o), x5 = v128.load(r5 + o);
           const lo = v128.shuffle<f32>(x4, x5, 0, 4, 1, 5), hi = v128.shuffle<f32>(x4, x5, 2, 6, 3, 7);
           store<u64>(d, i64x2.extract_lane(lo, 0), 16);
           store<u64>(d + mrB, i64x2.extract_lane(lo, 1), 16);
           store<u64>(d + 2 * mrB, i64x2.extract_lane(hi, 0), 16);
           store<u64>(d + 3 * mrB, i64x2.extract_lane(hi, 1), 16);
-        } else {
+        } else if (mr == 5) {
+          const x4 = v128.load(r4 + o);
           store<f32>(d, f32x4.extract_lane(x4, 0), 16);
           store<f32>(d + mrB, f32x4.extract_lane(x4, 1), 16);
           store<f32>(d + 2 * mrB, f32x4.extract_lane(x4, 2), 16);
@@ -246,7 +281,7 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
   const inB = !convActive() && bcs == 1 && M <= INPLACE_B_MAX_M;
   const noPackA = !inB && aPre == 0 && acs == 1 && N <= PACK_A_MAX_N;
   const brsB = <usize>brs << 2;
-  const kcStep = kStep(K);
+  const kcStep = kStep(K), ms = mStep(M);
   // An image's columns with one block of rows (a conv's filters, M <= MC): each B panel is packed
   // from the image just before the row tiles use it, while it is in L1, rather than all of the
   // image's panels first (W3's second layer: 663 KB of them per image, written out to L2/L3 and
@@ -264,26 +299,30 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
       else if (convActive()) { if (!jit) packBConv(kc, nc, pc, jc, B, pB); }
       else packB(kc, nc, bBlk, brs, bcs, pB);
       const acc = pc > 0 || beta ? 1 : 0;
-      for (let ic = 0; ic < M; ic += MC) {
-        const mc = min(MC, M - ic);
+      for (let ic = 0; ic < M; ic += ms) {
+        const mc = min(ms, M - ic);
         const aBlk = A + <usize>ic * arsB + <usize>pc * acsB;
+        // tiles of MR rows, then `short` of MR - 1 (a tile of either height is `whole`); or, where
+        // mc is too short for that (short < 0), MR-row tiles and a ragged last one, zero padded
+        const short = shortTiles(mc);
         if (noPackA) {
-          // full MR-row panels straight from A; only a ragged last panel is packed
-          const mFull = (mc / mr) * mr;
-          if (mFull < mc) packA(mc - mFull, kc, aBlk + <usize>mFull * arsB, ars, acs, ws, mr);
+          // whole tiles straight from A; only a ragged last tile is packed
+          const mFull = short < 0 ? (mc / mr) * mr : mc;
+          if (mFull < mc) packA(mc - mFull, kc, aBlk + <usize>mFull * arsB, ars, acs, ws);
           for (let jr = 0; jr < nc; jr += NR) {
             const nr = min(NR, nc - jr);
             const bp = pB + <usize>(jr * kc * 4);
-            for (let ir = 0; ir < mc; ir += mr) {
-              const rows = min(mr, mc - ir);
+            for (let ir = 0; ir < mc;) {
+              const rows = tileRows(mc, ir, short);
               const cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
-              if (rows == mr && nr == NR) {
-                kernA(mr, kc, aBlk + <usize>ir * arsB, arsB, bp, cp, ldcB, acc);
+              if (ir < mFull && nr == NR) {
+                kernA(rows, kc, aBlk + <usize>ir * arsB, arsB, bp, cp, ldcB, acc);
               } else {
-                if (rows == mr) kernA(mr, kc, aBlk + <usize>ir * arsB, arsB, bp, tile, NR * 4, 0);
+                if (ir < mFull) kernA(rows, kc, aBlk + <usize>ir * arsB, arsB, bp, tile, NR * 4, 0);
                 else kern(mr, kc, ws, bp, tile, NR * 4, 0);
                 flushTile(rows, nr, tile, cp, ldcB, acc);
               }
+              ir += rows;
             }
           }
           continue;
@@ -291,39 +330,43 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
         let pA = ws;
         if (aPre != 0) {
           pA = aNext;
-          aNext += <usize>(((mc + mr - 1) / mr) * mr * kc * 4);
+          aNext += <usize>(paddedRows(mc) * kc * 4);
         } else {
-          packA(mc, kc, aBlk, ars, acs, pA, mr);
+          packA(mc, kc, aBlk, ars, acs, pA);
         }
         for (let jr = 0; jr < nc; jr += NR) {
           const nr = min(NR, nc - jr);
           if (jr < nFull) {
             const bp = bBlk + (<usize>jr << 2);
-            for (let ir = 0; ir < mc; ir += mr) {
-              const rows = min(mr, mc - ir);
+            for (let ir = 0; ir < mc;) {
+              const rows = tileRows(mc, ir, short);
+              const whole = rows >= mr - 1 ? rows : mr;
               const ap = pA + <usize>(ir * kc * 4);
               const cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
-              if (rows == mr) {
-                kernB(mr, kc, ap, bp, brsB, cp, ldcB, acc);
+              if (rows == whole) {
+                kernB(whole, kc, ap, bp, brsB, cp, ldcB, acc);
               } else {
-                kernB(mr, kc, ap, bp, brsB, tile, NR * 4, 0);
+                kernB(whole, kc, ap, bp, brsB, tile, NR * 4, 0);
                 flushTile(rows, nr, tile, cp, ldcB, acc);
               }
+              ir += rows;
             }
             continue;
           }
           const bp = jit ? pB : pB + <usize>((jr - nFull) * kc * 4);
           if (jit) packBConv(kc, nr, pc, jc + jr, B, pB);
-          for (let ir = 0; ir < mc; ir += mr) {
-            const rows = min(mr, mc - ir);
+          for (let ir = 0; ir < mc;) {
+            const rows = tileRows(mc, ir, short);
+            const whole = rows >= mr - 1 ? rows : mr;
             const ap = pA + <usize>(ir * kc * 4);
             const cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
-            if (rows == mr && nr == NR) {
-              kern(mr, kc, ap, bp, cp, ldcB, acc);
+            if (rows == whole && nr == NR) {
+              kern(whole, kc, ap, bp, cp, ldcB, acc);
             } else {
-              kern(mr, kc, ap, bp, tile, NR * 4, 0);
+              kern(whole, kc, ap, bp, tile, NR * 4, 0);
               flushTile(rows, nr, tile, cp, ldcB, acc);
             }
+            ir += rows;
           }
         }
       }
