@@ -89,3 +89,26 @@ test('gather and scatterAdd report an out-of-range index as the reference does',
     /scatterAdd: index -1 is out of bounds for dimension 1 of size 3/);
   for (const b of [x, idx, out, o2, idx2, out2]) wasm.free(b);
 });
+
+test('at the memory cap, requests are carved from free blocks of other classes: a larger one, else a run of adjacent ones', () => {
+  // 4 pages (256 KiB) that cannot grow: what the 4 GiB cap is to the real heap
+  const heap = new Heap(new WebAssembly.Memory({ initial: 4, maximum: 4 }), 0);
+  const taken: [number, number][] = [];
+  const big = heap.alloc(128 << 10, 'big');
+  const pin = heap.alloc(64, 'pin'); // keeps the freed big block off the top
+  heap.free(big[0], big[1]);
+  // the rest of the memory in small blocks, then more: served from the big block, not refused
+  for (let i = 0; i < 60; i++) taken.push(heap.alloc(4000, 'small'));
+  const inBig = taken.filter(([p]) => p >= big[0] && p < big[0] + big[1]);
+  assert.ok(inBig.length >= 28, `${inBig.length} small blocks carved from the freed big one`);
+  const ends = taken.map(([p, c]) => [p, p + c]).sort((a, b) => a[0] - b[0]);
+  for (let i = 1; i < ends.length; i++) assert.ok(ends[i][0] >= ends[i - 1][1], 'carved blocks never overlap');
+  // free every small block but the top one: a request larger than any of them takes a merged run
+  const top = taken.reduce((a, b) => (b[0] > a[0] ? b : a));
+  for (const t of taken) if (t !== top) heap.free(t[0], t[1]);
+  const run = heap.alloc(100 << 10, 'a merged run');
+  assert.ok(run[0] >= big[0] && run[0] + run[1] <= big[0] + big[1] + 64 + 64 * 4096, 'inside the freed blocks');
+  // and when nothing free is large enough, the error still says what is live and free
+  assert.throws(() => heap.alloc(200 << 10, 'too much'), /out of memory allocating .* for too much: .* live .* cached in free lists/);
+  void pin;
+});

@@ -16,7 +16,10 @@ function fmtBytes(b: number): string {
  * Size-class allocator over one (shared) `WebAssembly.Memory`, kept on the TypeScript side so the
  * kernels stay pure functions of pointers. Sizes round up to classes four per octave (at most 25%
  * slack, 64-byte aligned); freed blocks wait in a free list per class and are reused as they are,
- * or handed back to the bump pointer when they sit at its top. Memory only grows (wasm cannot shrink).
+ * or handed back to the bump pointer when they sit at its top. Memory only grows (wasm cannot
+ * shrink), so when it cannot grow any more a request is carved out of free blocks of other classes:
+ * the smallest larger one, else a run of adjacent ones merged (a program that once held a huge
+ * temporary would otherwise fail small requests with gigabytes free).
  */
 export class Heap {
   private top: number;
@@ -118,7 +121,11 @@ export class Heap {
       // Give free blocks at the top back to the bump pointer and try once more.
       this.reclaimTop();
       ptr = this.top;
-      if (ptr + cls > this.capacity && !this.grow(ptr + cls)) this.outOfMemory(cls, what);
+      if (ptr + cls > this.capacity && !this.grow(ptr + cls)) {
+        const carved = this.carve(cls);
+        if (carved < 0) this.outOfMemory(cls, what);
+        return carved;
+      }
     }
     this.top = ptr + cls;
     return ptr;
@@ -141,6 +148,54 @@ export class Heap {
       }
     }
     return false;
+  }
+
+  /**
+   * A block of `cls` bytes cut from the free lists, the rest going back to them in class-sized
+   * pieces: from the smallest free block of a larger class, else from a run of adjacent free blocks
+   * (merged). -1 when no block or run is large enough.
+   */
+  private carve(cls: number): number {
+    let best = -1;
+    for (const [c, list] of this.freeLists) if (c > cls && list.length > 0 && (best < 0 || c < best)) best = c;
+    if (best > 0) {
+      const ptr = this.freeLists.get(best)!.pop()!;
+      this.freeBytes -= best;
+      this.release(ptr + cls, best - cls);
+      return ptr;
+    }
+    const blocks: [number, number][] = [];
+    for (const [c, list] of this.freeLists) for (const p of list) blocks.push([p, c]);
+    blocks.sort((a, b) => a[0] - b[0]);
+    for (let i = 0; i < blocks.length;) {
+      let j = i, end = blocks[i][0] + blocks[i][1];
+      while (j + 1 < blocks.length && blocks[j + 1][0] === end) end += blocks[++j][1];
+      if (end - blocks[i][0] >= cls) {
+        const start = blocks[i][0];
+        const run = new Set<number>();
+        for (let k = i; k <= j; k++) { run.add(blocks[k][0]); this.freeBytes -= blocks[k][1]; }
+        for (const [c, list] of this.freeLists) this.freeLists.set(c, list.filter((p) => !run.has(p)));
+        this.release(start + cls, end - start - cls);
+        return start;
+      }
+      i = j + 1;
+    }
+    return -1;
+  }
+
+  /** Puts `bytes` (a multiple of 64) at `ptr` into the free lists as blocks of whole classes, largest first. */
+  private release(ptr: number, bytes: number): void {
+    while (bytes > 0) {
+      const p = 2 ** Math.floor(Math.log2(bytes));
+      const step = p >= 4 * ALIGN ? p / 4 : ALIGN;
+      const c = Math.floor(bytes / step) * step;
+      let list = this.freeLists.get(c);
+      if (!list) this.freeLists.set(c, (list = []));
+      list.push(ptr);
+      this.freeBytes += c;
+      ptr += c;
+      bytes -= c;
+    }
   }
 
   /** Merges free blocks that end at the bump pointer back into it. */
