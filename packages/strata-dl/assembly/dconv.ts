@@ -16,14 +16,20 @@
 // rows of 10 make 3 vectors each (12 lanes for 10), not 16. Rows narrower than 4 go to a scratch of
 // rows of 4 and are copied out.
 //
+// With `pool` (conv, ReLU, MaxPool2d(2) in inference: src/backends/wasm/conv-relu-pool.ts), a block
+// of filters' outputs go to the thread's scratch instead of `out`, take the bias and ReLU there, and
+// are max-pooled 2x2 at stride 2 into `out` [N, O, OH/2, OW/2] at once (pool2x2.ts, the pool
+// kernel's own code, so the same bits): the convolution's output is never written to memory.
+//
 // Work items are (image, block of filters) taken from a shared counter: each output is computed by
 // one thread in one fixed order (taps in (ki, c, kj) order, then the bias), so any thread count
 // gives the same bits. The workspace's layout and size come from src/backends/wasm/dconv.ts
 // (dconvLayout).
 import {
   dconv_bias, dconv_C, dconv_counter_at, dconv_dh, dconv_dw, dconv_flip, dconv_H, dconv_Hp, dconv_kh, dconv_kw, dconv_N, dconv_O, dconv_OH, dconv_out,
-  dconv_OW, dconv_padLeft, dconv_padTop, dconv_relu, dconv_sh, dconv_sw, dconv_V, dconv_W, dconv_w, dconv_Wq, dconv_ws, dconv_wsPerThread, dconv_x,
+  dconv_OW, dconv_padLeft, dconv_padTop, dconv_pool, dconv_relu, dconv_sh, dconv_sw, dconv_V, dconv_W, dconv_w, dconv_Wq, dconv_ws, dconv_wsPerThread, dconv_x,
 } from './generated/interface';
+import { pool2x2 } from './pool2x2';
 import { dkFor } from './generated/dconv-micro';
 import { epilogueOf } from './conv';
 import { MR } from './matmul';
@@ -38,13 +44,14 @@ export function dconvTask(tid: i32, nt: i32, d: usize): void {
   const OH = dconv_OH(d), OW = dconv_OW(d), Hp = dconv_Hp(d), Wq = dconv_Wq(d), V = dconv_V(d);
   const K = C * kh * kw, planeF = Hp * Wq;
   // this thread's workspace: packed weights (O·K floats), tap offsets (K i32), the vectors in pairs
-  // (8 i32 each), the padded image, rows of 4 for an output narrower than 4
+  // (8 i32 each), the padded image, rows of 4 for an output narrower than 4 or, with pool, the
+  // planes of a block of filters
   const pw = dconv_ws(d) + <usize>tid * <usize>dconv_wsPerThread(d);
   const tab = al16(pw + (<usize>(O * K) << 2));
   const vecs = al16(tab + (<usize>K << 2));
   const img = al16(vecs + (<usize>V << 4));
   const imgBytes = <usize>(C * sw * planeF + 16) << 2;
-  const narrow = OW < 4, scratch = al16(img + imgBytes); // rows of 4 for one block of filters
+  const narrow = OW < 4, scratch = al16(img + imgBytes); // rows of 4 (or, pooling, planes) for one block of filters
   const ldo = <usize>(narrow ? OH * 4 : OH * OW) << 2; // bytes from one filter's output to the next
   // filter blocks: nb of them, sizes as even as possible (16 filters with 6-row tiles: 6, 5, 5)
   const nb = (O + MR - 1) / MR, base = O / nb, extra = O - base * nb;
@@ -84,7 +91,8 @@ function filterBlock(d: usize, n: i32, b: i32, base: i32, extra: i32, K: i32, pw
   const O = dconv_O(d), OH = dconv_OH(d), OW = dconv_OW(d);
   const r = base + (b < extra ? 1 : 0), o0 = b * base + min(b, extra);
   const out = dconv_out(d) + (<usize>(n * O + o0) * <usize>(OH * OW) << 2);
-  const ob = narrow ? scratch : out, wo = pw + (<usize>(o0 * K) << 2);
+  const pool = dconv_pool(d) != 0;
+  const ob = narrow || pool ? scratch : out, wo = pw + (<usize>(o0 * K) << 2);
   const dk = dkFor(r);
   for (let e = vecs, end = vecs + (<usize>V << 4); e < end; e += 32) {
     const k0 = load<i32>(e, 16);
@@ -93,7 +101,21 @@ function filterBlock(d: usize, n: i32, b: i32, base: i32, extra: i32, K: i32, pw
   }
   const bias = dconv_bias(d), bb = bias != 0 ? bias + (<usize>o0 << 2) : 0, relu = dconv_relu(d) != 0;
   if (narrow) writeNarrow(scratch, out, r, OH, OW, bb, relu);
+  else if (pool) poolBlock(scratch, dconv_out(d) + (<usize>(n * O + o0) * <usize>((OH >> 1) * (OW >> 1)) << 2), r, OH, OW, bb, relu);
   else if (bb != 0 || relu) epilogueOf(out, r, OH * OW, OH * OW, bb, relu, false);
+}
+
+/**
+ * A block of r filters' planes [r, OH, OW] at s: the bias and ReLU, then each plane max-pooled 2x2
+ * at stride 2 into [r, OH/2, OW/2] at out (rows and columns past an even count dropped, as floor mode
+ * does; OW/2 >= 4, pool2x2's least).
+ */
+function poolBlock(s: usize, out: usize, r: i32, OH: i32, OW: i32, bias: usize, relu: bool): void {
+  if (bias != 0 || relu) epilogueOf(s, r, OH * OW, OH * OW, bias, relu, false);
+  const PH = OH >> 1, PW = OW >> 1;
+  for (let i = 0; i < r; i++) {
+    pool2x2(s + (<usize>(i * OH * OW) << 2), out + (<usize>(i * PH * PW) << 2), OW, PH, PW, true, true);
+  }
 }
 
 /**

@@ -140,10 +140,11 @@ export const DESCRIPTORS = {
   // the direct convolution (assembly/dconv.ts): out [N, O, OH, OW] from x [N, C, H, W] and w [O, C·kh·kw]
   // (flip: w is [C, O·kh·kw], read flipped and transposed: an input gradient); Hp, Wq: the padded
   // image's rows and columns per column phase, V: the output's vectors of 4 positions (even); all and
-  // the per-thread workspace's size from src/backends/wasm/dconv.ts
+  // the per-thread workspace's size from src/backends/wasm/dconv.ts; pool 1: out is [N, O, OH/2, OW/2],
+  // each block of filters' planes max-pooled 2x2 (stride 2) from the thread's scratch (OW >= 8)
   dconv: { task: 'DCONV', fields: [['N', 'i32'], ['C', 'i32'], ['H', 'i32'], ['W', 'i32'], ['O', 'i32'], ['kh', 'i32'], ['kw', 'i32'], ['sh', 'i32'], ['sw', 'i32'],
     ['padTop', 'i32'], ['padLeft', 'i32'], ['dh', 'i32'], ['dw', 'i32'], ['OH', 'i32'], ['OW', 'i32'], ['Hp', 'i32'], ['Wq', 'i32'], ['V', 'i32'],
-    ['x', 'ptr'], ['w', 'ptr'], ['out', 'ptr'], ['bias', 'ptr'], ['relu', 'i32'], ['flip', 'i32'], ['ws', 'ptr'], ['wsPerThread', 'i32'], ['counter', 'i32']] },
+    ['x', 'ptr'], ['w', 'ptr'], ['out', 'ptr'], ['bias', 'ptr'], ['relu', 'i32'], ['flip', 'i32'], ['ws', 'ptr'], ['wsPerThread', 'i32'], ['counter', 'i32'], ['pool', 'i32']] },
   // the WGRAD task (assembly/wgrad.ts): a convolution's weight gradient computed directly, summed over
   // the batch in `chunks` fixed chunks into partials [chunks, O, C·kh·kw] at `parts` (out itself for
   // one chunk); `ws` + tid·wsPerThread is each thread's room for zero-padded copies of the images

@@ -39,6 +39,7 @@ export type { LstmSequenceForwardArgs, LstmSequenceBackwardArgs } from './nn/rec
 export type { ConvWeightGradArgs } from './nn/functional/conv-weight-grad.js';
 export type { ConvInputGradArgs } from './nn/functional/conv-input-grad.js';
 export type { PoolGradArgs } from './nn/functional/pool-grad.js';
+export type { ConvReluPoolArgs } from './nn/functional/conv-relu-pool.js';
 export type { CrossEntropyForwardArgs, CrossEntropyBackwardArgs } from './nn/functional/fused-cross-entropy.js';
 export type { GruForwardArgs, GruBackwardArgs } from './nn/recurrent/fused-gru.js';
 export type { Shape } from './core/shape.js';

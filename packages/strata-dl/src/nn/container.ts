@@ -3,7 +3,7 @@ import { StrataError } from '../core/errors.js';
 import { anomalyOn, inFrame } from '../autograd/anomaly.js';
 import type { Tensor } from '../tensor/tensor.js';
 import './anomaly-path.js';
-import { Module } from './module.js';
+import { type Fused, Module } from './module.js';
 
 /**
  * A list of modules whose parameters are found by the walker, for models whose forward pass
@@ -113,10 +113,13 @@ export class Sequential extends ModuleList {
   }
 }
 
-/** `layer` fused with `next` (see `Module.fuse`), or null when either has hooks or the layer does not fuse. */
-function fused(layer: Module, next: Module | undefined): ((x: Tensor) => Tensor) | null {
+/**
+ * `layer` fused with `next` (and `then`, offered only when it has no hooks; see `Module.fuse`), or
+ * null when `layer` or `next` has hooks or the layer does not fuse.
+ */
+function fused(layer: Module, next: Module | undefined, then: Module | undefined): Fused | null {
   if (!next || layer.hasForwardHooks() || next.hasForwardHooks()) return null;
-  return layer.fuse(next);
+  return layer.fuse(next, then && !then.hasForwardHooks() ? then : undefined);
 }
 
 function runLayers(layers: readonly Module[], x: Tensor, framed: boolean): Tensor {
@@ -124,10 +127,10 @@ function runLayers(layers: readonly Module[], x: Tensor, framed: boolean): Tenso
   for (let i = 0; i < layers.length; i++) {
     const layer = layers[i];
     const input = y;
-    const both = fused(layer, layers[i + 1]);
-    const run = both ? (): Tensor => both(input) : (): Tensor => layer.call(input);
+    const f = fused(layer, layers[i + 1], layers[i + 2]);
+    const run = f ? (): Tensor => f(input) : (): Tensor => layer.call(input);
     y = framed ? inFrame(layer, run) : run();
-    if (both) i++;
+    if (f) i += (f.layers ?? 2) - 1;
   }
   return y;
 }

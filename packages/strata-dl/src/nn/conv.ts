@@ -4,7 +4,9 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type Conv1dOptions, type Conv2dOptions, conv1d, conv1dRelu, conv2d, conv2dRelu, convTranspose2d } from './functional/conv.js';
 import { type IntPair, type Padding1d, type Padding2d, pair } from './functional/padding.js';
 import { defaultBias, defaultWeight } from './init.js';
-import { Module } from './module.js';
+import { conv2dReluPool } from './functional/conv-relu-pool.js';
+import { type Fused, Module } from './module.js';
+import { MaxPool2d } from './pool.js';
 import type { LayerOptions } from './options.js';
 import { Parameter } from './parameter.js';
 
@@ -18,8 +20,16 @@ function checkChannels(op: string, inC: number, outC: number, groups: number): v
  * `Module.fuse` of a convolution layer: its one-pass `forwardRelu` when `next` is a ReLU, unless
  * the layer's forward is not its class's `own` (a subclass that computes something else).
  */
-function reluFusion(conv: Conv2d | Conv1d, own: (x: Tensor) => Tensor, next: Module): ((x: Tensor) => Tensor) | null {
+function reluFusion(conv: Conv2d | Conv1d, own: (x: Tensor) => Tensor, next: Module): Fused | null {
   return next.epilogue === 'relu' && conv.forward === own ? (x) => conv.forwardRelu(x) : null;
+}
+
+/** Whether `m` is a MaxPool2d(2) as it comes: 2x2 windows at stride 2, no padding, dilation or ceil mode. */
+function isMaxPool2(m: Module): boolean {
+  if (!(m instanceof MaxPool2d) || m.forward !== MaxPool2d.prototype.forward) return false;
+  const two = (v: IntPair | undefined, dflt: boolean): boolean => (v === undefined ? dflt : typeof v === 'number' ? v === 2 : v[0] === 2 && v[1] === 2);
+  const o = m.options;
+  return two(m.kernelSize, false) && two(o.stride, true) && (o.padding ?? 0) === 0 && (o.dilation ?? 1) === 1 && !o.ceilMode;
 }
 
 export interface Conv2dLayerOptions extends LayerOptions {
@@ -66,16 +76,27 @@ export class Conv2d extends Module {
   }
 
   /**
-   * `forwardRelu` for a following ReLU (see `reluFusion`).
+   * `forwardRelu` for a following ReLU (see `reluFusion`); with a MaxPool2d(2) after the ReLU,
+   * `forwardReluPool` for all three (`layers` 3).
    *
    * @example
-   * new Conv2d(1, 2, 3).fuse(new ReLU()) !== null; // true
+   * new Conv2d(1, 2, 3).fuse(new ReLU()) !== null;                        // true
+   * new Conv2d(1, 2, 3).fuse(new ReLU(), new MaxPool2d(2))?.layers === 3; // true
    */
-  override fuse(next: Module): ((x: Tensor) => Tensor) | null { return reluFusion(this, Conv2d.prototype.forward, next); }
+  override fuse(next: Module, then?: Module): Fused | null {
+    const relu = reluFusion(this, Conv2d.prototype.forward, next);
+    if (relu && then && isMaxPool2(then)) return Object.assign((x: Tensor) => this.forwardReluPool(x), { layers: 3 as const });
+    return relu;
+  }
 
   /** `forward(x).relu()` in one pass where it can (see `conv2dRelu`); what `fuse` gives for a following ReLU. */
   forwardRelu(x: Tensor): Tensor {
     return conv2dRelu(x, this.weight, this.bias, this.options());
+  }
+
+  /** `maxPool2d(forward(x).relu(), 2)`, in one pass in inference (see `conv2dReluPool`); what `fuse` gives for a ReLU and a MaxPool2d(2). */
+  forwardReluPool(x: Tensor): Tensor {
+    return conv2dReluPool(x, this.weight, this.bias, this.options());
   }
 
   private options(): Conv2dOptions {
@@ -123,7 +144,7 @@ export class Conv1d extends Module {
    * @example
    * new Conv1d(1, 2, 3).fuse(new ReLU()) !== null; // true
    */
-  override fuse(next: Module): ((x: Tensor) => Tensor) | null { return reluFusion(this, Conv1d.prototype.forward, next); }
+  override fuse(next: Module): Fused | null { return reluFusion(this, Conv1d.prototype.forward, next); }
 
   /** `forward(x).relu()` in one pass where it can (see `conv1dRelu`); what `fuse` gives for a following ReLU. */
   forwardRelu(x: Tensor): Tensor {

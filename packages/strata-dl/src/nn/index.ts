@@ -9,7 +9,7 @@
  * @packageDocumentation
  */
 export { Module } from './module.js';
-export type { StateDict, LoadResult, ModuleEntry } from './module.js';
+export type { StateDict, LoadResult, ModuleEntry, Fused } from './module.js';
 export type { ForwardHook, ForwardPreHook, HookHandle } from './hooks.js';
 export type { ModelSummary, SummaryOptions, SummaryRow } from './summary.js';
 export { Parameter } from './parameter.js';

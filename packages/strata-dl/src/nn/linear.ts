@@ -3,7 +3,7 @@ import { StrataError } from '../core/errors.js';
 import type { Tensor } from '../tensor/tensor.js';
 import { linear, linearRelu } from './functional/linear.js';
 import { defaultBias, defaultWeight } from './init.js';
-import { Module } from './module.js';
+import { type Fused, Module } from './module.js';
 import type { LayerOptions } from './options.js';
 import { Parameter } from './parameter.js';
 
@@ -39,7 +39,7 @@ export class Linear extends Module {
    * @example
    * new Linear(2, 3).fuse(new ReLU()) !== null; // true
    */
-  override fuse(next: Module): ((x: Tensor) => Tensor) | null {
+  override fuse(next: Module): Fused | null {
     return next.epilogue === 'relu' && this.forward === Linear.prototype.forward ? (x) => this.forwardRelu(x) : null;
   }
 

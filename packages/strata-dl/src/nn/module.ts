@@ -25,6 +25,12 @@ export interface LoadResult {
 export type ModuleEntry = Module | Tensor;
 
 /**
+ * What `Module.fuse` gives: a function running a layer and the one after it (or, with `layers` 3,
+ * the two after it) in fewer passes.
+ */
+export type Fused = ((x: Tensor) => Tensor) & { readonly layers?: 2 | 3 };
+
+/**
  * Base class of every layer and model. Parameters, buffers and sub-modules are found by walking the
  * object's own fields (no registration calls, no `Proxy`): a `Parameter` field is a parameter, any
  * other `Tensor` field is a buffer (state that is saved but not learned, such as batch norm's running
@@ -103,10 +109,13 @@ export abstract class Module {
   /**
    * The explicit fusion step containers take before running this layer then `next`: a function
    * computing `next.call(this.call(x))` in fewer passes, or null (the default) to run them one by
-   * one. Conv1d, Conv2d and Linear fuse a following layer whose `epilogue` is ReLU.
+   * one. Conv1d, Conv2d and Linear fuse a following layer whose `epilogue` is ReLU. `then`, the layer
+   * after `next`, may join too: the function then computes all three and has `layers` 3 (Conv2d,
+   * ReLU, MaxPool2d(2): `conv2dReluPool`).
    */
-  fuse(next: Module): ((x: Tensor) => Tensor) | null {
+  fuse(next: Module, then?: Module): Fused | null {
     void next;
+    void then;
     return null;
   }
 

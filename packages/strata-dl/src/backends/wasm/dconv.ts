@@ -25,16 +25,16 @@ const al16 = (b: number): number => Math.ceil(b / 16) * 16;
  * (V, even), and one thread's workspace in bytes, laid out as assembly/dconv.ts reads it: packed
  * weights (O·K floats), tap offsets (K i32), the vectors in pairs (8 i32 each), the padded image (C·sw
  * planes of Hp x Wq, then 16 floats of slack), and for outputs narrower than 4, rows of 4 floats for
- * one block of filters (at most 6).
+ * one block of filters (at most 6), or with `pool` that block's output planes.
  */
-export function dconvLayout(s: DconvShape): { Hp: number; Wq: number; V: number; bytes: number } {
+export function dconvLayout(s: DconvShape, pool = false): { Hp: number; Wq: number; V: number; bytes: number } {
   const [kh, kw] = s.window.kernel, [sh, sw] = s.window.stride, [dh, dw] = s.window.dilation;
   const k = s.c * kh * kw;
   const Hp = (s.oh - 1) * sh + (kh - 1) * dh + 1;
   const Wq = Math.ceil(((s.ow - 1) * sw + (kw - 1) * dw + 1) / sw);
   const V = 2 * Math.ceil((s.oh * Math.ceil(Math.max(s.ow, 1) / 4)) / 2);
   const img = al16(al16(al16(s.o * k * 4) + k * 4) + V * 16);
-  const end = al16(img + (s.c * sw * Hp * Wq + 16) * 4) + (s.ow < 4 ? 6 * s.oh * 16 : 0);
+  const end = al16(img + (s.c * sw * Hp * Wq + 16) * 4) + (pool ? 6 * s.oh * s.ow * 4 : s.ow < 4 ? 6 * s.oh * 16 : 0);
   return { Hp, Wq, V, bytes: Math.ceil(end / 64) * 64 };
 }
 
@@ -56,10 +56,11 @@ export function useDirect(s: DconvShape): boolean {
 /**
  * Runs the direct convolution: out = conv(x, w) + bias, ReLU'd if `relu`. `flip`: w is another
  * convolution's weights [C, O·kh·kw], read flipped and transposed (that convolution's input gradient).
+ * `pool`: out is that max-pooled 2x2 at stride 2, [N, O, OH/2, OW/2] (OW >= 8).
  */
-export function runDconv(ctx: Ctx, s: DconvShape, x: number, w: number, out: number, bias: number, relu: boolean, flip: boolean): void {
+export function runDconv(ctx: Ctx, s: DconvShape, x: number, w: number, out: number, bias: number, relu: boolean, flip: boolean, pool = false): void {
   const rt = ctx.rt;
-  const { Hp, Wq, V, bytes } = dconvLayout(s);
+  const { Hp, Wq, V, bytes } = dconvLayout(s, pool);
   const a = s.window;
   const flops = 2 * s.n * s.o * s.oh * s.ow * s.c * a.kernel[0] * a.kernel[1];
   const threads = rt.threadsFor(flops, GEMM_PAR_MIN);
@@ -68,7 +69,7 @@ export function runDconv(ctx: Ctx, s: DconvShape, x: number, w: number, out: num
     writeDconv(rt.i32, rt.desc, {
       N: s.n, C: s.c, H: s.h, W: s.w, O: s.o, kh: a.kernel[0], kw: a.kernel[1], sh: a.stride[0], sw: a.stride[1],
       padTop: a.padding[0], padLeft: a.padding[2], dh: a.dilation[0], dw: a.dilation[1], OH: s.oh, OW: s.ow, Hp, Wq, V,
-      x, w, out, bias, relu: relu ? 1 : 0, flip: flip ? 1 : 0, ws: Math.ceil(ws[0] / 64) * 64, wsPerThread: bytes, counter: 0,
+      x, w, out, bias, relu: relu ? 1 : 0, flip: flip ? 1 : 0, ws: Math.ceil(ws[0] / 64) * 64, wsPerThread: bytes, counter: 0, pool: pool ? 1 : 0,
     });
     rt.pool.run(TASK.DCONV, rt.desc, threads, flops >= GEMM_WAKE_MIN);
   } finally {

@@ -12,6 +12,7 @@ import { matmulKernel } from './matmul.js';
 import { foldKernel, unfoldKernel } from './window.js';
 import { convKernel, fusedConv } from './conv.js';
 import { fusedConvInputGrad } from './conv-input-grad.js';
+import { fusedConvReluPool } from './conv-relu-pool.js';
 import { concatKernel, expandKernel, flipKernel, padKernel, permuteKernel, sliceKernel } from './movement.js';
 import { fusedPooling, poolIndexKernel, poolKernel } from './pooling.js';
 import { fusedCells } from './cells.js';
@@ -123,7 +124,7 @@ export function createWasmBackend(opts: WasmBackendOptions): WasmBackend {
       return out;
     },
     kernels,
-    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedConvInputGrad(c), ...fusedCrossEntropyKernels(c), ...lstmSequenceKernels(c), ...fusedPooling(c) },
+    fused: { ...fusedUpdates(c), ...fusedCells(c), ...fusedConv(c), ...fusedConvInputGrad(c), ...fusedConvReluPool(c), ...fusedCrossEntropyKernels(c), ...lstmSequenceKernels(c), ...fusedPooling(c) },
     ready: async (threads?: number) => runtime().pool.ready(threads ?? getNumThreads()),
     close: async () => { if (rt) await rt.pool.close(); },
     reservedBytes: () => (rt ? rt.heap.reservedBytes : 0),

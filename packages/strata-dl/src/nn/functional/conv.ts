@@ -7,6 +7,7 @@ import { StrataError, fmtShape } from '../../core/errors.js';
 import { fold, unfold } from '../../tensor/functions.js';
 import * as prims from '../../tensor/prims.js';
 import { setConvInputGrad, setConvWeightGrad } from '../../ir/conv.js';
+import { conv2dGeometry } from './conv-geometry.js';
 import { convInputGrad } from './conv-input-grad.js';
 import { convWeightGrad } from './conv-weight-grad.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -60,22 +61,9 @@ export function conv2dRelu(x: Tensor, weight: Tensor, bias: Tensor | null = null
 }
 
 function convolve(x: Tensor, weight: Tensor, bias: Tensor | null, opts: Conv2dOptions, relu: boolean): Tensor {
-  const { stride = 1, padding = 0, dilation = 1, groups = 1 } = opts;
-  if (x.ndim !== 4) throw new StrataError('conv2d', `input must be [N, C, H, W], got ${fmtShape(x.shape)}`);
-  if (weight.ndim !== 4) throw new StrataError('conv2d', `weight must be [out, in/groups, kh, kw], got ${fmtShape(weight.shape)}`);
-  const [n, c, h, w] = x.shape;
-  const [o, cg, kh, kw] = weight.shape;
-  if (!Number.isInteger(groups) || groups < 1 || o % groups !== 0) throw new StrataError('conv2d', `groups ${groups} must divide the ${o} output channels`);
-  if (c !== cg * groups) throw new StrataError('conv2d', `input ${fmtShape(x.shape)} has ${c} channels, weight ${fmtShape(weight.shape)} expects ${cg * groups}`);
-  if (bias && (bias.ndim !== 1 || bias.shape[0] !== o)) throw new StrataError('conv2d', `bias ${fmtShape(bias.shape)} must be [${o}]`);
-  const s = pair('conv2d', 'stride', stride, 1);
-  const d = pair('conv2d', 'dilation', dilation, 1);
-  const p = resolvePadding2d('conv2d', padding, [h, w], [kh, kw], s, d);
-  const oh = outSize(h, p[0], p[1], kh, s[0], d[0]);
-  const ow = outSize(w, p[2], p[3], kw, s[1], d[1]);
-  if (oh < 1 || ow < 1) throw new StrataError('conv2d', `a ${kh}x${kw} kernel (dilation ${d.join('x')}, padding [${p.join(',')}]) does not fit input ${fmtShape(x.shape)}`);
-  const attrs = { kernel: [kh, kw] as [number, number], stride: s, padding: p, dilation: d };
-  const k = cg * kh * kw;
+  const { groups = 1 } = opts;
+  const { attrs, oh, ow, o, k } = conv2dGeometry(x, weight, bias, opts);
+  const [n] = x.shape;
   // The conv primitive, which on wasm never writes the columns (an implicit GEMM) and takes the bias
   // (of the same dtype) and the ReLU as its epilogue; its derivative rule makes the columns in the
   // backward pass where it needs them. Grouped convolutions (and mixed dtypes) are a batched product.
