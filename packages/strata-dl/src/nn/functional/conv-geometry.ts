@@ -36,4 +36,3 @@ export function conv2dGeometry(x: Tensor, weight: Tensor, bias: Tensor | null, o
   if (oh < 1 || ow < 1) throw new StrataError('conv2d', `a ${kh}x${kw} kernel (dilation ${d.join('x')}, padding [${p.join(',')}]) does not fit input ${fmtShape(x.shape)}`);
   return { attrs: { kernel: [kh, kw], stride: s, padding: p, dilation: d }, oh, ow, o, k: cg * kh * kw };
 }
-
