@@ -134,7 +134,7 @@ export const FUNCTIONAL: Record<string, Spec> = {
   nllLoss: { arb: classLoss(), finite: false },
   multiclassHingeLoss: { arb: classLoss(fc.record({ margin: value('float32', 'pos') }, { requiredKeys: [] })), finite: false },
   multiMarginLoss: { arb: classLoss(fc.record({ margin: value('float32', 'pos') }, { requiredKeys: [] })), finite: false },
-  conv2d: { arb: conv2dArgs(false) }, conv2dRelu: { arb: offKink(conv2dArgs(false)) }, conv2dReluPool: { arb: offKink(conv2dArgs(false)) }, convTranspose2d: { arb: conv2dArgs(true) },
+  conv2d: { arb: conv2dArgs(false) }, conv2dRelu: { arb: offKink(conv2dArgs(false)) }, conv2dReluPool: { arb: offKink(conv2dArgs(false)) }, conv2dPool: { arb: conv2dArgs(false) }, convTranspose2d: { arb: conv2dArgs(true) },
   conv1d: { arb: conv1dArgs }, conv1dRelu: { arb: offKink(conv1dArgs) },
   dropout: { arb: fc.tuple(ts(), fc.constantFrom(0, 0.3, 0.5, 1, 1.5, -0.1), fc.boolean()) },
   dropout1d: { arb: fc.tuple(ts(shape(2, 3)), fc.constantFrom(0, 0.3, 0.5, 1, 1.5, -0.1), fc.boolean()) },

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// conv2dReluPool, a convolution, its ReLU and MaxPool2d(2) as one fused op for inference: bit for
-// bit maxPool2d(conv2dRelu(·), 2) on wasm (the fused kernel where the convolution runs direct, the
+// conv2dReluPool, a convolution, its ReLU and MaxPool2d(2) as one fused op for inference (and
+// conv2dPool, the same without the ReLU): bit for bit maxPool2d(conv2dRelu(·), 2) on wasm (the fused kernel where the convolution runs direct, the
 // conv and pool kernels through a temporary elsewhere) and on js, with NaN and ±Inf; the composed
 // ops, and their gradients, where autodiff records; what Sequential fuses, and what it leaves apart.
 import assert from 'node:assert/strict';
@@ -41,9 +41,12 @@ test('conv2dReluPool is maxPool2d(conv2dRelu(·), 2) bit for bit on wasm (1 and 
           assert.deepEqual(got.shape, want.shape);
           assert.deepEqual(bits(got), bits(want), `wasm [${shape}] x ${o} ${JSON.stringify(opts)}${special ? ' with NaN/Inf' : ''}, ${threads} threads`);
           assert.deepEqual(bits(st.noGrad(() => F.conv2dReluPool(x, w, null, opts))), bits(st.noGrad(() => F.maxPool2d(F.conv2dRelu(x, w, null, opts), 2))), 'no bias');
+          assert.deepEqual(bits(st.noGrad(() => F.conv2dPool(x, w, b, opts))), bits(st.noGrad(() => F.maxPool2d(F.conv2d(x, w, b, opts), 2))), `conv2dPool, ${threads} threads`);
+          assert.deepEqual(bits(st.noGrad(() => F.conv2dPool(x, w, null, opts))), bits(st.noGrad(() => F.maxPool2d(F.conv2d(x, w, null, opts), 2))), 'conv2dPool, no bias');
         }
         const [xj, wj, bj] = data('js', shape, o, k, shape[2] + o, special);
         assert.deepEqual(bits(F.conv2dReluPool(xj, wj, bj, opts)), bits(F.maxPool2d(F.conv2dRelu(xj, wj, bj, opts), 2)), `js [${shape}]`);
+        assert.deepEqual(bits(F.conv2dPool(xj, wj, bj, opts)), bits(F.maxPool2d(F.conv2d(xj, wj, bj, opts), 2)), `js conv2dPool [${shape}]`);
       }
     }
   } finally {
@@ -104,12 +107,16 @@ test('Sequential runs Conv2d, ReLU, MaxPool2d(2) as conv2dReluPool in inference:
     net.train();
     net.forward(x).sum().backward();
     assert.equal(calls, 1);
-    // fuse offers the pool only as Conv2d's third layer, and only MaxPool2d(2) as it comes
+    // fuse offers the pool after a ReLU (three layers) or directly after the conv (two), and only
+    // MaxPool2d(2) as it comes
     const conv = new st.nn.Conv2d(1, 2, 3), relu = new st.nn.ReLU();
     assert.equal(conv.fuse(relu, new st.nn.MaxPool2d(2))?.layers, 3);
     assert.equal(conv.fuse(relu, new st.nn.MaxPool2d([2, 2], { stride: 2 }))?.layers, 3);
+    assert.notEqual(conv.fuse(new st.nn.MaxPool2d(2)), null);
+    assert.equal(conv.fuse(new st.nn.MaxPool2d(2))?.layers ?? 2, 2);
     for (const p of [new st.nn.MaxPool2d(2, { stride: 1 }), new st.nn.MaxPool2d(3), new st.nn.MaxPool2d(2, { ceilMode: true }), new st.nn.MaxPool2d(2, { padding: 1 }), new st.nn.AvgPool2d(2)]) {
       assert.equal(conv.fuse(relu, p)?.layers ?? 2, 2);
+      assert.equal(conv.fuse(p), null);
     }
     assert.equal(conv.fuse(new st.nn.Tanh(), new st.nn.MaxPool2d(2)), null);
     // a forward hook on the pool keeps it apart (and sees the pool's own output)
@@ -122,6 +129,29 @@ test('Sequential runs Conv2d, ReLU, MaxPool2d(2) as conv2dReluPool in inference:
     assert.equal(calls, 1);
     assert.deepEqual(seen, [3, 64, 12, 12]);
     assert.deepEqual(bits(hooked), bits(fused));
+  } finally {
+    (kernel as { run: typeof run }).run = run;
+  }
+});
+
+test('Sequential runs a Conv2d directly followed by MaxPool2d(2) as conv2dPool in inference (models.cnnBn): the same outputs as the layers apart', () => {
+  st.setBackend('wasm');
+  const kernel = st.getBackend('wasm').fused!.convReluPool!;
+  const run = kernel.run;
+  let calls = 0;
+  (kernel as { run: typeof run }).run = (a) => { calls++; run(a); };
+  try {
+    st.manualSeed(6);
+    const net = st.models.cnnBn();
+    net.eval();
+    const x = st.randn([5, 1, 28, 28], { generator: new st.Generator(4) });
+    const fused = st.noGrad(() => net.forward(x));
+    assert.equal(calls, 2, 'both conv-pool blocks');
+    const apart = st.noGrad(() => (net.children() as st.nn.Module[]).reduce((y, layer) => layer.forward(y), x));
+    assert.deepEqual(bits(fused), bits(apart));
+    net.train();
+    net.forward(x).sum().backward();
+    assert.equal(calls, 2, 'training records: the ops run apart');
   } finally {
     (kernel as { run: typeof run }).run = run;
   }

@@ -4,7 +4,7 @@ import type { Tensor } from '../tensor/tensor.js';
 import { type Conv1dOptions, type Conv2dOptions, conv1d, conv1dRelu, conv2d, conv2dRelu, convTranspose2d } from './functional/conv.js';
 import { type IntPair, type Padding1d, type Padding2d, pair } from './functional/padding.js';
 import { defaultBias, defaultWeight } from './init.js';
-import { conv2dReluPool } from './functional/conv-relu-pool.js';
+import { conv2dPool, conv2dReluPool } from './functional/conv-relu-pool.js';
 import { type Fused, Module } from './module.js';
 import { MaxPool2d } from './pool.js';
 import type { LayerOptions } from './options.js';
@@ -77,13 +77,16 @@ export class Conv2d extends Module {
 
   /**
    * `forwardRelu` for a following ReLU (see `reluFusion`); with a MaxPool2d(2) after the ReLU,
-   * `forwardReluPool` for all three (`layers` 3).
+   * `forwardReluPool` for all three (`layers` 3); for a MaxPool2d(2) directly after,
+   * `conv2dPool`.
    *
    * @example
    * new Conv2d(1, 2, 3).fuse(new ReLU()) !== null;                        // true
    * new Conv2d(1, 2, 3).fuse(new ReLU(), new MaxPool2d(2))?.layers === 3; // true
+   * new Conv2d(1, 2, 3).fuse(new MaxPool2d(2)) !== null;                  // true
    */
   override fuse(next: Module, then?: Module): Fused | null {
+    if (this.forward === Conv2d.prototype.forward && isMaxPool2(next)) return (x) => conv2dPool(x, this.weight, this.bias, this.options());
     const relu = reluFusion(this, Conv2d.prototype.forward, next);
     if (relu && then && isMaxPool2(then)) return Object.assign((x: Tensor) => this.forwardReluPool(x), { layers: 3 as const });
     return relu;

@@ -12,7 +12,7 @@ export * from './activation.js';
 export * from './activation-more.js';
 export * from './classification-loss.js';
 export * from './conv.js';
-export { conv2dReluPool } from './conv-relu-pool.js';
+export { conv2dPool, conv2dReluPool } from './conv-relu-pool.js';
 export * from './dropout.js';
 export * from './embedding-loss.js';
 export * from './group-norm.js';
