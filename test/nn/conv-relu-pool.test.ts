@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: MIT
 // conv2dReluPool, a convolution, its ReLU and MaxPool2d(2) as one fused op for inference (and
-// conv2dPool, the same without the ReLU): bit for bit maxPool2d(conv2dRelu(·), 2) on wasm (the fused kernel where the convolution runs direct, the
-// conv and pool kernels through a temporary elsewhere) and on js, with NaN and ±Inf; the composed
-// ops, and their gradients, where autodiff records; what Sequential fuses, and what it leaves apart.
+// conv2dPool, the same without the ReLU): bit for bit maxPool2d(conv2dRelu(·), 2) on wasm (the
+// fused kernel where the convolution runs direct, the conv and pool kernels through a temporary
+// elsewhere) and on js, with NaN and ±Inf; the composed ops, and their gradients, where autodiff
+// records; what Sequential fuses, and what it leaves apart.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata-dl';
@@ -17,6 +18,19 @@ function data(backend: string, [n, c, h, w]: number[], o: number, k: number, see
     st.tensor(Float32Array.from(st.randn(shape, { generator: gen, backend: 'js' }).dataSync(), edit), { shape, backend, dtype: 'float32' });
   const odd = (v: number, i: number): number => (!special ? v : i % 97 === 5 ? NaN : i % 89 === 7 ? Infinity : i % 83 === 11 ? -Infinity : v);
   return [r([n, c, h, w], odd), r([o, c, k, k]), r([o])];
+}
+
+/** Runs `body` with the wasm backend's convReluPool kernel counting its calls (`calls()`), then restores it. */
+function countingKernel(body: (calls: () => number) => void): void {
+  const kernel = st.getBackend('wasm').fused!.convReluPool!;
+  const run = kernel.run;
+  let n = 0;
+  (kernel as { run: typeof run }).run = (a) => { n++; run(a); };
+  try {
+    body(() => n);
+  } finally {
+    (kernel as { run: typeof run }).run = run;
+  }
 }
 
 // [x shape, filters, kernel, options]: the direct kernel with the pool (W3's second layer, same
@@ -55,18 +69,13 @@ test('conv2dReluPool is maxPool2d(conv2dRelu(·), 2) bit for bit on wasm (1 and 
 });
 
 test('conv2dReluPool runs the fused kernel only where nothing records, and its composed ops (with their gradients) where autodiff does', () => {
-  const wasm = st.getBackend('wasm');
-  const kernel = wasm.fused!.convReluPool!;
-  const run = kernel.run;
-  let calls = 0;
-  (kernel as { run: typeof run }).run = (a) => { calls++; run(a); };
-  try {
+  countingKernel((calls) => {
     const [x, w, b] = data('wasm', [2, 3, 12, 12], 4, 3, 1);
     st.noGrad(() => F.conv2dReluPool(x, w, b));
-    assert.equal(calls, 1);
+    assert.equal(calls(), 1);
     w.requiresGrad = true;
     const y = F.conv2dReluPool(x, w, b);
-    assert.equal(calls, 1, 'recorded: the composed ops');
+    assert.equal(calls(), 1, 'recorded: the composed ops');
     y.sum().backward();
     const g = w.grad!.dataSync();
     w.grad = null;
@@ -74,10 +83,8 @@ test('conv2dReluPool runs the fused kernel only where nothing records, and its c
     assert.deepEqual(Array.from(g), Array.from(w.grad!.dataSync()));
     // a weight that requires grad inside noGrad: nothing records, so the kernel runs
     st.noGrad(() => F.conv2dReluPool(x, w, b));
-    assert.equal(calls, 2);
-  } finally {
-    (kernel as { run: typeof run }).run = run;
-  }
+    assert.equal(calls(), 2);
+  });
 });
 
 test('conv2dReluPool reports bad input as conv2d and maxPool2d do', () => {
@@ -89,24 +96,20 @@ test('conv2dReluPool reports bad input as conv2d and maxPool2d do', () => {
 
 test('Sequential runs Conv2d, ReLU, MaxPool2d(2) as conv2dReluPool in inference: the same outputs as the layers apart; other pools, hooks and training keep them apart', () => {
   st.setBackend('wasm');
-  const kernel = st.getBackend('wasm').fused!.convReluPool!;
-  const run = kernel.run;
-  let calls = 0;
-  (kernel as { run: typeof run }).run = (a) => { calls++; run(a); };
-  try {
+  countingKernel((calls) => {
     st.manualSeed(4);
     const net = st.models.cnn();
     net.eval();
     const x = st.randn([3, 1, 28, 28], { generator: new st.Generator(3) });
     const fused = st.noGrad(() => net.forward(x));
-    assert.equal(calls, 1, 'the second conv block');
+    assert.equal(calls(), 1, 'the second conv block');
     const layers = net.children() as st.nn.Module[];
     const apart = st.noGrad(() => layers.reduce((y, layer) => layer.forward(y), x));
     assert.deepEqual(bits(fused), bits(apart));
     // training: the block records, so the three ops run (the first conv and ReLU still fuse)
     net.train();
     net.forward(x).sum().backward();
-    assert.equal(calls, 1);
+    assert.equal(calls(), 1);
     // fuse offers the pool after a ReLU (three layers) or directly after the conv (two), and only
     // MaxPool2d(2) as it comes
     const conv = new st.nn.Conv2d(1, 2, 3), relu = new st.nn.ReLU();
@@ -126,33 +129,25 @@ test('Sequential runs Conv2d, ReLU, MaxPool2d(2) as conv2dReluPool in inference:
     const h = pool.registerForwardHook((_m, _in, out) => { seen = (out as st.Tensor).shape.slice(); });
     const hooked = st.noGrad(() => net.forward(x));
     h.remove();
-    assert.equal(calls, 1);
+    assert.equal(calls(), 1);
     assert.deepEqual(seen, [3, 64, 12, 12]);
     assert.deepEqual(bits(hooked), bits(fused));
-  } finally {
-    (kernel as { run: typeof run }).run = run;
-  }
+  });
 });
 
 test('Sequential runs a Conv2d directly followed by MaxPool2d(2) as conv2dPool in inference (models.cnnBn): the same outputs as the layers apart', () => {
   st.setBackend('wasm');
-  const kernel = st.getBackend('wasm').fused!.convReluPool!;
-  const run = kernel.run;
-  let calls = 0;
-  (kernel as { run: typeof run }).run = (a) => { calls++; run(a); };
-  try {
+  countingKernel((calls) => {
     st.manualSeed(6);
     const net = st.models.cnnBn();
     net.eval();
     const x = st.randn([5, 1, 28, 28], { generator: new st.Generator(4) });
     const fused = st.noGrad(() => net.forward(x));
-    assert.equal(calls, 2, 'both conv-pool blocks');
+    assert.equal(calls(), 2, 'both conv-pool blocks');
     const apart = st.noGrad(() => (net.children() as st.nn.Module[]).reduce((y, layer) => layer.forward(y), x));
     assert.deepEqual(bits(fused), bits(apart));
     net.train();
     net.forward(x).sum().backward();
-    assert.equal(calls, 2, 'training records: the ops run apart');
-  } finally {
-    (kernel as { run: typeof run }).run = run;
-  }
+    assert.equal(calls(), 2, 'training records: the ops run apart');
+  });
 });

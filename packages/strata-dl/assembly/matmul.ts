@@ -75,6 +75,12 @@ export function gemmWorkspaceBytes(): i32 {
   return short > 0 && ir >= mc - short * (MR - 1) ? MR - 1 : min(MR, mc - ir);
 }
 
+/** Rows of the packed panel (and micro-kernel) of a tile of `rows` rows: its own, or MR for a ragged tile (zero padded). */
+// @ts-ignore: decorator
+@inline function panelRows(rows: i32): i32 {
+  return rows >= MR - 1 ? rows : MR;
+}
+
 /** Rows of a packed block of mc rows: mc, or whole MR-row panels where its last tile is ragged. */
 // @ts-ignore: decorator
 @inline function paddedRows(mc: i32): i32 {
@@ -180,7 +186,7 @@ function packA(mc: i32, kc: i32, a: usize, ars: i32, acs: i32, dst: usize): void
   const short = shortTiles(mc);
   for (let ip = 0; ip < mc;) {
     const rows = tileRows(mc, ip, short);
-    const mr = rows >= MR - 1 ? rows : MR;
+    const mr = panelRows(rows);
     const mrB = <usize>mr << 2;
     const base = a + <usize>ip * rsB;
     ip += rows;
@@ -340,7 +346,7 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
             const bp = bBlk + (<usize>jr << 2);
             for (let ir = 0; ir < mc;) {
               const rows = tileRows(mc, ir, short);
-              const whole = rows >= mr - 1 ? rows : mr;
+              const whole = panelRows(rows);
               const ap = pA + <usize>(ir * kc * 4);
               const cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
               if (rows == whole) {
@@ -357,7 +363,7 @@ function gemmCore(M: i32, N: i32, K: i32, A: usize, ars: i32, acs: i32, B: usize
           if (jit) packBConv(kc, nr, pc, jc + jr, B, pB);
           for (let ir = 0; ir < mc;) {
             const rows = tileRows(mc, ir, short);
-            const whole = rows >= mr - 1 ? rows : mr;
+            const whole = panelRows(rows);
             const ap = pA + <usize>(ir * kc * 4);
             const cp = C + <usize>(ic + ir) * ldcB + (<usize>(jc + jr) << 2);
             if (rows == whole && nr == NR) {

@@ -22,9 +22,9 @@ export function fusedConvReluPool(ctx: () => Ctx): FusedKernels {
       const [n, ch, h, wd] = a.xShape;
       const win = a.window;
       const [oh, ow] = windowCounts('conv', [h, wd], win);
-      const k = ch * win.kernel[0] * win.kernel[1];
-      const o = a.out.size === 0 ? 0 : a.out.size / (n * (oh >> 1) * (ow >> 1));
       if (a.out.size === 0) return;
+      const k = ch * win.kernel[0] * win.kernel[1];
+      const o = a.out.size / (n * (oh >> 1) * (ow >> 1));
       const x = wbuf(a.x, rt), w = wbuf(a.w, rt), out = wbuf(a.out, rt), bias = a.bias ? wbuf(a.bias, rt) : null;
       const s: DconvShape = { n, c: ch, h, w: wd, o, oh, ow, window: win };
       if (k > 0 && ow >= 8 && useDirect(s)) return runDconv(c, s, x.ptr, w.ptr, out.ptr, bias ? bias.ptr : 0, a.relu, false, true);
