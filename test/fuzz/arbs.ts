@@ -15,13 +15,19 @@ export type Dom = 'any' | 'pos' | 'nonzero' | 'unit';
  * SIMD loops, their tails and the blocked GEMM paths run too.
  */
 export const dim = fc.oneof({ weight: 1, arbitrary: fc.constant(0) }, { weight: 7, arbitrary: fc.integer({ min: 1, max: 4 }) }, { weight: 1, arbitrary: fc.integer({ min: 5, max: 40 }) });
-/** Shapes stay under 5,000 elements (the js reference with gradients must stay quick): big dims shrink. */
-const capped = (s: number[]): number[] => {
+/** Big dims shrink until the shape has at most `max` elements. */
+const capped = (s: number[], max: number): number[] => {
   const out = [...s];
-  while (out.reduce((a, b) => a * b, 1) > 5000) out[out.indexOf(Math.max(...out))] = 4;
+  while (out.reduce((a, b) => a * b, 1) > max) out[out.indexOf(Math.max(...out))] = Math.min(4, Math.max(...out) - 1);
   return out;
 };
-export const shape = (minRank = 0, maxRank = 4): fc.Arbitrary<number[]> => fc.array(dim, { minLength: minRank, maxLength: maxRank }).map(capped);
+/**
+ * A shape of rank `minRank` to `maxRank` with at most `maxSize` elements: 5,000 by default, so that
+ * the js reference with gradients stays quick. Ops whose cost grows with the square of the input
+ * (jacobian, hessian: one sweep per element, each over every element) take a smaller cap.
+ */
+export const shape = (minRank = 0, maxRank = 4, maxSize = 5000): fc.Arbitrary<number[]> =>
+  fc.array(dim, { minLength: minRank, maxLength: maxRank }).map((s) => capped(s, maxSize));
 export const size = (s: readonly number[]): number => s.reduce((a, b) => a * b, 1);
 
 export function value(dtype: DT, dom: Dom): fc.Arbitrary<number> {
