@@ -46,7 +46,7 @@ export function gemmBlock(batch: number, m: number, n: number, k: number, thread
   if (threads === 1 || batch >= 2 * threads) return 0;
   const splitN = n >= m;
   const unit = splitN ? 8 : mr;
-  const shares = (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? 4 * threads : threads;
+  const shares = (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? ((globalThis as unknown as { __spt?: number }).__spt ?? 4) * threads : threads;
   return Math.ceil(Math.max(m, n) / shares / unit) * unit;
 }
 
@@ -166,15 +166,18 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   const [ws, wsPer] = rt.gemmWorkspace(threads);
   // mode FOLD folds whole products: never blocks of one
   const block = how.mode === MODE.FOLD ? 0 : gemmBlock(how.mode === MODE.SUM || how.mode === MODE.CONV_SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
-  const header = {
+  // One object literal, the mode's fields assigned onto it: spreading a 20-field header into a new
+  // object ({ ...header, mode }) cost about 4 us a call in V8, more than a 4x4 product's kernel.
+  const d = {
     batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
-    table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1], colBias: epi[2] ?? 0,
+    table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1], colBias: epi[2] ?? 0, mode: how.mode,
   };
-  if (how.mode === MODE.CONV) writeGemmConv(rt.i32, rt.desc, { ...header, ...how });
-  else if (how.mode === MODE.SUM) writeGemmSum(rt.i32, rt.desc, { ...header, ...how });
-  else if (how.mode === MODE.CONV_SUM) writeGemmConvSum(rt.i32, rt.desc, { ...header, ...how });
-  else if (how.mode === MODE.FOLD) writeGemmFold(rt.i32, rt.desc, { ...header, ...how });
-  else writeGemm(rt.i32, rt.desc, { ...header, mode: how.mode });
+  const i32 = rt.i32;
+  if (how.mode === MODE.CONV) writeGemmConv(i32, rt.desc, Object.assign(d, how));
+  else if (how.mode === MODE.SUM) writeGemmSum(i32, rt.desc, Object.assign(d, how));
+  else if (how.mode === MODE.CONV_SUM) writeGemmConvSum(i32, rt.desc, Object.assign(d, how));
+  else if (how.mode === MODE.FOLD) writeGemmFold(i32, rt.desc, Object.assign(d, how));
+  else writeGemm(i32, rt.desc, d);
   try {
     rt.pool.run(TASK.GEMM, rt.desc, threads, 2 * batch * m * n * k >= GEMM_WAKE_MIN);
   } finally {
