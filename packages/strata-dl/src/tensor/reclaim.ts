@@ -15,10 +15,16 @@
  */
 import type { Storage } from './storage.js';
 
+/** What the registry holds for a registered tensor: its current storage, replaced in place by `rewatch`. */
+export interface Held {
+  storage: Storage;
+}
+
 /** What the queue needs of a tensor. */
 export interface Reclaimable {
   /** @internal */ _storage: Storage;
   /** @internal one of QUEUED, REGISTERED, DROPPED */ _reclaim: number;
+  /** @internal what the registry holds while REGISTERED */ _held: Held | null;
 }
 
 /** In the queue, not yet registered. */
@@ -35,7 +41,7 @@ const QUEUE = 256;
 /** Bytes of storage the queue holds before it registers its older tensors down to half of it. */
 const QUEUE_BYTES = 32 << 20;
 
-const registry = new FinalizationRegistry<Storage>((s) => s.release());
+const registry = new FinalizationRegistry<Held>((h) => h.storage.release());
 /** A ring of `QUEUE` slots: `count` tensors from `head`, oldest first. */
 const queue: (Reclaimable | undefined)[] = new Array<Reclaimable | undefined>(QUEUE).fill(undefined);
 /** The storage bytes of each slot's tensor. */
@@ -45,7 +51,9 @@ let count = 0;
 let queuedBytes = 0;
 
 function register(t: Reclaimable): void {
-  registry.register(t, t._storage, t);
+  const held = { storage: t._storage };
+  registry.register(t, held, t);
+  t._held = held;
   t._reclaim = REGISTERED;
 }
 
@@ -82,12 +90,17 @@ export function watch(t: Reclaimable, bytes: number): void {
 /** The tensor was disposed: nothing is left to reclaim. */
 export function unwatch(t: Reclaimable): void {
   if (t._reclaim === REGISTERED) registry.unregister(t);
+  t._held = null;
   t._reclaim = DROPPED;
 }
 
-/** The tensor's storage was replaced (`set_`): what the GC releases is the new storage. */
+/**
+ * The tensor's storage was replaced (`set_`): what the GC releases is the new storage. A registered
+ * tensor (a parameter, whose storage an optimizer step replaces every step) only swaps what its
+ * registration holds: unregistering and registering again cost a few microseconds a parameter.
+ */
 export function rewatch(t: Reclaimable): void {
   if (t._reclaim === QUEUED) return; // registered with whatever storage it has when the queue is flushed
-  if (t._reclaim === REGISTERED) registry.unregister(t);
-  register(t);
+  if (t._reclaim === REGISTERED) t._held!.storage = t._storage;
+  else register(t);
 }

@@ -14,7 +14,7 @@ import { anomalyOn } from '../autograd/anomaly.js';
 import { checkForward } from '../autograd/anomaly-check.js';
 import { JVP } from '../ir/rules.js';
 import { Storage } from './storage.js';
-import { DROPPED, rewatch, unwatch, watch } from './reclaim.js';
+import { DROPPED, type Held, rewatch, unwatch, watch } from './reclaim.js';
 import { PrimNode } from './prim-node.js';
 import { scoped, track } from './scope.js';
 import { formatTensor } from './format.js';
@@ -54,6 +54,7 @@ export class Tensor {
   /** @internal forward-mode tangents by JVP level */ _tangents: Map<number, Tensor> | null = null;
   private _requiresGrad = false;
   /** @internal where reclaiming its memory stands (reclaim.ts) */ _reclaim = DROPPED;
+  /** @internal what the finalization registry holds for it (reclaim.ts) */ _held: Held | null = null;
   /** @internal gradient hooks (`registerHook`), run by the backward sweep */ _hooks: HookList<GradHook> | null = null;
   /** @internal keeps its gradient in `.grad` though not a leaf (`retainGrad`) */ _retainsGrad = false;
 
