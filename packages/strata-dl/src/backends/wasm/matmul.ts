@@ -46,7 +46,7 @@ export function gemmBlock(batch: number, m: number, n: number, k: number, thread
   if (threads === 1 || batch >= 2 * threads) return 0;
   const splitN = n >= m;
   const unit = splitN ? 8 : mr;
-  const shares = (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? ((globalThis as unknown as { __spt?: number }).__spt ?? 4) * threads : threads;
+  const shares = (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? 4 * threads : threads;
   return Math.ceil(Math.max(m, n) / shares / unit) * unit;
 }
 
