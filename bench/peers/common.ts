@@ -40,8 +40,14 @@ export interface PeerResult {
   flopPerUnit?: number;
   /** median · flopPerUnit / 1e9. */
   gflops?: number;
-  /** gflops / the wasm ceiling at the same thread count (bench/ceiling/; above 1 for native code with wider vectors). */
+  /**
+   * gflops / the wasm ceiling at the same thread count (bench/ceiling/; above 1 for native code with
+   * wider vectors): the ceiling measured just before this run (`ceilingGflops`), so that both come
+   * from the same minute of a machine whose speed drifts.
+   */
   ceilingFraction?: number;
+  /** The wasm ceiling (GFLOP/s) at this run's thread count, measured just before it. */
+  ceilingGflops?: number;
   /** Strata's own lines: bench/run.ts's FLOP count of one step, its GEMM part and the step's work in units. */
   flopPerStep?: number;
   gemmFlopPerStep?: number;

@@ -11,8 +11,10 @@
 // configuration, workload, round), in DESIGN.md §5's format with `system` (and `error` where a system
 // could not run a workload), `flopPerUnit` (the workload's FLOPs per sample/token/..., counted once
 // from the primitives Strata applies for one step: bench/flops.ts; every system runs the same
-// model, so the same count serves all), `gflops` and `ceilingFraction` (of the wasm ceiling at the
-// same thread count; native peers with wider vectors can pass 1). Then two markdown tables: Strata
+// model, so the same count serves all), `gflops`, `ceilingGflops` (the ceiling at the same thread
+// count, measured again just before that run: the VM's speed drifts by 20-30% within minutes, and
+// a fraction of a ceiling from another minute mixes that drift into it) and `ceilingFraction` (of
+// that ceiling; native peers with wider vectors can pass 1). Then two markdown tables: Strata
 // next to each peer's best configuration, with the ratio Strata/peer; and the same as GFLOP/s and
 // fractions of the ceiling.
 //
@@ -147,14 +149,19 @@ if (values.from) {
   results.push(...[...byKey.values()].filter((r) => workloads.includes(r.workload as WorkloadId) && systems.includes(r.system as System)));
   for (const r of results) if (r.flopPerUnit) flopPerUnit.set(r.workload, r.flopPerUnit);
 } else if (values.ceiling !== 'skip') {
-  const requested = values['strata-variant'];
-  const variant = resolveVariant(requested); // before the flag: 'auto' means what it means in Strata's children
-  if (requested === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
   for (const t of [...new Set(systems.flatMap((s) => THREADS[s]))].sort((a, b) => a - b)) {
-    const c = await measureCeiling({ variant, threads: t });
+    const c = await ceilingNow(t);
     console.log(JSON.stringify(c));
     ceilings.set(t, c);
   }
+}
+
+/** The wasm ceiling of Strata's build on `threads` threads, measured now. */
+async function ceilingNow(threads: number): Promise<Ceiling> {
+  const requested = values['strata-variant'];
+  const variant = resolveVariant(requested); // before the flag: 'auto' means what it means in Strata's children
+  if (requested === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
+  return measureCeiling({ variant, threads });
 }
 
 /**
@@ -175,13 +182,12 @@ async function countWorkload(w: WorkloadId): Promise<number | undefined> {
   return flops.total / result;
 }
 
-/** Adds the FLOP rate and the fraction of the ceiling to a result. */
-function withFlops(r: PeerResult): PeerResult {
+/** Adds the FLOP rate and the fraction of the ceiling `c` (measured just before the run) to a result. */
+function withFlops(r: PeerResult, c: Ceiling | undefined): PeerResult {
   const perUnit = flopPerUnit.get(r.workload);
   if (r.error || !perUnit) return r;
   const gflops = Math.round((r.median * perUnit) / 1e7) / 100;
-  const c = ceilings.get(r.threads);
-  return { ...r, flopPerUnit: perUnit, gflops, ...(c ? { ceilingFraction: Math.round((gflops / c.gflops) * 1000) / 1000 } : {}) };
+  return { ...r, flopPerUnit: perUnit, gflops, ...(c ? { ceilingGflops: c.gflops, ceilingFraction: Math.round((gflops / c.gflops) * 1000) / 1000 } : {}) };
 }
 
 for (let round = 0; round < (values.from ? 0 : Number(values.rounds)); round++) {
@@ -195,7 +201,10 @@ for (let round = 0; round < (values.from ? 0 : Number(values.rounds)); round++) 
       // the per-op overhead workloads compare Strata with PyTorch, the eager peer
       if (w.startsWith('OP') && s !== 'strata' && s !== 'pytorch') continue;
       for (const t of THREADS[s]) {
-        const r = withFlops(runOne(s, w, t));
+        // the ceiling again, in the same minute as the run (rates only: not for the per-op workloads)
+        const rated = flopPerUnit.has(w) && !w.startsWith('OP') && values.ceiling !== 'skip';
+        const near = rated ? await ceilingNow(t) : undefined;
+        const r = withFlops(runOne(s, w, t), near);
         console.log(JSON.stringify(r));
         results.push(r);
       }
@@ -206,7 +215,8 @@ for (let round = 0; round < (values.from ? 0 : Number(values.rounds)); round++) 
 // ---- one table: each system's best configuration; over rounds, the median of the medians ----
 const fmt = (x: number): string => (x >= 100 ? Math.round(x).toLocaleString('en-US') : x.toFixed(x >= 10 ? 1 : 2));
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-interface Cell { value: number; min: number; max: number; threads: number; error?: string; single?: boolean }
+/** A system's best thread count on a workload: medians over rounds (`fraction`: of its ceilingFraction). */
+interface Cell { value: number; min: number; max: number; threads: number; error?: string; single?: boolean; fraction?: number }
 function best(system: System, w: WorkloadId): Cell | null {
   const mine = results.filter((r) => r.system === system && r.workload === w);
   if (!mine.length) return null;
@@ -214,7 +224,11 @@ function best(system: System, w: WorkloadId): Cell | null {
   if (!ok.length) return { value: 0, min: 0, max: 0, threads: mine[0].threads, error: mine[0].error };
   const cells = [...new Set(ok.map((r) => r.threads))].map((t) => {
     const rs = ok.filter((r) => r.threads === t);
-    return { value: median(rs.map((r) => r.median)), min: Math.min(...rs.map((r) => r.min)), max: Math.max(...rs.map((r) => r.max)), threads: t, single: rs.some((r) => r.repeats === 1) };
+    const fractions = rs.flatMap((r) => (r.ceilingFraction === undefined ? [] : [r.ceilingFraction]));
+    return {
+      value: median(rs.map((r) => r.median)), min: Math.min(...rs.map((r) => r.min)), max: Math.max(...rs.map((r) => r.max)), threads: t,
+      single: rs.some((r) => r.repeats === 1), ...(fractions.length ? { fraction: median(fractions) } : {}),
+    };
   });
   return cells.reduce((a, b) => (b.value > a.value ? b : a));
 }
@@ -255,8 +269,7 @@ if (rated.length) {
     if (!c) return '-';
     if (c.error) return footnote(c.error);
     const g = (c.value * flopPerUnit.get(w)!) / 1e9;
-    const ceiling = ceilings.get(c.threads);
-    return `${fmt(g)} (${c.threads}T)${ceiling ? ` ${Math.round((100 * g) / ceiling.gflops)}%` : ''}`;
+    return `${fmt(g)} (${c.threads}T)${c.fraction !== undefined ? ` ${Math.round(100 * c.fraction)}%` : ''}`;
   };
   const header2 = ['workload', 'MFLOP per unit', ...systems.map((s) => LABELS[s])];
   console.log('');
@@ -264,8 +277,10 @@ if (rated.length) {
   console.log(`|${header2.map((_, i) => (i < 1 ? ' --- ' : ' ---: ')).join('|')}|`);
   for (const w of rated) console.log(`| ${[w, (flopPerUnit.get(w)! / 1e6).toFixed(w === 'W5' ? 0 : 2), ...systems.map((s) => rate(s, w))].join(' | ')} |`);
   console.log('');
-  console.log('GFLOP/s at each system\'s best thread count (nT), from the FLOPs Strata counts for the workload (bench/flops.ts: every primitive of one step, backward and optimizer included; a multiply-add is 2); % = of the wasm ceiling at that thread count.');
+  console.log('GFLOP/s at each system\'s best thread count (nT), from the FLOPs Strata counts for the workload (bench/flops.ts: every primitive of one step, backward and optimizer included; a multiply-add is 2); % = of the wasm ceiling at that thread count, measured just before each run (the median over rounds).');
 }
 for (const c of [...ceilings.values()].sort((a, b) => a.threads - b.threads)) {
-  console.log(`wasm ceiling (${c.variant}, ${c.op}, registers only): ${c.gflops} GFLOP/s on ${c.threads} thread(s) (median ${c.median}, min ${c.min} over ${c.repeats} rounds)`);
+  const near = results.flatMap((r) => (r.threads === c.threads && r.ceilingGflops !== undefined ? [r.ceilingGflops] : []));
+  const spread = near.length ? `; measured again before each run: ${Math.min(...near)}-${Math.max(...near)} (median ${median(near)}, ${near.length} runs)` : '';
+  console.log(`wasm ceiling (${c.variant}, ${c.op}, registers only): ${c.gflops} GFLOP/s on ${c.threads} thread(s) at the start (median ${c.median}, min ${c.min} over ${c.repeats} rounds)${spread}`);
 }

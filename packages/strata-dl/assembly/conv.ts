@@ -145,9 +145,9 @@ function packBConvT(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize):
     const a6 = cols > 6 ? tapOrigin(img, tab + 72) : a0, a7 = cols > 7 ? tapOrigin(img, tab + 84) : a0;
     let d = dst + <usize>(jp * kc * 4);
     let r = 0;
+    // runs of positions along output rows: the first from pc, each later one a whole row's start
+    let oy = pc / OW, ox = pc - oy * OW;
     while (r < kc) {
-      const l = pc + r;
-      const oy = l / OW, ox = l - oy * OW;
       const run = min(kc - r, OW - ox); // positions left in this output row
       // [lo, hi): positions where every tap's input lies inside the image (stride 1 only)
       const iy = oy * cvSh - cvPt, ix = ox - cvPl;
@@ -159,7 +159,7 @@ function packBConvT(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize):
       if (hi <= lo) {
         packTapsScalar(d, img, tab, cols, oy, ox, 0, run);
       } else {
-        packTapsScalar(d, img, tab, cols, oy, ox, 0, lo);
+        if (lo > 0) packTapsScalar(d, img, tab, cols, oy, ox, 0, lo);
         const at = <usize>(oy * cvSh * W + ox) << 2;
         const b0 = a0 + at, b1 = a1 + at, b2 = a2 + at, b3 = a3 + at, b4 = a4 + at, b5 = a5 + at, b6 = a6 + at, b7 = a7 + at;
         let i = lo;
@@ -175,10 +175,12 @@ function packBConvT(kc: i32, nc: i32, pc: i32, jc: i32, img: usize, dst: usize):
           store<f32>(e, load<f32>(b4 + o), 16); store<f32>(e, load<f32>(b5 + o), 20);
           store<f32>(e, load<f32>(b6 + o), 24); store<f32>(e, load<f32>(b7 + o), 28);
         }
-        packTapsScalar(d, img, tab, cols, oy, ox, hi, run);
+        if (hi < run) packTapsScalar(d, img, tab, cols, oy, ox, hi, run);
       }
       d += <usize>run * NR * 4;
       r += run;
+      oy++;
+      ox = 0;
     }
   }
 }
