@@ -13,6 +13,7 @@ import { kern, kernA, kernB } from './generated/micro';
 import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_SPLIT_FINE_MAX, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_colBias, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogueOf, packBConv, setupConv } from './conv';
 import { foldPlanes } from './window';
+import { wgradInPlace, wgradInPlaceFits, wgradInPlaceReady } from './wgrad-inplace';
 import { bin_reluGrad } from './generated/eltwise';
 
 export { CONV_K_MAX } from './conv';
@@ -42,9 +43,18 @@ export function gemmWorkspaceBytes(): i32 {
 }
 
 
+/** Bytes at the start of a thread's workspace that hold packed A (MC·KC floats). */
+// @ts-ignore: decorator
+@inline export function packedARegionBytes(): i32 { return WS_B; }
+/** Where a thread's workspace `ws` keeps packed B panels (NC·KC floats), and gemmCore's edge tile (8·NR floats). */
+// @ts-ignore: decorator
+@inline export function packedBRegion(ws: usize): usize { return ws + <usize>WS_B; }
+// @ts-ignore: decorator
+@inline export function edgeTileRegion(ws: usize): usize { return ws + <usize>WS_TILE; }
+
 /** The balanced k-block size: K = 400 gives two blocks of 200 rather than 384 + 16. */
 // @ts-ignore: decorator
-@inline function kStep(K: i32): i32 {
+@inline export function kStep(K: i32): i32 {
   const kBlocks = (K + KC - 1) / KC;
   return (K + kBlocks - 1) / kBlocks;
 }
@@ -124,7 +134,7 @@ function packAllA(M: i32, K: i32, A: usize, ars: i32, acs: i32, dst: usize): voi
 }
 
 /** Packs B(p, j) for p < kc, j < nc into ceil(nc/8) panels of kc x 8, zero padded. */
-function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, dst: usize): void {
+export function packB(kc: i32, nc: i32, b: usize, brs: i32, bcs: i32, dst: usize): void {
   const rsB = <usize>brs << 2, csB = <usize>bcs << 2;
   let jp = 0;
   if (bcs == 1) {
@@ -451,11 +461,19 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     // however the blocks and chunks fall to threads, so the bits do not depend on the thread count.
     const conv = mode == GEMM_MODE_CONV_SUM;
     const parts = conv ? gemmConvSum_parts(d) : gemmSum_parts(d), chunks = conv ? gemmConvSum_chunks(d) : gemmSum_chunks(d);
+    // a weight gradient whose taps all lie inside the image reads it in place (wgrad-inplace.ts)
+    const inPlace = conv && ars == K && acs == 1 && wgradInPlaceReady(d, M, K);
     for (let it = atomic.add<i32>(counter, 1); it < chunks * perMatrix; it = atomic.add<i32>(counter, 1)) {
       const ch = it / perMatrix;
       const s0 = (it - ch * perMatrix) * block, s1 = block > 0 ? min(total, s0 + block) : total;
       const b0 = <i32>((<i64>batch * ch) / chunks), b1 = <i32>((<i64>batch * (ch + 1)) / chunks);
       const c = parts + <usize>ch * mnB;
+      // C [M filters, N taps]: the item's block is of taps (splitN) or of filters
+      const m0 = splitN ? 0 : s0, m1 = splitN ? M : s1, t0 = splitN ? s0 : 0, t1 = splitN ? s1 : N;
+      if (inPlace && wgradInPlaceFits(t1 - t0, m1 - m0)) {
+        wgradInPlace(K, A, B, table, b0, b1, c, N, m0, m1, t0, t1, ws);
+        continue;
+      }
       convColumn(splitN ? s0 : 0);
       for (let b = b0; b < b1; b++) {
         gemmPart(splitN, s0, s1, M, N, K, operand(A, table, b, 0), ars, acs, operand(B, table, b, 1), brs, bcs, c, ws, b > b0 ? 1 : 0, false, 0, false);

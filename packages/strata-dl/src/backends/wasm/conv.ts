@@ -59,7 +59,8 @@ export function convKernel(ctx: Ctx): Kernel<'conv'> {
  * The conv rule's weight gradient, out [O, C·kh·kw] = Σ_n g[n]·unfold(x[n])ᵀ, as one GEMM summed over
  * the batch (matmul.ts's sumGemm, so in the same fixed chunks, and bit for bit what matmul gives on
  * the columns) whose B panels are packed from each image as its transposed columns (mode CONV_SUM,
- * assembly/conv.ts): the columns are never written. Windows of more than convKMax() values unfold
+ * assembly/conv.ts), or, where no tap reads padding, which reads the image in place
+ * (assembly/wgrad-inplace.ts): the columns are never written. Windows of more than convKMax() values unfold
  * into a temporary first (the same bits). CPU time on one thread (2 cores shared with other jobs,
  * rough), against unfold + the summed GEMM and against the summed GEMM alone on columns kept from
  * the forward pass: W3's second layer 63-66 ms, 72-77, 69-71; its first 3.2-3.3, 3.5-4.0, 3.4-4.2;

@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: MIT
+// A convolution's weight gradient (GEMM mode CONV_SUM, matmul.ts) with the image read in place.
+// The product Σ_l g[o, l]·x_tap(l) runs with the taps as the micro-kernel's rows, each a scalar
+// read straight from the image (a table gives each output position's offset from position (0, 0)),
+// and g's transpose as its packed 8-wide panels. The other order (g as rows, the image's transposed
+// columns as panels) packs the columns with 4x4 transposes, 166K floats per image for W3's second
+// layer; g's transpose is 4.5 times smaller. The tiles come out [tap][filter], so an item keeps its
+// sum transposed (whole vectors add into it) and writes C once at the end. Each element of C sums
+// the same products in the same order as the packed path (k blocks from kStep, positions in order,
+// the batch in order within a chunk): the same bits.
+
+import { madd } from './generated/micro';
+import { gemmConv_channels, gemmConv_dh, gemmConv_dw, gemmConv_H, gemmConv_kh, gemmConv_kw, gemmConv_OW, gemmConv_padLeft, gemmConv_padTop, gemmConv_sh, gemmConv_sw, gemmConv_W } from './generated/interface';
+import { edgeTileRegion, kStep, packB, packedARegionBytes, packedBRegion } from './matmul';
+
+const NR: i32 = 8; // g's panels: 8 filters per position
+const TR: i32 = 6; // taps per tile (12 accumulators, 2 panel loads and a splat: 15 vector registers)
+const PANELS_MAX: i32 = 2048; // filters whose panels the packed-B region holds at the largest k block
+
+// The geometry, read once per task (wgradInPlaceReady).
+let gH: i32 = 0, gW: i32 = 0, gSh: i32 = 1, gSw: i32 = 1, gOW: i32 = 1, gKh: i32 = 1, gKw: i32 = 1, gDh: i32 = 1, gDw: i32 = 1;
+
+/**
+ * Reads the convolution's geometry from the GEMM descriptor and says whether the in-place path
+ * applies: no padding at the top or left, every tap of every output position inside the image (so
+ * no read needs a bounds test), and at most PANELS_MAX filters (`M`).
+ */
+export function wgradInPlaceReady(d: usize, M: i32, L: i32): bool {
+  gH = gemmConv_H(d); gW = gemmConv_W(d); gSh = gemmConv_sh(d); gSw = gemmConv_sw(d); gOW = gemmConv_OW(d);
+  gKh = gemmConv_kh(d); gKw = gemmConv_kw(d); gDh = gemmConv_dh(d); gDw = gemmConv_dw(d);
+  if (gemmConv_padTop(d) != 0 || gemmConv_padLeft(d) != 0 || M > PANELS_MAX || gOW <= 0 || gemmConv_channels(d) <= 0) return false;
+  const OH = L / gOW;
+  return OH * gOW == L && (OH - 1) * gSh + (gKh - 1) * gDh < gH && (gOW - 1) * gSw + (gKw - 1) * gDw < gW;
+}
+
+/** Address of tap `t`'s input at output position (0, 0) of the image at `img`. */
+// @ts-ignore: decorator
+@inline function origin(img: usize, t: i32): usize {
+  const kk = gKh * gKw;
+  const c = t / kk, r = t - c * kk, ki = r / gKw, kj = r - ki * gKw;
+  return img + (<usize>(c * gH * gW + ki * gDh * gW + kj * gDw) << 2);
+}
+
+/**
+ * One 6x8 tile: rows = six taps (their inputs at output position (0, 0) at o0..o5), columns = the
+ * 8 filters of the packed panel `b`, summed over kc positions whose byte offsets from position
+ * (0, 0) are the table `offs`; stored (not added) at `tile`, 8 floats per tap. One flat loop over
+ * the positions: with a loop per output row inside it, V8 kept four accumulators on the stack.
+ */
+function kernTaps(kc: i32, offs: usize, o0: usize, o1: usize, o2: usize, o3: usize, o4: usize, o5: usize, b: usize, tile: usize): void {
+  let c00 = f32x4.splat(0), c01 = c00, c10 = c00, c11 = c00, c20 = c00, c21 = c00;
+  let c30 = c00, c31 = c00, c40 = c00, c41 = c00, c50 = c00, c51 = c00;
+  for (let p = 0; p < kc; p++) {
+    const off = <usize>load<i32>(offs);
+    const b0 = v128.load(b), b1 = v128.load(b, 16);
+    let av = v128.load32_splat(o0 + off);
+    c00 = madd(av, b0, c00); c01 = madd(av, b1, c01);
+    av = v128.load32_splat(o1 + off);
+    c10 = madd(av, b0, c10); c11 = madd(av, b1, c11);
+    av = v128.load32_splat(o2 + off);
+    c20 = madd(av, b0, c20); c21 = madd(av, b1, c21);
+    av = v128.load32_splat(o3 + off);
+    c30 = madd(av, b0, c30); c31 = madd(av, b1, c31);
+    av = v128.load32_splat(o4 + off);
+    c40 = madd(av, b0, c40); c41 = madd(av, b1, c41);
+    av = v128.load32_splat(o5 + off);
+    c50 = madd(av, b0, c50); c51 = madd(av, b1, c51);
+    offs += 4; b += 32;
+  }
+  v128.store(tile, c00); v128.store(tile, c01, 16); v128.store(tile, c10, 32); v128.store(tile, c11, 48);
+  v128.store(tile, c20, 64); v128.store(tile, c21, 80); v128.store(tile, c30, 96); v128.store(tile, c31, 112);
+  v128.store(tile, c40, 128); v128.store(tile, c41, 144); v128.store(tile, c50, 160); v128.store(tile, c51, 176);
+}
+
+/** The packed-A region of the workspace (unused here) holds the offsets table (KC ints at most), then C's transpose. */
+const OFFS_BYTES: i32 = 4096;
+
+/** Whether an item of `taps` taps by `M` filters fits its transposed sum in the workspace. */
+export function wgradInPlaceFits(taps: i32, M: i32): bool {
+  return <i64>taps * <i64>((M + NR - 1) & ~(NR - 1)) * 4 <= <i64>(packedARegionBytes() - OFFS_BYTES);
+}
+
+/**
+ * One item of the weight gradient: C[o, t] for filters [m0, m1) and taps [t0, t1), summed over
+ * images [b0, b1) in order (g [M, L] and the image of image b at A and B plus their offsets in
+ * `table`, as matmul.ts's operand reads them). The sum is kept transposed, [tap][filter], where
+ * the tiles add into it as whole vectors, and written into C (row stride `ldc` floats) at the end.
+ * `ws`: this thread's GEMM workspace (wgradInPlaceFits says whether the item fits it).
+ */
+export function wgradInPlace(L: i32, A: usize, B: usize, table: usize, b0: i32, b1: i32, c: usize, ldc: i32, m0: i32, m1: i32, t0: i32, t1: i32, ws: usize): void {
+  const kcStep = kStep(L), pB = packedBRegion(ws);
+  const tile = edgeTileRegion(ws), offs = ws, ct = ws + <usize>OFFS_BYTES;
+  const M = m1 - m0, Mp = (M + NR - 1) & ~(NR - 1);
+  for (let b = b0; b < b1; b++) {
+    const gm = A + (<usize>load<i32>(table + (<usize>b << 3)) << 2) + (<usize>m0 * <usize>L << 2);
+    const img = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
+    for (let pc = 0; pc < L; pc += kcStep) {
+      const kc = min(kcStep, L - pc);
+      // g's transpose for positions [pc, pc + kc): B(l, o) = g[o, l], panels of 8 filters, zero padded
+      packB(kc, M, gm + (<usize>pc << 2), 1, L, pB);
+      // each position's input offset from position (0, 0)
+      let oy = pc / gOW, ox = pc - oy * gOW;
+      for (let p = 0; p < kc; p++) {
+        store<i32>(offs + (<usize>p << 2), (oy * gSh * gW + ox * gSw) << 2);
+        if (++ox == gOW) { ox = 0; oy++; }
+      }
+      const add = pc > 0 || b > b0;
+      // each panel of 8 filters stays in L1 while every tile of taps passes over it
+      for (let jp = 0; jp < M; jp += NR) {
+        const panel = pB + <usize>(jp * kc * 4);
+        for (let t = t0; t < t1; t += TR) {
+          const rows = min(TR, t1 - t);
+          const o0 = origin(img, t);
+          // (two call sites keep kernTaps out of line: inlined here, V8 left accumulators on the stack)
+          if (rows == TR) kernTaps(kc, offs, o0, origin(img, t + 1), origin(img, t + 2), origin(img, t + 3), origin(img, t + 4), origin(img, t + 5), panel, tile);
+          else {
+            // a short last tile repeats its first tap (its rows are computed but not kept)
+            const o1 = rows > 1 ? origin(img, t + 1) : o0, o2 = rows > 2 ? origin(img, t + 2) : o0;
+            const o3 = rows > 3 ? origin(img, t + 3) : o0, o4 = rows > 4 ? origin(img, t + 4) : o0;
+            kernTaps(kc, offs, o0, o1, o2, o3, o4, o0, panel, tile);
+          }
+          // the tile's rows (taps) into the transposed sum, 8 filters at a time
+          for (let i = 0; i < rows; i++) {
+            const at = ct + (<usize>((t - t0 + i) * Mp + jp) << 2), v = tile + (<usize>(i * NR) << 2);
+            if (add) {
+              v128.store(at, f32x4.add(v128.load(at), v128.load(v)));
+              v128.store(at, f32x4.add(v128.load(at, 16), v128.load(v, 16)), 16);
+            } else {
+              v128.store(at, v128.load(v));
+              v128.store(at, v128.load(v, 16), 16);
+            }
+          }
+        }
+      }
+    }
+  }
+  for (let o = 0; o < M; o++) {
+    const cr = c + (<usize>((m0 + o) * ldc + t0) << 2);
+    for (let t = 0; t < t1 - t0; t++) store<f32>(cr + (<usize>t << 2), load<f32>(ct + (<usize>(t * Mp + o) << 2)));
+  }
+}
