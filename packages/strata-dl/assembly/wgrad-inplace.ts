@@ -75,9 +75,14 @@ function kernTaps(kc: i32, offs: usize, o0: usize, o1: usize, o2: usize, o3: usi
 /** The packed-A region of the workspace (unused here) holds the offsets table (KC ints at most), then C's transpose. */
 const OFFS_BYTES: i32 = 4096;
 
+/** Bytes of workspace that an item's transposed sum may use. */
+export function wgradInPlaceSumBytes(): i32 {
+  return packedARegionBytes() - OFFS_BYTES;
+}
+
 /** Whether an item of `taps` taps by `M` filters fits its transposed sum in the workspace. */
 export function wgradInPlaceFits(taps: i32, M: i32): bool {
-  return <i64>taps * <i64>((M + NR - 1) & ~(NR - 1)) * 4 <= <i64>(packedARegionBytes() - OFFS_BYTES);
+  return <i64>taps * <i64>((M + NR - 1) & ~(NR - 1)) * 4 <= <i64>wgradInPlaceSumBytes();
 }
 
 /**
