@@ -141,5 +141,49 @@ for (const variant of variants) {
       }
       assert.deepEqual(failures, []);
     });
+
+    test('fold adds each element\'s taps in (ki, kj) order from +0 in float32: bit for bit a sequential model, with -0, NaN and infinities', async () => {
+      await wasm.ready(2);
+      const failures: string[] = [];
+      const geometries: Geometry[] = [
+        { shape: [2, 8, 26, 26], attrs: win([3, 3], [1, 1], [0, 0, 0, 0]) },
+        { shape: [2, 3, 11, 13], attrs: win([3, 3], [1, 1], [1, 1, 1, 1]) },
+        { shape: [1, 2, 9, 10], attrs: win([5, 4], [1, 1], [2, 1, 3, 0], [2, 1]) },
+        { shape: [1, 2, 20, 21], attrs: win([4, 4], [2, 2], [1, 1, 1, 1]) },
+        ...randomGeometries(60, false),
+      ];
+      for (const { shape, attrs } of geometries) {
+        const name = `[${shape}] k${attrs.kernel} s${attrs.stride} p${attrs.padding} d${attrs.dilation}`;
+        const [n, c, h, w] = shape, [kh, kw] = attrs.kernel;
+        const [oh, ow] = windowCounts('test', [h, w], attrs);
+        const g = randomInput(r, [n, c * kh * kw, oh * ow]);
+        for (let i = 0; i < g.data.length; i++) {
+          const u = r();
+          if (u < 0.02) g.data[i] = -0;
+          else if (u < 0.025) g.data[i] = NaN;
+          else if (u < 0.03) g.data[i] = u < 0.0275 ? Infinity : -Infinity;
+        }
+        // the model: the zeroed image, then each tap's columns added in (c, ki, kj) order, rounded to float32
+        const want = new Float32Array(n * c * h * w);
+        for (let b = 0; b < n; b++) for (let ch = 0; ch < c; ch++) for (let ki = 0; ki < kh; ki++) for (let kj = 0; kj < kw; kj++) {
+          for (let oy = 0; oy < oh; oy++) for (let ox = 0; ox < ow; ox++) {
+            const y = oy * attrs.stride[0] - attrs.padding[0] + ki * attrs.dilation[0], x = ox * attrs.stride[1] - attrs.padding[2] + kj * attrs.dilation[1];
+            if (y < 0 || y >= h || x < 0 || x >= w) continue;
+            const at = ((b * c + ch) * h + y) * w + x;
+            want[at] = want[at] + g.data[((b * c + ch) * kh * kw + ki * kw + kj) * oh * ow + oy * ow + ox];
+          }
+        }
+        const got = both('fold', g, { ...attrs, outputSize: [h, w] } as never, `fold ${name}`).data as Float32Array;
+        const gb = bitsOf(got), wb = bitsOf(want);
+        for (let i = 0; i < want.length; i++) {
+          // (NaN payloads are the engine's: only NaN-ness is compared)
+          if (Number.isNaN(want[i]) ? !Number.isNaN(got[i]) : gb[i] !== wb[i]) {
+            failures.push(`fold ${name}: element ${i} is ${got[i]} (0x${gb[i].toString(16)}), want ${want[i]} (0x${wb[i].toString(16)})`);
+            break;
+          }
+        }
+      }
+      assert.deepEqual(failures, []);
+    });
   });
 }
