@@ -27,8 +27,9 @@ const CASES: [string, number[], number, Win][] = [
   ['empty batch', [0, 3, 5, 5], 64, win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1])],
   ['LeNet conv2', [5, 6, 14, 14], 16, win([5, 5], [1, 1], [0, 0, 0, 0], [1, 1])],
   ['W3 conv1', [3, 1, 28, 28], 32, win([3, 3], [1, 1], [0, 0, 0, 0], [1, 1])],
-  // no padding at the top or left: the image read in place (assembly/wgrad-inplace.ts), with
-  // strides, dilation, padding at the bottom and right only, ragged tiles and filter panels
+  // the image read in place (assembly/wgrad-inplace.ts; the padded cases above read a zero-padded
+  // copy of it), with strides, dilation, padding at the bottom and right only, ragged tiles and
+  // filter panels
   ['in place: strided, dilated', [2, 3, 15, 13], 13, win([3, 2], [2, 3], [0, 1, 0, 2], [2, 1])],
   ['in place: bottom/right padding read', [2, 2, 6, 6], 11, win([3, 3], [1, 1], [0, 2, 0, 2], [1, 1])],
   ['in place: 1x1, more filters than taps', [3, 3, 7, 7], 70, win([1, 1], [1, 1], [0, 0, 0, 0], [1, 1])],

@@ -46,6 +46,9 @@ export function gemmWorkspaceBytes(): i32 {
 /** Bytes at the start of a thread's workspace that hold packed A (MC·KC floats). */
 // @ts-ignore: decorator
 @inline export function packedARegionBytes(): i32 { return WS_B; }
+/** Bytes of a thread's workspace that hold packed B panels (NC·KC floats). */
+// @ts-ignore: decorator
+@inline export function packedBRegionBytes(): i32 { return NC * KC * 4; }
 /** Where a thread's workspace `ws` keeps packed B panels (NC·KC floats), and gemmCore's edge tile (8·NR floats). */
 // @ts-ignore: decorator
 @inline export function packedBRegion(ws: usize): usize { return ws + <usize>WS_B; }

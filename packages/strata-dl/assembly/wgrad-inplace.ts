@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: MIT
 // A convolution's weight gradient (GEMM mode CONV_SUM, matmul.ts) with the image read in place.
 // The product Σ_l g[o, l]·x_tap(l) runs with the taps as the micro-kernel's rows, each a scalar
-// read straight from the image (a table gives each output position's offset from position (0, 0)),
+// read straight from the image (a table gives each output position's offset from position (0, 0);
+// where some tap reads padding, from a zero-padded copy of the image made once per image),
 // and g's transpose as its packed 8-wide panels. The other order (g as rows, the image's transposed
 // columns as panels) packs the columns with 4x4 transposes, 166K floats per image for W3's second
 // layer; g's transpose is 4.5 times smaller. The tiles come out [tap][filter], so an item keeps its
@@ -11,26 +12,59 @@
 
 import { madd } from './generated/micro';
 import { gemmConv_channels, gemmConv_dh, gemmConv_dw, gemmConv_H, gemmConv_kh, gemmConv_kw, gemmConv_OW, gemmConv_padLeft, gemmConv_padTop, gemmConv_sh, gemmConv_sw, gemmConv_W } from './generated/interface';
-import { edgeTileRegion, kStep, packB, packedARegionBytes, packedBRegion } from './matmul';
+import { edgeTileRegion, kStep, packB, packedARegionBytes, packedBRegion, packedBRegionBytes } from './matmul';
 
 const NR: i32 = 8; // g's panels: 8 filters per position
 const TR: i32 = 6; // taps per tile (12 accumulators, 2 panel loads and a splat: 15 vector registers)
 const PANELS_MAX: i32 = 2048; // filters whose panels the packed-B region holds at the largest k block
 
-// The geometry, read once per task (wgradInPlaceReady).
+// The geometry, read once per task (wgradInPlaceReady): that of the image the taps read, which is a
+// zero-padded copy of each image (gCopy) where some tap reads padding.
 let gH: i32 = 0, gW: i32 = 0, gSh: i32 = 1, gSw: i32 = 1, gOW: i32 = 1, gKh: i32 = 1, gKw: i32 = 1, gDh: i32 = 1, gDw: i32 = 1;
+let gCopy = false, gC: i32 = 0, gInH: i32 = 0, gInW: i32 = 0, gPt: i32 = 0, gPl: i32 = 0;
+
+/**
+ * Bytes of the packed-B region left after g's panels for `M` filters at the largest k block of `L`
+ * positions: room for the zero-padded copy of one image (C·(rows read)·(columns read) floats).
+ */
+export function wgradInPlaceCopyRoom(L: i32, M: i32): i32 {
+  return packedBRegionBytes() - ((kStep(L) * ((M + NR - 1) & ~(NR - 1)) * 4 + 63) & ~63);
+}
 
 /**
  * Reads the convolution's geometry from the GEMM descriptor and says whether the in-place path
- * applies: no padding at the top or left, every tap of every output position inside the image (so
- * no read needs a bounds test), and at most PANELS_MAX filters (`M`).
+ * applies: at most PANELS_MAX filters (`M`), and where a tap reads padding, room for a zero-padded
+ * copy of an image (its rows and columns that the taps read), which the taps then read instead.
  */
 export function wgradInPlaceReady(d: usize, M: i32, L: i32): bool {
-  gH = gemmConv_H(d); gW = gemmConv_W(d); gSh = gemmConv_sh(d); gSw = gemmConv_sw(d); gOW = gemmConv_OW(d);
+  gSh = gemmConv_sh(d); gSw = gemmConv_sw(d); gOW = gemmConv_OW(d);
   gKh = gemmConv_kh(d); gKw = gemmConv_kw(d); gDh = gemmConv_dh(d); gDw = gemmConv_dw(d);
-  if (gemmConv_padTop(d) != 0 || gemmConv_padLeft(d) != 0 || M > PANELS_MAX || gOW <= 0 || gemmConv_channels(d) <= 0) return false;
-  const OH = L / gOW;
-  return OH * gOW == L && (OH - 1) * gSh + (gKh - 1) * gDh < gH && (gOW - 1) * gSw + (gKw - 1) * gDw < gW;
+  gC = gemmConv_channels(d); gInH = gemmConv_H(d); gInW = gemmConv_W(d); gPt = gemmConv_padTop(d); gPl = gemmConv_padLeft(d);
+  if (M > PANELS_MAX || gOW <= 0 || gC <= 0 || L % gOW != 0) return false;
+  // the rows and columns that the taps read, from -padTop and -padLeft
+  const rows = (L / gOW - 1) * gSh + (gKh - 1) * gDh + 1, cols = (gOW - 1) * gSw + (gKw - 1) * gDw + 1;
+  gCopy = gPt != 0 || gPl != 0 || rows > gInH || cols > gInW;
+  gH = gCopy ? rows : gInH;
+  gW = gCopy ? cols : gInW;
+  return !gCopy || <i64>gC * <i64>rows * <i64>cols * 4 <= <i64>wgradInPlaceCopyRoom(L, M);
+}
+
+/** The zero-padded copy of the image at `img`: for each channel, rows -padTop.. and columns -padLeft.. of it (gH x gW). */
+function padCopy(img: usize, dst: usize): void {
+  const x0 = max(0, gPl), x1 = min(gW, gInW + gPl); // copy columns [x0, x1) from input column x - padLeft
+  for (let c = 0; c < gC; c++) {
+    for (let y = 0; y < gH; y++) {
+      const row = dst + (<usize>((c * gH + y) * gW) << 2);
+      const iy = y - gPt;
+      if (iy < 0 || iy >= gInH || x1 <= x0) {
+        memory.fill(row, 0, <usize>gW << 2);
+        continue;
+      }
+      if (x0 > 0) memory.fill(row, 0, <usize>x0 << 2);
+      memory.copy(row + (<usize>x0 << 2), img + (<usize>((c * gInH + iy) * gInW + x0 - gPl) << 2), <usize>(x1 - x0) << 2);
+      if (x1 < gW) memory.fill(row + (<usize>x1 << 2), 0, <usize>(gW - x1) << 2);
+    }
+  }
 }
 
 /** Address of tap `t`'s input at output position (0, 0) of the image at `img`. */
@@ -96,9 +130,15 @@ export function wgradInPlace(L: i32, A: usize, B: usize, table: usize, b0: i32, 
   const kcStep = kStep(L), pB = packedBRegion(ws);
   const tile = edgeTileRegion(ws), offs = ws, ct = ws + <usize>OFFS_BYTES;
   const M = m1 - m0, Mp = (M + NR - 1) & ~(NR - 1);
+  // the padded copy, if any, after g's panels (wgradInPlaceCopyRoom)
+  const copy = pB + <usize>((kcStep * Mp * 4 + 63) & ~63);
   for (let b = b0; b < b1; b++) {
     const gm = A + (<usize>load<i32>(table + (<usize>b << 3)) << 2) + (<usize>m0 * <usize>L << 2);
-    const img = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
+    let img = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
+    if (gCopy) {
+      padCopy(img, copy);
+      img = copy;
+    }
     for (let pc = 0; pc < L; pc += kcStep) {
       const kc = min(kcStep, L - pc);
       // g's transpose for positions [pc, pc + kc): B(l, o) = g[o, l], panels of 8 filters, zero padded

@@ -79,7 +79,7 @@ export function fusedConv(ctx: () => Ctx): FusedKernels {
       if (n === 0 || L === 0) return rt.x.fill32(out, 0, o * k);
       // few filters: the direct kernel, which packs no columns (wgrad.ts)
       const shape = { n, c: ch, h, w, o, oh, ow, window: win };
-      if (useDirectWgrad(shape, rt.x.wgradInPlaceSumBytes()) && directWgrad(c, shape, g, x, out)) return;
+      if (useDirectWgrad(shape, rt.x) && directWgrad(c, shape, g, x, out)) return;
       const offs: number[] = [];
       if (k <= rt.x.convKMax()) {
         for (let b = 0; b < n; b++) offs.push(b * o * L, b * ch * h * w);

@@ -44,28 +44,40 @@ const tapBytes = (taps: number): number => (taps * 4 + 15) & ~15;
  * 8x8 7.5 / 8.4, but 3->64 3x3 32x32 3.85 / 3.30, and windows of at most 16 taps (one or two ragged
  * 8-tap panels for the GEMM) favour the direct kernel whatever the filters: 1->64 3x3 28x28 5.32 /
  * 4.26, 1->128 6.37 / 5.36. So: the direct kernel up to 48 filters, or for windows of at most 16 taps.
- * Where the GEMM reads the image in place (inPlaceWgrad), it packs only g and wins with fewer
+ * Where the GEMM reads the image in place (wgradReads), it packs only g and wins with fewer
  * filters too (wall time, one thread, median of 5-7 rounds, GEMM / direct, ms): LeNet's conv2 0.71
  * / 0.98, 16->32 3x3 16x16 1.34 / 1.52, 8->24 5x5 20x20 1.73 / 1.90, 2->8 3x3 28x28 0.44 / 0.54,
  * 3->16 3x3 32x32 and 32->48 3x3 14x14 even; but not with 16 taps or fewer (W3's conv1, 9 taps:
  * 0.95 / 0.67 on two threads). So there: the direct kernel for windows of at most 16 taps only.
+ * Reading a zero-padded copy of each image instead, it does not win with few filters: LeNet's
+ * conv1 0.82 / 0.48, 3->16 3x3 same 32x32 0.89 / 0.75, 16->32 3x3 same 16x16 1.84 / 1.90, 4->12
+ * 3x3 stride 2 0.55 / 0.61; so with padding the rule stays the first one.
  */
-export function useDirectWgrad(s: WgradShape, sumBytes: number): boolean {
+export function useDirectWgrad(s: WgradShape, x: InPlaceLimits): boolean {
   if (path !== 'auto') return path === 'direct';
   const taps = s.c * s.window.kernel[0] * s.window.kernel[1];
-  return taps <= 16 || (s.o <= 48 && !inPlaceWgrad(s, sumBytes));
+  return taps <= 16 || (s.o <= 48 && wgradReads(s, x) !== 'image');
+}
+
+/** The kernel module's workspace bounds for the in-place weight gradient (assembly/wgrad-inplace.ts). */
+export interface InPlaceLimits {
+  wgradInPlaceSumBytes(): number;
+  wgradInPlaceCopyRoom(L: number, M: number): number;
 }
 
 /**
- * Whether the implicit GEMM reads the image in place (assembly/wgrad-inplace.ts, whose test this
- * mirrors): no padding at the top or left, every tap of every output position inside the image,
- * and the weight gradient's transpose within `sumBytes` (the module's wgradInPlaceSumBytes()).
+ * What the implicit GEMM's taps read (assembly/wgrad-inplace.ts, whose test this mirrors): the image
+ * in place ('image'), a zero-padded copy of each image where a tap reads padding ('padded copy'),
+ * or, where the weight gradient's transpose or that copy would not fit the workspace, panels of
+ * the transposed columns ('packed').
  */
-export function inPlaceWgrad(s: WgradShape, sumBytes: number): boolean {
+export function wgradReads(s: WgradShape, x: InPlaceLimits): 'image' | 'padded copy' | 'packed' {
   const [kh, kw] = s.window.kernel, [sh, sw] = s.window.stride, [dh, dw] = s.window.dilation;
-  const taps = s.c * kh * kw, panels = Math.ceil(s.o / 8) * 8;
-  return s.window.padding[0] === 0 && s.window.padding[2] === 0 && s.o <= 2048 && taps * panels * 4 <= sumBytes &&
-    (s.oh - 1) * sh + (kh - 1) * dh < s.h && (s.ow - 1) * sw + (kw - 1) * dw < s.w;
+  const taps = s.c * kh * kw, panels = Math.ceil(s.o / 8) * 8, L = s.oh * s.ow;
+  if (s.o > 2048 || taps * panels * 4 > x.wgradInPlaceSumBytes()) return 'packed';
+  const rows = (s.oh - 1) * sh + (kh - 1) * dh + 1, cols = (s.ow - 1) * sw + (kw - 1) * dw + 1;
+  if (s.window.padding[0] === 0 && s.window.padding[2] === 0 && rows <= s.h && cols <= s.w) return 'image';
+  return s.c * rows * cols * 4 <= x.wgradInPlaceCopyRoom(L, s.o) ? 'padded copy' : 'packed';
 }
 
 /** Items (chunk, channel) that keep the threads busy: 16 keeps up to 8 threads busy with two each. */
