@@ -12,7 +12,8 @@
 // could not run a workload), `flopPerUnit` (the workload's FLOPs per sample/token/..., counted once
 // from the primitives Strata applies for one step: bench/flops.ts; every system runs the same
 // model, so the same count serves all), `gflops`, `ceilingGflops` (the ceiling at the same thread
-// count, measured again just before that run: the VM's speed drifts by 20-30% within minutes, and
+// count, measured again just before that run, or just after it where a system runs at another
+// thread count than asked: the VM's speed drifts by 20-30% within minutes, and
 // a fraction of a ceiling from another minute mixes that drift into it) and `ceilingFraction` (of
 // that ceiling; native peers with wider vectors can pass 1). Then two markdown tables: Strata
 // next to each peer's best configuration, with the ratio Strata/peer; and the same as GFLOP/s and
@@ -201,10 +202,13 @@ for (let round = 0; round < (values.from ? 0 : Number(values.rounds)); round++) 
       // the per-op overhead workloads compare Strata with PyTorch, the eager peer
       if (w.startsWith('OP') && s !== 'strata' && s !== 'pytorch') continue;
       for (const t of THREADS[s]) {
-        // the ceiling again, in the same minute as the run (rates only: not for the per-op workloads)
+        // the ceiling again, in the same minute as the run (rates only: not for the per-op workloads);
+        // where a system runs at another thread count than asked (TF.js's wasm backend reports 1), just after it
         const rated = flopPerUnit.has(w) && !w.startsWith('OP') && values.ceiling !== 'skip';
-        const near = rated ? await ceilingNow(t) : undefined;
-        const r = withFlops(runOne(s, w, t), near);
+        const before = rated ? await ceilingNow(t) : undefined;
+        const raw = runOne(s, w, t);
+        const near = rated && raw.threads !== t ? await ceilingNow(raw.threads) : before;
+        const r = withFlops(raw, near);
         console.log(JSON.stringify(r));
         results.push(r);
       }
