@@ -33,14 +33,17 @@ export function wgradInPlaceCopyRoom(L: i32, M: i32): i32 {
 
 /**
  * Reads the convolution's geometry from the GEMM descriptor and says whether the in-place path
- * applies: at most PANELS_MAX filters (`M`), and where a tap reads padding, room for a zero-padded
+ * applies: the FMA build, at most PANELS_MAX filters (`M`), and where a tap reads padding, room for a zero-padded
  * copy of an image (its rows and columns that the taps read), which the taps then read instead.
  */
 export function wgradInPlaceReady(d: usize, M: i32, L: i32): bool {
   gSh = gemmConv_sh(d); gSw = gemmConv_sw(d); gOW = gemmConv_OW(d);
   gKh = gemmConv_kh(d); gKw = gemmConv_kw(d); gDh = gemmConv_dh(d); gDw = gemmConv_dw(d);
   gC = gemmConv_channels(d); gInH = gemmConv_H(d); gInW = gemmConv_W(d); gPt = gemmConv_padTop(d); gPl = gemmConv_padLeft(d);
-  if (M > PANELS_MAX || gOW <= 0 || gC <= 0 || L % gOW != 0) return false;
+  // FMA only: with mul + add the product takes a register of its own, the 6x8 tile spills an
+  // accumulator (a 5x8 one does not), and neither beat the packed path (W3's second layer on one
+  // thread, median of 10 interleaved rounds: 64.6 ms against 59.3 with 5 rows)
+  if (!ASC_FEATURE_RELAXED_SIMD || M > PANELS_MAX || gOW <= 0 || gC <= 0 || L % gOW != 0) return false;
   // the rows and columns that the taps read, from -padTop and -padLeft
   const rows = (L / gOW - 1) * gSh + (gKh - 1) * gDh + 1, cols = (gOW - 1) * gSw + (gKw - 1) * gDw + 1;
   gCopy = gPt != 0 || gPl != 0 || rows > gInH || cols > gInW;

@@ -59,8 +59,9 @@ export function useDirectWgrad(s: WgradShape, x: InPlaceLimits): boolean {
   return taps <= 16 || (s.o <= 48 && wgradReads(s, x) !== 'image');
 }
 
-/** The kernel module's workspace bounds for the in-place weight gradient (assembly/wgrad-inplace.ts). */
+/** What the kernel module says of the in-place weight gradient (assembly/wgrad-inplace.ts): its build and workspace bounds. */
 export interface InPlaceLimits {
+  usesRelaxedSimd(): number;
   wgradInPlaceSumBytes(): number;
   wgradInPlaceCopyRoom(L: number, M: number): number;
 }
@@ -68,13 +69,13 @@ export interface InPlaceLimits {
 /**
  * What the implicit GEMM's taps read (assembly/wgrad-inplace.ts, whose test this mirrors): the image
  * in place ('image'), a zero-padded copy of each image where a tap reads padding ('padded copy'),
- * or, where the weight gradient's transpose or that copy would not fit the workspace, panels of
- * the transposed columns ('packed').
+ * or, in the plain-SIMD build or where the weight gradient's transpose or that copy would not fit
+ * the workspace, panels of the transposed columns ('packed').
  */
 export function wgradReads(s: WgradShape, x: InPlaceLimits): 'image' | 'padded copy' | 'packed' {
   const [kh, kw] = s.window.kernel, [sh, sw] = s.window.stride, [dh, dw] = s.window.dilation;
   const taps = s.c * kh * kw, panels = Math.ceil(s.o / 8) * 8, L = s.oh * s.ow;
-  if (s.o > 2048 || taps * panels * 4 > x.wgradInPlaceSumBytes()) return 'packed';
+  if (!x.usesRelaxedSimd() || s.o > 2048 || taps * panels * 4 > x.wgradInPlaceSumBytes()) return 'packed';
   const rows = (s.oh - 1) * sh + (kh - 1) * dh + 1, cols = (s.ow - 1) * sw + (kw - 1) * dw + 1;
   if (s.window.padding[0] === 0 && s.window.padding[2] === 0 && rows <= s.h && cols <= s.w) return 'image';
   return s.c * rows * cols * 4 <= x.wgradInPlaceCopyRoom(L, s.o) ? 'padded copy' : 'packed';
