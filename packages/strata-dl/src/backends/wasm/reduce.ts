@@ -49,33 +49,40 @@ export function reduceKernel<P extends 'sum' | 'max' | 'min'>(ctx: Ctx, prim: P)
     const n = sizeOf(out.shape);
     if (n === 0) return;
     const rt = ctx.rt;
-    const axes = new Set(attrs.axes);
-    const blocks: { size: number; red: boolean }[] = [];
-    x.shape.forEach((d, i) => {
-      if (d === 1) return;
-      const red = axes.has(i);
-      const last = blocks[blocks.length - 1];
-      if (last && last.red === red) last.size *= d;
-      else blocks.push({ size: d, red });
-    });
-    const passes = blocks.filter((b) => b.red).length;
-    if (sizeOf(x.shape) === 0) {
+    // plain loops and arrays: a Set, forEach and slices cost a small sum about 1 µs a call
+    const axes = attrs.axes;
+    const sizes: number[] = [], red: boolean[] = [];
+    for (let i = 0; i < x.shape.length; i++) {
+      const d = x.shape[i];
+      if (d === 1) continue;
+      const r = axes.includes(i), last = sizes.length - 1;
+      if (last >= 0 && red[last] === r) sizes[last] *= d;
+      else {
+        sizes.push(d);
+        red.push(r);
+      }
+    }
+    let passes = 0;
+    for (const r of red) if (r) passes++;
+    const total = sizeOf(x.shape);
+    if (total === 0) {
       // only sum reaches here (infer rejects empty max/min)
       ctx.fill(out, 0);
       return;
     }
     if (passes === 0) {
-      ctx.rt.x.copyBytes(ctx.ptr(out), ctx.ptr(x), sizeOf(x.shape) * 4);
+      ctx.rt.x.copyBytes(ctx.ptr(out), ctx.ptr(x), total * 4);
       return;
     }
     let src = ctx.ptr(x);
     let tmp: [number, number] | null = null;
     let done = 0;
-    for (let j = blocks.length - 1; j >= 0; j--) {
-      if (!blocks[j].red) continue;
-      const outer = sizeOf(blocks.slice(0, j).map((b) => b.size));
-      const inner = sizeOf(blocks.slice(j + 1).map((b) => b.size));
-      const R = blocks[j].size;
+    for (let j = sizes.length - 1; j >= 0; j--) {
+      if (!red[j]) continue;
+      let outer = 1, inner = 1;
+      for (let i = 0; i < j; i++) outer *= sizes[i];
+      for (let i = j + 1; i < sizes.length; i++) inner *= sizes[i];
+      const R = sizes[j];
       done++;
       let dst: number;
       let next: [number, number] | null = null;
@@ -88,7 +95,8 @@ export function reduceKernel<P extends 'sum' | 'max' | 'min'>(ctx: Ctx, prim: P)
       if (tmp) rt.heap.free(tmp[0], tmp[1]);
       tmp = next;
       src = dst;
-      blocks.splice(j, 1);
+      sizes.splice(j, 1);
+      red.splice(j, 1);
     }
   };
 }
