@@ -12,6 +12,9 @@ export const GEMM_WAKE_MIN = 1 << 22;
 /** The GEMM's epilogue: bias address (0: none), ReLU (1), and 1 where the bias is per column of C (else per row). */
 export type Epilogue = readonly [bias: number, relu: number, colBias?: number];
 const NO_EPILOGUE: Epilogue = [0, 0];
+/** The offset table of a batch of one matrix, and the plain mode: shared by every 2-D product. */
+const ONE_MATRIX: readonly number[] = [0, 0];
+const PLAIN: GemmMode = { mode: MODE.PLAIN };
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
 const TABLE_MAX = 448;
@@ -63,6 +66,14 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
     // (a bias has the product's dtype: the shape rule checks it)
     if (x.dtype !== 'float32' || y.dtype !== 'float32') return fb(out, ins, attrs);
     const { transA, transB, sumBatch, relu } = attrs;
+    if (x.shape.length === 2 && y.shape.length === 2) {
+      // two matrices (a Linear layer's products): no batch to broadcast, slice or lay out
+      const m = out.shape[0], n = out.shape[1], k = transA ? x.shape[0] : x.shape[1];
+      if (m === 0 || n === 0) return;
+      if (k === 0) return bias || relu ? fb(out, ins, attrs) : ctx.fill(out, 0);
+      const g = [1, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)];
+      return runGemm(ctx, ONE_MATRIX, g, PLAIN, undefined, [bias ? ctx.ptr(bias) : 0, relu ? 1 : 0, 1]);
+    }
     const dims = matmulDims(out.shape, x.shape, y.shape, transA);
     const n = dims.n, batchShape = dims.batch;
     let m = dims.m, k = dims.k;
@@ -99,7 +110,7 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
     }
     const g = [batch, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)];
     if (sumBatch && batch > 1) sumGemm(ctx, offs, g);
-    else runGemm(ctx, offs, g, { mode: MODE.PLAIN }, undefined, [bias ? ctx.ptr(bias) : 0, relu ? 1 : 0, 1]);
+    else runGemm(ctx, offs, g, PLAIN, undefined, [bias ? ctx.ptr(bias) : 0, relu ? 1 : 0, 1]);
   };
 }
 
