@@ -198,8 +198,8 @@ function packWeights(d: usize, pw: usize, nb: i32, base: i32, extra: i32, K: i32
   }
 }
 
-/** Copies image [C, H, W] into the padded layout (see the file comment), zeros outside the image. */
-function padImage(x: usize, img: usize, C: i32, H: i32, W: i32, sw: i32, pt: i32, pl: i32, Hp: i32, Wq: i32): void {
+/** Copies image [C, H, W] into the padded layout (see the file comment), zeros outside the image; at stride 1, [C, Hp, Wq] (wgrad-inplace.ts too). */
+export function padImage(x: usize, img: usize, C: i32, H: i32, W: i32, sw: i32, pt: i32, pl: i32, Hp: i32, Wq: i32): void {
   const rowB = <usize>Wq << 2;
   for (let c = 0; c < C; c++) {
     const src = x + (<usize>(c * H * W) << 2);

@@ -41,8 +41,8 @@ export function microRows(): i32 { return MR; }
 export function inplaceBMaxM(): i32 { return INPLACE_B_MAX_M; }
 /** The implicit-GEMM convolution's per-k table capacity: windows of at most this many values (matmul.ts). */
 export function convKMax(): i32 { return CONV_K_MAX; }
-/** Bytes of a thread's workspace that an in-place weight gradient's item may keep its sum in (wgrad-inplace.ts). */
-export { wgradInPlaceCopyRoom, wgradInPlaceSumBytes } from './wgrad-inplace';
+/** What a convolution's weight gradient reads in place, if anything (wgrad-inplace.ts). */
+export { wgradReads } from './wgrad-inplace';
 export function noop(): void {}
 
 /** The unary task (descriptor `unary`). Shares out 16-element aligned chunks. */

@@ -12,6 +12,7 @@
 
 import { madd } from './generated/micro';
 import { gemmConv_channels, gemmConv_dh, gemmConv_dw, gemmConv_H, gemmConv_kh, gemmConv_kw, gemmConv_OW, gemmConv_padLeft, gemmConv_padTop, gemmConv_sh, gemmConv_sw, gemmConv_W } from './generated/interface';
+import { padImage } from './dconv';
 import { edgeTileRegion, kStep, packB, packedARegionBytes, packedBRegion, packedBRegionBytes } from './matmul';
 
 const NR: i32 = 8; // g's panels: 8 filters per position
@@ -27,47 +28,49 @@ let gCopy = false, gC: i32 = 0, gInH: i32 = 0, gInW: i32 = 0, gPt: i32 = 0, gPl:
  * Bytes of the packed-B region left after g's panels for `M` filters at the largest k block of `L`
  * positions: room for the zero-padded copy of one image (C·(rows read)·(columns read) floats).
  */
-export function wgradInPlaceCopyRoom(L: i32, M: i32): i32 {
+function copyRoom(L: i32, M: i32): i32 {
   return packedBRegionBytes() - ((kStep(L) * ((M + NR - 1) & ~(NR - 1)) * 4 + 63) & ~63);
 }
 
+/** What the taps read: the image in place (READS_IMAGE), a zero-padded copy of each image (READS_COPY), or nothing here (READS_PACKED: the packed path runs). */
+const READS_PACKED: i32 = 0, READS_COPY: i32 = 1, READS_IMAGE: i32 = 2;
+
 /**
- * Reads the convolution's geometry from the GEMM descriptor and says whether the in-place path
- * applies: the FMA build, at most PANELS_MAX filters (`M`), and where a tap reads padding, room for a zero-padded
- * copy of an image (its rows and columns that the taps read), which the taps then read instead.
+ * Sets the geometry for the in-place path and says what its taps read: the image, or where a tap
+ * reads padding, a zero-padded copy of it (its rows and columns that the taps read), if there is
+ * room for one; READS_PACKED where the path does not apply (the plain-SIMD build, more than
+ * PANELS_MAX filters `M`, no room for the copy).
  */
-export function wgradInPlaceReady(d: usize, M: i32, L: i32): bool {
-  gSh = gemmConv_sh(d); gSw = gemmConv_sw(d); gOW = gemmConv_OW(d);
-  gKh = gemmConv_kh(d); gKw = gemmConv_kw(d); gDh = gemmConv_dh(d); gDw = gemmConv_dw(d);
-  gC = gemmConv_channels(d); gInH = gemmConv_H(d); gInW = gemmConv_W(d); gPt = gemmConv_padTop(d); gPl = gemmConv_padLeft(d);
+function decide(C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, OW: i32, L: i32, M: i32): i32 {
+  gSh = sh; gSw = sw; gOW = OW; gKh = kh; gKw = kw; gDh = dh; gDw = dw;
+  gC = C; gInH = H; gInW = W; gPt = pt; gPl = pl;
   // FMA only: with mul + add the product takes a register of its own, the 6x8 tile spills an
   // accumulator (a 5x8 one does not), and neither beat the packed path (W3's second layer on one
   // thread, median of 10 interleaved rounds: 64.6 ms against 59.3 with 5 rows)
-  if (!ASC_FEATURE_RELAXED_SIMD || M > PANELS_MAX || gOW <= 0 || gC <= 0 || L % gOW != 0) return false;
+  if (!ASC_FEATURE_RELAXED_SIMD || M > PANELS_MAX || OW <= 0 || C <= 0 || L % OW != 0) return READS_PACKED;
   // the rows and columns that the taps read, from -padTop and -padLeft
-  const rows = (L / gOW - 1) * gSh + (gKh - 1) * gDh + 1, cols = (gOW - 1) * gSw + (gKw - 1) * gDw + 1;
-  gCopy = gPt != 0 || gPl != 0 || rows > gInH || cols > gInW;
-  gH = gCopy ? rows : gInH;
-  gW = gCopy ? cols : gInW;
-  return !gCopy || <i64>gC * <i64>rows * <i64>cols * 4 <= <i64>wgradInPlaceCopyRoom(L, M);
+  const rows = (L / OW - 1) * sh + (kh - 1) * dh + 1, cols = (OW - 1) * sw + (kw - 1) * dw + 1;
+  gCopy = pt != 0 || pl != 0 || rows > H || cols > W;
+  gH = gCopy ? rows : H;
+  gW = gCopy ? cols : W;
+  if (!gCopy) return READS_IMAGE;
+  return <i64>C * <i64>rows * <i64>cols * 4 <= <i64>copyRoom(L, M) ? READS_COPY : READS_PACKED;
 }
 
-/** The zero-padded copy of the image at `img`: for each channel, rows -padTop.. and columns -padLeft.. of it (gH x gW). */
-function padCopy(img: usize, dst: usize): void {
-  const x0 = max(0, gPl), x1 = min(gW, gInW + gPl); // copy columns [x0, x1) from input column x - padLeft
-  for (let c = 0; c < gC; c++) {
-    for (let y = 0; y < gH; y++) {
-      const row = dst + (<usize>((c * gH + y) * gW) << 2);
-      const iy = y - gPt;
-      if (iy < 0 || iy >= gInH || x1 <= x0) {
-        memory.fill(row, 0, <usize>gW << 2);
-        continue;
-      }
-      if (x0 > 0) memory.fill(row, 0, <usize>x0 << 2);
-      memory.copy(row + (<usize>x0 << 2), img + (<usize>((c * gInH + iy) * gInW + x0 - gPl) << 2), <usize>(x1 - x0) << 2);
-      if (x1 < gW) memory.fill(row + (<usize>x1 << 2), 0, <usize>(gW - x1) << 2);
-    }
-  }
+/** Reads the convolution's geometry from the GEMM descriptor (mode CONV_SUM) and says whether the in-place path applies (decide). */
+export function wgradInPlaceReady(d: usize, M: i32, L: i32): bool {
+  return decide(gemmConv_channels(d), gemmConv_H(d), gemmConv_W(d), gemmConv_kh(d), gemmConv_kw(d), gemmConv_sh(d), gemmConv_sw(d),
+    gemmConv_padTop(d), gemmConv_padLeft(d), gemmConv_dh(d), gemmConv_dw(d), gemmConv_OW(d), L, M) != READS_PACKED;
+}
+
+/**
+ * What a weight gradient's taps read, for the choice between it and the direct kernel
+ * (src/backends/wasm/wgrad.ts): 2 the image in place, 1 a zero-padded copy of each image, 0 the
+ * packed transposed columns (also where the whole gradient's transposed sum would not fit an item).
+ */
+export function wgradReads(C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, OW: i32, L: i32, M: i32): i32 {
+  const r = decide(C, H, W, kh, kw, sh, sw, pt, pl, dh, dw, OW, L, M);
+  return wgradInPlaceFits(C * kh * kw, M) ? r : READS_PACKED;
 }
 
 /** Address of tap `t`'s input at output position (0, 0) of the image at `img`. */
@@ -112,14 +115,9 @@ function kernTaps(kc: i32, offs: usize, o0: usize, o1: usize, o2: usize, o3: usi
 /** The packed-A region of the workspace (unused here) holds the offsets table (KC ints at most), then C's transpose. */
 const OFFS_BYTES: i32 = 4096;
 
-/** Bytes of workspace that an item's transposed sum may use. */
-export function wgradInPlaceSumBytes(): i32 {
-  return packedARegionBytes() - OFFS_BYTES;
-}
-
-/** Whether an item of `taps` taps by `M` filters fits its transposed sum in the workspace. */
+/** Whether an item of `taps` taps by `M` filters fits its transposed sum in the workspace (after the offsets table). */
 export function wgradInPlaceFits(taps: i32, M: i32): bool {
-  return <i64>taps * <i64>((M + NR - 1) & ~(NR - 1)) * 4 <= <i64>wgradInPlaceSumBytes();
+  return <i64>taps * <i64>((M + NR - 1) & ~(NR - 1)) * 4 <= <i64>(packedARegionBytes() - OFFS_BYTES);
 }
 
 /**
@@ -133,13 +131,13 @@ export function wgradInPlace(L: i32, A: usize, B: usize, table: usize, b0: i32, 
   const kcStep = kStep(L), pB = packedBRegion(ws);
   const tile = edgeTileRegion(ws), offs = ws, ct = ws + <usize>OFFS_BYTES;
   const M = m1 - m0, Mp = (M + NR - 1) & ~(NR - 1);
-  // the padded copy, if any, after g's panels (wgradInPlaceCopyRoom)
+  // the padded copy, if any, after g's panels (copyRoom)
   const copy = pB + <usize>((kcStep * Mp * 4 + 63) & ~63);
   for (let b = b0; b < b1; b++) {
     const gm = A + (<usize>load<i32>(table + (<usize>b << 3)) << 2) + (<usize>m0 * <usize>L << 2);
     let img = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
     if (gCopy) {
-      padCopy(img, copy);
+      padImage(img, copy, gC, gInH, gInW, 1, gPt, gPl, gH, gW);
       img = copy;
     }
     for (let pc = 0; pc < L; pc += kcStep) {

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 import type { Ctx } from './context.js';
+import type { WasmExports } from './runtime.js';
 import { TASK, writeWgrad } from './generated/interface.js';
 import { GEMM_PAR_MIN, GEMM_WAKE_MIN, sumChunks } from './matmul.js';
 import type { DconvShape } from './dconv.js';
@@ -53,32 +54,22 @@ const tapBytes = (taps: number): number => (taps * 4 + 15) & ~15;
  * conv1 0.82 / 0.48, 3->16 3x3 same 32x32 0.89 / 0.75, 16->32 3x3 same 16x16 1.84 / 1.90, 4->12
  * 3x3 stride 2 0.55 / 0.61; so with padding the rule stays the first one.
  */
-export function useDirectWgrad(s: WgradShape, x: InPlaceLimits): boolean {
+export function useDirectWgrad(s: WgradShape, x: Pick<WasmExports, 'wgradReads'>): boolean {
   if (path !== 'auto') return path === 'direct';
   const taps = s.c * s.window.kernel[0] * s.window.kernel[1];
   return taps <= 16 || (s.o <= 48 && wgradReads(s, x) !== 'image');
 }
 
-/** What the kernel module says of the in-place weight gradient (assembly/wgrad-inplace.ts): its build and workspace bounds. */
-export interface InPlaceLimits {
-  usesRelaxedSimd(): number;
-  wgradInPlaceSumBytes(): number;
-  wgradInPlaceCopyRoom(L: number, M: number): number;
-}
-
 /**
- * What the implicit GEMM's taps read (assembly/wgrad-inplace.ts, whose test this mirrors): the image
- * in place ('image'), a zero-padded copy of each image where a tap reads padding ('padded copy'),
- * or, in the plain-SIMD build or where the weight gradient's transpose or that copy would not fit
- * the workspace, panels of the transposed columns ('packed').
+ * What the implicit GEMM's taps read, as the kernel module decides it: the image in place
+ * ('image'), a zero-padded copy of each image where a tap reads padding ('padded copy'), or, in the
+ * plain-SIMD build or where the weight gradient's transpose or that copy would not fit the
+ * workspace, panels of the transposed columns ('packed').
  */
-export function wgradReads(s: WgradShape, x: InPlaceLimits): 'image' | 'padded copy' | 'packed' {
-  const [kh, kw] = s.window.kernel, [sh, sw] = s.window.stride, [dh, dw] = s.window.dilation;
-  const taps = s.c * kh * kw, panels = Math.ceil(s.o / 8) * 8, L = s.oh * s.ow;
-  if (!x.usesRelaxedSimd() || s.o > 2048 || taps * panels * 4 > x.wgradInPlaceSumBytes()) return 'packed';
-  const rows = (s.oh - 1) * sh + (kh - 1) * dh + 1, cols = (s.ow - 1) * sw + (kw - 1) * dw + 1;
-  if (s.window.padding[0] === 0 && s.window.padding[2] === 0 && rows <= s.h && cols <= s.w) return 'image';
-  return s.c * rows * cols * 4 <= x.wgradInPlaceCopyRoom(L, s.o) ? 'padded copy' : 'packed';
+export function wgradReads(s: WgradShape, x: Pick<WasmExports, 'wgradReads'>): 'image' | 'padded copy' | 'packed' {
+  const w = s.window;
+  const r = x.wgradReads(s.c, s.h, s.w, w.kernel[0], w.kernel[1], w.stride[0], w.stride[1], w.padding[0], w.padding[2], w.dilation[0], w.dilation[1], s.ow, s.oh * s.ow, s.o);
+  return r === 2 ? 'image' : r === 1 ? 'padded copy' : 'packed';
 }
 
 /** Items (chunk, channel) that keep the threads busy: 16 keeps up to 8 threads busy with two each. */
