@@ -12,8 +12,9 @@ export const GEMM_WAKE_MIN = 1 << 22;
 /** The GEMM's epilogue: bias address (0: none), ReLU (1), and 1 where the bias is per column of C (else per row). */
 export type Epilogue = readonly [bias: number, relu: number, colBias?: number];
 const NO_EPILOGUE: Epilogue = [0, 0];
-/** The offset table of a batch of one matrix, and the plain mode: shared by every 2-D product. */
+/** The offset table of a batch of one matrix, and the plain mode: shared by every product of one matrix. */
 const ONE_MATRIX: readonly number[] = [0, 0];
+const NO_BATCH: number[] = [];
 const PLAIN: GemmMode = { mode: MODE.PLAIN };
 /** Descriptor slot where a small per-batch offset table goes (else a temporary block). */
 const TABLE_AT = 64;
@@ -66,52 +67,55 @@ export function matmulKernel(ctx: Ctx): Kernel<'matmul'> {
     // (a bias has the product's dtype: the shape rule checks it)
     if (x.dtype !== 'float32' || y.dtype !== 'float32') return fb(out, ins, attrs);
     const { transA, transB, sumBatch, relu } = attrs;
-    if (x.shape.length === 2 && y.shape.length === 2) {
-      // two matrices (a Linear layer's products): no batch to broadcast, slice or lay out
-      const m = out.shape[0], n = out.shape[1], k = transA ? x.shape[0] : x.shape[1];
-      if (m === 0 || n === 0) return;
-      if (k === 0) return bias || relu ? fb(out, ins, attrs) : ctx.fill(out, 0);
-      const g = [1, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)];
-      return runGemm(ctx, ONE_MATRIX, g, PLAIN, undefined, [bias ? ctx.ptr(bias) : 0, relu ? 1 : 0, 1]);
-    }
-    const dims = matmulDims(out.shape, x.shape, y.shape, transA);
+    // two matrices (a Linear layer's products): no batch to broadcast, slice or lay out
+    const two = x.shape.length === 2 && y.shape.length === 2;
+    const dims = two ? { m: out.shape[0], n: out.shape[1], k: transA ? x.shape[0] : x.shape[1], batch: NO_BATCH } : matmulDims(out.shape, x.shape, y.shape, transA);
     const n = dims.n, batchShape = dims.batch;
     let m = dims.m, k = dims.k;
-    let batch = sizeOf(batchShape);
+    let batch = two ? 1 : sizeOf(batchShape);
     if (m === 0 || n === 0) return;
     // no product (K = 0): zeros, then the bias and ReLU as the reference applies them
     if (batch === 0 || k === 0) return bias || relu ? fb(out, ins, attrs) : ctx.fill(out, 0);
-    const xBatch = sizeOf(x.shape.slice(0, -2));
-    const yBatch = sizeOf(y.shape.slice(0, -2));
-    if (!sumBatch && !transA && yBatch === 1 && xBatch === batch) {
-      m *= batch;
-      batch = 1;
-    }
-    // Σ_b A_bᵀ·B_b with both stored [batch, K, ·] is one GEMM over the batch's K rows laid end to end
-    if (sumBatch && transA && !transB && xBatch === batch && yBatch === batch) {
-      k *= batch;
-      batch = 1;
-    }
-    const offs: number[] = [];
-    if (batch === 1) offs.push(0, 0);
-    else {
-      const sa = broadcastStrides(x.shape.slice(0, -2), batchShape).map((s) => s * m * k);
-      const sb = broadcastStrides(y.shape.slice(0, -2), batchShape).map((s) => s * k * n);
-      const idx = batchShape.map(() => 0);
-      for (let b = 0; b < batch; b++) {
-        let oa = 0, ob = 0;
-        for (let d = 0; d < idx.length; d++) { oa += idx[d] * sa[d]; ob += idx[d] * sb[d]; }
-        offs.push(oa, ob);
-        for (let d = idx.length - 1; d >= 0; d--) {
-          if (++idx[d] < batchShape[d]) break;
-          idx[d] = 0;
-        }
+    let offs: readonly number[] = ONE_MATRIX;
+    if (!two) {
+      const xBatch = sizeOf(x.shape.slice(0, -2));
+      const yBatch = sizeOf(y.shape.slice(0, -2));
+      if (!sumBatch && !transA && yBatch === 1 && xBatch === batch) {
+        m *= batch;
+        batch = 1;
       }
+      // Σ_b A_bᵀ·B_b with both stored [batch, K, ·] is one GEMM over the batch's K rows laid end to end
+      if (sumBatch && transA && !transB && xBatch === batch && yBatch === batch) {
+        k *= batch;
+        batch = 1;
+      }
+      if (batch > 1) offs = batchOffsets(x.shape, y.shape, batchShape, m * k, k * n);
     }
     const g = [batch, m, n, k, transA ? 1 : k, transA ? m : 1, transB ? 1 : n, transB ? k : 1, ctx.ptr(x), ctx.ptr(y), ctx.ptr(out)];
     if (sumBatch && batch > 1) sumGemm(ctx, offs, g);
     else runGemm(ctx, offs, g, PLAIN, undefined, [bias ? ctx.ptr(bias) : 0, relu ? 1 : 0, 1]);
   };
+}
+
+/**
+ * Element offsets of A and B for each matrix of the broadcast batch `batchShape`, in pairs, where
+ * a matrix of A has `aSize` elements and one of B `bSize` (a batch dimension of size 1 broadcasts).
+ */
+function batchOffsets(xShape: readonly number[], yShape: readonly number[], batchShape: readonly number[], aSize: number, bSize: number): number[] {
+  const sa = broadcastStrides(xShape.slice(0, -2), batchShape).map((s) => s * aSize);
+  const sb = broadcastStrides(yShape.slice(0, -2), batchShape).map((s) => s * bSize);
+  const idx = batchShape.map(() => 0);
+  const offs: number[] = [];
+  for (let b = 0, batch = sizeOf(batchShape); b < batch; b++) {
+    let oa = 0, ob = 0;
+    for (let d = 0; d < idx.length; d++) { oa += idx[d] * sa[d]; ob += idx[d] * sb[d]; }
+    offs.push(oa, ob);
+    for (let d = idx.length - 1; d >= 0; d--) {
+      if (++idx[d] < batchShape[d]) break;
+      idx[d] = 0;
+    }
+  }
+  return offs;
 }
 
 /** Largest [M, N] (floats) that a summed GEMM sums in chunks, and the most floats of all its partials. */
