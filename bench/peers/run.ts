@@ -31,7 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { WORKLOADS as STRATA_WORKLOADS } from '../workloads.js';
-import { type Ceiling, measureCeiling, resolveVariant } from '../ceiling/probe.js';
+import { type Ceiling, type CeilingVariant, measureCeiling, resolveVariant } from '../ceiling/probe.js';
 import { CORES, WORKLOADS, WORKLOAD_IDS, type PeerResult, type WorkloadId } from './common.js';
 
 const SYSTEMS = ['strata', 'tfjs-cpu', 'tfjs-wasm', 'jax-js', 'onnxruntime', 'pytorch'] as const;
@@ -159,10 +159,17 @@ if (values.from) {
 
 /** The wasm ceiling of Strata's build on `threads` threads, measured now. */
 async function ceilingNow(threads: number): Promise<Ceiling> {
+  return measureCeiling({ variant: ceilingVariant(), threads });
+}
+
+let variantOnce: CeilingVariant | undefined;
+/** Strata's build for the ceiling, resolved once (before the flag: 'auto' means what it means in Strata's children). */
+function ceilingVariant(): CeilingVariant {
+  if (variantOnce) return variantOnce;
   const requested = values['strata-variant'];
-  const variant = resolveVariant(requested); // before the flag: 'auto' means what it means in Strata's children
+  variantOnce = resolveVariant(requested);
   if (requested === 'relaxed-simd') setFlagsFromString('--experimental-wasm-relaxed-simd');
-  return measureCeiling({ variant, threads });
+  return variantOnce;
 }
 
 /**
