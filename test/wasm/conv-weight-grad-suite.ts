@@ -11,6 +11,7 @@ import * as st from 'strata-dl';
 import { gradcheck } from 'strata-dl/testing';
 import { convWeightGrad } from '../../packages/strata-dl/src/nn/functional/conv-weight-grad.js';
 import { setWgradPath } from '../../packages/strata-dl/src/backends/wasm/wgrad.js';
+import { onThreads } from './on-build.js';
 
 type Win = st.WindowAttrs;
 const win = (kernel: [number, number], stride: [number, number], padding: [number, number, number, number], dilation: [number, number]): Win => ({ kernel, stride, padding, dilation });
@@ -46,11 +47,6 @@ function inputs(shape: number[], o: number, w: Win, backend: string, dtype: 'flo
 }
 
 const bits = (t: st.Tensor): Uint32Array => new Uint32Array(Float32Array.from(t.dataSync()).buffer);
-
-async function onThreads(threads: number): Promise<void> {
-  st.setNumThreads(threads);
-  await (st.getBackend('wasm') as st.WasmBackend).ready(threads);
-}
 
 /** Registers the suite's tests; `variant` is the build that the 'wasm' backend must be running. */
 export function convWeightGradSuite(variant: st.WasmVariant): void {

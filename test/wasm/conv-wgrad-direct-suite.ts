@@ -9,6 +9,7 @@ import { test } from 'node:test';
 import * as st from 'strata-dl';
 import { convWeightGrad } from '../../packages/strata-dl/src/nn/functional/conv-weight-grad.js';
 import { setWgradPath } from '../../packages/strata-dl/src/backends/wasm/wgrad.js';
+import { onThreads } from './on-build.js';
 
 type Win = st.WindowAttrs;
 type Case = { name: string; shape: [number, number, number, number]; o: number; win: Win };
@@ -78,11 +79,6 @@ function direct(g: st.Tensor, x: st.Tensor, w: st.Tensor, win: Win): st.Tensor {
   } finally {
     setWgradPath(prev);
   }
-}
-
-async function onThreads(threads: number): Promise<void> {
-  st.setNumThreads(threads);
-  await (st.getBackend('wasm') as st.WasmBackend).ready(threads);
 }
 
 /** Registers the suite's tests; `variant` is the build that the 'wasm' backend must be running. */

@@ -12,6 +12,7 @@ import { type DconvShape, useDirect } from '../../packages/strata-dl/src/backend
 import { windowCounts } from '../../packages/strata-dl/src/ir/geometry.js';
 import { convInputGrad } from '../../packages/strata-dl/src/nn/functional/conv-input-grad.js';
 import { rng } from './helpers.js';
+import { onThreads } from './on-build.js';
 
 type Win = st.WindowAttrs;
 interface Case { name: string; x: [number, number, number, number]; o: number; win: Win }
@@ -90,11 +91,6 @@ function close(name: string, got: ArrayLike<number>, want: ArrayLike<number>, ma
 
 const abs = (t: st.Tensor): st.Tensor => t.abs();
 const bits = (t: st.Tensor): Uint32Array => new Uint32Array(Float32Array.from(t.dataSync()).buffer);
-
-async function onThreads(threads: number): Promise<void> {
-  st.setNumThreads(threads);
-  await (st.getBackend('wasm') as st.WasmBackend).ready(threads);
-}
 
 test('every case runs the direct kernel forward, and the input gradients of many (LeNet\'s second layer\'s among them)', () => {
   for (const c of CASES) assert.ok(useDirect(dshape(c)), `${c.name}: not direct`);

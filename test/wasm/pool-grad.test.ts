@@ -10,6 +10,7 @@ import { test } from 'node:test';
 import * as st from 'strata-dl';
 import { poolGrad } from '../../packages/strata-dl/src/nn/functional/pool-grad.js';
 import type { PoolingAttrs } from '../../packages/strata-dl/src/ir/pooling.js';
+import { onThreads } from './on-build.js';
 
 type Attrs = PoolingAttrs['pool'];
 const win = (k: [number, number], s: [number, number], p: [number, number, number, number], d: [number, number], mode: 'max' | 'min'): Attrs =>
@@ -55,11 +56,6 @@ const same = (a: Uint32Array, b: Uint32Array): number => {
   }
   return a.length === b.length ? -1 : a.length;
 };
-
-async function onThreads(threads: number): Promise<void> {
-  st.setNumThreads(threads);
-  await (st.getBackend('wasm') as st.WasmBackend).ready(threads);
-}
 
 test('the fused pooling gradient equals the composed one on wasm bit for bit (ties, -0, NaN), on 1 and 2 threads', async () => {
   const prev = st.getNumThreads();

@@ -10,17 +10,13 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata-dl';
 import { setReluMasking } from '../../packages/strata-dl/src/ir/relu-masked.js';
+import { onThreads } from './on-build.js';
 
 const nn = st.nn;
 const F = st.nn.functional;
 
 const bits = (t: st.Tensor): number[] => Array.from(new Uint32Array(Float32Array.from(t.dataSync()).buffer), (u) =>
   ((u & 0x7f800000) === 0x7f800000 && (u & 0x7fffff) !== 0 ? 0x7fc00000 : u));
-
-async function onThreads(threads: number): Promise<void> {
-  st.setNumThreads(threads);
-  await (st.getBackend('wasm') as st.WasmBackend).ready(threads);
-}
 
 interface Net { name: string; input: number[]; shared?: boolean; build(): st.nn.Module; forward?(m: st.nn.Module, x: st.Tensor): st.Tensor }
 
