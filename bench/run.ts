@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: MIT
-// npm run bench -- [--workload W5] [--backend js,wasm] [--threads 1,2] [--seconds 6] [--variant auto|simd|relaxed-simd[,...]]
+// npm run bench -- [--workload W5] [--backend js,wasm] [--threads 1,2] [--seconds 6] [--warmup 3] [--variant auto|simd|relaxed-simd[,...]]
 //
 // First prints the wasm ceiling of this machine, one JSON line per (wasm variant, thread count) measured
 // (bench/ceiling/probe.ts: register-only 128-bit FMAs, or mul+add for the plain SIMD build; skip it
 // with --ceiling skip), then one JSON line per (workload, backend, variant, threads):
 //   { workload, backend, variant, threads, median, min, max, unit, repeats, peakRssMiB,
 //     flopPerStep, gemmFlopPerStep, workPerStep, gflops, ceilingFraction }
-// then a table. Each result: a warm-up (excluded), then >= 3 timed repeats that share `--seconds`;
-// median/min/max are over the repeats' rates. Each (workload, backend, variant, threads) runs in a
+// then a table. Each result: a warm-up of `--warmup` seconds and at least 2 steps (excluded; its
+// rate is `warmupRate`), then >= 3 timed repeats that share `--seconds`; median/min/max are over the
+// repeats' rates. Each (workload, backend, variant, threads) runs in a
 // fresh child process, so peakRssMiB is that configuration's own peak and nothing is left over.
 // flopPerStep: the FLOPs one step really does (bench/flops.ts: counted from the primitives it applies,
 // backward pass and optimizer included, once, outside the timed loop); gemmFlopPerStep: the part in
@@ -23,6 +24,7 @@ import { spawnSync } from 'node:child_process';
 import { setFlagsFromString } from 'node:v8';
 import { parseArgs } from 'node:util';
 import { WORKLOADS } from './workloads.js';
+import { WARMUP_SECONDS, warmUp } from './warmup.js';
 import { type Ceiling, type CeilingVariant, measureCeiling, resolveVariant } from './ceiling/probe.js';
 
 const { values } = parseArgs({
@@ -31,6 +33,7 @@ const { values } = parseArgs({
     backend: { type: 'string', default: 'js,wasm' },
     threads: { type: 'string' },
     seconds: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: String(WARMUP_SECONDS) },
     variant: { type: 'string', default: 'auto' },
     repeats: { type: 'string', default: '5' },
     ceiling: { type: 'string', default: 'measure' }, // 'skip': no ceiling (bench:peers measures its own)
@@ -46,6 +49,8 @@ if (variants.includes('relaxed-simd')) setFlagsFromString('--experimental-wasm-r
 const st = await import('../packages/strata-dl/src/index.js');
 
 const seconds = Number(values.seconds);
+const warmup = Number(values.warmup);
+if (!(warmup >= 0)) throw new Error(`--warmup must be a number of seconds >= 0, got '${values.warmup}'`);
 const repeats = Math.max(3, Number(values.repeats));
 const threadList = values.threads ? list(values.threads).map(Number) : [st.getNumThreads()];
 const workloads = values.workload === 'all' ? WORKLOADS : list(values.workload).map((id) => {
@@ -55,7 +60,7 @@ const workloads = values.workload === 'all' ? WORKLOADS : list(values.workload).
 });
 
 interface Result {
-  workload: string; backend: string; variant: string; threads: number; median: number; min: number; max: number; unit: string; repeats: number; peakRssMiB: number;
+  workload: string; backend: string; variant: string; threads: number; median: number; min: number; max: number; warmupRate: number; unit: string; repeats: number; peakRssMiB: number;
   flopPerStep: number; gemmFlopPerStep: number; workPerStep: number; gflops: number; ceilingFraction?: number;
 }
 const results: Result[] = [];
@@ -93,7 +98,7 @@ if (!values.child) {
   // one child process per configuration
   for (const c of configs) {
     const args = [...process.execArgv, process.argv[1], '--child', '--workload', c.w.id, '--backend', c.backend, '--variant', c.variant === 'js' ? 'auto' : c.variant,
-      '--threads', String(c.threads), '--seconds', String(seconds), '--repeats', String(repeats)];
+      '--threads', String(c.threads), '--seconds', String(seconds), '--warmup', String(warmup), '--repeats', String(repeats)];
     const res = spawnSync(process.execPath, args, { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
     const line = res.stdout.split('\n').find((l) => l.startsWith('{'));
     if (res.status !== 0 || !line) throw new Error(`bench: ${c.w.id} on ${c.backend} (${c.variant}, ${c.threads} threads) failed with status ${res.status}`);
@@ -120,9 +125,7 @@ if (!values.child) {
   // the FLOPs of one step, counted on the second (the first may differ: an optimizer's state starts then)
   runner.step();
   const { result: workPerStep, flops } = countFlops(() => runner.step());
-  // warm-up (compiles, tiers up, fills the allocator's free lists): at least 2 steps or 15% of the budget
-  const warmEnd = performance.now() + seconds * 150;
-  for (let i = 0; i < 2 || performance.now() < warmEnd; i++) runner.step();
+  const warmupRate = warmUp(() => runner.step(), warmup);
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const end = performance.now() + (seconds * 1000) / repeats;
@@ -136,7 +139,7 @@ if (!values.child) {
   const median = rates[Math.floor(rates.length / 2)];
   const line: Result = {
     workload: c.w.id, backend: c.backend, variant, threads: c.threads,
-    median: round(median), min: round(rates[0]), max: round(rates[rates.length - 1]),
+    median: round(median), min: round(rates[0]), max: round(rates[rates.length - 1]), warmupRate: round(warmupRate),
     unit: c.w.unit, repeats: rates.length, peakRssMiB: Math.round(process.resourceUsage().maxRSS / 1024),
     flopPerStep: flops.total, gemmFlopPerStep: flops.gemm, workPerStep, gflops: round((median * flops.total) / workPerStep / 1e9),
   };

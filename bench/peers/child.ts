@@ -3,6 +3,7 @@
 // crash or a hang stays contained: prints one JSON result line (with `error` when it could not run).
 // Run by bench/peers/run.ts; by hand: node --import tsx bench/peers/child.ts --system tfjs-wasm --workload W1
 import { parseArgs } from 'node:util';
+import { WARMUP_SECONDS } from '../warmup.js';
 import { CORES, WORKLOADS, WORKLOAD_IDS, measure, peakRssMiB, type PeerResult, type Runner, type WorkloadId } from './common.js';
 
 const { values } = parseArgs({
@@ -11,6 +12,7 @@ const { values } = parseArgs({
     workload: { type: 'string' },
     threads: { type: 'string' },
     seconds: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: String(WARMUP_SECONDS) },
     repeats: { type: 'string', default: '5' },
     'max-step-seconds': { type: 'string', default: '20' },
     variant: { type: 'string', default: 'auto' },
@@ -50,10 +52,10 @@ const base = { system, workload, unit: WORKLOADS[workload].unit };
 let result: PeerResult;
 try {
   const s = await setup();
-  const t = await measure(s.runner, Number(values.seconds), Math.max(3, Number(values.repeats)), Number(values['max-step-seconds']));
+  const t = await measure(s.runner, Number(values.seconds), Number(values.warmup), Math.max(3, Number(values.repeats)), Number(values['max-step-seconds']));
   s.runner.dispose?.();
   const note = [s.note, t.note].filter(Boolean).join('; ');
-  result = { ...base, backend: s.backend, threads: s.threads, median: t.median, min: t.min, max: t.max, repeats: t.repeats, peakRssMiB: peakRssMiB(), ...(note ? { note } : {}) };
+  result = { ...base, backend: s.backend, threads: s.threads, median: t.median, min: t.min, max: t.max, repeats: t.repeats, peakRssMiB: peakRssMiB(), ...(t.warmupRate !== undefined ? { warmupRate: t.warmupRate } : {}), ...(note ? { note } : {}) };
 } catch (e) {
   const message = e instanceof Error ? e.message : String(e);
   result = { ...base, backend: '-', threads, median: 0, min: 0, max: 0, repeats: 0, peakRssMiB: peakRssMiB(), error: message.split('\n')[0].slice(0, 300) };

@@ -2,6 +2,7 @@
 // Shared pieces of the peer benchmarks: the workload definitions every system implements (DESIGN.md
 // §5), the result line, and the timing loop (warm-up excluded, >= 3 repeats, median/min/max).
 import { availableParallelism } from 'node:os';
+import { warmUpAsync } from '../warmup.js';
 
 export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W3i' | 'W4' | 'W5' | 'OP1' | 'OP2';
 export const WORKLOAD_IDS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W3i', 'W4', 'W5', 'OP1', 'OP2'];
@@ -34,6 +35,8 @@ export interface PeerResult {
   unit: string;
   repeats: number;
   peakRssMiB: number;
+  /** The rate over the warm-up (bench/warmup.ts), after the first step: how far from its steady rate a system starts. */
+  warmupRate?: number;
   error?: string;
   note?: string;
   /** The FLOPs per unit of work (per sample, token, GFLOP, kop) of the workload, counted on Strata (bench/flops.ts). */
@@ -60,7 +63,7 @@ export interface Runner {
   dispose?(): void;
 }
 
-export interface Timing { median: number; min: number; max: number; repeats: number; note?: string }
+export interface Timing { median: number; min: number; max: number; repeats: number; warmupRate?: number; note?: string }
 
 /** A first step longer than this is not followed by a timed one (see `measure`). */
 export const SLOW_STEP_SECONDS = 150;
@@ -68,12 +71,12 @@ export const SLOW_STEP_SECONDS = 150;
 const round = (x: number): number => (x >= 100 ? Math.round(x) : Math.round(x * 100) / 100);
 
 /**
- * Warm-up (at least 2 steps or 15% of `seconds`), then `repeats` timed repeats sharing `seconds`,
+ * Warm-up (at least 2 steps and `warmup` seconds, bench/warmup.ts), then `repeats` timed repeats sharing `seconds`,
  * each at least one step. A system whose first step exceeds `maxStepSeconds` is not repeated: its
  * rate is that of one more step, or, when the first took over SLOW_STEP_SECONDS (TF.js's cpu backend
  * spends minutes on one W3 step), of that first step; the note says which.
  */
-export async function measure(runner: Runner, seconds: number, repeats: number, maxStepSeconds: number): Promise<Timing> {
+export async function measure(runner: Runner, seconds: number, warmup: number, repeats: number, maxStepSeconds: number): Promise<Timing> {
   const t0 = performance.now();
   const firstWork = await runner.step();
   const first = (performance.now() - t0) / 1000;
@@ -89,8 +92,7 @@ export async function measure(runner: Runner, seconds: number, repeats: number, 
     const rate = round(work / ((performance.now() - t1) / 1000));
     return { median: rate, min: rate, max: rate, repeats: 1, note: `first step ${first.toFixed(0)} s: the rate of one more step after it (not repeated)` };
   }
-  const warmEnd = performance.now() + seconds * 150;
-  for (let i = 1; i < 2 || performance.now() < warmEnd; i++) await runner.step();
+  const warmupRate = await warmUpAsync(() => runner.step(), warmup);
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const end = performance.now() + (seconds * 1000) / repeats;
@@ -100,7 +102,7 @@ export async function measure(runner: Runner, seconds: number, repeats: number, 
     rates.push(work / ((performance.now() - start) / 1000));
   }
   rates.sort((a, b) => a - b);
-  return { median: round(rates[Math.floor(rates.length / 2)]), min: round(rates[0]), max: round(rates[rates.length - 1]), repeats: rates.length };
+  return { median: round(rates[Math.floor(rates.length / 2)]), min: round(rates[0]), max: round(rates[rates.length - 1]), repeats: rates.length, warmupRate: round(warmupRate) };
 }
 
 export function peakRssMiB(): number {

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// npm run bench:peers -- [--workload W1,W3i] [--systems strata,tfjs-wasm,jax-js] [--seconds 6] [--repeats 5] [--rounds 1]
+// npm run bench:peers -- [--workload W1,W3i] [--systems strata,tfjs-wasm,jax-js] [--seconds 6] [--warmup 3] [--repeats 5] [--rounds 1]
 //                        [--strata-variant auto|simd|relaxed-simd] [--max-step-seconds 20] [--timeout 900]
 //                        [--from run1.out,run2.out]   (no measuring: the table of saved JSON lines, later files winning)
 //
@@ -31,6 +31,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { setFlagsFromString } from 'node:v8';
 import { WORKLOADS as STRATA_WORKLOADS } from '../workloads.js';
+import { WARMUP_SECONDS } from '../warmup.js';
 import { type Ceiling, type CeilingVariant, measureCeiling, resolveVariant } from '../ceiling/probe.js';
 import { CORES, WORKLOADS, WORKLOAD_IDS, type PeerResult, type WorkloadId } from './common.js';
 
@@ -45,6 +46,7 @@ const { values } = parseArgs({
     workload: { type: 'string', default: WORKLOAD_IDS.join(',') },
     systems: { type: 'string', default: SYSTEMS.join(',') },
     seconds: { type: 'string', default: '6' },
+    warmup: { type: 'string', default: String(WARMUP_SECONDS) },
     repeats: { type: 'string', default: '5' },
     rounds: { type: 'string', default: '1' },
     'strata-variant': { type: 'string', default: 'auto' },
@@ -64,7 +66,8 @@ const systems = list(values.systems).map((s) => {
   return s as System;
 });
 if (values.ceiling !== 'measure' && values.ceiling !== 'skip') throw new Error(`--ceiling must be 'measure' or 'skip', got '${values.ceiling}'`);
-const common = ['--seconds', values.seconds, '--repeats', values.repeats, '--max-step-seconds', values['max-step-seconds']];
+if (!(Number(values.warmup) >= 0)) throw new Error(`--warmup must be a number of seconds >= 0, got '${values.warmup}'`);
+const common = ['--seconds', values.seconds, '--warmup', values.warmup, '--repeats', values.repeats, '--max-step-seconds', values['max-step-seconds']];
 const timeoutMs = Number(values.timeout) * 1000;
 const here = (f: string): string => fileURLToPath(new URL(f, import.meta.url));
 
@@ -90,7 +93,7 @@ function runJson(system: System, workload: WorkloadId, threads: number, cmd: str
 }
 
 interface StrataLine {
-  workload: string; backend: string; variant: string; threads: number; median: number; min: number; max: number; unit: string; repeats: number; peakRssMiB: number;
+  workload: string; backend: string; variant: string; threads: number; median: number; min: number; max: number; warmupRate: number; unit: string; repeats: number; peakRssMiB: number;
   flopPerStep: number; gemmFlopPerStep: number; workPerStep: number;
 }
 
@@ -101,10 +104,10 @@ function runStrata(workload: WorkloadId, threads: number): PeerResult {
     return runJson('strata', workload, threads, process.execPath, [...process.execArgv, here('./child.ts'), '--system', 'strata', '--workload', workload, '--threads', String(threads), '--variant', variant, ...common]);
   }
   return runJson('strata', workload, threads, process.execPath, [...process.execArgv, here('../run.ts'), '--workload', workload, '--backend', 'wasm', '--threads', String(threads),
-    '--variant', variant, '--seconds', values.seconds, '--repeats', values.repeats, '--ceiling', 'skip'], undefined, (line) => {
+    '--variant', variant, '--seconds', values.seconds, '--warmup', values.warmup, '--repeats', values.repeats, '--ceiling', 'skip'], undefined, (line) => {
     const s = JSON.parse(line) as StrataLine; // bench/run.ts's line: DESIGN.md §5's fields plus variant and its FLOP count
     return {
-      system: 'strata', workload, backend: s.backend, threads: s.threads, median: s.median, min: s.min, max: s.max, unit: s.unit, repeats: s.repeats, peakRssMiB: s.peakRssMiB, note: `variant ${s.variant}`,
+      system: 'strata', workload, backend: s.backend, threads: s.threads, median: s.median, min: s.min, max: s.max, unit: s.unit, repeats: s.repeats, peakRssMiB: s.peakRssMiB, warmupRate: s.warmupRate, note: `variant ${s.variant}`,
       flopPerStep: s.flopPerStep, gemmFlopPerStep: s.gemmFlopPerStep, workPerStep: s.workPerStep,
     };
   });
@@ -137,6 +140,7 @@ function runOne(system: System, workload: WorkloadId, threads: number): PeerResu
 // ---- the wasm ceiling, then measure, interleaved ----
 const results: PeerResult[] = [];
 const ceilings = new Map<number, Ceiling>();
+let variantOnce: CeilingVariant | undefined; // ceilingVariant's answer (declared before the first ceiling is measured)
 const flopPerUnit = new Map<string, number>();
 if (values.from) {
   const byKey = new Map<string, PeerResult>();
@@ -162,7 +166,6 @@ async function ceilingNow(threads: number): Promise<Ceiling> {
   return measureCeiling({ variant: ceilingVariant(), threads });
 }
 
-let variantOnce: CeilingVariant | undefined;
 /** Strata's build for the ceiling, resolved once (before the flag: 'auto' means what it means in Strata's children). */
 function ceilingVariant(): CeilingVariant {
   if (variantOnce) return variantOnce;

@@ -21,6 +21,7 @@ from torch import nn
 p = argparse.ArgumentParser()
 p.add_argument("--workload", required=True)
 p.add_argument("--seconds", type=float, default=6)
+p.add_argument("--warmup", type=float, default=3)  # seconds, as bench/warmup.ts's WARMUP_SECONDS
 p.add_argument("--repeats", type=int, default=5)
 p.add_argument("--threads", type=int, default=2)
 p.add_argument("--max-step-seconds", type=float, default=20)
@@ -140,6 +141,9 @@ def setup(w):
     raise ValueError(f"unknown workload {w}")
 
 
+warmup_rate = None
+
+
 def measure(step):
     t0 = time.perf_counter()
     first_work = step()
@@ -150,11 +154,14 @@ def measure(step):
         t1 = time.perf_counter()
         work = step()
         return [work / (time.perf_counter() - t1)], f"first step {first:.0f} s: the rate of one more step after it (not repeated)"
-    warm_end = time.perf_counter() + args.seconds * 0.15
-    i = 1
-    while i < 2 or time.perf_counter() < warm_end:
-        step()
-        i += 1
+    # warm-up (bench/warmup.ts): at least one more step and --warmup seconds; its rate is reported
+    warm_work, warm_start = 0.0, time.perf_counter()
+    while True:
+        warm_work += step()
+        if time.perf_counter() >= warm_start + args.warmup:
+            break
+    global warmup_rate
+    warmup_rate = warm_work / (time.perf_counter() - warm_start)
     rates = []
     for _ in range(max(3, args.repeats)):
         end = time.perf_counter() + args.seconds / max(3, args.repeats)
@@ -184,7 +191,7 @@ try:
     notes = [f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS {blas}"] + ([note] if note else [])
     result.update(
         backend="cpu", threads=torch.get_num_threads(), median=rnd(rates[len(rates) // 2]), min=rnd(rates[0]), max=rnd(rates[-1]),
-        repeats=len(rates), peakRssMiB=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), note="; ".join(notes),
+        repeats=len(rates), **({"warmupRate": rnd(warmup_rate)} if warmup_rate is not None else {}), peakRssMiB=round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024), note="; ".join(notes),
     )
 except Exception as e:  # reported as a result, never a crash
     result.update(backend="-", threads=args.threads, median=0, min=0, max=0, repeats=0,
