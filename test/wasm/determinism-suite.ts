@@ -244,8 +244,11 @@ export function determinismTests(backend: st.WasmBackend, { light = false } = {}
     const g = new st.Generator(21);
     const r = (shape: number[]): st.Tensor => st.randn(shape, { generator: g, backend: 'wasm' });
     // [M, K, N]: wide and tall (split by columns / by rows), few rows (B read in place), K over one
-    // k-block, and tall and wide with a big operand to repack (one block per thread, no half blocks)
-    for (const [m, k, n] of [[256, 200, 512], [700, 96, 40], [20, 1000, 3000], [130, 777, 129], [300, 2100, 160], [150, 1800, 400]]) {
+    // k-block, tall and wide with a big operand to repack (one block per thread, no half blocks), and
+    // wide ones whose big A the threads pack together first (on 1 thread it is packed block by block):
+    // two m-blocks, and one ragged m-block of 13 rows read against B in place
+    for (const [m, k, n] of [[256, 200, 512], [700, 96, 40], [20, 1000, 3000], [130, 777, 129], [300, 2100, 160], [150, 1800, 400],
+      [300, 1000, 700], [130, 2100, 520], [13, 20200, 520]]) {
       const a = r([m, k]), b = r([k, n]);
       await sameOnThreads(`[${m}, ${k}] x [${k}, ${n}]`, () => a.matmul(b));
       const at = a.t().mul(1), bt = b.t().mul(1);

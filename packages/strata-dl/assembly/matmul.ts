@@ -10,7 +10,7 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
-import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_SPLIT_FINE_MAX, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_colBias, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
+import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_PLAIN, gemm_packed_at, gemm_sharedA, GEMM_SPLIT_FINE_MAX, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_colBias, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogueOf, packBConv, setupConv } from './conv';
 import { foldPlanes } from './window';
 import { wgradInPlace, wgradInPlaceFits, wgradInPlaceReady } from './wgrad-inplace';
@@ -104,6 +104,30 @@ export function gemmWorkspaceBytes(): i32 {
 // @ts-ignore: decorator
 @inline function packedASize(M: i32, K: i32): i64 {
   return <i64>((M + MR - 1) / MR) * MR * K;
+}
+
+/** How many (k-block, m-block) blocks packAllA packs for an M x K A. */
+// @ts-ignore: decorator
+@inline function packBlocks(M: i32, K: i32): i32 {
+  const kc = kStep(K), ms = mStep(M);
+  return ((K + kc - 1) / kc) * ((M + ms - 1) / ms);
+}
+
+/**
+ * Packs block `it` of packAllA's (pc, ic) order at its place in dst, alone: the threads that share
+ * one packed A pack its blocks in any order and on any thread, to the same bytes. Blocks before
+ * (pc, ic) take pc·(all m-blocks' rows) + kc·(the earlier m-blocks' rows) floats; every m-block
+ * but the last has ms rows.
+ */
+function packABlock(M: i32, K: i32, A: usize, ars: i32, acs: i32, dst: usize, it: i32): void {
+  const kc = kStep(K), ms = mStep(M);
+  const mBlocks = (M + ms - 1) / ms;
+  const pc = (it / mBlocks) * kc, ib = it % mBlocks;
+  const ic = ib * ms;
+  const kcb = min(kc, K - pc), mc = min(ms, M - ic);
+  const allRows = (mBlocks - 1) * paddedRows(ms) + paddedRows(M - (mBlocks - 1) * ms);
+  const at = <usize>pc * <usize>allRows + <usize>(kcb * ib * paddedRows(ms));
+  packA(mc, kcb, A + <usize>ic * (<usize>ars << 2) + <usize>pc * (<usize>acs << 2), ars, acs, dst + (at << 2));
 }
 
 /** Packs all of A, block after block in gemmCore's (pc, ic) order, at dst. */
@@ -493,7 +517,8 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   // W3i's dense layer 6% and W5 2% on 2 threads. Any cut gives the same bits (see above), so the
   // cut may depend on nt.
   const unit = splitN ? NR : MR;
-  const guided = block >= 2 * unit && <i64>(splitN ? M : N) * <i64>K <= GEMM_SPLIT_FINE_MAX;
+  const sharedAt = mode == GEMM_MODE_PLAIN && block > 0 && splitN && batch == 1 ? gemm_sharedA(d) : 0;
+  const guided = block >= 2 * unit && (sharedAt != 0 || <i64>(splitN ? M : N) * <i64>K <= GEMM_SPLIT_FINE_MAX);
   const half = guided ? (((block >> 1) + unit - 1) / unit) * unit : block;
   const quarter = guided ? max(unit, (((half >> 1) + unit - 1) / unit) * unit) : half;
   const qTail = guided && quarter < half ? min(total, 2 * nt * quarter) : 0;
@@ -511,16 +536,32 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
   for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);
+  // A big A that every block of columns reads (W5's 1024x1024): the threads pack it together, one
+  // (k-block, m-block) of it per item, into `sharedA` before any block is computed, so that it is
+  // packed once rather than once per block, and the blocks can be small enough for the threads to
+  // balance: a thread slowed by another process takes fewer of them instead of holding up the call.
+  // The first `packItems` items are the packing; a thread whose next item is a block waits until all
+  // the packing is done (it was all claimed before, by threads that are running it).
+  const shared = sharedAt;
+  const packItems = shared != 0 ? packBlocks(M, K) : 0;
   // Column blocks of one matrix all read its whole A: where each block would pack A (a transposed A,
-  // a tile of few rows, or blocks wider than PACK_A_MAX_N) and it fits, a thread packs A once for
-  // all its blocks instead of once per block (W1's weight gradients: 8 blocks on 2 threads). The
-  // packed values are A's, so the bits are the same.
-  const packOnce = block > 0 && splitN && mode != GEMM_MODE_CONV && packedASize(M, K) <= SHARED_A_MAX &&
+  // a tile of few rows, or blocks wider than PACK_A_MAX_N) and it fits (and is not shared), a thread
+  // packs A once for all its blocks instead of once per block (W1's weight gradients: 8 blocks on 2
+  // threads). The packed values are A's, so the bits are the same.
+  const packOnce = shared == 0 && block > 0 && splitN && mode != GEMM_MODE_CONV && packedASize(M, K) <= SHARED_A_MAX &&
     (acs != 1 || block > PACK_A_MAX_N || (bcs == 1 && M <= INPLACE_B_MAX_M));
+  const packedAt = gemm_packed_at(d);
   let packedFor: usize = 0;
-  const aPre = sharedA || packOnce ? ws + <usize>WS_SHARED_A : 0;
+  const aPre = shared != 0 ? shared : sharedA || packOnce ? ws + <usize>WS_SHARED_A : 0;
   let packed = false;
-  for (let it = atomic.add<i32>(counter, 1); it < items; it = atomic.add<i32>(counter, 1)) {
+  for (let next = atomic.add<i32>(counter, 1); next < packItems + items; next = atomic.add<i32>(counter, 1)) {
+    if (next < packItems) {
+      packABlock(M, K, operand(A, table, 0, 0), ars, acs, shared, next);
+      atomic.add<i32>(packedAt, 1);
+      continue;
+    }
+    if (shared != 0) while (atomic.load<i32>(packedAt) < packItems) {} // the last blocks being packed
+    const it = next - packItems;
     const b = it / per;
     const a = operand(A, table, b, 0), bb = operand(B, table, b, 1), c = C + <usize>b * mnB;
     if (block == 0) {
@@ -544,7 +585,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
       packAllA(M, K, a, ars, acs, aPre);
       packedFor = a;
     }
-    gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu, packOnce ? aPre : 0, colBias);
+    gemmPart(splitN, s0, s1, M, N, K, a, ars, acs, bb, brs, bcs, c, ws, 0, epi, bias, relu, packOnce || shared != 0 ? aPre : 0, colBias);
   }
 }
 

@@ -46,12 +46,27 @@ export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV }
  * hold the call up: W1's dW went from 35-42 to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60
  * interleaved rounds (median 3%).
  */
-export function gemmBlock(batch: number, m: number, n: number, k: number, threads: number, mr: number): number {
+export function gemmBlock(batch: number, m: number, n: number, k: number, threads: number, mr: number, sharedA = false): number {
   if (threads === 1 || batch >= 2 * threads) return 0;
   const splitN = n >= m;
   const unit = splitN ? 8 : mr;
-  const shares = (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? 4 * threads : threads;
+  const shares = sharedA ? 2 * threads : (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? 4 * threads : threads;
   return Math.ceil(Math.max(m, n) / shares / unit) * unit;
+}
+
+/** The fewest columns of C for which a big A is packed once and shared (sharesPackedA). */
+const SHARED_A_MIN_N = 512;
+
+/**
+ * Whether the threads pack A together, once, for all the blocks of columns to read (mode PLAIN's
+ * `sharedA`, assembly/matmul.ts), so that it is not packed again in every block and the blocks can
+ * be four per thread (gemmBlock) instead of one: one matrix, at least as many columns as rows and
+ * SHARED_A_MIN_N of them, and an A of more than GEMM_SPLIT.FINE_MAX floats (W5's 1024x1024). Not
+ * for fewer columns: each block reads all of the packed A from the shared cache, and W3's dense
+ * layer (A 128x9216, 128 columns) reads its A in place in two blocks instead.
+ */
+export function sharesPackedA(batch: number, m: number, n: number, k: number, threads: number): boolean {
+  return threads > 1 && batch === 1 && n >= m && n >= SHARED_A_MIN_N && m * k > GEMM_SPLIT.FINE_MAX;
 }
 
 /**
@@ -179,13 +194,16 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   }
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
+  const mr = rt.x.microRows();
+  const shared = how.mode === MODE.PLAIN && sharesPackedA(batch, m, n, k, threads) ? rt.temp(Math.ceil(m / mr) * mr * k * 4) : null;
   // mode FOLD folds whole products: never blocks of one
-  const block = how.mode === MODE.FOLD ? 0 : gemmBlock(how.mode === MODE.SUM || how.mode === MODE.CONV_SUM ? how.chunks : batch, m, n, k, threads, rt.x.microRows());
+  const block = how.mode === MODE.FOLD ? 0 : gemmBlock(how.mode === MODE.SUM || how.mode === MODE.CONV_SUM ? how.chunks : batch, m, n, k, threads, mr, shared !== null);
   // One object literal, the mode's fields assigned onto it: spreading a 20-field header into a new
   // object ({ ...header, mode }) cost about 4 us a call in V8, more than a 4x4 product's kernel.
   const d = {
     batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
     table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1], colBias: epi[2] ?? 0, mode: how.mode,
+    sharedA: shared ? shared[0] : 0, packed: 0,
   };
   const i32 = rt.i32;
   if (how.mode === MODE.CONV) writeGemmConv(i32, rt.desc, Object.assign(d, how));
@@ -197,5 +215,6 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
     rt.pool.run(TASK.GEMM, rt.desc, threads, 2 * batch * m * n * k >= GEMM_WAKE_MIN);
   } finally {
     if (temp) rt.heap.free(temp[0], temp[1]);
+    if (shared) rt.heap.free(shared[0], shared[1]);
   }
 }
