@@ -40,10 +40,11 @@ export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV }
  * How the GEMM task cuts its work into items for the threads' shared counter: 0 = whole matrices
  * (a batch of at least 2 per thread: dynamic, at no cost), else shares of the longer side, each a
  * multiple of the micro-tile (8 columns or MR rows). Every item repacks the other operand, so a big
- * one (more than GEMM_SPLIT.FINE_MAX floats: W5's 1024x1024 A) gets one share per thread:
- * 128-column items gave 53 GFLOP/s against 64 for halves there (SIMD128), 67 against 71-83 (relaxed). A small one (an MLP's weight gradient, A =
- * 256x128) gets four per thread, so that a thread whose core is busier than the other's does not
- * hold the call up: W1's dW went from 35-42 to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60
+ * one (more than GEMM_SPLIT.FINE_MAX floats) gets one share per thread: 128-column items of W5 gave
+ * 53 GFLOP/s against 64 for halves (SIMD128), 67 against 71-83 (relaxed), when each packed all of
+ * A; where the threads pack A once together first (`sharedA`, sharesPackedA), two per thread and
+ * the tails. A small one (an MLP's weight gradient, A = 256x128) gets four per thread, so that a
+ * thread whose core is busier than the other's does not hold the call up: W1's dW went from 35-42 to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60
  * interleaved rounds (median 3%).
  */
 export function gemmBlock(batch: number, m: number, n: number, k: number, threads: number, mr: number, sharedA = false): number {
@@ -60,10 +61,13 @@ const SHARED_A_MIN_N = 512;
 /**
  * Whether the threads pack A together, once, for all the blocks of columns to read (mode PLAIN's
  * `sharedA`, assembly/matmul.ts), so that it is not packed again in every block and the blocks can
- * be four per thread (gemmBlock) instead of one: one matrix, at least as many columns as rows and
+ * be two per thread and the tails (gemmBlock) instead of one: one matrix, at least as many columns as rows and
  * SHARED_A_MIN_N of them, and an A of more than GEMM_SPLIT.FINE_MAX floats (W5's 1024x1024). Not
  * for fewer columns: each block reads all of the packed A from the shared cache, and W3's dense
- * layer (A 128x9216, 128 columns) reads its A in place in two blocks instead.
+ * layer (A 128x9216, 128 columns) reads its A in place in two blocks instead. The same for blocks of
+ * rows and a shared packed B was slower when quiet: W3 inference's dense layer (256 rows against a
+ * 9216x128 B) took 7.1-7.6 ms against 6.2-6.6 in 2 or 6 blocks, each reading all of B from the
+ * shared cache, though faster beside a busy process (12.9 against 14.6).
  */
 export function sharesPackedA(batch: number, m: number, n: number, k: number, threads: number): boolean {
   return threads > 1 && batch === 1 && n >= m && n >= SHARED_A_MIN_N && m * k > GEMM_SPLIT.FINE_MAX;
