@@ -10,7 +10,7 @@
 // registers: 6x8 with relaxed-SIMD FMA, 5x8 with plain mul+add (the largest tiles that V8's 15
 // vector registers hold without spills, as measured in the probe).
 import { kern, kernA, kernB } from './generated/micro';
-import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_PLAIN, gemm_packed_at, gemm_sharedA, GEMM_SPLIT_FINE_MAX, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_colBias, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
+import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_PLAIN, gemm_packed_at, gemm_packedA, GEMM_SPLIT_FINE_MAX, GEMM_MODE_FOLD, GEMM_MODE_SUM, gemmFold_channels, gemmFold_dh, gemmFold_dw, gemmFold_H, gemmFold_kh, gemmFold_kw, gemmFold_mask, gemmFold_OH, gemmFold_out, gemmFold_OW, gemmFold_padLeft, gemmFold_padTop, gemmFold_sh, gemmFold_sw, gemmFold_W, gemmConvSum_chunks, gemmConvSum_parts, gemm_A, gemm_acs, gemm_ars, gemm_B, gemm_batch, gemm_bcs, gemm_bias, gemm_block, gemm_colBias, gemm_brs, gemm_C, gemm_counter_at, gemm_K, gemm_M, gemm_mode, gemm_N, gemm_relu, gemm_table, gemm_ws, gemm_wsPerThread, gemmSum_chunks, gemmSum_parts } from './generated/interface';
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogueOf, packBConv, setupConv } from './conv';
 import { foldPlanes } from './window';
 import { wgradInPlace, wgradInPlaceFits, wgradInPlaceReady } from './wgrad-inplace';
@@ -512,13 +512,19 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   // so that what is left when a thread runs out of items is short and the threads finish close
   // together (W1's weight gradient on 2 threads, 8 equal items of ~70 us, waited ~50 us in the
   // join; the quarters took another 4% off it); what does not divide goes first. Only for blocks
-  // of at least 2 micro-tiles, and only where the operand that every item repacks is small: a big
-  // one (W5's A, W3 inference's dense B, 1.2M floats) packed in 2·nt items rather than nt cost
-  // W3i's dense layer 6% and W5 2% on 2 threads. Any cut gives the same bits (see above), so the
-  // cut may depend on nt.
+  // of at least 2 micro-tiles, and only where the operand that every item repacks is small (or is
+  // packed once, below): a big one (W5's A, W3 inference's dense B, 1.2M floats) packed in 2·nt
+  // items rather than nt cost W3i's dense layer 6% and W5 2% on 2 threads. Any cut gives the same
+  // bits (see above), so the cut may depend on nt.
   const unit = splitN ? NR : MR;
-  const sharedAt = mode == GEMM_MODE_PLAIN && block > 0 && splitN && batch == 1 ? gemm_sharedA(d) : 0;
-  const guided = block >= 2 * unit && (sharedAt != 0 || <i64>(splitN ? M : N) * <i64>K <= GEMM_SPLIT_FINE_MAX);
+  // A big A that every block of columns reads (W5's 1024x1024): the threads pack it together, one
+  // (k-block, m-block) of it per item, into `packedA` before any block is computed, so that it is
+  // packed once rather than once per block, and the blocks can be small enough for the threads to
+  // balance (guided too): a thread slowed by another process takes fewer of them instead of holding
+  // up the call. The first `packItems` items are the packing; a thread whose next item is a block
+  // waits until all the packing is done (it was all claimed before, by threads that are running it).
+  const shared = mode == GEMM_MODE_PLAIN && block > 0 && splitN && batch == 1 ? gemm_packedA(d) : 0;
+  const guided = block >= 2 * unit && (shared != 0 || <i64>(splitN ? M : N) * <i64>K <= GEMM_SPLIT_FINE_MAX);
   const half = guided ? (((block >> 1) + unit - 1) / unit) * unit : block;
   const quarter = guided ? max(unit, (((half >> 1) + unit - 1) / unit) * unit) : half;
   const qTail = guided && quarter < half ? min(total, 2 * nt * quarter) : 0;
@@ -536,13 +542,6 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
   for (let b = 1; sharedA && b < batch; b++) sharedA = load<i32>(table + (<usize>b << 3)) == load<i32>(table);
-  // A big A that every block of columns reads (W5's 1024x1024): the threads pack it together, one
-  // (k-block, m-block) of it per item, into `sharedA` before any block is computed, so that it is
-  // packed once rather than once per block, and the blocks can be small enough for the threads to
-  // balance: a thread slowed by another process takes fewer of them instead of holding up the call.
-  // The first `packItems` items are the packing; a thread whose next item is a block waits until all
-  // the packing is done (it was all claimed before, by threads that are running it).
-  const shared = sharedAt;
   const packItems = shared != 0 ? packBlocks(M, K) : 0;
   // Column blocks of one matrix all read its whole A: where each block would pack A (a transposed A,
   // a tile of few rows, or blocks wider than PACK_A_MAX_N) and it fits (and is not shared), a thread

@@ -159,10 +159,10 @@ export const DESCRIPTORS = {
     ['gates', 'ptr'], ['tiles', 'ptr']] },
   lstmStepBackward: { task: 'CELL', fields: [...cellHeader, ['workspace', 'ptr'], ['c', 'ptr'], ['gradH', 'ptr'], ['gradH2', 'ptr'], ['gradC', 'ptr'], ['w', 'ptr'],
     ['dGates', 'ptr'], ['dc', 'ptr'], ['dh', 'ptr'], ['tiles', 'ptr']] },
-  // mode PLAIN: `sharedA` (0: none) is room for all of A packed (assembly/matmul.ts's packAllA layout)
+  // mode PLAIN: `packedA` (0: none) is room for all of A packed (assembly/matmul.ts's packAllA layout)
   // by the threads together before the blocks of columns read it, `packed` counts the packed blocks
   // (atomic, zeroed by the writer); slots 19-28 unused
-  gemm: { task: 'GEMM', fields: [...gemmHeader, ['sharedA', 'ptr'], ['packed', 'i32'], ...Array.from({ length: 10 }, (_, i) => [`_${19 + i}`, 'i32']), ...gemmEpilogue] },
+  gemm: { task: 'GEMM', fields: [...gemmHeader, ['packedA', 'ptr'], ['packed', 'i32'], ...Array.from({ length: 10 }, (_, i) => [`_${19 + i}`, 'i32']), ...gemmEpilogue] },
   // mode CONV: the image's geometry (B is the image [C, H, W], read as its unfolded columns)
   gemmConv: { task: 'GEMM', fields: [...gemmHeader, ...convGeometry, ...gemmEpilogue] },
   // mode CONV_SUM: a convolution's weight gradient, Σ over the batch of g·unfold(x)ᵀ: B is the image

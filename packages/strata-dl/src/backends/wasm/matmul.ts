@@ -42,16 +42,16 @@ export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV }
  * multiple of the micro-tile (8 columns or MR rows). Every item repacks the other operand, so a big
  * one (more than GEMM_SPLIT.FINE_MAX floats) gets one share per thread: 128-column items of W5 gave
  * 53 GFLOP/s against 64 for halves (SIMD128), 67 against 71-83 (relaxed), when each packed all of
- * A; where the threads pack A once together first (`sharedA`, sharesPackedA), two per thread and
+ * A; where the threads pack A once together first (`packedA`, sharesPackedA), two per thread and
  * the tails. A small one (an MLP's weight gradient, A = 256x128) gets four per thread, so that a
  * thread whose core is busier than the other's does not hold the call up: W1's dW went from 35-42 to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60
  * interleaved rounds (median 3%).
  */
-export function gemmBlock(batch: number, m: number, n: number, k: number, threads: number, mr: number, sharedA = false): number {
+export function gemmBlock(batch: number, m: number, n: number, k: number, threads: number, mr: number, packedA = false): number {
   if (threads === 1 || batch >= 2 * threads) return 0;
   const splitN = n >= m;
   const unit = splitN ? 8 : mr;
-  const shares = sharedA ? 2 * threads : (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? 4 * threads : threads;
+  const shares = packedA ? 2 * threads : (splitN ? m : n) * k <= GEMM_SPLIT.FINE_MAX ? 4 * threads : threads;
   return Math.ceil(Math.max(m, n) / shares / unit) * unit;
 }
 
@@ -60,7 +60,7 @@ const SHARED_A_MIN_N = 512;
 
 /**
  * Whether the threads pack A together, once, for all the blocks of columns to read (mode PLAIN's
- * `sharedA`, assembly/matmul.ts), so that it is not packed again in every block and the blocks can
+ * `packedA`, assembly/matmul.ts), so that it is not packed again in every block and the blocks can
  * be two per thread and the tails (gemmBlock) instead of one: one matrix, at least as many columns as rows and
  * SHARED_A_MIN_N of them, and an A of more than GEMM_SPLIT.FINE_MAX floats (W5's 1024x1024). Not
  * for fewer columns: each block reads all of the packed A from the shared cache, and W3's dense
@@ -207,7 +207,7 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   const d = {
     batch, M: m, N: n, K: k, ars: g[4], acs: g[5], brs: g[6], bcs: g[7], A: g[8], B: g[9], C: g[10],
     table, ws, wsPerThread: wsPer, counter: 0, block, bias: epi[0], relu: epi[1], colBias: epi[2] ?? 0, mode: how.mode,
-    sharedA: shared ? shared[0] : 0, packed: 0,
+    packedA: shared ? shared[0] : 0, packed: 0,
   };
   const i32 = rt.i32;
   if (how.mode === MODE.CONV) writeGemmConv(i32, rt.desc, Object.assign(d, how));
