@@ -141,26 +141,23 @@ def setup(w):
     raise ValueError(f"unknown workload {w}")
 
 
-warmup_rate = None
-
-
 def measure(step):
+    """The sorted rates of the timed repeats, a note or None, and the warm-up's rate (None where there was none)."""
     t0 = time.perf_counter()
     first_work = step()
     first = time.perf_counter() - t0
     if first > args.max_step_seconds:  # as bench/peers/common.ts's measure()
         if first > 150:
-            return [first_work / first], f"one step took {first:.0f} s: the rate of that single step (no warm-up, not repeated)"
+            return [first_work / first], f"one step took {first:.0f} s: the rate of that single step (no warm-up, not repeated)", None
         t1 = time.perf_counter()
         work = step()
-        return [work / (time.perf_counter() - t1)], f"first step {first:.0f} s: the rate of one more step after it (not repeated)"
+        return [work / (time.perf_counter() - t1)], f"first step {first:.0f} s: the rate of one more step after it (not repeated)", None
     # warm-up (bench/warmup.ts): at least one more step and --warmup seconds; its rate is reported
     warm_work, warm_start = 0.0, time.perf_counter()
     while True:
         warm_work += step()
         if time.perf_counter() >= warm_start + args.warmup:
             break
-    global warmup_rate
     warmup_rate = warm_work / (time.perf_counter() - warm_start)
     rates = []
     for _ in range(max(3, args.repeats)):
@@ -171,7 +168,7 @@ def measure(step):
             if time.perf_counter() >= end:
                 break
         rates.append(work / (time.perf_counter() - start))
-    return sorted(rates), None
+    return sorted(rates), None, warmup_rate
 
 
 def loaded_blas():
@@ -186,7 +183,7 @@ def rnd(x):
 
 result = {"system": "pytorch", "workload": args.workload, "unit": UNITS.get(args.workload, "?")}
 try:
-    rates, note = measure(setup(args.workload))
+    rates, note, warmup_rate = measure(setup(args.workload))
     blas = loaded_blas()
     notes = [f"torch {torch.__version__}, {torch.get_num_threads()} threads, BLAS {blas}"] + ([note] if note else [])
     result.update(
