@@ -13,18 +13,24 @@
  */
 export const WARMUP_SECONDS = 3;
 
-/** Runs `step` (returning its work) for at least one step and `seconds` (the caller has run one before); returns the rate. */
-export function warmUp(step: () => number, seconds: number): number {
-  const start = performance.now(), end = start + seconds * 1000;
+/** Milliseconds from a fixed point (performance.now, or a test's clock). */
+export type Clock = () => number;
+
+/**
+ * Runs `step` (returning its work) for at least one step and `seconds` (the caller has run one
+ * before); returns the rate in work per second.
+ */
+export function warmUp(step: () => number, seconds: number, now: Clock = () => performance.now()): number {
+  const start = now(), end = start + seconds * 1000;
   let work = 0;
-  do work += step(); while (performance.now() < end);
-  return work / ((performance.now() - start) / 1000);
+  do work += step(); while (now() < end);
+  return work / ((now() - start) / 1000);
 }
 
 /** warmUp for a step that returns a promise. */
-export async function warmUpAsync(step: () => number | Promise<number>, seconds: number): Promise<number> {
-  const start = performance.now(), end = start + seconds * 1000;
+export async function warmUpAsync(step: () => number | Promise<number>, seconds: number, now: Clock = () => performance.now()): Promise<number> {
+  const start = now(), end = start + seconds * 1000;
   let work = 0;
-  do work += await step(); while (performance.now() < end);
-  return work / ((performance.now() - start) / 1000);
+  do work += await step(); while (now() < end);
+  return work / ((now() - start) / 1000);
 }
