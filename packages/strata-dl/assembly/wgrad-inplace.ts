@@ -24,12 +24,16 @@ const PANELS_MAX: i32 = 2048; // filters whose panels the packed-B region holds 
 let gH: i32 = 0, gW: i32 = 0, gSh: i32 = 1, gSw: i32 = 1, gOW: i32 = 1, gKh: i32 = 1, gKw: i32 = 1, gDh: i32 = 1, gDw: i32 = 1;
 let gCopy = false, gC: i32 = 0, gInH: i32 = 0, gInW: i32 = 0, gPt: i32 = 0, gPl: i32 = 0;
 
+/** Bytes of g's panels for `M` filters at a k block of `kc` positions, 64-byte aligned: the padded copy follows them. */
+// @ts-ignore: decorator
+@inline function panelsBytes(kc: i32, M: i32): i32 { return (kc * ((M + NR - 1) & ~(NR - 1)) * 4 + 63) & ~63; }
+
 /**
  * Bytes of the packed-B region left after g's panels for `M` filters at the largest k block of `L`
  * positions: room for the zero-padded copy of one image (C·(rows read)·(columns read) floats).
  */
 function copyRoom(L: i32, M: i32): i32 {
-  return packedBRegionBytes() - ((kStep(L) * ((M + NR - 1) & ~(NR - 1)) * 4 + 63) & ~63);
+  return packedBRegionBytes() - panelsBytes(kStep(L), M);
 }
 
 /** What the taps read: the image in place (READS_IMAGE), a zero-padded copy of each image (READS_COPY), or nothing here (READS_PACKED: the packed path runs). */
@@ -145,7 +149,7 @@ export function wgradInPlace(L: i32, A: usize, B: usize, table: usize, b0: i32, 
   tapOrigins(t0, t1, origins);
   const M = m1 - m0, Mp = (M + NR - 1) & ~(NR - 1);
   // the padded copy, if any, after g's panels (copyRoom)
-  const copy = pB + <usize>((kcStep * Mp * 4 + 63) & ~63);
+  const copy = pB + <usize>panelsBytes(kcStep, M);
   for (let b = b0; b < b1; b++) {
     const gm = A + (<usize>load<i32>(table + (<usize>b << 3)) << 2) + (<usize>m0 * <usize>L << 2);
     let img = B + (<usize>load<i32>(table + (<usize>b << 3), 4) << 2);
