@@ -125,7 +125,7 @@ if (!values.child) {
   // the FLOPs of one step, counted on the second (the first may differ: an optimizer's state starts then)
   runner.step();
   const { result: workPerStep, flops } = countFlops(() => runner.step());
-  const warmupRate = warmUp(() => runner.step(), warmup);
+  const warmupRate = await warmUp(() => runner.step(), warmup);
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const end = performance.now() + (seconds * 1000) / repeats;

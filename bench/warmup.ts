@@ -17,18 +17,10 @@ export const WARMUP_SECONDS = 3;
 export type Clock = () => number;
 
 /**
- * Runs `step` (returning its work) for at least one step and `seconds` (the caller has run one
- * before); returns the rate in work per second.
+ * Runs `step` (returning its work, or a promise of it) for at least one step and `seconds` (the
+ * caller has run one before); returns the rate in work per second.
  */
-export function warmUp(step: () => number, seconds: number, now: Clock = () => performance.now()): number {
-  const start = now(), end = start + seconds * 1000;
-  let work = 0;
-  do work += step(); while (now() < end);
-  return work / ((now() - start) / 1000);
-}
-
-/** warmUp for a step that returns a promise. */
-export async function warmUpAsync(step: () => number | Promise<number>, seconds: number, now: Clock = () => performance.now()): Promise<number> {
+export async function warmUp(step: () => number | Promise<number>, seconds: number, now: Clock = () => performance.now()): Promise<number> {
   const start = now(), end = start + seconds * 1000;
   let work = 0;
   do work += await step(); while (now() < end);

@@ -2,7 +2,7 @@
 // Shared pieces of the peer benchmarks: the workload definitions every system implements (DESIGN.md
 // §5), the result line, and the timing loop (warm-up excluded, >= 3 repeats, median/min/max).
 import { availableParallelism } from 'node:os';
-import { warmUpAsync } from '../warmup.js';
+import { warmUp } from '../warmup.js';
 
 export type WorkloadId = 'W1' | 'W2' | 'W3' | 'W3i' | 'W4' | 'W5' | 'OP1' | 'OP2';
 export const WORKLOAD_IDS: readonly WorkloadId[] = ['W1', 'W2', 'W3', 'W3i', 'W4', 'W5', 'OP1', 'OP2'];
@@ -92,7 +92,7 @@ export async function measure(runner: Runner, seconds: number, warmup: number, r
     const rate = round(work / ((performance.now() - t1) / 1000));
     return { median: rate, min: rate, max: rate, repeats: 1, note: `first step ${first.toFixed(0)} s: the rate of one more step after it (not repeated)` };
   }
-  const warmupRate = await warmUpAsync(() => runner.step(), warmup);
+  const warmupRate = await warmUp(() => runner.step(), warmup);
   const rates: number[] = [];
   for (let r = 0; r < repeats; r++) {
     const end = performance.now() + (seconds * 1000) / repeats;

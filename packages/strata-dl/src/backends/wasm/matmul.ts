@@ -44,8 +44,8 @@ export type GemmMode = { mode: typeof MODE.PLAIN } | ({ mode: typeof MODE.CONV }
  * 53 GFLOP/s against 64 for halves (SIMD128), 67 against 71-83 (relaxed), when each packed all of
  * A; where the threads pack A once together first (`packedA`, sharesPackedA), two per thread and
  * the tails. A small one (an MLP's weight gradient, A = 256x128) gets four per thread, so that a
- * thread whose core is busier than the other's does not hold the call up: W1's dW went from 35-42 to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60
- * interleaved rounds (median 3%).
+ * thread whose core is busier than the other's does not hold the call up: W1's dW went from 35-42
+ * to 38-52 GFLOP/s, and a W1 step was faster in 40 of 60 interleaved rounds (median 3%).
  */
 export function gemmBlock(batch: number, m: number, n: number, k: number, threads: number, mr: number, packedA = false): number {
   if (threads === 1 || batch >= 2 * threads) return 0;
@@ -61,8 +61,8 @@ const SHARED_A_MIN_N = 512;
 /**
  * Whether the threads pack A together, once, for all the blocks of columns to read (mode PLAIN's
  * `packedA`, assembly/matmul.ts), so that it is not packed again in every block and the blocks can
- * be two per thread and the tails (gemmBlock) instead of one: one matrix, at least as many columns as rows and
- * SHARED_A_MIN_N of them, and an A of more than GEMM_SPLIT.FINE_MAX floats (W5's 1024x1024). Not
+ * be two per thread and the tails (gemmBlock) instead of one: one matrix, at least as many columns
+ * as rows and SHARED_A_MIN_N of them, and an A of more than GEMM_SPLIT.FINE_MAX floats (W5's). Not
  * for fewer columns: each block reads all of the packed A from the shared cache, and W3's dense
  * layer (A 128x9216, 128 columns) reads its A in place in two blocks instead. The same for blocks of
  * rows and a shared packed B was slower when quiet: W3 inference's dense layer (256 rows against a
