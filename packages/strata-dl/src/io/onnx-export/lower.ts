@@ -7,10 +7,11 @@ import type { DType } from '../../core/dtype.js';
 import type { Attr } from './proto.js';
 import type { GraphBuilder } from './graph.js';
 import type { Step } from './trace.js';
+import { COMPOSED, lowerComposed } from './composed.js';
 
 const UNARY: Partial<Record<string, string>> = {
   neg: 'Neg', exp: 'Exp', log: 'Log', sqrt: 'Sqrt', sin: 'Sin', cos: 'Cos', tanh: 'Tanh', sigmoid: 'Sigmoid', relu: 'Relu', abs: 'Abs', sign: 'Sign',
-  // ONNX's Round is half to even too; log1p, expm1, trunc and atan2 have no exact ONNX counterpart
+  // ONNX's Round is half to even too; log1p, expm1, trunc, log2, log10 and atan2 are composed.ts's
   floor: 'Floor', ceil: 'Ceil', round: 'Round', atan: 'Atan', asin: 'Asin', acos: 'Acos',
 };
 const BINARY: Partial<Record<string, string>> = {
@@ -23,7 +24,7 @@ const BEFORE_START = -(2n ** 63n) + 1n;
 
 /** The primitives `lower` maps (the others are reported as unsupported). */
 export const LOWERED: ReadonlySet<string> = new Set([
-  ...Object.keys(UNARY), ...Object.keys(BINARY), 'ne', 'cast', 'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand',
+  ...Object.keys(UNARY), ...Object.keys(BINARY), ...COMPOSED, 'ne', 'cast', 'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand',
   'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum',
 ]);
 
@@ -54,6 +55,7 @@ export function lower(g: GraphBuilder, a: Step, b: Step, x: readonly string[]): 
   if (unary) return g.node(unary, x);
   const binary = BINARY[op];
   if (binary) return g.node(binary, x, op === 'gather' ? [{ name: 'axis', i: (a.attrs as PrimAttrs['gather']).axis }] : []);
+  if (COMPOSED.has(op)) return lowerComposed(g, op, x);
   const outDims = (): string => g.dims(op, a.out.shape, b.out.shape);
   switch (op) {
     case 'ne': return g.node('Not', [g.node('Equal', x)]);
