@@ -490,9 +490,18 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     const parts = conv ? gemmConvSum_parts(d) : gemmSum_parts(d), chunks = conv ? gemmConvSum_chunks(d) : gemmSum_chunks(d);
     // a weight gradient whose taps all lie inside the image reads it in place (wgrad-inplace.ts)
     const inPlace = conv && ars == K && acs == 1 && wgradInPlaceReady(d, M, K);
-    for (let it = atomic.add<i32>(counter, 1); it < chunks * perMatrix; it = atomic.add<i32>(counter, 1)) {
-      const ch = it / perMatrix;
-      const s0 = (it - ch * perMatrix) * block, s1 = block > 0 ? min(total, s0 + block) : total;
+    // Whole chunks (block 0), at least 2 a thread: the last nt go as quarters of C (blocks of at
+    // least a micro-tile), so that the threads finish close together instead of one waiting up to
+    // a whole chunk for the other (W3's second layer: 16 chunks of 8 images).
+    const unit = splitN ? NR : MR;
+    const tailChunks = block == 0 && chunks >= 2 * nt && total >= 2 * unit ? nt : 0;
+    const qb = tailChunks > 0 ? max(unit, (((total + 3) / 4 + unit - 1) / unit) * unit) : total;
+    const qPer = (total + qb - 1) / qb, whole = (chunks - tailChunks) * perMatrix;
+    for (let it = atomic.add<i32>(counter, 1); it < whole + tailChunks * qPer; it = atomic.add<i32>(counter, 1)) {
+      const q = it - whole;
+      const ch = q < 0 ? it / perMatrix : chunks - tailChunks + q / qPer;
+      const s0 = q < 0 ? (it - ch * perMatrix) * block : (q % qPer) * qb;
+      const s1 = q >= 0 ? min(total, s0 + qb) : block > 0 ? min(total, s0 + block) : total;
       const b0 = <i32>((<i64>batch * ch) / chunks), b1 = <i32>((<i64>batch * (ch + 1)) / chunks);
       const c = parts + <usize>ch * mnB;
       // C [M filters, N taps]: the item's block is of taps (splitN) or of filters
@@ -537,7 +546,11 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   const nQuarter = qTail > 0 ? (qTail + quarter - 1) / quarter : 0;
   const per = block > 0 ? first + nBig + nHalf + nQuarter : 1;
   const qs = total - qTail; // where the quarters start
-  const items = batch * per;
+  // mode FOLD: whole images, then the last nt images as two items each (halves of the channels), so
+  // that the threads finish close together (an image of W3's second layer is ~0.45 ms)
+  const foldHalves = mode == GEMM_MODE_FOLD && batch >= 4 * nt && gemmFold_channels(d) >= 2 ? nt : 0;
+  const foldWhole = batch - foldHalves;
+  const items = batch * per + foldHalves;
   const bias = gemm_bias(d), relu = gemm_relu(d) != 0, epi = bias != 0 || relu, colBias = gemm_colBias(d) != 0;
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
@@ -561,16 +574,22 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     }
     if (shared != 0) while (atomic.load<i32>(packedAt) < packItems) {} // the last blocks being packed
     const it = next - packItems;
-    const b = it / per;
+    const b = it < foldWhole * per ? it / per : foldWhole + (it - foldWhole) / 2;
     const a = operand(A, table, b, 0), bb = operand(B, table, b, 1), c = C + <usize>b * mnB;
     if (block == 0) {
+      if (mode == GEMM_MODE_FOLD) {
+        // the last nt images in halves (of their channels), packing A's rows for themselves
+        const half = b >= foldWhole ? it - foldWhole - (b - foldWhole) * 2 : -1;
+        if (half < 0 && sharedA && !packed) {
+          packAllA(M, K, a, ars, acs, aPre);
+          packed = true;
+        }
+        gemmFoldImage(d, tid, b, M, N, K, a, ars, acs, bb, brs, bcs, ws, half < 0 ? aPre : 0, half);
+        continue;
+      }
       if (sharedA && !packed) {
         packAllA(M, K, a, ars, acs, aPre);
         packed = true;
-      }
-      if (mode == GEMM_MODE_FOLD) {
-        gemmFoldImage(d, tid, b, M, N, K, a, ars, acs, bb, brs, bcs, ws, aPre);
-        continue;
       }
       gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, c, N, ws, aPre, 0);
       if (epi) epilogueOf(c, M, N, N, bias, relu, colBias);
@@ -594,14 +613,16 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
  * cache: the batch's column matrix is never made. The same product and the same fold as the two
  * steps apart, so the same bits; with a mask (slot `mask`, a ReLU's output), reluGrad at it after.
  */
-function gemmFoldImage(d: usize, tid: i32, b: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, ws: usize, aPre: usize): void {
+function gemmFoldImage(d: usize, tid: i32, b: i32, M: i32, N: i32, K: i32, a: usize, ars: i32, acs: i32, bb: usize, brs: i32, bcs: i32, ws: usize, aPre: usize, half: i32): void {
   const scratch = gemm_C(d) + <usize>tid * ((<usize>M * <usize>N * 4 + 63) & ~<usize>63);
-  gemmCore(M, N, K, a, ars, acs, bb, brs, bcs, scratch, N, ws, aPre, 0);
-  const C = gemmFold_channels(d), H = gemmFold_H(d), W = gemmFold_W(d);
-  const image = <usize>b * <usize>(C * H * W) * 4;
-  foldPlanes(scratch, gemmFold_out(d) + image, 0, C, H, W, gemmFold_kh(d), gemmFold_kw(d), gemmFold_sh(d), gemmFold_sw(d),
+  const C = gemmFold_channels(d), H = gemmFold_H(d), W = gemmFold_W(d), taps = M / C;
+  // channels [c0, c1): all, or half of them (rows c·taps of the product)
+  const c0 = half <= 0 ? 0 : C >> 1, c1 = half == 0 ? C >> 1 : C;
+  gemmCore((c1 - c0) * taps, N, K, a + <usize>(c0 * taps) * (<usize>ars << 2), ars, acs, bb, brs, bcs, scratch, N, ws, aPre, 0);
+  const at = <usize>(b * C + c0) * <usize>(H * W) * 4;
+  foldPlanes(scratch, gemmFold_out(d) + at, 0, c1 - c0, H, W, gemmFold_kh(d), gemmFold_kw(d), gemmFold_sh(d), gemmFold_sw(d),
     gemmFold_padTop(d), gemmFold_padLeft(d), gemmFold_dh(d), gemmFold_dw(d), gemmFold_OH(d), gemmFold_OW(d));
-  // a ReLU's backward at the input (mask: its output), applied to the image while it is in cache
+  // a ReLU's backward at the input (mask: its output), applied to the channels while they are in cache
   const mask = gemmFold_mask(d);
-  if (mask != 0) bin_reluGrad(C * H * W, gemmFold_out(d) + image, gemmFold_out(d) + image, 1, mask + image, 1);
+  if (mask != 0) bin_reluGrad((c1 - c0) * H * W, gemmFold_out(d) + at, gemmFold_out(d) + at, 1, mask + at, 1);
 }
