@@ -12,7 +12,7 @@
 // one by one. MaxPool2d(2)'s case has its own loops (pool2x2.ts).
 
 import { pool2x2, poolGrad2x2 } from './pool2x2';
-import { poolIndex_dh, poolIndex_dst, poolIndex_grad, poolIndex_dw, poolIndex_H, poolIndex_kh, poolIndex_kw, poolIndex_max, poolIndex_OH, poolIndex_OW, poolIndex_padLeft, poolIndex_padTop, poolIndex_planes, poolIndex_sh, poolIndex_src, poolIndex_sw, poolIndex_values, poolIndex_W } from './generated/interface';
+import { poolIndex_dh, poolIndex_dst, poolIndex_grad, poolIndex_dw, poolIndex_H, poolIndex_kh, poolIndex_kw, poolIndex_max, poolIndex_OH, poolIndex_OW, poolIndex_padLeft, poolIndex_padTop, poolIndex_planes, poolIndex_sh, poolIndex_src, poolIndex_sw, poolIndex_values, poolIndex_W, poolIndex_counter_at } from './generated/interface';
 
 /** First tap t of a window starting at `start` (taps start + t*dil) that is >= 0, and one past the last < n. */
 // @ts-ignore: decorator
@@ -103,7 +103,20 @@ export function poolIndexTask(tid: i32, nt: i32, d: usize): void {
   const last = W - 1 + pl - (kw - 1) * dw;
   const oxB = max(oxA, min(OW, last < 0 ? 0 : last / sw + 1));
   const simd = sw <= 2;
-  const p0 = <i32>((<i64>P * tid) / nt), p1 = <i32>((<i64>P * (tid + 1)) / nt);
+  // Runs of planes claimed from a shared counter, about 16 a thread, rather than one fixed share
+  // each: the two cores are not equally fast at memory-bound passes, and with halves the faster
+  // thread waited for the other (MaxPool2d(2)'s backward over W3's [128, 64, 24, 24] on 2 threads:
+  // a median 132 µs of 1.2 ms). Each plane is computed alone, so the bits are the same.
+  const run = max(1, (P + 16 * nt - 1) / (16 * nt));
+  const counter = poolIndex_counter_at(d);
+  for (let r = atomic.add<i32>(counter, 1); r * run < P; r = atomic.add<i32>(counter, 1)) {
+    poolPlanes(d, r * run, min(P, (r + 1) * run), H, W, kh, kw, sh, sw, pt, pl, dh, dw, OH, OW, src, dst, mode, values, flip, flipV, oxA, oxB, simd);
+  }
+}
+
+/** Planes [p0, p1) of the POOL_INDEX task. */
+function poolPlanes(d: usize, p0: i32, p1: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, OH: i32, OW: i32,
+  src: usize, dst: usize, mode: i32, values: bool, flip: u32, flipV: v128, oxA: i32, oxB: i32, simd: bool): void {
   if (kh == 2 && kw == 2 && sh == 2 && sw == 2 && dh == 1 && dw == 1 && pt == 0 && pl == 0 && 2 * OH <= H && 2 * OW <= W && OW >= 4) {
     // MaxPool2d(2): every window inside the plane, whole rows at a time (pool2x2.ts)
     const g = poolIndex_grad(d);

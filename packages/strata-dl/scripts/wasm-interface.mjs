@@ -126,7 +126,7 @@ export const DESCRIPTORS = {
   // the N-d layout of elementwise.ts follows at slot 8 (rank, then shape and three stride rows of 8)
   eltwise: { task: 'ELTWISE', fields: [['kind', 'i32'], ['op', 'i32'], ['out', 'ptr'], ['x', 'ptr'], ['y', 'ptr'], ['z', 'ptr'], ['rows', 'i32'], ['odometers', 'ptr']] },
   window: { task: 'UNFOLD', fields: windowFields },
-  poolIndex: { task: 'POOL_INDEX', fields: [['planes', 'i32'], ...windowFields.slice(2), ['max', 'i32'], ['values', 'i32'], ['grad', 'ptr']] },
+  poolIndex: { task: 'POOL_INDEX', fields: [['planes', 'i32'], ...windowFields.slice(2), ['max', 'i32'], ['values', 'i32'], ['grad', 'ptr'], ['counter', 'i32']] },
   // the OPTIM task: `count` parameters' records (sgd or adam, each its own kind and coefficients) at
   // `items`, and at `starts` count + 1 i32: each parameter's first chunk, then the total
   optimList: { task: 'OPTIM', fields: [['count', 'i32'], ['items', 'ptr'], ['starts', 'ptr'], ['counter', 'i32']] },

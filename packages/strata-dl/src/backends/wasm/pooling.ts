@@ -28,7 +28,7 @@ function extremumKernel<P extends 'poolIndex' | 'pool'>(ctx: Ctx, prim: P): Kern
     const rt = ctx.rt;
     writePoolIndex(rt.i32, rt.desc, {
       planes, H: h, W: w, kh: k[0], kw: k[1], sh: s[0], sw: s[1], padTop: p[0], padLeft: p[2], dh: d[0], dw: d[1], OH: oh, OW: ow,
-      src: ctx.ptr(x), dst: ctx.ptr(out), max: attrs.mode === 'max' ? 1 : 0, values: prim === 'pool' ? 1 : 0, grad: 0,
+      src: ctx.ptr(x), dst: ctx.ptr(out), max: attrs.mode === 'max' ? 1 : 0, values: prim === 'pool' ? 1 : 0, grad: 0, counter: 0,
     });
     const threads = Math.max(1, Math.min(planes, rt.threadsFor(planes * oh * ow * k[0] * k[1], PAR_MIN)));
     rt.pool.run(TASK.POOL_INDEX, rt.desc, threads);
@@ -64,7 +64,7 @@ export function fusedPooling(ctx: () => Ctx): FusedKernels {
       if (planes * h * w === 0) return;
       const { kernel: k, stride: s, padding: p, dilation: d } = a.attrs;
       // one literal, its last fields set per path (a spread of it into a new object costs microseconds a call)
-      const fields = { planes, H: h, W: w, kh: k[0], kw: k[1], sh: s[0], sw: s[1], padTop: p[0], padLeft: p[2], dh: d[0], dw: d[1], OH: oh, OW: ow, src: x, max: a.attrs.mode === 'max' ? 1 : 0, dst: out, values: a.relu ? 3 : 2, grad: g };
+      const fields = { planes, H: h, W: w, kh: k[0], kw: k[1], sh: s[0], sw: s[1], padTop: p[0], padLeft: p[2], dh: d[0], dw: d[1], OH: oh, OW: ow, src: x, max: a.attrs.mode === 'max' ? 1 : 0, dst: out, values: a.relu ? 3 : 2, grad: g, counter: 0 };
       const threads = Math.max(1, Math.min(planes, rt.threadsFor(planes * oh * ow * k[0] * k[1], PAR_MIN)));
       if (is2x2(h, w, oh, ow, a.attrs)) {
         // values 3: the gradient zeroed where the window's extremum (x at the tap taking it) is <= 0
