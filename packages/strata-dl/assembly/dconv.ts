@@ -33,6 +33,7 @@ import { pool2x2 } from './pool2x2';
 import { dkFor } from './generated/dconv-micro';
 import { epilogueOf } from './conv';
 import { MR } from './matmul';
+import { itemPiece, itemUnit, tailItems } from './items';
 
 /** Bytes rounded up to a multiple of 16. */
 // @ts-ignore: decorator
@@ -63,11 +64,10 @@ export function dconvTask(tid: i32, nt: i32, d: usize): void {
   // on 2 threads: 5% faster with whole images). The last nt images go as blocks of filters too, so
   // that the threads finish close together rather than one waiting for another's last image. Which
   // thread computes what never changes a bit.
-  const whole = N >= 4 * nt ? N - nt : 0;
-  const items = whole + (N - whole) * nb;
-  for (let it = atomic.add<i32>(counter, 1); it < items; it = atomic.add<i32>(counter, 1)) {
-    const j = it - whole;
-    const n = j < 0 ? it : whole + j / nb, b0 = j < 0 ? 0 : j - (n - whole) * nb, b1 = j < 0 ? nb : b0 + 1;
+  const tail = N >= 4 * nt ? nt : N;
+  for (let it = atomic.add<i32>(counter, 1); it < tailItems(N, tail, nb); it = atomic.add<i32>(counter, 1)) {
+    const n = itemUnit(it, N, tail, nb), piece = itemPiece(it, N, tail, nb);
+    const b0 = piece < 0 ? 0 : piece, b1 = piece < 0 ? nb : piece + 1;
     if (!ready) {
       packWeights(d, pw, nb, base, extra, K);
       // taps in (ki, c, kj) order, so that the taps of the kernel rows that lie inside the image for

@@ -14,6 +14,7 @@ import { GEMM_MODE_CONV, GEMM_MODE_CONV_SUM, GEMM_MODE_PLAIN, gemm_packed_at, ge
 import { CONV_K_MAX, convActive, convColumn, convOff, epilogueOf, packBConv, setupConv } from './conv';
 import { foldPlanes } from './window';
 import { wgradInPlace, wgradInPlaceFits, wgradInPlaceReady } from './wgrad-inplace';
+import { itemPiece, itemUnit, tailItems } from './items';
 import { bin_reluGrad } from './generated/eltwise';
 
 export { CONV_K_MAX } from './conv';
@@ -497,16 +498,16 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     // panels of g, and the image is read in place by all (W3's second layer, 2 threads: quarters
     // of taps, which each copy all of g, waited a median 362 µs in the join, these 28 µs; blocks of
     // 18 filters were 5% slower than those of taps). Else of the longer side, as the blocks.
-    const byRows = inPlace ? true : !splitN;
+    const byRows = inPlace || !splitN;
     const unit = byRows && !inPlace ? MR : NR, side = byRows ? M : N;
-    const tailChunks = block == 0 && chunks >= 2 * nt && side >= 2 * unit ? nt : 0;
-    const qb = tailChunks > 0 ? max(unit, (((side + 3) / 4 + unit - 1) / unit) * unit) : side;
-    const qPer = (side + qb - 1) / qb, whole = (chunks - tailChunks) * perMatrix;
-    for (let it = atomic.add<i32>(counter, 1); it < whole + tailChunks * qPer; it = atomic.add<i32>(counter, 1)) {
-      const q = it - whole;
-      const ch = q < 0 ? it / perMatrix : chunks - tailChunks + q / qPer;
+    const tail = block == 0 && chunks >= 2 * nt && side >= 2 * unit ? nt : 0;
+    const qb = tail > 0 ? max(unit, (((side + 3) / 4 + unit - 1) / unit) * unit) : side;
+    const units = chunks * perMatrix, qPer = (side + qb - 1) / qb; // (a tail only where perMatrix is 1)
+    for (let it = atomic.add<i32>(counter, 1); it < tailItems(units, tail, qPer); it = atomic.add<i32>(counter, 1)) {
+      const u = itemUnit(it, units, tail, qPer), q = itemPiece(it, units, tail, qPer);
+      const ch = u / perMatrix;
       const byN = q < 0 ? splitN : !byRows;
-      const s0 = q < 0 ? (it - ch * perMatrix) * block : (q % qPer) * qb;
+      const s0 = q < 0 ? (u - ch * perMatrix) * block : q * qb;
       const s1 = q >= 0 ? min(side, s0 + qb) : block > 0 ? min(total, s0 + block) : total;
       const b0 = <i32>((<i64>batch * ch) / chunks), b1 = <i32>((<i64>batch * (ch + 1)) / chunks);
       const c = parts + <usize>ch * mnB;
@@ -555,8 +556,7 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
   // mode FOLD: whole images, then the last nt images as two items each (halves of the channels), so
   // that the threads finish close together (an image of W3's second layer is ~0.45 ms)
   const foldHalves = mode == GEMM_MODE_FOLD && batch >= 4 * nt && gemmFold_channels(d) >= 2 ? nt : 0;
-  const foldWhole = batch - foldHalves;
-  const items = batch * per + foldHalves;
+  const items = foldHalves > 0 ? tailItems(batch, foldHalves, 2) : batch * per;
   const bias = gemm_bias(d), relu = gemm_relu(d) != 0, epi = bias != 0 || relu, colBias = gemm_colBias(d) != 0;
   // one A for the whole batch, small enough to keep packed: pack it on this thread's first item
   let sharedA = block == 0 && batch > 1 && packedASize(M, K) <= SHARED_A_MAX;
@@ -580,12 +580,12 @@ export function gemmTask(tid: i32, nt: i32, d: usize): void {
     }
     if (shared != 0) while (atomic.load<i32>(packedAt) < packItems) {} // the last blocks being packed
     const it = next - packItems;
-    const b = it < foldWhole * per ? it / per : foldWhole + (it - foldWhole) / 2;
+    const b = foldHalves > 0 ? itemUnit(it, batch, foldHalves, 2) : it / per;
     const a = operand(A, table, b, 0), bb = operand(B, table, b, 1), c = C + <usize>b * mnB;
     if (block == 0) {
       if (mode == GEMM_MODE_FOLD) {
         // the last nt images in halves (of their channels), packing A's rows for themselves
-        const half = b >= foldWhole ? it - foldWhole - (b - foldWhole) * 2 : -1;
+        const half = foldHalves > 0 ? itemPiece(it, batch, foldHalves, 2) : -1;
         if (half < 0 && sharedA && !packed) {
           packAllA(M, K, a, ars, acs, aPre);
           packed = true;
