@@ -25,6 +25,8 @@ export interface GradNode {
    * other inputs get their gradients from `vjp` as usual.
    */
   readonly group?: { readonly of: GradGroup; readonly index: number; readonly inputs?: readonly number[] };
+  /** Its `vjp` runs the user's code (a `customOp`'s backward), which may keep the gradients it is given. */
+  readonly opaque?: boolean;
 }
 
 /**
@@ -97,9 +99,15 @@ function topoOrder(roots: readonly Tensor[], stopAt: ReadonlySet<Tensor> | null)
  * The reverse sweep. With `targets`, returns their gradients and touches no `.grad`; otherwise
  * accumulates into the `.grad` of every leaf that requires it (PyTorch's `backward`).
  */
-export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], opts: BackwardOptions, targets?: readonly Tensor[]): Map<Tensor, Tensor> {
+export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], opts: BackwardOptions, targets?: readonly Tensor[], madeFrom?: number): Map<Tensor, Tensor> {
   const targetSet = targets ? new Set(targets) : null;
   const order = topoOrder(roots, targetSet);
+  // The tensors this sweep makes (serial madeFrom on) are its own, so a .grad may own one
+  // (Tensor._sweepGrad), unless the user's code sees them on the way: a hook, a customOp's backward,
+  // or a recorded graph of the backward (createGraph).
+  let ownFrom = madeFrom ?? Infinity;
+  if (opts.createGraph) ownFrom = Infinity;
+  for (let i = 0; i < order.length && ownFrom !== Infinity; i++) if (order[i]._hooks || order[i]._node?.opaque) ownFrom = Infinity;
   // With targets, only propagate into tensors that lead to one of them.
   let leads: Set<Tensor> | null = null;
   if (targetSet) {
@@ -109,7 +117,7 @@ export function runBackward(roots: readonly Tensor[], seeds: readonly Tensor[], 
       if (targetSet.has(t) || t._node?.inputs?.some((x) => leads!.has(x))) leads.add(t);
     }
   }
-  const sweep = new Sweep(order, targetSet, leads, opts.retainGraph ?? false);
+  const sweep = new Sweep(order, targetSet, leads, opts.retainGraph ?? false, ownFrom);
   for (let i = 0; i < roots.length; i++) accumulate(sweep.grads, roots[i], seeds[i]);
   // under anomaly detection the sweep's ops are judged as gradients (checkBackward), not as forwards
   if (anomalyOn) withoutForwardChecks(() => sweep.runRecording(opts.createGraph ?? false));
@@ -138,7 +146,9 @@ class Sweep {
   private readonly waitingAt = new Map<Tensor, GradGroup[]>();
 
   constructor(private readonly order: readonly Tensor[], private readonly targetSet: ReadonlySet<Tensor> | null,
-    private readonly leads: ReadonlySet<Tensor> | null, private readonly retainGraph: boolean) {}
+    private readonly leads: ReadonlySet<Tensor> | null, private readonly retainGraph: boolean,
+    /** A .grad may own a gradient made from this serial on (runBackward). */
+    private readonly ownFrom: number) {}
 
   private fire(group: GradGroup): void {
     const p = this.gathered.get(group);
@@ -190,7 +200,7 @@ class Sweep {
       grads.delete(t);
       const node = t._node;
       // a leaf's gradient, or a hidden tensor's marked with retainGrad, accumulates in .grad
-      if (!targetSet && (!node || t._retainsGrad)) t.grad = t.grad ? t.grad.add(g) : g;
+      if (!targetSet && (!node || t._retainsGrad)) t._sweepGrad(g, this.ownFrom);
       if (!node) continue;
       const inputs = node.inputs!;
       const needs: boolean[] = new Array<boolean>(inputs.length);

@@ -38,6 +38,8 @@ export interface JoinOptions {
   readonly vjp?: OutputVjp;
   /** The output's `gradFn`; by default the op's name. */
   readonly name?: string;
+  /** `vjp` runs the user's code, which may keep the gradients it is given (GradNode.opaque). */
+  readonly opaque?: boolean;
 }
 
 /**
@@ -72,7 +74,7 @@ export class GroupedOp {
       throw new Error(`internal: output ${index} of '${this.spec.name}' defers inputs but the op has ${this.group ? this.spec.size : 'no backward for'} outputs`);
     }
     const group = deferred.length > 0 && this.group ? { of: this.group, index, inputs: deferred } : undefined;
-    out._attachNode({ name: opts.name ?? this.spec.name, inputs: [...inputs], out, vjp, ...(group ? { group } : {}) });
+    out._attachNode({ name: opts.name ?? this.spec.name, inputs: [...inputs], out, vjp, ...(group ? { group } : {}), ...(opts.opaque ? { opaque: true } : {}) });
     return true;
   }
 }

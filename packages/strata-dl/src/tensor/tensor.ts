@@ -28,6 +28,9 @@ import * as K from './counting.js';
 import { type HookHandle, HookList } from '../core/hook-list.js';
 import type { ValuesIndices } from './values-indices.js';
 
+/** The serial number of the next tensor made (`_serial`). */
+let nextSerial = 0;
+
 /** A tensor or a plain number (numbers take the tensor's dtype where it is floating point). */
 export type TensorLike = Tensor | number;
 
@@ -57,6 +60,14 @@ export class Tensor {
   /** @internal what the finalization registry holds for it (reclaim.ts) */ _held: Held | null = null;
   /** @internal gradient hooks (`registerHook`), run by the backward sweep */ _hooks: HookList<GradHook> | null = null;
   /** @internal keeps its gradient in `.grad` though not a leaf (`retainGrad`) */ _retainsGrad = false;
+  /** @internal the order in which tensors were made: a backward sweep tells its own tensors by it */ readonly _serial = nextSerial++;
+  /**
+   * @internal Only one `.grad` refers to this tensor: a backward sweep made it, and it was never
+   * handed out (by the `grad` getter, to a hook or to a `customOp`'s backward). Replacing it in that
+   * `.grad` frees it at once instead of leaving it to the garbage collector (`_sweepGrad`).
+   */
+  _gradOwned = false;
+  /** @internal disposed: a second `dispose()` must not release its storage again */ _released = false;
 
   /** @internal Tensors are made by ops and creation functions, not by `new`. */
   constructor(storage: Storage, shape: Shape, dtype: DType) {
@@ -69,12 +80,47 @@ export class Tensor {
   }
 
   /** Accumulated gradient after `backward()` (leaves only, as in PyTorch). Outlives `scoped` blocks. */
-  get grad(): Tensor | null { return this._grad; }
+  get grad(): Tensor | null {
+    const g = this._grad;
+    if (g) g._gradOwned = false; // the caller may keep it
+    return g;
+  }
   set grad(g: Tensor | null) {
+    if (g) g._gradOwned = false; // the caller has it
+    this._replaceGrad(g);
+  }
+
+  /**
+   * @internal The backward sweep's update of `.grad`: `g` added to the gradient so far, or `g` itself.
+   * The result is owned by this `.grad` (`_gradOwned`) where the sweep made it (serial `ownFrom` or
+   * later) and nothing else keeps it: the next `w.grad = null` (PyTorch's `zero_grad(set_to_none)`)
+   * or the next sweep's sum then frees it at once. A step that drops its gradient that way without
+   * `dispose()` otherwise leaves each one to the collector and the finalization registry, and the
+   * next step's tensors to fresh memory: 14.8 against 10.2 µs for `(w * b).sum().backward()` on 64
+   * elements in wasm.
+   */
+  _sweepGrad(g: Tensor, ownFrom: number): void {
+    const old = this._grad;
+    const next = old ? old.add(g) : g;
+    // kept already: another .grad (or keep()) refers to it too
+    const owned = next._serial >= ownFrom && !next._kept;
+    this._replaceGrad(next);
+    next._gradOwned = owned;
+  }
+
+  /** Puts `g` in `.grad`: kept while there; the gradient it replaces no longer is (and is freed if owned). */
+  private _replaceGrad(g: Tensor | null): void {
+    const old = this._grad;
     if (g) g._kept = true;
-    if (this._grad && this._grad !== g) this._grad._kept = false;
+    if (old && old !== g) {
+      old._kept = false;
+      if (old._gradOwned) old.dispose();
+    }
     this._grad = g;
   }
+
+  /** @internal The serial number the next tensor made will have (`_serial`). */
+  static _nextSerial(): number { return nextSerial; }
 
   /** Marks this tensor to survive the `scoped` block it was made in (returns it). */
   keep(): this {
@@ -103,6 +149,7 @@ export class Tensor {
   private _adopt(storage: Storage): this {
     const old = this._storage;
     this._storage = storage.share();
+    this._released = false;
     // moved to a backend whose memory the GC must free (or off one): watched from now on (or not)
     if (this._storage.backend.needsFree) rewatch(this);
     else if (old.backend.needsFree) unwatch(this);
@@ -315,7 +362,7 @@ export class Tensor {
     const sweep = (): void => {
       const seed = gradient ?? Tensor._fromValues(this.backend, [1], this.shape, this.dtype); // onesLike's values, one tensor instead of two
       // As PyTorch: retainGraph defaults to createGraph, so the recorded backward can be differentiated.
-      runBackward([this], [seed], { retainGraph: opts.createGraph, ...opts });
+      runBackward([this], [seed], { retainGraph: opts.createGraph, ...opts }, undefined, Tensor._nextSerial());
     };
     // The sweep's own tensors (the gradients flowing between nodes, their sums) are freed when it
     // ends, not when the collector finds them: only the leaves' .grad (kept) outlive it. A hand-
@@ -330,6 +377,8 @@ export class Tensor {
   }
   /** Frees the backend memory now. Optional: dropped tensors are reclaimed anyway. */
   dispose(): void {
+    if (this._released) return;
+    this._released = true;
     unwatch(this);
     this._storage.release();
   }

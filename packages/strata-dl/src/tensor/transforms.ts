@@ -176,7 +176,7 @@ export function customOp(spec: CustomOpSpec): (...inputs: Tensor[]) => Tensor {
     } else if (raw._tangents) out._tangents = new Map(raw._tangents);
     if (isFloat(out.dtype) && willRecord(inputs)) {
       // a grouped op of one output with nothing deferred: the backward is the output's own
-      new GroupedOp({ name: spec.name, size: 1 }).join(out, 0, { inputs, vjp: (g, ins, o, needs) => spec.backward(g, { inputs: ins, output: o, needs }) });
+      new GroupedOp({ name: spec.name, size: 1 }).join(out, 0, { inputs, vjp: (g, ins, o, needs) => spec.backward(g, { inputs: ins, output: o, needs }), opaque: true });
     }
     return out;
   };
