@@ -27,7 +27,7 @@ const onnxSchema = protobuf.Root.fromJSON({
   nested: {
     ModelProto: { fields: { graph: f(7, 'GraphProto') } },
     GraphProto: { fields: { node: f(1, 'NodeProto', 'repeated'), initializer: f(5, 'TensorProto', 'repeated'), input: f(11, 'ValueInfoProto', 'repeated'), output: f(12, 'ValueInfoProto', 'repeated') } },
-    NodeProto: { fields: { opType: f(4, 'string') } },
+    NodeProto: { fields: { input: f(1, 'string', 'repeated'), opType: f(4, 'string') } },
     TensorProto: { fields: { dims: f(1, 'int64', 'repeated'), dataType: f(2, 'int32'), name: f(8, 'string'), rawData: f(9, 'bytes') } },
     ValueInfoProto: { fields: { name: f(1, 'string'), type: f(2, 'TypeProto') } },
     TypeProto: { fields: { tensorType: f(1, 'TypeProtoTensor') } },
@@ -39,7 +39,7 @@ const onnxSchema = protobuf.Root.fromJSON({
 interface Dim { dimValue?: number; dimParam?: string }
 interface ValueInfo { name: string; type: { tensorType: { elemType: number; shape: { dim: Dim[] } } } }
 interface DecodedGraph {
-  node: { opType: string }[];
+  node: { opType: string; input?: string[] }[];
   initializer: { name: string; dims?: number[]; dataType: number; rawData: Uint8Array }[];
   input: ValueInfo[];
   output: ValueInfo[];
@@ -273,6 +273,19 @@ test('the traced graph: input [N, ...] (or a fixed batch), state-dict-named init
   assert.deepEqual(dims(fixed.input[0]), [2, 5, 4]);
   assert.deepEqual(dims(fixed.output[0]), [2, 4, 5]);
   assert.throws(() => st.io.exportOnnx(lstm, { inputShape: [4, 3], outputNames: ['y'], forward: (m, x) => (m as st.nn.LSTM).forwardWithState(x) }), /outputNames has 1 names for 3 outputs/);
+});
+
+test('each int64 constant (a shape, axes) is one initializer however many nodes use it', () => {
+  // three Linear layers on 3-D input: each reshapes by the same shape vectors
+  const g = decodeGraph(st.io.exportOnnx(new Attention(), { inputShape: [5, 4], batch: 2 }));
+  const INT64 = 7;
+  const keys = g.initializer.filter((i) => i.dataType === INT64).map((i) => `${JSON.stringify(i.dims ?? [])}:${Array.from(i.rawData).join(',')}`);
+  assert.ok(keys.length > 0);
+  const uses = new Map<string, number>();
+  for (const n of g.node) for (const x of n.input ?? []) uses.set(x, (uses.get(x) ?? 0) + 1);
+  const int64Names = new Set(g.initializer.filter((i) => i.dataType === INT64).map((i) => i.name));
+  assert.ok([...int64Names].some((name) => (uses.get(name) ?? 0) > 1), 'some int64 constant serves several nodes');
+  assert.equal(new Set(keys).size, keys.length, `duplicate int64 initializers: ${keys.join(' | ')}`);
 });
 
 test('unsupported primitives are one error that lists them; batch-dependent data is refused', () => {

@@ -20,6 +20,8 @@ export class GraphBuilder {
   readonly initializers: ProtoWriter[] = [];
   private readonly used = new Set<string>();
   private batchDim: string | null = null;
+  /** The int64 constants made so far, by shape and values: each is one initializer, however often used. */
+  private readonly int64s = new Map<string, string>();
 
   constructor(readonly batch: BatchInfo) {}
 
@@ -46,7 +48,13 @@ export class GraphBuilder {
 
   /** A constant int64 tensor: a vector, or a scalar with `scalar`. */
   int64(values: readonly (number | bigint)[], scalar = false): string {
-    return this.initializer('const', scalar ? [] : [values.length], BigInt64Array.from(values, (v) => BigInt(v)));
+    const key = `${scalar ? 's' : 'v'}${values.join(',')}`;
+    let name = this.int64s.get(key);
+    if (name === undefined) {
+      name = this.initializer('const', scalar ? [] : [values.length], BigInt64Array.from(values, (v) => BigInt(v)));
+      this.int64s.set(key, name);
+    }
+    return name;
   }
 
   /**
