@@ -4,7 +4,7 @@
 //
 // Parallel kernels are "tasks": the calling thread and the pool's workers all call
 // runTask(task, tid, nt, desc) with the same descriptor, and each does its own share.
-import { CONV_K_MAX, gemmTask, gemmWorkspaceBytes, INPLACE_B_MAX_M, MR } from './matmul';
+import { CONV_K_MAX, gemmTask, gemmWorkspaceBytes, INPLACE_B_MAX_M, MR, packedASize } from './matmul';
 import { unfoldTask, foldTask } from './window';
 import { poolIndexTask } from './pooling';
 import { unaryRow } from './generated/unary';
@@ -37,6 +37,8 @@ export function heapBase(): usize { return __heap_base; }
 export function usesRelaxedSimd(): i32 { return ASC_FEATURE_RELAXED_SIMD ? 1 : 0; }
 /** Rows of the GEMM micro-kernel (6 with FMA, 5 without). */
 export function microRows(): i32 { return MR; }
+/** Bytes of an M x K A packed whole for the GEMM (the region where the threads pack it together). */
+export function packedABytes(M: i32, K: i32): f64 { return <f64>packedASize(M, K) * 4; }
 /** Up to this many rows of C, the GEMM reads full 8-column panels of B in place (matmul.ts). */
 export function inplaceBMaxM(): i32 { return INPLACE_B_MAX_M; }
 /** The implicit-GEMM convolution's per-k table capacity: windows of at most this many values (matmul.ts). */

@@ -103,7 +103,7 @@ export function gemmWorkspaceBytes(): i32 {
 
 /** An upper bound on the floats of all of A as packAllA lays it out (only a ragged last tile adds rows). */
 // @ts-ignore: decorator
-@inline function packedASize(M: i32, K: i32): i64 {
+@inline export function packedASize(M: i32, K: i32): i64 {
   return <i64>((M + MR - 1) / MR) * MR * K;
 }
 

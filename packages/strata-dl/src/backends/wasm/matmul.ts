@@ -199,7 +199,7 @@ export function runGemm(ctx: Ctx, offs: readonly number[], g: readonly number[],
   const threads = nt ?? rt.threadsFor(2 * batch * m * n * k, GEMM_PAR_MIN);
   const [ws, wsPer] = rt.gemmWorkspace(threads);
   const mr = rt.x.microRows();
-  const shared = how.mode === MODE.PLAIN && sharesPackedA(batch, m, n, k, threads) ? rt.temp(Math.ceil(m / mr) * mr * k * 4) : null;
+  const shared = how.mode === MODE.PLAIN && sharesPackedA(batch, m, n, k, threads) ? rt.temp(rt.x.packedABytes(m, k)) : null;
   // mode FOLD folds whole products: never blocks of one
   const block = how.mode === MODE.FOLD ? 0 : gemmBlock(how.mode === MODE.SUM || how.mode === MODE.CONV_SUM ? how.chunks : batch, m, n, k, threads, mr, shared !== null);
   // One object literal, the mode's fields assigned onto it: spreading a 20-field header into a new

@@ -32,6 +32,7 @@ export interface WasmExports {
   heapBase(): number;
   usesRelaxedSimd(): number;
   microRows(): number;
+  packedABytes(m: number, k: number): number;
   inplaceBMaxM(): number;
   /** assembly/wgrad-inplace.ts: 2 a weight gradient reads the image in place, 1 a padded copy of it, 0 neither. */
   wgradReads(C: number, H: number, W: number, kh: number, kw: number, sh: number, sw: number, pt: number, pl: number, dh: number, dw: number, OW: number, L: number, M: number): number;
@@ -42,7 +43,7 @@ export interface WasmExports {
   /** `scale` is a float32. */
   xentBackward(n: number, c: number, probs: number, t: number, ignore: number, scale: number, dx: number): void;
 }
-const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'scanF32', 'argsortF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'inplaceBMaxM', 'wgradReads', 'convKMax', 'gemmWorkspaceBytes', 'xentForward', 'xentBackward'] as const;
+const EXPORTS = ['runTask', 'sgemm', 'reduceF32', 'argF32', 'scanF32', 'argsortF32', 'copyND', 'toBool', 'fillBytes', 'copyBytes', 'fill32', 'gather4', 'scatterAddF32', 'gatherRows4', 'scatterAddRowsF32', 'unaryRow', 'heapBase', 'usesRelaxedSimd', 'microRows', 'packedABytes', 'inplaceBMaxM', 'wgradReads', 'convKMax', 'gemmWorkspaceBytes', 'xentForward', 'xentBackward'] as const;
 
 /** Task ids: scripts/wasm-interface.mjs. */
 export { TASK } from './generated/interface.js';
@@ -70,7 +71,7 @@ function bindExports(instance: WebAssembly.Instance): WasmExports {
     runTask: get('runTask'), sgemm: get('sgemm'), reduceF32: get('reduceF32'), argF32: get('argF32'),
     scanF32: get('scanF32'), argsortF32: get('argsortF32'),
     copyND: get('copyND'), toBool: get('toBool'), gather4: get('gather4'), fillBytes: get('fillBytes'), copyBytes: get('copyBytes'), fill32: get('fill32'), scatterAddF32: get('scatterAddF32'), gatherRows4: get('gatherRows4'), scatterAddRowsF32: get('scatterAddRowsF32'), unaryRow: get('unaryRow'), heapBase: get('heapBase'),
-    usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), inplaceBMaxM: get('inplaceBMaxM'), wgradReads: get('wgradReads'), convKMax: get('convKMax'),
+    usesRelaxedSimd: get('usesRelaxedSimd'), microRows: get('microRows'), packedABytes: get('packedABytes'), inplaceBMaxM: get('inplaceBMaxM'), wgradReads: get('wgradReads'), convKMax: get('convKMax'),
     gemmWorkspaceBytes: get('gemmWorkspaceBytes'), xentForward: get('xentForward'), xentBackward: get('xentBackward'),
   };
 }
