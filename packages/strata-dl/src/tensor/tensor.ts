@@ -95,9 +95,8 @@ export class Tensor {
    * The result is owned by this `.grad` (`_gradOwned`) where the sweep made it (serial `ownFrom` or
    * later) and nothing else keeps it: the next `w.grad = null` (PyTorch's `zero_grad(set_to_none)`)
    * or the next sweep's sum then frees it at once. A step that drops its gradient that way without
-   * `dispose()` otherwise leaves each one to the collector and the finalization registry, and the
-   * next step's tensors to fresh memory: 14.8 against 10.2 µs for `(w * b).sum().backward()` on 64
-   * elements in wasm.
+   * `dispose()` would otherwise leave each one to the collector and the finalization registry, and
+   * put the next step's tensors in fresh wasm memory (docs/performance.md, Memory).
    */
   _sweepGrad(g: Tensor, ownFrom: number): void {
     const old = this._grad;
