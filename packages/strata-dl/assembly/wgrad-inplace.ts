@@ -40,31 +40,35 @@ function copyRoom(L: i32, M: i32): i32 {
 const READS_PACKED: i32 = 0, READS_COPY: i32 = 1, READS_IMAGE: i32 = 2;
 
 /**
- * Sets the geometry for the in-place path and says what its taps read: the image, or where a tap
- * reads padding, a zero-padded copy of it (its rows and columns that the taps read), if there is
- * room for one; READS_PACKED where the path does not apply (the plain-SIMD build, more than
- * PANELS_MAX filters `M`, no room for the copy).
+ * Says what the in-place path's taps read: the image, or where a tap reads padding, a zero-padded
+ * copy of it (its rows and columns that the taps read), if there is room for one; READS_PACKED where
+ * the path does not apply (the plain-SIMD build, more than PANELS_MAX filters `M`, no room for the
+ * copy). With `set`, also sets the geometry the path's items read (the task's threads do; a query
+ * from the caller does not).
  */
-function decide(C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, OW: i32, L: i32, M: i32): i32 {
-  gSh = sh; gSw = sw; gOW = OW; gKh = kh; gKw = kw; gDh = dh; gDw = dw;
-  gC = C; gInH = H; gInW = W; gPt = pt; gPl = pl;
+function decide(C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, OW: i32, L: i32, M: i32, set: bool): i32 {
   // FMA only: with mul + add the product takes a register of its own, the 6x8 tile spills an
   // accumulator (a 5x8 one does not), and neither beat the packed path (W3's second layer on one
   // thread, median of 10 interleaved rounds: 64.6 ms against 59.3 with 5 rows)
   if (!ASC_FEATURE_RELAXED_SIMD || M > PANELS_MAX || OW <= 0 || C <= 0 || L % OW != 0) return READS_PACKED;
   // the rows and columns that the taps read, from -padTop and -padLeft
   const rows = (L / OW - 1) * sh + (kh - 1) * dh + 1, cols = (OW - 1) * sw + (kw - 1) * dw + 1;
-  gCopy = pt != 0 || pl != 0 || rows > H || cols > W;
-  gH = gCopy ? rows : H;
-  gW = gCopy ? cols : W;
-  if (!gCopy) return READS_IMAGE;
+  const copy = pt != 0 || pl != 0 || rows > H || cols > W;
+  if (set) {
+    gSh = sh; gSw = sw; gOW = OW; gKh = kh; gKw = kw; gDh = dh; gDw = dw;
+    gC = C; gInH = H; gInW = W; gPt = pt; gPl = pl;
+    gCopy = copy;
+    gH = copy ? rows : H;
+    gW = copy ? cols : W;
+  }
+  if (!copy) return READS_IMAGE;
   return <i64>C * <i64>rows * <i64>cols * 4 <= <i64>copyRoom(L, M) ? READS_COPY : READS_PACKED;
 }
 
 /** Reads the convolution's geometry from the GEMM descriptor (mode CONV_SUM) and says whether the in-place path applies (decide). */
 export function wgradInPlaceReady(d: usize, M: i32, L: i32): bool {
   return decide(gemmConv_channels(d), gemmConv_H(d), gemmConv_W(d), gemmConv_kh(d), gemmConv_kw(d), gemmConv_sh(d), gemmConv_sw(d),
-    gemmConv_padTop(d), gemmConv_padLeft(d), gemmConv_dh(d), gemmConv_dw(d), gemmConv_OW(d), L, M) != READS_PACKED;
+    gemmConv_padTop(d), gemmConv_padLeft(d), gemmConv_dh(d), gemmConv_dw(d), gemmConv_OW(d), L, M, true) != READS_PACKED;
 }
 
 /**
@@ -73,7 +77,7 @@ export function wgradInPlaceReady(d: usize, M: i32, L: i32): bool {
  * packed transposed columns (also where the whole gradient's transposed sum would not fit an item).
  */
 export function wgradReads(C: i32, H: i32, W: i32, kh: i32, kw: i32, sh: i32, sw: i32, pt: i32, pl: i32, dh: i32, dw: i32, OW: i32, L: i32, M: i32): i32 {
-  const r = decide(C, H, W, kh, kw, sh, sw, pt, pl, dh, dw, OW, L, M);
+  const r = decide(C, H, W, kh, kw, sh, sw, pt, pl, dh, dw, OW, L, M, false);
   return wgradInPlaceFits(C * kh * kw, M) ? r : READS_PACKED;
 }
 
