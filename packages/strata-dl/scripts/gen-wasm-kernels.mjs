@@ -87,15 +87,19 @@ for (const MR of MRS) {
 }
 micro.push(`// @ts-ignore: decorator
 @inline export function kern(mr: i32, kc: i32, a: usize, b: usize, c: usize, ldc: usize, acc: i32): void {
-  if (mr == 6) kern6x8(kc, a, b, c, ldc, acc); else if (mr == 5) kern5x8(kc, a, b, c, ldc, acc); else kern4x8(kc, a, b, c, ldc, acc);
+  // a build uses MR and MR - 1 rows (6 and 5 with FMA, 5 and 4 without): the other kernel is dropped
+  if (ASC_FEATURE_RELAXED_SIMD) { if (mr == 6) kern6x8(kc, a, b, c, ldc, acc); else kern5x8(kc, a, b, c, ldc, acc); }
+  else if (mr == 5) kern5x8(kc, a, b, c, ldc, acc); else kern4x8(kc, a, b, c, ldc, acc);
 }
 // @ts-ignore: decorator
 @inline export function kernB(mr: i32, kc: i32, a: usize, b: usize, ldb: usize, c: usize, ldc: usize, acc: i32): void {
-  if (mr == 6) kernB6x8(kc, a, b, ldb, c, ldc, acc); else if (mr == 5) kernB5x8(kc, a, b, ldb, c, ldc, acc); else kernB4x8(kc, a, b, ldb, c, ldc, acc);
+  if (ASC_FEATURE_RELAXED_SIMD) { if (mr == 6) kernB6x8(kc, a, b, ldb, c, ldc, acc); else kernB5x8(kc, a, b, ldb, c, ldc, acc); }
+  else if (mr == 5) kernB5x8(kc, a, b, ldb, c, ldc, acc); else kernB4x8(kc, a, b, ldb, c, ldc, acc);
 }
 // @ts-ignore: decorator
 @inline export function kernA(mr: i32, kc: i32, a: usize, lda: usize, b: usize, c: usize, ldc: usize, acc: i32): void {
-  if (mr == 6) kernA6x8(kc, a, lda, b, c, ldc, acc); else if (mr == 5) kernA5x8(kc, a, lda, b, c, ldc, acc); else kernA4x8(kc, a, lda, b, c, ldc, acc);
+  if (ASC_FEATURE_RELAXED_SIMD) { if (mr == 6) kernA6x8(kc, a, lda, b, c, ldc, acc); else kernA5x8(kc, a, lda, b, c, ldc, acc); }
+  else if (mr == 5) kernA5x8(kc, a, lda, b, c, ldc, acc); else kernA4x8(kc, a, lda, b, c, ldc, acc);
 }`);
 writeFileSync(outDir + 'micro.ts', micro.join('\n\n') + '\n');
 
