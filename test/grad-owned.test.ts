@@ -131,3 +131,14 @@ test('disposing a tensor twice releases its storage once: a view sharing it stay
   assert.deepEqual(v.toArray(), [[1, 2], [3, 4]]);
   assert.equal(v.isDisposed, false);
 });
+
+test('optimizer.zeroGrad disposes a gradient two parameters share once: a view of it stays valid', () => {
+  const a = st.tensor([1, 2], { backend, requiresGrad: true });
+  const b = st.tensor([3, 4], { backend, requiresGrad: true });
+  st.scoped(() => a.add(b).sum().backward()); // one gradient object in both .grads
+  assert.equal(a.grad, b.grad);
+  const view = a.grad!.reshape([2, 1]);
+  new st.optim.SGD([a, b], { lr: 0.1 }).zeroGrad();
+  assert.equal(a.grad, null);
+  assert.deepEqual(view.toArray(), [[1], [1]]);
+});

@@ -82,14 +82,10 @@ export class Optimizer<H extends BaseHyper, S extends ParamState> {
    * do not keep references to `.grad` across steps.
    */
   zeroGrad(): void {
-    const done = new Set<Tensor>();
     for (const p of this.params()) {
       const g = p.grad;
       p.grad = null;
-      if (g && !done.has(g)) {
-        done.add(g);
-        g.dispose();
-      }
+      g?.dispose(); // a gradient two parameters share is disposed once: dispose() is idempotent
     }
   }
 

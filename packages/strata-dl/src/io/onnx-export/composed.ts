@@ -11,9 +11,7 @@ export const COMPOSED: ReadonlySet<string> = new Set(['log1p', 'expm1', 'trunc',
 
 /** Emits `op` (one of COMPOSED) on the float32 input names `x` and returns the output's name. */
 export function lowerComposed(g: GraphBuilder, op: string, x: readonly string[]): string {
-  // each scalar once per lowering (log1p uses 1 three times)
-  const scalars = new Map<number, string>();
-  const c = (v: number): string => scalars.get(v) ?? scalars.set(v, g.initializer('const', [], Float32Array.of(v))).get(v)!;
+  const c = (v: number): string => g.float32(v);
   const n = (opType: string, ...inputs: string[]): string => g.node(opType, inputs);
   const where = (cond: string, a: string, b: string): string => n('Where', cond, a, b);
   const [a] = x;

@@ -20,8 +20,8 @@ export class GraphBuilder {
   readonly initializers: ProtoWriter[] = [];
   private readonly used = new Set<string>();
   private batchDim: string | null = null;
-  /** The int64 constants made so far, by shape and values: each is one initializer, however often used. */
-  private readonly int64s = new Map<string, string>();
+  /** The constants made so far, by type, shape and values: each is one initializer, however often used. */
+  private readonly constants = new Map<string, string>();
 
   constructor(readonly batch: BatchInfo) {}
 
@@ -48,11 +48,20 @@ export class GraphBuilder {
 
   /** A constant int64 tensor: a vector, or a scalar with `scalar`. */
   int64(values: readonly (number | bigint)[], scalar = false): string {
-    const key = `${scalar ? 's' : 'v'}${values.join(',')}`;
-    let name = this.int64s.get(key);
+    return this.constant(`i64${scalar ? 's' : 'v'}:${values.join(',')}`, scalar ? [] : [values.length], () => BigInt64Array.from(values, (v) => BigInt(v)));
+  }
+
+  /** A constant float32 scalar. */
+  float32(value: number): string {
+    return this.constant(`f32:${Object.is(value, -0) ? '-0' : value}`, [], () => Float32Array.of(value));
+  }
+
+  /** The initializer for the constant `key`, made by `data` the first time it is asked for. */
+  private constant(key: string, dims: readonly number[], data: () => TensorData): string {
+    let name = this.constants.get(key);
     if (name === undefined) {
-      name = this.initializer('const', scalar ? [] : [values.length], BigInt64Array.from(values, (v) => BigInt(v)));
-      this.int64s.set(key, name);
+      name = this.initializer('const', dims, data());
+      this.constants.set(key, name);
     }
     return name;
   }
