@@ -40,6 +40,14 @@ export class GraphBuilder {
     return `${name}.out`;
   }
 
+  /** Adds a node with `count` outputs and returns their names, in order. */
+  nodeOutputs(opType: string, inputs: readonly string[], count: number, attrs: readonly Attr[] = []): string[] {
+    const name = this.fresh(opType);
+    const outputs = Array.from({ length: count }, (_, i) => `${name}.out${i}`);
+    this.nodes.push({ opType, name, inputs, outputs, attrs });
+    return outputs;
+  }
+
   initializer(name: string, dims: readonly number[], data: TensorData): string {
     const unique = this.fresh(name);
     this.initializers.push(tensorProto(unique, dims, data));

@@ -25,7 +25,7 @@ const BEFORE_START = -(2n ** 63n) + 1n;
 /** The primitives `lower` maps (the others are reported as unsupported). */
 export const LOWERED: ReadonlySet<string> = new Set([
   ...Object.keys(UNARY), ...Object.keys(BINARY), ...COMPOSED, 'ne', 'cast', 'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand',
-  'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum',
+  'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum', 'argsort',
 ]);
 
 /** ONNX pads [top, left, bottom, right] from Strata's [top, bottom, left, right]. */
@@ -141,7 +141,32 @@ export function lower(g: GraphBuilder, a: Step, b: Step, x: readonly string[]): 
       const { axis, reverse } = a.attrs as PrimAttrs['cumsum'];
       return g.node('CumSum', [x[0], g.int64([axis], true)], [{ name: 'reverse', i: reverse ? 1 : 0 }]);
     }
+    case 'argsort': {
+      const { axis, descending } = a.attrs as PrimAttrs['argsort'];
+      return lowerArgsort(g, x[0], a.ins[0].dtype, axis, descending, g.dims(op, [a.ins[0].shape[axis]], [b.ins[0].shape[axis]]));
+    }
     default:
       throw new Error(`unreachable: ${op} is not in LOWERED`);
   }
+}
+
+/**
+ * argsort as TopK over the whole axis (`k` its length), whose ties go to the lower index first: a
+ * stable sort, as the primitive's. int32 values are sorted as float64 (exact). NaN sorts above +∞
+ * (first when descending), which TopK leaves undefined: NaN sorts as +∞ first, then the positions
+ * are sorted again, stably, by whether their value is NaN, so that NaN follows every +∞ (or
+ * precedes it) and the NaNs keep their order.
+ */
+function lowerArgsort(g: GraphBuilder, x: string, dtype: DType, axis: number, descending: boolean, k: string): string {
+  const topk = (v: string): string => g.nodeOutputs('TopK', [v, k], 2, [{ name: 'axis', i: axis }, { name: 'largest', i: descending ? 1 : 0 }, { name: 'sorted', i: 1 }])[1];
+  const gather = (v: string, at: string): string => g.node('GatherElements', [v, at], [{ name: 'axis', i: axis }]);
+  let order: string;
+  if (dtype === 'int32') order = topk(g.node('Cast', [x], [{ name: 'to', i: ONNX_TYPE.float64 }]));
+  else {
+    const nan = g.node('IsNaN', [x]);
+    const first = topk(g.node('Where', [nan, dtype === 'float32' ? g.float32(Infinity) : g.node('Cast', [g.float32(Infinity)], [{ name: 'to', i: ONNX_TYPE[dtype] }]), x]));
+    const byNan = topk(g.node('Cast', [gather(nan, first)], [{ name: 'to', i: ONNX_TYPE.float32 }]));
+    order = gather(first, byNan);
+  }
+  return g.node('Cast', [order], [{ name: 'to', i: ONNX_TYPE.int32 }]);
 }
