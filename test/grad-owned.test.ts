@@ -130,6 +130,7 @@ test('disposing a tensor twice releases its storage once: a view sharing it stay
   x.dispose();
   assert.deepEqual(v.toArray(), [[1, 2], [3, 4]]);
   assert.equal(v.isDisposed, false);
+  assert.equal(x.isDisposed, true, 'the disposed tensor says so, though its memory lives on in the view');
 });
 
 test('optimizer.zeroGrad disposes a gradient two parameters share once: a view of it stays valid', () => {

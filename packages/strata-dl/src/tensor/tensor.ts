@@ -381,7 +381,18 @@ export class Tensor {
     unwatch(this);
     this._storage.release();
   }
-  get isDisposed(): boolean { return this._storage.freed; }
+  /**
+   * Whether this tensor was disposed (`dispose()`, or the end of the `scoped` block that made it) or
+   * its memory freed. A view made before that (`reshape`, `detach`) shares the memory and stays
+   * valid: only the disposed tensor reports true.
+   *
+   * @example
+   * const x = tensor([1, 2, 3, 4]);
+   * const v = x.reshape([2, 2]);
+   * x.dispose();
+   * [x.isDisposed, v.isDisposed]; // [true, false]
+   */
+  get isDisposed(): boolean { return this._released || this._storage.freed; }
 
   // ---- elementwise ---------------------------------------------------------------------------
   /**
@@ -923,7 +934,7 @@ export class Tensor {
    */
   flip(dims: number | readonly number[]): Tensor { return this._p('flip', [], { axes: normAxes('flip', dims, this.ndim) }); }
 
-  // ---- issue 21: scans, sorting, norms, triangles, repetition, masks (see tensorops.ts) ----------
+  // ---- scans, sorting, norms, triangles, repetition, masks (see tensorops.ts) ----------
   /** Running sums along `dim`. @example tensor([1, 2, 3]).cumsum(0).toArray(); // [1, 3, 6] */
   cumsum(dim: number): Tensor { return Ops.cumsum(this, dim); }
   /** Running products along `dim`. @example tensor([1, 2, 3]).cumprod(0).toArray(); // [1, 2, 6] */
