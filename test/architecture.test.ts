@@ -100,7 +100,7 @@ test('the application reaches the library only through its public entries', () =
   assert.deepEqual(bad, []);
 });
 
-// ---- Tensor's internals stay inside tensor/ and autograd/ (issue 16) ----------------------------
+// ---- Tensor's internals stay inside tensor/ and autograd/ ----------------------------
 // Everything else reaches tensors through their public methods, the primitive layer
 // (tensor/prims.ts), grouped custom ops (tensor/grouped-op.ts) and fused ops (tensor/fused-op.ts).
 

@@ -148,7 +148,7 @@ function convTransposeRef(x: Spec, w: Spec, b: Spec | null, s: number, p: number
 }
 
 export const LAYER_CASES: OpCase[] = [
-  // ---- activations (issue 21)
+  // ---- activations
   act('hardtanh', (x) => F.hardtanh(x, -1, 2), (v) => clampv(v, -1, 2), rnd([3, 4], -3, 3, KINKS)),
   act('relu6', (x) => F.relu6(x), (v) => clampv(v, 0, 6), rnd([3, 4], -2, 8, KINKS)),
   act('hardsigmoid', (x) => F.hardsigmoid(x), (v) => clampv(v + 3, 0, 6) / 6, rnd([3, 4], -5, 5, KINKS)),
@@ -169,7 +169,7 @@ export const LAYER_CASES: OpCase[] = [
     ref: (x, w) => build(x.shape, (idx) => { const v = x.values[ravel(idx, x.shape)]; return v > 0 ? v : w.values[idx[1]] * v; }) },
   { name: 'prelu one slope [N, C, H, W]', prims: ['where', 'mul'], inputs: [rnd([2, 2, 2, 3], -2, 2, [0]), rnd([1], 0, 1)], f: (x, w) => F.prelu(x, w),
     ref: (x, w) => mapN([x], (v) => (v > 0 ? v : w.values[0] * v)) },
-  // ---- normalization (issue 21)
+  // ---- normalization
   { name: 'groupNorm 2 groups, affine [N, C, H, W]', prims: ['sum', 'sqrt', 'div'], inputs: [rnd([2, 4, 2, 3]), rnd([4]), rnd([4])], second: true,
     f: (x, w, b) => F.groupNorm(x, 2, w, b, 1e-5), ref: (x, w, b) => groupNormRef(x, 2, w, b, 1e-5) },
   { name: 'groupNorm 3 groups of 1 channel, [N, C, L], eps 0.1', prims: ['sum', 'sqrt', 'div'], inputs: [rnd([2, 3, 5])],
@@ -180,7 +180,7 @@ export const LAYER_CASES: OpCase[] = [
   { name: 'instanceNorm with running statistics (evaluation)', prims: ['sqrt', 'div'], inputs: [rnd([2, 2, 5]), rnd([2]), rnd([2], 0.5, 2)],
     f: (x, m, v) => F.instanceNorm(x, m, v, null, null, { useInputStats: false, eps: 1e-3 }),
     ref: (x, m, v) => build(x.shape, (idx) => (x.values[ravel(idx, x.shape)] - m.values[idx[1]]) / Math.sqrt(v.values[idx[1]] + 1e-3)) },
-  // ---- pooling options (issue 21): ceil mode, countIncludePad, divisorOverride
+  // ---- pooling options: ceil mode, countIncludePad, divisorOverride
   { name: 'maxPool2d ceilMode', prims: ['pool', 'poolIndex', 'gather'], inputs: [distinct([1, 2, 5, 6])], second: true,
     f: (x) => F.maxPool2d(x, [2, 3], { stride: 2, ceilMode: true }), ref: (x) => poolRef(x, 'max', [2, 3], [2, 2], [0, 0], true) },
   { name: 'maxPool2d ceilMode, padded (last window starts in the padding edge rule)', prims: ['pool', 'poolIndex', 'gather'], inputs: [distinct([2, 1, 6, 5])],
@@ -199,14 +199,14 @@ export const LAYER_CASES: OpCase[] = [
   { name: 'avgPool1d ceilMode, padded', prims: ['unfold', 'sum', 'div'], inputs: [rnd([2, 1, 6])],
     f: (x) => F.avgPool1d(x, 3, { stride: 2, padding: 1, ceilMode: true }),
     ref: (x) => { const r = poolRef({ ...x, shape: [2, 1, 1, 6] }, 'avg', [1, 3], [1, 2], [0, 1], true); return { values: r.values, shape: [2, 1, r.shape[3]] }; } },
-  // ---- F.pad modes (issue 23)
+  // ---- F.pad modes
   ...(['reflect', 'replicate', 'circular'] as const).map((mode): OpCase => ({
     name: `pad ${mode} last two dims`, prims: ['slice', 'concat', 'flip', 'expand'], inputs: [rnd([2, 3, 4])], second: true,
     f: (x) => F.pad(x, [2, 1, 1, 2], mode), ref: (x) => padRef(x, [2, 1, 1, 2], mode),
   })),
   { name: 'pad constant with a crop', prims: ['pad', 'slice'], inputs: [rnd([2, 4])], f: (x) => F.pad(x, [-1, 2, 1, 0], 'constant', 0.5),
     ref: (x) => build([3, 5], ([i, j]) => (i < 1 || j >= 3 ? 0.5 : x.values[ravel([i - 1, j + 1], x.shape)])) },
-  // ---- interpolate (issue 23)
+  // ---- interpolate
   { name: 'interpolate nearest, size', prims: ['gather'], inputs: [rnd([1, 2, 3, 4])], f: (x) => F.interpolate(x, { size: [5, 7] }), ref: (x) => nearestRef(x, [5, 7], false) },
   { name: 'interpolate nearest-exact, size', prims: ['gather'], inputs: [rnd([1, 2, 3, 4])], f: (x) => F.interpolate(x, { size: [5, 3], mode: 'nearest-exact' }), ref: (x) => nearestRef(x, [5, 3], true) },
   { name: 'interpolate nearest 1-D, scale 2', prims: ['gather'], inputs: [rnd([2, 1, 3])], f: (x) => F.interpolate(x, { scaleFactor: 2 }), ref: (x) => nearestRef(x, [6], false) },
@@ -219,12 +219,12 @@ export const LAYER_CASES: OpCase[] = [
   { name: 'interpolate linear [N, C, L], scale 1.5', prims: ['gather', 'mul', 'add'], inputs: [rnd([1, 2, 4])],
     f: (x) => F.interpolate(x, { scaleFactor: 1.5, mode: 'linear' }),
     ref: (x) => { const r = bilinearRef({ ...x, shape: [1, 2, 1, 4] }, [1, 6], false, 1.5); return { values: r.values, shape: [1, 2, 6] }; } },
-  // ---- pixel shuffle (issue 23)
+  // ---- pixel shuffle
   { name: 'pixelShuffle r=2', prims: ['reshape', 'permute'], inputs: [rnd([2, 8, 2, 3])], f: (x) => F.pixelShuffle(x, 2),
     ref: (x) => build([2, 2, 4, 6], ([b, c, y, xx]) => x.values[ravel([b, c * 4 + (y % 2) * 2 + (xx % 2), Math.floor(y / 2), Math.floor(xx / 2)], x.shape)]) },
   { name: 'pixelUnshuffle r=3 (unbatched)', prims: ['reshape', 'permute'], inputs: [rnd([1, 3, 6])], f: (x) => F.pixelUnshuffle(x, 3),
     ref: (x) => build([9, 1, 2], ([c, y, xx]) => x.values[ravel([0, y * 3 + Math.floor(c / 3), xx * 3 + (c % 3)], x.shape)]) },
-  // ---- transposed convolution with outputPadding and dilation (issue 23)
+  // ---- transposed convolution with outputPadding and dilation
   { name: 'convTranspose2d stride 2, padding 1, outputPadding 1, bias', prims: ['matmul', 'fold'], inputs: [rnd([2, 3, 3, 2]), rnd([3, 2, 3, 3]), rnd([2])], second: true,
     f: (x, w, b) => F.convTranspose2d(x, w, b, { stride: 2, padding: 1, outputPadding: 1 }), ref: (x, w, b) => convTransposeRef(x, w, b, 2, 1, 1, 1) },
   { name: 'convTranspose2d stride 3, padding 1, outputPadding 2 (beyond the padding)', prims: ['matmul', 'fold'], inputs: [rnd([1, 2, 2, 3]), rnd([2, 2, 3, 2])],

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Op-table rows for the loss options of issue 21 (class weight, ignoreIndex, label smoothing with
+// Op-table rows for the loss options (class weight, ignoreIndex, label smoothing with
 // both, posWeight) and the pair/triplet losses, each against a naive reference written from
 // PyTorch's definitions. ops.losses.test.ts runs them through the op-table checks.
 import type * as st from 'strata-dl';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Op-table rows for the ops of issue 21 (scans, sorting, norms, triangles, repetition, masks,
+// Op-table rows for the tensor ops (scans, sorting, norms, triangles, repetition, masks,
 // einsum), run by ops.test.ts like the rows of ops.table.ts: forward against the naive references
 // below, gradcheck, forward mode against reverse, and every backend against js.
 import * as st from 'strata-dl';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// How tensors give their memory back (issue 20's per-op path): wasm tensors dropped without
+// How tensors give their memory back: wasm tensors dropped without
 // dispose() are still freed once collected, small ones included (they wait in a queue before they
 // are registered with the FinalizationRegistry); set_ moves what is freed to the new storage; the js
 // backend reuses the arrays of disposed tensors without touching memory that is still in use.

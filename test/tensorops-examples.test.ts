@@ -7,7 +7,7 @@ import { test } from 'node:test';
 import * as st from 'strata-dl';
 
 const src = (f: string): string => readFileSync(new URL(`../packages/strata-dl/src/tensor/${f}`, import.meta.url), 'utf8');
-/** Methods of Tensor added for issue 21 (tensor.ts holds other methods' examples too). */
+/** Methods of Tensor documented in tensorops.ts (tensor.ts holds other methods' examples too). */
 const METHODS = ['max', 'min', 'amax', 'amin', 'cumsum', 'cumprod', 'prod', 'diff', 'norm', 'sort', 'argsort', 'topk', 'tril', 'triu', 'outer', 'repeat',
   'tile', 'roll', 'maskedFill', 'maskedSelect', 'nonzero', 'isnan', 'isinf', 'isfinite', 'nanToNum', 'clone'];
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Differential fuzzing of the public API (issue 14, item 7): every Tensor method, root-level
+// Differential fuzzing of the public API: every Tensor method, root-level
 // function, nn.functional function and nn layer, called with random shapes (0-size dims and scalars
 // included), dtypes and attributes (negative and out-of-range axes, strides, paddings...), on `js`
 // and on `wasm`. Each call must give the same values on both (NaN in the same places, and none for

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Safetensors and checkpoint files are recognized by their structure before parsing, and errors
-// name the file (issue 14): `model.bin is not a safetensors file: …`, not a header of 2·10¹⁸ bytes.
+// name the file: `model.bin is not a safetensors file: …`, not a header of 2·10¹⁸ bytes.
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

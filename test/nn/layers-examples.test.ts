@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Every TSDoc @example in the files of the issue 21/23 layers runs, and a line `expr; // value`
+// Every TSDoc @example in the files of the newer layers runs, and a line `expr; // value`
 // whose comment is JSON must evaluate to that value (a tensor is compared through toArray()).
 // Every exported function and class in those files has an example.
 import assert from 'node:assert/strict';

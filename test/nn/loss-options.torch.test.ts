@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Loss options (issue 21) against numbers computed by PyTorch 1.13 (Debian's python3-torch) with
+// Loss options against numbers computed by PyTorch 1.13 (Debian's python3-torch) with
 // test/nn/loss-options.torch.py on the same float64 inputs, and the TSDoc examples' numbers.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';

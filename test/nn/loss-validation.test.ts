@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Bad loss inputs name the function, the argument and the offending value (issue 14): probabilities
+// Bad loss inputs name the function, the argument and the offending value: probabilities
 // outside [0, 1] and NaN targets instead of a silent NaN loss, class labels out of range instead of
 // gather's out-of-bounds index.
 import assert from 'node:assert/strict';

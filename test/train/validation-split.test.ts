@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // fit's validationSplit takes the last fraction, unshuffled (Keras). On data ordered by class it
 // validates on a class never trained on; fit now says so once, and validationShuffle draws the
-// validation samples at random instead (issue 14).
+// validation samples at random instead.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as st from 'strata-dl';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Randomized wasm-vs-js cases for the scan primitives and argsort (issue 21).
+// Randomized wasm-vs-js cases for the scan primitives and argsort.
 import type { Case } from './cases.js';
 import { EXACT, type Input, randomInput } from './helpers.js';
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// A reduced soak (issue 14, item 8; the full-size run is scripts/soak.ts, results in docs/soak.md):
+// A reduced soak (the full-size run is scripts/soak.ts, results in docs/soak.md):
 // the zoo MLP (W1's model) and CNN (W3's) trained on wasm the way fit() trains, with SGD momentum
 // state, softmax cross-entropy and `scoped` steps, keep the live tensor bytes exactly flat after
 // warm-up, the wasm heap from growing, and the process memory within 10%. Unlike training.test.ts

@@ -80,7 +80,7 @@ export * as data from './data/index.js';
 export * as models from './models/index.js';
 export type { GradcheckOptions, GradcheckReport } from './testing/gradcheck.js';
 
-// ---- Layers, optimizers, serialization and training (issue 4; owned by the nn/optim/io/train engineer) ----
+// ---- Layers, optimizers, serialization and training ----
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export * as io from './io/index.js';

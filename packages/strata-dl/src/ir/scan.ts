@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Scans along one axis (issue 21) and the sorting permutation: one pass each, where a composite
+// Scans along one axis and the sorting permutation: one pass each, where a composite
 // would be O(n²) or lose accuracy.
 import { bind } from './bind.js';
 import { StrataError, fmtShape } from '../core/errors.js';

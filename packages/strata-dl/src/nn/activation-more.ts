@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Activation layers added with issue 21: each forwards to nn/functional/activation-more.ts.
+// More activation layers: each forwards to nn/functional/activation-more.ts.
 import { StrataError } from '../core/errors.js';
 import { full } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';

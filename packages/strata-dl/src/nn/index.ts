@@ -41,7 +41,7 @@ export { MarginRankingLoss, CosineEmbeddingLoss, TripletMarginLoss } from './pai
 export * as init from './init.js';
 export * as functional from './functional/index.js';
 
-// ---- Recurrent networks (issue 6; owned by the recurrent/text engineer) ----
+// ---- Recurrent networks ----
 export {
   RNN, LSTM, GRU, RNNCell, LSTMCell, GRUCell, rnnCell, lstmCell, gruCell, recurrent, detachState, timeChunks, padSequence, sequenceMask,
 } from './recurrent/index.js';

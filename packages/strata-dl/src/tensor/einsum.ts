@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// einsum (issue 21): any subscripts, repeated labels (diagonals and traces), implicit or explicit
+// einsum: any subscripts, repeated labels (diagonals and traces), implicit or explicit
 // output and '...'. Each operand's repeated labels become a diagonal (a gather), labels nobody else
 // needs are summed early, and operands are contracted left to right, each pair as one batched
 // matmul: so the gradient is those primitives' and a product never materializes all labels at once.

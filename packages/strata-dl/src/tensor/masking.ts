@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Masks and non-finite values (issue 21). nonzero and maskedSelect have data-dependent shapes, so
+// Masks and non-finite values. nonzero and maskedSelect have data-dependent shapes, so
 // they read the mask back (eager); maskedSelect's values are a gather, differentiable in the input.
 import { isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';

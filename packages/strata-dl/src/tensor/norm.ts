@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Vector norms (issue 21): torch.linalg.vector_norm and torch.norm's vector cases, composed so
+// Vector norms: torch.linalg.vector_norm and torch.norm's vector cases, composed so
 // that every order has gradients of any order, 0 at a zero vector (as PyTorch's masked formula).
 import { isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Cumulative ops, products and differences along a dimension (issue 21), over the cumsum and
+// Cumulative ops, products and differences along a dimension, over the cumsum and
 // cumprod primitives.
 import { StrataError, fmtShape } from '../core/errors.js';
 import { normAxis } from '../core/shape.js';

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Triangles, outer products, repetition and rolling (issue 21): compositions of movement
+// Triangles, outer products, repetition and rolling: compositions of movement
 // primitives, so their gradients (sums over the copies, shifts back) come for free.
 import { StrataError, fmtShape } from '../core/errors.js';
 import { normAxis } from '../core/shape.js';

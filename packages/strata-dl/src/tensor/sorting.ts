@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Sorting and selection (issue 21): the argsort primitive gives a stable permutation, and the
+// Sorting and selection: the argsort primitive gives a stable permutation, and the
 // values are a gather with it, so every gradient here is gather's (to the selected positions).
 import { StrataError, fmtShape } from '../core/errors.js';
 import { normAxis } from '../core/shape.js';

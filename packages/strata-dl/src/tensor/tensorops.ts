@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The ops of issue 21 in one place, for Tensor's methods and the package root.
+// Scans, sorting, norms, triangles, repetition and masks in one place, for Tensor's methods and
+// the package root.
 export { cumsum, cumprod, prod, diff } from './scan.js';
 export { sort, argsort, topk, extremumAlong } from './sorting.js';
 export { norm, vectorNorm } from './norm.js';

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 /**
  * Text: a character vocabulary, names as padded batches, a character-level LSTM language model with
- * its training loop, sampling, and a bigram baseline (issue 6).
+ * its training loop, sampling, and a bigram baseline.
  *
  * @example
  * import { text } from 'strata-dl';

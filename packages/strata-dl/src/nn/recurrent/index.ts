@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Recurrent networks (issue 6): cells, sequence layers, the functional loop, truncated BPTT, padding.
+// Recurrent networks: cells, sequence layers, the functional loop, truncated BPTT, padding.
 export { RNNCell, LSTMCell, GRUCell, rnnCell, lstmCell, gruCell } from './cells.js';
 export type { CellOptions } from './cells.js';
 export { RNN, LSTM, GRU } from './layers.js';
