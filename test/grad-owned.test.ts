@@ -131,6 +131,9 @@ test('disposing a tensor twice releases its storage once: a view sharing it stay
   assert.deepEqual(v.toArray(), [[1, 2], [3, 4]]);
   assert.equal(v.isDisposed, false);
   assert.equal(x.isDisposed, true, 'the disposed tensor says so, though its memory lives on in the view');
+  // and using it fails as it does without the view, rather than depending on whether one exists
+  assert.throws(() => x.add(1), /add: input \[4\] was disposed/);
+  assert.throws(() => x.dataSync(), /dataSync: tensor \[4\] was disposed/);
 });
 
 test('optimizer.zeroGrad disposes a gradient two parameters share once: a view of it stays valid', () => {

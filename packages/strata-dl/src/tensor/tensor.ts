@@ -177,7 +177,9 @@ export class Tensor {
     const backend = ins[0].backend;
     for (let i = 0; i < ins.length; i++) {
       const t = ins[i];
-      if (t._storage.freed) throw new StrataError(prim, `input ${fmtShape(t.shape)} was disposed`);
+      // the tensor's own dispose, not only its memory's: a view that keeps the memory alive must not
+      // make a use after dispose() work or fail depending on whether the view exists
+      if (t._released || t._storage.freed) throw new StrataError(prim, `input ${fmtShape(t.shape)} was disposed`);
       if (t.backend !== backend) throw new StrataError(prim, `inputs live on different backends ('${backend.name}' and '${t.backend.name}'); move one to the other's with .to('${backend.name}') (a model with model.to('${backend.name}'))`);
     }
     const meta = infer(prim, ins, attrs);
@@ -1006,7 +1008,7 @@ export class Tensor {
   // ---- readback ------------------------------------------------------------------------------
   /** A copy of the values, row-major. */
   dataSync(): TypedArray {
-    if (this._storage.freed) throw new StrataError('dataSync', `tensor ${fmtShape(this.shape)} was disposed`);
+    if (this.isDisposed) throw new StrataError('dataSync', `tensor ${fmtShape(this.shape)} was disposed`);
     return this.backend.read(this._storage.buf);
   }
   /** Asynchronous readback (the same on CPU backends; GPU backends will need it). */
