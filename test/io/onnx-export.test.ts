@@ -287,6 +287,34 @@ test('sort and argsort (TopK) keep the stable order of ties and put NaN above +�
   await session.release();
 });
 
+test('cumprod is written out along its axis, in float64 as the kernels take it: the same float32 bits, special values included', { skip: ortSkip }, async () => {
+  if (!ort) throw new Error('unreachable: the test is skipped without onnxruntime-node');
+  class Products extends nn.Module {
+    forward(x: Tensor): Tensor {
+      // rows of 8 (NaN, ±∞, zeros, overflow and underflow along the way), and one element alone
+      const rows = x.reshape([x.shape[0], -1, 8]);
+      // int32 up to 1e6 in magnitude: products of two wrap past int32's range, as the kernels' do
+      const ints = x.mul(1e4).nanToNum(0, 1e6, -1e6).clamp(-1e6, 1e6).to('int32');
+      return st.cat([st.cumprod(rows, 2).reshape([x.shape[0], -1]), st.cumprod(x.narrow(1, 0, 1), 1), st.cumprod(ints.narrow(1, 9, 2), 1).float()], 1);
+    }
+  }
+  const model = new Products();
+  const bytes = st.io.exportOnnx(model, { inputShape: [SPECIAL.length] });
+  const session = await ort.InferenceSession.create(bytes);
+  for (const n of [1, 3]) {
+    const data = new Float32Array(n * SPECIAL.length);
+    for (let r = 0, at = 0; r < n; r++) for (let i = 0; i < SPECIAL.length; i++) data[at++] = SPECIAL[(i * (3 + 2 * r)) % SPECIAL.length] * (r === 2 ? -1 : 1);
+    const x = st.tensor(data, { shape: [n, SPECIAL.length] });
+    const want = st.noGrad(() => model.forward(x)).dataSync();
+    const got = (await session.run({ input: new ort.Tensor('float32', data, [n, SPECIAL.length]) }))[session.outputNames[0]].data as Float32Array;
+    assert.equal(got.length, want.length);
+    const bad: string[] = [];
+    for (let k = 0; k < want.length; k++) if (!Object.is(got[k], want[k])) bad.push(`${k}: ${got[k]} in ONNX Runtime, ${want[k]} in Strata`);
+    assert.deepEqual(bad.slice(0, 10), [], `batch ${n}`);
+  }
+  await session.release();
+});
+
 test('the traced graph: input [N, ...] (or a fixed batch), state-dict-named initializers holding the weights, several named outputs', () => {
   const lstm = new nn.LSTM(3, 5, { batchFirst: true });
   const g = decodeGraph(st.io.exportOnnx(lstm, { inputShape: [4, 3], outputNames: ['y', 'h', 'c'], forward: (m, x) => (m as st.nn.LSTM).forwardWithState(x) }));
@@ -318,10 +346,10 @@ test('each int64 constant (a shape, axes) is one initializer however many nodes 
 });
 
 test('unsupported primitives are one error that lists them; batch-dependent data is refused', () => {
-  class Scans extends nn.Module { forward(x: Tensor): Tensor { return st.cumprod(x, 1).add(st.cumprod(x.flip([1]), 1)); } }
-  assert.throws(() => st.io.exportOnnx(new Scans(), { inputShape: [4] }), /exportOnnx: the forward pass uses primitives with no ONNX lowering: cumprod$/);
-  class Products extends nn.Module { forward(x: Tensor): Tensor { return st.cumprod(x, 1).add(x.log1p()); } }
-  assert.throws(() => st.io.exportOnnx(new Products(), { inputShape: [4] }), /no ONNX lowering: cumprod$/);
+  class Scatter extends nn.Module { forward(x: Tensor): Tensor { return x.scatterAdd(1, x.mul(0).to('int32'), x).add(x.scatterAdd(1, x.mul(0).to('int32'), x.exp())); } }
+  assert.throws(() => st.io.exportOnnx(new Scatter(), { inputShape: [4] }), /exportOnnx: the forward pass uses primitives with no ONNX lowering: scatterAdd$/);
+  class BatchProducts extends nn.Module { forward(x: Tensor): Tensor { return st.cumprod(x, 0); } }
+  assert.throws(() => st.io.exportOnnx(new BatchProducts(), { inputShape: [4] }), /exportOnnx: cumprod along axis 0 of \[2,4\], whose length follows the batch size, has no ONNX form here/);
   class Noisy extends nn.Module { forward(x: Tensor): Tensor { return x.add(st.randn(x.shape)); } }
   assert.throws(() => st.io.exportOnnx(new Noisy(), { inputShape: [4] }), /exportOnnx: add: an input \[2,4\] that no traced primitive computed depends on the input batch/);
 });

@@ -2,9 +2,10 @@
 // Each primitive as ONNX opset-13 nodes. Window primitives keep their meaning exactly: `unfold` is a
 // grouped Conv with one-hot kernels and `fold` its ConvTranspose (each output is one input value,
 // or a sum of them, so no rounding is added), `conv` is Conv on the weight reshaped to 4-D.
+import { StrataError, fmtShape } from '../../core/errors.js';
 import type { PrimAttrs, WindowAttrs } from '../../ir/prims.js';
 import type { DType } from '../../core/dtype.js';
-import type { Attr } from './proto.js';
+import { type Attr, INT64 } from './proto.js';
 import type { GraphBuilder } from './graph.js';
 import type { Step } from './trace.js';
 import { COMPOSED, lowerComposed } from './composed.js';
@@ -25,7 +26,7 @@ const BEFORE_START = -(2n ** 63n) + 1n;
 /** The primitives `lower` maps (the others are reported as unsupported). */
 export const LOWERED: ReadonlySet<string> = new Set([
   ...Object.keys(UNARY), ...Object.keys(BINARY), ...COMPOSED, 'ne', 'cast', 'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand',
-  'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum', 'argsort',
+  'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum', 'argsort', 'cumprod',
 ]);
 
 /** ONNX pads [top, left, bottom, right] from Strata's [top, bottom, left, right]. */
@@ -141,6 +142,14 @@ export function lower(g: GraphBuilder, a: Step, b: Step, x: readonly string[]): 
       const { axis, reverse } = a.attrs as PrimAttrs['cumsum'];
       return g.node('CumSum', [x[0], g.int64([axis], true)], [{ name: 'reverse', i: reverse ? 1 : 0 }]);
     }
+    case 'cumprod': {
+      const { axis } = a.attrs as PrimAttrs['cumprod'];
+      const n = a.ins[0].shape[axis] ?? 1;
+      if (n !== (b.ins[0].shape[axis] ?? 1)) {
+        throw new StrataError('exportOnnx', `cumprod along axis ${axis} of ${fmtShape(a.ins[0].shape)}, whose length follows the batch size, has no ONNX form here (it is written out element by element)`);
+      }
+      return lowerCumprod(g, x[0], a.out.dtype, a.ins[0].shape.length === 0 ? -1 : axis, n);
+    }
     case 'argsort': {
       const { axis, descending } = a.attrs as PrimAttrs['argsort'];
       return lowerArgsort(g, x[0], a.ins[0].dtype, axis, descending, g.dims(op, [a.ins[0].shape[axis]], [b.ins[0].shape[axis]]));
@@ -169,4 +178,24 @@ function lowerArgsort(g: GraphBuilder, x: string, dtype: DType, axis: number, de
     order = gather(first, byNan);
   }
   return g.node('Cast', [order], [{ name: 'to', i: ONNX_TYPE.int32 }]);
+}
+
+/**
+ * cumprod, which ONNX has no operator for, written out along its axis (`n` long, -1 for a 0-d
+ * tensor): the elements split apart, each running product one Mul, and the products concatenated.
+ * Float products are taken in float64 and rounded to the output's type at the end, as the
+ * primitive's kernels accumulate them (so float32 results are the same bits); integer ones in int64,
+ * whose low 32 bits are the kernels' wrapped int32 while the product is exact in their float64
+ * (below 2^53).
+ */
+function lowerCumprod(g: GraphBuilder, x: string, dtype: DType, axis: number, n: number): string {
+  const wide = g.node('Cast', [x], [{ name: 'to', i: dtype === 'int32' ? INT64 : ONNX_TYPE.float64 }]);
+  let out = wide;
+  if (axis >= 0 && n > 1) {
+    const parts = g.nodeOutputs('Split', [wide, g.int64(new Array<number>(n).fill(1))], n, [{ name: 'axis', i: axis }]);
+    const running = [parts[0]];
+    for (let i = 1; i < n; i++) running.push(g.node('Mul', [running[i - 1], parts[i]]));
+    out = g.node('Concat', running, [{ name: 'axis', i: axis }]);
+  }
+  return g.node('Cast', [out], [{ name: 'to', i: ONNX_TYPE[dtype] }]);
 }
