@@ -315,6 +315,17 @@ test('cumprod is written out along its axis, in float64 as the kernels take it: 
   await session.release();
 });
 
+test('pad of float32, int32 and bool tensors: the pad value takes the input\'s type', { skip: ortSkip }, async () => {
+  class Pads extends nn.Module {
+    forward(x: Tensor): Tensor {
+      const mask = x.gt(0).pad([1, 2], 1); // a bool tensor padded with true
+      const ints = x.mul(10).to('int32').pad([2, 1], -7);
+      return st.cat([x.pad([1, 2], -0.5), st.where(mask, 1, 0).float(), ints.float()], 1);
+    }
+  }
+  await assertMatches(new Pads(), { inputShape: [5] }, 1e-6);
+});
+
 test('the traced graph: input [N, ...] (or a fixed batch), state-dict-named initializers holding the weights, several named outputs', () => {
   const lstm = new nn.LSTM(3, 5, { batchFirst: true });
   const g = decodeGraph(st.io.exportOnnx(lstm, { inputShape: [4, 3], outputNames: ['y', 'h', 'c'], forward: (m, x) => (m as st.nn.LSTM).forwardWithState(x) }));

@@ -84,7 +84,11 @@ export function lower(g: GraphBuilder, a: Step, b: Step, x: readonly string[]): 
     }
     case 'pad': {
       const pa = a.attrs as PrimAttrs['pad'], pb = b.attrs as PrimAttrs['pad'];
-      const value = a.ins[0].dtype === 'int32' ? g.initializer('pad_value', [], Int32Array.of(pa.value)) : g.initializer('pad_value', [], Float32Array.of(pa.value));
+      // Pad's value has the input's type: a float32 scalar shared with the other constants, or an
+      // int32 or bool one of its own
+      const dtype = a.ins[0].dtype;
+      const value = dtype === 'float32' ? g.float32(pa.value)
+        : g.initializer('pad_value', [], dtype === 'bool' ? Uint8Array.of(pa.value ? 1 : 0) : Int32Array.of(pa.value));
       return g.node('Pad', [x[0], g.dims(op, [...pa.before, ...pa.after], [...pb.before, ...pb.after]), value]);
     }
     case 'flip': {
