@@ -247,7 +247,7 @@ export function exportOnnx(model: Module, opts: OnnxExportOptions): Uint8Array {
   for (const init of initializers) graph.message(5, init);
   graph.message(11, valueInfo(inputName, [n, ...inputShape])).message(12, valueInfo(outputName, [n, ...shape.slice(1)]));
   return new ProtoWriter()
-    .int(1, IR_VERSION)
+    .int(1, IR_VERSION[OPSET])
     .string(2, 'strata')
     .message(7, graph)
     .message(8, new ProtoWriter().string(1, '').int(2, OPSET))

@@ -12,7 +12,7 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { Module } from '../../nn/module.js';
 import { GraphBuilder } from './graph.js';
 import { LOWERED, lower } from './lower.js';
-import { FLOAT, INT32, IR_VERSION, OPSET, ProtoWriter, type TensorData, tensorProto, valueInfo } from './proto.js';
+import { FLOAT, INT32, IR_VERSION, ProtoWriter, type TensorData, tensorProto, valueInfo } from './proto.js';
 import type { OnnxExportOptions } from '../onnx.js';
 import { type Trace, capture } from './trace.js';
 import { storageOf } from '../../tensor/identity.js';
@@ -135,5 +135,5 @@ function build(model: Module, opts: OnnxExportOptions, [ta, tb]: [Trace, Trace],
   for (const init of g.initializers) graph.message(5, init);
   graph.message(11, valueInfo(info.inputName, inDims, ELEM[xa.dtype]));
   for (const o of outInfos) graph.message(12, o);
-  return new ProtoWriter().int(1, IR_VERSION).string(2, 'strata').message(7, graph).message(8, new ProtoWriter().string(1, '').int(2, OPSET)).finish();
+  return new ProtoWriter().int(1, IR_VERSION[g.opset]).string(2, 'strata').message(7, graph).message(8, new ProtoWriter().string(1, '').int(2, g.opset)).finish();
 }

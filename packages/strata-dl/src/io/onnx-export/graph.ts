@@ -2,7 +2,7 @@
 // The ONNX graph under construction: nodes, initializers, fresh names, and int64 shape vectors that
 // may depend on the batch size (found by comparing two traces at different batch sizes).
 import { StrataError } from '../../core/errors.js';
-import { type Attr, ProtoWriter, type TensorData, node, tensorProto } from './proto.js';
+import { type Attr, OPSET, ProtoWriter, type TensorData, node, tensorProto } from './proto.js';
 
 export interface NodeSpec { readonly opType: string; readonly name: string; readonly inputs: readonly string[]; readonly outputs: readonly string[]; readonly attrs: readonly Attr[] }
 
@@ -20,6 +20,8 @@ export class GraphBuilder {
   readonly initializers: ProtoWriter[] = [];
   private readonly used = new Set<string>();
   private batchDim: string | null = null;
+  /** The opset the graph is written for: 13, or a later one that a node needs. */
+  opset = OPSET;
   /** The constants made so far, by type, shape and values: each is one initializer, however often used. */
   private readonly constants = new Map<string, string>();
 
@@ -38,6 +40,11 @@ export class GraphBuilder {
     const name = this.fresh(opType);
     this.nodes.push({ opType, name, inputs, outputs: [`${name}.out`], attrs });
     return `${name}.out`;
+  }
+
+  /** Writes the graph for at least `opset` (a node whose operator or attribute needs it). */
+  needOpset(opset: number): void {
+    this.opset = Math.max(this.opset, opset);
   }
 
   /** Adds a node with `count` outputs and returns their names, in order. */

@@ -26,7 +26,7 @@ const BEFORE_START = -(2n ** 63n) + 1n;
 /** The primitives `lower` maps (the others are reported as unsupported). */
 export const LOWERED: ReadonlySet<string> = new Set([
   ...Object.keys(UNARY), ...Object.keys(BINARY), ...COMPOSED, 'ne', 'cast', 'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand',
-  'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum', 'argsort', 'cumprod',
+  'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum', 'argsort', 'cumprod', 'scatterAdd',
 ]);
 
 /** ONNX pads [top, left, bottom, right] from Strata's [top, bottom, left, right]. */
@@ -145,6 +145,12 @@ export function lower(g: GraphBuilder, a: Step, b: Step, x: readonly string[]): 
     case 'cumsum': {
       const { axis, reverse } = a.attrs as PrimAttrs['cumsum'];
       return g.node('CumSum', [x[0], g.int64([axis], true)], [{ name: 'reverse', i: reverse ? 1 : 0 }]);
+    }
+    case 'scatterAdd': {
+      // ScatterElements adds (rather than overwrites) from opset 16 on, in the order of the updates,
+      // as the primitive's kernels do; the graph is then written for opset 16
+      g.needOpset(16);
+      return g.node('ScatterElements', x, [{ name: 'axis', i: (a.attrs as PrimAttrs['scatterAdd']).axis }, { name: 'reduction', s: 'add' }]);
     }
     case 'cumprod': {
       const { axis } = a.attrs as PrimAttrs['cumprod'];

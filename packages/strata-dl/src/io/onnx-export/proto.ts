@@ -3,13 +3,15 @@
 // onnx.proto), by hand: a protobuf package would be a runtime dependency of the whole library.
 import { StrataError } from '../../core/errors.js';
 
+/** The opset an export writes, unless a primitive needs a later one (GraphBuilder.needOpset). */
 export const OPSET = 13;
-export const IR_VERSION = 7; // the IR version that goes with opset 13 (ONNX 1.8)
+/** The IR version that goes with each opset an export may write (ONNX 1.8 and 1.11). */
+export const IR_VERSION: Readonly<Record<number, number>> = { 13: 7, 16: 8 };
 export const FLOAT = 1;
 export const INT64 = 7;
 export const INT32 = 6;
 export const BOOL = 9;
-const ATTR = { FLOAT: 1, INT: 2, TENSOR: 4, INTS: 7 } as const;
+const ATTR = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, INTS: 7 } as const;
 
 // ---- protobuf wire format -------------------------------------------------------------------
 
@@ -69,13 +71,14 @@ export class ProtoWriter {
 
 // ---- ONNX messages (field numbers from onnx.proto) -----------------------------------------
 
-export type Attr = { name: string; f: number } | { name: string; i: number } | { name: string; ints: readonly number[] } | { name: string; t: ProtoWriter };
+export type Attr = { name: string; f: number } | { name: string; i: number } | { name: string; s: string } | { name: string; ints: readonly number[] } | { name: string; t: ProtoWriter };
 
 export function attribute(a: Attr): ProtoWriter {
   const w = new ProtoWriter().string(1, a.name);
   if ('f' in a) return w.float(2, a.f).int(20, ATTR.FLOAT);
   if ('i' in a) return w.int(3, a.i).int(20, ATTR.INT);
   if ('t' in a) return w.message(5, a.t).int(20, ATTR.TENSOR);
+  if ('s' in a) return w.string(4, a.s).int(20, ATTR.STRING);
   return w.packed(8, a.ints).int(20, ATTR.INTS);
 }
 
