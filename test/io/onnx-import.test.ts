@@ -152,6 +152,27 @@ test('unsupported ops are listed in one error; other opsets, external data and w
   assert.throws(() => st.importOnnx(gru0).forward(st.zeros([1, 1, 1])), /GRU node .*linear_before_reset=0 is not supported/);
 });
 
+test('reductions (axes as attribute or input, keepdims, noop_with_empty_axes), Clip, Max, Min and Erf import', () => {
+  const x = st.tensor([[[1, -2, 3], [4, 5, -6]], [[-7, 8, 9], [10, -11, 12]]]);
+  const run = (nodes: Uint8Array[], opset: number, inits: Uint8Array[] = []): st.Tensor => st.importOnnx(model(nodes, opset, inits)).forward(x) as st.Tensor;
+  const ints = (name: string, v: number[]): Uint8Array => msg([[1, [v.length]], [2, 7], [8, str(name)], [9, new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer)]]);
+  const floats = (name: string, v: number[]): Uint8Array => msg([[2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const attrInts = (name: string, v: number[]): Uint8Array => msg([[1, str(name)], [8, v], [20, 7]]);
+  // ReduceSum takes its axes as an input from opset 13, the others as an attribute until 18
+  assert.deepEqual(run([node('ReduceSum', ['x', 'a'], ['y'], [attrInt('keepdims', 0)])], 13, [ints('a', [-1])]).toArray(), x.sum(-1).toArray());
+  assert.deepEqual(run([node('ReduceSum', ['x'], ['y'], [attrInt('noop_with_empty_axes', 1)])], 13).toArray(), x.toArray());
+  assert.deepEqual(run([node('ReduceSum', ['x'], ['y'])], 13).toArray(), x.sum([0, 1, 2], true).toArray());
+  assert.deepEqual(run([node('ReduceMin', ['x'], ['y'], [attrInts('axes', [0, 2]), attrInt('keepdims', 0)])], 13).toArray(), x.amin([0, 2]).toArray());
+  assert.deepEqual(run([node('ReduceMax', ['x'], ['y'], [attrInts('axes', [1])])], 17).toArray(), x.amax(1, true).toArray());
+  assert.deepEqual(run([node('ReduceMean', ['x'], ['y'], [attrInts('axes', [0])])], 13).toArray(), x.mean(0, true).toArray());
+  // Clip: min and max are inputs, either left out by an empty name or a missing input
+  assert.deepEqual(run([node('Clip', ['x', '', 'hi'], ['y'])], 13, [floats('hi', [4])]).toArray(), x.clamp(null, 4).toArray());
+  assert.deepEqual(run([node('Clip', ['x', 'lo'], ['y'])], 13, [floats('lo', [-1])]).toArray(), x.clamp(-1, null).toArray());
+  assert.deepEqual(run([node('Max', ['x', 'c', 'x'], ['y'])], 13, [floats('c', [0])]).toArray(), x.relu().toArray());
+  assert.deepEqual(run([node('Min', ['x', 'c'], ['y'])], 13, [floats('c', [2])]).toArray(), x.clamp(null, 2).toArray());
+  assertClose(run([node('Erf', ['x'], ['y'])], 13), st.nn.functional.erf(x), 1e-7, 1e-7);
+});
+
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
 type Field = [number, number | Uint8Array | number[]];
 function varint(n: number): number[] {
