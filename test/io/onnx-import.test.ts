@@ -173,6 +173,43 @@ test('reductions (axes as attribute or input, keepdims, noop_with_empty_axes), C
   assertClose(run([node('Erf', ['x'], ['y'])], 13), st.nn.functional.erf(x), 1e-7, 1e-7);
 });
 
+test('comparisons, logic, Where, Expand, GatherElements, ArgMax/ArgMin, CumSum and Split import', () => {
+  const x = st.tensor([[1, -2, 3, 0], [4, 5, -6, 3]]);
+  const run = (nodes: Uint8Array[], inits: Uint8Array[] = []): st.Tensor => st.importOnnx(model(nodes, 13, inits)).forward(x) as st.Tensor;
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const ints = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 7], [8, str(name)], [9, new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer)]]);
+  const c = st.tensor([3, -2, 3, 1]);
+  const cmp: [string, (a: st.Tensor, b: st.Tensor) => st.Tensor][] = [
+    ['Equal', (a, b) => a.eq(b)], ['Less', (a, b) => a.lt(b)], ['LessOrEqual', (a, b) => a.le(b)], ['Greater', (a, b) => a.gt(b)], ['GreaterOrEqual', (a, b) => a.ge(b)],
+  ];
+  for (const [op, f] of cmp) assert.deepEqual(run([node(op, ['x', 'c'], ['y'])], [floats('c', [4], [3, -2, 3, 1])]).toArray(), f(x, c).toArray(), op);
+  // a mask from two comparisons: (x > 0) and not (x == 3), or, xor; then Where picks x or -1
+  const mask = x.gt(0).logicalAnd(x.eq(3).logicalNot());
+  const logic = [node('Greater', ['x', 'zero'], ['p']), node('Equal', ['x', 'three'], ['q']), node('Not', ['q'], ['nq']), node('And', ['p', 'nq'], ['m']),
+    node('Or', ['m', 'q'], ['o']), node('Xor', ['o', 'p'], ['z']), node('Where', ['m', 'x', 'minus'], ['w']), node('Where', ['z', 'w', 'zero'], ['y'])];
+  const scalars = [floats('zero', [], [0]), floats('three', [], [3]), floats('minus', [], [-1])];
+  const o = mask.logicalOr(x.eq(3)), z = o.logicalXor(x.gt(0));
+  assert.deepEqual(run(logic, scalars).toArray(), st.where(z, st.where(mask, x, -1), 0).toArray());
+  // Expand broadcasts both ways: [2, 4] against [3, 1, 4]
+  assert.deepEqual(run([node('Expand', ['x', 's'], ['y'])], [ints('s', [3], [3, 1, 4])]).toArray(), x.expand([3, 2, 4]).toArray());
+  // GatherElements with a negative index; ArgMax/ArgMin keep the axis unless keepdims is 0
+  assert.deepEqual(run([node('GatherElements', ['x', 'i'], ['y'], [attrInt('axis', 1)])], [ints('i', [2, 2], [0, -1, 2, 1])]).toArray(), [[1, 0], [-6, 5]]);
+  assert.deepEqual(run([node('ArgMax', ['x'], ['y'], [attrInt('axis', 1)])]).toArray(), [[2], [1]]);
+  assert.deepEqual(run([node('ArgMin', ['x'], ['y'], [attrInt('axis', 0), attrInt('keepdims', 0)])]).toArray(), [0, 0, 1, 0]);
+  // CumSum along an axis input, from either end
+  assert.deepEqual(run([node('CumSum', ['x', 'a'], ['y'])], [ints('a', [], [1])]).toArray(), st.cumsum(x, 1).toArray());
+  assert.deepEqual(run([node('CumSum', ['x', 'a'], ['y'], [attrInt('reverse', 1)])], [ints('a', [], [-1])]).toArray(), [[2, 1, 3, 0], [6, 2, -3, 3]]);
+  // shape arithmetic stays on the host: Shape, Equal, Not, Where, then a Reshape that reads the result
+  const shapeMath = [node('Shape', ['x'], ['s']), node('Equal', ['s', 'want'], ['e']), node('Not', ['e'], ['ne']), node('Where', ['ne', 's', 'to'], ['t']), node('Reshape', ['x', 't'], ['y'])];
+  assert.deepEqual(run(shapeMath, [ints('want', [2], [3, 5]), ints('to', [2], [8, 1])]).shape, [2, 4]);
+  assert.deepEqual(run(shapeMath, [ints('want', [2], [2, 4]), ints('to', [2], [8, 1])]).shape, [8, 1]);
+  // Split by sizes, or evenly into as many parts as outputs
+  const parts = st.importOnnx(model([node('Split', ['x', 'n'], ['a', 'b'], [attrInt('axis', 1)])], 13, [ints('n', [2], [1, 3])])).run([x]);
+  assert.deepEqual([parts.a.toArray(), parts.b.toArray()], [[[1], [4]], [[-2, 3, 0], [5, -6, 3]]]);
+  const halves = st.importOnnx(model([node('Split', ['x'], ['a', 'b'], [attrInt('axis', 1)])], 13)).run([x]);
+  assert.deepEqual([halves.a.toArray(), halves.b.toArray()], [[[1, -2], [4, 5]], [[3, 0], [-6, 3]]]);
+});
+
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
 type Field = [number, number | Uint8Array | number[]];
 function varint(n: number): number[] {

@@ -11,7 +11,7 @@ import { HostInts, type OpContext, type OpImpl, type Value, constantValue } from
 type Binary = (a: Tensor, b: Tensor) => Tensor;
 
 /** A binary op on tensors, or on host integers when both inputs are shapes or constants. */
-function binary(onTensors: Binary, onInts: (a: number, b: number) => number): OpImpl {
+export function binary(onTensors: Binary, onInts: (a: number, b: number) => number): OpImpl {
   return (ctx) => {
     const a = ctx.input(0), b = ctx.input(1);
     if (a instanceof HostInts && b instanceof HostInts) {

@@ -1,0 +1,92 @@
+// SPDX-License-Identifier: MIT
+// Comparisons, logic, selection and indexing ops of ONNX (default domain, opsets 13–17): what
+// torch.onnx.export writes for masks (Equal, Less, Not, Where), broadcasting (Expand), gathers
+// along an axis, cumulative sums, argmax and splits. Comparisons of host integers (shape
+// arithmetic) stay on the host.
+import { broadcastShapes, normAxis } from '../../core/shape.js';
+import { cumsum as cumsumPrim } from '../../tensor/prims.js';
+import { where } from '../../tensor/composite.js';
+import { Tensor } from '../../tensor/tensor.js';
+import { binary } from './ops-basic.js';
+import { HostInts, type OpContext, type OpImpl, type Value } from './values.js';
+
+const flag = (b: boolean): number => (b ? 1 : 0);
+
+/** Where(cond, a, b), broadcasting; on host integers when all three are. */
+function select(ctx: OpContext): Value[] {
+  const c = ctx.input(0), a = ctx.input(1), b = ctx.input(2);
+  if (c instanceof HostInts && a instanceof HostInts && b instanceof HostInts) {
+    const n = Math.max(c.values.length, a.values.length, b.values.length);
+    const at = (h: HostInts, i: number): number => h.values[h.values.length === 1 ? 0 : i];
+    if ([c, a, b].some((h) => h.values.length !== n && h.values.length !== 1)) return ctx.fail('integer inputs do not broadcast');
+    const dims = [c, a, b].find((h) => h.values.length === n)!.dims;
+    return [new HostInts(dims, Array.from({ length: n }, (_, i) => (at(c, i) ? at(a, i) : at(b, i))))];
+  }
+  const like = a instanceof Tensor ? a : b instanceof Tensor ? b : undefined;
+  const ta = ctx.tensor(1, like);
+  return [where(ctx.tensor(0).to('bool'), ta, ctx.tensor(2, ta))];
+}
+
+/** Expand: x broadcast against `shape` (ONNX's broadcasting goes both ways: a 1 in shape keeps x's size). */
+function expand(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0);
+  return [x.expand(broadcastShapes('importOnnx Expand', x.shape, ctx.ints(1)))];
+}
+
+/** ArgMax/ArgMin along `axis`, keepdims 1 by default; the first index of the extremum (select_last_index 1 is refused). */
+function arg(max: boolean): OpImpl {
+  return (ctx) => {
+    if (ctx.int('select_last_index', 0) !== 0) return ctx.fail('select_last_index=1 is not supported');
+    const x = ctx.tensor(0);
+    const axis = normAxis(`importOnnx ${ctx.node.opType}`, ctx.int('axis', 0), x.ndim);
+    const keep = ctx.int('keepdims', 1) === 1;
+    return [max ? x.argmax(axis, keep) : x.argmin(axis, keep)];
+  };
+}
+
+/** CumSum along the axis input, from the end with reverse=1; exclusive=1 is refused. */
+function cumsum(ctx: OpContext): Value[] {
+  if (ctx.int('exclusive', 0) !== 0) return ctx.fail('exclusive=1 is not supported');
+  const x = ctx.tensor(0);
+  return [cumsumPrim(x, normAxis('importOnnx CumSum', ctx.ints(1)[0], x.ndim), ctx.int('reverse', 0) === 1)];
+}
+
+/** Split along `axis` into the sizes of the `split` input, or into as many equal parts as outputs. */
+function split(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0);
+  const axis = normAxis('importOnnx Split', ctx.int('axis', 0), x.ndim);
+  const n = ctx.node.outputs.length;
+  const sizes = ctx.input(1) !== undefined ? ctx.ints(1) : Array.from({ length: n }, (_, i) => Math.floor((x.shape[axis] + n - 1 - i) / n));
+  if (sizes.length !== n || sizes.reduce((p, d) => p + d, 0) !== x.shape[axis]) {
+    return ctx.fail(`sizes [${sizes.join(', ')}] do not split dimension ${axis} of ${x.shape[axis]} into ${n} outputs`);
+  }
+  return x.split(sizes, axis);
+}
+
+export const LOGIC_OPS: Record<string, OpImpl> = {
+  Equal: binary((a, b) => a.eq(b), (a, b) => flag(a === b)),
+  Less: binary((a, b) => a.lt(b), (a, b) => flag(a < b)),
+  LessOrEqual: binary((a, b) => a.le(b), (a, b) => flag(a <= b)),
+  Greater: binary((a, b) => a.gt(b), (a, b) => flag(a > b)),
+  GreaterOrEqual: binary((a, b) => a.ge(b), (a, b) => flag(a >= b)),
+  And: binary((a, b) => a.logicalAnd(b), (a, b) => flag(a !== 0 && b !== 0)),
+  Or: binary((a, b) => a.logicalOr(b), (a, b) => flag(a !== 0 || b !== 0)),
+  Xor: binary((a, b) => a.logicalXor(b), (a, b) => flag((a !== 0) !== (b !== 0))),
+  Not: (ctx) => {
+    const x = ctx.input(0);
+    return [x instanceof HostInts ? new HostInts(x.dims, x.values.map((v) => flag(v === 0))) : ctx.tensor(0).logicalNot()];
+  },
+  Where: select,
+  Expand: expand,
+  GatherElements: (ctx) => {
+    const x = ctx.tensor(0);
+    const idx = ctx.tensor(1).to('int32');
+    const axis = normAxis('importOnnx GatherElements', ctx.int('axis', 0), x.ndim);
+    // negative indices count from the end of the axis, as in ONNX
+    return [x.gather(axis, where(idx.lt(0), idx.add(x.shape[axis]), idx))];
+  },
+  ArgMax: arg(true),
+  ArgMin: arg(false),
+  CumSum: cumsum,
+  Split: split,
+};
