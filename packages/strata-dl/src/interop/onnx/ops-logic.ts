@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: MIT
-// Comparisons, logic, selection and indexing ops of ONNX (default domain, opsets 13–17): what
-// torch.onnx.export writes for masks (Equal, Less, Not, Where), broadcasting (Expand), gathers
-// along an axis, cumulative sums, argmax and splits. Comparisons of host integers (shape
-// arithmetic) stay on the host.
+// Comparisons, logic, selection, sorting and indexing ops of ONNX (default domain, opsets 13–17):
+// what torch.onnx.export writes for masks (Equal, Less, Not, Where), broadcasting (Expand), gathers
+// along an axis, cumulative sums, argmax, top-k and splits, and what Strata's own export writes
+// for sort, cumprod and scatterAdd. Comparisons of host integers (shape arithmetic) stay on the host.
 import { broadcastShapes, normAxis } from '../../core/shape.js';
 import { cumsum as cumsumPrim } from '../../tensor/prims.js';
 import { where } from '../../tensor/composite.js';
@@ -63,7 +63,27 @@ function split(ctx: OpContext): Value[] {
   return x.split(sizes, axis);
 }
 
+/** TopK: the k largest (or smallest) along `axis`, in order, ties to the lower index (Strata's stable order). */
+function topk(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0);
+  const r = x.topk(ctx.ints(1)[0], normAxis('importOnnx TopK', ctx.int('axis', -1), x.ndim), ctx.int('largest', 1) === 1);
+  return [r.values, r.indices];
+}
+
+/** ScatterElements adding into a copy of the data (reduction add); plain assignment and the others are refused. */
+function scatterElements(ctx: OpContext): Value[] {
+  const reduction = ctx.string('reduction', 'none');
+  if (reduction !== 'add') return ctx.fail(`reduction '${reduction}' is not supported (only 'add')`);
+  const x = ctx.tensor(0);
+  const idx = ctx.tensor(1).to('int32');
+  const axis = normAxis('importOnnx ScatterElements', ctx.int('axis', 0), x.ndim);
+  return [x.scatterAdd(axis, where(idx.lt(0), idx.add(x.shape[axis]), idx), ctx.tensor(2, x))];
+}
+
 export const LOGIC_OPS: Record<string, OpImpl> = {
+  IsNaN: (ctx) => [ctx.tensor(0).isnan()],
+  TopK: topk,
+  ScatterElements: scatterElements,
   Equal: binary((a, b) => a.eq(b), (a, b) => flag(a === b)),
   Less: binary((a, b) => a.lt(b), (a, b) => flag(a < b)),
   LessOrEqual: binary((a, b) => a.le(b), (a, b) => flag(a <= b)),
