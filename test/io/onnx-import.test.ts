@@ -228,6 +228,29 @@ test('comparisons, logic, Where, Expand, GatherElements, ArgMax/ArgMin, CumSum a
   assert.deepEqual([halves.a.toArray(), halves.b.toArray()], [[[1, -2], [4, 5]], [[3, 0], [-6, 3]]]);
 });
 
+test('Elu, Selu, Softplus, HardSigmoid, HardSwish, PRelu and LayerNormalization (opset 17) import', () => {
+  const x = st.tensor([[[-3.5, -1, -0.25, 0], [0.5, 2, 4, 25]], [[-20, 1.5, -0.5, 3], [-4, 0.25, 6, -2]]]);
+  const F = st.nn.functional;
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  // AttributeProto.f is a fixed32 (wire type 5), which msg does not write: its tag and 4 bytes by hand
+  const attrFloat = (name: string, v: number): Uint8Array => Uint8Array.from([...msg([[1, str(name)]]), 0x15, ...new Uint8Array(Float32Array.of(v).buffer), ...msg([[20, 1]])]);
+  const run = (nodes: Uint8Array[], opset = 13, inits: Uint8Array[] = []): st.Tensor => st.importOnnx(model(nodes, opset, inits)).forward(x) as st.Tensor;
+  assertClose(run([node('Elu', ['x'], ['y'], [attrFloat('alpha', 0.5)])]), F.elu(x, 0.5), 0, 0);
+  assertClose(run([node('Selu', ['x'], ['y'])]), F.selu(x), 0, 0);
+  assert.throws(() => run([node('Selu', ['x'], ['y'], [attrFloat('alpha', 2)])]), /Selu node .*alpha and gamma other than the defaults/);
+  assertClose(run([node('Softplus', ['x'], ['y'])]), x.exp().add(1).log(), 1e-6, 1e-6);
+  assertClose(run([node('HardSigmoid', ['x'], ['y'], [attrFloat('alpha', 1 / 6), attrFloat('beta', 0.5)])]), F.hardsigmoid(x), 1e-7, 1e-7);
+  assertClose(run([node('HardSigmoid', ['x'], ['y'])]), x.mul(0.2).add(0.5).clamp(0, 1), 0, 0);
+  assertClose(run([node('HardSwish', ['x'], ['y'])], 14), F.hardswish(x), 0, 0);
+  assertClose(run([node('PRelu', ['x', 's'], ['y'])], 13, [floats('s', [2, 1], [0.1, 0.3])]), st.where(x.lt(0), x.mul(st.tensor([[0.1], [0.3]])), x), 0, 0);
+  const w = [0.5, 1, 1.5, 2], b = [0, 0.1, -0.1, 0.2];
+  assertClose(run([node('LayerNormalization', ['x', 'w', 'b'], ['y'], [attrFloat('epsilon', 1e-3)])], 17, [floats('w', [4], w), floats('b', [4], b)]),
+    F.layerNorm(x, [4], st.tensor(w), st.tensor(b), 1e-3), 0, 0);
+  const w2 = Array.from({ length: 8 }, (_, i) => 1 + i / 8);
+  assertClose(run([node('LayerNormalization', ['x', 'w'], ['y'], [attrInt('axis', 1)])], 17, [floats('w', [2, 4], w2)]),
+    F.layerNorm(x, [2, 4], st.tensor(w2).reshape([2, 4])), 0, 0);
+});
+
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
 type Field = [number, number | Uint8Array | number[]];
 function varint(n: number): number[] {

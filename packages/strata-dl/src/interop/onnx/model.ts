@@ -14,9 +14,10 @@ import { NN_OPS } from './ops-nn.js';
 import { RECURRENT_OPS } from './ops-recurrent.js';
 import { REDUCE_OPS } from './ops-reduce.js';
 import { LOGIC_OPS } from './ops-logic.js';
+import { ACTIVATION_OPS } from './ops-activation.js';
 import { HostInts, OpContext, type OpImpl, type Value, constantValue } from './values.js';
 
-const OPS: Record<string, OpImpl> = { ...BASIC_OPS, ...NN_OPS, ...RECURRENT_OPS, ...REDUCE_OPS, ...LOGIC_OPS };
+const OPS: Record<string, OpImpl> = { ...BASIC_OPS, ...NN_OPS, ...RECURRENT_OPS, ...REDUCE_OPS, ...LOGIC_OPS, ...ACTIVATION_OPS };
 
 /** The ONNX ops `importOnnx` runs (default domain). */
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OPS).sort();
