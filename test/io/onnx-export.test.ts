@@ -258,6 +258,17 @@ test('log1p, expm1, trunc, log2, log10 and atan2 export as compositions that kee
   await session.release();
 });
 
+/** Runs `model` in Strata and `session` (its export) in ONNX Runtime on `data` [n, width] and asserts that every element has the same bits. */
+async function assertSameBits(session: Awaited<ReturnType<OrtModule['InferenceSession']['create']>>, model: st.nn.Module, data: Float32Array, n: number, width: number): Promise<void> {
+  if (!ort) throw new Error('unreachable: the test is skipped without onnxruntime-node');
+  const want = st.noGrad(() => model.forward(st.tensor(data, { shape: [n, width] })) as Tensor).dataSync();
+  const got = (await session.run({ input: new ort.Tensor('float32', data, [n, width]) }))[session.outputNames[0]].data as Float32Array;
+  assert.equal(got.length, want.length);
+  const bad: string[] = [];
+  for (let k = 0; k < want.length; k++) if (!Object.is(got[k], want[k])) bad.push(`${k}: ${got[k]} in ONNX Runtime, ${want[k]} in Strata`);
+  assert.deepEqual(bad.slice(0, 10), [], `batch ${n}`);
+}
+
 test('sort and argsort (TopK) keep the stable order of ties and put NaN above +âˆž, ascending and descending, float32 and int32', { skip: ortSkip }, async () => {
   if (!ort) throw new Error('unreachable: the test is skipped without onnxruntime-node');
   class Sorts extends nn.Module {
@@ -276,13 +287,7 @@ test('sort and argsort (TopK) keep the stable order of ties and put NaN above +â
   for (const n of [1, 3]) {
     const data = new Float32Array(n * SPECIAL.length * 2);
     for (let r = 0, at = 0; r < n; r++) for (let i = 0; i < SPECIAL.length * 2; i++) data[at++] = SPECIAL[(i * (5 + 2 * r)) % SPECIAL.length];
-    const x = st.tensor(data, { shape: [n, SPECIAL.length * 2] });
-    const want = st.noGrad(() => model.forward(x)).dataSync();
-    const got = (await session.run({ input: new ort.Tensor('float32', data, [n, SPECIAL.length * 2]) }))[session.outputNames[0]].data as Float32Array;
-    assert.equal(got.length, want.length);
-    const bad: string[] = [];
-    for (let k = 0; k < want.length; k++) if (!Object.is(got[k], want[k])) bad.push(`${k}: ${got[k]} in ONNX Runtime, ${want[k]} in Strata`);
-    assert.deepEqual(bad.slice(0, 10), [], `batch ${n}`);
+    await assertSameBits(session, model, data, n, SPECIAL.length * 2);
   }
   await session.release();
 });
@@ -304,13 +309,7 @@ test('cumprod is written out along its axis, in float64 as the kernels take it: 
   for (const n of [1, 3]) {
     const data = new Float32Array(n * SPECIAL.length);
     for (let r = 0, at = 0; r < n; r++) for (let i = 0; i < SPECIAL.length; i++) data[at++] = SPECIAL[(i * (3 + 2 * r)) % SPECIAL.length] * (r === 2 ? -1 : 1);
-    const x = st.tensor(data, { shape: [n, SPECIAL.length] });
-    const want = st.noGrad(() => model.forward(x)).dataSync();
-    const got = (await session.run({ input: new ort.Tensor('float32', data, [n, SPECIAL.length]) }))[session.outputNames[0]].data as Float32Array;
-    assert.equal(got.length, want.length);
-    const bad: string[] = [];
-    for (let k = 0; k < want.length; k++) if (!Object.is(got[k], want[k])) bad.push(`${k}: ${got[k]} in ONNX Runtime, ${want[k]} in Strata`);
-    assert.deepEqual(bad.slice(0, 10), [], `batch ${n}`);
+    await assertSameBits(session, model, data, n, SPECIAL.length);
   }
   await session.release();
 });
@@ -342,9 +341,7 @@ test('scatterAdd becomes ScatterElements adding in order (opset 16 for that grap
   const session = await ort.InferenceSession.create(bytes);
   for (const n of [1, 3]) {
     const x = st.randn([n, 12], { generator: new st.Generator(n) }).mul(1e3);
-    const want = st.noGrad(() => model.forward(x)).dataSync();
-    const got = (await session.run({ input: new ort.Tensor('float32', Float32Array.from(x.dataSync()), [n, 12]) }))[session.outputNames[0]].data as Float32Array;
-    assert.deepEqual([...got], [...want], `batch ${n}`);
+    await assertSameBits(session, model, Float32Array.from(x.dataSync()), n, 12);
   }
   await session.release();
 });

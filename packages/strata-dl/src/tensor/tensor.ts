@@ -179,7 +179,7 @@ export class Tensor {
       const t = ins[i];
       // the tensor's own dispose, not only its memory's: a view that keeps the memory alive must not
       // make a use after dispose() work or fail depending on whether the view exists
-      if (t._released || t._storage.freed) throw new StrataError(prim, `input ${fmtShape(t.shape)} was disposed`);
+      if (t.isDisposed) throw new StrataError(prim, `input ${fmtShape(t.shape)} was disposed`);
       if (t.backend !== backend) throw new StrataError(prim, `inputs live on different backends ('${backend.name}' and '${t.backend.name}'); move one to the other's with .to('${backend.name}') (a model with model.to('${backend.name}'))`);
     }
     const meta = infer(prim, ins, attrs);

@@ -10,16 +10,22 @@ import { HostInts, type OpContext, type OpImpl, type Value, constantValue } from
 
 type Binary = (a: Tensor, b: Tensor) => Tensor;
 
+/**
+ * `f` over host integers elementwise, each input either of the longest length or a single value
+ * (broadcast): shape arithmetic that stays on the host.
+ */
+export function onHostInts(ctx: OpContext, inputs: readonly HostInts[], f: (...v: number[]) => number): HostInts {
+  const n = Math.max(...inputs.map((h) => h.values.length));
+  if (inputs.some((h) => h.values.length !== n && h.values.length !== 1)) ctx.fail(`integer inputs of ${inputs.map((h) => h.values.length).join(' and ')} values do not broadcast`);
+  const dims = inputs.find((h) => h.values.length === n)!.dims;
+  return new HostInts(dims, Array.from({ length: n }, (_, i) => f(...inputs.map((h) => h.values[h.values.length === 1 ? 0 : i]))));
+}
+
 /** A binary op on tensors, or on host integers when both inputs are shapes or constants. */
 export function binary(onTensors: Binary, onInts: (a: number, b: number) => number): OpImpl {
   return (ctx) => {
     const a = ctx.input(0), b = ctx.input(1);
-    if (a instanceof HostInts && b instanceof HostInts) {
-      const n = Math.max(a.values.length, b.values.length);
-      if (!(a.values.length === n || a.values.length === 1) || !(b.values.length === n || b.values.length === 1)) ctx.fail(`integer inputs of ${a.values.length} and ${b.values.length} values do not broadcast`);
-      const at = (v: number[], i: number): number => v[v.length === 1 ? 0 : i];
-      return [new HostInts(a.values.length === n ? a.dims : b.dims, Array.from({ length: n }, (_, i) => onInts(at(a.values, i), at(b.values, i))))];
-    }
+    if (a instanceof HostInts && b instanceof HostInts) return [onHostInts(ctx, [a, b], onInts)];
     const ta = a instanceof Tensor ? a : ctx.tensor(0, b instanceof Tensor ? b : undefined);
     return [onTensors(ta, ctx.tensor(1, ta))];
   };
@@ -31,9 +37,13 @@ function shapeOf(v: Value): number[] {
   return v instanceof Tensor ? [...v.shape] : v.dims;
 }
 
-/** ONNX axes lists may be negative, counted against `rank`. */
-function axesOf(ctx: OpContext, rank: number, fromInput: number, attr = 'axes'): number[] | undefined {
-  const raw = ctx.opset >= 13 ? (ctx.input(fromInput) === undefined ? undefined : ctx.ints(fromInput)) : ctx.has(attr) ? ctx.intList(attr, []) : undefined;
+/**
+ * An axes list, from input `fromInput` from opset `inputFrom` on (13 for Squeeze, Unsqueeze and
+ * ReduceSum, 18 for the other reductions) and from the attribute before; undefined when absent.
+ * ONNX axes may be negative, counted against `rank`.
+ */
+export function axesOf(ctx: OpContext, rank: number, fromInput: number, inputFrom = 13, attr = 'axes'): number[] | undefined {
+  const raw = ctx.opset >= inputFrom ? (ctx.input(fromInput) === undefined ? undefined : ctx.ints(fromInput)) : ctx.has(attr) ? ctx.intList(attr, []) : undefined;
   return raw?.map((a) => normAxis(`importOnnx ${ctx.node.opType}`, a, rank));
 }
 

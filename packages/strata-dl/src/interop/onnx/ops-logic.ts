@@ -7,7 +7,7 @@ import { broadcastShapes, normAxis } from '../../core/shape.js';
 import { cumsum as cumsumPrim } from '../../tensor/prims.js';
 import { where } from '../../tensor/composite.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { binary } from './ops-basic.js';
+import { binary, onHostInts } from './ops-basic.js';
 import { HostInts, type OpContext, type OpImpl, type Value } from './values.js';
 
 const flag = (b: boolean): number => (b ? 1 : 0);
@@ -15,13 +15,7 @@ const flag = (b: boolean): number => (b ? 1 : 0);
 /** Where(cond, a, b), broadcasting; on host integers when all three are. */
 function select(ctx: OpContext): Value[] {
   const c = ctx.input(0), a = ctx.input(1), b = ctx.input(2);
-  if (c instanceof HostInts && a instanceof HostInts && b instanceof HostInts) {
-    const n = Math.max(c.values.length, a.values.length, b.values.length);
-    const at = (h: HostInts, i: number): number => h.values[h.values.length === 1 ? 0 : i];
-    if ([c, a, b].some((h) => h.values.length !== n && h.values.length !== 1)) return ctx.fail('integer inputs do not broadcast');
-    const dims = [c, a, b].find((h) => h.values.length === n)!.dims;
-    return [new HostInts(dims, Array.from({ length: n }, (_, i) => (at(c, i) ? at(a, i) : at(b, i))))];
-  }
+  if (c instanceof HostInts && a instanceof HostInts && b instanceof HostInts) return [onHostInts(ctx, [c, a, b], (p, q, r) => (p ? q : r))];
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : undefined;
   const ta = ctx.tensor(1, like);
   return [where(ctx.tensor(0).to('bool'), ta, ctx.tensor(2, ta))];
@@ -63,6 +57,12 @@ function split(ctx: OpContext): Value[] {
   return x.split(sizes, axis);
 }
 
+/** Index tensor `i` as int32, its negative entries counted from the end of a dimension of `n` (ONNX's). */
+function positions(ctx: OpContext, i: number, n: number): Tensor {
+  const idx = ctx.tensor(i).to('int32');
+  return where(idx.lt(0), idx.add(n), idx);
+}
+
 /** TopK: the k largest (or smallest) along `axis`, in order, ties to the lower index (Strata's stable order). */
 function topk(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
@@ -75,9 +75,8 @@ function scatterElements(ctx: OpContext): Value[] {
   const reduction = ctx.string('reduction', 'none');
   if (reduction !== 'add') return ctx.fail(`reduction '${reduction}' is not supported (only 'add')`);
   const x = ctx.tensor(0);
-  const idx = ctx.tensor(1).to('int32');
   const axis = normAxis('importOnnx ScatterElements', ctx.int('axis', 0), x.ndim);
-  return [x.scatterAdd(axis, where(idx.lt(0), idx.add(x.shape[axis]), idx), ctx.tensor(2, x))];
+  return [x.scatterAdd(axis, positions(ctx, 1, x.shape[axis]), ctx.tensor(2, x))];
 }
 
 export const LOGIC_OPS: Record<string, OpImpl> = {
@@ -100,10 +99,8 @@ export const LOGIC_OPS: Record<string, OpImpl> = {
   Expand: expand,
   GatherElements: (ctx) => {
     const x = ctx.tensor(0);
-    const idx = ctx.tensor(1).to('int32');
     const axis = normAxis('importOnnx GatherElements', ctx.int('axis', 0), x.ndim);
-    // negative indices count from the end of the axis, as in ONNX
-    return [x.gather(axis, where(idx.lt(0), idx.add(x.shape[axis]), idx))];
+    return [x.gather(axis, positions(ctx, 1, x.shape[axis]))];
   },
   ArgMax: arg(true),
   ArgMin: arg(false),

@@ -2,9 +2,9 @@
 // Reductions, clipping, erf and the elementwise Max and Min of ONNX (default domain, opsets 13–17):
 // what torch.onnx.export writes for LayerNorm (ReduceMean, Pow, Sqrt before opset 17), GELU (Erf),
 // ReLU6 (Clip), mean, sum, amax and amin, and what Strata's own export writes for clamp (Max, Min).
-import { normAxis } from '../../core/shape.js';
 import { erf } from '../../nn/functional/activation.js';
 import type { Tensor } from '../../tensor/tensor.js';
+import { axesOf } from './ops-basic.js';
 import type { OpContext, OpImpl, Value } from './values.js';
 
 type Reduction = (x: Tensor, axes: number[], keep: boolean) => Tensor;
@@ -17,10 +17,9 @@ type Reduction = (x: Tensor, axes: number[], keep: boolean) => Tensor;
 function reduce(f: Reduction, inputFrom: number): OpImpl {
   return (ctx: OpContext): Value[] => {
     const x = ctx.tensor(0);
-    const raw = ctx.opset >= inputFrom ? (ctx.input(1) === undefined ? [] : ctx.ints(1)) : ctx.intList('axes', []);
-    if (raw.length === 0 && ctx.int('noop_with_empty_axes', 0) === 1) return [x];
-    const axes = raw.length === 0 ? x.shape.map((_, i) => i) : raw.map((a) => normAxis(`importOnnx ${ctx.node.opType}`, a, x.ndim));
-    return [f(x, axes, ctx.int('keepdims', 1) === 1)];
+    const axes = axesOf(ctx, x.ndim, 1, inputFrom) ?? [];
+    if (axes.length === 0 && ctx.int('noop_with_empty_axes', 0) === 1) return [x];
+    return [f(x, axes.length === 0 ? x.shape.map((_, i) => i) : axes, ctx.int('keepdims', 1) === 1)];
   };
 }
 

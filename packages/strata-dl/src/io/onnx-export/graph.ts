@@ -37,9 +37,7 @@ export class GraphBuilder {
 
   /** Adds a node with one output and returns the output's name. */
   node(opType: string, inputs: readonly string[], attrs: readonly Attr[] = []): string {
-    const name = this.fresh(opType);
-    this.nodes.push({ opType, name, inputs, outputs: [`${name}.out`], attrs });
-    return `${name}.out`;
+    return this.nodeOutputs(opType, inputs, 1, attrs)[0];
   }
 
   /** Writes the graph for at least `opset` (a node whose operator or attribute needs it). */
@@ -50,7 +48,7 @@ export class GraphBuilder {
   /** Adds a node with `count` outputs and returns their names, in order. */
   nodeOutputs(opType: string, inputs: readonly string[], count: number, attrs: readonly Attr[] = []): string[] {
     const name = this.fresh(opType);
-    const outputs = Array.from({ length: count }, (_, i) => `${name}.out${i}`);
+    const outputs = Array.from({ length: count }, (_, i) => `${name}.out${i === 0 ? '' : i}`);
     this.nodes.push({ opType, name, inputs, outputs, attrs });
     return outputs;
   }

@@ -183,7 +183,7 @@ function lowerArgsort(g: GraphBuilder, x: string, dtype: DType, axis: number, de
   if (dtype === 'int32') order = topk(g.node('Cast', [x], [{ name: 'to', i: ONNX_TYPE.float64 }]));
   else {
     const nan = g.node('IsNaN', [x]);
-    const first = topk(g.node('Where', [nan, dtype === 'float32' ? g.float32(Infinity) : g.node('Cast', [g.float32(Infinity)], [{ name: 'to', i: ONNX_TYPE[dtype] }]), x]));
+    const first = topk(g.node('Where', [nan, g.float32(Infinity), x])); // x is float32: export refuses float64
     const byNan = topk(g.node('Cast', [gather(nan, first)], [{ name: 'to', i: ONNX_TYPE.float32 }]));
     order = gather(first, byNan);
   }
