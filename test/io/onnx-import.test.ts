@@ -251,6 +251,81 @@ test('Elu, Selu, Softplus, HardSigmoid, HardSwish, PRelu and LayerNormalization 
     F.layerNorm(x, [2, 4], st.tensor(w2).reshape([2, 4])), 0, 0);
 });
 
+test('ReduceProd, ReduceL1, ReduceL2, ReduceSumSquare, ReduceLogSumExp, Sum, Mean, Reciprocal, Softsign, Mish, Celu, ThresholdedRelu and InstanceNormalization import', () => {
+  const x = st.tensor([[[0.5, -2, 3, 0], [4, 1.5, -0.25, 2]], [[-1, 1, 0.75, -3], [2, -0.5, 1.25, 0.1]]]);
+  const F = st.nn.functional;
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const attrInts = (name: string, v: number[]): Uint8Array => msg([[1, str(name)], [8, v], [20, 7]]);
+  const attrFloat = (name: string, v: number): Uint8Array => Uint8Array.from([...msg([[1, str(name)]]), 0x15, ...new Uint8Array(Float32Array.of(v).buffer), ...msg([[20, 1]])]);
+  const run = (nodes: Uint8Array[], inits: Uint8Array[] = []): st.Tensor => st.importOnnx(model(nodes, 13, inits)).forward(x) as st.Tensor;
+  // the product over two axes, one axis at a time, keepdims 0
+  assertClose(run([node('ReduceProd', ['x'], ['y'], [attrInts('axes', [0, 2]), attrInt('keepdims', 0)])]), x.prod(2).prod(0), 0, 0);
+  assertClose(run([node('ReduceProd', ['x'], ['y'], [attrInts('axes', [2])])]), x.prod(2, true), 0, 0);
+  assertClose(run([node('ReduceL1', ['x'], ['y'], [attrInts('axes', [1, 2])])]), x.abs().sum([1, 2], true), 1e-6, 1e-6);
+  assertClose(run([node('ReduceL2', ['x'], ['y'], [attrInts('axes', [2]), attrInt('keepdims', 0)])]), x.square().sum(2).sqrt(), 1e-6, 1e-6);
+  assertClose(run([node('ReduceSumSquare', ['x'], ['y'])]), x.square().sum([0, 1, 2], true), 1e-6, 1e-6);
+  assertClose(run([node('ReduceLogSumExp', ['x'], ['y'], [attrInts('axes', [0])])]), x.exp().sum(0, true).log(), 1e-6, 1e-6);
+  // Sum and Mean of three inputs, broadcasting
+  const c = floats('c', [4], [1, 2, 3, 4]);
+  assertClose(run([node('Sum', ['x', 'c', 'x'], ['y'])], [c]), x.add(st.tensor([1, 2, 3, 4])).add(x), 0, 0);
+  assertClose(run([node('Mean', ['x', 'c', 'x'], ['y'])], [c]), x.add(st.tensor([1, 2, 3, 4])).add(x).div(3), 0, 0);
+  assertClose(run([node('Reciprocal', ['x'], ['y'])]), st.tensor(1).div(x), 0, 0);
+  assertClose(run([node('Softsign', ['x'], ['y'])]), x.div(x.abs().add(1)), 0, 0);
+  assertClose(run([node('Mish', ['x'], ['y'])]), x.mul(F.softplus(x).tanh()), 1e-6, 1e-6);
+  assertClose(run([node('Celu', ['x'], ['y'], [attrFloat('alpha', 0.5)])]), F.celu(x, 0.5), 0, 0);
+  assert.deepEqual(run([node('ThresholdedRelu', ['x'], ['y'], [attrFloat('alpha', 1.25)])]).toArray(), st.where(x.gt(1.25), x, 0).toArray());
+  assert.deepEqual(run([node('ThresholdedRelu', ['x'], ['y'])]).toArray(), st.where(x.gt(1), x, 0).toArray());
+  // over the last axis of [N, C, L], with a scale and bias per channel
+  const inorm = run([node('InstanceNormalization', ['x', 's', 'b'], ['y'], [attrFloat('epsilon', 1e-3)])], [floats('s', [2], [2, 0.5]), floats('b', [2], [0.1, -1])]);
+  const mean = x.mean(2, true), v = x.sub(mean).square().mean(2, true);
+  assertClose(inorm, x.sub(mean).div(v.add(1e-3).sqrt()).mul(st.tensor([[2], [0.5]])).add(st.tensor([[0.1], [-1]])), 1e-5, 1e-5);
+  assert.throws(() => st.importOnnx(model([node('InstanceNormalization', ['x', 's', 'b'], ['y'])], 13, [floats('s', [4], [1, 1, 1, 1]), floats('b', [4], [0, 0, 0, 0])])).forward(x.reshape([4, 4])),
+    /InstanceNormalization node 'y': input must be \[N, C, D1, \.\.\.\], got rank 2/);
+});
+
+test('Tile, Range, DepthToSpace (DCR and CRD), SpaceToDepth, ArgMax/ArgMin select_last_index and ScatterElements without reduction import', () => {
+  const x = st.arange(0, 32).to('float32').reshape([1, 8, 2, 2]);
+  const run = (nodes: Uint8Array[], inits: Uint8Array[] = [], input = x): st.Tensor => st.importOnnx(model(nodes, 13, inits)).forward(input) as st.Tensor;
+  const ints = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 7], [8, str(name)], [9, new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer)]]);
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const attrStr = (name: string, v: string): Uint8Array => msg([[1, str(name)], [4, str(v)], [20, 3]]);
+  // Tile of data, and of a shape on the host (then read by a Reshape)
+  assert.deepEqual(run([node('Tile', ['x', 'r'], ['y'])], [ints('r', [4], [2, 1, 1, 3])]).toArray(), x.tile([2, 1, 1, 3]).toArray());
+  const hostTile = [node('Shape', ['x'], ['s']), node('Slice', ['s', 'z', 'one'], ['n']), node('Tile', ['n', 'two'], ['t']), node('Concat', ['t', 'm'], ['u'], [attrInt('axis', 0)]), node('Reshape', ['x', 'u'], ['y'])];
+  assert.deepEqual(run(hostTile, [ints('z', [1], [0]), ints('one', [1], [1]), ints('two', [1], [2]), ints('m', [1], [-1])]).shape, [1, 1, 32]);
+  assert.throws(() => run([node('Tile', ['x', 'r'], ['y'])], [ints('r', [2], [2, 2])]), /Tile node 'y': repeats \[2, 2\] must be one count >= 0 per axis of the rank-4 input/);
+  // Range on the host (the batch size) and in float
+  const arangeN = [node('Shape', ['x'], ['s']), node('Gather', ['s', 'i1'], ['n']), node('Range', ['z', 'n', 'one'], ['y'])];
+  assert.deepEqual(run([...arangeN.slice(0, 2), node('Range', ['z', 'n', 'two'], ['r']), node('Cast', ['r'], ['y'], [attrInt('to', 1)])], [ints('i1', [], [1]), ints('z', [], [0]), ints('two', [], [2])]).toArray(), [0, 2, 4, 6]);
+  assertClose(run([node('Range', ['a', 'b', 'd'], ['y'])], [floats('a', [], [1]), floats('b', [], [-0.5]), floats('d', [], [-0.4])]), st.tensor([1, 0.6, 0.2, -0.2]), 1e-7, 1e-7);
+  assert.throws(() => run([node('Range', ['a', 'a', 'z'], ['y'])], [floats('a', [], [1]), floats('z', [], [0])]), /Range node 'y': delta must not be 0/);
+  // DepthToSpace: DCR takes channel (i·b + j)·C + c, CRD (pixel_shuffle) channel c·b² + i·b + j
+  const dcr = run([node('DepthToSpace', ['x'], ['y'], [attrInt('blocksize', 2)])]);
+  const crd = run([node('DepthToSpace', ['x'], ['y'], [attrInt('blocksize', 2), attrStr('mode', 'CRD')])]);
+  assert.deepEqual(dcr.shape, [1, 2, 4, 4]);
+  const xs = x.dataSync();
+  for (let c = 0; c < 2; c++) for (let h = 0; h < 4; h++) for (let w = 0; w < 4; w++) {
+    const i = h % 2, j = w % 2, hh = h >> 1, ww = w >> 1;
+    const at = (ch: number): number => Number(xs[(ch * 2 + hh) * 2 + ww]);
+    assert.equal(Number(dcr.dataSync()[(c * 4 + h) * 4 + w]), at((i * 2 + j) * 2 + c), `DCR (${c}, ${h}, ${w})`);
+    assert.equal(Number(crd.dataSync()[(c * 4 + h) * 4 + w]), at(c * 4 + i * 2 + j), `CRD (${c}, ${h}, ${w})`);
+  }
+  // SpaceToDepth inverts DCR
+  assert.deepEqual(run([node('SpaceToDepth', ['x'], ['y'], [attrInt('blocksize', 2)])], [], dcr).toArray(), x.toArray());
+  assert.throws(() => run([node('DepthToSpace', ['x'], ['y'], [attrInt('blocksize', 3)])]), /DepthToSpace node 'y': input \[1, 8, 2, 2\] does not divide into blocks of 3: C must be a multiple of 9/);
+  // ArgMax/ArgMin: the last of tied extrema with select_last_index
+  const t = st.tensor([[3, 1, 3, 0], [1, 1, -2, -2]]);
+  assert.deepEqual(run([node('ArgMax', ['x'], ['y'], [attrInt('axis', 1), attrInt('select_last_index', 1)])], [], t).toArray(), [[2], [1]]);
+  assert.deepEqual(run([node('ArgMin', ['x'], ['y'], [attrInt('axis', 1), attrInt('keepdims', 0), attrInt('select_last_index', 1)])], [], t).toArray(), [3, 3]);
+  assert.deepEqual(run([node('ArgMax', ['x'], ['y'], [attrInt('axis', 1)])], [], t).toArray(), [[0], [0]]);
+  // ScatterElements without reduction writes the updates; the data elsewhere (NaN included) is kept
+  const d = st.tensor([[1, NaN, 3], [4, 5, Infinity]]);
+  const scattered = run([node('ScatterElements', ['x', 'i', 'u'], ['y'], [attrInt('axis', 1)])], [ints('i', [2, 1], [1, -1]), floats('u', [2, 1], [10, 20])], d);
+  assert.deepEqual(scattered.toArray(), [[1, 10, 3], [4, 5, 20]]);
+  assert.throws(() => run([node('ScatterElements', ['x', 'i', 'u'], ['y'], [attrStr('reduction', 'mul')])], [ints('i', [2, 1], [0, 0]), floats('u', [2, 1], [1, 1])], d),
+    /ScatterElements node 'y': reduction 'mul' is not supported \(only 'none' and 'add'\)/);
+});
+
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
 type Field = [number, number | Uint8Array | number[]];
 function varint(n: number): number[] {

@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
-// The activations and LayerNormalization of ONNX that ops-basic.ts leaves out (default domain,
-// opsets 13–17), as torch.onnx.export writes ELU, SELU, Softplus, Hardsigmoid, Hardswish, PReLU and
-// (from opset 17) LayerNorm.
+// The activations and normalizations of ONNX that ops-basic.ts leaves out (default domain, opsets
+// 13–17), as torch.onnx.export writes ELU, SELU, CELU, Softplus, Hardsigmoid, Hardswish, PReLU,
+// InstanceNorm and GroupNorm (InstanceNormalization) and (from opset 17) LayerNorm; Softsign, Mish
+// and ThresholdedRelu as other exporters write them.
 import { elu } from '../../nn/functional/activation.js';
-import { hardswish, selu, softplus } from '../../nn/functional/activation-more.js';
+import { celu, hardswish, mish, selu, softplus, softsign } from '../../nn/functional/activation-more.js';
+import { instanceNorm } from '../../nn/functional/group-norm.js';
 import { layerNorm } from '../../nn/functional/normalization.js';
 import { normAxis } from '../../core/shape.js';
 import { where } from '../../tensor/composite.js';
@@ -27,8 +29,27 @@ function layerNormalization(ctx: OpContext): Value[] {
   return [layerNorm(x, x.shape.slice(axis), ctx.tensor(1, x), ctx.optionalTensor(2), ctx.float('epsilon', 1e-5))];
 }
 
+/**
+ * InstanceNormalization: each (sample, channel) of x [N, C, ...] normalized over its other axes with
+ * the biased variance, then scale and B per channel. PyTorch's GroupNorm exports as this op on x
+ * reshaped to [N, groups, -1] with a scale of ones, then its own affine as Mul and Add.
+ */
+function instanceNormalization(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0);
+  if (x.ndim < 3) return ctx.fail(`input must be [N, C, D1, ...], got rank ${x.ndim}`);
+  return [instanceNorm(x, null, null, ctx.tensor(1, x), ctx.tensor(2, x), { eps: ctx.float('epsilon', 1e-5) })];
+}
+
 export const ACTIVATION_OPS: Record<string, OpImpl> = {
   Elu: (ctx) => [elu(ctx.tensor(0), ctx.float('alpha', 1))],
+  Celu: (ctx) => [celu(ctx.tensor(0), ctx.float('alpha', 1))],
+  Softsign: (ctx) => [softsign(ctx.tensor(0))],
+  Mish: (ctx) => [mish(ctx.tensor(0))],
+  // x where x > alpha, else 0 (NaN too, as ONNX's reference: NaN > alpha is false)
+  ThresholdedRelu: (ctx) => {
+    const x = ctx.tensor(0);
+    return [where(x.gt(ctx.float('alpha', 1)), x, 0)];
+  },
   Selu: seluOp,
   // ONNX's Softplus has no threshold; PyTorch's (20) changes float32 results by less than an ulp
   Softplus: (ctx) => [softplus(ctx.tensor(0))],
@@ -41,4 +62,5 @@ export const ACTIVATION_OPS: Record<string, OpImpl> = {
     return [where(x.lt(0), x.mul(ctx.tensor(1, x)), x)];
   },
   LayerNormalization: layerNormalization,
+  InstanceNormalization: instanceNormalization,
 };

@@ -187,6 +187,7 @@ export const BASIC_OPS: Record<string, OpImpl> = {
   Log: unary((x) => x.log()),
   Sqrt: unary((x) => x.sqrt()),
   Abs: unary((x) => x.abs()),
+  Reciprocal: unary((x) => x.reciprocal()),
   Sign: unary((x) => x.sign()),
   Sin: unary((x) => x.sin()),
   Cos: unary((x) => x.cos()),

@@ -27,14 +27,19 @@ function expand(ctx: OpContext): Value[] {
   return [x.expand(broadcastShapes('importOnnx Expand', x.shape, ctx.ints(1)))];
 }
 
-/** ArgMax/ArgMin along `axis`, keepdims 1 by default; the first index of the extremum (select_last_index 1 is refused). */
+/**
+ * ArgMax/ArgMin along `axis`, keepdims 1 by default: the first index of the extremum, or with
+ * select_last_index 1 the last (the first of the reversed axis, counted back from the end).
+ */
 function arg(max: boolean): OpImpl {
   return (ctx) => {
-    if (ctx.int('select_last_index', 0) !== 0) return ctx.fail('select_last_index=1 is not supported');
     const x = ctx.tensor(0);
     const axis = normAxis(`importOnnx ${ctx.node.opType}`, ctx.int('axis', 0), x.ndim);
     const keep = ctx.int('keepdims', 1) === 1;
-    return [max ? x.argmax(axis, keep) : x.argmin(axis, keep)];
+    const last = ctx.int('select_last_index', 0) === 1;
+    const src = last ? x.flip(axis) : x;
+    const i = max ? src.argmax(axis, keep) : src.argmin(axis, keep);
+    return [last ? i.neg().add(x.shape[axis] - 1) : i];
   };
 }
 
@@ -70,13 +75,21 @@ function topk(ctx: OpContext): Value[] {
   return [r.values, r.indices];
 }
 
-/** ScatterElements adding into a copy of the data (reduction add); plain assignment and the others are refused. */
+/**
+ * ScatterElements into a copy of the data: the updates added (reduction add, in update order) or
+ * written in place of the data (none; ONNX leaves repeated indices undefined, and here their updates
+ * add up). Reductions mul, max and min are refused.
+ */
 function scatterElements(ctx: OpContext): Value[] {
   const reduction = ctx.string('reduction', 'none');
-  if (reduction !== 'add') return ctx.fail(`reduction '${reduction}' is not supported (only 'add')`);
+  if (reduction !== 'add' && reduction !== 'none') return ctx.fail(`reduction '${reduction}' is not supported (only 'none' and 'add')`);
   const x = ctx.tensor(0);
   const axis = normAxis('importOnnx ScatterElements', ctx.int('axis', 0), x.ndim);
-  return [x.scatterAdd(axis, positions(ctx, 1, x.shape[axis]), ctx.tensor(2, x))];
+  const idx = positions(ctx, 1, x.shape[axis]), upd = ctx.tensor(2, x);
+  if (reduction === 'add') return [x.scatterAdd(axis, idx, upd)];
+  // where a position is written, the sum of its updates (never 0·x: NaN and ±Inf in x stay out of it)
+  const written = x.zerosLike().scatterAdd(axis, idx, upd.onesLike()).gt(0);
+  return [where(written, x.zerosLike().scatterAdd(axis, idx, upd), x)];
 }
 
 export const LOGIC_OPS: Record<string, OpImpl> = {

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: MIT
-// Reductions, clipping, erf and the elementwise Max and Min of ONNX (default domain, opsets 13–17):
-// what torch.onnx.export writes for LayerNorm (ReduceMean, Pow, Sqrt before opset 17), GELU (Erf),
-// ReLU6 (Clip), mean, sum, amax and amin, and what Strata's own export writes for clamp (Max, Min).
+// Reductions, clipping, erf and the elementwise Max, Min, Sum and Mean of ONNX (default domain,
+// opsets 13–17): what torch.onnx.export writes for LayerNorm (ReduceMean, Pow, Sqrt before opset
+// 17), GELU (Erf), ReLU6 (Clip), mean, sum, amax, amin, prod, logsumexp and normalize (ReduceL2),
+// and what Strata's own export writes for clamp (Max, Min).
 import { erf } from '../../nn/functional/activation.js';
+import { prod } from '../../tensor/scan.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { axesOf } from './ops-basic.js';
 import type { OpContext, OpImpl, Value } from './values.js';
@@ -21,6 +23,12 @@ function reduce(f: Reduction, inputFrom: number): OpImpl {
     if (axes.length === 0 && ctx.int('noop_with_empty_axes', 0) === 1) return [x];
     return [f(x, axes.length === 0 ? x.shape.map((_, i) => i) : axes, ctx.int('keepdims', 1) === 1)];
   };
+}
+
+/** The product over several axes, one axis at a time (from the last), each kept until the end. */
+function prodOver(x: Tensor, axes: number[], keep: boolean): Tensor {
+  const y = [...axes].sort((a, b) => b - a).reduce((t, a) => prod(t, a, true), x);
+  return keep ? y : y.squeeze(axes);
 }
 
 /** Clip: min and max are optional inputs (in the opsets imported); NaN stays NaN. */
@@ -42,6 +50,17 @@ function extremum(max: boolean): OpImpl {
   };
 }
 
+/** Sum and Mean: elementwise over any number of inputs, broadcasting, added in input order. */
+function total(mean: boolean): OpImpl {
+  return (ctx) => {
+    const n = ctx.node.inputs.length;
+    if (n === 0) return ctx.fail('needs an input');
+    let y = ctx.tensor(0);
+    for (let i = 1; i < n; i++) y = y.add(ctx.tensor(i, y));
+    return [mean ? y.div(n) : y];
+  };
+}
+
 export const REDUCE_OPS: Record<string, OpImpl> = {
   Max: extremum(true),
   Min: extremum(false),
@@ -49,6 +68,14 @@ export const REDUCE_OPS: Record<string, OpImpl> = {
   ReduceSum: reduce((x, a, k) => x.sum(a, k), 13),
   ReduceMax: reduce((x, a, k) => x.amax(a, k), 18),
   ReduceMin: reduce((x, a, k) => x.amin(a, k), 18),
+  ReduceProd: reduce(prodOver, 18),
+  // the norms, whose gradient at a zero vector is 0 as PyTorch's (not NaN, as √Σx² would give)
+  ReduceL1: reduce((x, a, k) => x.norm(1, a, k), 18),
+  ReduceL2: reduce((x, a, k) => x.norm(2, a, k), 18),
+  ReduceSumSquare: reduce((x, a, k) => x.square().sum(a, k), 18),
+  ReduceLogSumExp: reduce((x, a, k) => x.logsumexp(a, k), 18),
+  Sum: total(false),
+  Mean: total(true),
   Clip: clip,
   Erf: (ctx) => [erf(ctx.tensor(0))],
 };
