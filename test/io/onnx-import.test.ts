@@ -158,7 +158,8 @@ test('the elementwise maths ops import: Abs, Sign, Sin, Cos, Tan, Atan, Asin, Ac
 test('unsupported ops are listed in one error; other opsets, external data and wrong inputs are refused clearly', () => {
   const m = model([node('Relu', ['x'], ['a']), node('Foo', ['a'], ['b']), node('Bar', ['b'], ['c']), node('Foo', ['c'], ['y'])], 13);
   assert.throws(() => st.importOnnx(m), /importOnnx: the model uses ops that Strata cannot import: Foo \(2 nodes\), Bar \(1 node\); supported: .*Conv/);
-  assert.throws(() => st.importOnnx(model([node('Relu', ['x'], ['y'])], 9)), /importOnnx: the model uses opset 9; supported: 13 to 17/);
+  assert.throws(() => st.importOnnx(model([node('Relu', ['x'], ['y'])], 9)), /importOnnx: the model uses opset 9; supported: 13 to 18/);
+  assert.throws(() => st.importOnnx(model([node('Relu', ['x'], ['y'])], 19)), /importOnnx: the model uses opset 19; supported: 13 to 18/);
   const external = model([node('Add', ['x', 'w'], ['y'])], 13, [msg([[1, [2]], [2, 1], [8, str('w')], [14, 1]])]);
   assert.throws(() => st.importOnnx(external), /decodeOnnx: tensor 'w' is stored in an external file/);
   assert.throws(() => st.importOnnx(Uint8Array.from([0x0a, 0x05, 1])), /decodeOnnx: malformed protobuf/);
@@ -324,6 +325,43 @@ test('Tile, Range, DepthToSpace (DCR and CRD), SpaceToDepth, ArgMax/ArgMin selec
   assert.deepEqual(scattered.toArray(), [[1, 10, 3], [4, 5, 20]]);
   assert.throws(() => run([node('ScatterElements', ['x', 'i', 'u'], ['y'], [attrStr('reduction', 'mul')])], [ints('i', [2, 1], [0, 0]), floats('u', [2, 1], [1, 1])], d),
     /ScatterElements node 'y': reduction 'mul' is not supported \(only 'none' and 'add'\)/);
+});
+
+test('opset 18: axes as inputs (ReduceMean, Pad), Split num_outputs, Resize axes, GroupNormalization; CastLike and Trilu', () => {
+  const x = st.tensor([[[[0.5, -2, 3, 0], [4, 1.5, -0.25, 2]], [[-1, 1, 0.75, -3], [2, -0.5, 1.25, 0.1]], [[3, 1, -1, 2], [0, 0.5, 2.5, -2]], [[1, 1, 2, 2], [-1, 0, 4, 1]]]]); // [1, 4, 2, 4]
+  const ints = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 7], [8, str(name)], [9, new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer)]]);
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const attrInts = (name: string, v: number[]): Uint8Array => msg([[1, str(name)], [8, v], [20, 7]]);
+  const run = (nodes: Uint8Array[], inits: Uint8Array[] = [], input = x, opset = 18): st.Tensor => st.importOnnx(model(nodes, opset, inits)).forward(input) as st.Tensor;
+  assertClose(run([node('ReduceMean', ['x', 'a'], ['y'])], [ints('a', [2], [1, 3])]), x.mean([1, 3], true), 1e-7, 1e-7);
+  assertClose(run([node('ReduceLogSumExp', ['x', 'a'], ['y'], [attrInt('keepdims', 0)])], [ints('a', [1], [2])]), x.logsumexp(2), 1e-6, 1e-6);
+  // Split into num_outputs parts of ceil(4 / 3) = 2: 2, 2 and 0
+  const parts = st.importOnnx(model([node('Split', ['x'], ['a', 'b', 'c'], [attrInt('axis', 3), attrInt('num_outputs', 3)])], 18)).run([x]);
+  assert.deepEqual([parts.a.shape, parts.b.shape, parts.c.shape], [[1, 4, 2, 2], [1, 4, 2, 2], [1, 4, 2, 0]]);
+  assert.deepEqual(parts.b.toArray(), x.slice(3, 2, 4).toArray());
+  assert.throws(() => st.importOnnx(model([node('Split', ['x'], ['a', 'b'], [attrInt('num_outputs', 3)])], 18)).run([x]), /Split node 'a': num_outputs 3 differs from the node's 2 outputs/);
+  // Pad with its axes input: pads for axes 1 and 3 only (begins, then ends)
+  assert.deepEqual(run([node('Pad', ['x', 'p', 'v', 'a'], ['y'])], [ints('p', [4], [1, 0, 0, 2]), floats('v', [], [9]), ints('a', [2], [1, 3])]).toArray(),
+    x.pad([0, 2, 0, 0, 1, 0], 9).toArray());
+  // Resize with axes: scales for the last two axes only
+  const resized = run([node('Resize', ['x', '', 's'], ['y'], [attrInts('axes', [2, 3])])], [floats('s', [2], [2, 0.5])]);
+  assert.deepEqual(resized.shape, [1, 4, 4, 2]);
+  assert.deepEqual(resized.toArray(), run([node('Resize', ['x', '', 's'], ['y'])], [floats('s', [4], [1, 1, 2, 0.5])]).toArray());
+  // GroupNormalization: 2 groups of 2 channels, scale and bias per group (opset 18)
+  const g = run([node('GroupNormalization', ['x', 's', 'b'], ['y'], [attrInt('num_groups', 2)])], [floats('s', [2], [2, 0.5]), floats('b', [2], [0.1, -1])]);
+  assertClose(g, st.nn.functional.groupNorm(x, 2, st.tensor([2, 2, 0.5, 0.5]), st.tensor([0.1, 0.1, -1, -1])), 0, 0);
+  const v = x.reshape([1, 2, 16]), m = v.mean(2, true), n = v.sub(m).div(v.sub(m).square().mean(2, true).add(1e-5).sqrt());
+  assertClose(g, n.reshape([1, 4, 2, 4]).mul(st.tensor([2, 2, 0.5, 0.5]).reshape([1, 4, 1, 1])).add(st.tensor([0.1, 0.1, -1, -1]).reshape([1, 4, 1, 1])), 1e-5, 1e-5);
+  assert.throws(() => run([node('GroupNormalization', ['x', 's', 'b'], ['y'], [attrInt('num_groups', 3)])], [floats('s', [3], [1, 1, 1]), floats('b', [3], [0, 0, 0])]),
+    /GroupNormalization node 'y': num_groups 3 must divide the channels of an input \[N, C, D1, \.\.\.\], got \[1, 4, 2, 4\]/);
+  // CastLike takes the second input's dtype; Trilu keeps a triangle from diagonal k
+  const int32Zero = msg([[2, 6], [8, str('i')], [9, new Uint8Array(4)]]); // TensorProto INT32, a scalar
+  const c = run([node('CastLike', ['x', 'i'], ['y'])], [int32Zero], st.tensor([1.7, -2.2]));
+  assert.equal(c.dtype, 'int32');
+  assert.deepEqual(c.toArray(), [1, -2]);
+  const sq = st.arange(1, 10).to('float32').reshape([3, 3]);
+  assert.deepEqual(run([node('Trilu', ['x', 'k'], ['y'])], [ints('k', [], [1])], sq, 14).toArray(), sq.triu(1).toArray());
+  assert.deepEqual(run([node('Trilu', ['x'], ['y'], [attrInt('upper', 0)])], [], sq, 14).toArray(), sq.tril().toArray());
 });
 
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----

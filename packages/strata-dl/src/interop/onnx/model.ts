@@ -24,7 +24,7 @@ const OPS: Record<string, OpImpl> = { ...BASIC_OPS, ...NN_OPS, ...RECURRENT_OPS,
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OPS).sort();
 
 export const MIN_OPSET = 13;
-export const MAX_OPSET = 17;
+export const MAX_OPSET = 18;
 
 /** Options of `importOnnx`. */
 export interface ImportOnnxOptions {

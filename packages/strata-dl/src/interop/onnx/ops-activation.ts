@@ -1,14 +1,15 @@
 // SPDX-License-Identifier: MIT
 // The activations and normalizations of ONNX that ops-basic.ts leaves out (default domain, opsets
-// 13–17), as torch.onnx.export writes ELU, SELU, CELU, Softplus, Hardsigmoid, Hardswish, PReLU,
-// InstanceNorm and GroupNorm (InstanceNormalization) and (from opset 17) LayerNorm; Softsign, Mish
-// and ThresholdedRelu as other exporters write them.
+// 13–18), as torch.onnx.export writes ELU, SELU, CELU, Softplus, Hardsigmoid, Hardswish, PReLU,
+// InstanceNorm and GroupNorm (InstanceNormalization, or GroupNormalization from opset 18) and (from
+// opset 17) LayerNorm; Softsign, Mish and ThresholdedRelu as other exporters write them.
 import { elu } from '../../nn/functional/activation.js';
 import { celu, hardswish, mish, selu, softplus, softsign } from '../../nn/functional/activation-more.js';
-import { instanceNorm } from '../../nn/functional/group-norm.js';
+import { groupNorm, instanceNorm } from '../../nn/functional/group-norm.js';
 import { layerNorm } from '../../nn/functional/normalization.js';
 import { normAxis } from '../../core/shape.js';
 import { where } from '../../tensor/composite.js';
+import type { Tensor } from '../../tensor/tensor.js';
 import type { OpContext, OpImpl, Value } from './values.js';
 
 /** ONNX's Selu defaults, which are PyTorch's constants rounded to float32 (the only ones supported). */
@@ -40,6 +41,22 @@ function instanceNormalization(ctx: OpContext): Value[] {
   return [instanceNorm(x, null, null, ctx.tensor(1, x), ctx.tensor(2, x), { eps: ctx.float('epsilon', 1e-5) })];
 }
 
+/**
+ * GroupNormalization (opset 18): x [N, C, ...] normalized over each group of C / num_groups channels
+ * and its other axes, then scale and bias, which opset 18 gives per group (each group's value for
+ * all its channels).
+ */
+function groupNormalization(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0);
+  const groups = ctx.int('num_groups', 0);
+  if (x.ndim < 3 || groups < 1 || x.shape[1] % groups !== 0) return ctx.fail(`num_groups ${groups} must divide the channels of an input [N, C, D1, ...], got [${x.shape.join(', ')}]`);
+  const perChannel = (t: Tensor): Tensor => {
+    if (t.size !== groups) ctx.fail(`scale and bias must have num_groups (${groups}) values, got ${t.size}`);
+    return t.reshape([groups, 1]).expand([groups, x.shape[1] / groups]).reshape([x.shape[1]]);
+  };
+  return [groupNorm(x, groups, perChannel(ctx.tensor(1, x)), perChannel(ctx.tensor(2, x)), ctx.float('epsilon', 1e-5))];
+}
+
 export const ACTIVATION_OPS: Record<string, OpImpl> = {
   Elu: (ctx) => [elu(ctx.tensor(0), ctx.float('alpha', 1))],
   Celu: (ctx) => [celu(ctx.tensor(0), ctx.float('alpha', 1))],
@@ -63,4 +80,5 @@ export const ACTIVATION_OPS: Record<string, OpImpl> = {
   },
   LayerNormalization: layerNormalization,
   InstanceNormalization: instanceNormalization,
+  GroupNormalization: groupNormalization,
 };

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Elementwise, activation and shape ops of ONNX (default domain, opsets 13–17).
+// Elementwise, activation and shape ops of ONNX (default domain, opsets 13–18).
 import { normAxis } from '../../core/shape.js';
 import { dropout } from '../../nn/functional/dropout.js';
 import { leakyRelu } from '../../nn/functional/activation.js';
@@ -143,6 +143,14 @@ function cast(ctx: OpContext): Value[] {
   return [x.to(floatType ?? (to === 9 ? 'bool' : 'int32'))];
 }
 
+/** CastLike: input 0 in the dtype of input 1 (host integers stay on the host against integers). */
+function castLike(ctx: OpContext): Value[] {
+  const x = ctx.input(0), like = ctx.input(1);
+  if (x === undefined || like === undefined) return ctx.fail('needs data and a tensor to take the type of');
+  if (like instanceof HostInts) return [x instanceof HostInts ? x : x.to('int32')];
+  return [ctx.tensor(0, like).to(like.dtype)];
+}
+
 function constant(ctx: OpContext): Value[] {
   const t = ctx.tensorAttr('value');
   if (t) return [constantValue(t, ctx.backend)];
@@ -238,6 +246,7 @@ export const BASIC_OPS: Record<string, OpImpl> = {
   Unsqueeze: unsqueeze,
   Squeeze: squeeze,
   Cast: cast,
+  CastLike: castLike,
   Constant: constant,
   ConstantOfShape: constantOfShape,
   MatMul: (ctx) => [ctx.tensor(0).matmul(ctx.tensor(1))],

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
-// Ops of ONNX (default domain, opsets 13–17) that lay data out anew: Tile (torch's repeat), Range
+// Ops of ONNX (default domain, opsets 13–18) that lay data out anew: Tile (torch's repeat), Range
 // (arange, on the host when its bounds are shape arithmetic), DepthToSpace (pixel_shuffle, mode CRD;
-// other exporters' DCR) and SpaceToDepth.
+// other exporters' DCR), SpaceToDepth and Trilu (triu, tril).
 import { tensor } from '../../tensor/creation.js';
 import { pixelShuffle } from '../../nn/functional/pixel-shuffle.js';
 import { Tensor } from '../../tensor/tensor.js';
@@ -72,9 +72,18 @@ function spaceToDepth(ctx: OpContext): Value[] {
   return [x.reshape([n, c, h / b, b, w / b, b]).permute([0, 3, 5, 1, 2, 4]).reshape([n, c * b * b, h / b, w / b])];
 }
 
+/** Trilu: the upper (upper 1, the default) or lower triangle of the last two axes, from diagonal k (an optional input). */
+function trilu(ctx: OpContext): Value[] {
+  const x = ctx.tensor(0);
+  if (x.ndim < 2) return ctx.fail(`input must have at least 2 axes, got rank ${x.ndim}`);
+  const k = ctx.input(1) === undefined ? 0 : ctx.ints(1)[0];
+  return [ctx.int('upper', 1) === 1 ? x.triu(k) : x.tril(k)];
+}
+
 export const LAYOUT_OPS: Record<string, OpImpl> = {
   Tile: tile,
   Range: range,
   DepthToSpace: depthToSpace,
   SpaceToDepth: spaceToDepth,
+  Trilu: trilu,
 };

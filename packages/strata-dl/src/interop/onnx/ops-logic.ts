@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Comparisons, logic, selection, sorting and indexing ops of ONNX (default domain, opsets 13–17):
+// Comparisons, logic, selection, sorting and indexing ops of ONNX (default domain, opsets 13–18):
 // what torch.onnx.export writes for masks (Equal, Less, Not, Where), broadcasting (Expand), gathers
 // along an axis, cumulative sums, argmax, top-k and splits, and what Strata's own export writes
 // for sort, cumprod and scatterAdd. Comparisons of host integers (shape arithmetic) stay on the host.
@@ -50,12 +50,20 @@ function cumsum(ctx: OpContext): Value[] {
   return [cumsumPrim(x, normAxis('importOnnx CumSum', ctx.ints(1)[0], x.ndim), ctx.int('reverse', 0) === 1)];
 }
 
-/** Split along `axis` into the sizes of the `split` input, or into as many equal parts as outputs. */
+/**
+ * Split along `axis` into the sizes of the `split` input, or into as many equal parts as outputs;
+ * from opset 18 `num_outputs` parts of ceil(size / num_outputs), the last one smaller.
+ */
 function split(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
   const axis = normAxis('importOnnx Split', ctx.int('axis', 0), x.ndim);
-  const n = ctx.node.outputs.length;
-  const sizes = ctx.input(1) !== undefined ? ctx.ints(1) : Array.from({ length: n }, (_, i) => Math.floor((x.shape[axis] + n - 1 - i) / n));
+  const n = ctx.node.outputs.length, dim = x.shape[axis];
+  const parts = ctx.int('num_outputs', 0);
+  if (parts && parts !== n) return ctx.fail(`num_outputs ${parts} differs from the node's ${n} outputs`);
+  const chunk = Math.ceil(dim / n);
+  const sizes = ctx.input(1) !== undefined ? ctx.ints(1)
+    : parts ? Array.from({ length: n }, (_, i) => Math.max(0, Math.min(chunk, dim - i * chunk)))
+      : Array.from({ length: n }, (_, i) => Math.floor((dim + n - 1 - i) / n));
   if (sizes.length !== n || sizes.reduce((p, d) => p + d, 0) !== x.shape[axis]) {
     return ctx.fail(`sizes [${sizes.join(', ')}] do not split dimension ${axis} of ${x.shape[axis]} into ${n} outputs`);
   }

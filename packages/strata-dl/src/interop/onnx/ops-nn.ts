@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The layer ops of ONNX: convolutions, pooling, batch norm, Gemm, Pad and Resize (nearest).
 // ONNX pads list every axis's start, then every axis's end: [h_begin, w_begin, h_end, w_end].
+import { normAxis } from '../../core/shape.js';
 import { batchNorm } from '../../nn/functional/normalization.js';
 import { conv1d, conv2d, convTranspose2d } from '../../nn/functional/conv.js';
 import { linear } from '../../nn/functional/linear.js';
@@ -93,11 +94,14 @@ function batchNormalization(ctx: OpContext): Value[] {
 function pad(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
   if (ctx.string('mode', 'constant') !== 'constant') return ctx.fail(`mode ${ctx.string('mode', '')} is not supported (only constant)`);
-  if (ctx.input(3) !== undefined) return ctx.fail('the axes input is not supported');
-  const pads = ctx.opset >= 11 ? ctx.ints(1) : ctx.intList('pads', []);
+  const r = x.ndim;
+  const given = ctx.opset >= 11 ? ctx.ints(1) : ctx.intList('pads', []);
+  // from opset 18 the pads may cover only the axes of a fourth input (begins, then ends)
+  const axes = ctx.input(3) === undefined ? null : ctx.ints(3).map((a) => normAxis('importOnnx Pad', a, r));
+  if (axes && given.length !== 2 * axes.length) return ctx.fail(`pads [${given.join(', ')}] must hold a begin and an end for each of the axes [${axes.join(', ')}]`);
+  const pads = axes ? Array.from({ length: 2 * r }, (_, i) => { const k = axes.indexOf(i % r); return k < 0 ? 0 : given[k + (i < r ? 0 : axes.length)]; }) : given;
   const value = ctx.input(2) === undefined ? 0 : ctx.numbers(2)[0];
   if (pads.some((p) => p < 0)) return ctx.fail(`negative pads ${pads.join(',')} are not supported`);
-  const r = x.ndim;
   // Strata's pad lists (before, after) from the last axis backwards.
   const pairs: number[] = [];
   for (let d = r - 1; d >= 0; d--) pairs.push(pads[d] ?? 0, pads[d + r] ?? 0);
@@ -130,9 +134,15 @@ function nearestSource(ctx: OpContext, o: number, n: number, m: number, scale: n
 function resize(ctx: OpContext): Value[] {
   let x: Tensor = ctx.tensor(0);
   if (ctx.string('mode', 'nearest') !== 'nearest') return ctx.fail(`mode ${ctx.string('mode', '')} is not supported (only nearest)`);
-  const scalesIn = ctx.input(2) === undefined ? [] : ctx.numbers(2);
-  const sizesIn = ctx.input(3) === undefined ? [] : ctx.ints(3);
+  const policy = ctx.string('keep_aspect_ratio_policy', 'stretch');
+  if (policy !== 'stretch') return ctx.fail(`keep_aspect_ratio_policy ${policy} is not supported (only stretch)`);
+  // (antialias, from opset 18, applies to the linear and cubic modes only)
   const shape = [...x.shape];
+  // from opset 18 the scales or sizes may be given for the `axes` only; the others keep their size
+  const axes = ctx.has('axes') ? ctx.intList('axes', []).map((a) => normAxis('importOnnx Resize', a, shape.length)) : null;
+  const full = (v: number[], keep: (a: number) => number): number[] => (axes && v.length ? shape.map((_, a) => (axes.includes(a) ? v[axes.indexOf(a)] : keep(a))) : v);
+  const scalesIn = full(ctx.input(2) === undefined ? [] : ctx.numbers(2), () => 1);
+  const sizesIn = full(ctx.input(3) === undefined ? [] : ctx.ints(3), (a) => shape[a]);
   const sizes = sizesIn.length ? sizesIn : shape.map((d, i) => Math.floor(d * scalesIn[i]));
   const scales = scalesIn.length ? scalesIn : sizes.map((s, i) => s / shape[i]);
   if (sizes.length !== shape.length) return ctx.fail(`needs scales or sizes for all ${shape.length} axes`);

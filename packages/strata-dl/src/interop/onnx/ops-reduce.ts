@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Reductions, clipping, erf and the elementwise Max, Min, Sum and Mean of ONNX (default domain,
-// opsets 13–17): what torch.onnx.export writes for LayerNorm (ReduceMean, Pow, Sqrt before opset
+// opsets 13–18): what torch.onnx.export writes for LayerNorm (ReduceMean, Pow, Sqrt before opset
 // 17), GELU (Erf), ReLU6 (Clip), mean, sum, amax, amin, prod, logsumexp and normalize (ReduceL2),
 // and what Strata's own export writes for clamp (Max, Min).
 import { erf } from '../../nn/functional/activation.js';
