@@ -364,6 +364,36 @@ test('opset 18: axes as inputs (ReduceMean, Pad), Split num_outputs, Resize axes
   assert.deepEqual(run([node('Trilu', ['x'], ['y'], [attrInt('upper', 0)])], [], sq, 14).toArray(), sq.tril().toArray());
 });
 
+test('Slice with steps (host integers too), Resize in mode linear, and Einsum import; what they cannot do is refused clearly', () => {
+  const x = st.arange(0, 24).to('float32').reshape([1, 2, 3, 4]);
+  const ints = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 7], [8, str(name)], [9, new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer)]]);
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const attrStr = (name: string, v: string): Uint8Array => msg([[1, str(name)], [4, str(v)], [20, 3]]);
+  const run = (nodes: Uint8Array[], inits: Uint8Array[] = [], input = x): st.Tensor => st.importOnnx(model(nodes, 13, inits)).forward(input) as st.Tensor;
+  // every other column from the end, and rows 2 down to 1; a step of 0 is refused
+  const sliced = run([node('Slice', ['x', 's', 'e', 'a', 'k'], ['y'])], [ints('s', [2], [-1, 2]), ints('e', [2], [-100, 0]), ints('a', [2], [3, 2]), ints('k', [2], [-2, -1])]);
+  assert.deepEqual(sliced.toArray(), x.indexSelect(3, [3, 1]).indexSelect(2, [2, 1]).toArray());
+  assert.throws(() => run([node('Slice', ['x', 's', 'e', 'a', 'k'], ['y'])], [ints('s', [1], [0]), ints('e', [1], [2]), ints('a', [1], [1]), ints('k', [1], [0])]), /Slice node 'y': steps 0 must not be 0/);
+  // the shape reversed on the host, then read by a Reshape
+  const reversed = [node('Shape', ['x'], ['s']), node('Slice', ['s', 'b', 'e', 'z', 'm'], ['r']), node('Reshape', ['x', 'r'], ['y'])];
+  assert.deepEqual(run(reversed, [ints('b', [1], [-1]), ints('e', [1], [-1000]), ints('z', [1], [0]), ints('m', [1], [-1])]).shape, [4, 3, 2, 1]);
+  // mode linear: align_corners, and the sizes when no scales are given
+  const F = st.nn.functional;
+  assertClose(run([node('Resize', ['x', '', '', 'n'], ['y'], [attrStr('mode', 'linear'), attrStr('coordinate_transformation_mode', 'align_corners')])], [ints('n', [4], [1, 2, 5, 7])]),
+    F.interpolate(x, { size: [5, 7], mode: 'bilinear', alignCorners: true }), 0, 0);
+  assertClose(run([node('Resize', ['x', '', 's'], ['y'], [attrStr('mode', 'linear'), attrStr('coordinate_transformation_mode', 'pytorch_half_pixel')])], [floats('s', [4], [1, 1, 2, 1.5])]),
+    F.interpolate(x, { scaleFactor: [2, 1.5], mode: 'bilinear' }), 0, 0);
+  const resize = (mode: string, cm: string, scales: number[]): st.Tensor => run([node('Resize', ['x', '', 's'], ['y'], [attrStr('mode', mode), attrStr('coordinate_transformation_mode', cm)])], [floats('s', [4], scales)]);
+  assert.throws(() => resize('cubic', 'half_pixel', [1, 1, 2, 2]), /Resize node 'y': mode cubic is not supported \(only nearest and linear\)/);
+  assert.throws(() => resize('linear', 'asymmetric', [1, 1, 2, 2]), /Resize node 'y': coordinate_transformation_mode asymmetric is not supported in mode linear/);
+  assert.throws(() => resize('linear', 'half_pixel', [1, 2, 2, 2]), /Resize node 'y': mode linear resizes the spatial axes only, got sizes \[1, 4, 6, 8\] for input \[1, 2, 3, 4\]/);
+  // Einsum: a batched product with a transposed output, and a trace
+  const attrEq = (eq: string): Uint8Array => attrStr('equation', eq);
+  const w = floats('w', [4, 3], Array.from({ length: 12 }, (_, i) => i / 4 - 1));
+  assertClose(run([node('Einsum', ['x', 'w'], ['y'], [attrEq('nchw,wk->nkch')])], [w]), st.einsum('nchw,wk->nkch', x, st.tensor(Array.from({ length: 12 }, (_, i) => i / 4 - 1)).reshape([4, 3])), 0, 0);
+  assert.deepEqual(run([node('Einsum', ['x'], ['y'], [attrEq('ii')])], [], st.tensor([[1, 2], [3, 4]])).toArray(), 5);
+});
+
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
 type Field = [number, number | Uint8Array | number[]];
 function varint(n: number): number[] {

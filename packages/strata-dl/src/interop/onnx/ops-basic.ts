@@ -77,6 +77,19 @@ function gather(ctx: OpContext): Value[] {
   return [data.indexSelect(axis, flat).reshape(shape)];
 }
 
+/**
+ * The indices that Slice keeps along an axis of `n`: from `start` towards `end` (not included) by
+ * `step`, after ONNX's rules: negative start and end count from the end, then both are clamped to
+ * [0, n] (step > 0) or [-1, n - 1] (step < 0), so torch.flip's (-1, -2^63, -1) is n − 1 down to 0.
+ */
+export function sliceIndices(n: number, start: number, end: number, step: number): number[] {
+  const fix = (i: number, lo: number, hi: number): number => Math.min(Math.max(i < 0 ? i + n : i, lo), hi);
+  const [s, e] = step > 0 ? [fix(start, 0, n), fix(end, 0, n)] : [fix(start, -1, n - 1), fix(end, -1, n - 1)];
+  const out: number[] = [];
+  for (let i = s; step > 0 ? i < e : i > e; i += step) out.push(i);
+  return out;
+}
+
 function slice(ctx: OpContext): Value[] {
   const data = ctx.input(0);
   if (data === undefined) return ctx.fail('needs data');
@@ -84,16 +97,18 @@ function slice(ctx: OpContext): Value[] {
   const starts = ctx.ints(1), ends = ctx.ints(2);
   const axes = ctx.input(3) === undefined ? starts.map((_, i) => i) : ctx.ints(3).map((a) => normAxis('importOnnx Slice', a, shape.length));
   const steps = ctx.input(4) === undefined ? starts.map(() => 1) : ctx.ints(4);
-  if (steps.some((s) => s !== 1)) return ctx.fail(`steps ${steps.join(',')} are not supported (only 1)`);
+  if (steps.some((s) => s === 0)) return ctx.fail(`steps ${steps.join(',')} must not be 0`);
   if (data instanceof HostInts) {
     if (shape.length !== 1) return ctx.fail('slices integer data of rank other than 1');
-    const n = data.values.length;
-    const clamp = (i: number): number => Math.min(Math.max(i < 0 ? i + n : i, 0), n);
-    const values = data.values.slice(clamp(starts[0]), Math.max(clamp(starts[0]), clamp(ends[0])));
-    return [new HostInts([values.length], values)];
+    const idx = sliceIndices(data.values.length, starts[0], ends[0], steps[0]);
+    return [new HostInts([idx.length], idx.map((i) => data.values[i]))];
   }
   let y = data;
-  axes.forEach((a, i) => { y = y.slice(a, Math.max(starts[i], -Number.MAX_SAFE_INTEGER), Math.min(ends[i], Number.MAX_SAFE_INTEGER)); });
+  axes.forEach((a, i) => {
+    // a step of 1 is a view; others gather the indices (torch.flip exports a step of -1)
+    y = steps[i] === 1 ? y.slice(a, Math.max(starts[i], -Number.MAX_SAFE_INTEGER), Math.min(ends[i], Number.MAX_SAFE_INTEGER))
+      : y.indexSelect(a, sliceIndices(y.shape[a], starts[i], ends[i], steps[i]));
+  });
   return [y];
 }
 

@@ -1,9 +1,10 @@
 // SPDX-License-Identifier: MIT
-// The layer ops of ONNX: convolutions, pooling, batch norm, Gemm, Pad and Resize (nearest).
+// The layer ops of ONNX: convolutions, pooling, batch norm, Gemm, Pad and Resize (nearest, linear).
 // ONNX pads list every axis's start, then every axis's end: [h_begin, w_begin, h_end, w_end].
 import { normAxis } from '../../core/shape.js';
 import { batchNorm } from '../../nn/functional/normalization.js';
 import { conv1d, conv2d, convTranspose2d } from '../../nn/functional/conv.js';
+import { interpolate } from '../../nn/functional/interpolate.js';
 import { linear } from '../../nn/functional/linear.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../nn/functional/pool.js';
 import type { Tensor } from '../../tensor/tensor.js';
@@ -133,7 +134,8 @@ function nearestSource(ctx: OpContext, o: number, n: number, m: number, scale: n
 
 function resize(ctx: OpContext): Value[] {
   let x: Tensor = ctx.tensor(0);
-  if (ctx.string('mode', 'nearest') !== 'nearest') return ctx.fail(`mode ${ctx.string('mode', '')} is not supported (only nearest)`);
+  const mode = ctx.string('mode', 'nearest');
+  if (mode !== 'nearest' && mode !== 'linear') return ctx.fail(`mode ${mode} is not supported (only nearest and linear)`);
   const policy = ctx.string('keep_aspect_ratio_policy', 'stretch');
   if (policy !== 'stretch') return ctx.fail(`keep_aspect_ratio_policy ${policy} is not supported (only stretch)`);
   // (antialias, from opset 18, applies to the linear and cubic modes only)
@@ -146,6 +148,7 @@ function resize(ctx: OpContext): Value[] {
   const sizes = sizesIn.length ? sizesIn : shape.map((d, i) => Math.floor(d * scalesIn[i]));
   const scales = scalesIn.length ? scalesIn : sizes.map((s, i) => s / shape[i]);
   if (sizes.length !== shape.length) return ctx.fail(`needs scales or sizes for all ${shape.length} axes`);
+  if (mode === 'linear') return [linearResize(ctx, x, sizes, scalesIn.length ? scalesIn : null)];
   // Nearest-neighbour resizing is a gather along each resized axis, so gradients flow back by autograd.
   for (let a = 0; a < shape.length; a++) {
     if (sizes[a] === shape[a] && scales[a] === 1) continue;
@@ -153,6 +156,24 @@ function resize(ctx: OpContext): Value[] {
     x = x.indexSelect(a, idx);
   }
   return [x];
+}
+
+/**
+ * Resize in mode linear: PyTorch's linear (3-D) and bilinear (4-D) interpolation of the spatial
+ * axes, as torch.onnx.export writes F.interpolate: coordinate_transformation_mode
+ * pytorch_half_pixel (half_pixel where no output axis has size 1, where the two differ) for
+ * align_corners=False, align_corners for True; the scales when given (as scale_factor), else the sizes.
+ */
+function linearResize(ctx: OpContext, x: Tensor, sizes: number[], scales: number[] | null): Tensor {
+  if (x.ndim !== 3 && x.ndim !== 4) return ctx.fail(`mode linear needs an input [N, C, L] or [N, C, H, W], got rank ${x.ndim}`);
+  if (sizes[0] !== x.shape[0] || sizes[1] !== x.shape[1]) return ctx.fail(`mode linear resizes the spatial axes only, got sizes [${sizes.join(', ')}] for input [${x.shape.join(', ')}]`);
+  if (ctx.int('antialias', 0) !== 0) return ctx.fail('antialias=1 is not supported');
+  const cm = ctx.string('coordinate_transformation_mode', 'half_pixel');
+  const spatialSizes = sizes.slice(2);
+  const halfPixel = cm === 'pytorch_half_pixel' || (cm === 'half_pixel' && spatialSizes.every((s) => s > 1));
+  if (!halfPixel && cm !== 'align_corners') return ctx.fail(`coordinate_transformation_mode ${cm} is not supported in mode linear (pytorch_half_pixel, half_pixel or align_corners)`);
+  const how = { mode: x.ndim === 3 ? 'linear' : 'bilinear', alignCorners: cm === 'align_corners' } as const;
+  return interpolate(x, scales ? { ...how, scaleFactor: scales.slice(2) } : { ...how, size: spatialSizes });
 }
 
 export const NN_OPS: Record<string, OpImpl> = {

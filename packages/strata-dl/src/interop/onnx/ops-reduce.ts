@@ -2,8 +2,9 @@
 // Reductions, clipping, erf and the elementwise Max, Min, Sum and Mean of ONNX (default domain,
 // opsets 13–18): what torch.onnx.export writes for LayerNorm (ReduceMean, Pow, Sqrt before opset
 // 17), GELU (Erf), ReLU6 (Clip), mean, sum, amax, amin, prod, logsumexp and normalize (ReduceL2),
-// and what Strata's own export writes for clamp (Max, Min).
+// Einsum, and what Strata's own export writes for clamp (Max, Min).
 import { erf } from '../../nn/functional/activation.js';
+import { einsum } from '../../tensor/einsum.js';
 import { prod } from '../../tensor/scan.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import { axesOf } from './ops-basic.js';
@@ -74,6 +75,12 @@ export const REDUCE_OPS: Record<string, OpImpl> = {
   ReduceL2: reduce((x, a, k) => x.norm(2, a, k), 18),
   ReduceSumSquare: reduce((x, a, k) => x.square().sum(a, k), 18),
   ReduceLogSumExp: reduce((x, a, k) => x.logsumexp(a, k), 18),
+  // Einsum: torch.einsum's subscripts (ONNX's are the same notation)
+  Einsum: (ctx) => {
+    const eq = ctx.string('equation', '');
+    if (!eq) return ctx.fail('needs an equation');
+    return [einsum(eq, ...ctx.node.inputs.map((_, i) => ctx.tensor(i)))];
+  },
   Sum: total(false),
   Mean: total(true),
   Clip: clip,
