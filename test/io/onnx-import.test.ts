@@ -394,6 +394,45 @@ test('Slice with steps (host integers too), Resize in mode linear, and Einsum im
   assert.deepEqual(run([node('Einsum', ['x'], ['y'], [attrEq('ii')])], [], st.tensor([[1, 2], [3, 4]])).toArray(), 5);
 });
 
+test('Pad modes reflect, edge and wrap; OneHot (negative and out-of-range indices, axis); RandomNormal(Like) and RandomUniform(Like) import', () => {
+  const x = st.arange(0, 12).to('float32').reshape([1, 3, 4]);
+  const ints = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 7], [8, str(name)], [9, new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer)]]);
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const attrStr = (name: string, v: string): Uint8Array => msg([[1, str(name)], [4, str(v)], [20, 3]]);
+  const attrFloat = (name: string, v: number): Uint8Array => Uint8Array.from([...msg([[1, str(name)]]), 0x15, ...new Uint8Array(Float32Array.of(v).buffer), ...msg([[20, 1]])]);
+  const attrInts = (name: string, v: number[]): Uint8Array => msg([[1, str(name)], [8, v], [20, 7]]);
+  const run = (nodes: Uint8Array[], inits: Uint8Array[] = [], input = x): st.Tensor => st.importOnnx(model(nodes, 13, inits)).forward(input) as st.Tensor;
+  const F = st.nn.functional;
+  const pads = ints('p', [6], [0, 1, 2, 0, 2, 1]); // axis 1 by (1, 2), axis 2 by (2, 1)
+  assert.deepEqual(run([node('Pad', ['x', 'p'], ['y'], [attrStr('mode', 'reflect')])], [pads]).toArray(), F.pad(x, [2, 1, 1, 2], 'reflect').toArray());
+  assert.deepEqual(run([node('Pad', ['x', 'p'], ['y'], [attrStr('mode', 'edge')])], [pads]).toArray(), F.pad(x, [2, 1, 1, 2], 'replicate').toArray());
+  assert.deepEqual(run([node('Pad', ['x', 'p'], ['y'], [attrStr('mode', 'wrap')])], [pads]).toArray(), F.pad(x, [2, 1, 1, 2], 'circular').toArray());
+  assert.throws(() => run([node('Pad', ['x', 'p'], ['y'], [attrStr('mode', 'mirror')])], [pads]), /Pad node 'y': mode mirror is not supported \(constant, reflect, edge or wrap\)/);
+  // OneHot: -1 is the last class, 3 is out of range (a row of off), the new axis first
+  const idx = st.tensor([[0, -1], [3, 1]]);
+  const hot = run([node('OneHot', ['x', 'd', 'v'], ['y'], [attrInt('axis', 0)])], [ints('d', [], [3]), floats('v', [2], [-1, 5])], idx);
+  assert.deepEqual(hot.toArray(), [[[5, -1], [-1, -1]], [[-1, -1], [-1, 5]], [[-1, 5], [-1, -1]]]);
+  // random ops: a seeded node repeats across models but goes on between runs; statistics and shapes
+  const normal = [node('RandomNormalLike', ['x'], ['y'], [attrFloat('mean', 2), attrFloat('scale', 0.5), attrFloat('seed', 7)])];
+  const big = st.zeros([200, 100]);
+  const m1 = st.importOnnx(model(normal, 13)), m2 = st.importOnnx(model(normal, 13));
+  const a = m1.forward(big), b = m2.forward(big), c = m1.forward(big);
+  assert.deepEqual(a.shape, [200, 100]);
+  assert.deepEqual(a.toArray(), b.toArray());
+  assert.notDeepEqual(a.toArray(), c.toArray());
+  assert.ok(Math.abs(a.mean().item() - 2) < 0.02 && Math.abs(a.std().item() - 0.5) < 0.02, `mean ${a.mean().item()}, std ${a.std().item()}`);
+  const u = run([node('RandomUniform', [], ['y'], [attrInts('shape', [100, 200]), attrFloat('low', -3), attrFloat('high', -1)])]);
+  assert.deepEqual(u.shape, [100, 200]);
+  assert.ok(u.min().item() >= -3 && u.max().item() < -1 && Math.abs(u.mean().item() + 2) < 0.02, `uniform in [${u.min().item()}, ${u.max().item()}]`);
+  // without a seed, the global generator: manualSeed makes the draw repeat
+  const unseeded = [node('RandomUniformLike', ['x'], ['y'])];
+  st.manualSeed(3);
+  const u1 = run(unseeded, [], big);
+  st.manualSeed(3);
+  assert.deepEqual(run(unseeded, [], big).toArray(), u1.toArray());
+  assert.throws(() => run([node('RandomNormal', [], ['y'])]), /RandomNormal node 'y': needs a shape attribute/);
+});
+
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
 type Field = [number, number | Uint8Array | number[]];
 function varint(n: number): number[] {

@@ -90,6 +90,19 @@ export function sliceIndices(n: number, start: number, end: number, step: number
   return out;
 }
 
+/** The elements of host integers at the given indices along each axis (row-major, as a gather per axis). */
+function hostSelect(h: HostInts, keep: number[][]): HostInts {
+  const dims = keep.map((k) => k.length);
+  const strides = h.dims.map((_, a) => h.dims.slice(a + 1).reduce((p, d) => p * d, 1));
+  const values: number[] = [];
+  const at = dims.map(() => 0);
+  for (let n = dims.reduce((p, d) => p * d, 1), i = 0; i < n; i++) {
+    values.push(h.values[at.reduce((off, j, a) => off + keep[a][j] * strides[a], 0)]);
+    for (let a = dims.length - 1; a >= 0 && ++at[a] === dims[a]; a--) at[a] = 0;
+  }
+  return new HostInts(dims, values);
+}
+
 function slice(ctx: OpContext): Value[] {
   const data = ctx.input(0);
   if (data === undefined) return ctx.fail('needs data');
@@ -99,9 +112,9 @@ function slice(ctx: OpContext): Value[] {
   const steps = ctx.input(4) === undefined ? starts.map(() => 1) : ctx.ints(4);
   if (steps.some((s) => s === 0)) return ctx.fail(`steps ${steps.join(',')} must not be 0`);
   if (data instanceof HostInts) {
-    if (shape.length !== 1) return ctx.fail('slices integer data of rank other than 1');
-    const idx = sliceIndices(data.values.length, starts[0], ends[0], steps[0]);
-    return [new HostInts([idx.length], idx.map((i) => data.values[i]))];
+    const keep = shape.map((n) => Array.from({ length: n }, (_, i) => i));
+    axes.forEach((a, i) => { keep[a] = sliceIndices(shape[a], starts[i], ends[i], steps[i]); });
+    return [hostSelect(data, keep)];
   }
   let y = data;
   axes.forEach((a, i) => {

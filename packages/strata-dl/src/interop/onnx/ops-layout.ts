@@ -1,9 +1,11 @@
 // SPDX-License-Identifier: MIT
 // Ops of ONNX (default domain, opsets 13–18) that lay data out anew: Tile (torch's repeat), Range
 // (arange, on the host when its bounds are shape arithmetic), DepthToSpace (pixel_shuffle, mode CRD;
-// other exporters' DCR), SpaceToDepth and Trilu (triu, tril).
+// other exporters' DCR), SpaceToDepth, Trilu (triu, tril) and OneHot (one_hot).
 import { tensor } from '../../tensor/creation.js';
 import { pixelShuffle } from '../../nn/functional/pixel-shuffle.js';
+import { normAxis } from '../../core/shape.js';
+import { where } from '../../tensor/composite.js';
 import { Tensor } from '../../tensor/tensor.js';
 import { HostInts, type OpContext, type OpImpl, type Value } from './values.js';
 
@@ -80,10 +82,29 @@ function trilu(ctx: OpContext): Value[] {
   return [ctx.int('upper', 1) === 1 ? x.triu(k) : x.tril(k)];
 }
 
+/**
+ * OneHot: `values[1]` where an index (counted from the end when negative) equals the position along
+ * a new axis of `depth`, else `values[0]`; indices outside [-depth, depth) give a row of values[0].
+ */
+function oneHot(ctx: OpContext): Value[] {
+  const idx = ctx.tensor(0).to('int32');
+  const depth = ctx.numbers(1);
+  if (depth.length !== 1 || !Number.isInteger(depth[0]) || depth[0] < 1) return ctx.fail(`depth must be one integer >= 1, got [${depth.join(', ')}]`);
+  const values = ctx.tensor(2);
+  if (values.size !== 2) return ctx.fail(`values must be [off, on], got ${values.size} values`);
+  const n = depth[0];
+  const axis = normAxis('importOnnx OneHot', ctx.int('axis', -1), idx.ndim + 1);
+  const wrapped = where(idx.lt(0), idx.add(n), idx).unsqueeze(axis);
+  const positions = tensor(Array.from({ length: n }, (_, i) => i), { dtype: 'int32', backend: idx.backend.name })
+    .reshape(Array.from({ length: idx.ndim + 1 }, (_, a) => (a === axis ? n : 1)));
+  return [where(wrapped.eq(positions), values.slice(0, 1, 2).reshape([]), values.slice(0, 0, 1).reshape([]))];
+}
+
 export const LAYOUT_OPS: Record<string, OpImpl> = {
   Tile: tile,
   Range: range,
   DepthToSpace: depthToSpace,
   SpaceToDepth: spaceToDepth,
   Trilu: trilu,
+  OneHot: oneHot,
 };

@@ -6,6 +6,7 @@ import { batchNorm } from '../../nn/functional/normalization.js';
 import { conv1d, conv2d, convTranspose2d } from '../../nn/functional/conv.js';
 import { interpolate } from '../../nn/functional/interpolate.js';
 import { linear } from '../../nn/functional/linear.js';
+import { pad as padMode } from '../../nn/functional/pad.js';
 import { avgPool1d, avgPool2d, maxPool1d, maxPool2d } from '../../nn/functional/pool.js';
 import type { Tensor } from '../../tensor/tensor.js';
 import type { OpContext, OpImpl, Value } from './values.js';
@@ -33,19 +34,24 @@ function conv(ctx: OpContext): Value[] {
   return ctx.fail(`${spatial}-D convolution is not supported (1-D and 2-D are)`);
 }
 
+/** ConvTranspose in 2-D, or in 1-D as a 2-D one over a height of 1. */
 function convTranspose(ctx: OpContext): Value[] {
   const x = ctx.tensor(0), w = ctx.tensor(1), b = ctx.optionalTensor(2);
-  if (w.ndim !== 4) return ctx.fail('only 2-D transposed convolution is supported');
+  if (w.ndim !== 4 && w.ndim !== 3) return ctx.fail(`${w.ndim - 2}-D transposed convolution is not supported (1-D and 2-D are)`);
   if (ctx.has('output_shape')) return ctx.fail('output_shape is not supported (export with pads and output_padding)');
-  const pads = padsOf(ctx, 2);
+  const one = w.ndim === 3;
+  const pads = padsOf(ctx, one ? 1 : 2);
   if (pads.some(([p, q]) => p !== q)) return ctx.fail(`asymmetric pads ${JSON.stringify(pads)} are not supported`);
-  const stride = ctx.intList('strides', [1, 1]);
-  const dilation = ctx.intList('dilations', [1, 1]);
-  const outPad = ctx.intList('output_padding', [0, 0]);
-  return [convTranspose2d(x, w, b, {
-    padding: [pads[0][0], pads[1][0]], stride: [stride[0], stride[1]], dilation: [dilation[0], dilation[1]],
+  const lift = (v: number[], fill: number): number[] => (one ? [fill, ...v] : v);
+  const stride = lift(ctx.intList('strides', one ? [1] : [1, 1]), 1);
+  const dilation = lift(ctx.intList('dilations', one ? [1] : [1, 1]), 1);
+  const outPad = lift(ctx.intList('output_padding', one ? [0] : [0, 0]), 0);
+  const padding = lift(pads.map(([p]) => p), 0);
+  const y = convTranspose2d(one ? x.unsqueeze(2) : x, one ? w.unsqueeze(2) : w, b, {
+    padding: [padding[0], padding[1]], stride: [stride[0], stride[1]], dilation: [dilation[0], dilation[1]],
     outputPadding: [outPad[0], outPad[1]], groups: ctx.int('group', 1),
-  })];
+  });
+  return [one ? y.squeeze(2) : y];
 }
 
 function pool(ctx: OpContext, kind: 'max' | 'avg'): Value[] {
@@ -94,7 +100,9 @@ function batchNormalization(ctx: OpContext): Value[] {
 
 function pad(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
-  if (ctx.string('mode', 'constant') !== 'constant') return ctx.fail(`mode ${ctx.string('mode', '')} is not supported (only constant)`);
+  // ONNX's modes as F.pad's: edge is replicate, and wrap (opset 19) is circular
+  const mode = ({ constant: 'constant', reflect: 'reflect', edge: 'replicate', wrap: 'circular' } as const)[ctx.string('mode', 'constant')];
+  if (!mode) return ctx.fail(`mode ${ctx.string('mode', '')} is not supported (constant, reflect, edge or wrap)`);
   const r = x.ndim;
   const given = ctx.opset >= 11 ? ctx.ints(1) : ctx.intList('pads', []);
   // from opset 18 the pads may cover only the axes of a fourth input (begins, then ends)
@@ -106,7 +114,15 @@ function pad(ctx: OpContext): Value[] {
   // Strata's pad lists (before, after) from the last axis backwards.
   const pairs: number[] = [];
   for (let d = r - 1; d >= 0; d--) pairs.push(pads[d] ?? 0, pads[d + r] ?? 0);
-  return [pads.every((p) => p === 0) ? x : x.pad(pairs, value)];
+  if (pads.every((p) => p === 0)) return [x];
+  return [mode === 'constant' ? x.pad(pairs, value) : padMode(x, trimmed(pairs), mode)];
+}
+
+/** F.pad's pairs without the leading axes' zero pairs (its modes other than constant pad trailing axes only). */
+function trimmed(pairs: number[]): number[] {
+  let n = pairs.length;
+  while (n > 2 && pairs[n - 1] === 0 && pairs[n - 2] === 0) n -= 2;
+  return pairs.slice(0, n);
 }
 
 /** Source index of output position `o` along an axis of `n` → `m` elements, per ONNX's Resize. */

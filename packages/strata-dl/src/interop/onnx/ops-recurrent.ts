@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
-// ONNX's LSTM and GRU on Strata's recurrence (nn/recurrent). ONNX stacks the gate blocks in another
-// order than PyTorch: LSTM i, o, f, c (PyTorch i, f, g, o) and GRU z, r, h (PyTorch r, z, n). The
+// ONNX's RNN, LSTM and GRU on Strata's recurrence (nn/recurrent). ONNX stacks the gate blocks in
+// another order than PyTorch: LSTM i, o, f, c (PyTorch i, f, g, o) and GRU z, r, h (PyTorch r, z, n). The
 // parameters keep ONNX's layout (they are the file's initializers, trained in place), and the blocks
 // are reordered at every call with slices and a concatenation, through which gradients flow back.
 import { recurrent } from '../../nn/recurrent/sequence.js';
@@ -10,14 +10,14 @@ import type { Tensor } from '../../tensor/tensor.js';
 import type { OpContext, OpImpl, Value } from './values.js';
 
 /** PyTorch's gate blocks, as indices into ONNX's. */
-const ORDER = { lstm: [0, 2, 3, 1], gru: [1, 0, 2] } as const;
-const DEFAULT_ACTIVATIONS = { lstm: ['Sigmoid', 'Tanh', 'Tanh'], gru: ['Sigmoid', 'Tanh'] } as const;
+const ORDER = { lstm: [0, 2, 3, 1], gru: [1, 0, 2], rnn: [0] } as const;
+const DEFAULT_ACTIVATIONS = { lstm: ['Sigmoid', 'Tanh', 'Tanh'], gru: ['Sigmoid', 'Tanh'], rnn: ['Tanh'] } as const;
 
 function reorder(t: Tensor, order: readonly number[], h: number): Tensor {
   return cat(order.map((k) => t.slice(0, k * h, (k + 1) * h)), 0);
 }
 
-function sequence(ctx: OpContext, mode: 'lstm' | 'gru'): Value[] {
+function sequence(ctx: OpContext, mode: 'lstm' | 'gru' | 'rnn'): Value[] {
   const x = ctx.tensor(0), w = ctx.tensor(1), r = ctx.tensor(2);
   const b = ctx.optionalTensor(3);
   const h = ctx.int('hidden_size', r.shape[2]);
@@ -33,7 +33,9 @@ function sequence(ctx: OpContext, mode: 'lstm' | 'gru'): Value[] {
   }
   const activations = ctx.node.attributes.activations;
   const expected = Array.from({ length: dirs }, () => DEFAULT_ACTIVATIONS[mode]).flat();
-  if (Array.isArray(activations) && activations.join() !== expected.join()) return ctx.fail(`activations ${activations.join(',')} are not supported (only the defaults)`);
+  // a plain RNN may use ReLU in every direction (PyTorch's nonlinearity='relu')
+  const relu = mode === 'rnn' && Array.isArray(activations) && activations.length === dirs && activations.every((a) => a === 'Relu');
+  if (Array.isArray(activations) && !relu && activations.join() !== expected.join()) return ctx.fail(`activations ${activations.join(',')} are not supported (only the defaults${mode === 'rnn' ? ', or Relu' : ''})`);
   const layout = ctx.int('layout', 0);
   const gates = ORDER[mode].length;
   const cells: CellWeights[] = Array.from({ length: dirs }, (_, d) => {
@@ -51,7 +53,7 @@ function sequence(ctx: OpContext, mode: 'lstm' | 'gru'): Value[] {
     const s = ctx.optionalTensor(i);
     return s && layout === 1 ? s.permute([1, 0, 2]) : s;
   };
-  const res = recurrent(mode, x, { h: state(5), c: mode === 'lstm' ? state(6) : null }, [cells], { batchFirst: layout === 1 });
+  const res = recurrent(mode === 'rnn' ? (relu ? 'rnnRelu' : 'rnnTanh') : mode, x, { h: state(5), c: mode === 'lstm' ? state(6) : null }, [cells], { batchFirst: layout === 1 });
   const [s0, s1] = res.output.shape;
   // Strata gives [T, N, D·H]; ONNX's Y is [T, D, N, H] (layout 0) or [N, T, D, H] (layout 1).
   const y = layout === 1 ? res.output.reshape([s0, s1, dirs, h]) : res.output.reshape([s0, s1, dirs, h]).permute([0, 2, 1, 3]);
@@ -62,6 +64,7 @@ function sequence(ctx: OpContext, mode: 'lstm' | 'gru'): Value[] {
 }
 
 export const RECURRENT_OPS: Record<string, OpImpl> = {
+  RNN: (ctx) => sequence(ctx, 'rnn'),
   LSTM: (ctx) => sequence(ctx, 'lstm'),
   GRU: (ctx) => sequence(ctx, 'gru'),
 };
