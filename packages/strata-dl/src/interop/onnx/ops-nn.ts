@@ -56,7 +56,6 @@ function convTranspose(ctx: OpContext): Value[] {
 
 function pool(ctx: OpContext, kind: 'max' | 'avg'): Value[] {
   const x = ctx.tensor(0);
-  if (ctx.int('ceil_mode', 0) !== 0) return ctx.fail('ceil_mode=1 is not supported');
   if (kind === 'max' && ctx.node.outputs.length > 1 && ctx.node.outputs[1]) return ctx.fail('the Indices output is not supported');
   const kernel = ctx.intList('kernel_shape', []);
   const spatial = kernel.length;
@@ -65,12 +64,14 @@ function pool(ctx: OpContext, kind: 'max' | 'avg'): Value[] {
   const stride = ctx.intList('strides', new Array<number>(spatial).fill(1));
   const dilation = ctx.intList('dilations', new Array<number>(spatial).fill(1));
   const countIncludePad = ctx.int('count_include_pad', 0) === 1;
+  // ceil_mode: PyTorch's rule (a last window must start inside the input or its left padding)
+  const ceilMode = ctx.int('ceil_mode', 0) === 1;
   if (spatial === 2) {
-    const opts = { padding: pad2d(pads), stride: [stride[0], stride[1]] as [number, number], dilation: [dilation[0], dilation[1]] as [number, number], countIncludePad };
+    const opts = { padding: pad2d(pads), stride: [stride[0], stride[1]] as [number, number], dilation: [dilation[0], dilation[1]] as [number, number], countIncludePad, ceilMode };
     return [kind === 'max' ? maxPool2d(x, [kernel[0], kernel[1]], opts) : avgPool2d(x, [kernel[0], kernel[1]], opts)];
   }
   if (spatial === 1) {
-    const opts = { padding: pads[0], stride: stride[0], dilation: dilation[0], countIncludePad };
+    const opts = { padding: pads[0], stride: stride[0], dilation: dilation[0], countIncludePad, ceilMode };
     return [kind === 'max' ? maxPool1d(x, kernel[0], opts) : avgPool1d(x, kernel[0], opts)];
   }
   return ctx.fail(`${spatial}-D pooling is not supported (1-D and 2-D are)`);
