@@ -433,6 +433,35 @@ test('Pad modes reflect, edge and wrap; OneHot (negative and out-of-range indice
   assert.throws(() => run([node('RandomNormal', [], ['y'])]), /RandomNormal node 'y': needs a shape attribute/);
 });
 
+test('NonZero, GatherND and ScatterND (writing or adding) import; host integers that broadcast in two dimensions go through int32 tensors', () => {
+  const x = st.tensor([[[1, 0, 2], [0, 3, 0]], [[4, 0, 0], [5, 6, NaN]]]); // [2, 2, 3]
+  const ints = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 7], [8, str(name)], [9, new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer)]]);
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const attrStr = (name: string, v: string): Uint8Array => msg([[1, str(name)], [4, str(v)], [20, 3]]);
+  const run = (nodes: Uint8Array[], inits: Uint8Array[] = [], input = x): st.Tensor => st.importOnnx(model(nodes, 13, inits)).forward(input) as st.Tensor;
+  // the coordinates of the non-zero elements (NaN is non-zero), [rank, count]
+  assert.deepEqual(run([node('NonZero', ['x'], ['y'])]).toArray(), [[0, 0, 0, 1, 1, 1, 1], [0, 0, 1, 0, 1, 1, 1], [0, 2, 1, 0, 0, 1, 2]]);
+  // x[x != 0] through NonZero, Transpose and GatherND
+  const masked = [node('NonZero', ['x'], ['n']), node('Transpose', ['n'], ['t']), node('GatherND', ['x', 't'], ['y'])];
+  assert.deepEqual(Array.from(run(masked).dataSync(), String), ['1', '2', '3', '4', '5', '6', 'NaN']);
+  // tuples of 2 coordinates pick rows; a negative coordinate counts from the end
+  assert.deepEqual(run([node('GatherND', ['x', 'i'], ['y'])], [ints('i', [2, 2], [1, -1, 0, 0])]).toArray(), [[5, 6, NaN], [1, 0, 2]]);
+  // the same from a float tensor of indices (data, not a constant), through Cast
+  const fromData = run([node('Cast', ['i'], ['c'], [attrInt('to', 7)]), node('GatherND', ['x', 'c'], ['y'])], [floats('i', [1, 3], [1, 0, 2])]);
+  assert.deepEqual(fromData.toArray(), [0]);
+  // ScatterND writes whole rows (NaN elsewhere kept), or adds into them
+  const u = floats('u', [2, 3], [7, 8, 9, 10, 11, 12]);
+  assert.deepEqual(Array.from(run([node('ScatterND', ['x', 'i', 'u'], ['y'])], [ints('i', [2, 2], [0, 1, 1, 0]), u]).dataSync(), String),
+    ['1', '0', '2', '7', '8', '9', '10', '11', '12', '5', '6', 'NaN']);
+  assert.deepEqual(run([node('ScatterND', ['x', 'i', 'u'], ['y'], [attrStr('reduction', 'add')])], [ints('i', [2, 1], [0, 0]), floats('u', [2, 2, 3], Array.from({ length: 12 }, () => 1))]).slice(0, 0, 1).toArray(),
+    [[[3, 2, 4], [2, 5, 2]]]);
+  assert.throws(() => run([node('ScatterND', ['x', 'i', 'u'], ['y'])], [ints('i', [2, 1], [0, 1]), u]), /ScatterND node 'y': updates \[2, 3\] must be \[2, 2, 3\]/);
+  assert.throws(() => run([node('GatherND', ['x', 'i'], ['y'])], [ints('i', [1, 4], [0, 0, 0, 0])]), /GatherND node 'y': indices \[1, 4\] must end in a tuple of 1 to 3 coordinates/);
+  // [2, 1] + [3] of host integers is [2, 3]: computed on int32 tensors
+  const grid = [node('Reshape', ['a', 's'], ['r']), node('Add', ['r', 'b'], ['y'])];
+  assert.deepEqual(run(grid, [ints('a', [2], [10, 20]), ints('s', [2], [-1, 1]), ints('b', [3], [1, 2, 3])]).toArray(), [[11, 12, 13], [21, 22, 23]]);
+});
+
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
 type Field = [number, number | Uint8Array | number[]];
 function varint(n: number): number[] {

@@ -67,7 +67,7 @@ export const TWINS: Record<string, () => st.nn.Module> = {
 };
 
 /** Every fixture with an ONNX file. */
-export const ONNX_FIXTURES = [...Object.keys(TWINS), 'misc', 'block', 'norms', 'encoder', 'resample', 'rnn1d', 'pools'];
+export const ONNX_FIXTURES = [...Object.keys(TWINS), 'misc', 'block', 'norms', 'encoder', 'resample', 'rnn1d', 'pools', 'indexing'];
 
 /** Largest |a − b| over two tensors of one shape. */
 export function maxDiff(a: st.Tensor, b: st.Tensor): number {

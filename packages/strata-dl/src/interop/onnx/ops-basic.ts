@@ -11,13 +11,16 @@ import { HostInts, type OpContext, type OpImpl, type Value, constantValue } from
 type Binary = (a: Tensor, b: Tensor) => Tensor;
 
 /**
- * `f` over host integers elementwise, each input either of the longest length or a single value
- * (broadcast): shape arithmetic that stays on the host.
+ * `f` over host integers elementwise, each input of the result's shape or a single value
+ * (broadcast): shape arithmetic that stays on the host. Null where the inputs broadcast otherwise
+ * ([2, 1] against [3]): the caller computes on int32 tensors instead, which broadcast fully.
  */
-export function onHostInts(ctx: OpContext, inputs: readonly HostInts[], f: (...v: number[]) => number): HostInts {
-  const n = Math.max(...inputs.map((h) => h.values.length));
-  if (inputs.some((h) => h.values.length !== n && h.values.length !== 1)) ctx.fail(`integer inputs of ${inputs.map((h) => h.values.length).join(' and ')} values do not broadcast`);
-  const dims = inputs.find((h) => h.values.length === n)!.dims;
+export function onHostInts(inputs: readonly HostInts[], f: (...v: number[]) => number): HostInts | null {
+  const rank = Math.max(...inputs.map((h) => h.dims.length));
+  const dims = Array.from({ length: rank }, (_, i) => Math.max(...inputs.map((h) => h.dims[h.dims.length - rank + i] ?? 1)));
+  const same = (h: HostInts): boolean => h.dims.length === rank && h.dims.every((d, i) => d === dims[i]);
+  if (inputs.some((h) => h.values.length !== 1 && !same(h))) return null;
+  const n = dims.reduce((p, d) => p * d, 1);
   return new HostInts(dims, Array.from({ length: n }, (_, i) => f(...inputs.map((h) => h.values[h.values.length === 1 ? 0 : i]))));
 }
 
@@ -25,7 +28,8 @@ export function onHostInts(ctx: OpContext, inputs: readonly HostInts[], f: (...v
 export function binary(onTensors: Binary, onInts: (a: number, b: number) => number): OpImpl {
   return (ctx) => {
     const a = ctx.input(0), b = ctx.input(1);
-    if (a instanceof HostInts && b instanceof HostInts) return [onHostInts(ctx, [a, b], onInts)];
+    const host = a instanceof HostInts && b instanceof HostInts ? onHostInts([a, b], onInts) : null;
+    if (host) return [host];
     const ta = a instanceof Tensor ? a : ctx.tensor(0, b instanceof Tensor ? b : undefined);
     return [onTensors(ta, ctx.tensor(1, ta))];
   };
@@ -127,10 +131,9 @@ function slice(ctx: OpContext): Value[] {
 
 function concat(ctx: OpContext): Value[] {
   const inputs = ctx.node.inputs.map((_, i) => ctx.input(i)).filter((v): v is Value => v !== undefined);
-  if (inputs.every((v) => v instanceof HostInts)) {
-    const hs = inputs as HostInts[];
-    if (hs.some((h) => h.dims.length !== 1)) return ctx.fail('concatenates integer data of rank other than 1');
-    const values = hs.flatMap((h) => h.values);
+  // vectors of host integers (shapes) stay on the host; higher ranks concatenate as int32 tensors
+  if (inputs.every((v) => v instanceof HostInts && v.dims.length === 1)) {
+    const values = (inputs as HostInts[]).flatMap((h) => h.values);
     return [new HostInts([values.length], values)];
   }
   const like = inputs.find((v): v is Tensor => v instanceof Tensor);

@@ -15,7 +15,8 @@ const flag = (b: boolean): number => (b ? 1 : 0);
 /** Where(cond, a, b), broadcasting; on host integers when all three are. */
 function select(ctx: OpContext): Value[] {
   const c = ctx.input(0), a = ctx.input(1), b = ctx.input(2);
-  if (c instanceof HostInts && a instanceof HostInts && b instanceof HostInts) return [onHostInts(ctx, [c, a, b], (p, q, r) => (p ? q : r))];
+  const host = c instanceof HostInts && a instanceof HostInts && b instanceof HostInts ? onHostInts([c, a, b], (p, q, r) => (p ? q : r)) : null;
+  if (host) return [host];
   const like = a instanceof Tensor ? a : b instanceof Tensor ? b : undefined;
   const ta = ctx.tensor(1, like);
   return [where(ctx.tensor(0).to('bool'), ta, ctx.tensor(2, ta))];
