@@ -9,7 +9,7 @@ import { ONNX_FIXTURES, TWINS, asTensor, fineTuneStep, fixtureBytes, maxDiff, re
 
 const { io } = st;
 
-test('ONNX models exported by PyTorch (opsets 13–17) give PyTorch\'s outputs to 1e-4 on every backend', () => {
+test('ONNX models exported by PyTorch (opsets 9–17) give PyTorch\'s outputs to 1e-4 on every backend', () => {
   const prev = st.getBackend().name;
   for (const backend of st.listBackends()) try {
     st.setBackend(backend);
@@ -158,8 +158,8 @@ test('the elementwise maths ops import: Abs, Sign, Sin, Cos, Tan, Atan, Asin, Ac
 test('unsupported ops are listed in one error; other opsets, external data and wrong inputs are refused clearly', () => {
   const m = model([node('Relu', ['x'], ['a']), node('Foo', ['a'], ['b']), node('Bar', ['b'], ['c']), node('Foo', ['c'], ['y'])], 13);
   assert.throws(() => st.importOnnx(m), /importOnnx: the model uses ops that Strata cannot import: Foo \(2 nodes\), Bar \(1 node\); supported: .*Conv/);
-  assert.throws(() => st.importOnnx(model([node('Relu', ['x'], ['y'])], 9)), /importOnnx: the model uses opset 9; supported: 13 to 18/);
-  assert.throws(() => st.importOnnx(model([node('Relu', ['x'], ['y'])], 19)), /importOnnx: the model uses opset 19; supported: 13 to 18/);
+  assert.throws(() => st.importOnnx(model([node('Relu', ['x'], ['y'])], 8)), /importOnnx: the model uses opset 8; supported: 9 to 18 \(export again with torch.onnx.export\(\.\.\., opset_version=17\)\)/);
+  assert.throws(() => st.importOnnx(model([node('Relu', ['x'], ['y'])], 19)), /importOnnx: the model uses opset 19; supported: 9 to 18/);
   const external = model([node('Add', ['x', 'w'], ['y'])], 13, [msg([[1, [2]], [2, 1], [8, str('w')], [14, 1]])]);
   assert.throws(() => st.importOnnx(external), /decodeOnnx: tensor 'w' is stored in an external file/);
   assert.throws(() => st.importOnnx(Uint8Array.from([0x0a, 0x05, 1])), /decodeOnnx: malformed protobuf/);
@@ -460,6 +460,37 @@ test('NonZero, GatherND and ScatterND (writing or adding) import; host integers 
   // [2, 1] + [3] of host integers is [2, 3]: computed on int32 tensors
   const grid = [node('Reshape', ['a', 's'], ['r']), node('Add', ['r', 'b'], ['y'])];
   assert.deepEqual(run(grid, [ints('a', [2], [10, 20]), ints('s', [2], [-1, 1]), ints('b', [3], [1, 2, 3])]).toArray(), [[11, 12, 13], [21, 22, 23]]);
+});
+
+test('before opset 13: Softmax over the 2-D view, Split, Slice, Clip, TopK and Pad attributes, Scatter, Upsample', () => {
+  const x = st.tensor([[[1, 2, 3], [4, 5, 6]], [[0.5, -1, 2], [3, 0, -2]]]); // [2, 2, 3]
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const ints = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 7], [8, str(name)], [9, new Uint8Array(BigInt64Array.from(v.map(BigInt)).buffer)]]);
+  const attrInts = (name: string, v: number[]): Uint8Array => msg([[1, str(name)], [8, v], [20, 7]]);
+  const attrFloat = (name: string, v: number): Uint8Array => Uint8Array.from([...msg([[1, str(name)]]), 0x15, ...new Uint8Array(Float32Array.of(v).buffer), ...msg([[20, 1]])]);
+  const run = (nodes: Uint8Array[], opset: number, inits: Uint8Array[] = [], input = x): st.Tensor => st.importOnnx(model(nodes, opset, inits)).forward(input) as st.Tensor;
+  // Softmax-11 with the default axis 1 normalizes each sample over all its 6 values
+  assertClose(run([node('Softmax', ['x'], ['y'])], 11), x.reshape([2, 6]).softmax(1).reshape([2, 2, 3]), 1e-7, 1e-7);
+  assertClose(run([node('LogSoftmax', ['x'], ['y'], [attrInt('axis', 2)])], 9), x.logSoftmax(2), 1e-7, 1e-7);
+  assertClose(run([node('Softmax', ['x'], ['y'])], 13), x.softmax(-1), 1e-7, 1e-7);
+  // Split-11 sizes as an attribute
+  const parts = st.importOnnx(model([node('Split', ['x'], ['a', 'b'], [attrInt('axis', 2), attrInts('split', [1, 2])])], 11)).run([x]);
+  assert.deepEqual([parts.a.shape, parts.b.shape], [[2, 2, 1], [2, 2, 2]]);
+  // Slice-9 with attributes; Clip-9 with attributes; TopK-9 with k; Pad-9 with its value
+  assert.deepEqual(run([node('Slice', ['x'], ['y'], [attrInts('starts', [1]), attrInts('ends', [3]), attrInts('axes', [2])])], 9).toArray(), x.slice(2, 1, 3).toArray());
+  assert.deepEqual(run([node('Clip', ['x'], ['y'], [attrFloat('min', 0), attrFloat('max', 2.5)])], 9).toArray(), x.clamp(0, 2.5).toArray());
+  assert.deepEqual(run([node('Clip', ['x'], ['y'], [attrFloat('max', 1)])], 10).toArray(), x.clamp(null, 1).toArray());
+  assert.deepEqual(run([node('TopK', ['x'], ['y', 'i'], [attrInt('k', 2)])], 9).toArray(), x.topk(2, -1).values.toArray());
+  assert.deepEqual(run([node('Pad', ['x'], ['y'], [attrInts('pads', [0, 0, 1, 0, 0, 0]), attrFloat('value', 7)])], 9).toArray(), x.pad([1, 0], 7).toArray());
+  // Scatter (ScatterElements' old name) writes the updates
+  assert.deepEqual(run([node('Scatter', ['x', 'i', 'u'], ['y'], [attrInt('axis', 2)])], 9, [ints('i', [2, 2, 1], [2, 0, 1, 1]), floats('u', [2, 2, 1], [9, 8, 7, 6])]).toArray(),
+    [[[1, 2, 9], [8, 5, 6]], [[0.5, 7, 2], [3, 6, -2]]]);
+  // Upsample (opset 9) by 2 and 1.5: the source dst / scale rounded down, as PyTorch's nearest
+  const img = st.arange(0, 6).to('float32').reshape([1, 1, 2, 3]);
+  assert.deepEqual(run([node('Upsample', ['x', 's'], ['y'])], 9, [floats('s', [4], [1, 1, 2, 1.5])], img).toArray(),
+    st.nn.functional.interpolate(img, { scaleFactor: [2, 1.5] }).toArray());
+  assert.throws(() => run([node('Upsample', ['x', 's'], ['y'], [msg([[1, str('mode')], [4, str('linear')], [20, 3]])])], 9, [floats('s', [4], [1, 1, 2, 2])], img),
+    /Upsample node 'y': mode linear is not supported before opset 11 \(only nearest\)/);
 });
 
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----

@@ -66,8 +66,9 @@ export const TWINS: Record<string, () => st.nn.Module> = {
   bigru: () => new BiGru(),
 };
 
-/** Every fixture with an ONNX file. */
-export const ONNX_FIXTURES = [...Object.keys(TWINS), 'misc', 'block', 'norms', 'encoder', 'resample', 'rnn1d', 'pools', 'indexing'];
+/** Every fixture with an ONNX file: at opsets 13–17, and some models again at older opsets (9–12). */
+export const ONNX_FIXTURES = [...Object.keys(TWINS), 'misc', 'block', 'norms', 'encoder', 'resample', 'rnn1d', 'pools', 'indexing',
+  'misc_opset9', 'misc_opset10', 'block_opset9', 'lstm_opset9', 'encoder_opset11', 'indexing_opset11', 'norms_opset12'];
 
 /** Largest |a − b| over two tensors of one shape. */
 export function maxDiff(a: st.Tensor, b: st.Tensor): number {

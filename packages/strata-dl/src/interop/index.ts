@@ -11,7 +11,7 @@ export { OnnxModel, SUPPORTED_ONNX_OPS, type ImportOnnxOptions } from './onnx/mo
 
 /**
  * Builds a trainable Module from an ONNX file, such as one written by `torch.onnx.export`
- * (opsets 13–18). The float initializers become Parameters under their ONNX names (for PyTorch
+ * (opsets 9–18). The float initializers become Parameters under their ONNX names (for PyTorch
  * exports, the state-dict keys: `features.0.weight`); batch norm's running statistics become
  * buffers. A model with ops Strata cannot run is refused with one error that lists them all.
  * The module starts in evaluation mode; call `train()` to fine-tune it.

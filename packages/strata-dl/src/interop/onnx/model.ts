@@ -25,7 +25,7 @@ const OPS: Record<string, OpImpl> = { ...BASIC_OPS, ...NN_OPS, ...RECURRENT_OPS,
 /** The ONNX ops `importOnnx` runs (default domain). */
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OPS).sort();
 
-export const MIN_OPSET = 13;
+export const MIN_OPSET = 9;
 export const MAX_OPSET = 18;
 
 /** Options of `importOnnx`. */
@@ -59,7 +59,7 @@ export class OnnxModel extends Module {
     this._graph = graph;
     this._backend = opts.backend ?? getBackend().name;
     if (graph.opset < MIN_OPSET || graph.opset > MAX_OPSET) {
-      throw new StrataError('importOnnx', `the model uses opset ${graph.opset}; supported: ${MIN_OPSET} to ${MAX_OPSET} (torch.onnx.export(..., opset_version=${MIN_OPSET}))`);
+      throw new StrataError('importOnnx', `the model uses opset ${graph.opset}; supported: ${MIN_OPSET} to ${MAX_OPSET} (export again with torch.onnx.export(..., opset_version=17))`);
     }
     const unsupported = new Map<string, number>();
     for (const n of graph.nodes) {

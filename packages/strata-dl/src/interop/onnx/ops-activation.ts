@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // The activations and normalizations of ONNX that ops-basic.ts leaves out (default domain, opsets
-// 13–18), as torch.onnx.export writes ELU, SELU, CELU, Softplus, Hardsigmoid, Hardswish, PReLU,
+// 9–18), as torch.onnx.export writes ELU, SELU, CELU, Softplus, Hardsigmoid, Hardswish, PReLU,
 // InstanceNorm and GroupNorm (InstanceNormalization, or GroupNormalization from opset 18) and (from
 // opset 17) LayerNorm; Softsign, Mish and ThresholdedRelu as other exporters write them.
 import { elu } from '../../nn/functional/activation.js';

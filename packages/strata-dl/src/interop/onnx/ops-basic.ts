@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Elementwise, activation and shape ops of ONNX (default domain, opsets 13–18).
+// Elementwise, activation and shape ops of ONNX (default domain, opsets 9–18).
 import { normAxis } from '../../core/shape.js';
 import { dropout } from '../../nn/functional/dropout.js';
 import { leakyRelu } from '../../nn/functional/activation.js';
@@ -111,9 +111,12 @@ function slice(ctx: OpContext): Value[] {
   const data = ctx.input(0);
   if (data === undefined) return ctx.fail('needs data');
   const shape = shapeOf(data);
-  const starts = ctx.ints(1), ends = ctx.ints(2);
-  const axes = ctx.input(3) === undefined ? starts.map((_, i) => i) : ctx.ints(3).map((a) => normAxis('importOnnx Slice', a, shape.length));
-  const steps = ctx.input(4) === undefined ? starts.map(() => 1) : ctx.ints(4);
+  // before opset 10, starts, ends and axes are attributes (and there are no steps)
+  const legacy = ctx.opset < 10;
+  const starts = legacy ? ctx.intList('starts', []) : ctx.ints(1), ends = legacy ? ctx.intList('ends', []) : ctx.ints(2);
+  const axesIn = legacy ? (ctx.has('axes') ? ctx.intList('axes', []) : undefined) : ctx.input(3) === undefined ? undefined : ctx.ints(3);
+  const axes = (axesIn ?? starts.map((_, i) => i)).map((a) => normAxis('importOnnx Slice', a, shape.length));
+  const steps = legacy || ctx.input(4) === undefined ? starts.map(() => 1) : ctx.ints(4);
   if (steps.some((s) => s === 0)) return ctx.fail(`steps ${steps.join(',')} must not be 0`);
   if (data instanceof HostInts) {
     const keep = shape.map((n) => Array.from({ length: n }, (_, i) => i));
@@ -203,12 +206,17 @@ function constantOfShape(ctx: OpContext): Value[] {
   return [full(shape, v, { backend: ctx.backend, dtype: t?.values instanceof Float64Array ? 'float64' : 'float32' })];
 }
 
+/**
+ * Softmax and LogSoftmax along `axis` (default -1); before opset 13 the input is seen as 2-D,
+ * [the axes before `axis`, the rest] (default axis 1), and normalized over all of the rest.
+ */
 function softmaxLike(ctx: OpContext, log: boolean): Value[] {
   const x = ctx.tensor(0);
-  const axis = ctx.int('axis', ctx.opset >= 13 ? -1 : 1);
-  // Before opset 13 the input was coerced to 2-D at `axis`; both agree when axis is the last one.
-  if (ctx.opset < 13 && normAxis('importOnnx', axis, x.ndim) !== x.ndim - 1) return ctx.fail(`axis ${axis} before opset 13 is only supported for the last axis`);
-  return [log ? x.logSoftmax(axis) : x.softmax(axis)];
+  const f = (t: Tensor, a: number): Tensor => (log ? t.logSoftmax(a) : t.softmax(a));
+  if (ctx.opset >= 13) return [f(x, ctx.int('axis', -1))];
+  const axis = x.ndim === 0 ? 0 : normAxis(`importOnnx ${ctx.node.opType}`, ctx.int('axis', 1), x.ndim);
+  const lead = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
+  return [f(x.reshape([lead, x.size / Math.max(lead, 1)]), 1).reshape(x.shape)];
 }
 
 export const BASIC_OPS: Record<string, OpImpl> = {

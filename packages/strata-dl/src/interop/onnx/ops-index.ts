@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ONNX's indexing by coordinate tuples (default domain, opsets 13–18), as torch.onnx.export writes
+// ONNX's indexing by coordinate tuples (default domain, opsets 9–18), as torch.onnx.export writes
 // advanced indexing: x[mask] (NonZero, then GatherND), and assignments into slices or at indices
 // inside forward (index_put: ScatterND). Each tuple of the first k axes becomes one flat row index
 // of the data seen as [rows, rest], so a gather or scatter along axis 0 does the work and gradients

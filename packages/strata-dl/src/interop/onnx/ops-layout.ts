@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Ops of ONNX (default domain, opsets 13–18) that lay data out anew: Tile (torch's repeat), Range
+// Ops of ONNX (default domain, opsets 9–18) that lay data out anew: Tile (torch's repeat), Range
 // (arange, on the host when its bounds are shape arithmetic), DepthToSpace (pixel_shuffle, mode CRD;
 // other exporters' DCR), SpaceToDepth, Trilu (triu, tril) and OneHot (one_hot).
 import { tensor } from '../../tensor/creation.js';

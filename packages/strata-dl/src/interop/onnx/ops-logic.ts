@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// Comparisons, logic, selection, sorting and indexing ops of ONNX (default domain, opsets 13–18):
+// Comparisons, logic, selection, sorting and indexing ops of ONNX (default domain, opsets 9–18):
 // what torch.onnx.export writes for masks (Equal, Less, Not, Where), broadcasting (Expand), gathers
 // along an axis, cumulative sums, argmax, top-k and splits, and what Strata's own export writes
 // for sort, cumprod and scatterAdd. Comparisons of host integers (shape arithmetic) stay on the host.
@@ -52,8 +52,9 @@ function cumsum(ctx: OpContext): Value[] {
 }
 
 /**
- * Split along `axis` into the sizes of the `split` input, or into as many equal parts as outputs;
- * from opset 18 `num_outputs` parts of ceil(size / num_outputs), the last one smaller.
+ * Split along `axis` into the sizes of the `split` input (an attribute before opset 13), or into as
+ * many equal parts as outputs; from opset 18 `num_outputs` parts of ceil(size / num_outputs), the
+ * last one smaller.
  */
 function split(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
@@ -62,7 +63,8 @@ function split(ctx: OpContext): Value[] {
   const parts = ctx.int('num_outputs', 0);
   if (parts && parts !== n) return ctx.fail(`num_outputs ${parts} differs from the node's ${n} outputs`);
   const chunk = Math.ceil(dim / n);
-  const sizes = ctx.input(1) !== undefined ? ctx.ints(1)
+  const given = ctx.opset < 13 ? (ctx.has('split') ? ctx.intList('split', []) : undefined) : ctx.input(1) !== undefined ? ctx.ints(1) : undefined;
+  const sizes = given !== undefined ? given
     : parts ? Array.from({ length: n }, (_, i) => Math.max(0, Math.min(chunk, dim - i * chunk)))
       : Array.from({ length: n }, (_, i) => Math.floor((dim + n - 1 - i) / n));
   if (sizes.length !== n || sizes.reduce((p, d) => p + d, 0) !== x.shape[axis]) {
@@ -80,7 +82,9 @@ function positions(ctx: OpContext, i: number, n: number): Tensor {
 /** TopK: the k largest (or smallest) along `axis`, in order, ties to the lower index (Strata's stable order). */
 function topk(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
-  const r = x.topk(ctx.ints(1)[0], normAxis('importOnnx TopK', ctx.int('axis', -1), x.ndim), ctx.int('largest', 1) === 1);
+  // k is an attribute before opset 10
+  const k = ctx.opset < 10 ? ctx.int('k', 0) : ctx.ints(1)[0];
+  const r = x.topk(k, normAxis('importOnnx TopK', ctx.int('axis', -1), x.ndim), ctx.int('largest', 1) === 1);
   return [r.values, r.indices];
 }
 
@@ -105,6 +109,8 @@ export const LOGIC_OPS: Record<string, OpImpl> = {
   IsNaN: (ctx) => [ctx.tensor(0).isnan()],
   TopK: topk,
   ScatterElements: scatterElements,
+  // ScatterElements' name before opset 11
+  Scatter: scatterElements,
   Equal: binary((a, b) => a.eq(b), (a, b) => flag(a === b)),
   Less: binary((a, b) => a.lt(b), (a, b) => flag(a < b)),
   LessOrEqual: binary((a, b) => a.le(b), (a, b) => flag(a <= b)),

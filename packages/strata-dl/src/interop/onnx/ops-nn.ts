@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
-// The layer ops of ONNX: convolutions, pooling, batch norm, Gemm, Pad and Resize (nearest, linear).
+// The layer ops of ONNX: convolutions, pooling, batch norm, Gemm, Pad, Resize (nearest, linear) and
+// Upsample (opset 9).
 // ONNX pads list every axis's start, then every axis's end: [h_begin, w_begin, h_end, w_end].
 import { normAxis } from '../../core/shape.js';
 import { batchNorm } from '../../nn/functional/normalization.js';
@@ -110,7 +111,7 @@ function pad(ctx: OpContext): Value[] {
   const axes = ctx.input(3) === undefined ? null : ctx.ints(3).map((a) => normAxis('importOnnx Pad', a, r));
   if (axes && given.length !== 2 * axes.length) return ctx.fail(`pads [${given.join(', ')}] must hold a begin and an end for each of the axes [${axes.join(', ')}]`);
   const pads = axes ? Array.from({ length: 2 * r }, (_, i) => { const k = axes.indexOf(i % r); return k < 0 ? 0 : given[k + (i < r ? 0 : axes.length)]; }) : given;
-  const value = ctx.input(2) === undefined ? 0 : ctx.numbers(2)[0];
+  const value = ctx.opset < 11 ? ctx.float('value', 0) : ctx.input(2) === undefined ? 0 : ctx.numbers(2)[0];
   if (pads.some((p) => p < 0)) return ctx.fail(`negative pads ${pads.join(',')} are not supported`);
   // Strata's pad lists (before, after) from the last axis backwards.
   const pairs: number[] = [];
@@ -149,7 +150,27 @@ function nearestSource(ctx: OpContext, o: number, n: number, m: number, scale: n
   return Math.min(Math.max(i, 0), n - 1);
 }
 
+/**
+ * Upsample (opset 9) and Resize-10: X and scales only, the source coordinate dst / scale rounded
+ * down (PyTorch's nearest). Their linear mode is not PyTorch's bilinear (it maps corners
+ * asymmetrically) and is refused.
+ */
+function legacyResize(ctx: OpContext): Value[] {
+  let x: Tensor = ctx.tensor(0);
+  const mode = ctx.string('mode', 'nearest');
+  if (mode !== 'nearest') return ctx.fail(`mode ${mode} is not supported before opset 11 (only nearest)`);
+  const scales = ctx.numbers(1);
+  if (scales.length !== x.ndim) return ctx.fail(`needs a scale for each of the ${x.ndim} axes, got ${scales.length}`);
+  for (let a = 0; a < x.ndim; a++) {
+    if (scales[a] === 1) continue;
+    const n = x.shape[a], m = Math.floor(n * scales[a]);
+    x = x.indexSelect(a, Array.from({ length: m }, (_, o) => Math.min(Math.floor(o / scales[a]), n - 1)));
+  }
+  return [x];
+}
+
 function resize(ctx: OpContext): Value[] {
+  if (ctx.opset < 11) return legacyResize(ctx);
   let x: Tensor = ctx.tensor(0);
   const mode = ctx.string('mode', 'nearest');
   if (mode !== 'nearest' && mode !== 'linear') return ctx.fail(`mode ${mode} is not supported (only nearest and linear)`);
@@ -210,4 +231,5 @@ export const NN_OPS: Record<string, OpImpl> = {
   BatchNormalization: batchNormalization,
   Pad: pad,
   Resize: resize,
+  Upsample: legacyResize,
 };

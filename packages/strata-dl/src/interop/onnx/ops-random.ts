@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: MIT
-// ONNX's random generators (default domain, opsets 13–18): RandomNormal, RandomUniform and their
+// ONNX's random generators (default domain, opsets 9–18): RandomNormal, RandomUniform and their
 // -Like forms, as torch.onnx.export writes randn_like and rand_like (a VAE's reparameterization).
 // They draw from Strata's generator, so the values differ from another runtime's; with a `seed`
 // attribute each node keeps a generator of its own, seeded once, whose stream goes on from one run

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: MIT
 // Reductions, clipping, erf and the elementwise Max, Min, Sum and Mean of ONNX (default domain,
-// opsets 13–18): what torch.onnx.export writes for LayerNorm (ReduceMean, Pow, Sqrt before opset
+// opsets 9–18): what torch.onnx.export writes for LayerNorm (ReduceMean, Pow, Sqrt before opset
 // 17), GELU (Erf), ReLU6 (Clip), mean, sum, amax, amin, prod, logsumexp and normalize (ReduceL2),
 // Einsum, and what Strata's own export writes for clamp (Max, Min).
 import { erf } from '../../nn/functional/activation.js';
@@ -32,9 +32,11 @@ function prodOver(x: Tensor, axes: number[], keep: boolean): Tensor {
   return keep ? y : y.squeeze(axes);
 }
 
-/** Clip: min and max are optional inputs (in the opsets imported); NaN stays NaN. */
+/** Clip: min and max are optional inputs (attributes before opset 11); NaN stays NaN. */
 function clip(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
+  const bound = (name: string): number | null => (ctx.has(name) ? ctx.float(name, 0) : null);
+  if (ctx.opset < 11) return [x.clamp(bound('min'), bound('max'))];
   const lo = ctx.optionalTensor(1), hi = ctx.optionalTensor(2);
   const low = lo ? x.maximum(lo) : x;
   return [hi ? low.minimum(hi) : low];
