@@ -493,6 +493,40 @@ test('before opset 13: Softmax over the 2-D view, Split, Slice, Clip, TopK and P
     /Upsample node 'y': mode linear is not supported before opset 11 \(only nearest\)/);
 });
 
+test('IsInf, Mod, Size, EyeLike, Shrink, Hardmax, LRN, LpNormalization, GlobalLpPool and MeanVarianceNormalization import', () => {
+  const x = st.tensor([[[[1, -2], [3, 0.5]], [[-1, 4], [2, -3]], [[0.25, 1], [-0.5, 2]]]]); // [1, 3, 2, 2]
+  const floats = (name: string, dims: number[], v: number[]): Uint8Array => msg([[1, dims], [2, 1], [8, str(name)], [9, new Uint8Array(Float32Array.from(v).buffer)]]);
+  const attrFloat = (name: string, v: number): Uint8Array => Uint8Array.from([...msg([[1, str(name)]]), 0x15, ...new Uint8Array(Float32Array.of(v).buffer), ...msg([[20, 1]])]);
+  const run = (nodes: Uint8Array[], inits: Uint8Array[] = [], input = x, opset = 13): st.Tensor => st.importOnnx(model(nodes, opset, inits)).forward(input) as st.Tensor;
+  const special = st.tensor([Infinity, -Infinity, NaN, 1]);
+  assert.deepEqual(run([node('IsInf', ['x'], ['y'])], [], special).toArray(), [true, true, false, false]);
+  assert.deepEqual(run([node('IsInf', ['x'], ['y'], [attrInt('detect_negative', 0)])], [], special).toArray(), [true, false, false, false]);
+  assert.deepEqual(run([node('IsInf', ['x'], ['y'], [attrInt('detect_positive', 0)])], [], special).toArray(), [false, true, false, false]);
+  // Mod: the divisor's sign (integers), or the dividend's with fmod 1
+  const num = st.tensor([7, -7, 7, -7]), den = floats('d', [4], [3, 3, -3, -3]);
+  assert.deepEqual(run([node('Mod', ['x', 'd'], ['y'])], [den], num).toArray(), [1, 2, -2, -1]);
+  assert.deepEqual(run([node('Mod', ['x', 'd'], ['y'], [attrInt('fmod', 1)])], [den], num).toArray(), [1, -1, 1, -1]);
+  // Size and EyeLike (diagonal k = 1)
+  assert.equal(run([node('Size', ['x'], ['y'])]).item(), 12);
+  assert.deepEqual(run([node('EyeLike', ['x'], ['y'], [attrInt('k', 1)])], [], st.zeros([2, 3])).toArray(), [[0, 1, 0], [0, 0, 1]]);
+  // Shrink as hardshrink (bias 0) and softshrink (bias = lambd)
+  const s = st.tensor([-2, -0.5, 0, 0.3, 1.5]);
+  assert.deepEqual(run([node('Shrink', ['x'], ['y'], [attrFloat('lambd', 0.5)])], [], s).toArray(), [-2, 0, 0, 0, 1.5]);
+  assertClose(run([node('Shrink', ['x'], ['y'], [attrFloat('lambd', 0.5), attrFloat('bias', 0.5)])], [], s), st.tensor([-1.5, 0, 0, 0, 1]), 0, 0);
+  // Hardmax: one-hot of the first largest, along the last axis (13) or over the 2-D view (11)
+  assert.deepEqual(run([node('Hardmax', ['x'], ['y'])], [], st.tensor([[1, 3, 3], [2, 0, 1]])).toArray(), [[0, 1, 0], [1, 0, 0]]);
+  assert.deepEqual(run([node('Hardmax', ['x'], ['y'])], [], st.tensor([[[1, 3], [4, 0]]]), 11).toArray(), [[[0, 0], [1, 0]]]);
+  // LRN over 3 channels (size 2: the channel and the one after), against the formula
+  const lrn = run([node('LRN', ['x'], ['y'], [attrInt('size', 2), attrFloat('alpha', 0.1), attrFloat('beta', 0.5), attrFloat('bias', 2)])]);
+  const sq = x.square(), next = st.cat([sq.slice(1, 1, 3), st.zeros([1, 1, 2, 2])], 1);
+  assertClose(lrn, x.div(sq.add(next).mul(0.1 / 2).add(2).pow(0.5)), 1e-6, 1e-6);
+  // p-norms: along an axis, and over the spatial axes; MVN over N, H, W
+  assertClose(run([node('LpNormalization', ['x'], ['y'], [attrInt('axis', 1), attrInt('p', 1)])]), x.div(x.abs().sum(1, true)), 1e-7, 1e-7);
+  assertClose(run([node('GlobalLpPool', ['x'], ['y'])]), x.square().sum([2, 3], true).sqrt(), 1e-6, 1e-6);
+  const m = x.mean([0, 2, 3], true);
+  assertClose(run([node('MeanVarianceNormalization', ['x'], ['y'])]), x.sub(m).div(x.sub(m).square().mean([0, 2, 3], true).sqrt()), 1e-5, 1e-5);
+});
+
 // ---- a few lines of protobuf encoding for hand-made models (field numbers from onnx.proto) ----
 type Field = [number, number | Uint8Array | number[]];
 function varint(n: number): number[] {

@@ -18,9 +18,10 @@ import { ACTIVATION_OPS } from './ops-activation.js';
 import { LAYOUT_OPS } from './ops-layout.js';
 import { RANDOM_OPS } from './ops-random.js';
 import { INDEX_OPS } from './ops-index.js';
+import { MISC_OPS } from './ops-misc.js';
 import { HostInts, OpContext, type OpImpl, type Value, constantValue } from './values.js';
 
-const OPS: Record<string, OpImpl> = { ...BASIC_OPS, ...NN_OPS, ...RECURRENT_OPS, ...REDUCE_OPS, ...LOGIC_OPS, ...ACTIVATION_OPS, ...LAYOUT_OPS, ...RANDOM_OPS, ...INDEX_OPS };
+const OPS: Record<string, OpImpl> = { ...BASIC_OPS, ...NN_OPS, ...RECURRENT_OPS, ...REDUCE_OPS, ...LOGIC_OPS, ...ACTIVATION_OPS, ...LAYOUT_OPS, ...RANDOM_OPS, ...INDEX_OPS, ...MISC_OPS };
 
 /** The ONNX ops `importOnnx` runs (default domain). */
 export const SUPPORTED_ONNX_OPS: readonly string[] = Object.keys(OPS).sort();
