@@ -119,6 +119,14 @@ export const NONFINITE: Record<string, NonFiniteCase> = {
   acos: unary('acos', (x) => x.acos()),
   atan2: binary('atan2'),
   tan: { prims: ['sin', 'cos', 'div'], f: (x) => x.tan() },
+  sinh: { prims: ['expm1', 'exp', 'where'], f: (x) => x.sinh() },
+  cosh: { prims: ['exp', 'mul'], f: (x) => x.cosh() },
+  asinh: { prims: ['log1p', 'sqrt', 'log', 'where'], f: (x) => x.asinh() },
+  // without −∞ (scripts/nonfinite-expected.py): acosh(−∞) is NaN as in PyTorch, whose gradient
+  // formula gives 0 there, where the composed one gives NaN. Below −1, where the value is NaN, the
+  // gradients agree, though in float32 the composed one loses digits as |x| grows (1% at −800)
+  acosh: { prims: ['log1p', 'sqrt', 'log', 'where'], f: (x) => x.acosh() },
+  atanh: { prims: ['log1p'], f: (x) => x.atanh() },
   rsqrt: { prims: ['sqrt', 'div'], f: (x) => x.rsqrt() },
   log2: unary('log2', (x) => x.log2()),
   log10: unary('log10', (x) => x.log10()),

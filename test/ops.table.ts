@@ -343,6 +343,15 @@ export const CASES: OpCase[] = [
   unary('acos', (x) => x.acos(), Math.acos, rnd([2, 3], -0.9, 0.9), true),
   unary('tan', (x) => x.tan(), Math.tan, rnd([2, 3], -1.3, 1.3), true, ['sin', 'cos', 'div']),
   unary('rsqrt', (x) => x.rsqrt(), (v) => 1 / Math.sqrt(v), rnd([2, 3], 0.2, 3), true, ['sqrt', 'div']),
+  // the hyperbolic functions, composed: inputs on both sides of their small/large switch points
+  unary('sinh', (x) => x.sinh(), Math.sinh, fixed([-3, -1.2, -0.4, 0.2, 0.9, 2.5]), true, ['expm1', 'exp', 'where']),
+  unary('cosh', (x) => x.cosh(), Math.cosh, rnd([2, 3], -3, 3), true, ['exp', 'mul']),
+  unary('asinh', (x) => x.asinh(), Math.asinh, fixed([-4, -0.7, -0.1, 0.05, 0.8, 6]), true, ['log1p', 'sqrt', 'where']),
+  unary('acosh', (x) => x.acosh(), Math.acosh, rnd([2, 3], 1.2, 5), true, ['log1p', 'sqrt', 'where']),
+  unary('atanh', (x) => x.atanh(), Math.atanh, rnd([2, 3], -0.8, 0.8), true, ['log1p']),
+  { name: 'sinh, cosh, asinh, acosh and atanh of large and tiny values (89: e^x overflows float32, e^x / 2 does not)', prims: ['exp', 'log'], inputs: [fixed([1e-9, -2e-7, 40, -89.2, 3e9, -5e12])],
+    f: (x) => st.cat([x.sinh(), x.cosh(), x.asinh(), x.abs().add(2).acosh(), x.div(1e13).atanh()]),
+    ref: (x) => ({ values: [...x.values.map(Math.sinh), ...x.values.map(Math.cosh), ...x.values.map(Math.asinh), ...x.values.map((v) => Math.acosh(Math.abs(v) + 2)), ...x.values.map((v) => Math.atanh(v / 1e13))], shape: [30] }), grad: false },
   // every quadrant, broadcasting; a kept off 0, where the angle jumps by 2π for b < 0
   binary('atan2', (a, b) => a.atan2(b), Math.atan2, rnd([2, 3], -2, 2, [0]), rnd([3], -2, 2, [0]), true),
   unary('log2', (x) => x.log2(), Math.log2, rnd([2, 3], 0.2, 3), true),

@@ -144,12 +144,13 @@ test('exportOnnx then importOnnx round-trips sort, argsort, cumprod and scatterA
   assert.ok([...got].some((v) => Number.isNaN(v)) && [...got].some((v) => Object.is(v, -0)), 'NaN and -0 are among the values compared');
 });
 
-test('the elementwise maths ops import: Abs, Sign, Sin, Cos, Tan, Atan, Asin, Acos, Floor, Ceil and Round (half to even)', () => {
+test('the elementwise maths ops import: Abs, Sign, Sin, Cos, Tan, Atan, Asin, Acos, the hyperbolic ones, Floor, Ceil and Round (half to even)', () => {
   const x = st.tensor([-2.5, -0.5, 0.3, 0.5, 1.5, 2.5, -0.9]);
   const one = (op: string): st.Tensor => st.importOnnx(model([node(op, ['x'], ['y'])], 13)).forward(x) as st.Tensor;
   const cases: [string, (t: st.Tensor) => st.Tensor][] = [
     ['Abs', (t) => t.abs()], ['Sign', (t) => t.sign()], ['Sin', (t) => t.sin()], ['Cos', (t) => t.cos()], ['Tan', (t) => t.tan()],
     ['Atan', (t) => t.atan()], ['Asin', (t) => t.asin()], ['Acos', (t) => t.acos()], ['Floor', (t) => t.floor()], ['Ceil', (t) => t.ceil()], ['Round', (t) => t.round()],
+    ['Sinh', (t) => t.sinh()], ['Cosh', (t) => t.cosh()], ['Asinh', (t) => t.asinh()], ['Acosh', (t) => t.acosh()], ['Atanh', (t) => t.atanh()],
   ];
   for (const [op, f] of cases) assert.deepEqual(one(op).toArray(), f(x).toArray(), op);
   assert.deepEqual(one('Round').toArray(), [-2, -0, 0, 0, 2, 2, -1]);

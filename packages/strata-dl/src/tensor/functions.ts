@@ -72,6 +72,16 @@ export const asin = (x: TensorLike): Tensor => T(x).asin();
 export const acos = (x: TensorLike): Tensor => T(x).acos();
 /** The angle of the point (x, y), broadcasting (`torch.atan2(y, x)`). */
 export const atan2 = (y: TensorLike, x: TensorLike): Tensor => T(y, x).atan2(x);
+/** Elementwise hyperbolic sine (`torch.sinh`). */
+export const sinh = (x: TensorLike): Tensor => T(x).sinh();
+/** Elementwise hyperbolic cosine (`torch.cosh`). */
+export const cosh = (x: TensorLike): Tensor => T(x).cosh();
+/** Elementwise inverse hyperbolic sine (`torch.asinh`). */
+export const asinh = (x: TensorLike): Tensor => T(x).asinh();
+/** Elementwise inverse hyperbolic cosine (`torch.acosh`). */
+export const acosh = (x: TensorLike): Tensor => T(x).acosh();
+/** Elementwise inverse hyperbolic tangent (`torch.atanh`). */
+export const atanh = (x: TensorLike): Tensor => T(x).atanh();
 /** Elementwise 1 / √x (`torch.rsqrt`). */
 export const rsqrt = (x: TensorLike): Tensor => T(x).rsqrt();
 /** True where x is 0 (`torch.logical_not`). */

@@ -512,6 +512,36 @@ export class Tensor {
   rsqrt(): Tensor { return M.rsqrt(this); }
   /** Elementwise hyperbolic tangent. */
   tanh(): Tensor { return this._p('tanh', [], {}); }
+  /**
+   * Elementwise hyperbolic sine (`torch.sinh`), accurate near 0 and overflowing where eˣ/2 does.
+   *
+   * @example tensor([0, 1]).sinh().toArray(); // [0, 1.175201177597046]
+   */
+  sinh(): Tensor { return M.sinh(this); }
+  /**
+   * Elementwise hyperbolic cosine (`torch.cosh`).
+   *
+   * @example tensor([0, 1]).cosh().toArray(); // [1, 1.5430805683135986]
+   */
+  cosh(): Tensor { return M.cosh(this); }
+  /**
+   * Elementwise inverse hyperbolic sine (`torch.asinh`), odd and accurate near 0.
+   *
+   * @example tensor([0, 1]).asinh().toArray(); // [0, 0.8813735842704773]
+   */
+  asinh(): Tensor { return M.asinh(this); }
+  /**
+   * Elementwise inverse hyperbolic cosine (`torch.acosh`): NaN below 1.
+   *
+   * @example tensor([1, 2]).acosh().toArray(); // [0, 1.316957950592041]
+   */
+  acosh(): Tensor { return M.acosh(this); }
+  /**
+   * Elementwise inverse hyperbolic tangent (`torch.atanh`): ±∞ at ±1, NaN beyond.
+   *
+   * @example tensor([0, 0.5]).atanh().toArray(); // [0, 0.5493061542510986]
+   */
+  atanh(): Tensor { return M.atanh(this); }
   /** Elementwise logistic sigmoid 1 / (1 + e⁻ˣ). */
   sigmoid(): Tensor { return this._p('sigmoid', [], {}); }
   /**
