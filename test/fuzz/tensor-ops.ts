@@ -86,6 +86,9 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   tanh: none(), sigmoid: none(), relu: none(), step: none(), square: none(), reciprocal: none(ALL, 'nonzero'),
   floor: none(), ceil: none(), trunc: none(), frac: none(), round: { arb: withSelf(self(ALL), () => fc.tuple(fc.constantFrom(0, 1, 2, -1))) },
   log1p: float('pos'), expm1: float('any'), tan: none(), atan: none(), asin: float('unit'), acos: float('unit'), rsqrt: float('pos'),
+  sinh: none(), cosh: none(), asinh: none(), atanh: none(FLOAT, 'unit'),
+  // NaN below 1, in the same places on every backend
+  acosh: { ...float('pos'), finite: false },
   // the origin's gradient is 0/0, as PyTorch's
   atan2: { ...binary(), finite: false },
   logicalNot: none(), logicalAnd: binary(), logicalOr: binary(), logicalXor: binary(), any: reduce(), all: reduce(),
