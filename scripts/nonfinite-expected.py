@@ -161,6 +161,16 @@ case('diag', [F_([nan, inf, -inf])], torch.diag)
 case('logicalXor', [F_([nan, 0.0, -0.0, inf, 1.0]), F_([0.0, nan, 1.0, 0.0, -0.0])], torch.logical_xor, grad=False)
 case('any axis 1', [F_([0.0, nan, 0.0, -0.0, 0.0, 0.0], [3, 2])], lambda x: torch.any(x, 1), grad=False)
 case('all axis 1', [F_([inf, nan, 0.0, 1.0, -0.0, 0.0], [3, 2])], lambda x: torch.all(x, 1), grad=False)
+# the NaN-skipping reductions, isclose and count_nonzero
+case('nansum axis 1', [F_([nan, 1.0, inf, nan, -0.0, 2.0, -inf, 3.0, nan], [3, 3])], lambda x: torch.nansum(x, 1))
+case('nansum', [F_([nan, -0.0, 2.5, nan])], torch.nansum)
+# (no row of NaNs alone: its mean is NaN in both, but PyTorch's gradient there is NaN, Strata's 0)
+case('nanmean axis 1', [F_([nan, 1.0, 2.0, nan, -0.0, nan, inf, -inf, 4.0], [3, 3])], lambda x: torch.nanmean(x, 1))
+CLOSE_A = F_([1.0, 1.0, inf, inf, -inf, nan, nan, 5.0, 0.0, -0.0, 1e-9, inf])
+CLOSE_B = F_([1.000001, 1.001, inf, -inf, -inf, nan, 1.0, inf, -0.0, 1e-9, 0.0, 5.0])
+case('isclose', [CLOSE_A, CLOSE_B], torch.isclose, grad=False)
+case('isclose equal_nan rtol 1e-2', [CLOSE_A, CLOSE_B], lambda a, b: torch.isclose(a, b, rtol=1e-2, atol=0.0, equal_nan=True), grad=False)
+case('countNonzero axis 0', [F_([0.0, nan, -0.0, inf, 1.0, 0.0], [3, 2])], lambda x: torch.count_nonzero(x, 0), grad=False)
 
 
 def enc(v):

@@ -36,6 +36,23 @@ for (const backend of ['js', 'wasm']) {
       assert.deepEqual(st.grad((v: st.Tensor) => v.frac().sum())(x).toArray(), [1, 1, 1]);
     });
 
+    test('nansum and nanmean skip NaN (a row of NaNs alone: 0 and NaN); isclose, allclose and countNonzero', () => {
+      const x = t([[NaN, 1, 2], [NaN, NaN, NaN], [Infinity, 3, NaN]]);
+      assert.deepEqual(x.nansum(1).toArray(), [3, 0, Infinity]);
+      const m = x.nanmean(1).toArray() as number[];
+      assert.deepEqual([m[0], Number.isNaN(m[1]), m[2]], [1.5, true, Infinity]);
+      assert.deepEqual(st.grad((v: st.Tensor) => v.nansum())(t([NaN, 2, -1])).toArray(), [0, 1, 1]);
+      assert.throws(() => t([1, 2], 'int32').nanmean(), /^StrataError: nanmean: expects a floating-point tensor, got int32 \[2\]/);
+      assert.deepEqual(t([1, 1.5, -Infinity]).isclose(t([1.0001, 1, -Infinity]), { rtol: 1e-3 }).toArray(), [true, false, true]);
+      assert.equal(t([1, 2]).allclose(t([1, 2.5]), { atol: 0.6 }), true);
+      assert.equal(t([1, NaN]).allclose(t([1, NaN])), false);
+      assert.equal(t([1, NaN]).allclose(t([1, NaN]), { equalNan: true }), true);
+      assert.throws(() => t([1]).isclose(t([1]), { rtol: -1 }), /^StrataError: isclose: rtol and atol must be >= 0, got -1 and 1e-8/);
+      const c = t([[0, NaN], [-0, 2]]).countNonzero(0);
+      assert.equal(c.dtype, 'int32');
+      assert.deepEqual(c.toArray(), [0, 2]);
+    });
+
     test('log1p and expm1 keep the digits that log(1 + x) and exp(x) − 1 lose', () => {
       const tiny = t([1e-10, -1e-12], 'float64');
       assert.deepEqual(tiny.log1p().toArray(), [Math.log1p(1e-10), Math.log1p(-1e-12)]);

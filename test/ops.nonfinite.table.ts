@@ -135,4 +135,12 @@ export const NONFINITE: Record<string, NonFiniteCase> = {
   logicalXor: { prims: ['ne'], f: (a, b) => a.logicalXor(b) },
   'any axis 1': { prims: ['ne', 'sum', 'gt'], f: (x) => x.any(1) },
   'all axis 1': { prims: ['eq', 'sum'], f: (x) => x.all(1) },
+  'nansum axis 1': { prims: ['ne', 'where', 'sum'], f: (x) => x.nansum(1) },
+  nansum: { prims: ['ne', 'where', 'sum'], f: (x) => x.nansum() },
+  // no row of NaNs alone (scripts/nonfinite-expected.py): its mean is NaN in both, and PyTorch's
+  // gradient there is NaN (its nansum multiplies the gradient by the mask), Strata's 0 (a where)
+  'nanmean axis 1': { prims: ['ne', 'where', 'sum', 'div'], f: (x) => x.nanmean(1) },
+  isclose: { prims: ['sub', 'abs', 'le', 'eq'], f: (a, b) => a.isclose(b) },
+  'isclose equal_nan rtol 1e-2': { prims: ['sub', 'abs', 'le', 'eq'], f: (a, b) => a.isclose(b, { rtol: 1e-2, atol: 0, equalNan: true }) },
+  'countNonzero axis 0': { prims: ['ne', 'sum'], f: (x) => x.countNonzero(0) },
 };

@@ -343,6 +343,9 @@ export const CASES: OpCase[] = [
   unary('acos', (x) => x.acos(), Math.acos, rnd([2, 3], -0.9, 0.9), true),
   unary('tan', (x) => x.tan(), Math.tan, rnd([2, 3], -1.3, 1.3), true, ['sin', 'cos', 'div']),
   unary('rsqrt', (x) => x.rsqrt(), (v) => 1 / Math.sqrt(v), rnd([2, 3], 0.2, 3), true, ['sqrt', 'div']),
+  // nansum and nanmean of finite values are sum and mean (their NaN rules: ops.nonfinite.table.ts)
+  { name: 'nansum axis 1', prims: ['ne', 'where', 'sum'], inputs: [rnd([2, 3])], f: (x) => x.nansum(1), ref: (x) => ({ values: [0, 1].map((i) => x.values.slice(3 * i, 3 * i + 3).reduce((p, v) => p + v, 0)), shape: [2] }) },
+  { name: 'nanmean axis 0', prims: ['ne', 'where', 'sum', 'div'], inputs: [rnd([2, 3])], f: (x) => x.nanmean(0), ref: (x) => ({ values: [0, 1, 2].map((j) => (x.values[j] + x.values[3 + j]) / 2), shape: [3] }) },
   // the hyperbolic functions, composed: inputs on both sides of their small/large switch points
   unary('sinh', (x) => x.sinh(), Math.sinh, fixed([-3, -1.2, -0.4, 0.2, 0.9, 2.5]), true, ['expm1', 'exp', 'where']),
   unary('cosh', (x) => x.cosh(), Math.cosh, rnd([2, 3], -3, 3), true, ['exp', 'mul']),

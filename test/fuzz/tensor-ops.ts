@@ -87,6 +87,7 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   floor: none(), ceil: none(), trunc: none(), frac: none(), round: { arb: withSelf(self(ALL), () => fc.tuple(fc.constantFrom(0, 1, 2, -1))) },
   log1p: float('pos'), expm1: float('any'), tan: none(), atan: none(), asin: float('unit'), acos: float('unit'), rsqrt: float('pos'),
   sinh: none(), cosh: none(), asinh: none(), atanh: none(FLOAT, 'unit'),
+  nansum: reduce(), nanmean: reduce(), countNonzero: reduce(), isclose: binary(), allclose: binary(),
   // NaN below 1, in the same places on every backend
   acosh: { ...float('pos'), finite: false },
   // the origin's gradient is 0/0, as PyTorch's

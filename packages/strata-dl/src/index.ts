@@ -53,7 +53,7 @@ export { detectAnomaly, setDetectAnomaly, isAnomalyEnabled, AnomalyError } from 
 export type { AnomalyInfo, DetectAnomalyOptions } from './autograd/anomaly.js';
 export type { BackwardOptions } from './autograd/engine.js';
 export { Tensor } from './tensor/tensor.js';
-export type { TensorLike, GradHook } from './tensor/tensor.js';
+export type { TensorLike, GradHook, CloseOptions } from './tensor/tensor.js';
 export type { IndexSpec, Nested } from './tensor/composite.js';
 export { cat, stack, where } from './tensor/composite.js';
 export { memory } from './tensor/storage.js';
@@ -66,7 +66,8 @@ export { randLike, randnLike } from './tensor/random-like.js';
 export * from './tensor/functions.js';
 export {
   cumsum, cumprod, prod, diff, norm, vectorNorm, sort, argsort, topk, tril, triu, outer, repeat, tile, roll,
-  maskedFill, maskedSelect, nonzero, isnan, isinf, isfinite, nanToNum, clone, einsum, median, quantile, unique, bincount,
+  maskedFill, maskedSelect, nonzero, isnan, isinf, isfinite, nanToNum, nansum, nanmean, isclose, allclose, countNonzero, clone, einsum, median, quantile, unique,
+  bincount,
 } from './tensor/tensorops-functions.js';
 export type { UniqueResult } from './tensor/counting.js';
 export type { QuantileInterpolation } from './tensor/quantiles.js';

@@ -30,6 +30,30 @@ export function nanToNum(x: Tensor, nan = 0, posinf?: number, neginf?: number): 
   return c(nan).where(isnan(x), c(pos).where(x.eq(Infinity), c(neg).where(x.eq(-Infinity), x)));
 }
 
+/** Σ over `axis` (all when omitted) with NaN counted as 0, as torch.nansum; the gradient is 0 at the NaNs. */
+export function nansum(x: Tensor, axis: number | number[] | undefined, keepdim: boolean): Tensor {
+  if (!isFloat(x.dtype)) return x.sum(axis, keepdim);
+  return x._make([0], [], x.dtype).where(isnan(x), x).sum(axis, keepdim);
+}
+
+/** The mean over `axis` of the elements that are not NaN (NaN where all are), as torch.nanmean. */
+export function nanmean(x: Tensor, axis: number | number[] | undefined, keepdim: boolean): Tensor {
+  if (!isFloat(x.dtype)) throw new StrataError('nanmean', `expects a floating-point tensor, got ${x.dtype} ${fmtShape(x.shape)}`);
+  return nansum(x, axis, keepdim).div(isnan(x).logicalNot().to(x.dtype).sum(axis, keepdim));
+}
+
+/**
+ * Where a and b (broadcast) are close, as torch.isclose: equal (infinities of one sign included),
+ * or finitely apart by at most atol + rtol·|b|; NaNs are close to each other only with `equalNan`.
+ */
+export function isclose(a: Tensor, b: Tensor, rtol: number, atol: number, equalNan: boolean): Tensor {
+  if (!(rtol >= 0) || !(atol >= 0)) throw new StrataError('isclose', `rtol and atol must be >= 0, got ${rtol} and ${atol}`);
+  const err = a.sub(b).abs();
+  const near = isfinite(err).logicalAnd(err.le(b.abs().mul(rtol).add(atol)));
+  const close = a.eq(b).logicalOr(near);
+  return equalNan ? close.logicalOr(isnan(a).logicalAnd(isnan(b))) : close;
+}
+
 function checkMask(op: string, x: Tensor, mask: Tensor): void {
   if (mask.dtype !== 'bool') throw new StrataError(op, `mask must be bool, got ${mask.dtype} ${fmtShape(mask.shape)}`);
   if (mask.backend !== x.backend) throw new StrataError(op, `mask lives on '${mask.backend.name}', input on '${x.backend.name}'`);

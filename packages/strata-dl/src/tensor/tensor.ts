@@ -36,6 +36,13 @@ export type TensorLike = Tensor | number;
 
 /** A gradient hook (`Tensor.registerHook`): returns a replacement gradient, or nothing to keep it. */
 export type GradHook = (grad: Tensor) => Tensor | void;
+/** Tolerances of `isclose` and `allclose`: |a − b| ≤ atol + rtol·|b| (PyTorch's defaults 1e-5 and 1e-8). */
+export interface CloseOptions {
+  rtol?: number;
+  atol?: number;
+  /** NaN counts as close to NaN (default false). */
+  equalNan?: boolean;
+}
 
 /**
  * An n-dimensional array on a backend, with reverse- and forward-mode autodiff.
@@ -1024,6 +1031,34 @@ export class Tensor {
    * @example tensor([NaN, Infinity, 1]).nanToNum(0, 9).toArray(); // [0, 9, 1]
    */
   nanToNum(nan = 0, posinf?: number, neginf?: number): Tensor { return Ops.nanToNum(this, nan, posinf, neginf); }
+  /**
+   * The sum over `axis` (all when omitted) with NaN counted as 0 (`torch.nansum`); the gradient is 0 at the NaNs.
+   * @example tensor([1, NaN, 2]).nansum().item(); // 3
+   */
+  nansum(axis?: number | number[], keepdim = false): Tensor { return Ops.nansum(this, axis, keepdim); }
+  /**
+   * The mean over `axis` of the elements that are not NaN (`torch.nanmean`); NaN where all are.
+   * @example tensor([[1, NaN], [2, 4]]).nanmean(1).toArray(); // [1, 3]
+   */
+  nanmean(axis?: number | number[], keepdim = false): Tensor { return Ops.nanmean(this, axis, keepdim); }
+  /**
+   * Where this and `other` (broadcast) are close, as `torch.isclose`: equal (±∞ included), or
+   * finitely apart by at most atol + rtol·|other|; NaN only with `equalNan`.
+   * @example tensor([1, 1.001, Infinity, NaN]).isclose(tensor([1, 1, Infinity, NaN]), { rtol: 1e-4 }).toArray(); // [true, false, true, false]
+   */
+  isclose(other: TensorLike, opts: CloseOptions = {}): Tensor {
+    return Ops.isclose(this, this._lift(other), opts.rtol ?? 1e-5, opts.atol ?? 1e-8, opts.equalNan ?? false);
+  }
+  /**
+   * Whether every element is close to `other`'s (see `isclose`), as `torch.allclose`.
+   * @example tensor([1, 2]).allclose(tensor([1, 2.000001])); // true
+   */
+  allclose(other: TensorLike, opts: CloseOptions = {}): boolean { return Boolean(this.isclose(other, opts).all().item()); }
+  /**
+   * How many elements along `axis` (all when omitted) are not zero, as int32 (`torch.count_nonzero`; NaN counts).
+   * @example tensor([[0, 1], [2, NaN]]).countNonzero(1).toArray(); // [1, 2]
+   */
+  countNonzero(axis?: number | number[]): Tensor { return this.ne(0).to('int32').sum(axis); }
 
   // ---- creation from this tensor's backend and dtype -----------------------------------------
   /** Zeros with this tensor's shape, dtype and backend. */

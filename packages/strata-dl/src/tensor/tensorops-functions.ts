@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The issue-21 ops as root-level functions (`st.cumsum(x, 0)` ≡ `x.cumsum(0)`), plus einsum and
 // vectorNorm, which PyTorch has as functions only.
-import type { Tensor, TensorLike } from './tensor.js';
+import type { CloseOptions, Tensor, TensorLike } from './tensor.js';
 import type { ValuesIndices } from './values-indices.js';
 import type { QuantileInterpolation } from './quantiles.js';
 import type { UniqueResult } from './counting.js';
@@ -105,6 +105,16 @@ export const isinf = (x: Tensor): Tensor => x.isinf();
 export const isfinite = (x: Tensor): Tensor => x.isfinite();
 /** @example nanToNum(tensor([NaN, -Infinity]), 1, undefined, -5).toArray(); // [1, -5] */
 export const nanToNum = (x: Tensor, nan = 0, posinf?: number, neginf?: number): Tensor => x.nanToNum(nan, posinf, neginf);
+/** The sum with NaN counted as 0 (`torch.nansum`). @example nansum(tensor([1, NaN, 2])).item(); // 3 */
+export const nansum = (x: Tensor, axis?: number | number[], keepdim = false): Tensor => x.nansum(axis, keepdim);
+/** The mean of the elements that are not NaN (`torch.nanmean`). @example nanmean(tensor([1, NaN, 2])).item(); // 1.5 */
+export const nanmean = (x: Tensor, axis?: number | number[], keepdim = false): Tensor => x.nanmean(axis, keepdim);
+/** Where a and b are close (`torch.isclose`). @example isclose(tensor([1, 2]), tensor([1, 2.1])).toArray(); // [true, false] */
+export const isclose = (a: Tensor, b: TensorLike, opts: CloseOptions = {}): Tensor => a.isclose(b, opts);
+/** Whether all of a is close to b (`torch.allclose`). @example allclose(tensor([1, 2]), tensor([1, 2])); // true */
+export const allclose = (a: Tensor, b: TensorLike, opts: CloseOptions = {}): boolean => a.allclose(b, opts);
+/** Non-zero elements along `axis`, int32 (`torch.count_nonzero`). @example countNonzero(tensor([0, 3, 0, 4])).item(); // 2 */
+export const countNonzero = (x: Tensor, axis?: number | number[]): Tensor => x.countNonzero(axis);
 /** A copy with its own storage (differentiable). @example clone(tensor([1, 2])).toArray(); // [1, 2] */
 export const clone = (x: Tensor): Tensor => x.clone();
 /**
