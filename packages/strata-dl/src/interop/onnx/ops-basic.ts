@@ -6,7 +6,8 @@ import { leakyRelu } from '../../nn/functional/activation.js';
 import { cat } from '../../tensor/composite.js';
 import { full } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { HostInts, type OpContext, type OpImpl, type Value, constantValue } from './values.js';
+import { isFloat } from '../../core/dtype.js';
+import { HostInts, type OpContext, type OpImpl, type Value, as2d, constantValue, dtypeOfProto } from './values.js';
 
 type Binary = (a: Tensor, b: Tensor) => Tensor;
 
@@ -171,10 +172,9 @@ function cast(ctx: OpContext): Value[] {
   const x = ctx.input(0);
   const to = ctx.int('to', 1);
   if (x === undefined) return ctx.fail('needs data');
-  // TensorProto.DataType: FLOAT 1, DOUBLE 11, FLOAT16 10 (held as float32), BOOL 9, the rest integers.
-  const floatType = to === 1 || to === 10 ? 'float32' : to === 11 ? 'float64' : null;
-  if (x instanceof HostInts) return floatType ? [ctx.tensor(0).to(floatType)] : [to === 9 ? new HostInts(x.dims, x.values.map((v) => (v ? 1 : 0))) : x];
-  return [x.to(floatType ?? (to === 9 ? 'bool' : 'int32'))];
+  const dtype = dtypeOfProto(to);
+  if (x instanceof HostInts) return isFloat(dtype) ? [ctx.tensor(0).to(dtype)] : [dtype === 'bool' ? new HostInts(x.dims, x.values.map((v) => (v ? 1 : 0))) : x];
+  return [x.to(dtype)];
 }
 
 /** CastLike: input 0 in the dtype of input 1 (host integers stay on the host against integers). */
@@ -215,8 +215,7 @@ function softmaxLike(ctx: OpContext, log: boolean): Value[] {
   const f = (t: Tensor, a: number): Tensor => (log ? t.logSoftmax(a) : t.softmax(a));
   if (ctx.opset >= 13) return [f(x, ctx.int('axis', -1))];
   const axis = x.ndim === 0 ? 0 : normAxis(`importOnnx ${ctx.node.opType}`, ctx.int('axis', 1), x.ndim);
-  const lead = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
-  return [f(x.reshape([lead, x.size / Math.max(lead, 1)]), 1).reshape(x.shape)];
+  return [f(as2d(x, axis), 1).reshape(x.shape)];
 }
 
 export const BASIC_OPS: Record<string, OpImpl> = {

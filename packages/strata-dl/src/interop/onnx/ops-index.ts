@@ -7,6 +7,7 @@
 import { where } from '../../tensor/composite.js';
 import { tensor } from '../../tensor/creation.js';
 import { Tensor } from '../../tensor/tensor.js';
+import { scatterWrite } from './ops-logic.js';
 import { HostInts, type OpContext, type OpImpl, type Value } from './values.js';
 
 /** NonZero: the coordinates of x's non-zero elements, [rank, count] in row-major order (read on the host). */
@@ -83,10 +84,7 @@ function scatterNd(ctx: OpContext): Value[] {
   const r = rows instanceof Tensor ? rows : tensor(rows, { dtype: 'int32', backend: x.backend.name });
   const at = r.reshape([m, 1]).expand([m, width]);
   const u = upd.reshape([m, width]);
-  if (reduction === 'add') return [flat.scatterAdd(0, at, u).reshape(x.shape)];
-  // where a row is written, the sum of its updates (never 0·x: NaN and ±Inf in x stay out of it)
-  const written = flat.zerosLike().scatterAdd(0, at, u.onesLike()).gt(0);
-  return [where(written, flat.zerosLike().scatterAdd(0, at, u), flat).reshape(x.shape)];
+  return [(reduction === 'add' ? flat.scatterAdd(0, at, u) : scatterWrite(flat, 0, at, u)).reshape(x.shape)];
 }
 
 export const INDEX_OPS: Record<string, OpImpl> = {

@@ -7,7 +7,8 @@ import { pixelShuffle } from '../../nn/functional/pixel-shuffle.js';
 import { normAxis } from '../../core/shape.js';
 import { where } from '../../tensor/composite.js';
 import { Tensor } from '../../tensor/tensor.js';
-import { HostInts, type OpContext, type OpImpl, type Value } from './values.js';
+import { positions } from './ops-logic.js';
+import { HostInts, type OpContext, type OpImpl, type Value, positionsAlong } from './values.js';
 
 /** Tile: x repeated `repeats[i]` times along each axis i (one count per axis). */
 function tile(ctx: OpContext): Value[] {
@@ -87,17 +88,15 @@ function trilu(ctx: OpContext): Value[] {
  * a new axis of `depth`, else `values[0]`; indices outside [-depth, depth) give a row of values[0].
  */
 function oneHot(ctx: OpContext): Value[] {
-  const idx = ctx.tensor(0).to('int32');
   const depth = ctx.numbers(1);
   if (depth.length !== 1 || !Number.isInteger(depth[0]) || depth[0] < 1) return ctx.fail(`depth must be one integer >= 1, got [${depth.join(', ')}]`);
   const values = ctx.tensor(2);
   if (values.size !== 2) return ctx.fail(`values must be [off, on], got ${values.size} values`);
   const n = depth[0];
+  const idx = positions(ctx, 0, n);
   const axis = normAxis('importOnnx OneHot', ctx.int('axis', -1), idx.ndim + 1);
-  const wrapped = where(idx.lt(0), idx.add(n), idx).unsqueeze(axis);
-  const positions = tensor(Array.from({ length: n }, (_, i) => i), { dtype: 'int32', backend: idx.backend.name })
-    .reshape(Array.from({ length: idx.ndim + 1 }, (_, a) => (a === axis ? n : 1)));
-  return [where(wrapped.eq(positions), values.slice(0, 1, 2).reshape([]), values.slice(0, 0, 1).reshape([]))];
+  const hot = idx.unsqueeze(axis).eq(positionsAlong(n, axis, idx.ndim + 1, idx.backend.name));
+  return [where(hot, values.slice(0, 1, 2).reshape([]), values.slice(0, 0, 1).reshape([]))];
 }
 
 export const LAYOUT_OPS: Record<string, OpImpl> = {

@@ -74,7 +74,7 @@ function split(ctx: OpContext): Value[] {
 }
 
 /** Index tensor `i` as int32, its negative entries counted from the end of a dimension of `n` (ONNX's). */
-function positions(ctx: OpContext, i: number, n: number): Tensor {
+export function positions(ctx: OpContext, i: number, n: number): Tensor {
   const idx = ctx.tensor(i).to('int32');
   return where(idx.lt(0), idx.add(n), idx);
 }
@@ -99,10 +99,16 @@ function scatterElements(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
   const axis = normAxis('importOnnx ScatterElements', ctx.int('axis', 0), x.ndim);
   const idx = positions(ctx, 1, x.shape[axis]), upd = ctx.tensor(2, x);
-  if (reduction === 'add') return [x.scatterAdd(axis, idx, upd)];
-  // where a position is written, the sum of its updates (never 0·x: NaN and ±Inf in x stay out of it)
+  return [reduction === 'add' ? x.scatterAdd(axis, idx, upd) : scatterWrite(x, axis, idx, upd)];
+}
+
+/**
+ * x with the updates written at `idx` along `axis` (scatterAdd's indexing) instead of added: where a
+ * position is written, the sum of its updates (never 0·x, so NaN and ±Inf in x stay out of it).
+ */
+export function scatterWrite(x: Tensor, axis: number, idx: Tensor, upd: Tensor): Tensor {
   const written = x.zerosLike().scatterAdd(axis, idx, upd.onesLike()).gt(0);
-  return [where(written, x.zerosLike().scatterAdd(axis, idx, upd), x)];
+  return where(written, x.zerosLike().scatterAdd(axis, idx, upd), x);
 }
 
 export const LOGIC_OPS: Record<string, OpImpl> = {

@@ -7,7 +7,7 @@ import { normAxis } from '../../core/shape.js';
 import { where } from '../../tensor/composite.js';
 import { tensor } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import { HostInts, type OpContext, type OpImpl, type Value } from './values.js';
+import { HostInts, type OpContext, type OpImpl, type Value, as2d, dtypeOfProto, positionsAlong } from './values.js';
 
 /** IsInf: +∞ and −∞ (either can be left out with detect_positive or detect_negative 0). */
 function isInf(ctx: OpContext): Value[] {
@@ -57,11 +57,9 @@ function hardmax(ctx: OpContext): Value[] {
   const x = ctx.tensor(0);
   const legacy = ctx.opset < 13;
   const axis = normAxis('importOnnx Hardmax', ctx.int('axis', legacy ? 1 : -1), x.ndim);
-  const v = legacy ? x.reshape([x.shape.slice(0, axis).reduce((p, d) => p * d, 1), -1]) : x;
+  const v = legacy ? as2d(x, axis) : x;
   const a = legacy ? 1 : axis;
-  const n = v.shape[a];
-  const idx = tensor(Array.from({ length: n }, (_, i) => i), { dtype: 'int32', backend: v.backend.name }).reshape(v.shape.map((d, i) => (i === a ? n : 1)));
-  return [v.argmax(a, true).eq(idx).to(x.dtype).reshape(x.shape)];
+  return [v.argmax(a, true).eq(positionsAlong(v.shape[a], a, v.ndim, v.backend.name)).to(x.dtype).reshape(x.shape)];
 }
 
 /** Shrink: x − bias above lambd, x + bias below −lambd, else 0 (PyTorch's hardshrink and softshrink). */
@@ -92,9 +90,7 @@ export const MISC_OPS: Record<string, OpImpl> = {
     const k = ctx.int('k', 0);
     const [n, m] = x.shape;
     const values = Array.from({ length: n * m }, (_, i) => ((i % m) - Math.floor(i / m) === k ? 1 : 0));
-    // TensorProto.DataType when given: FLOAT, DOUBLE, BOOL, else an integer type; the input's otherwise
-    const t = ctx.int('dtype', 0);
-    const dtype = !ctx.has('dtype') ? x.dtype : t === 1 || t === 10 ? 'float32' : t === 11 ? 'float64' : t === 9 ? 'bool' : 'int32';
+    const dtype = ctx.has('dtype') ? dtypeOfProto(ctx.int('dtype', 1)) : x.dtype;
     return [tensor(values, { shape: [n, m], dtype, backend: x.backend.name })];
   },
   Shrink: shrink,

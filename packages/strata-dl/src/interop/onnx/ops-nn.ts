@@ -128,8 +128,7 @@ function trimmed(pairs: number[]): number[] {
 }
 
 /** Source index of output position `o` along an axis of `n` → `m` elements, per ONNX's Resize. */
-function nearestSource(ctx: OpContext, o: number, n: number, m: number, scale: number): number {
-  const mode = ctx.string('coordinate_transformation_mode', 'half_pixel');
+function nearestSource(ctx: OpContext, o: number, n: number, m: number, scale: number, mode: string, rounding: string): number {
   let x: number;
   switch (mode) {
     case 'asymmetric': x = o / scale; break;
@@ -138,7 +137,6 @@ function nearestSource(ctx: OpContext, o: number, n: number, m: number, scale: n
     case 'align_corners': x = m > 1 ? (o * (n - 1)) / (m - 1) : 0; break;
     default: return ctx.fail(`coordinate_transformation_mode ${mode} is not supported`);
   }
-  const rounding = ctx.string('nearest_mode', 'round_prefer_floor');
   let i: number;
   switch (rounding) {
     case 'floor': i = Math.floor(x); break;
@@ -156,22 +154,27 @@ function nearestSource(ctx: OpContext, o: number, n: number, m: number, scale: n
  * asymmetrically) and is refused.
  */
 function legacyResize(ctx: OpContext): Value[] {
-  let x: Tensor = ctx.tensor(0);
+  const x = ctx.tensor(0);
   const mode = ctx.string('mode', 'nearest');
   if (mode !== 'nearest') return ctx.fail(`mode ${mode} is not supported before opset 11 (only nearest)`);
   const scales = ctx.numbers(1);
   if (scales.length !== x.ndim) return ctx.fail(`needs a scale for each of the ${x.ndim} axes, got ${scales.length}`);
-  for (let a = 0; a < x.ndim; a++) {
-    if (scales[a] === 1) continue;
-    const n = x.shape[a], m = Math.floor(n * scales[a]);
-    x = x.indexSelect(a, Array.from({ length: m }, (_, o) => Math.min(Math.floor(o / scales[a]), n - 1)));
+  return [nearestResize(ctx, x, x.shape.map((d, a) => Math.floor(d * scales[a])), scales, 'asymmetric', 'floor')];
+}
+
+/** Nearest-neighbour resizing: a gather along each resized axis, so gradients flow back by autograd. */
+function nearestResize(ctx: OpContext, x: Tensor, sizes: number[], scales: number[], mode: string, rounding: string): Tensor {
+  const shape = [...x.shape];
+  for (let a = 0; a < shape.length; a++) {
+    if (sizes[a] === shape[a] && scales[a] === 1) continue;
+    x = x.indexSelect(a, Array.from({ length: sizes[a] }, (_, o) => nearestSource(ctx, o, shape[a], sizes[a], scales[a], mode, rounding)));
   }
-  return [x];
+  return x;
 }
 
 function resize(ctx: OpContext): Value[] {
   if (ctx.opset < 11) return legacyResize(ctx);
-  let x: Tensor = ctx.tensor(0);
+  const x = ctx.tensor(0);
   const mode = ctx.string('mode', 'nearest');
   if (mode !== 'nearest' && mode !== 'linear') return ctx.fail(`mode ${mode} is not supported (only nearest and linear)`);
   const policy = ctx.string('keep_aspect_ratio_policy', 'stretch');
@@ -187,13 +190,7 @@ function resize(ctx: OpContext): Value[] {
   const scales = scalesIn.length ? scalesIn : sizes.map((s, i) => s / shape[i]);
   if (sizes.length !== shape.length) return ctx.fail(`needs scales or sizes for all ${shape.length} axes`);
   if (mode === 'linear') return [linearResize(ctx, x, sizes, scalesIn.length ? scalesIn : null)];
-  // Nearest-neighbour resizing is a gather along each resized axis, so gradients flow back by autograd.
-  for (let a = 0; a < shape.length; a++) {
-    if (sizes[a] === shape[a] && scales[a] === 1) continue;
-    const idx = Array.from({ length: sizes[a] }, (_, o) => nearestSource(ctx, o, shape[a], sizes[a], scales[a]));
-    x = x.indexSelect(a, idx);
-  }
-  return [x];
+  return [nearestResize(ctx, x, sizes, scales, ctx.string('coordinate_transformation_mode', 'half_pixel'), ctx.string('nearest_mode', 'round_prefer_floor'))];
 }
 
 /**

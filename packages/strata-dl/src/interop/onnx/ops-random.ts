@@ -5,11 +5,11 @@
 // attribute each node keeps a generator of its own, seeded once, whose stream goes on from one run
 // of the model to the next (as ONNX Runtime's nodes do).
 import { Generator } from '../../core/rng.js';
-import type { DType } from '../../core/dtype.js';
+import { type DType, isFloat } from '../../core/dtype.js';
 import type { OnnxNode } from '../../io/onnx-decode.js';
 import { rand, randn } from '../../tensor/creation.js';
 import type { Tensor } from '../../tensor/tensor.js';
-import type { OpContext, OpImpl } from './values.js';
+import { type OpContext, type OpImpl, dtypeOfProto } from './values.js';
 
 const seeded = new WeakMap<OnnxNode, Generator>();
 
@@ -21,13 +21,11 @@ function generatorOf(ctx: OpContext): Generator | undefined {
   return g;
 }
 
-/** TensorProto.DataType of the `dtype` attribute as a Strata float dtype (FLOAT16 is held as float32). */
+/** The `dtype` attribute (a TensorProto.DataType) as a Strata float dtype, or `fallback` without one. */
 function dtypeOf(ctx: OpContext, fallback: DType): DType {
   if (!ctx.has('dtype')) return fallback;
-  const t = ctx.int('dtype', 1);
-  if (t === 1 || t === 10) return 'float32';
-  if (t === 11) return 'float64';
-  return ctx.fail(`dtype ${t} is not a float type`);
+  const t = ctx.int('dtype', 1), d = dtypeOfProto(t);
+  return isFloat(d) ? d : ctx.fail(`dtype ${t} is not a float type`);
 }
 
 /** One random op: normal (mean, scale) or uniform [low, high), of the input's shape (-Like) or the `shape` attribute. */

@@ -42,31 +42,23 @@ function clip(ctx: OpContext): Value[] {
   return [hi ? low.minimum(hi) : low];
 }
 
-/** Max and Min: elementwise over any number of inputs, broadcasting; NaN wins, as in PyTorch's maximum. */
-function extremum(max: boolean): OpImpl {
+/**
+ * An elementwise op over any number of inputs, broadcasting, folded in input order: Max and Min
+ * (NaN wins, as in PyTorch's maximum), Sum, and Mean (the sum divided by the count).
+ */
+function variadic(f: (a: Tensor, b: Tensor) => Tensor, mean = false): OpImpl {
   return (ctx) => {
     const n = ctx.node.inputs.length;
     if (n === 0) return ctx.fail('needs an input');
     let y = ctx.tensor(0);
-    for (let i = 1; i < n; i++) y = max ? y.maximum(ctx.tensor(i, y)) : y.minimum(ctx.tensor(i, y));
-    return [y];
-  };
-}
-
-/** Sum and Mean: elementwise over any number of inputs, broadcasting, added in input order. */
-function total(mean: boolean): OpImpl {
-  return (ctx) => {
-    const n = ctx.node.inputs.length;
-    if (n === 0) return ctx.fail('needs an input');
-    let y = ctx.tensor(0);
-    for (let i = 1; i < n; i++) y = y.add(ctx.tensor(i, y));
+    for (let i = 1; i < n; i++) y = f(y, ctx.tensor(i, y));
     return [mean ? y.div(n) : y];
   };
 }
 
 export const REDUCE_OPS: Record<string, OpImpl> = {
-  Max: extremum(true),
-  Min: extremum(false),
+  Max: variadic((a, b) => a.maximum(b)),
+  Min: variadic((a, b) => a.minimum(b)),
   ReduceMean: reduce((x, a, k) => x.mean(a, k), 18),
   ReduceSum: reduce((x, a, k) => x.sum(a, k), 13),
   ReduceMax: reduce((x, a, k) => x.amax(a, k), 18),
@@ -83,8 +75,8 @@ export const REDUCE_OPS: Record<string, OpImpl> = {
     if (!eq) return ctx.fail('needs an equation');
     return [einsum(eq, ...ctx.node.inputs.map((_, i) => ctx.tensor(i)))];
   },
-  Sum: total(false),
-  Mean: total(true),
+  Sum: variadic((a, b) => a.add(b)),
+  Mean: variadic((a, b) => a.add(b), true),
   Clip: clip,
   Erf: (ctx) => [erf(ctx.tensor(0))],
 };

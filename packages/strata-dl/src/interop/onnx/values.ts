@@ -3,6 +3,7 @@
 // shapes at run time (Shape → Gather → Unsqueeze → Concat → Reshape) with int64 tensors; those
 // are kept here on the host as plain numbers (`HostInts`), so shape arithmetic never touches a
 // backend and never needs int64. Everything else is a Tensor, so gradients flow through it.
+import type { DType } from '../../core/dtype.js';
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { OnnxAttribute, OnnxNode, OnnxTensor } from '../../io/onnx-decode.js';
 import { tensor } from '../../tensor/creation.js';
@@ -108,3 +109,19 @@ export class OpContext {
 }
 
 export type OpImpl = (ctx: OpContext) => Value[];
+
+/** A TensorProto.DataType as Strata's dtype: FLOAT and FLOAT16 (held as float32), DOUBLE, BOOL, and the integer types as int32. */
+export function dtypeOfProto(t: number): DType {
+  return t === 1 || t === 10 ? 'float32' : t === 11 ? 'float64' : t === 9 ? 'bool' : 'int32';
+}
+
+/** The int32 positions 0 … n − 1 along `axis` of a rank-`rank` tensor, size 1 on the other axes (to compare with, broadcasting). */
+export function positionsAlong(n: number, axis: number, rank: number, backend: string): Tensor {
+  return tensor(Array.from({ length: n }, (_, i) => i), { dtype: 'int32', backend }).reshape(Array.from({ length: rank }, (_, a) => (a === axis ? n : 1)));
+}
+
+/** x seen as 2-D at `axis`: [the sizes before it multiplied, the rest] (the coercion of the ops before opset 13). */
+export function as2d(x: Tensor, axis: number): Tensor {
+  const lead = x.shape.slice(0, axis).reduce((p, d) => p * d, 1);
+  return x.reshape([lead, x.size / Math.max(lead, 1)]);
+}
