@@ -61,7 +61,7 @@ const RULES: { readonly [P in Prim]: Rule<P> } = {
   neg: perOutput, exp: perOutput, log: perOutput, sqrt: perOutput, sin: perOutput, cos: perOutput,
   tanh: perOutput, sigmoid: perOutput, relu: perOutput, abs: perOutput, sign: perOutput,
   floor: perOutput, ceil: perOutput, round: perOutput, trunc: perOutput, log1p: perOutput, expm1: perOutput,
-  atan: perOutput, asin: perOutput, acos: perOutput, atan2: perOutput, log2: perOutput, log10: perOutput,
+  atan: perOutput, asin: perOutput, acos: perOutput, atan2: perOutput, fmod: perOutput, log2: perOutput, log10: perOutput,
   add: perOutput, sub: perOutput, mul: perOutput, div: perOutput, pow: perOutput, maximum: perOutput, minimum: perOutput,
   reluGrad: perOutput,
   eq: perOutput, ne: perOutput, lt: perOutput, le: perOutput, gt: perOutput, ge: perOutput,

@@ -171,6 +171,24 @@ CLOSE_B = F_([1.000001, 1.001, inf, -inf, -inf, nan, 1.0, inf, -0.0, 1e-9, 0.0, 
 case('isclose', [CLOSE_A, CLOSE_B], torch.isclose, grad=False)
 case('isclose equal_nan rtol 1e-2', [CLOSE_A, CLOSE_B], lambda a, b: torch.isclose(a, b, rtol=1e-2, atol=0.0, equal_nan=True), grad=False)
 case('countNonzero axis 0', [F_([0.0, nan, -0.0, inf, 1.0, 0.0], [3, 2])], lambda x: torch.count_nonzero(x, 0), grad=False)
+# the exact remainders (values exact in float32 too: 2^100 over 3/8 has a quotient of 2^102.4)
+REM_A = F_([5.5, -5.5, 5.5, -5.5, 0.0, -0.0, 0.0, inf, -inf, nan, 3.0, 3.0, -3.0, 2.0 ** 100, -7.0, 1.0])
+REM_B = F_([2.0, 2.0, -2.0, -2.0, 3.0, 3.0, -3.0, 2.0, 2.0, 2.0, 0.0, inf, inf, 0.375, -inf, nan])
+case('fmod', [REM_A, REM_B], torch.fmod)
+case('remainder', [REM_A, REM_B], torch.remainder)
+# log-domain sums, x·log y, hypot and logit
+LSE_A = F_([nan, 1.0, inf, inf, -inf, -inf, inf, 0.0, -0.0, 1000.0, -1000.0, 2.0])
+LSE_B = F_([1.0, nan, inf, -inf, -inf, 1.0, 2.0, 0.0, 0.0, 1000.0, -1000.0, -3.0])
+case('logaddexp', [LSE_A, LSE_B], torch.logaddexp)
+case('logaddexp2', [LSE_A, LSE_B], torch.logaddexp2)
+# (PyTorch's gradient through x is xlogy(g, y), 0 where x = 0 and y <= 0: log 3 at x = -0, y = 3)
+case('xlogy', [F_([0.0, 0.0, 0.0, 1.0, 1.0, 2.0, nan, inf, -inf, 0.0, 1.0, -1.0, -0.0, 0.0, 0.0]),
+               F_([inf, -1.0, nan, 0.0, inf, -1.0, 1.0, 0.0, 2.0, 1.0, nan, 0.5, 3.0, 0.0, -0.0])], torch.xlogy)
+case('hypot', [F_([0.0, 3.0, -3.0, inf, nan, -inf, nan, 2.0 ** 100, 2.0 ** -100, -0.0, 1.0]),
+               F_([0.0, -4.0, 4.0, nan, inf, 1.0, 1.0, 2.0 ** 100, 2.0 ** -100, 5.0, -0.0])], torch.hypot)
+case('logit', [F_([nan, 0.0, -0.0, 1.0, 0.5, 0.25, 0.875, -0.5, 2.0, inf, -inf])], torch.logit)
+# (no NaN with eps: PyTorch's gradient there is 0 in its vectorized loop and NaN in its scalar one)
+case('logit eps 0.25', [F_([0.0, 1.0, 0.25, 0.75, 0.5, -1.0, 2.0, inf, -inf])], lambda x: torch.logit(x, 0.25))
 
 
 def enc(v):

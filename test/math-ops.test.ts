@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: MIT
 // The elementwise maths that PyTorch users reach for beyond the core set: rounding (half to even,
-// and at decimal places), log1p/expm1, the inverse trigonometric functions and atan2, the logical
-// ops and any/all, on both backends, with PyTorch's dtypes, gradients and errors. Values and
+// and at decimal places), log1p/expm1, the inverse trigonometric functions and atan2, the exact
+// remainders, logaddexp, xlogy, hypot and logit, the logical ops and any/all, on both backends, with PyTorch's dtypes, gradients and errors. Values and
 // non-finite behaviour against PyTorch are in the op tables (ops.table.ts, ops.nonfinite.table.ts).
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
@@ -77,6 +77,40 @@ for (const backend of ['js', 'wasm']) {
       const av = [0.5, -2], bv = [1.5, -0.25];
       assert.deepEqual(ga.toArray(), av.map((p, k) => bv[k] / (p * p + bv[k] * bv[k])));
       assert.deepEqual(gb.toArray(), av.map((p, k) => -p / (p * p + bv[k] * bv[k])));
+    });
+
+    test('fmod and remainder are exact, keep int32 and refuse an int32 zero divisor, naming the op', () => {
+      // 2^100 over 3/8 (a quotient of about 2^102): exact, where a − trunc(a / b)·b in float32 is 0
+      const big = t([2 ** 100, -(2 ** 100)]), d = t([0.375, 0.375]);
+      assert.deepEqual(big.fmod(d).toArray(), [0.25, -0.25]);
+      assert.deepEqual(big.remainder(d).toArray(), [0.25, 0.125]);
+      assert.deepEqual(big.sub(big.div(d).trunc().mul(d)).toArray(), [0, 0]);
+      const i = t([7, -7, 7, -7, 0], 'int32'), j = t([3, 3, -3, -3, 5], 'int32');
+      assert.equal(i.fmod(j).dtype, 'int32');
+      assert.deepEqual(i.fmod(j).toArray(), [1, -1, 1, -1, 0]);
+      assert.deepEqual(st.remainder(i, j).toArray(), [1, 2, -2, -1, 0]);
+      assert.equal(t([7], 'int32').fmod(2.5).dtype, 'float32');
+      assert.deepEqual(t([7], 'int32').remainder(-2.5).toArray(), [-0.5]);
+      for (const op of ['fmod', 'remainder'] as const) {
+        assert.throws(() => i[op](t([1, 0, 1, 1, 1], 'int32')), new RegExp(`^StrataError: ${op}: integer division by zero: the divisor int32 \\[5\\] holds a 0`));
+      }
+      assert.deepEqual(t([1, -1]).fmod(0).toArray(), [NaN, NaN]);
+      // the gradients through the divisor: −trunc(a / b) and −floor(a / b)
+      const a = t([5.5, -5.5], 'float64'), b = t([2, 2], 'float64');
+      assert.deepEqual(st.grad((q: st.Tensor) => a.fmod(q).sum())(b).toArray(), [-2, 2]);
+      assert.deepEqual(st.grad((q: st.Tensor) => a.remainder(q).sum())(b).toArray(), [-2, 3]);
+    });
+
+    test('logaddexp, logaddexp2 and hypot do not overflow; xlogy is 0 at x = 0; logit clamps to [eps, 1 − eps]', () => {
+      assert.deepEqual(t([1000, -1000]).logaddexp(t([1000, -1000])).toArray(), [1000 + Math.fround(Math.LN2), -1000 + Math.fround(Math.LN2)].map(Math.fround));
+      assert.deepEqual(t([200, 3]).logaddexp2(t([200, 3])).toArray(), [201, 4]);
+      // the squares overflow (3e30² > 3.4e38) and underflow (3e-30² < 1.4e-45) in float32
+      assert.deepEqual(t([3e30, 3e-30]).hypot(t([4e30, 4e-30])).toArray(), [5e30, 5e-30].map(Math.fround));
+      assert.deepEqual(t([0, 0, 2]).xlogy(t([0, Infinity, 1])).toArray(), [0, 0, 0]);
+      assert.deepEqual(st.xlogy(t([0, 1]), t([NaN, 1])).toArray(), [NaN, 0]);
+      assert.deepEqual(t([0.1, 0.5, 0.95]).logit(0.25).toArray(), [Math.log(1 / 3), 0, Math.log(3)].map(Math.fround));
+      assert.deepEqual(st.grad((x: st.Tensor) => x.logit(0.25).sum())(t([0.1, 0.5], 'float64')).toArray(), [0, 4]);
+      assert.equal(t([1, 2], 'int32').hypot(t([0, 0], 'int32')).dtype, 'float32');
     });
 
     test('tan, asin, acos and rsqrt: integer input becomes float32; asin and acos are NaN outside [−1, 1]', () => {

@@ -143,4 +143,12 @@ export const NONFINITE: Record<string, NonFiniteCase> = {
   isclose: { prims: ['sub', 'abs', 'le', 'eq'], f: (a, b) => a.isclose(b) },
   'isclose equal_nan rtol 1e-2': { prims: ['sub', 'abs', 'le', 'eq'], f: (a, b) => a.isclose(b, { rtol: 1e-2, atol: 0, equalNan: true }) },
   'countNonzero axis 0': { prims: ['ne', 'sum'], f: (x) => x.countNonzero(0) },
+  fmod: binary('fmod'),
+  remainder: { prims: ['fmod', 'where'], f: (a, b) => a.remainder(b) },
+  logaddexp: { prims: ['maximum', 'log1p', 'exp', 'where'], f: (a, b) => a.logaddexp(b) },
+  logaddexp2: { prims: ['maximum', 'log1p', 'pow', 'where'], f: (a, b) => a.logaddexp2(b) },
+  xlogy: { prims: ['log', 'where'], f: (a, b) => a.xlogy(b) },
+  hypot: { prims: ['sqrt', 'div', 'where'], f: (a, b) => a.hypot(b) },
+  logit: { prims: ['log', 'log1p'], f: (x) => x.logit() },
+  'logit eps 0.25': { prims: ['maximum', 'minimum', 'log', 'log1p'], f: (x) => x.logit(0.25) },
 };

@@ -92,6 +92,11 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   acosh: { ...float('pos'), finite: false },
   // the origin's gradient is 0/0, as PyTorch's
   atan2: { ...binary(), finite: false },
+  // a zero divisor: NaN on floats, an error on integers
+  fmod: binary('nonzero'), remainder: binary('nonzero'),
+  logaddexp: binary(), logaddexp2: binary(), hypot: binary(), xlogy: binary('pos'),
+  // NaN outside [0, 1]
+  logit: { ...float('unit'), finite: false },
   logicalNot: none(), logicalAnd: binary(), logicalOr: binary(), logicalXor: binary(), any: reduce(), all: reduce(),
   log2: float('pos'), log10: float('pos'), exp2: float('any'),
   unique: { arb: withSelf(self(ALL), () => fc.tuple(fc.record({ returnInverse: fc.boolean(), returnCounts: fc.boolean() }, { requiredKeys: [] }))) },

@@ -211,6 +211,17 @@ test('floor, ceil, round (half to even at ties), atan, asin and acos match in ON
   await assertMatches(new Maths(), { inputShape: [6] });
 });
 
+test('fmod exports as Mod with fmod 1, and remainder as it and a where: exact in ONNX Runtime', { skip: ortSkip }, async () => {
+  class Remainders extends nn.Module {
+    forward(x: Tensor): Tensor {
+      // divisors of both signs; x·1e6 makes quotients past 2^24, where a division-based form is wrong
+      const big = x.mul(1e6), d = st.tensor([0.375, -0.7, 3]).reshape([1, 3, 1]);
+      return st.cat([x.fmod(0.3), x.remainder(-0.3), big.unsqueeze(1).fmod(d).flatten(1), big.unsqueeze(1).remainder(d).flatten(1)], 1);
+    }
+  }
+  await assertMatches(new Remainders(), { inputShape: [6] }, 1e-9);
+});
+
 /** Float32 values that the composed lowerings must keep: zeros, tiny and huge, ties, powers, ±∞, NaN. */
 const SPECIAL = [0, -0, 1e-10, -1e-10, 1e-30, 3e-39, 0.5, -0.5, 1, -1, 2, -2, 8, 0.125, 2 ** -125, 1000, 1e-3, 100, 1e10, 3e30,
   -17, -20, 20, 88, -88, 3.7, -3.7, -0.99999, 2 ** 24, Infinity, -Infinity, NaN];

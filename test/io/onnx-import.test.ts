@@ -507,6 +507,10 @@ test('IsInf, Mod, Size, EyeLike, Shrink, Hardmax, LRN, LpNormalization, GlobalLp
   const num = st.tensor([7, -7, 7, -7]), den = floats('d', [4], [3, 3, -3, -3]);
   assert.deepEqual(run([node('Mod', ['x', 'd'], ['y'])], [den], num).toArray(), [1, 2, -2, -1]);
   assert.deepEqual(run([node('Mod', ['x', 'd'], ['y'], [attrInt('fmod', 1)])], [den], num).toArray(), [1, -1, 1, -1]);
+  // exact where the quotient passes 2^24: 2^100 mod 3/8 is 1/4
+  const huge = st.tensor([2 ** 100, -(2 ** 100)]), eighths = floats('d', [2], [0.375, 0.375]);
+  assert.deepEqual(run([node('Mod', ['x', 'd'], ['y'], [attrInt('fmod', 1)])], [eighths], huge).toArray(), [0.25, -0.25]);
+  assert.deepEqual(run([node('Mod', ['x', 'd'], ['y'])], [eighths], huge).toArray(), [0.25, 0.125]);
   // Size and EyeLike (diagonal k = 1)
   assert.equal(run([node('Size', ['x'], ['y'])]).item(), 12);
   assert.deepEqual(run([node('EyeLike', ['x'], ['y'], [attrInt('k', 1)])], [], st.zeros([2, 3])).toArray(), [[0, 1, 0], [0, 0, 1]]);

@@ -36,6 +36,6 @@ function createDummy(): Record<keyof Kernels, true> {
     where: true, cast: true, sum: true, max: true, min: true, argmax: true, argmin: true, permute: true, expand: true, slice: true, pad: true,
     flip: true, concat: true, gather: true, scatterAdd: true, matmul: true, unfold: true, fold: true, poolIndex: true, pool: true, conv: true, reluGrad: true,
     cumsum: true, cumprod: true, argsort: true,
-    floor: true, ceil: true, round: true, trunc: true, log1p: true, expm1: true, atan: true, asin: true, acos: true, atan2: true, log2: true, log10: true,
+    floor: true, ceil: true, round: true, trunc: true, log1p: true, expm1: true, atan: true, asin: true, acos: true, atan2: true, fmod: true, log2: true, log10: true,
   };
 }

@@ -64,6 +64,8 @@ export const BINARY_OPS = {
   // x where y > 0 or y is NaN (not y <= 0), else +0: the reference's `y <= 0 ? 0 : x`
   reluGrad: ['v128.andnot(x, f32x4.le(y, f32x4.splat(0)))', 'y <= 0 ? <f32>0 : x'],
   atan2: [null, '<f32>NativeMath.atan2(<f64>x, <f64>y)'],
+  // AssemblyScript's % on f32 is musl's fmodf: exact, as the reference's
+  fmod: [null, 'x % y'],
 };
 /** Comparisons (the ELTWISE task, kind COMPARE): float32 in, bool out. Op codes follow BINARY_OPS'. */
 export const COMPARE_OPS = {

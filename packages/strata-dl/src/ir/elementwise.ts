@@ -24,6 +24,8 @@ export interface BinaryAttrs {
   reluGrad: Empty;
   // atan2(a, b): the angle of the point (b, a), as C's atan2 (signed zeros and infinities included)
   atan2: Empty;
+  // fmod(a, b): a − trunc(a / b)·b computed exactly, with a's sign (C's fmod, torch.fmod)
+  fmod: Empty;
 }
 /** Comparisons: broadcasting, bool out. */
 export interface CompareAttrs { eq: Empty; ne: Empty; lt: Empty; le: Empty; gt: Empty; ge: Empty }
@@ -152,6 +154,9 @@ export const BINARY_RECORDS: Records<BinaryAttrs> = {
   reluGrad: binary('reluGrad', (g, _a, b) => bind('reluGrad', [g, b], {}), null),
   // d/da = b / (a² + b²), d/db = −a / (a² + b²): PyTorch's atan2_backward (NaN at the origin, as there)
   atan2: binary('atan2', (g, a, b) => g.mul(b).div(a.mul(a).add(b.mul(b))), (g, a, b) => g.mul(a).div(a.mul(a).add(b.mul(b))).neg(), 'heavy', undefined, true),
+  // d/da = 1, d/db = −trunc(a / b): PyTorch's fmod backward (float only: integers go through
+  // float64 in the method, which refuses a zero divisor as PyTorch does)
+  fmod: binary('fmod', (g) => g, (g, a, b) => g.mul(a.div(b).trunc()).neg(), 'light', [0.5, 3], true),
 };
 
 const compare = <P extends ComparePrim>(prim: P): PrimRecord<P> => ({ shape: compareShape(prim), cost: 'light' as const, differentiable: false as const });

@@ -31,7 +31,7 @@ export type Cost = 'light' | 'heavy';
 interface RecordBase<P extends Prim> {
   /** Output shape and dtype; validates the inputs and throws errors that name the op. */
   readonly shape: (ins: readonly Meta[], attrs: PrimAttrs[P]) => OutMeta;
-  /** Takes int32 input as well as floats (elementwise ops: all binary ones but atan2; others say so in their shape rule). */
+  /** Takes int32 input as well as floats (elementwise ops: all binary ones but atan2 and fmod; others say so in their shape rule). */
   readonly intOk?: boolean;
   readonly cost: Cost;
   /**

@@ -72,6 +72,20 @@ export const asin = (x: TensorLike): Tensor => T(x).asin();
 export const acos = (x: TensorLike): Tensor => T(x).acos();
 /** The angle of the point (x, y), broadcasting (`torch.atan2(y, x)`). */
 export const atan2 = (y: TensorLike, x: TensorLike): Tensor => T(y, x).atan2(x);
+/** The remainder with a's sign, exact (`torch.fmod`). @example fmod(tensor([-5, 5]), 3).toArray(); // [-2, 2] */
+export const fmod = (a: TensorLike, b: TensorLike): Tensor => T(a, b).fmod(b);
+/** The remainder with b's sign, exact (`torch.remainder`, Python's %). @example remainder(tensor([-5, 5]), 3).toArray(); // [1, 2] */
+export const remainder = (a: TensorLike, b: TensorLike): Tensor => T(a, b).remainder(b);
+/** log(eᵃ + eᵇ) without overflow (`torch.logaddexp`). @example logaddexp(tensor([0]), tensor([0])).toArray(); // [0.6931471824645996] */
+export const logaddexp = (a: TensorLike, b: TensorLike): Tensor => T(a, b).logaddexp(b);
+/** log₂(2ᵃ + 2ᵇ) without overflow (`torch.logaddexp2`). @example logaddexp2(tensor([1]), tensor([1])).toArray(); // [2] */
+export const logaddexp2 = (a: TensorLike, b: TensorLike): Tensor => T(a, b).logaddexp2(b);
+/** x·log(y), 0 where x is 0 (`torch.xlogy`). @example xlogy(tensor([0, 1]), tensor([0, 1])).toArray(); // [0, 0] */
+export const xlogy = (x: TensorLike, y: TensorLike): Tensor => T(x, y).xlogy(y);
+/** √(a² + b²) without overflow (`torch.hypot`). @example hypot(tensor([3]), tensor([4])).toArray(); // [5] */
+export const hypot = (a: TensorLike, b: TensorLike): Tensor => T(a, b).hypot(b);
+/** log(x / (1 − x)), clamped to [eps, 1 − eps] first when given (`torch.logit`). @example logit(tensor([0.5])).toArray(); // [0] */
+export const logit = (x: TensorLike, eps?: number): Tensor => T(x).logit(eps);
 /** Elementwise hyperbolic sine (`torch.sinh`). */
 export const sinh = (x: TensorLike): Tensor => T(x).sinh();
 /** Elementwise hyperbolic cosine (`torch.cosh`). */

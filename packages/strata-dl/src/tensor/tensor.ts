@@ -22,6 +22,7 @@ import * as C from './composite.js';
 import type { IndexSpec } from './composite.js';
 import * as Ops from './tensorops.js';
 import * as M from './math-ops.js';
+import * as A from './arith-ops.js';
 import * as V from './conveniences.js';
 import * as Q from './quantiles.js';
 import * as K from './counting.js';
@@ -515,6 +516,62 @@ export class Tensor {
    * tensor([1, 1, -1]).atan2(tensor([1, -1, 0])).toArray(); // [0.7853981852531433, 2.356194496154785, -1.5707963705062866]
    */
   atan2(other: TensorLike): Tensor { return M.atan2(this, this._lift(other)); }
+  /**
+   * The remainder of dividing by `other` (broadcast), with this tensor's sign, computed exactly:
+   * a − trunc(a / b)·b (C's fmod, `torch.fmod`). NaN where b is 0; two int32 tensors give int32,
+   * and an int32 zero divisor is an error. The gradient through b is −trunc(a / b).
+   *
+   * @example
+   * tensor([5, -5, 5.5]).fmod(3).toArray(); // [2, -2, 2.5]
+   */
+  fmod(other: TensorLike): Tensor { return A.fmod(this, this._lift(other)); }
+  /**
+   * The remainder of dividing by `other` (broadcast), with `other`'s sign, computed exactly:
+   * a − floor(a / b)·b (Python's %, `torch.remainder`). As `fmod` for NaN, zeros and integers; the
+   * gradient through b is −floor(a / b).
+   *
+   * @example
+   * tensor([5, -5, 5.5]).remainder(3).toArray(); // [2, 1, 2.5]
+   */
+  remainder(other: TensorLike): Tensor { return A.remainder(this, this._lift(other)); }
+  /**
+   * log(eˣ + eʸ) for y = `other` (broadcast), without overflow (`torch.logaddexp`).
+   *
+   * @example
+   * tensor([1000, 0]).logaddexp(tensor([1000, 0])).toArray(); // [1000.6931762695312, 0.6931471824645996]
+   */
+  logaddexp(other: TensorLike): Tensor { return A.logaddexp(this, this._lift(other)); }
+  /**
+   * log₂(2ˣ + 2ʸ) for y = `other` (broadcast), without overflow (`torch.logaddexp2`).
+   *
+   * @example
+   * tensor([3, 0]).logaddexp2(tensor([3, 1])).toArray(); // [4, 1.5849624872207642]
+   */
+  logaddexp2(other: TensorLike): Tensor { return A.logaddexp2(this, this._lift(other)); }
+  /**
+   * x·log(y) for y = `other` (broadcast), 0 where x is 0 (whatever log y is) and NaN where y is NaN
+   * (`torch.xlogy`): the entropy term that is 0 at 0.
+   *
+   * @example
+   * tensor([0, 0, 3]).xlogy(tensor([0, 5, 1])).toArray(); // [0, 0, 0]
+   */
+  xlogy(other: TensorLike): Tensor { return A.xlogy(this, this._lift(other)); }
+  /**
+   * √(x² + y²) for y = `other` (broadcast), without overflow in the squares; +∞ where either is
+   * infinite (`torch.hypot`).
+   *
+   * @example
+   * tensor([3, 5, Infinity]).hypot(tensor([4, 12, NaN])).toArray(); // [5, 13, Infinity]
+   */
+  hypot(other: TensorLike): Tensor { return A.hypot(this, this._lift(other)); }
+  /**
+   * log(x / (1 − x)), the inverse of the sigmoid (`torch.logit`): ±∞ at 1 and 0, NaN outside
+   * [0, 1]. With `eps`, x is clamped to [eps, 1 − eps] first (gradient 0 outside it).
+   *
+   * @example
+   * tensor([0.5, 0.75, 1]).logit().toArray(); // [0, 1.0986123085021973, Infinity]
+   */
+  logit(eps?: number): Tensor { return A.logit(this, eps); }
   /** Elementwise 1 / √x (`torch.rsqrt`). */
   rsqrt(): Tensor { return M.rsqrt(this); }
   /** Elementwise hyperbolic tangent. */

@@ -58,6 +58,8 @@ export const BINARY_FNS: Record<BinaryPrim | ComparePrim, F2> = {
   // NaN in y passes g through, as PyTorch's threshold_backward (y <= 0 is false for NaN)
   reluGrad: (g, y) => (y <= 0 ? 0 : g),
   atan2: Math.atan2,
+  // JavaScript's % on numbers is C's fmod, exact
+  fmod: (a, b) => a % b,
   eq: (a, b) => +(a === b),
   ne: (a, b) => +(a !== b),
   lt: (a, b) => +(a < b),

@@ -19,7 +19,10 @@ function isInf(ctx: OpContext): Value[] {
   return [x.isinf().logicalAnd(x.isnan())]; // neither: all false
 }
 
-/** Mod: the remainder with the divisor's sign (fmod 0: integers, Python's %) or with the dividend's (fmod 1, C's fmod). */
+/**
+ * Mod: the remainder with the divisor's sign (fmod 0: integers, Python's %, `remainder`) or with the
+ * dividend's (fmod 1, C's fmod, `fmod`), exact either way; an integer zero divisor is an error.
+ */
 function mod(ctx: OpContext): Value[] {
   const a = ctx.input(0), b = ctx.input(1);
   const fmod = ctx.int('fmod', 0) === 1;
@@ -28,8 +31,7 @@ function mod(ctx: OpContext): Value[] {
     return [new HostInts(a.dims, [fmod ? p % q : p - Math.floor(p / q) * q])];
   }
   const x = ctx.tensor(0), y = ctx.tensor(1, x);
-  const q = x.div(y);
-  return [x.sub((fmod ? q.trunc() : q.floor()).mul(y)).to(x.dtype)];
+  return [(fmod ? x.fmod(y) : x.remainder(y)).to(x.dtype)];
 }
 
 /** LRN over channels: x / (bias + alpha/size · Σ x² over the `size` channels around each)^beta. */

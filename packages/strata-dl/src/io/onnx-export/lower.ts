@@ -4,7 +4,7 @@
 // or a sum of them, so no rounding is added), `conv` is Conv on the weight reshaped to 4-D.
 import { StrataError, fmtShape } from '../../core/errors.js';
 import type { PrimAttrs, WindowAttrs } from '../../ir/prims.js';
-import type { DType } from '../../core/dtype.js';
+import { type DType, promote } from '../../core/dtype.js';
 import { type Attr, INT64 } from './proto.js';
 import type { GraphBuilder } from './graph.js';
 import type { Step } from './trace.js';
@@ -25,7 +25,7 @@ const BEFORE_START = -(2n ** 63n) + 1n;
 
 /** The primitives `lower` maps (the others are reported as unsupported). */
 export const LOWERED: ReadonlySet<string> = new Set([
-  ...Object.keys(UNARY), ...Object.keys(BINARY), ...COMPOSED, 'ne', 'cast', 'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand',
+  ...Object.keys(UNARY), ...Object.keys(BINARY), ...COMPOSED, 'fmod', 'ne', 'cast', 'sum', 'max', 'min', 'argmax', 'argmin', 'reshape', 'permute', 'expand',
   'slice', 'pad', 'flip', 'concat', 'matmul', 'unfold', 'fold', 'pool', 'conv', 'cumsum', 'argsort', 'cumprod', 'scatterAdd',
 ]);
 
@@ -43,6 +43,22 @@ function oneHot(g: GraphBuilder, channels: number, [kh, kw]: readonly [number, n
   return g.initializer('one_hot', [channels * kk, 1, kh, kw], data);
 }
 
+/** The elementwise primitives whose two operands (after where's condition) ONNX wants of one type. */
+const MIXED_OK: ReadonlySet<string> = new Set([...Object.keys(BINARY).filter((p) => p !== 'where' && p !== 'gather'), 'fmod', 'ne']);
+/**
+ * The input names of `a`, with a Cast to the promoted type before an elementwise operand whose
+ * dtype differs from the other's: Strata promotes (a bool mask compared with a float 0, as in
+ * logicalNot), ONNX's Add, Equal, Where and the rest refuse mixed types.
+ */
+function sameType(g: GraphBuilder, a: Step, x: readonly string[]): readonly string[] {
+  const first = a.prim === 'where' ? 1 : 0;
+  if (!(MIXED_OK.has(a.prim) || a.prim === 'where') || a.ins.length < first + 2) return x;
+  const p = a.ins[first].dtype, q = a.ins[first + 1].dtype;
+  if (p === q) return x;
+  const to = promote(p, q);
+  return x.map((name, i) => (i >= first && a.ins[i].dtype !== to ? g.node('Cast', [name], [{ name: 'to', i: ONNX_TYPE[to] }]) : name));
+}
+
 /** Window counts along one axis (floor), as Strata's `windowCounts`. */
 const windows = (n: number, k: number, s: number, d: number, p: number): number => Math.floor((n + p - d * (k - 1) - 1) / s) + 1;
 
@@ -50,10 +66,18 @@ const windows = (n: number, k: number, s: number, d: number, p: number): number 
  * Emits the nodes of `a` (the step at the first batch size; `b` is the same step at the second) on
  * the input names `x` and returns the output's name.
  */
-export function lower(g: GraphBuilder, a: Step, b: Step, x: readonly string[]): string {
+export function lower(g: GraphBuilder, a: Step, b: Step, names: readonly string[]): string {
   const op = a.prim;
+  const x = sameType(g, a, names);
   const unary = UNARY[op];
   if (unary) return g.node(unary, x);
+  // C's fmod is ONNX's Mod with fmod 1, exact in ONNX Runtime as here
+  if (op === 'fmod') return g.node('Mod', x, [{ name: 'fmod', i: 1 }]);
+  // a where of bools (logicalAnd, logicalOr) as one of int32s: ONNX Runtime has no bool Where
+  if (op === 'where' && a.out.dtype === 'bool') {
+    const ints = x.map((name, i) => (i === 0 ? name : g.node('Cast', [name], [{ name: 'to', i: ONNX_TYPE.int32 }])));
+    return g.node('Cast', [g.node('Where', ints)], [{ name: 'to', i: ONNX_TYPE.bool }]);
+  }
   const binary = BINARY[op];
   if (binary) return g.node(binary, x, op === 'gather' ? [{ name: 'axis', i: (a.attrs as PrimAttrs['gather']).axis }] : []);
   if (COMPOSED.has(op)) return lowerComposed(g, op, x);

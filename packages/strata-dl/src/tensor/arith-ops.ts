@@ -1,0 +1,152 @@
+// SPDX-License-Identifier: MIT
+// PyTorch's remainders and the log-domain and distance arithmetic composed on the primitives:
+// `torch.fmod` and `torch.remainder` (on the exact fmod primitive), `logaddexp`, `logaddexp2`,
+// `xlogy`, `hypot` and `logit`, each with PyTorch's values at ±0, ±∞ and NaN.
+import { StrataError, fmtShape } from '../core/errors.js';
+import { isFloat } from '../core/dtype.js';
+import type { Tensor } from './tensor.js';
+import { customOp } from './transforms.js';
+
+/** Integers as float32 (PyTorch's promotion for these ops); floats as they are. */
+const asFloat = (x: Tensor): Tensor => (isFloat(x.dtype) ? x : x.to('float32'));
+
+/**
+ * Two int32 tensors as float64 for an integer remainder, after refusing a zero divisor as PyTorch
+ * does (C's integer % by zero is undefined): float64 holds every int32 exactly, so fmod there is the
+ * integer remainder.
+ */
+function intOperands(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
+  if (b.eq(0).any().item()) throw new StrataError(op, `integer division by zero: the divisor ${b.dtype} ${fmtShape(b.shape)} holds a 0`);
+  return [a.to('float64'), b.to('float64')];
+}
+const bothInt = (a: Tensor, b: Tensor): boolean => a.dtype === 'int32' && b.dtype === 'int32';
+
+/** a − trunc(a / b)·b, exactly, with a's sign (C's fmod): the `fmod` primitive; int32 stays int32. */
+export function fmod(a: Tensor, b: Tensor): Tensor {
+  if (bothInt(a, b)) {
+    const [x, y] = intOperands('fmod', a, b);
+    return x._p('fmod', [y], {}).to('int32');
+  }
+  return asFloat(a)._p('fmod', [asFloat(b)], {});
+}
+
+/**
+ * a − floor(a / b)·b, with b's sign (Python's %): fmod, plus b where the two signs differ and the
+ * remainder is not 0, as PyTorch computes it, so it is exact too. The gradient through b is
+ * PyTorch's −floor(a / b), which fmod's −trunc(a / b) becomes where b is added; NaN where a is ±∞
+ * (PyTorch's floor division goes through fmod(a, b), NaN there), from b·(a − a) with a held constant.
+ */
+export function remainder(a: Tensor, b: Tensor): Tensor {
+  if (bothInt(a, b)) {
+    const [x, y] = intOperands('remainder', a, b);
+    return remainder(x, y).to('int32');
+  }
+  const x = asFloat(a), y = asFloat(b);
+  const r = fmod(x, y);
+  const shift = r.ne(0).logicalAnd(y.lt(0).ne(r.lt(0)));
+  const v = r.add(y).where(shift, r);
+  // (the value is NaN where a is ±∞ either way)
+  const xc = x.detach();
+  return v.where(x.isinf().logicalNot(), v.add(y.mul(xc.sub(xc))));
+}
+
+/**
+ * log(eᵃ + eᵇ) without overflow: max(a, b) + log1p(e^−|a − b|), and a itself where a = b = ±∞
+ * (where a − b is NaN), as torch.logaddexp. Its gradient is PyTorch's 1 / (1 + e^(b − a)): the
+ * maximum's share of 1 or ½ at a tie, plus the log1p term's.
+ */
+export function logaddexp(a: Tensor, b: Tensor): Tensor {
+  const x = asFloat(a), y = asFloat(b);
+  return same(x, y, x.maximum(y).add(x.sub(y).abs().neg().exp().log1p()));
+}
+
+/** log₂(2ᵃ + 2ᵇ) without overflow: max(a, b) + log1p(2^−|a − b|) / ln 2, as torch.logaddexp2. */
+export function logaddexp2(a: Tensor, b: Tensor): Tensor {
+  const x = asFloat(a), y = asFloat(b);
+  const d = x.sub(y).abs().neg();
+  return same(x, y, x.maximum(y).add(d._lift(2).pow(d).log1p().mul(1 / Math.LN2)));
+}
+
+/** `v`, but a where a = b = ±∞ (logaddexp's inf − inf). */
+const same = (a: Tensor, b: Tensor, v: Tensor): Tensor => a.where(a.isinf().logicalAnd(a.eq(b)), v);
+
+/** x·log(y) with 0 where x = 0 (unless y is NaN), differentiated as composed: xlogy's value, and its gradients' own. */
+function xlogyValue(x: Tensor, y: Tensor): Tensor {
+  const keep = x.ne(0).logicalOr(y.isnan());
+  return x.mul(y.log()).where(keep, 0);
+}
+const xlogyOp = lazy(() => customOp({
+  name: 'xlogy',
+  forward: xlogyValue,
+  // PyTorch's: xlogy(g, y), 0 where x = 0 and y <= 0; and g·x / y
+  backward: (g, { inputs: [x, y], needs }) => [
+    needs[0] ? xlogyValue(g, y).where(x.eq(0).logicalAnd(y.le(0)).logicalNot(), 0) : null,
+    needs[1] ? g.mul(x).div(y) : null,
+  ],
+  jvp: ([tx, ty], { inputs: [x, y] }) => {
+    const dx = tx ? xlogyValue(tx, y).where(x.eq(0).logicalAnd(y.le(0)).logicalNot(), 0) : null;
+    const dy = ty ? ty.mul(x).div(y) : null;
+    return dx && dy ? dx.add(dy) : (dx ?? dy ?? x.zerosLike());
+  },
+}));
+
+/**
+ * x·log(y), but 0 where x = 0 (even where log y is ±∞) and NaN where y is NaN, as torch.xlogy,
+ * with PyTorch's gradients: xlogy(g, y) through x (0 where x = 0 and y <= 0) and g·x / y through y.
+ */
+export function xlogy(a: Tensor, b: Tensor): Tensor {
+  return xlogyOp()(asFloat(a), asFloat(b));
+}
+
+/**
+ * √(a² + b²) without overflow or underflow in the squares, and +∞ where either is infinite (even
+ * beside NaN), as C's hypot and torch.hypot. Computed as s·√((a/s)² + (b/s)²) for s the power of
+ * two at or below max(|a|, |b|) (so the scalings are exact), held constant (1 where the maximum is
+ * 0, ∞ or NaN): the same function for any s, so its derivatives of every order are PyTorch's
+ * a / hypot and b / hypot, NaN at the origin (0/0) as there.
+ */
+export function hypot(a: Tensor, b: Tensor): Tensor {
+  const x = asFloat(a), y = asFloat(b);
+  const ax = x.abs(), ay = y.abs();
+  const m = ax.maximum(ay).detach();
+  const ok = m.gt(0).logicalAnd(m.isfinite());
+  const s = m._lift(2).pow(m.where(ok, 1).log2().floor());
+  const h = x.div(s).square().add(y.div(s).square()).sqrt().mul(s);
+  return h.where(ax.isinf().logicalOr(ay.isinf()).logicalNot(), Infinity);
+}
+
+/** 1 / (x(1 − x)), logit's slope, where `inside` holds; `outside` (NaN or 0) elsewhere. */
+const logitSlope = (x: Tensor, inside: Tensor, outside: number): Tensor => x.mul(x.neg().add(1)).reciprocal().where(inside, outside);
+const logitOps = new Map<number | undefined, (x: Tensor) => Tensor>();
+/** logit's op for one eps, with PyTorch's logit_backward: NaN outside [0, 1], or 0 outside [eps, 1 − eps]. */
+function logitOp(eps: number | undefined): (x: Tensor) => Tensor {
+  let op = logitOps.get(eps);
+  if (op) return op;
+  const slope = (x: Tensor): Tensor => (eps === undefined ? logitSlope(x, x.ge(0).logicalAnd(x.le(1)).logicalOr(x.isnan()), NaN) : logitSlope(x, x.ge(eps).logicalAnd(x.le(1 - eps)).logicalOr(x.isnan()), 0));
+  op = customOp({
+    name: 'logit',
+    forward: (x) => {
+      const c = eps === undefined ? x : x.clamp(eps, 1 - eps);
+      return c.log().sub(c.neg().log1p());
+    },
+    backward: (g, { inputs: [x] }) => [g.mul(slope(x))],
+    jvp: ([t], { inputs: [x] }) => (t ?? x.zerosLike()).mul(slope(x)),
+  });
+  logitOps.set(eps, op);
+  return op;
+}
+
+/**
+ * log(x / (1 − x)), the inverse of the sigmoid, as torch.logit: ±∞ at 1 and 0, NaN outside [0, 1];
+ * with `eps`, x is clamped to [eps, 1 − eps] first. The gradient is PyTorch's: 1 / (x(1 − x)),
+ * NaN outside [0, 1], or 0 outside [eps, 1 − eps].
+ */
+export function logit(x: Tensor, eps?: number): Tensor {
+  return logitOp(eps)(asFloat(x));
+}
+
+/** `make()`'s value, made on first use (customOp's module imports this one's through tensor.ts). */
+function lazy<T>(make: () => T): () => T {
+  let v: T | undefined;
+  return () => (v ??= make());
+}
