@@ -186,6 +186,22 @@ case('xlogy', [F_([0.0, 0.0, 0.0, 1.0, 1.0, 2.0, nan, inf, -inf, 0.0, 1.0, -1.0,
                F_([inf, -1.0, nan, 0.0, inf, -1.0, 1.0, 0.0, 2.0, 1.0, nan, 0.5, 3.0, 0.0, -0.0])], torch.xlogy)
 case('hypot', [F_([0.0, 3.0, -3.0, inf, nan, -inf, nan, 2.0 ** 100, 2.0 ** -100, -0.0, 1.0]),
                F_([0.0, -4.0, 4.0, nan, inf, 1.0, 1.0, 2.0 ** 100, 2.0 ** -100, 5.0, -0.0])], torch.hypot)
+# running extrema (a NaN takes over and stays until the next; ties go to the later), binary search
+# (a NaN value after everything; NaN in the sorted row where PyTorch's search puts it), products
+CUM = F_([1.0, 3.0, 3.0, -inf, nan, 2.0, nan, inf, -0.0, 0.0])
+case('cummax', [CUM], lambda x: torch.cummax(x, 0).values)
+case('cummax indices', [CUM], lambda x: torch.cummax(x, 0).indices, grad=False)
+case('cummin', [CUM], lambda x: torch.cummin(x, 0).values)
+case('cummin indices', [CUM], lambda x: torch.cummin(x, 0).indices, grad=False)
+SORTED = F_([-inf, 1.0, 2.0, 2.0, 3.0, inf, nan])
+PROBES = F_([nan, 2.0, 0.0, 5.0, inf, -inf, -0.0, 3.0])
+case('searchsorted', [SORTED, PROBES], torch.searchsorted, grad=False)
+case('searchsorted right', [SORTED, PROBES], lambda s, v: torch.searchsorted(s, v, right=True), grad=False)
+case('bucketize', [PROBES, F_([-1.0, 0.0, 2.0, inf])], torch.bucketize, grad=False)
+case('kron', [F_([1.0, nan, -inf, 0.0], [2, 2]), F_([inf, -0.0, 2.0], [1, 3])], torch.kron)
+case('cross', [F_([1.0, nan, 0.0, inf, 1.0, 2.0], [2, 3]), F_([0.0, 1.0, -0.0, 1.0, 0.0, 0.0], [2, 3])], lambda a, b: torch.linalg.cross(a, b))
+case('cdist', [F_([0.0, 0.0, 1.0, 1.0, 3.0, -4.0], [3, 2]), F_([0.0, 0.0, 1.0, 2.0], [2, 2])], torch.cdist)
+case('cdist p 1', [F_([0.0, 0.0, 1.0, 1.0, inf, -4.0], [3, 2]), F_([0.0, 0.0, 1.0, 2.0], [2, 2])], lambda a, b: torch.cdist(a, b, p=1))
 case('logit', [F_([nan, 0.0, -0.0, 1.0, 0.5, 0.25, 0.875, -0.5, 2.0, inf, -inf])], torch.logit)
 # (no NaN with eps: PyTorch's gradient there is 0 in its vectorized loop and NaN in its scalar one)
 case('logit eps 0.25', [F_([0.0, 1.0, 0.25, 0.75, 0.5, -1.0, 2.0, inf, -inf])], lambda x: torch.logit(x, 0.25))

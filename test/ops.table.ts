@@ -368,6 +368,22 @@ export const CASES: OpCase[] = [
   { name: 'xlogy', prims: ['log', 'mul', 'where'], inputs: [fixed([0, 1.5, -2, 0.3, 0, 4]), fixed([2, 0.5, 3, 1.7, 0.9, 2.5])], f: (a, b) => a.xlogy(b),
     ref: (a, b) => mapN([a, b], (p, q) => (p === 0 ? 0 : p * Math.log(q))), second: true },
   { name: 'hypot', prims: ['sqrt', 'div', 'mul'], inputs: [rnd([2, 3], -3, 3, [0]), rnd([3], -3, 3, [0])], f: (a, b) => a.hypot(b), ref: (a, b) => mapN([a, b], Math.hypot), second: true },
+  // running extrema (values gathered at their positions), products and distances
+  { name: 'cummax along 1', prims: ['ge', 'where', 'gather'], inputs: [fixed([0.3, -1.2, 1.7, 0.9, 2.2, -0.4], [2, 3])], f: (x) => x.cummax(1).values,
+    ref: (x) => ({ values: [0, 1].flatMap((r) => [0, 1, 2].map((c) => Math.max(...x.values.slice(3 * r, 3 * r + c + 1)))), shape: [2, 3] }), second: true },
+  { name: 'cummin along 0', prims: ['le', 'where', 'gather'], inputs: [fixed([0.3, -1.2, 1.7, 0.9, -2.2, -0.4], [2, 3])], f: (x) => x.cummin(0).values,
+    ref: (x) => ({ values: [...x.values.slice(0, 3), ...[0, 1, 2].map((c) => Math.min(x.values[c], x.values[3 + c]))], shape: [2, 3] }) },
+  { name: 'kron', prims: ['mul', 'reshape'], inputs: [rnd([2, 2]), rnd([3])], f: (a, b) => a.kron(b), second: true,
+    ref: (a, b) => ({ values: [0, 1].flatMap((i) => [0, 1].flatMap((j) => [0, 1, 2].map((k) => a.values[2 * i + j] * b.values[k]))), shape: [2, 6] }) },
+  { name: 'cross along 0', prims: ['mul', 'sub', 'slice', 'concat'], inputs: [rnd([3, 2]), rnd([3, 1])], f: (a, b) => a.cross(b, 0), second: true,
+    ref: (a, b) => {
+      const A = (i: number, j: number): number => a.values[2 * i + j], B = (i: number): number => b.values[i];
+      return { values: [0, 1].map((j) => A(1, j) * B(2) - A(2, j) * B(1)).concat([0, 1].map((j) => A(2, j) * B(0) - A(0, j) * B(2)), [0, 1].map((j) => A(0, j) * B(1) - A(1, j) * B(0))), shape: [3, 2] };
+    } },
+  { name: 'cdist', prims: ['sub', 'sqrt', 'sum'], inputs: [rnd([2, 3]), rnd([4, 3])], f: (a, b) => st.cdist(a, b), second: true,
+    ref: (a, b) => ({ values: [0, 1].flatMap((i) => [0, 1, 2, 3].map((j) => Math.hypot(...[0, 1, 2].map((k) => a.values[3 * i + k] - b.values[3 * j + k])))), shape: [2, 4] }) },
+  { name: 'cdist p 3', prims: ['sub', 'pow', 'sum'], inputs: [rnd([2, 3]), rnd([1, 3])], f: (a, b) => st.cdist(a, b, 3),
+    ref: (a, b) => ({ values: [0, 1].map((i) => [0, 1, 2].reduce((s, k) => s + Math.abs(a.values[3 * i + k] - b.values[k]) ** 3, 0) ** (1 / 3)), shape: [2, 1] }) },
   unary('logit', (x) => x.logit(), (v) => Math.log(v / (1 - v)), rnd([2, 3], 0.05, 0.95), true, ['log', 'log1p']),
   unary('logit eps 0.2', (x) => x.logit(0.2), (v) => { const c = Math.min(Math.max(v, 0.2), 0.8); return Math.log(c / (1 - c)); }, fixed([0.05, 0.3, 0.5, 0.7, 0.93, 0.45]), true, ['log', 'log1p']),
   unary('log2', (x) => x.log2(), Math.log2, rnd([2, 3], 0.2, 3), true),

@@ -215,3 +215,47 @@ describe('einsum', () => {
     throwsStrata(() => st.einsum('ij->ii', st.ones([2, 2])), 'einsum', /more than once/);
   });
 });
+
+describe('cummax, cummin, searchsorted, bucketize, kron, cross and cdist', () => {
+  for (const backend of ['js', 'wasm']) {
+    const t = (v: st.Nested, dtype: st.DType = 'float32'): st.Tensor => st.tensor(v, { dtype, backend });
+    test(`running extrema keep their dtype, work on 0-d and empty tensors, and refuse bool (${backend})`, () => {
+      const i = t([[2, 7, 1], [0, 0, 9]], 'int32').cummax(1);
+      assert.equal(i.values.dtype, 'int32');
+      assert.deepEqual(i.values.toArray(), [[2, 7, 7], [0, 0, 9]]);
+      assert.deepEqual(i.indices.toArray(), [[0, 1, 1], [0, 1, 2]]); // a later equal value takes over
+      assert.deepEqual(st.cummin(t(4), 0).indices.toArray(), 0);
+      assert.deepEqual(t([[], []]).cummax(1).values.shape, [2, 0]);
+      throwsStrata(() => t([true], 'bool').cummax(0), 'cummax', /expects a numeric tensor, got bool \[1\]/);
+      throwsStrata(() => t([1, 2]).cummin(1), 'cummin', /axis 1 is out of range for a tensor of rank 1/);
+    });
+    test(`searchsorted by rows or against one row, bucketize, and their errors (${backend})`, () => {
+      const rows = t([[1, 3, 5], [2, 2, 8]]);
+      assert.deepEqual(rows.searchsorted(t([[3, 6], [2, 9]])).toArray(), [[1, 3], [0, 3]]);
+      assert.deepEqual(rows.searchsorted(t([[3, 6], [2, 9]]), true).toArray(), [[2, 3], [2, 3]]);
+      // one row serves values of any shape, int32 values included
+      assert.deepEqual(t([0, 10, 20]).searchsorted(t([[15, -1], [20, 25]], 'int32')).toArray(), [[2, 0], [2, 3]]);
+      assert.equal(t([0, 10]).searchsorted(10).item(), 1);
+      assert.deepEqual(t([]).searchsorted(t([1, 2])).toArray(), [0, 0]);
+      assert.equal(st.bucketize(t([0.5, 2]), t([1, 2]), true).dtype, 'int32');
+      throwsStrata(() => rows.searchsorted(t([1, 2, 3])), 'searchsorted', /values \[3\] must have the leading dimensions of sorted \[2,3\]/);
+      throwsStrata(() => t(1).searchsorted(t([1])), 'searchsorted', /at least 1 dimension, got \[\]/);
+      throwsStrata(() => t([1]).bucketize(rows), 'bucketize', /boundaries must be 1-D, got \[2,3\]/);
+      // no gradient: positions
+      assert.equal(st.grad((v: st.Tensor) => t([1, 2]).searchsorted(v).to('float32').add(v).sum())(t([1.5])).item(), 1);
+    });
+    test(`kron of different ranks, cross along a dimension, cdist's shapes and errors (${backend})`, () => {
+      assert.deepEqual(t([1, 2]).kron(t([[1], [10]])).toArray(), [[1, 2], [10, 20]]);
+      // columns e1 × e2 = e3 and e2 × e3 = e1
+      assert.deepEqual(t([[1, 0], [0, 1], [0, 0]]).cross(t([[0, 0], [1, 0], [0, 1]]), 0).toArray(), [[0, 1], [0, 0], [1, 0]]);
+      assert.deepEqual(st.cross(t([1, 0, 0]), t([[0, 1, 0], [0, 0, 1]])).toArray(), [[0, 0, 1], [0, -1, 0]]);
+      throwsStrata(() => t([1, 2]).cross(t([3, 4])), 'cross', /dim -1 must have size 3 in both inputs, got \[2\] and \[2\]/);
+      const d = st.cdist(t([[[0, 0], [3, 4]]]), t([[[0, 0]], [[1, 1]]]));
+      assert.deepEqual(d.shape, [2, 2, 1]); // the batch dims broadcast
+      assert.deepEqual(d.toArray(), [[[0], [5]], [[Math.fround(Math.SQRT2)], [Math.fround(Math.hypot(2, 3))]]]);
+      assert.deepEqual(st.cdist(t([[0, 0]]), t([[3, 4]]), 1).toArray(), [[7]]);
+      throwsStrata(() => st.cdist(t([[0, 0]]), t([[1, 2, 3]])), 'cdist', /same M, got \[1,2\] and \[1,3\]/);
+      throwsStrata(() => st.cdist(t([[0]]), t([[1]]), -1), 'cdist', /p must be a number >= 0, got -1/);
+    });
+  }
+});

@@ -81,6 +81,8 @@ const einsumArgs: fc.Arbitrary<Arg[]> = fc.tuple(fc.constantFrom(...EQUATIONS), 
 
 export const MORE_ROOT_ONLY: Record<string, Spec> = {
   einsum: { arb: einsumArgs },
+  // (p < 1 at a zero difference: an infinite slope times 0, as vectorNorm's)
+  cdist: { arb: withSelf(self(FLOAT), (t) => fc.tuple(fc.integer({ min: 0, max: 3 }).chain((r) => tsOf([r, t.shape[t.shape.length - 1] ?? 1], 'float32')), fc.constantFrom(...ORDS))), finite: false },
   vectorNorm: { arb: withSelf(self(FLOAT, 'nonzero'), (t) => fc.tuple(fc.constantFrom(...ORDS), axes(t.shape.length), fc.boolean())) },
   randLike: { arb: fc.tuple(ts(shape(), ALL), fc.record({ dtype: fc.oneof({ weight: 4, arbitrary: fc.constantFrom<DT>(...FLOAT) }, { weight: 1, arbitrary: fc.constantFrom<DT>(...ALL) }) }, { requiredKeys: [] })) },
   randnLike: { arb: fc.tuple(ts(shape(), ALL), fc.record({ dtype: fc.oneof({ weight: 4, arbitrary: fc.constantFrom<DT>(...FLOAT) }, { weight: 1, arbitrary: fc.constantFrom<DT>(...ALL) }) }, { requiredKeys: [] })) },

@@ -97,6 +97,12 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   logaddexp: binary(), logaddexp2: binary(), hypot: binary(), xlogy: binary('pos'),
   // NaN outside [0, 1]
   logit: { ...float('unit'), finite: false },
+  cummax: oneAxis(NUM), cummin: oneAxis(NUM),
+  // unsorted rows too: the search is deterministic whatever it is given
+  searchsorted: { arb: withSelf(self(NUM), (t) => fc.tuple(other(t, 'any'), fc.boolean())) },
+  bucketize: { arb: withSelf(self(NUM), () => fc.tuple(fc.integer({ min: 0, max: 4 }).chain((k) => tsOf([k], 'float32')), fc.boolean())) },
+  kron: { arb: withSelf(self(NUM), () => shape().chain((s) => tsOf(s, 'float32')).map((o) => [o])) },
+  cross: { arb: withSelf(self(FLOAT), (t) => fc.tuple(tsOf(t.shape, 'float32'), axis(t.shape.length))) },
   logicalNot: none(), logicalAnd: binary(), logicalOr: binary(), logicalXor: binary(), any: reduce(), all: reduce(),
   log2: float('pos'), log10: float('pos'), exp2: float('any'),
   unique: { arb: withSelf(self(ALL), () => fc.tuple(fc.record({ returnInverse: fc.boolean(), returnCounts: fc.boolean() }, { requiredKeys: [] }))) },

@@ -66,7 +66,7 @@ export { randLike, randnLike } from './tensor/random-like.js';
 export * from './tensor/functions.js';
 export {
   cumsum, cumprod, prod, diff, norm, vectorNorm, sort, argsort, topk, tril, triu, outer, repeat, tile, roll,
-  maskedFill, maskedSelect, nonzero, isnan, isinf, isfinite, nanToNum, nansum, nanmean, isclose, allclose, countNonzero, clone, einsum, median, quantile, unique,
+  maskedFill, maskedSelect, nonzero, isnan, isinf, isfinite, nanToNum, nansum, nanmean, isclose, allclose, countNonzero, cummax, cummin, searchsorted, bucketize, kron, cross, cdist, clone, einsum, median, quantile, unique,
   bincount,
 } from './tensor/tensorops-functions.js';
 export type { UniqueResult } from './tensor/counting.js';

@@ -23,6 +23,8 @@ import type { IndexSpec } from './composite.js';
 import * as Ops from './tensorops.js';
 import * as M from './math-ops.js';
 import * as A from './arith-ops.js';
+import { cumExtremum, searchsorted } from './searching.js';
+import { cdist, cross, kron } from './products.js';
 import * as V from './conveniences.js';
 import * as Q from './quantiles.js';
 import * as K from './counting.js';
@@ -1116,6 +1118,61 @@ export class Tensor {
    * @example tensor([[0, 1], [2, NaN]]).countNonzero(1).toArray(); // [1, 2]
    */
   countNonzero(axis?: number | number[]): Tensor { return this.ne(0).to('int32').sum(axis); }
+  /**
+   * The running maximum along `dim` and its int32 positions (`torch.cummax`): a later equal value
+   * takes over, and NaN, once met, stays. The gradient goes to the positions.
+   *
+   * @example
+   * const { values, indices } = tensor([1, 3, 2, 3, 5]).cummax(0);
+   * values.toArray(); // [1, 3, 3, 3, 5]
+   * indices.toArray(); // [0, 1, 1, 3, 4]
+   */
+  cummax(dim: number): ValuesIndices { return cumExtremum('cummax', this, dim); }
+  /**
+   * The running minimum along `dim` and its int32 positions (`torch.cummin`), as `cummax`.
+   *
+   * @example
+   * tensor([3, 1, 2, 0]).cummin(0).values.toArray(); // [3, 1, 1, 0]
+   */
+  cummin(dim: number): ValuesIndices { return cumExtremum('cummin', this, dim); }
+  /**
+   * Where each of `values` would be inserted into this sorted tensor's last dimension to keep it
+   * sorted (`torch.searchsorted`), int32: before equal elements, or after them with `right`. A 1-D
+   * tensor serves all of `values`; else its leading dimensions must be `values`'.
+   *
+   * @example
+   * tensor([1, 3, 5, 7]).searchsorted(tensor([3, 6, 9])).toArray(); // [1, 3, 4]
+   * tensor([1, 3, 5, 7]).searchsorted(tensor([3]), true).toArray(); // [2]
+   */
+  searchsorted(values: TensorLike, right = false): Tensor { return searchsorted(this, this._lift(values), right); }
+  /**
+   * The index of the bucket of `boundaries` (1-D, sorted) that each element falls in
+   * (`torch.bucketize`), int32: boundaries[i − 1] < x ≤ boundaries[i], or boundaries[i − 1] ≤ x <
+   * boundaries[i] with `right`.
+   *
+   * @example
+   * tensor([0.5, 1, 2.5, 9]).bucketize(tensor([1, 2, 3])).toArray(); // [0, 0, 2, 3]
+   */
+  bucketize(boundaries: Tensor, right = false): Tensor {
+    if (boundaries.ndim !== 1) throw new StrataError('bucketize', `boundaries must be 1-D, got ${fmtShape(boundaries.shape)}`);
+    return searchsorted(boundaries, this, right);
+  }
+  /**
+   * The Kronecker product with `other` (`torch.kron`): blocks of `other` scaled by each element of
+   * this tensor, of shape [a₀b₀, a₁b₁, …].
+   *
+   * @example
+   * tensor([[1, 2], [3, 4]]).kron(tensor([[1, 1]])).toArray(); // [[1, 1, 2, 2], [3, 3, 4, 4]]
+   */
+  kron(other: Tensor): Tensor { return kron(this, other); }
+  /**
+   * The cross product of 3-vectors along `dim` (the last by default), broadcasting
+   * (`torch.linalg.cross`).
+   *
+   * @example
+   * tensor([1, 0, 0]).cross(tensor([0, 1, 0])).toArray(); // [0, 0, 1]
+   */
+  cross(other: Tensor, dim = -1): Tensor { return cross(this, other, dim); }
 
   // ---- creation from this tensor's backend and dtype -----------------------------------------
   /** Zeros with this tensor's shape, dtype and backend. */

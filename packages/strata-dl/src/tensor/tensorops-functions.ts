@@ -2,6 +2,7 @@
 // The issue-21 ops as root-level functions (`st.cumsum(x, 0)` ≡ `x.cumsum(0)`), plus einsum and
 // vectorNorm, which PyTorch has as functions only.
 import type { CloseOptions, Tensor, TensorLike } from './tensor.js';
+import { cdist as cdistOf } from './products.js';
 import type { ValuesIndices } from './values-indices.js';
 import type { QuantileInterpolation } from './quantiles.js';
 import type { UniqueResult } from './counting.js';
@@ -115,6 +116,23 @@ export const isclose = (a: Tensor, b: TensorLike, opts: CloseOptions = {}): Tens
 export const allclose = (a: Tensor, b: TensorLike, opts: CloseOptions = {}): boolean => a.allclose(b, opts);
 /** Non-zero elements along `axis`, int32 (`torch.count_nonzero`). @example countNonzero(tensor([0, 3, 0, 4])).item(); // 2 */
 export const countNonzero = (x: Tensor, axis?: number | number[]): Tensor => x.countNonzero(axis);
+/** The running maximum and its positions (`torch.cummax`). @example cummax(tensor([2, 1, 3]), 0).values.toArray(); // [2, 2, 3] */
+export const cummax = (x: Tensor, dim: number): ValuesIndices => x.cummax(dim);
+/** The running minimum and its positions (`torch.cummin`). @example cummin(tensor([2, 1, 3]), 0).indices.toArray(); // [0, 1, 1] */
+export const cummin = (x: Tensor, dim: number): ValuesIndices => x.cummin(dim);
+/** Insertion points into sorted rows (`torch.searchsorted`). @example searchsorted(tensor([1, 2, 4]), tensor([3])).toArray(); // [2] */
+export const searchsorted = (sorted: Tensor, values: TensorLike, right = false): Tensor => sorted.searchsorted(values, right);
+/** Bucket indices (`torch.bucketize`). @example bucketize(tensor([2, 5]), tensor([1, 4])).toArray(); // [1, 2] */
+export const bucketize = (x: Tensor, boundaries: Tensor, right = false): Tensor => x.bucketize(boundaries, right);
+/** Kronecker product (`torch.kron`). @example kron(tensor([1, 2]), tensor([1, -1])).toArray(); // [1, -1, 2, -2] */
+export const kron = (a: Tensor, b: Tensor): Tensor => a.kron(b);
+/** Cross product of 3-vectors (`torch.linalg.cross`). @example cross(tensor([0, 1, 0]), tensor([0, 0, 1])).toArray(); // [1, 0, 0] */
+export const cross = (a: Tensor, b: Tensor, dim = -1): Tensor => a.cross(b, dim);
+/**
+ * Pairwise p-norm distances between the rows of x1 [..., P, M] and x2 [..., R, M] (`torch.cdist`).
+ * @example cdist(tensor([[0, 0]]), tensor([[3, 4], [0, 1]])).toArray(); // [[5, 1]]
+ */
+export const cdist = (x1: Tensor, x2: Tensor, p = 2): Tensor => cdistOf(x1, x2, p);
 /** A copy with its own storage (differentiable). @example clone(tensor([1, 2])).toArray(); // [1, 2] */
 export const clone = (x: Tensor): Tensor => x.clone();
 /**
