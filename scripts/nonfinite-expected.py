@@ -186,6 +186,11 @@ case('xlogy', [F_([0.0, 0.0, 0.0, 1.0, 1.0, 2.0, nan, inf, -inf, 0.0, 1.0, -1.0,
                F_([inf, -1.0, nan, 0.0, inf, -1.0, 1.0, 0.0, 2.0, 1.0, nan, 0.5, 3.0, 0.0, -0.0])], torch.xlogy)
 case('hypot', [F_([0.0, 3.0, -3.0, inf, nan, -inf, nan, 2.0 ** 100, 2.0 ** -100, -0.0, 1.0]),
                F_([0.0, -4.0, 4.0, nan, inf, 1.0, 1.0, 2.0 ** 100, 2.0 ** -100, 5.0, -0.0])], torch.hypot)
+# rounded division (PyTorch's floor division: exact, and a / b itself where b is 0)
+DIV_A = F_([7.0, -7.0, 7.0, -7.0, 0.0, -0.0, 1.0, -1.0, inf, nan, 5.0, -5.0, 0.5, -0.5, 2.0 ** 100, 1.0])
+DIV_B = F_([2.0, 2.0, -2.0, -2.0, 3.0, 3.0, 0.0, 0.0, 2.0, 1.0, inf, inf, -3.0, 3.0, 0.375, nan])
+case('div floor', [DIV_A, DIV_B], lambda a, b: torch.div(a, b, rounding_mode='floor'), grad=False)
+case('div trunc', [DIV_A, DIV_B], lambda a, b: torch.div(a, b, rounding_mode='trunc'), grad=False)
 # running extrema (a NaN takes over and stays until the next; ties go to the later), binary search
 # (a NaN value after everything; NaN in the sorted row where PyTorch's search puts it), products
 CUM = F_([1.0, 3.0, 3.0, -inf, nan, 2.0, nan, inf, -0.0, 0.0])

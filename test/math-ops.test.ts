@@ -101,6 +101,22 @@ for (const backend of ['js', 'wasm']) {
       assert.deepEqual(st.grad((q: st.Tensor) => a.remainder(q).sum())(b).toArray(), [-2, 3]);
     });
 
+    test('div with a rounding mode: PyTorch\'s exact floor division, int32 kept, zero divisors, no gradient', () => {
+      // 1 / 0.1 rounds to 10 in float64, but the quotient is below 10: floor division gives 9, as Python's //
+      assert.equal(t([1], 'float64').div(0.1, 'floor').item(), 9);
+      assert.equal(t([1], 'float64').div(0.1).floor().item(), 10);
+      assert.deepEqual(t([7, -7, 0.5, -0.5]).div(t([2, 2, -3, 3]), 'trunc').toArray(), [3, -3, -0, -0]);
+      const i = t([7, -7, 7, -7], 'int32');
+      assert.deepEqual(i.floorDivide(t([2, 2, -2, -2], 'int32')).toArray(), [3, -4, -4, 3]);
+      assert.equal(st.div(i, 2, 'trunc').dtype, 'int32');
+      assert.equal(i.div(2).dtype, 'float32');
+      assert.deepEqual(t([1, -1, 0]).div(0, 'floor').toArray(), [Infinity, -Infinity, NaN]);
+      assert.throws(() => i.div(t([1, 0, 1, 1], 'int32'), 'floor'), /^StrataError: div: integer division by zero: the divisor int32 \[4\] holds a 0/);
+      assert.throws(() => t([1]).div(2, 'round' as st.RoundingMode), /^StrataError: div: roundingMode must be 'trunc' or 'floor', got 'round'/);
+      // no gradient through the rounded quotient (PyTorch's is 0): only the added term's
+      assert.deepEqual(st.grad((x: st.Tensor) => x.div(3, 'floor').add(x).sum())(t([5.5, -2], 'float64')).toArray(), [1, 1]);
+    });
+
     test('logaddexp, logaddexp2 and hypot do not overflow; xlogy is 0 at x = 0; logit clamps to [eps, 1 − eps]', () => {
       assert.deepEqual(t([1000, -1000]).logaddexp(t([1000, -1000])).toArray(), [1000 + Math.fround(Math.LN2), -1000 + Math.fround(Math.LN2)].map(Math.fround));
       assert.deepEqual(t([200, 3]).logaddexp2(t([200, 3])).toArray(), [201, 4]);

@@ -80,7 +80,8 @@ const products = (ra: number[], rb: number[]): Spec => ({
 });
 
 export const TENSOR_METHODS: Record<string, Spec> = {
-  add: binary(), sub: binary(), mul: binary(), div: binary('nonzero'), pow: { ...binary('any', 'pos', FLOAT) },
+  add: binary(), sub: binary(), mul: binary(),
+  div: { arb: withSelf(self(ALL), (t) => fc.tuple(other(t, 'nonzero'), fc.constantFrom(undefined, 'trunc', 'floor'))) }, pow: { ...binary('any', 'pos', FLOAT) },
   maximum: binary(), minimum: binary(), eq: binary(), ne: binary(), lt: binary(), le: binary(), gt: binary(), ge: binary(),
   neg: none(), abs: none(), sign: none(), exp: float('any'), log: float('pos'), sqrt: float('pos'), sin: none(), cos: none(),
   tanh: none(), sigmoid: none(), relu: none(), step: none(), square: none(), reciprocal: none(ALL, 'nonzero'),
@@ -93,7 +94,7 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   // the origin's gradient is 0/0, as PyTorch's
   atan2: { ...binary(), finite: false },
   // a zero divisor: NaN on floats, an error on integers
-  fmod: binary('nonzero'), remainder: binary('nonzero'),
+  fmod: binary('nonzero'), remainder: binary('nonzero'), floorDivide: binary('nonzero'),
   logaddexp: binary(), logaddexp2: binary(), hypot: binary(), xlogy: binary('pos'),
   // NaN outside [0, 1]
   logit: { ...float('unit'), finite: false },

@@ -54,6 +54,7 @@ export type { AnomalyInfo, DetectAnomalyOptions } from './autograd/anomaly.js';
 export type { BackwardOptions } from './autograd/engine.js';
 export { Tensor } from './tensor/tensor.js';
 export type { TensorLike, GradHook, CloseOptions } from './tensor/tensor.js';
+export type { RoundingMode } from './tensor/arith-ops.js';
 export type { IndexSpec, Nested } from './tensor/composite.js';
 export { cat, stack, where } from './tensor/composite.js';
 export { memory } from './tensor/storage.js';

@@ -50,6 +50,35 @@ export function remainder(a: Tensor, b: Tensor): Tensor {
   return v.where(x.isinf().logicalNot(), v.add(y.mul(xc.sub(xc))));
 }
 
+/** How a quotient is rounded to an integer: toward zero, or down (`torch.div`'s `rounding_mode`). */
+export type RoundingMode = 'trunc' | 'floor';
+
+/**
+ * a / b rounded to an integer, as torch.div with a rounding mode: 'trunc' is trunc(a / b); 'floor'
+ * is PyTorch's floor division, (a − fmod(a, b)) / b less 1 where the remainder's sign is not b's,
+ * then rounded to the nearer integer (so exact where floor(a / b) would round a quotient up to the
+ * next integer), with the zero's sign of a / b, and a / b itself where b is 0. Two int32 tensors
+ * give int32 (exactly, through float64) and refuse a zero divisor. No gradient flows (PyTorch's is
+ * 0), as for floor and trunc.
+ */
+export function divRounded(a: Tensor, b: Tensor, mode: RoundingMode): Tensor {
+  if (mode !== 'trunc' && mode !== 'floor') throw new StrataError('div', `roundingMode must be 'trunc' or 'floor', got '${String(mode)}'`);
+  if (bothInt(a, b)) {
+    const [x, y] = intOperands('div', a, b);
+    return divRounded(x, y, mode).to('int32');
+  }
+  const x = asFloat(a), y = asFloat(b);
+  const q = x.div(y);
+  if (mode === 'trunc') return q.trunc();
+  const mod = fmod(x, y);
+  let d = x.sub(mod).div(y);
+  d = d.sub(1).where(mod.ne(0).logicalAnd(y.lt(0).ne(mod.lt(0))), d);
+  let f = d.floor();
+  f = f.add(1).where(d.sub(f).gt(0.5), f);
+  // (q·0: a zero with q's sign, for a quotient below 1 in size)
+  return f.where(d.ne(0), q.mul(0)).where(y.ne(0), q);
+}
+
 /**
  * log(eᵃ + eᵇ) without overflow: max(a, b) + log1p(e^−|a − b|), and a itself where a = b = ±∞
  * (where a − b is NaN), as torch.logaddexp. Its gradient is PyTorch's 1 / (1 + e^(b − a)): the

@@ -6,6 +6,7 @@ import type { WindowAttrs } from '../ir/prims.js';
 import type { IndexSpec } from './composite.js';
 import { tensor } from './creation.js';
 import { Tensor, type TensorLike } from './tensor.js';
+import type { RoundingMode } from './arith-ops.js';
 
 const T = (x: TensorLike, like?: TensorLike): Tensor => (x instanceof Tensor ? x : like instanceof Tensor ? like._lift(x) : tensor(x));
 /** One axis or several; negative axes count from the end. */
@@ -22,8 +23,13 @@ export const add = (a: TensorLike, b: TensorLike): Tensor => T(a, b).add(b);
 export const sub = (a: TensorLike, b: TensorLike): Tensor => T(a, b).sub(b);
 /** Elementwise `a * b`, broadcasting (`torch.mul`). */
 export const mul = (a: TensorLike, b: TensorLike): Tensor => T(a, b).mul(b);
-/** Elementwise true division `a / b`, broadcasting; integer operands give float32 (`torch.div`). */
-export const div = (a: TensorLike, b: TensorLike): Tensor => T(a, b).div(b);
+/**
+ * Elementwise true division `a / b`, broadcasting; integer operands give float32 (`torch.div`). With
+ * `roundingMode` 'trunc' or 'floor', the quotient rounded to an integer (int32 for two int32s).
+ */
+export const div = (a: TensorLike, b: TensorLike, roundingMode?: RoundingMode): Tensor => T(a, b).div(b, roundingMode);
+/** a / b rounded down (`torch.floor_divide`). @example floorDivide(tensor([-7]), 2).toArray(); // [-4] */
+export const floorDivide = (a: TensorLike, b: TensorLike): Tensor => T(a, b).floorDivide(b);
 /** Elementwise `a ** b`, broadcasting (`torch.pow`). */
 export const pow = (a: TensorLike, b: TensorLike): Tensor => T(a, b).pow(b);
 /** Elementwise maximum, broadcasting (`torch.maximum`). */

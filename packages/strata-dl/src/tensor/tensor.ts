@@ -418,9 +418,19 @@ export class Tensor {
   sub(o: TensorLike): Tensor { return this._p('sub', [this._lift(o)], {}); }
   /** Elementwise `this * o`, broadcasting. */
   mul(o: TensorLike): Tensor { return this._p('mul', [this._lift(o)], {}); }
-  /** True division: integer operands give float32, as in PyTorch. */
-  div(o: TensorLike): Tensor {
+  /**
+   * True division: integer operands give float32, as in PyTorch. With `roundingMode` ('trunc' or
+   * 'floor', as `torch.div`'s `rounding_mode`) the quotient is rounded to an integer, two int32
+   * tensors give int32, and no gradient flows.
+   *
+   * @example
+   * tensor([7, -7]).div(2).toArray(); // [3.5, -3.5]
+   * tensor([7, -7]).div(2, 'floor').toArray(); // [3, -4]
+   * tensor([7, -7], { dtype: 'int32' }).div(2, 'trunc').toArray(); // [3, -3]
+   */
+  div(o: TensorLike, roundingMode?: A.RoundingMode): Tensor {
     const b = this._lift(o);
+    if (roundingMode !== undefined) return A.divRounded(this, b, roundingMode);
     const a = !isFloat(this.dtype) && !isFloat(b.dtype) ? this.to('float32') : this;
     return a._p('div', [b], {});
   }
@@ -527,6 +537,13 @@ export class Tensor {
    * tensor([5, -5, 5.5]).fmod(3).toArray(); // [2, -2, 2.5]
    */
   fmod(other: TensorLike): Tensor { return A.fmod(this, this._lift(other)); }
+  /**
+   * a / b rounded down, as `torch.floor_divide` (`div(other, 'floor')`): int32 for two int32 tensors.
+   *
+   * @example
+   * tensor([7, -7, 7.5]).floorDivide(2).toArray(); // [3, -4, 3]
+   */
+  floorDivide(other: TensorLike): Tensor { return A.divRounded(this, this._lift(other), 'floor'); }
   /**
    * The remainder of dividing by `other` (broadcast), with `other`'s sign, computed exactly:
    * a − floor(a / b)·b (Python's %, `torch.remainder`). As `fmod` for NaN, zeros and integers; the
