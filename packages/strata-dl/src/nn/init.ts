@@ -12,9 +12,9 @@
  */
 import type { DType } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
-import { type Generator, defaultGenerator } from '../core/rng.js';
-import { noGrad } from '../autograd/mode.js';
-import { full, tensor } from '../tensor/creation.js';
+import type { Generator } from '../core/rng.js';
+import { full } from '../tensor/creation.js';
+import { draw, inPlace } from './init-draw.js';
 import type { Tensor } from '../tensor/tensor.js';
 
 /** Options of every initializer: the random `generator` (default the global one), dtype (default float32) and backend. */
@@ -51,14 +51,6 @@ export function calculateGain(nonlinearity: Nonlinearity, param?: number): numbe
     case 'leakyRelu': return Math.sqrt(2 / (1 + (param ?? 0.01) ** 2));
     case 'selu': return 3 / 4;
   }
-}
-
-function draw(shape: readonly number[], opts: InitOptions, f: (g: Generator) => number): Tensor {
-  const g = opts.generator ?? defaultGenerator();
-  const n = shape.reduce((a, b) => a * b, 1);
-  const values = new Float64Array(n);
-  for (let i = 0; i < n; i++) values[i] = f(g);
-  return tensor(values, { shape, dtype: opts.dtype ?? 'float32', backend: opts.backend });
 }
 
 /** Uniform on [a, b). */
@@ -118,11 +110,6 @@ export function defaultBias(size: number, fanIn: number, opts: InitOptions = {})
   return uniform([size], -bound, bound, opts);
 }
 
-/** Overwrites `t` in place with `make(t.shape)`, in t's dtype and on its backend. */
-function inPlace(t: Tensor, make: (shape: readonly number[], o: InitOptions) => Tensor, opts: InitOptions): Tensor {
-  noGrad(() => t.set_(make(t.shape, { ...opts, dtype: t.dtype, backend: t.backend.name })));
-  return t;
-}
 /** Overwrites `t` in place with `uniform(t.shape, a, b)` (PyTorch's `nn.init.uniform_`); returns `t`. */
 export const uniform_ = (t: Tensor, a = 0, b = 1, opts: InitOptions = {}): Tensor => inPlace(t, (s, o) => uniform(s, a, b, o), opts);
 /** Overwrites `t` in place with `normal(t.shape, mean, std)` (`nn.init.normal_`); returns `t`. */
@@ -151,3 +138,5 @@ export const xavierNormal_ = (t: Tensor, opts: InitOptions & { gain?: number } =
 export const kaimingUniform_ = (t: Tensor, opts: KaimingOptions = {}): Tensor => inPlace(t, (s, o) => kaimingUniform(s, { ...opts, ...o }), opts);
 /** Overwrites `t` in place with `kaimingNormal(t.shape)` (`nn.init.kaiming_normal_`); returns `t`. */
 export const kaimingNormal_ = (t: Tensor, opts: KaimingOptions = {}): Tensor => inPlace(t, (s, o) => kaimingNormal(s, { ...opts, ...o }), opts);
+
+export { truncNormal, orthogonal, eye, dirac, truncNormal_, orthogonal_, eye_, dirac_ } from './init-more.js';
