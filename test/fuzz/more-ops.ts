@@ -80,6 +80,13 @@ const einsumArgs: fc.Arbitrary<Arg[]> = fc.tuple(fc.constantFrom(...EQUATIONS), 
   });
 
 export const MORE_ROOT_ONLY: Record<string, Spec> = {
+  randperm: { arb: fc.tuple(small(0, 12)) },
+  // weights of either sign (negative ones are refused), 1-D or 2-D, any dtype
+  multinomial: { arb: fc.tuple(fc.tuple(shape(1, 2, 60), fc.constantFrom<DT>(...ALL)).chain(([s, d]) => tsOf(s, d, 'pos')), small(1, 5), fc.record({ replacement: fc.boolean() })) },
+  bernoulli: { arb: fc.tuple(ts(shape(), ALL, 'unit')) },
+  meshgrid: { arb: fc.tuple(fc.array(ts(shape(0, 2, 20), FLOAT), { maxLength: 3 }), fc.record({ indexing: fc.constantFrom('ij', 'xy') }, { requiredKeys: [] })) },
+  logspace: { arb: fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }), small(0, 6), fc.constantFrom(10, 2, 0.5)) },
+  tensordot: { arb: fc.tuple(ts(shape(0, 3), FLOAT), ts(shape(0, 3), FLOAT), small(0, 2)) },
   einsum: { arb: einsumArgs },
   // (p < 1 at a zero difference: an infinite slope times 0, as vectorNorm's)
   cdist: { arb: withSelf(self(FLOAT), (t) => fc.tuple(fc.integer({ min: 0, max: 3 }).chain((r) => tsOf([r, t.shape[t.shape.length - 1] ?? 1], 'float32')), fc.constantFrom(...ORDS))), finite: false },

@@ -64,6 +64,9 @@ export {
 } from './tensor/creation.js';
 export type { CreateOptions, RandomOptions, ShapeArg } from './tensor/creation.js';
 export { randLike, randnLike } from './tensor/random-like.js';
+export { randperm, multinomial, bernoulli } from './tensor/sampling.js';
+export type { MultinomialOptions } from './tensor/sampling.js';
+export { meshgrid, logspace, tensordot } from './tensor/grids.js';
 export * from './tensor/functions.js';
 export {
   cumsum, cumprod, prod, diff, norm, vectorNorm, sort, argsort, topk, tril, triu, outer, repeat, tile, roll,
