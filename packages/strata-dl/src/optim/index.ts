@@ -23,3 +23,5 @@ export { stepDecay, exponentialDecay, cosineAnnealing, oneCycle } from './schedu
 export type { OneCycleOptions } from './schedule.js';
 export { LRScheduler, StepLR, ExponentialLR, CosineAnnealingLR, OneCycleLR, LambdaLR, MultiStepLR, LinearLR, ReduceLROnPlateau } from './scheduler.js';
 export type { HasParamGroups, Schedule, PlateauOptions } from './scheduler.js';
+export { CosineAnnealingWarmRestarts, PolynomialLR, ConstantLR, CyclicLR, SequentialLR } from './schedulers-more.js';
+export type { CyclicOptions } from './schedulers-more.js';
