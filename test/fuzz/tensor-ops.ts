@@ -95,7 +95,9 @@ export const TENSOR_METHODS: Record<string, Spec> = {
   atan2: { ...binary(), finite: false },
   // a zero divisor: NaN on floats, an error on integers
   fmod: binary('nonzero'), remainder: binary('nonzero'), floorDivide: binary('nonzero'),
-  logaddexp: binary(), logaddexp2: binary(), hypot: binary(), xlogy: binary('pos'),
+  logaddexp: binary(), logaddexp2: binary(), xlogy: binary('pos'),
+  // the origin's gradient is 0/0, as PyTorch's
+  hypot: { ...binary(), finite: false },
   // NaN outside [0, 1]
   logit: { ...float('unit'), finite: false },
   cummax: oneAxis(NUM), cummin: oneAxis(NUM),
