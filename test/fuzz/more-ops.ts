@@ -81,6 +81,11 @@ const einsumArgs: fc.Arbitrary<Arg[]> = fc.tuple(fc.constantFrom(...EQUATIONS), 
 
 export const MORE_ROOT_ONLY: Record<string, Spec> = {
   randperm: { arb: fc.tuple(small(0, 12)) },
+  // lists of up to 3 tensors of ranks 0-3, mostly of one dtype: mismatched shapes are refused by cat
+  ...Object.fromEntries(['hstack', 'vstack', 'dstack', 'columnStack', 'blockDiag', 'cartesianProd'].map((name) => [name, { arb: fc.tuple(fc.array(ts(shape(0, 3, 40), NUM), { maxLength: 3 })) }])),
+  triuIndices: { arb: fc.tuple(small(0, 5), small(0, 5), fc.integer({ min: -3, max: 3 })) },
+  trilIndices: { arb: fc.tuple(small(0, 5), small(0, 5), fc.integer({ min: -3, max: 3 })) },
+  rot90: { arb: fc.tuple(ts(shape(0, 4), ALL), fc.integer({ min: -5, max: 5 }), fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }))) },
   // weights of either sign (negative ones are refused), 1-D or 2-D, any dtype
   multinomial: { arb: fc.tuple(fc.tuple(shape(1, 2, 60), fc.constantFrom<DT>(...ALL)).chain(([s, d]) => tsOf(s, d, 'pos')), small(1, 5), fc.record({ replacement: fc.boolean() })) },
   bernoulli: { arb: fc.tuple(ts(shape(), ALL, 'unit')) },

@@ -67,6 +67,7 @@ export { randLike, randnLike } from './tensor/random-like.js';
 export { randperm, multinomial, bernoulli } from './tensor/sampling.js';
 export type { MultinomialOptions } from './tensor/sampling.js';
 export { meshgrid, logspace, tensordot } from './tensor/grids.js';
+export { hstack, vstack, dstack, columnStack, blockDiag, cartesianProd, triuIndices, trilIndices, rot90 } from './tensor/stacking.js';
 export * from './tensor/functions.js';
 export {
   cumsum, cumprod, prod, diff, norm, vectorNorm, sort, argsort, topk, tril, triu, outer, repeat, tile, roll,
