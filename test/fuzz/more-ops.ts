@@ -83,6 +83,10 @@ export const MORE_ROOT_ONLY: Record<string, Spec> = {
   randperm: { arb: fc.tuple(small(0, 12)) },
   // lists of up to 3 tensors of ranks 0-3, mostly of one dtype: mismatched shapes are refused by cat
   ...Object.fromEntries(['hstack', 'vstack', 'dstack', 'columnStack', 'blockDiag', 'cartesianProd'].map((name) => [name, { arb: fc.tuple(fc.array(ts(shape(0, 3, 40), NUM), { maxLength: 3 })) }])),
+  // a constant row, or fewer observations than the correction, is 0/0, as PyTorch's
+  cov: { arb: fc.tuple(ts(shape(0, 3, 60), ALL), fc.integer({ min: -1, max: 2 })), finite: false },
+  corrcoef: { arb: fc.tuple(ts(shape(0, 3, 60), ALL)), finite: false },
+  trapezoid: { arb: ts(shape(0, 3, 60), ALL).chain((y) => fc.tuple(fc.constant(y), fc.record({ dx: f32, dim: fc.integer({ min: -3, max: 2 }) }, { requiredKeys: [] }))) },
   triuIndices: { arb: fc.tuple(small(0, 5), small(0, 5), fc.integer({ min: -3, max: 3 })) },
   trilIndices: { arb: fc.tuple(small(0, 5), small(0, 5), fc.integer({ min: -3, max: 3 })) },
   rot90: { arb: fc.tuple(ts(shape(0, 4), ALL), fc.integer({ min: -5, max: 5 }), fc.tuple(fc.integer({ min: -3, max: 3 }), fc.integer({ min: -3, max: 3 }))) },

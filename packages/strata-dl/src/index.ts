@@ -68,6 +68,7 @@ export { randperm, multinomial, bernoulli } from './tensor/sampling.js';
 export type { MultinomialOptions } from './tensor/sampling.js';
 export { meshgrid, logspace, tensordot } from './tensor/grids.js';
 export { hstack, vstack, dstack, columnStack, blockDiag, cartesianProd, triuIndices, trilIndices, rot90 } from './tensor/stacking.js';
+export { cov, corrcoef, trapezoid } from './tensor/covariance.js';
 export * from './tensor/functions.js';
 export {
   cumsum, cumprod, prod, diff, norm, vectorNorm, sort, argsort, topk, tril, triu, outer, repeat, tile, roll,
