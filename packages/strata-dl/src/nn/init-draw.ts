@@ -13,7 +13,12 @@ export function draw(shape: readonly number[], opts: InitOptions, f: (g: Generat
   const n = shape.reduce((a, b) => a * b, 1);
   const values = new Float64Array(n);
   for (let i = 0; i < n; i++) values[i] = f(g);
-  return tensor(values, { shape, dtype: opts.dtype ?? 'float32', backend: opts.backend });
+  return fromHost(values, shape, opts);
+}
+
+/** Host values as a tensor of `shape` in opts' dtype (default float32) and backend. */
+export function fromHost(values: Float64Array, shape: readonly number[], opts: InitOptions): Tensor {
+  return tensor(values, { shape: [...shape], dtype: opts.dtype ?? 'float32', backend: opts.backend });
 }
 
 /** Overwrites `t` in place with `make(t.shape)`, in t's dtype and on its backend. */

@@ -4,10 +4,9 @@
 // as the identity). Drawn on the host in float64, then made a tensor, as init.ts's.
 import { StrataError, fmtShape } from '../core/errors.js';
 import { type Generator, defaultGenerator } from '../core/rng.js';
-import { tensor } from '../tensor/creation.js';
 import type { Tensor } from '../tensor/tensor.js';
 import type { InitOptions } from './init.js';
-import { draw, inPlace } from './init-draw.js';
+import { draw, fromHost, inPlace } from './init-draw.js';
 
 /**
  * One draw of a standard normal restricted to [lo, hi], exactly distributed, by Robert's rejection
@@ -87,7 +86,7 @@ export function orthogonal(shape: readonly number[], opts: InitOptions & { gain?
   }
   const values = new Float64Array(rows * cols);
   for (let i = 0; i < rows; i++) for (let j = 0; j < cols; j++) values[i * cols + j] = gain * (rows >= cols ? q[j][i] : q[i][j]);
-  return tensor(values, { shape: [...shape], dtype: opts.dtype ?? 'float32', backend: opts.backend });
+  return fromHost(values, shape, opts);
 }
 
 /**
@@ -102,7 +101,7 @@ export function eye(shape: readonly number[], opts: InitOptions = {}): Tensor {
   const [r, c] = shape;
   const values = new Float64Array(r * c);
   for (let i = 0; i < Math.min(r, c); i++) values[i * c + i] = 1;
-  return tensor(values, { shape: [r, c], dtype: opts.dtype ?? 'float32', backend: opts.backend });
+  return fromHost(values, shape, opts);
 }
 
 /**
@@ -125,7 +124,7 @@ export function dirac(shape: readonly number[], opts: InitOptions & { groups?: n
   const centre = kernel.reduce((o, d) => o * d + Math.floor(d / 2), 0);
   const values = new Float64Array(shape[0] * inCh * k);
   for (let gi = 0; gi < groups; gi++) for (let i = 0; i < Math.min(perGroup, inCh); i++) values[((gi * perGroup + i) * inCh + i) * k + centre] = 1;
-  return tensor(values, { shape: [...shape], dtype: opts.dtype ?? 'float32', backend: opts.backend });
+  return fromHost(values, shape, opts);
 }
 
 /** Overwrites `t` with `truncNormal(t.shape, mean, std, a, b)` (`nn.init.trunc_normal_`); returns `t`. */

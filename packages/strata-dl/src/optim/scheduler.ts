@@ -3,6 +3,11 @@ import { StrataError } from '../core/errors.js';
 import type { BaseHyper } from './optimizer.js';
 import { type OneCycleOptions, cosineAnnealing, exponentialDecay, oneCycle, stepDecay } from './schedule.js';
 
+/** Refuses `v` unless it is a positive integer, naming the scheduler and the option. @internal */
+export function positiveInt(op: string, name: string, v: number): void {
+  if (!(Number.isInteger(v) && v > 0)) throw new StrataError(op, `${name} must be a positive integer, got ${v}`);
+}
+
 /** Anything with parameter groups that carry an `lr` (every optimizer). */
 export interface HasParamGroups { readonly paramGroups: BaseHyper[] }
 /** lr at step t from the group's base lr. */
@@ -91,7 +96,7 @@ export class LinearLR extends LRScheduler {
     const { startFactor = 1 / 3, endFactor = 1, totalIters = 5 } = opts;
     if (!(startFactor > 0 && startFactor <= 1)) throw new StrataError('LinearLR', `startFactor must be in (0, 1], got ${startFactor}`);
     if (!(endFactor >= 0 && endFactor <= 1)) throw new StrataError('LinearLR', `endFactor must be in [0, 1], got ${endFactor}`);
-    if (!(Number.isInteger(totalIters) && totalIters > 0)) throw new StrataError('LinearLR', `totalIters must be a positive integer, got ${totalIters}`);
+    positiveInt('LinearLR', 'totalIters', totalIters);
     super(optimizer, (b, t) => b * (startFactor + ((endFactor - startFactor) * Math.min(t, totalIters)) / totalIters));
   }
 }

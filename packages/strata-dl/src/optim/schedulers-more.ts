@@ -3,11 +3,7 @@
 // `CosineAnnealingWarmRestarts` (SGDR), `PolynomialLR`, `ConstantLR`, `CyclicLR` and
 // `SequentialLR` (one schedule after another, the usual warm-up then decay).
 import { StrataError } from '../core/errors.js';
-import { type HasParamGroups, LRScheduler, type Schedule } from './scheduler.js';
-
-const positiveInt = (op: string, name: string, v: number): void => {
-  if (!(Number.isInteger(v) && v > 0)) throw new StrataError(op, `${name} must be a positive integer, got ${v}`);
-};
+import { type HasParamGroups, LRScheduler, type Schedule, positiveInt } from './scheduler.js';
 
 /**
  * Cosine annealing from the base lr to `etaMin` over `t0` steps, then again from the base lr over

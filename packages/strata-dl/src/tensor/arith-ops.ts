@@ -3,12 +3,9 @@
 // `torch.fmod` and `torch.remainder` (on the exact fmod primitive), `logaddexp`, `logaddexp2`,
 // `xlogy`, `hypot` and `logit`, each with PyTorch's values at ±0, ±∞ and NaN.
 import { StrataError, fmtShape } from '../core/errors.js';
-import { isFloat } from '../core/dtype.js';
+import { asFloat } from './math-ops.js';
 import type { Tensor } from './tensor.js';
 import { customOp } from './transforms.js';
-
-/** Integers as float32 (PyTorch's promotion for these ops); floats as they are. */
-const asFloat = (x: Tensor): Tensor => (isFloat(x.dtype) ? x : x.to('float32'));
 
 /**
  * Two int32 tensors as float64 for an integer remainder, after refusing a zero divisor as PyTorch
@@ -20,6 +17,8 @@ function intOperands(op: string, a: Tensor, b: Tensor): [Tensor, Tensor] {
   return [a.to('float64'), b.to('float64')];
 }
 const bothInt = (a: Tensor, b: Tensor): boolean => a.dtype === 'int32' && b.dtype === 'int32';
+/** Where the remainder r is not 0 and its sign is not the divisor b's: where C's fmod and Python's % part. */
+const signsDiffer = (r: Tensor, b: Tensor): Tensor => r.ne(0).logicalAnd(b.lt(0).ne(r.lt(0)));
 
 /** a − trunc(a / b)·b, exactly, with a's sign (C's fmod): the `fmod` primitive; int32 stays int32. */
 export function fmod(a: Tensor, b: Tensor): Tensor {
@@ -43,8 +42,7 @@ export function remainder(a: Tensor, b: Tensor): Tensor {
   }
   const x = asFloat(a), y = asFloat(b);
   const r = fmod(x, y);
-  const shift = r.ne(0).logicalAnd(y.lt(0).ne(r.lt(0)));
-  const v = r.add(y).where(shift, r);
+  const v = r.add(y).where(signsDiffer(r, y), r);
   // (the value is NaN where a is ±∞ either way)
   const xc = x.detach();
   return v.where(x.isinf().logicalNot(), v.add(y.mul(xc.sub(xc))));
@@ -72,7 +70,7 @@ export function divRounded(a: Tensor, b: Tensor, mode: RoundingMode): Tensor {
   if (mode === 'trunc') return q.trunc();
   const mod = fmod(x, y);
   let d = x.sub(mod).div(y);
-  d = d.sub(1).where(mod.ne(0).logicalAnd(y.lt(0).ne(mod.lt(0))), d);
+  d = d.sub(1).where(signsDiffer(mod, y), d);
   let f = d.floor();
   f = f.add(1).where(d.sub(f).gt(0.5), f);
   // (q·0: a zero with q's sign, for a quotient below 1 in size)
@@ -104,27 +102,25 @@ function xlogyValue(x: Tensor, y: Tensor): Tensor {
   const keep = x.ne(0).logicalOr(y.isnan());
   return x.mul(y.log()).where(keep, 0);
 }
-const xlogyOp = lazy(() => customOp({
-  name: 'xlogy',
-  forward: xlogyValue,
-  // PyTorch's: xlogy(g, y), 0 where x = 0 and y <= 0; and g·x / y
-  backward: (g, { inputs: [x, y], needs }) => [
-    needs[0] ? xlogyValue(g, y).where(x.eq(0).logicalAnd(y.le(0)).logicalNot(), 0) : null,
-    needs[1] ? g.mul(x).div(y) : null,
-  ],
-  jvp: ([tx, ty], { inputs: [x, y] }) => {
-    const dx = tx ? xlogyValue(tx, y).where(x.eq(0).logicalAnd(y.le(0)).logicalNot(), 0) : null;
-    const dy = ty ? ty.mul(x).div(y) : null;
-    return dx && dy ? dx.add(dy) : (dx ?? dy ?? x.zerosLike());
-  },
-}));
+/** xlogy(t, y), 0 where x = 0 and y <= 0: PyTorch's derivative through x, applied to t. */
+const xlogyDx = (t: Tensor, x: Tensor, y: Tensor): Tensor => xlogyValue(t, y).where(x.eq(0).logicalAnd(y.le(0)).logicalNot(), 0);
 
 /**
  * x·log(y), but 0 where x = 0 (even where log y is ±∞) and NaN where y is NaN, as torch.xlogy,
  * with PyTorch's gradients: xlogy(g, y) through x (0 where x = 0 and y <= 0) and g·x / y through y.
  */
 export function xlogy(a: Tensor, b: Tensor): Tensor {
-  return xlogyOp()(asFloat(a), asFloat(b));
+  const op = customOp({
+    name: 'xlogy',
+    forward: xlogyValue,
+    backward: (g, { inputs: [x, y], needs }) => [needs[0] ? xlogyDx(g, x, y) : null, needs[1] ? g.mul(x).div(y) : null],
+    jvp: ([tx, ty], { inputs: [x, y] }) => {
+      const dx = tx ? xlogyDx(tx, x, y) : null;
+      const dy = ty ? ty.mul(x).div(y) : null;
+      return dx && dy ? dx.add(dy) : (dx ?? dy ?? x.zerosLike());
+    },
+  });
+  return op(asFloat(a), asFloat(b));
 }
 
 /**
@@ -144,38 +140,23 @@ export function hypot(a: Tensor, b: Tensor): Tensor {
   return h.where(ax.isinf().logicalOr(ay.isinf()).logicalNot(), Infinity);
 }
 
-/** 1 / (x(1 − x)), logit's slope, where `inside` holds; `outside` (NaN or 0) elsewhere. */
-const logitSlope = (x: Tensor, inside: Tensor, outside: number): Tensor => x.mul(x.neg().add(1)).reciprocal().where(inside, outside);
-const logitOps = new Map<number | undefined, (x: Tensor) => Tensor>();
-/** logit's op for one eps, with PyTorch's logit_backward: NaN outside [0, 1], or 0 outside [eps, 1 − eps]. */
-function logitOp(eps: number | undefined): (x: Tensor) => Tensor {
-  let op = logitOps.get(eps);
-  if (op) return op;
-  const slope = (x: Tensor): Tensor => (eps === undefined ? logitSlope(x, x.ge(0).logicalAnd(x.le(1)).logicalOr(x.isnan()), NaN) : logitSlope(x, x.ge(eps).logicalAnd(x.le(1 - eps)).logicalOr(x.isnan()), 0));
-  op = customOp({
-    name: 'logit',
-    forward: (x) => {
-      const c = eps === undefined ? x : x.clamp(eps, 1 - eps);
-      return c.log().sub(c.neg().log1p());
-    },
-    backward: (g, { inputs: [x] }) => [g.mul(slope(x))],
-    jvp: ([t], { inputs: [x] }) => (t ?? x.zerosLike()).mul(slope(x)),
-  });
-  logitOps.set(eps, op);
-  return op;
-}
-
 /**
  * log(x / (1 − x)), the inverse of the sigmoid, as torch.logit: ±∞ at 1 and 0, NaN outside [0, 1];
  * with `eps`, x is clamped to [eps, 1 − eps] first. The gradient is PyTorch's: 1 / (x(1 − x)),
  * NaN outside [0, 1], or 0 outside [eps, 1 − eps].
  */
 export function logit(x: Tensor, eps?: number): Tensor {
-  return logitOp(eps)(asFloat(x));
-}
-
-/** `make()`'s value, made on first use (customOp's module imports this one's through tensor.ts). */
-function lazy<T>(make: () => T): () => T {
-  let v: T | undefined;
-  return () => (v ??= make());
+  // the slope 1 / (x(1 − x)) inside [lo, hi] (or at NaN), PyTorch's logit_backward's value outside
+  const [lo, hi, outside] = eps === undefined ? [0, 1, NaN] : [eps, 1 - eps, 0];
+  const slope = (v: Tensor): Tensor => v.mul(v.neg().add(1)).reciprocal().where(v.ge(lo).logicalAnd(v.le(hi)).logicalOr(v.isnan()), outside);
+  const op = customOp({
+    name: 'logit',
+    forward: (v) => {
+      const c = eps === undefined ? v : v.clamp(lo, hi);
+      return c.log().sub(c.neg().log1p());
+    },
+    backward: (g, { inputs: [v] }) => [g.mul(slope(v))],
+    jvp: ([t], { inputs: [v] }) => (t ?? v.zerosLike()).mul(slope(v)),
+  });
+  return op(asFloat(x));
 }

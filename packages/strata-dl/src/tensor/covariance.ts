@@ -2,11 +2,9 @@
 // Sample covariance and correlation matrices (`torch.cov`, `torch.corrcoef`) and the trapezoid
 // rule (`torch.trapezoid`), composed from means, one matmul and slices, so gradients flow.
 import { StrataError, fmtShape } from '../core/errors.js';
-import { isFloat } from '../core/dtype.js';
 import { normAxis } from '../core/shape.js';
+import { asFloat } from './math-ops.js';
 import type { Tensor } from './tensor.js';
-
-const asFloat = (x: Tensor): Tensor => (isFloat(x.dtype) ? x : x.to('float32'));
 
 /**
  * The covariance matrix of the variables in the rows of `x` ([vars, observations]; 1-D: one

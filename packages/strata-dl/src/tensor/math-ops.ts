@@ -7,7 +7,7 @@ import { isFloat } from '../core/dtype.js';
 import type { Tensor } from './tensor.js';
 
 /** An integer input as float32 (PyTorch's integer-to-float promotion for these ops); floats as they are. */
-const asFloat = (x: Tensor): Tensor => (isFloat(x.dtype) ? x : x.to('float32'));
+export const asFloat = (x: Tensor): Tensor => (isFloat(x.dtype) ? x : x.to('float32'));
 
 /** sin(x) / cos(x); its gradient, 1/cos²(x), follows from the two. */
 export const tan = (x: Tensor): Tensor => {

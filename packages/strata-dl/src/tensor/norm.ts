@@ -1,9 +1,9 @@
 // SPDX-License-Identifier: MIT
 // Vector norms: torch.linalg.vector_norm and torch.norm's vector cases, composed so
 // that every order has gradients of any order, 0 at a zero vector (as PyTorch's masked formula).
-import { isFloat } from '../core/dtype.js';
 import { StrataError, fmtShape } from '../core/errors.js';
 import { normAxes } from '../core/shape.js';
+import { asFloat } from './math-ops.js';
 import type { Tensor } from './tensor.js';
 
 /** s^q with s ≥ 0, and 0 (with a zero gradient, not 0·∞) where s is 0. */
@@ -27,7 +27,7 @@ function safePow(a: Tensor, p: number): Tensor {
 export function vectorNorm(x: Tensor, ord = 2, dim?: number | number[], keepdim = false): Tensor {
   if (typeof ord !== 'number' || Number.isNaN(ord)) throw new StrataError('vectorNorm', `ord must be a number, got ${String(ord)}`);
   const axes = normAxes('vectorNorm', dim, x.ndim);
-  const xf = isFloat(x.dtype) ? x : x.to('float32');
+  const xf = asFloat(x);
   const a = xf.abs();
   if (ord === Infinity || ord === -Infinity) {
     if (axes.some((ax) => x.shape[ax] === 0) || (x.ndim === 0 && x.size === 0)) {

@@ -68,8 +68,9 @@ export function searchsorted(sorted: Tensor, values: Tensor, right = false): Ten
       const mid = lo.add(hi).div(2).floor();
       const at = s.gather(shared ? 0 : s.ndim - 1, mid.minimum(Math.max(n - 1, 0)).to('int32'));
       // PyTorch's lower bound moves right where !(mid >= value), its upper bound where !(mid > value)
-      const goRight = (right ? at.gt(flat) : at.ge(flat)).logicalNot().logicalAnd(lo.lt(hi));
-      const goLeft = goRight.logicalNot().logicalAnd(lo.lt(hi));
+      const active = lo.lt(hi);
+      const goRight = (right ? at.gt(flat) : at.ge(flat)).logicalNot().logicalAnd(active);
+      const goLeft = goRight.logicalNot().logicalAnd(active);
       lo = mid.add(1).where(goRight, lo);
       hi = mid.where(goLeft, hi);
     }
